@@ -1,0 +1,60 @@
+import { csvApi } from './csv-api.js';
+import { json, jsonError } from './responses.js';
+import { staticFile } from './static-site.js';
+import type { Steps } from './steps.js';
+import type { AppRequest, AppResponse } from './types.js';
+import { work } from './work.js';
+
+/** The methods every route answers; anything else on a known path gets 405 with this list. */
+export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
+
+type Route = (query: string, request: AppRequest) => Steps<AppResponse>;
+
+// A route without waits is still a generator, so that every answer goes through the same interpreters.
+// eslint-disable-next-line require-yield
+function* answer(response: AppResponse): Steps<AppResponse> {
+  return response;
+}
+
+/** Finds the route for a raw path, or null when the path is unknown. */
+function route(path: string): Route | null {
+  if (path === '/') return () => answer({ status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Hello, world!\n' });
+  if (path === '/health') {
+    return (_query, { servedBy }) => answer(json(200, { status: 'ok', ...servedBy }));
+  }
+  if (path === '/work') return (query) => work(query);
+  if (path === '/static') return () => answer({ status: 301, headers: { location: '/static/' }, body: '' });
+  if (path.startsWith('/static/')) return () => staticFile(path.slice('/static/'.length));
+  if (path === '/crash') {
+    // On purpose: shows that a handler that throws costs one 500, not the server.
+    return () => {
+      throw new Error('this route always fails, to show that the server survives it');
+    };
+  }
+  if (path.startsWith('/api/')) {
+    const response = csvApi(path.slice('/api/'.length).split('/'));
+    return response === null ? null : () => answer(response);
+  }
+  return null;
+}
+
+/** Splits a raw request target into path and query, without normalising `..` away. */
+export function splitTarget(url: string): { path: string; query: string } {
+  const hash = url.indexOf('#');
+  const target = hash === -1 ? url : url.slice(0, hash);
+  const q = target.indexOf('?');
+  return q === -1 ? { path: target, query: '' } : { path: target.slice(0, q), query: target.slice(q + 1) };
+}
+
+/** The application: one request in, steps to perform, one answer out. Written once, run by every model. */
+export function* handle(request: AppRequest): Steps<AppResponse> {
+  const { path, query } = splitTarget(request.url);
+  if (!path.startsWith('/')) return jsonError(400, 'request target must be a path starting with /');
+  const found = route(path);
+  if (found === null) return jsonError(404, `Not found: no route for ${path}`);
+  if (request.method === 'OPTIONS') return { status: 204, headers: { allow: ALLOWED_METHODS }, body: '' };
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    return jsonError(405, `Method ${request.method} not allowed on ${path}; allowed: ${ALLOWED_METHODS}`, { allow: ALLOWED_METHODS });
+  }
+  return yield* found(query, request);
+}

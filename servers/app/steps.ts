@@ -1,0 +1,31 @@
+/**
+ * The application describes the work of a request as steps and never performs a wait itself.
+ * A server model picks an interpreter (blocking or non-blocking) that performs the steps: this is
+ * how one handler, written once, runs unchanged on every model.
+ */
+export type Step =
+  | { readonly kind: 'cpu'; readonly iterations: number }
+  | { readonly kind: 'wait'; readonly ms: number }
+  | { readonly kind: 'readFile'; readonly path: string };
+
+/** A handler: a generator that yields steps and returns the answer. */
+export type Steps<T> = Generator<Step, T, unknown>;
+
+/** CPU work counted in PBKDF2 iterations: the same amount of work in every model, whatever the clock says. */
+export function* cpu(iterations: number): Steps<string> {
+  const digest = yield { kind: 'cpu', iterations };
+  if (typeof digest !== 'string') throw new TypeError('cpu step must produce a hex digest');
+  return digest;
+}
+
+/** Waiting, as for a database or a remote service: costs time but no CPU. */
+export function* wait(ms: number): Steps<void> {
+  yield { kind: 'wait', ms };
+}
+
+/** Reading a file from disk on each request (the static site). */
+export function* readFile(path: string): Steps<Uint8Array> {
+  const bytes = yield { kind: 'readFile', path };
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('readFile step must produce bytes');
+  return bytes;
+}

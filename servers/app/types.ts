@@ -1,0 +1,20 @@
+/** Who answered a request: every answer carries it, so a student can see the model at work. */
+export interface ServedBy {
+  readonly model: string;
+  readonly pid: number;
+  readonly threadId: number;
+}
+
+/** What the application needs of a request: plain data, so it can cross to a pool thread. */
+export interface AppRequest {
+  readonly method: string;
+  /** The raw request target, exactly as the client sent it (path and query). */
+  readonly url: string;
+  readonly servedBy: ServedBy;
+}
+
+export interface AppResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | Uint8Array;
+}

@@ -1,0 +1,57 @@
+import { jsonError, json } from './responses.js';
+import { cpu, wait, type Steps } from './steps.js';
+import type { AppResponse } from './types.js';
+
+/** Bounds of `/work`: generous enough to teach with, small enough that one request cannot hang a server. */
+export const WORK_LIMITS = {
+  cpu: { max: 5_000_000, unit: 'PBKDF2 iterations' },
+  io: { max: 10_000, unit: 'milliseconds of waiting' },
+  bytes: { max: 10 * 1024 * 1024, unit: 'bytes of response' },
+} as const;
+
+export type WorkParam = keyof typeof WORK_LIMITS;
+export type WorkParams = Record<WorkParam, number>;
+
+const PARAM_NAMES = Object.keys(WORK_LIMITS) as WorkParam[];
+const DIGITS = /^\d{1,10}$/;
+
+function isWorkParam(name: string): name is WorkParam {
+  return (PARAM_NAMES as string[]).includes(name);
+}
+
+/** Parses the query of `/work`; the error string names the parameter and its allowed range. */
+export function parseWorkQuery(query: string): WorkParams | { error: string } {
+  const params: WorkParams = { cpu: 0, io: 0, bytes: 0 };
+  const seen = new Set<string>();
+  for (const [name, raw] of new URLSearchParams(query)) {
+    if (!isWorkParam(name)) {
+      return { error: `unknown parameter '${name}': /work takes ${PARAM_NAMES.join(', ')}` };
+    }
+    const { max, unit } = WORK_LIMITS[name];
+    if (seen.has(name)) return { error: `parameter '${name}' is given more than once; give it once` };
+    seen.add(name);
+    const value = DIGITS.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value > max) {
+      return { error: `parameter '${name}' must be an integer from 0 to ${max} (${unit}), got ${JSON.stringify(raw)}` };
+    }
+    params[name] = value;
+  }
+  return params;
+}
+
+/** The body of `/work`: the parameters, the CPU digest (proof the work was done), padded to `bytes`. */
+export function workBody(params: WorkParams, digest: string): string {
+  const base = { cpu: params.cpu, io: params.io, bytes: params.bytes, digest, pad: '' };
+  const empty = JSON.stringify(base);
+  const padding = Math.max(0, params.bytes - empty.length);
+  return padding === 0 ? empty : JSON.stringify({ ...base, pad: 'x'.repeat(padding) });
+}
+
+export function* work(query: string): Steps<AppResponse> {
+  const parsed = parseWorkQuery(query);
+  if ('error' in parsed) return jsonError(400, parsed.error);
+  const digest = yield* cpu(parsed.cpu);
+  yield* wait(parsed.io);
+  const body = workBody(parsed, digest);
+  return { ...json(200, null), body };
+}

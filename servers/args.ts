@@ -1,0 +1,14 @@
+/** One short line for a parseArgs failure (its own messages run long and suggest `--`). */
+export function argsErrorMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /Unknown option '([^']+)'/.exec(message);
+  if (unknown !== null) return `unknown option '${unknown[1] ?? ''}'`;
+  return message.split('. ')[0] ?? message;
+}
+
+/** Parses a whole non-negative integer written in digits only: no sign, no exponent, no decimals. */
+export function parseWholeNumber(raw: string): number | null {
+  if (!/^\d{1,15}$/.test(raw)) return null;
+  const value = Number(raw);
+  return Number.isSafeInteger(value) ? value : null;
+}

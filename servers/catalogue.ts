@@ -1,0 +1,87 @@
+import { availableParallelism } from 'node:os';
+import type { ServerModel } from './model-types.js';
+import * as baseline from './models/baseline.js';
+import * as cluster from './models/cluster.js';
+import * as eventLoop from './models/event-loop.js';
+import * as sequential from './models/sequential.js';
+import * as workerPool from './models/worker-pool.js';
+
+/** The application's models, in the order reports list them. */
+export const APP_MODELS = ['sequential', 'event-loop', 'worker-pool', 'cluster'] as const;
+export const MODEL_NAMES = [...APP_MODELS, 'baseline'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const defaultThreads = (): number => availableParallelism();
+export const defaultProcesses = (): number => availableParallelism();
+
+/** Every model: its parameters, one line, and the paragraph that says what to expect and why. */
+export const CATALOGUE = {
+  sequential: {
+    params: [],
+    reference: false,
+    summary: 'one thread; every step of a request blocks it',
+    paragraph:
+      'One thread does everything, and every step of a request blocks it: files are read with readFileSync, ' +
+      'waits sleep the thread. Connections are still accepted, but their requests queue and are served one ' +
+      'after another, so throughput is 1 / (service time) whatever the number of clients, and latency grows ' +
+      'with every client added: with 16 clients, each waits for the 15 others. A 20 ms wait caps it near ' +
+      '50 requests per second even though the CPU is idle. This is the server of the first lesson, and the ' +
+      'baseline every other model is measured against.',
+    start: sequential.start,
+  },
+  'event-loop': {
+    params: [],
+    reference: false,
+    summary: 'one thread; waits are non-blocking, others progress meanwhile',
+    paragraph:
+      'One thread, but a request that waits (for a file, a timer, a database) gives the thread back to the ' +
+      'event loop, which serves other requests meanwhile. Waits overlap: with a 20 ms wait, 16 clients get ' +
+      'about 16 times the throughput of the sequential model at about the same latency. CPU work does not ' +
+      'overlap: computing still happens on the one thread, so a CPU-bound workload behaves like the ' +
+      'sequential model and uses one core. This is how Node.js is meant to be used, and the cheapest model ' +
+      'for small answers.',
+    start: eventLoop.start,
+  },
+  'worker-pool': {
+    params: ['threads'],
+    reference: false,
+    summary: 'main thread accepts; N pool threads (piscina) run requests with blocking waits',
+    paragraph:
+      'The main thread accepts connections and hands each request to one of N threads of a pool (piscina); ' +
+      'the pool thread runs the request from start to finish, blocking on its waits, as in a classic ' +
+      'thread-per-request server. CPU work spreads over cores, so a CPU-bound workload can go up to N times ' +
+      'faster than the event loop when the cores are free. Waits are bounded by the pool: with N threads, at ' +
+      'most N requests wait at once, so an I/O-bound workload gets about N times the sequential model, far ' +
+      'below the event loop. Each hand-off copies the request and the answer between threads: for tiny ' +
+      'answers the pool is slower than a plain event loop.',
+    start: workerPool.start,
+  },
+  cluster: {
+    params: ['processes'],
+    reference: false,
+    summary: 'N processes (node:cluster), each an event loop, share one port',
+    paragraph:
+      'N processes started by node:cluster share one listening port; the primary process hands each new ' +
+      'connection to one of them in turn. Each process is a full event-loop server, so waits overlap inside ' +
+      'each one and CPU work spreads over the cores. Each process holds its own copy of the program and the ' +
+      'data: memory grows with N. A process that dies is replaced. On a machine with few cores shared with ' +
+      'the load generator, N processes plus the client are oversubscribed: they take turns on the cores, and ' +
+      'the gain over the event loop is smaller than N.',
+    start: cluster.start,
+  },
+  baseline: {
+    params: [],
+    reference: true,
+    summary: 'reference only: a bare node:http server that answers / without the application',
+    paragraph:
+      'Not a model of the application: a bare node:http server that answers every request with the bytes of ' +
+      "the application's `/`. It shows the ceiling of Node.js on this machine, so that the cost of the " +
+      'application and of each model can be read against it.',
+    start: baseline.start,
+  },
+} as const satisfies Record<ModelName, ServerModel>;
+
+export function isModelName(name: string): name is ModelName {
+  return (MODEL_NAMES as readonly string[]).includes(name);
+}

@@ -1,0 +1,31 @@
+/** Options of a server model; each model reads the ones it declares in `params`. */
+export interface ModelOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Pool threads (worker-pool only). */
+  readonly threads: number;
+  /** Processes (cluster only). */
+  readonly processes: number;
+}
+
+export type ModelParam = 'threads' | 'processes';
+
+export interface RunningServer {
+  /** Base URL it listens on, with the real port when port 0 was asked. */
+  readonly url: string;
+  /** Parameters actually in force, for the results and the banner. */
+  readonly params: Readonly<Partial<Record<ModelParam, number>>>;
+  /** Stops accepting, closes connections, ends threads and child processes. */
+  close(): Promise<void>;
+}
+
+export interface ServerModel {
+  readonly params: readonly ModelParam[];
+  /** One line for `--help` and chart legends. */
+  readonly summary: string;
+  /** What to expect and why: the report reuses this paragraph. */
+  readonly paragraph: string;
+  /** Reference models (the bare baseline) are not the application: the shared suite skips them. */
+  readonly reference: boolean;
+  start(options: ModelOptions): Promise<RunningServer>;
+}

@@ -1,0 +1,18 @@
+import { createServer } from 'node:http';
+import { closeServer, listen } from '../listen.js';
+import type { ModelOptions, RunningServer } from '../model-types.js';
+
+const BODY = Buffer.from('Hello, world!\n');
+
+/**
+ * baseline (reference only): a bare node:http server that answers every request with the same bytes as
+ * the application's `/`, without the application. It shows the ceiling of Node.js on this machine.
+ */
+export async function start({ host, port }: ModelOptions): Promise<RunningServer> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': BODY.byteLength });
+    res.end(BODY);
+  });
+  const url = await listen(server, host, port);
+  return { url, params: {}, close: () => closeServer(server) };
+}

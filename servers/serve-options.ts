@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import { CATALOGUE, DEFAULT_HOST, MODEL_NAMES, defaultProcesses, defaultThreads, isModelName, type ModelName } from './catalogue.js';
+import { argsErrorMessage, parseWholeNumber } from './args.js';
+import type { ModelOptions, ModelParam } from './model-types.js';
+
+export type ServeCommand =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'serve'; readonly model: ModelName; readonly options: ModelOptions }
+  | { readonly kind: 'error'; readonly message: string };
+
+const MAX_WORKERS = 256;
+
+function toInt(name: string, raw: string, min: number, max: number): number | string {
+  const value = parseWholeNumber(raw);
+  return value !== null && value >= min && value <= max
+    ? value
+    : `--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`;
+}
+
+/** Parses `serve` arguments into a command; never throws, never exits (the CLI does that). */
+export function parseServeArgs(argv: readonly string[]): ServeCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        threads: { type: 'string' },
+        processes: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error: unknown) {
+    return { kind: 'error', message: argsErrorMessage(error) };
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return { kind: 'help' };
+  const [model, ...extra] = positionals;
+  if (model === undefined) return { kind: 'error', message: `name a model: ${MODEL_NAMES.join(', ')}` };
+  if (!isModelName(model)) return { kind: 'error', message: `unknown model '${model}': choose one of ${MODEL_NAMES.join(', ')}` };
+  if (extra.length > 0) return { kind: 'error', message: `unexpected argument '${extra.join(' ')}': serve runs one model` };
+
+  const params: readonly ModelParam[] = CATALOGUE[model].params;
+  for (const param of ['threads', 'processes'] as const) {
+    if (values[param] !== undefined && !params.includes(param)) {
+      return { kind: 'error', message: `--${param} does not apply to ${model}` };
+    }
+  }
+  const port = toInt('port', values.port ?? '0', 0, 65535);
+  const threads = toInt('threads', values.threads ?? String(defaultThreads()), 1, MAX_WORKERS);
+  const processes = toInt('processes', values.processes ?? String(defaultProcesses()), 1, MAX_WORKERS);
+  for (const value of [port, threads, processes]) if (typeof value === 'string') return { kind: 'error', message: value };
+  const host = values.host ?? DEFAULT_HOST;
+  if (host.trim() === '') return { kind: 'error', message: '--host must not be empty' };
+  return {
+    kind: 'serve',
+    model,
+    options: { host, port: port as number, threads: threads as number, processes: processes as number },
+  };
+}
+
+export function serveHelp(): string {
+  const lines = [
+    'Usage: npm run serve -- <model> [--port N] [--host H] [--threads N] [--processes N]',
+    '',
+    `  --port N        port to listen on (default 0: a free port, printed at start)`,
+    `  --host H        address to bind (default ${DEFAULT_HOST})`,
+    `  --threads N     worker-pool: pool threads (default ${defaultThreads()}, the available cores)`,
+    `  --processes N   cluster: processes (default ${defaultProcesses()}, the available cores)`,
+    '',
+    'Models:',
+  ];
+  for (const name of MODEL_NAMES) {
+    lines.push('', `  ${name} — ${CATALOGUE[name].summary}`);
+    lines.push(...wrap(CATALOGUE[name].paragraph, 76).map((line) => `    ${line}`));
+  }
+  return lines.join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
