@@ -3,7 +3,9 @@ export function argsErrorMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const unknown = /Unknown option '([^']+)'/.exec(message);
   if (unknown !== null) return `unknown option '${unknown[1] ?? ''}'`;
-  return message.split('. ')[0] ?? message;
+  const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(message);
+  if (ambiguous !== null) return `option '${ambiguous[1] ?? ''}' needs a value; for a value that starts with '-', write ${ambiguous[1] ?? ''}=VALUE`;
+  return message.split('\n')[0] ?? message;
 }
 
 /** Parses a whole non-negative integer written in digits only: no sign, no exponent, no decimals. */

@@ -19,6 +19,9 @@ export async function start({ host, port, threads }: ModelOptions): Promise<Runn
     idleTimeout: Number.MAX_SAFE_INTEGER, // keep every thread: start-up cost must not pollute measurements
   });
   const servedBy = servedByHere('worker-pool');
+  // Listen only once every thread has loaded the application (and its data): one task per thread,
+  // sent together, lands on each idle thread, so a thread still starting cannot distort the first requests.
+  await Promise.all(Array.from({ length: threads }, () => pool.run({ method: 'GET', url: '/health', servedBy })));
   const server = createServer((req, res) => {
     pool.run(toAppRequest(req, servedBy)).then(
       (response) => {

@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '../servers/app/paths.js';
+import type { ModelParam } from '../servers/model-types.js';
+import { processGroup } from './process-tree.js';
+
+export const SERVE_SCRIPT = join(repoRoot, 'dist', 'servers', 'serve.js');
+
+/** A server model running in a child process of its own (and its own process group). */
+export interface ServerProcess {
+  readonly url: string;
+  readonly pid: number;
+  /** Resolves when the server's main process exits, with a human reason. */
+  readonly exited: Promise<string>;
+  /** The last lines the server wrote to stderr, to explain a failure. */
+  stderrTail(): string;
+  /** Stops the server and every process of its group; rejects if one survives. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly params?: Readonly<Partial<Record<ModelParam, number>>>;
+  readonly readyTimeoutMs?: number;
+  readonly host?: string;
+}
+
+const live = new Set<number>();
+
+// Last resort: whatever happens to this process, no server group it started outlives it.
+process.on('exit', () => {
+  for (const pgid of live) killGroup(pgid, 'SIGKILL');
+});
+
+function killGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // no process left in the group
+  }
+}
+
+function waitExit(child: ChildProcess): Promise<string> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve(describeExit(child.exitCode, child.signalCode));
+      return;
+    }
+    child.once('exit', (code, signal) => {
+      resolve(describeExit(code, signal));
+    });
+  });
+}
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal !== null ? `killed by ${signal}` : `exited with code ${String(code)}`;
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (processGroup(pgid).length === 0) return true;
+    await delay(20);
+  }
+  return processGroup(pgid).length === 0;
+}
+
+/** Starts `serve.js <model> --port 0` and resolves once it prints the URL it listens on. */
+export async function startServerProcess(model: string, options: StartOptions = {}): Promise<ServerProcess> {
+  const args = [SERVE_SCRIPT, model, '--port', '0', '--host', options.host ?? '127.0.0.1'];
+  for (const [name, value] of Object.entries(options.params ?? {})) args.push(`--${name}`, String(value));
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${model}`);
+  live.add(pid);
+
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const stderrTail = (): string => stderr.trim().split('\n').slice(-5).join(' | ');
+  const exited = waitExit(child);
+
+  const stop = async (): Promise<void> => {
+    killGroup(pid, 'SIGTERM');
+    const graceful = await Promise.race([exited.then(() => true), delay(5000).then(() => false)]);
+    if (!graceful) killGroup(pid, 'SIGKILL');
+    await exited;
+    // Children (cluster processes) may outlive the primary for a moment: wait for the group to empty.
+    if (!(await groupGone(pid, 3000))) {
+      killGroup(pid, 'SIGKILL');
+      if (!(await groupGone(pid, 2000))) throw new Error(`processes of ${model} (group ${pid}) survived SIGKILL`);
+    }
+    live.delete(pid);
+  };
+
+  const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
+  const url = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => {
+      reject(new Error(`${model} did not print its URL within ${readyTimeoutMs} ms`));
+    }, readyTimeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    void exited.then((how) => {
+      clearTimeout(timer);
+      reject(new Error(`${model} ${how} before listening${stderr === '' ? '' : `: ${stderrTail()}`}`));
+    });
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  child.stdout.resume(); // keep draining, so a chatty server never blocks on a full pipe
+
+  return { url, pid, exited, stderrTail, stop };
+}

@@ -1,0 +1,106 @@
+/**
+ * Each model is what it claims, shown as relations with generous margins (the machine is shared and noisy).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServerProcess, type ServerProcess } from '../bench/server-process.js';
+import { processGroup, processTree } from '../bench/process-tree.js';
+import { jsonOf, rawRequest } from './helpers/http.js';
+
+const started: ServerProcess[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((s) => s.stop()));
+});
+
+async function start(model: string, params: Record<string, number> = {}): Promise<ServerProcess> {
+  const server = await startServerProcess(model, { params });
+  started.push(server);
+  return server;
+}
+
+/** Sends n requests at once, each on its own connection; resolves with the wall time and the answers. */
+async function concurrently(url: string, path: string, n: number): Promise<{ ms: number; who: string[] }> {
+  const t0 = performance.now();
+  const answers = await Promise.all(Array.from({ length: n }, () => rawRequest(url, path)));
+  const ms = performance.now() - t0;
+  for (const a of answers) expect(a.status).toBe(200);
+  return { ms, who: answers.map((a) => `${String(a.headers['x-served-by-pid'])}/${String(a.headers['x-served-by-thread'])}`) };
+}
+
+describe('waits', () => {
+  const WAIT = 300;
+  const CLIENTS = 4;
+
+  it('sequential serves waiting requests one after another: about the sum of the waits', async () => {
+    const server = await start('sequential');
+    const { ms } = await concurrently(server.url, `/work?io=${WAIT}`, CLIENTS);
+    expect(ms).toBeGreaterThan(0.9 * WAIT * CLIENTS);
+  });
+
+  it('event-loop overlaps the waits: about one wait', async () => {
+    const server = await start('event-loop');
+    const { ms } = await concurrently(server.url, `/work?io=${WAIT}`, CLIENTS);
+    expect(ms).toBeGreaterThanOrEqual(WAIT - 5);
+    expect(ms).toBeLessThan(2 * WAIT);
+  });
+
+  it('worker-pool overlaps as many waits as it has threads', async () => {
+    const server = await start('worker-pool', { threads: 2 });
+    const { ms } = await concurrently(server.url, `/work?io=${WAIT}`, CLIENTS);
+    // 4 waits on 2 threads: two rounds, not one and not four.
+    expect(ms).toBeGreaterThan(1.8 * WAIT);
+    expect(ms).toBeLessThan(3.5 * WAIT);
+  });
+});
+
+describe('CPU work spreads over threads and processes', () => {
+  const CPU = 400_000; // tens of ms of PBKDF2: long enough that two requests overlap
+
+  it('worker-pool answers two concurrent CPU requests from two different pool threads', async () => {
+    const server = await start('worker-pool', { threads: 2 });
+    const { who } = await concurrently(server.url, `/work?cpu=${CPU}`, 2);
+    expect(new Set(who).size).toBe(2);
+  });
+
+  it('cluster answers two concurrent CPU requests from two different processes', async () => {
+    const server = await start('cluster', { processes: 2 });
+    const { who } = await concurrently(server.url, `/work?cpu=${CPU}`, 2);
+    expect(new Set(who.map((w) => w.split('/')[0])).size).toBe(2);
+  });
+
+  it('event-loop answers everything from its one thread', async () => {
+    const server = await start('event-loop');
+    const { who } = await concurrently(server.url, `/work?cpu=${CPU}`, 2);
+    expect(new Set(who).size).toBe(1);
+  });
+});
+
+describe('cluster', () => {
+  it('replaces a process that dies, and keeps serving', async () => {
+    const server = await start('cluster', { processes: 2 });
+    const children = (): number[] => processTree(server.pid).filter((p) => p.pid !== server.pid).map((p) => p.pid);
+    expect(children()).toHaveLength(2);
+    const victim = (jsonOf(await rawRequest(server.url, '/health')) as { pid: number }).pid;
+    process.kill(victim, 'SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (children().includes(victim) || children().length < 2)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(children()).not.toContain(victim);
+    expect(children()).toHaveLength(2);
+    // The replacement listens on the same port: every answer comes from a live process.
+    const pids = new Set<number>();
+    for (let i = 0; i < 6; i++) {
+      const response = await rawRequest(server.url, '/health');
+      expect(response.status).toBe(200);
+      pids.add((jsonOf(response) as { pid: number }).pid);
+    }
+    expect(pids.has(victim)).toBe(false);
+  });
+
+  it('leaves no process behind when stopped', async () => {
+    const server = await startServerProcess('cluster', { params: { processes: 2 } });
+    expect(processGroup(server.pid).length).toBe(3);
+    await server.stop();
+    expect(processGroup(server.pid)).toEqual([]);
+  });
+});
