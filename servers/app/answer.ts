@@ -3,11 +3,6 @@ import { internalError } from './responses.js';
 import { runAsync } from './run-async.js';
 import { runBlocking } from './run-blocking.js';
 import type { AppRequest, AppResponse, ServedBy } from './types.js';
-import { csvData } from './csv-data.js';
-
-// Parse the CSV data when a model loads the application, not on the first API request: start-up cost
-// must not land in anybody's latency (each pool thread and cluster process pays it once, at start).
-csvData();
 
 /** Header names that tell a student who answered: set where the handler actually ran (pool thread, child). */
 export const SERVED_BY_HEADERS = {

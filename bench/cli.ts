@@ -1,0 +1,58 @@
+/**
+ * npm run bench -- [options]: drives many clients at every model and writes results (and the report).
+ */
+import { relative } from 'node:path';
+import { benchHelp, parseBenchArgs } from './options.js';
+import { createProgress } from './progress.js';
+import { runBench } from './run.js';
+import { summaryTables } from './summary.js';
+import { formatDuration } from './format.js';
+
+const command = parseBenchArgs(process.argv.slice(2));
+if (command.kind === 'help') {
+  console.log(benchHelp());
+  process.exit(0);
+}
+if (command.kind === 'error') {
+  console.error(`bench: ${command.message} (see --help)`);
+  process.exit(2);
+}
+
+const { options } = command;
+const controller = new AbortController();
+let signalled: NodeJS.Signals | undefined;
+const onSignal = (signal: NodeJS.Signals): void => {
+  if (signalled !== undefined) process.exit(130); // second Ctrl-C: the exit hook still kills the servers
+  signalled = signal;
+  process.stderr.write(`\nbench: ${signal}: stopping the current server and saving the finished cases…\n`);
+  controller.abort();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const progress = createProgress(process.stderr, options.repeats);
+const t0 = performance.now();
+console.log(`bench: profile ${options.profile}: ${options.models.join(', ')} × ${options.workloads.join(', ')} × ${options.connections.join(', ')} clients, ${options.durationSeconds} s per case`);
+try {
+  const { results, resultsPath } = await runBench(options, controller.signal, {
+    onCaseStart: (...args) => {
+      progress.start(...args);
+    },
+    onCaseEnd: (...args) => {
+      progress.end(...args);
+    },
+  });
+  progress.clear();
+  console.log(`\n${summaryTables(results)}`);
+  const shown = relative(process.cwd(), resultsPath);
+  const wall = formatDuration((performance.now() - t0) / 1000);
+  if (!results.complete) {
+    console.error(`bench: interrupted after ${results.cases.length} cases (${wall}); partial results, marked incomplete: ${shown}`);
+    process.exit(signalled === 'SIGTERM' ? 143 : 130);
+  }
+  console.log(`results: ${shown}  (${results.cases.length} cases in ${wall})`);
+} catch (error: unknown) {
+  progress.clear();
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

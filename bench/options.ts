@@ -1,0 +1,143 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { argsErrorMessage, parseWholeNumber } from '../servers/args.js';
+import { repoRoot } from '../servers/app/paths.js';
+import { MODEL_NAMES, isModelName, type ModelName } from '../servers/catalogue.js';
+import { PROFILES, PROFILE_NAMES, isProfileName, type ProfileName } from './profiles.js';
+import { WORKLOAD_NAMES, isWorkloadName, type WorkloadName } from './workloads.js';
+
+/** What the user may give; every field optional (the profile fills the rest). */
+export interface BenchOptions {
+  profile?: string;
+  models?: string;
+  workloads?: string;
+  connections?: string;
+  duration?: string;
+  warmup?: string;
+  repeats?: string;
+  out?: string;
+}
+
+/** Options with every value checked and filled in. */
+export interface ResolvedBenchOptions {
+  readonly profile: ProfileName;
+  readonly models: readonly ModelName[];
+  readonly workloads: readonly WorkloadName[];
+  readonly connections: readonly number[];
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+  readonly repeats: number;
+  readonly outDir: string;
+}
+
+export type BenchCommand =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'run'; readonly options: ResolvedBenchOptions }
+  | { readonly kind: 'error'; readonly message: string };
+
+export const DEFAULT_OUT_DIR = join(repoRoot, 'reports', 'runs');
+const MAX_CONNECTIONS = 10_000;
+const MAX_SECONDS = 3600;
+
+class OptionError extends Error {}
+
+function list<T extends string>(flag: string, raw: string, known: readonly T[], isKnown: (s: string) => s is T): T[] {
+  const items = raw.split(',').map((s) => s.trim());
+  const out: T[] = [];
+  for (const item of items) {
+    if (item === '') throw new OptionError(`--${flag} has an empty item in ${JSON.stringify(raw)}`);
+    if (!isKnown(item)) throw new OptionError(`--${flag}: unknown ${flag.replace(/s$/, '')} '${item}' (known: ${known.join(', ')})`);
+    if (out.includes(item)) throw new OptionError(`--${flag}: '${item}' is listed twice`);
+    out.push(item);
+  }
+  return out;
+}
+
+function positiveInts(flag: string, raw: string, max: number): number[] {
+  const out: number[] = [];
+  for (const item of raw.split(',').map((s) => s.trim())) {
+    const value = parseWholeNumber(item);
+    if (value === null || value < 1 || value > max) throw new OptionError(`--${flag}: ${JSON.stringify(item)} is not a whole number from 1 to ${max}`);
+    if (out.includes(value)) throw new OptionError(`--${flag}: ${value} is listed twice`);
+    out.push(value);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+function seconds(flag: string, raw: string, allowZero: boolean): number {
+  const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+  const ok = Number.isFinite(value) && (allowZero ? value >= 0 : value > 0) && value <= MAX_SECONDS;
+  if (!ok) throw new OptionError(`--${flag} must be a number of seconds, ${allowZero ? 'from 0' : 'above 0'} up to ${MAX_SECONDS}, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+/** Explicit options override the profile's; anything that makes no sense is an error here, before any server starts. */
+export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
+  const profileName = given.profile ?? 'default';
+  if (!isProfileName(profileName)) throw new OptionError(`--profile: unknown profile '${profileName}' (known: ${PROFILE_NAMES.join(', ')})`);
+  const profile = PROFILES[profileName];
+  const repeats = given.repeats === undefined ? profile.repeats : parseWholeNumber(given.repeats);
+  if (repeats === null || repeats < 1 || repeats > 100) throw new OptionError(`--repeats must be a whole number from 1 to 100, got ${JSON.stringify(given.repeats)}`);
+  if (given.out?.trim() === '') throw new OptionError('--out must name a folder');
+  return {
+    profile: profileName,
+    models: given.models === undefined ? profile.models : list('models', given.models, MODEL_NAMES, isModelName),
+    workloads: given.workloads === undefined ? profile.workloads : list('workloads', given.workloads, WORKLOAD_NAMES, isWorkloadName),
+    connections: given.connections === undefined ? profile.connections : positiveInts('connections', given.connections, MAX_CONNECTIONS),
+    durationSeconds: given.duration === undefined ? profile.durationSeconds : seconds('duration', given.duration, false),
+    warmupSeconds: given.warmup === undefined ? profile.warmupSeconds : seconds('warmup', given.warmup, true),
+    repeats,
+    outDir: given.out ?? DEFAULT_OUT_DIR,
+  };
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchCommand {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: true,
+      options: {
+        profile: { type: 'string' },
+        models: { type: 'string' },
+        workloads: { type: 'string' },
+        connections: { type: 'string' },
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        repeats: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help === true) return { kind: 'help' };
+    if (positionals.length > 0) return { kind: 'error', message: `unexpected argument '${positionals.join(' ')}' (options start with --)` };
+    return { kind: 'run', options: resolveOptions(values) };
+  } catch (error: unknown) {
+    return { kind: 'error', message: error instanceof OptionError ? error.message : argsErrorMessage(error) };
+  }
+}
+
+export function benchHelp(): string {
+  const profiles = PROFILE_NAMES.map((name) => {
+    const p = PROFILES[name];
+    return `  ${name.padEnd(8)} ${p.description}\n           workloads ${p.workloads.join(',')}; connections ${p.connections.join(',')}; ${p.durationSeconds} s per case (+${p.warmupSeconds} s warm-up) × ${p.repeats}`;
+  });
+  return [
+    'Usage: npm run bench -- [options]',
+    '',
+    '  --profile <name>       smoke | quick | default | full (default: default)',
+    `  --models a,b,…         ${MODEL_NAMES.join(', ')}`,
+    `  --workloads a,b,…      ${WORKLOAD_NAMES.join(', ')}`,
+    '  --connections 1,4,16   concurrent clients (closed loop), one case per value',
+    '  --duration <seconds>   measured time per case',
+    '  --warmup <seconds>     load before measuring, not recorded (0 for none)',
+    '  --repeats <n>          run every case n times',
+    `  --out <dir>            where runs go (default reports/runs): <dir>/<run-id>/results.json`,
+    '  --help                 this text',
+    '',
+    'Explicit options override the profile. Profiles:',
+    ...profiles,
+    '',
+    'The baseline model (a bare node:http server) runs the hello workload only.',
+  ].join('\n');
+}
