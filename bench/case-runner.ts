@@ -3,7 +3,7 @@ import type { ModelName } from '../servers/catalogue.js';
 import { distribution, summarize } from './latency.js';
 import { startLoad, type RunningLoad } from './load.js';
 import type { CaseResult } from './results-schema.js';
-import { startSampler } from './sampler.js';
+import { startSampler, type Sampler } from './sampler.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import type { Workload } from './workloads.js';
 
@@ -63,7 +63,7 @@ async function checkAnswers(url: string, expected: ReadonlyMap<string, ExpectedA
   }
 }
 
-function warningsFor(spec: CaseSpec, cpus: number, clientCpuPercent: number, errors: number): string[] {
+function warningsFor(spec: CaseSpec, cpus: number, clientCpuPercent: number, errors: number, responses: number): string[] {
   const warnings: string[] = [];
   if (clientCpuPercent >= CLIENT_SATURATED_PERCENT) {
     warnings.push(`the load generator used ${clientCpuPercent}% of a core: it was saturated, so these numbers measure the client as much as the server`);
@@ -74,7 +74,12 @@ function warningsFor(spec: CaseSpec, cpus: number, clientCpuPercent: number, err
     warnings.push(`oversubscribed: ${workers} server ${what} and the load generator share ${cpus} cores`);
   }
   if (errors > 0) warnings.push(`${errors} requests failed (connection errors or timeouts)`);
+  if (responses === 0) warnings.push('no response completed during the measured time: the server was too slow for this many clients, or stuck');
   return warnings;
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new Error('interrupted');
 }
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -108,20 +113,22 @@ export async function runCase(spec: CaseSpec, context: CaseContext): Promise<Cas
     await waitHealthy(running.url, Date.now() + READY_TIMEOUT_MS);
     await checkAnswers(running.url, context.expected);
     const paths = [...context.expected.keys()];
-    if (spec.warmupSeconds > 0) {
-      state.load = startLoad({ url: running.url, paths, connections: spec.connections, durationSeconds: spec.warmupSeconds });
-      await state.load.done;
-      // Requests left in the server's queue when the warm-up stopped would eat into the measured time:
-      // a sequential server answers this one only after them.
-      await waitHealthy(running.url, Date.now() + READY_TIMEOUT_MS);
-    }
-    if (context.signal.aborted) throw new Error('interrupted');
-    const sampler = startSampler(running.pid);
-    state.load = startLoad({ url: running.url, paths, connections: spec.connections, durationSeconds: spec.durationSeconds });
+    throwIfAborted(context.signal);
+    let sampler: Sampler | undefined;
+    state.load = startLoad({
+      url: running.url,
+      paths,
+      connections: spec.connections,
+      warmupSeconds: spec.warmupSeconds,
+      durationSeconds: spec.durationSeconds,
+      onMeasureStart: () => {
+        sampler = startSampler(running.pid);
+      },
+    });
     const outcome = await state.load.done;
-    const usage = sampler.stop();
+    const usage = (sampler ?? startSampler(running.pid)).stop();
     if (state.died !== undefined) throw new Error(state.died);
-    if (context.signal.aborted) throw new Error('interrupted');
+    throwIfAborted(context.signal);
     const errors = outcome.errors;
     return {
       ...base,
@@ -136,7 +143,7 @@ export async function runCase(spec: CaseSpec, context: CaseContext): Promise<Cas
       non2xx: outcome.non2xx,
       ...usage,
       servedBy: outcome.servedBy.size,
-      warnings: warningsFor(spec, context.cpus, usage.clientCpuPercent, errors),
+      warnings: warningsFor(spec, context.cpus, usage.clientCpuPercent, errors, outcome.responses),
     };
   };
 

@@ -7,6 +7,7 @@ import { createProgress } from './progress.js';
 import { runBench } from './run.js';
 import { summaryTables } from './summary.js';
 import { formatDuration } from './format.js';
+import { refreshIndex, writeRunReport } from '../reports/write.js';
 
 const command = parseBenchArgs(process.argv.slice(2));
 if (command.kind === 'help') {
@@ -47,10 +48,17 @@ try {
   const shown = relative(process.cwd(), resultsPath);
   const wall = formatDuration((performance.now() - t0) / 1000);
   if (!results.complete) {
+    refreshIndex(options.outDir);
+    const partial = writeRunReport(resultsPath);
+    console.error(`bench: report of the finished cases: ${relative(process.cwd(), partial.path)}`);
     console.error(`bench: interrupted after ${results.cases.length} cases (${wall}); partial results, marked incomplete: ${shown}`);
     process.exit(signalled === 'SIGTERM' ? 143 : 130);
   }
   console.log(`results: ${shown}  (${results.cases.length} cases in ${wall})`);
+  const index = refreshIndex(options.outDir);
+  const report = writeRunReport(resultsPath);
+  console.log(`report:  ${relative(process.cwd(), report.path)}`);
+  console.log(`index:   ${relative(process.cwd(), index.path)}`);
 } catch (error: unknown) {
   progress.clear();
   console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);

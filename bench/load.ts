@@ -11,12 +11,21 @@ export interface LoadOptions {
   readonly url: string;
   readonly paths: readonly string[];
   readonly connections: number;
+  /**
+   * Load that runs first on the same connections and is not recorded. One continuous load, rather than a
+   * separate warm-up: a server that queues (sequential, a full pool) would otherwise still be answering the
+   * warm-up's abandoned requests during the measured time.
+   */
+  readonly warmupSeconds: number;
   readonly durationSeconds: number;
   /** A request without an answer after this long counts as a timeout. */
   readonly timeoutSeconds?: number;
+  /** Called when the measured time begins (to start sampling the server). */
+  readonly onMeasureStart?: () => void;
 }
 
 export interface LoadOutcome {
+  /** Responses completed during the measured time. */
   readonly responses: number;
   readonly durationSeconds: number;
   readonly errors: number;
@@ -53,6 +62,14 @@ function rawHeadersOf(info: unknown): readonly string[] | null {
 export function startLoad(options: LoadOptions): RunningLoad {
   const histogram = newLatencyHistogram();
   const servedBy = new Set<string>();
+  const counts = { errors: 0, timeouts: 0, non2xx: 0 };
+  let measuring = false;
+  let measureStart = 0;
+  const beginMeasure = (): void => {
+    measuring = true;
+    measureStart = performance.now();
+    options.onMeasureStart?.();
+  };
   let resolveDone: (outcome: LoadOutcome) => void = () => undefined;
   let rejectDone: (error: Error) => void = () => undefined;
   const done = new Promise<LoadOutcome>((resolve, reject) => {
@@ -63,35 +80,44 @@ export function startLoad(options: LoadOptions): RunningLoad {
     {
       url: options.url,
       connections: options.connections,
-      duration: options.durationSeconds,
+      duration: options.warmupSeconds + options.durationSeconds,
       timeout: options.timeoutSeconds ?? 10,
       requests: options.paths.map((path) => ({ method: 'GET' as const, path })),
       setupClient: (client) => {
         client.on('headers', (info: unknown) => {
+          if (!measuring) return;
           const raw = rawHeadersOf(info);
           const who = raw === null ? null : servedByOf(raw);
           if (who !== null) servedBy.add(who);
         });
       },
     },
-    (error: Error | null, result: autocannon.Result) => {
+    (error: Error | null) => {
+      clearTimeout(warmupTimer);
       if (error instanceof Error) {
         rejectDone(error);
         return;
       }
+      if (!measuring) beginMeasure(); // stopped during the warm-up: nothing measured
       resolveDone({
         responses: histogram.totalCount,
-        durationSeconds: result.duration,
-        errors: result.errors,
-        timeouts: result.timeouts,
-        non2xx: result.non2xx,
+        durationSeconds: Math.max(0.001, (performance.now() - measureStart) / 1000),
+        ...counts,
         histogram,
         servedBy,
       });
     },
   );
-  instance.on('response', (_client, _status, _bytes, responseTimeMs) => {
+  const warmupTimer = setTimeout(beginMeasure, options.warmupSeconds * 1000);
+  instance.on('response', (_client, status, _bytes, responseTimeMs) => {
+    if (!measuring) return;
     histogram.recordValue(msToUs(responseTimeMs));
+    if (status < 200 || status > 299) counts.non2xx += 1;
+  });
+  instance.on('reqError', (error: Error) => {
+    if (!measuring) return;
+    counts.errors += 1;
+    if (error.message === 'request timed out') counts.timeouts += 1;
   });
   return {
     done,

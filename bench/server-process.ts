@@ -55,7 +55,8 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
   return signal !== null ? `killed by ${signal}` : `exited with code ${String(code)}`;
 }
 
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** An unref'd timer: a pending grace period must never keep the bench alive after its work is done. */
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -70,20 +71,28 @@ async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
 export async function startServerProcess(model: string, options: StartOptions = {}): Promise<ServerProcess> {
   const args = [SERVE_SCRIPT, model, '--port', '0', '--host', options.host ?? '127.0.0.1'];
   for (const [name, value] of Object.entries(options.params ?? {})) args.push(`--${name}`, String(value));
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // detached: its own process group, so that a Ctrl-C in the terminal reaches the bench, which stops the
+  // server in order. The IPC channel is a lifeline: the server exits when this process dies.
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${model}`);
   live.add(pid);
 
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);
   });
   const stderrTail = (): string => stderr.trim().split('\n').slice(-5).join(' | ');
   const exited = waitExit(child);
 
   const stop = async (): Promise<void> => {
-    killGroup(pid, 'SIGTERM');
+    // SIGTERM to the main process only: it stops its own threads and children in order (a cluster
+    // primary that saw its children die first would replace them). Leftovers get SIGKILL below.
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
     const graceful = await Promise.race([exited.then(() => true), delay(5000).then(() => false)]);
     if (!graceful) killGroup(pid, 'SIGKILL');
     await exited;
@@ -101,7 +110,7 @@ export async function startServerProcess(model: string, options: StartOptions = 
     const timer = setTimeout(() => {
       reject(new Error(`${model} did not print its URL within ${readyTimeoutMs} ms`));
     }, readyTimeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       const match = /listening on (http:\/\/\S+)/.exec(stdout);
       if (match?.[1] !== undefined) {
@@ -117,7 +126,7 @@ export async function startServerProcess(model: string, options: StartOptions = 
     await stop();
     throw error;
   });
-  child.stdout.resume(); // keep draining, so a chatty server never blocks on a full pipe
+  child.stdout?.resume(); // keep draining, so a chatty server never blocks on a full pipe
 
   return { url, pid, exited, stderrTail, stop };
 }

@@ -39,3 +39,10 @@ function stop(signal: NodeJS.Signals): void {
 }
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+// Started by the bench (with an IPC channel): if the bench dies, even by SIGKILL, the channel closes and
+// this server stops too, so that no server outlives the run that started it.
+if (process.channel !== undefined) {
+  process.on('disconnect', () => {
+    stop('SIGTERM');
+  });
+}

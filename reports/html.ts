@@ -1,0 +1,43 @@
+/** The only two ways data enters a page: escaped text, or JSON that a script reads and shows as text. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/** JSON safe inside <script type="application/json">: no `<` can close the element or open a comment. */
+export function embedJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Inline script source: `</script` inside it would end the element early. */
+export function inlineScript(source: string): string {
+  return source.replace(/<\/(script)/gi, '<\\/$1');
+}
+
+export interface PageAssets {
+  readonly chartJs: string;
+  readonly css: string;
+  readonly commonJs: string;
+  readonly pageJs: Readonly<Record<'run' | 'compare' | 'index', string>>;
+}
+
+/** One self-contained page: styles, chart.js, the data and the page's script, all inline. */
+export function pageShell(title: string, kind: 'run' | 'compare' | 'index', data: unknown, assets: PageAssets): string {
+  const charts = kind === 'index' ? '' : `<script>${inlineScript(assets.chartJs)}</script>\n`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'none'">
+<title>${escapeHtml(title)}</title>
+<style>${assets.css}</style>
+</head>
+<body>
+<main id="app"><noscript>This report draws its tables and charts with JavaScript; please enable it.</noscript></main>
+<script type="application/json" id="lab-data">${embedJson(data)}</script>
+${charts}<script>${inlineScript(assets.commonJs)}</script>
+<script>${inlineScript(assets.pageJs[kind])}</script>
+</body>
+</html>
+`;
+}

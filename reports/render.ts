@@ -1,0 +1,21 @@
+import type { Results } from '../bench/results-schema.js';
+import { buildCompareView } from './compare-view.js';
+import { pageShell, type PageAssets } from './html.js';
+import { buildRunView } from './run-view.js';
+import type { IndexEntry } from './index-view.js';
+
+/** A run's page. Pure: results in, HTML out; the data goes in as JSON and is shown as text. */
+export function renderRunPage(results: Results, assets: PageAssets, indexHref: string | null = null): string {
+  const view = buildRunView(results, indexHref);
+  return pageShell(view.title, 'run', view, assets);
+}
+
+/** Two or more runs side by side. */
+export function renderComparePage(runs: readonly { readonly label: string; readonly results: Results }[], assets: PageAssets): string {
+  const view = buildCompareView(runs);
+  return pageShell(view.title, 'compare', view, assets);
+}
+
+export function renderIndexPage(entries: readonly IndexEntry[], assets: PageAssets): string {
+  return pageShell('Concurrency lab — runs', 'index', { entries }, assets);
+}

@@ -1,0 +1,72 @@
+/** The file I/O around the pure renderers: read results, write pages, refresh the index. */
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { DEFAULT_OUT_DIR } from '../bench/options.js';
+import { readResultsFile } from '../bench/results-file.js';
+import type { Results } from '../bench/results-schema.js';
+import { repoRoot } from '../servers/app/paths.js';
+import { loadAssets } from './assets.js';
+import { indexEntry, sortEntries, type IndexEntry } from './index-view.js';
+import { renderComparePage, renderIndexPage, renderRunPage } from './render.js';
+
+export const DEFAULT_INDEX = join(repoRoot, 'reports', 'index.html');
+export const DEFAULT_COMPARE_DIR = join(repoRoot, 'reports', 'out');
+
+function writeAtomically(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+/** Where the index of a runs folder lives: reports/index.html for the default folder, else inside it. */
+export function indexPathFor(runsDir: string): string {
+  return resolve(runsDir) === resolve(DEFAULT_OUT_DIR) ? DEFAULT_INDEX : join(runsDir, 'index.html');
+}
+
+/** Writes a run's page: next to its results.json, or as <run-id>.html in `outDir`. */
+export function writeRunReport(resultsPath: string, outDir?: string): { path: string; results: Results } {
+  const results = readResultsFile(resultsPath);
+  const path = outDir === undefined ? join(dirname(resultsPath), 'report.html') : join(outDir, `${results.runId}.html`);
+  const runsDir = dirname(dirname(resultsPath));
+  const indexPath = indexPathFor(runsDir);
+  const linked = outDir === undefined && (existsSync(indexPath) || resolve(runsDir) === resolve(DEFAULT_OUT_DIR));
+  const indexHref = linked ? hrefFrom(dirname(path), indexPath) : null;
+  writeAtomically(path, renderRunPage(results, loadAssets(), indexHref));
+  return { path, results };
+}
+
+function hrefFrom(fromDir: string, to: string): string {
+  return relative(fromDir, to).split('\\').join('/');
+}
+
+/** Rebuilds the index of every run in a folder (<runsDir>/<id>/results.json); unreadable runs are skipped and named. */
+export function refreshIndex(runsDir: string): { path: string; skipped: string[] } {
+  const indexPath = indexPathFor(runsDir);
+  const entries: IndexEntry[] = [];
+  const skipped: string[] = [];
+  const dirs = existsSync(runsDir) ? readdirSync(runsDir, { withFileTypes: true }).filter((d) => d.isDirectory()) : [];
+  for (const dir of dirs) {
+    const resultsPath = join(runsDir, dir.name, 'results.json');
+    if (!existsSync(resultsPath)) continue;
+    try {
+      const results = readResultsFile(resultsPath);
+      const page = join(runsDir, dir.name, 'report.html');
+      if (!existsSync(page)) writeAtomically(page, renderRunPage(results, loadAssets(), hrefFrom(dirname(page), indexPath)));
+      entries.push(indexEntry(results, hrefFrom(dirname(indexPath), page)));
+    } catch (error: unknown) {
+      skipped.push(`${basename(dirname(resultsPath))}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  writeAtomically(indexPath, renderIndexPage(sortEntries(entries), loadAssets()));
+  return { path: indexPath, skipped };
+}
+
+/** Writes a comparison page of two or more results files. */
+export function writeComparison(resultsPaths: readonly string[], outDir: string = DEFAULT_COMPARE_DIR): string {
+  const runs = resultsPaths.map((p, i) => ({ label: String.fromCharCode(65 + (i % 26)), results: readResultsFile(p) }));
+  const name = `compare-${runs.map((r) => r.results.runId).join('-vs-')}.html`.slice(0, 200);
+  const path = join(outDir, name);
+  writeAtomically(path, renderComparePage(runs, loadAssets()));
+  return path;
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { iterationsFor, median } from '../bench/calibration.js';
+import { formatUs } from '../bench/format.js';
+import { distribution, msToUs, newLatencyHistogram, summarize } from '../bench/latency.js';
+import { parseBenchArgs, resolveOptions } from '../bench/options.js';
+import { parseProcStat, processTree } from '../bench/process-tree.js';
+import { PROFILES } from '../bench/profiles.js';
+import { validateResults } from '../bench/results-schema.js';
+import { newRunId, planCases } from '../bench/run.js';
+import { cpuBetween } from '../bench/sampler.js';
+import { summaryTables } from '../bench/summary.js';
+import { buildWorkload, WORKLOAD_NAMES } from '../bench/workloads.js';
+import { loadFixture } from './helpers/fixtures.js';
+
+describe('latency statistics', () => {
+  it('summarises an HDR histogram with exact percentiles', () => {
+    const h = newLatencyHistogram();
+    for (let us = 1; us <= 100; us++) h.recordValue(us);
+    expect(summarize(h)).toEqual({ min: 1, mean: 50.5, p50: 50, p90: 90, p99: 99, p999: 100, max: 100 });
+  });
+  it('keeps microseconds: fast answers are not rounded to whole milliseconds', () => {
+    const h = newLatencyHistogram();
+    for (const ms of [0.137, 0.142, 0.251, 1.5]) h.recordValue(msToUs(ms));
+    expect(summarize(h)).toMatchObject({ min: 137, p50: 142, max: 1500 });
+  });
+  it('an empty histogram summarises to zeros and an empty distribution', () => {
+    expect(summarize(newLatencyHistogram()).p99).toBe(0);
+    expect(distribution(newLatencyHistogram())).toEqual([]);
+  });
+  it('draws the distribution from 0 to 100 percent, non-decreasing', () => {
+    const h = newLatencyHistogram();
+    for (let us = 1; us <= 1000; us++) h.recordValue(us);
+    const points = distribution(h);
+    expect(points[0]).toEqual({ percentile: 0, us: 1 });
+    expect(points.at(-1)).toEqual({ percentile: 100, us: 1000 });
+    for (let i = 1; i < points.length; i++) expect(points[i]?.us).toBeGreaterThanOrEqual(points[i - 1]?.us ?? 0);
+  });
+  it('converts fractional milliseconds to whole microseconds, at least 1', () => {
+    expect(msToUs(0.1234)).toBe(123);
+    expect(msToUs(0)).toBe(1);
+    expect(msToUs(20.5)).toBe(20_500);
+  });
+  it('formats latencies with their unit', () => {
+    expect(formatUs(850)).toBe('850 µs');
+    expect(formatUs(2_345)).toBe('2.35 ms');
+    expect(formatUs(21_400)).toBe('21.4 ms');
+    expect(formatUs(1_300_000)).toBe('1.30 s');
+  });
+});
+
+describe('calibration', () => {
+  it('takes the median', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+  it('turns milliseconds into iterations', () => {
+    expect(iterationsFor(2, { iterationsPerMs: 5000 })).toBe(10_000);
+    expect(buildWorkload('cpu', { iterationsPerMs: 5000 }).paths).toEqual(['/work?cpu=10000']);
+    expect(buildWorkload('mixed', { iterationsPerMs: 2000 }).paths).toEqual(['/work?cpu=2000&io=10']);
+  });
+});
+
+describe('options', () => {
+  it('npm run bench alone runs the default profile: every model and workload at 1, 4, 16, 64 clients', () => {
+    const options = resolveOptions({});
+    expect(options.profile).toBe('default');
+    expect(options.models).toEqual(['sequential', 'event-loop', 'worker-pool', 'cluster', 'baseline']);
+    expect(options.workloads).toEqual([...WORKLOAD_NAMES]);
+    expect(options.connections).toEqual([1, 4, 16, 64]);
+  });
+  it('explicit options override the profile', () => {
+    const options = resolveOptions({ profile: 'full', models: 'cluster,event-loop', connections: '16,4', duration: '0.5', warmup: '0', repeats: '2' });
+    expect(options).toMatchObject({ profile: 'full', models: ['cluster', 'event-loop'], connections: [4, 16], durationSeconds: 0.5, warmupSeconds: 0, repeats: 2 });
+    expect(options.workloads).toEqual(PROFILES.full.workloads);
+  });
+  it.each([
+    [['--models', 'threaded'], "--models: unknown model 'threaded'"],
+    [['--workloads', 'hello,disk'], "--workloads: unknown workload 'disk'"],
+    [['--connections', '0'], '--connections: "0" is not a whole number from 1'],
+    [['--connections', '4,-1'], '--connections: "-1"'],
+    [['--connections', '4,,8'], '--connections: ""'],
+    [['--duration', '0'], '--duration must be a number of seconds, above 0'],
+    [['--duration', 'abc'], '--duration must be'],
+    [['--warmup', '-1'], "option '--warmup' needs a value"],
+    [['--repeats', '0'], '--repeats must be a whole number from 1 to 100'],
+    [['--profile', 'huge'], "--profile: unknown profile 'huge'"],
+    [['--models', 'cluster,cluster'], "'cluster' is listed twice"],
+    [['--bogus'], "unknown option '--bogus'"],
+    [['extra'], "unexpected argument 'extra'"],
+  ])('refuses %j', (args, message) => {
+    const command = parseBenchArgs(args);
+    expect(command.kind).toBe('error');
+    if (command.kind === 'error') expect(command.message).toContain(message);
+  });
+});
+
+describe('planning', () => {
+  it('runs the baseline on hello only, and repeats outermost', () => {
+    const options = resolveOptions({ repeats: '2' });
+    const workloads = options.workloads.map((w) => buildWorkload(w, { iterationsPerMs: 1000 }));
+    const cases = planCases(options, workloads, 2);
+    expect(cases).toHaveLength(2 * (4 * 6 * 4 + 4));
+    expect(cases.filter((c) => c.model === 'baseline').every((c) => c.workload.name === 'hello')).toBe(true);
+    expect(cases.find((c) => c.model === 'worker-pool')?.modelParams).toEqual({ threads: 2 });
+    expect(cases.find((c) => c.model === 'cluster')?.modelParams).toEqual({ processes: 2 });
+    expect(cases.slice(0, 100).every((c) => c.repeat === 1)).toBe(true);
+  });
+  it('makes sortable run ids', () => {
+    expect(newRunId(new Date('2026-11-27T21:52:02.123Z'))).toMatch(/^2026-11-27T21-52-02Z-[0-9a-f]{4}$/);
+  });
+});
+
+describe('process sampling', () => {
+  it('parses /proc/<pid>/stat, even with spaces and parentheses in the name', () => {
+    const fields = ['S', '10', '42', '42', '0', '-1', '0', '0', '0', '0', '0', '150', '50', '0', '0', '20', '0', '1', '0', '100', '123456', '1000'];
+    expect(parseProcStat(77, `77 (node (x) y) ${fields.join(' ')}`)).toEqual({ pid: 77, ppid: 10, pgid: 42, cpuMs: 2000, rssBytes: 1000 * 4096 });
+  });
+  it('finds a whole process tree', () => {
+    const p = (pid: number, ppid: number) => ({ pid, ppid, pgid: 1, cpuMs: 0, rssBytes: 0 });
+    const tree = processTree(2, [p(1, 0), p(2, 1), p(3, 2), p(4, 3), p(5, 1)]);
+    expect(tree.map((x) => x.pid).sort()).toEqual([2, 3, 4]);
+  });
+  it('counts CPU between snapshots, a newborn process from its start', () => {
+    const p = (pid: number, cpuMs: number) => ({ pid, ppid: 1, pgid: 1, cpuMs, rssBytes: 0 });
+    expect(cpuBetween([p(1, 100), p(2, 50)], [p(1, 300), p(2, 60), p(3, 40)])).toBe(200 + 10 + 40);
+  });
+});
+
+describe('results file', () => {
+  it('accepts the committed fixture and refuses a broken one, naming the field', () => {
+    const results = loadFixture('run-a.json');
+    expect(() => validateResults(results)).not.toThrow();
+    const { cases: _cases, ...withoutCases } = results;
+    expect(() => validateResults(withoutCases)).toThrow(/cases/);
+    expect(() => validateResults({ ...results, machine: { ...results.machine, cpus: 'two' } })).toThrow(/machine\.cpus/);
+    expect(() => validateResults({ ...results, cases: [{ ...results.cases[0], status: 'maybe' }] })).toThrow(/cases\.0/);
+  });
+  it('summarises a run as one table per workload', () => {
+    const text = summaryTables(loadFixture('run-a.json'));
+    expect(text).toContain('hello — req/s · p50 · p99');
+    expect(text).toContain('io — req/s · p50 · p99');
+    expect(text).toMatch(/^event-loop +[\d,]+ · /m);
+    expect(text).toContain('FAILED');
+  });
+});

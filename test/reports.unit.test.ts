@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { Cell } from '../reports/aggregate.js';
+import { cell } from '../reports/aggregate.js';
+import { compareWarnings } from '../reports/compare-view.js';
+import { headline } from '../reports/headline.js';
+import { embedJson, escapeHtml, inlineScript } from '../reports/html.js';
+import { buildRunView } from '../reports/run-view.js';
+import { loadFixture } from './helpers/fixtures.js';
+
+function fakeCell(model: string, rps: number | null, p99: number | null, failed: string[] = []): Cell {
+  return {
+    model, workload: 'io', connections: 64, runs: 1, failed, warnings: [], rps, p50: null, p99, p999: null, mean: null, max: null,
+    serverCpuPercent: null, serverRssPeakBytes: null, clientCpuPercent: null, errors: 0, timeouts: 0, non2xx: 0, servedBy: null, requests: 0, distribution: [],
+  };
+}
+
+describe('headline', () => {
+  it('says which model served most, by how much, with both p99s', () => {
+    const cells = [fakeCell('sequential', 40, 1_300_000), fakeCell('event-loop', 492, 21_400)];
+    expect(headline('io', 64, cells, new Set())).toBe('At 64 clients on `io`, `event-loop` answered 12× more requests than `sequential`, with a p99 of 21.4 ms against 1.30 s.');
+  });
+  it('compares the best model with the bare baseline, never counts the baseline as a contender', () => {
+    const cells = [fakeCell('event-loop', 9000, 2000), fakeCell('worker-pool', 4000, 5000), fakeCell('baseline', 10000, 1500)];
+    expect(headline('hello', 16, cells, new Set(['baseline']))).toBe(
+      'At 16 clients on `hello`, `event-loop` answered 2.3× more requests than `worker-pool`, with a p99 of 2.00 ms against 5.00 ms. `event-loop` reached 90% of the bare `baseline` (10,000 req/s).',
+    );
+  });
+  it('says when models are close, and names failures', () => {
+    const cells = [fakeCell('cluster', 1000, 3000), fakeCell('event-loop', 950, 3100), fakeCell('sequential', null, null, ['server killed by SIGKILL'])];
+    expect(headline('csv', 4, cells, new Set())).toBe(
+      'At 4 clients on `csv`, every model answered within 10% of the others: `cluster` 1,000 req/s, `event-loop` 950 req/s, with a p99 of 3.00 ms against 3.10 ms. Failed at this level: `sequential`.',
+    );
+  });
+});
+
+describe('html safety', () => {
+  it('escapes text and embeds JSON without a single <', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
+    const json = embedJson({ name: '</script><!-- x' });
+    expect(json).not.toContain('<');
+    expect(JSON.parse(json)).toEqual({ name: '</script><!-- x' });
+    expect(inlineScript('a="</script>"')).toBe('a="<\\/script>"');
+  });
+});
+
+describe('run view', () => {
+  const results = loadFixture('run-a.json');
+  it('keeps failed cases as failed cells, never drops them', () => {
+    const failed = results.cases.filter((c) => c.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    const view = buildRunView(results);
+    expect(view.failed).toHaveLength(failed.length);
+    for (const c of failed) {
+      const x = cell(results.cases, c.model, c.workload, c.connections);
+      expect(x.rps).toBeNull();
+      expect(x.failed).toContain(c.status === 'failed' ? c.error : '');
+    }
+  });
+  it('has a headline per workload', () => {
+    const view = buildRunView(results);
+    expect(view.headlines).toHaveLength(new Set(results.cases.map((c) => c.workload)).size);
+  });
+  it('warns when runs of different machines are compared', () => {
+    const other = { ...results, machine: { ...results.machine, cpuModel: 'Other', node: 'v22.0.0' } };
+    const warnings = compareWarnings([{ label: 'A', results }, { label: 'B', results: other }]);
+    expect(warnings.join(' ')).toMatch(/different machines.*different Node\.js versions/);
+    expect(compareWarnings([{ label: 'A', results }, { label: 'B', results }])).toEqual([]);
+  });
+});
