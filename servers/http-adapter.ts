@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { threadId } from 'node:worker_threads';
-import type { AppRequest, AppResponse, ServedBy } from './app/types.js';
+import type { AppRequest, ServedBy, ServedResponse } from './app/types.js';
+
+/** Header names that tell a student who answered: set from where the handler actually ran. */
+export const SERVED_BY_HEADERS = {
+  model: 'x-served-by-model',
+  pid: 'x-served-by-pid',
+  threadId: 'x-served-by-thread',
+} as const;
 
 export function servedByHere(model: string): ServedBy {
   return { model, pid: process.pid, threadId };
@@ -11,15 +18,25 @@ export function toAppRequest(req: IncomingMessage, servedBy: ServedBy): AppReque
   return { method: req.method ?? 'GET', url: req.url ?? '/', servedBy };
 }
 
-/** Writes an answer; for HEAD, the same headers (length included) and no body. */
-export function writeResponse(req: IncomingMessage, res: ServerResponse, response: AppResponse): void {
-  const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
-  res.writeHead(response.status, {
-    ...response.headers,
-    'content-length': body.byteLength,
-    'cache-control': 'no-store',
+/**
+ * Writes an answer; for HEAD, the same headers (length included) and no body. This runs for every request
+ * of every model, so it stays lean: headers as one flat list, and a string body written as a string,
+ * which Node.js sends in the same write as the headers.
+ */
+export function writeResponse(req: IncomingMessage, res: ServerResponse, response: ServedResponse): void {
+  const { body, servedBy } = response;
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  const headers: string[] = [
+    'content-length', String(length),
+    'cache-control', 'no-store',
     // The course's API allows cross-origin calls; the rest of the lab is harmless to share too.
-    'access-control-allow-origin': '*',
-  });
-  res.end(req.method === 'HEAD' ? undefined : body);
+    'access-control-allow-origin', '*',
+    SERVED_BY_HEADERS.model, servedBy.model,
+    SERVED_BY_HEADERS.pid, String(servedBy.pid),
+    SERVED_BY_HEADERS.threadId, String(servedBy.threadId),
+  ];
+  for (const name in response.headers) headers.push(name, response.headers[name] ?? '');
+  res.writeHead(response.status, headers);
+  if (req.method === 'HEAD') res.end();
+  else res.end(body);
 }

@@ -130,8 +130,7 @@ describe('results file', () => {
   it('accepts the committed fixture and refuses a broken one, naming the field', () => {
     const results = loadFixture('run-a.json');
     expect(() => validateResults(results)).not.toThrow();
-    const { cases: _cases, ...withoutCases } = results;
-    expect(() => validateResults(withoutCases)).toThrow(/cases/);
+    expect(() => validateResults({ ...results, cases: undefined })).toThrow(/cases/);
     expect(() => validateResults({ ...results, machine: { ...results.machine, cpus: 'two' } })).toThrow(/machine\.cpus/);
     expect(() => validateResults({ ...results, cases: [{ ...results.cases[0], status: 'maybe' }] })).toThrow(/cases\.0/);
   });

@@ -54,7 +54,7 @@ describe('a run page', () => {
         workload: tr.closest('section')?.getAttribute('data-workload') ?? '',
         model: tr.getAttribute('data-model') ?? '',
         connections: Number(tr.getAttribute('data-connections')),
-        values: Object.fromEntries([...tr.querySelectorAll('td[data-field]')].map((td) => [td.getAttribute('data-field'), td.getAttribute('data-value')])),
+        values: Object.fromEntries([...tr.querySelectorAll('td[data-field]')].map((td) => [td.getAttribute('data-field') ?? '', td.getAttribute('data-value') ?? ''])),
         status: tr.querySelector('td[data-field=status]')?.textContent ?? '',
       })),
     );
@@ -87,7 +87,7 @@ describe('a run page', () => {
     const warnings = await page.textContent('[data-section=warnings]');
     for (const w of results.warnings) expect(warnings).toContain(w);
     const body = (await page.textContent('body')) ?? '';
-    for (const m of results.models) expect(body).toContain(m.paragraph);
+    for (const m of results.models) expect(body).toContain(m.paragraph.replaceAll('`', ''));
     expect(body).toContain(results.machine.cpuModel);
     const glance = (await page.textContent('[data-section=glance]')) ?? '';
     expect(glance).toMatch(/answered [\d.]+× more requests than/);

@@ -17,8 +17,10 @@ function* answer(response: AppResponse): Steps<AppResponse> {
 }
 
 /** Finds the route for a raw path, or null when the path is unknown. */
+const HELLO: AppResponse = Object.freeze({ status: 200, headers: Object.freeze({ 'content-type': 'text/plain; charset=utf-8' }), body: 'Hello, world!\n' });
+
 function route(path: string): Route | null {
-  if (path === '/') return () => answer({ status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Hello, world!\n' });
+  if (path === '/') return () => answer(HELLO);
   if (path === '/health') {
     return (_query, { servedBy }) => answer(json(200, { status: 'ok', ...servedBy }));
   }

@@ -18,3 +18,8 @@ export interface AppResponse {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | Uint8Array;
 }
+
+/** An answer and who computed it (a pool thread, a cluster process): the server writes both. */
+export interface ServedResponse extends AppResponse {
+  readonly servedBy: ServedBy;
+}

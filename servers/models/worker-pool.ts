@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { Piscina } from 'piscina';
-import type { AppRequest, AppResponse } from '../app/types.js';
+import type { AppRequest, ServedResponse } from '../app/types.js';
 import { internalError } from '../app/responses.js';
 import { servedByHere, toAppRequest, writeResponse } from '../http-adapter.js';
 import { closeServer, listen } from '../listen.js';
@@ -12,7 +12,7 @@ import type { ModelOptions, RunningServer } from '../model-types.js';
  * the others queue in the pool. The hand-off (structured clone there and back) is the price of the pool.
  */
 export async function start({ host, port, threads }: ModelOptions): Promise<RunningServer> {
-  const pool = new Piscina<AppRequest, AppResponse>({
+  const pool = new Piscina<AppRequest, ServedResponse>({
     filename: new URL('./pool-task.js', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
@@ -29,7 +29,7 @@ export async function start({ host, port, threads }: ModelOptions): Promise<Runn
       },
       // Only a dead pool thread gets here (the task itself turns errors into 500s); piscina replaces it.
       () => {
-        writeResponse(req, res, internalError());
+        writeResponse(req, res, { ...internalError(), servedBy });
       },
     );
   });
