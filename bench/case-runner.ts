@@ -1,3 +1,4 @@
+import { pause } from './pause.js';
 import { request } from 'undici';
 import type { ModelName } from '../servers/catalogue.js';
 import { distribution, summarize } from './latency.js';
@@ -35,7 +36,6 @@ export interface CaseContext {
 export const CLIENT_SATURATED_PERCENT = 90;
 const READY_TIMEOUT_MS = 15_000;
 
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitHealthy(url: string, deadline: number): Promise<void> {
   let last = 'no answer';
@@ -48,7 +48,7 @@ async function waitHealthy(url: string, deadline: number): Promise<void> {
     } catch (error: unknown) {
       last = error instanceof Error ? error.message : String(error);
     }
-    await delay(50);
+    await pause(50);
   }
   throw new Error(`/health did not answer 200 within ${READY_TIMEOUT_MS / 1000} s (${last})`);
 }
@@ -154,7 +154,7 @@ export async function runCase(spec: CaseSpec, context: CaseContext): Promise<Cas
   } catch (error: unknown) {
     result = { ...base, status: 'failed', error: state.died ?? reasonOf(error), warnings: [] };
     // A timed-out case may still be starting its server: let it settle, so that the server is stopped below.
-    await Promise.race([measuring.catch(() => undefined), delay(READY_TIMEOUT_MS)]);
+    await Promise.race([measuring.catch(() => undefined), pause(READY_TIMEOUT_MS)]);
   } finally {
     clearTimeout(timer);
     context.signal.removeEventListener('abort', onAbort);

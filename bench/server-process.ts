@@ -1,3 +1,4 @@
+import { pause } from './pause.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../servers/app/paths.js';
@@ -55,14 +56,12 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
   return signal !== null ? `killed by ${signal}` : `exited with code ${String(code)}`;
 }
 
-/** An unref'd timer: a pending grace period must never keep the bench alive after its work is done. */
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (processGroup(pgid).length === 0) return true;
-    await delay(20);
+    await pause(20);
   }
   return processGroup(pgid).length === 0;
 }
@@ -93,7 +92,7 @@ export async function startServerProcess(model: string, options: StartOptions = 
     } catch {
       // already gone
     }
-    const graceful = await Promise.race([exited.then(() => true), delay(5000).then(() => false)]);
+    const graceful = await Promise.race([exited.then(() => true), pause(5000).then(() => false)]);
     if (!graceful) killGroup(pid, 'SIGKILL');
     await exited;
     // Children (cluster processes) may outlive the primary for a moment: wait for the group to empty.

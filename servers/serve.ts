@@ -3,6 +3,7 @@
  * Starts one server model by hand and prints the URL it listens on. Ctrl-C stops it and everything it started.
  */
 import { CATALOGUE } from './catalogue.js';
+import type { RunningServer } from './model-types.js';
 import { parseServeArgs, serveHelp } from './serve-options.js';
 
 const command = parseServeArgs(process.argv.slice(2));
@@ -16,33 +17,38 @@ if (command.kind === 'error') {
 }
 
 const { model, options } = command;
-let running;
-try {
-  running = await CATALOGUE[model].start(options);
-} catch (error: unknown) {
-  console.error(`serve: ${model} could not start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-}
-const server = running;
-const params = Object.entries(server.params).map(([k, v]) => `${String(v)} ${k}`).join(', ');
-// The bench reads this line to find the port: keep "listening on <url>" in it.
-console.log(`${model}${params === '' ? '' : ` (${params})`} listening on ${server.url} (pid ${process.pid}) — Ctrl-C to stop`);
-
+let server: RunningServer | undefined;
 let stopping = false;
-function stop(signal: NodeJS.Signals): void {
-  if (stopping) {
-    process.exit(1); // a second Ctrl-C: do not wait any longer
-  }
+
+function stop(reason: string): void {
+  if (stopping) process.exit(1); // a second Ctrl-C: do not wait any longer
   stopping = true;
-  console.log(`${model}: ${signal} received, stopping`);
+  if (server === undefined) process.exit(1); // still starting: threads and cluster children end with us
+  console.log(`${model}: ${reason}, stopping`);
   void server.close().then(() => process.exit(0));
 }
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+// Registered before the model starts, so that a signal during start-up is not missed.
+process.on('SIGINT', () => {
+  stop('SIGINT received');
+});
+process.on('SIGTERM', () => {
+  stop('SIGTERM received');
+});
 // Started by the bench (with an IPC channel): if the bench dies, even by SIGKILL, the channel closes and
 // this server stops too, so that no server outlives the run that started it.
 if (process.channel !== undefined) {
   process.on('disconnect', () => {
-    stop('SIGTERM');
+    stop('the bench that started this server is gone');
   });
 }
+
+try {
+  server = await CATALOGUE[model].start(options);
+} catch (error: unknown) {
+  console.error(`serve: ${model} could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+if (process.channel !== undefined && !process.connected) stop('the bench that started this server is gone');
+const params = Object.entries(server.params).map(([k, v]) => `${String(v)} ${k}`).join(', ');
+// The bench reads this line to find the port: keep "listening on <url>" in it.
+console.log(`${model}${params === '' ? '' : ` (${params})`} listening on ${server.url} (pid ${process.pid}) — Ctrl-C to stop`);

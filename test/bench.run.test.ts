@@ -1,0 +1,162 @@
+/**
+ * The bench as a user runs it: bad options refused before any server starts, a short real run whose results
+ * file passes the schema, a server killed mid-case recorded as failed, and no process left behind, also when
+ * the bench itself is interrupted or killed.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { allProcesses } from '../bench/process-tree.js';
+import { validateResults, type Results } from '../bench/results-schema.js';
+import { SERVE_SCRIPT } from '../bench/server-process.js';
+import { repoRoot } from '../servers/app/paths.js';
+import { readFileSync as readText } from 'node:fs';
+
+const BENCH = join(repoRoot, 'dist', 'bench', 'cli.js');
+
+/** Servers of the lab now alive: processes running serve.js or a cluster worker of this checkout. */
+function labServers(): number[] {
+  const pids: number[] = [];
+  for (const p of allProcesses()) {
+    try {
+      const cmd = readText(`/proc/${p.pid}/cmdline`, 'utf8');
+      if (cmd.includes(SERVE_SCRIPT) || cmd.includes(join(repoRoot, 'dist', 'servers', 'models', 'cluster-worker.js'))) pids.push(p.pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return check();
+}
+
+function resultsIn(out: string): Results {
+  const [run] = readdirSync(out).filter((d) => existsSync(join(out, d, 'results.json')));
+  if (run === undefined) throw new Error(`no run in ${out}`);
+  return validateResults(JSON.parse(readFileSync(join(out, run, 'results.json'), 'utf8')));
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+function startBench(args: string[]): { child: ChildProcess; exit: Promise<number | null>; output: () => string } {
+  const child = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exit, output: () => output };
+}
+
+describe('bench CLI errors', () => {
+  it.each([
+    [['--models', 'nope'], "unknown model 'nope'"],
+    [['--connections', '0'], '--connections'],
+    [['--duration', '-1'], '--duration'],
+    [['--repeats', 'x'], '--repeats'],
+    [['--frobnicate'], "unknown option '--frobnicate'"],
+  ])('%j: one line, status 2, no server started, no file written', (args, message) => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
+    const before = labServers().length;
+    const result = spawnSync(process.execPath, [BENCH, ...args, '--out', out], { encoding: 'utf8', timeout: 10_000 });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(message);
+    expect(readdirSync(out)).toEqual([]);
+    expect(labServers().length).toBe(before);
+  });
+
+  it('--help lists the options and profiles', () => {
+    const result = spawnSync(process.execPath, [BENCH, '--help'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    for (const word of ['--profile', '--models', '--workloads', '--connections', '--duration', '--warmup', '--repeats', '--out', 'smoke', 'full']) expect(result.stdout).toContain(word);
+  });
+});
+
+describe('a short real run', () => {
+  it('measures two models and writes a valid results file, a report and an index', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
+    const run = startBench(['--models', 'event-loop,worker-pool', '--workloads', 'hello,io', '--connections', '2', '--duration', '1', '--warmup', '0.2', '--out', out]);
+    expect(await run.exit).toBe(0);
+    const results = resultsIn(out);
+    expect(results.complete).toBe(true);
+    expect(results.cases).toHaveLength(4);
+    expect(results.machine.cpus).toBeGreaterThan(0);
+    expect(results.calibration.iterationsPerMs).toBeGreaterThan(0);
+    for (const c of results.cases) {
+      expect(c.status, JSON.stringify(c)).toBe('ok');
+      if (c.status !== 'ok') continue;
+      expect(c.requests).toBeGreaterThan(10);
+      expect(c.rps).toBeGreaterThan(0);
+      expect(c.latencyUs.p50).toBeGreaterThan(0);
+      expect(c.latencyUs.p50).toBeLessThanOrEqual(c.latencyUs.p99);
+      expect(c.serverRssPeakBytes).toBeGreaterThan(10 * 1024 * 1024);
+      expect(c.servedBy).toBeGreaterThanOrEqual(1);
+      expect(c.distribution.length).toBeGreaterThan(10);
+    }
+    const hello = results.cases.filter((c) => c.workload === 'hello' && c.status === 'ok');
+    // Microsecond detail: not every percentile of a fast answer is a whole number of milliseconds.
+    expect(hello.flatMap((c) => (c.status === 'ok' ? [c.latencyUs.p50, c.latencyUs.p90, c.latencyUs.p99] : [])).some((us) => us % 1000 !== 0)).toBe(true);
+    const io = results.cases.find((c) => c.workload === 'io' && c.model === 'event-loop');
+    if (io?.status === 'ok') expect(io.latencyUs.p50).toBeGreaterThanOrEqual(20_000);
+    expect(existsSync(join(out, results.runId, 'report.html'))).toBe(true);
+    expect(existsSync(join(out, 'index.html'))).toBe(true);
+    expect(run.output()).toContain('hello — req/s · p50 · p99');
+    expect(await eventually(() => labServers().length === 0, 3000)).toBe(true);
+  });
+
+  it('records a server killed during its case as failed, and goes on', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
+    const run = startBench(['--models', 'sequential,event-loop', '--workloads', 'hello', '--connections', '2', '--duration', '3', '--warmup', '0', '--out', out]);
+    expect(await eventually(() => labServers().length > 0, 15_000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const [victim] = labServers();
+    if (victim !== undefined) process.kill(victim, 'SIGKILL');
+    expect(await run.exit).toBe(0);
+    const results = resultsIn(out);
+    const [first, second] = results.cases;
+    expect(first?.status).toBe('failed');
+    if (first?.status === 'failed') expect(first.error).toMatch(/killed by SIGKILL/);
+    expect(second?.status).toBe('ok');
+    expect(await eventually(() => labServers().length === 0, 3000)).toBe(true);
+  });
+});
+
+describe('an interrupted run', () => {
+  it('Ctrl-C stops the server, keeps the finished cases marked incomplete, exits non-zero', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
+    const run = startBench(['--models', 'event-loop,cluster', '--workloads', 'hello', '--connections', '2', '--duration', '1', '--warmup', '0', '--out', out]);
+    // Wait for the second case (the cluster) to be running, then interrupt.
+    expect(await eventually(() => labServers().length >= 3, 20_000)).toBe(true);
+    run.child.kill('SIGINT');
+    expect(await run.exit).toBe(130);
+    const results = resultsIn(out);
+    expect(results.complete).toBe(false);
+    expect(results.cases.map((c) => c.model)).toEqual(['event-loop']);
+    expect(await eventually(() => labServers().length === 0, 5000)).toBe(true);
+  });
+
+  it('a killed bench (SIGKILL) leaves no server behind', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
+    const run = startBench(['--models', 'cluster', '--workloads', 'hello', '--connections', '2', '--duration', '20', '--warmup', '0', '--out', out]);
+    expect(await eventually(() => labServers().length >= 3, 20_000)).toBe(true);
+    run.child.kill('SIGKILL');
+    await run.exit;
+    expect(await eventually(() => labServers().length === 0, 8000)).toBe(true);
+    // What was written is whole: the file from the start of the run, valid and marked incomplete.
+    expect(resultsIn(out).complete).toBe(false);
+  });
+});
