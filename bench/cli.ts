@@ -59,6 +59,8 @@ try {
   const report = writeRunReport(resultsPath);
   console.log(`report:  ${relative(process.cwd(), report.path)}`);
   console.log(`index:   ${relative(process.cwd(), index.path)}`);
+  // Exit now: autocannon can leave request timers behind for connections to a server that died mid-case.
+  process.exit(0);
 } catch (error: unknown) {
   progress.clear();
   console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);

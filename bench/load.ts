@@ -65,10 +65,17 @@ export function startLoad(options: LoadOptions): RunningLoad {
   const counts = { errors: 0, timeouts: 0, non2xx: 0 };
   let measuring = false;
   let measureStart = 0;
+  let measureEnd: number | undefined;
   const beginMeasure = (): void => {
     measuring = true;
     measureStart = performance.now();
     options.onMeasureStart?.();
+  };
+  // The measured window ends exactly on time; autocannon stops its clients a moment later.
+  const endMeasure = (): void => {
+    if (measureEnd !== undefined) return;
+    measuring = false;
+    measureEnd = performance.now();
   };
   let resolveDone: (outcome: LoadOutcome) => void = () => undefined;
   let rejectDone: (error: Error) => void = () => undefined;
@@ -82,6 +89,8 @@ export function startLoad(options: LoadOptions): RunningLoad {
       connections: options.connections,
       duration: options.warmupSeconds + options.durationSeconds,
       timeout: options.timeoutSeconds ?? 10,
+      // autocannon stops only on a sample tick: at its default of 1 s, a 1.5 s load would run for 2 s.
+      sampleInt: 100,
       requests: options.paths.map((path) => ({ method: 'GET' as const, path })),
       setupClient: (client) => {
         client.on('headers', (info: unknown) => {
@@ -94,14 +103,16 @@ export function startLoad(options: LoadOptions): RunningLoad {
     },
     (error: Error | null) => {
       clearTimeout(warmupTimer);
+      clearTimeout(endTimer);
       if (error instanceof Error) {
         rejectDone(error);
         return;
       }
-      if (!measuring) beginMeasure(); // stopped during the warm-up: nothing measured
+      if (measureStart === 0) beginMeasure(); // stopped during the warm-up: nothing measured
+      endMeasure();
       resolveDone({
         responses: histogram.totalCount,
-        durationSeconds: Math.max(0.001, (performance.now() - measureStart) / 1000),
+        durationSeconds: Math.max(0.001, ((measureEnd ?? performance.now()) - measureStart) / 1000),
         ...counts,
         histogram,
         servedBy,
@@ -109,6 +120,8 @@ export function startLoad(options: LoadOptions): RunningLoad {
     },
   );
   const warmupTimer = setTimeout(beginMeasure, options.warmupSeconds * 1000);
+  if (options.warmupSeconds === 0) beginMeasure(); // no warm-up: count from the first request
+  const endTimer = setTimeout(endMeasure, (options.warmupSeconds + options.durationSeconds) * 1000);
   instance.on('response', (_client, status, _bytes, responseTimeMs) => {
     if (!measuring) return;
     histogram.recordValue(msToUs(responseTimeMs));

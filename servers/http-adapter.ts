@@ -28,9 +28,6 @@ export function writeResponse(req: IncomingMessage, res: ServerResponse, respons
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
   const headers: string[] = [
     'content-length', String(length),
-    'cache-control', 'no-store',
-    // The course's API allows cross-origin calls; the rest of the lab is harmless to share too.
-    'access-control-allow-origin', '*',
     SERVED_BY_HEADERS.model, servedBy.model,
     SERVED_BY_HEADERS.pid, String(servedBy.pid),
     SERVED_BY_HEADERS.threadId, String(servedBy.threadId),

@@ -12,7 +12,6 @@ import { allProcesses } from '../bench/process-tree.js';
 import { validateResults, type Results } from '../bench/results-schema.js';
 import { SERVE_SCRIPT } from '../bench/server-process.js';
 import { repoRoot } from '../servers/app/paths.js';
-import { readFileSync as readText } from 'node:fs';
 
 const BENCH = join(repoRoot, 'dist', 'bench', 'cli.js');
 
@@ -21,7 +20,7 @@ function labServers(): number[] {
   const pids: number[] = [];
   for (const p of allProcesses()) {
     try {
-      const cmd = readText(`/proc/${p.pid}/cmdline`, 'utf8');
+      const cmd = readFileSync(`/proc/${p.pid}/cmdline`, 'utf8');
       if (cmd.includes(SERVE_SCRIPT) || cmd.includes(join(repoRoot, 'dist', 'servers', 'models', 'cluster-worker.js'))) pids.push(p.pid);
     } catch {
       // gone meanwhile
@@ -54,9 +53,13 @@ function startBench(args: string[]): { child: ChildProcess; exit: Promise<number
   const child = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exit = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      resolve(code);
+    });
+  });
   return { child, exit, output: () => output };
 }
 

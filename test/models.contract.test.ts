@@ -134,8 +134,9 @@ describe.each(APP_MODELS)('model %s', (model) => {
       expect(response.status, path).toBe(404);
       expect(jsonOf(response), path).toEqual({ error: 'Event not found' });
     }
-    const cors = await rawRequest(server.url, '/api/alive');
-    expect(cors.headers['access-control-allow-origin']).toBe('*');
+    for (const path of ['/api/alive', '/api/association/abc', '/api/nowhere']) {
+      expect((await rawRequest(server.url, path)).headers['access-control-allow-origin'], path).toBe('*');
+    }
   });
 
   it('answers unknown paths with 404 JSON and wrong methods with 405 and Allow', async () => {
