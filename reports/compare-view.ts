@@ -56,7 +56,9 @@ export function compareWarnings(runs: readonly CompareRun[]): string[] {
   if (setups.length > 1) warnings.push(`The runs were measured differently (${setups.join(' / ')}).`);
   const calibrations = runs.map((r) => r.results.calibration.iterationsPerMs);
   if (Math.max(...calibrations) > 1.1 * Math.min(...calibrations)) {
-    warnings.push(`CPU speed differs between the runs (${calibrations.join(', ')} PBKDF2 iterations per ms): the cpu workload did more iterations on the faster machine, so each took about 2 ms on both.`);
+    warnings.push(
+      `CPU speed differed between the runs (${calibrations.join(', ')} PBKDF2 iterations per ms at calibration): each run sized its CPU work to its own speed, so a cpu request is about 2 ms in each, but not the same number of iterations. On one machine, such a gap means it was busy with something else.`,
+    );
   }
   for (const r of runs) if (!r.results.complete) warnings.push(`Run ${r.label} was interrupted: its results are partial.`);
   return warnings;

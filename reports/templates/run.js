@@ -65,7 +65,7 @@
         data: { labels: labels, datasets: w.series.map(function (s) { return lab.line(s.model, points(s, 'rps'), styles[s.model]); }) },
         options: { scales: { x: xAxis, y: { beginAtZero: true, title: { display: true, text: 'requests / s' } } } },
       }),
-      lab.chartBox('Median latency (p50)', 'Log scale: each grid line is ten times the one below.', {
+      lab.chartBox('Median latency (p50)', 'Log scale: each labelled power of ten is ten times the one below.', {
         type: 'line',
         data: { labels: labels, datasets: w.series.map(function (s) { return lab.line(s.model, points(s, 'p50'), styles[s.model]); }) },
         options: { scales: { x: xAxis, y: lab.logAxis('p50 latency') } },
