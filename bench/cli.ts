@@ -59,6 +59,7 @@ try {
   const report = writeRunReport(resultsPath);
   console.log(`report:  ${relative(process.cwd(), report.path)}`);
   console.log(`index:   ${relative(process.cwd(), index.path)}`);
+  for (const skipped of index.skipped) console.error(`index: left out ${skipped}`);
   // Exit now: autocannon can leave request timers behind for connections to a server that died mid-case.
   process.exit(0);
 } catch (error: unknown) {
