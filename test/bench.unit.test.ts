@@ -9,6 +9,7 @@ import { validateResults } from '../bench/results-schema.js';
 import { newRunId, planCases } from '../bench/run.js';
 import { cpuBetween } from '../bench/sampler.js';
 import { summaryTables } from '../bench/summary.js';
+import { progressBar } from '../bench/progress.js';
 import { buildWorkload, WORKLOAD_NAMES } from '../bench/workloads.js';
 import { loadFixture } from './helpers/fixtures.js';
 
@@ -107,6 +108,14 @@ describe('planning', () => {
   });
   it('makes sortable run ids', () => {
     expect(newRunId(new Date('2026-11-27T21:52:02.123Z'))).toMatch(/^2026-11-27T21-52-02Z-[0-9a-f]{4}$/);
+  });
+});
+
+describe('progress', () => {
+  it('draws a bar of the run done so far', () => {
+    expect(progressBar(0, 10)).toBe(`[${'-'.repeat(20)}]`);
+    expect(progressBar(5, 10)).toBe(`[${'#'.repeat(10)}${'-'.repeat(10)}]`);
+    expect(progressBar(10, 10)).toBe(`[${'#'.repeat(20)}]`);
   });
 });
 

@@ -10,7 +10,8 @@ import type { OkCase, Results } from '../bench/results-schema.js';
 import { validateResults } from '../bench/results-schema.js';
 import { loadAssets } from '../reports/assets.js';
 import { styleOf } from '../reports/palette.js';
-import { renderComparePage, renderRunPage } from '../reports/render.js';
+import { indexEntry, sortEntries } from '../reports/index-view.js';
+import { renderComparePage, renderIndexPage, renderRunPage } from '../reports/render.js';
 import { canvasInk, launch, openWatched, outputPath } from './helpers/browser.js';
 import { loadFixture } from './helpers/fixtures.js';
 
@@ -114,6 +115,20 @@ describe('a run page', () => {
     const body = (await page.textContent('body')) ?? '';
     expect(body).toContain(evil);
     expect(body).toContain('</script><script>alert(3)</script>');
+    await page.close();
+  });
+});
+
+describe('the index page', () => {
+  it('lists runs with links, opens clean and offline', async () => {
+    const entries = ['run-a.json', 'run-b.json'].map((name) => indexEntry(loadFixture(name), `runs/${name}/report.html`));
+    const file = writePage('index.html', renderIndexPage(sortEntries(entries), loadAssets()));
+    const { page, consoleErrors, requests } = await openWatched(browser, file);
+    await page.screenshot({ path: outputPath('index.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    expect(requests).toEqual([]);
+    const links = await page.$$eval('a', (as) => as.map((a) => a.textContent));
+    expect(links).toEqual([loadFixture('run-b.json').runId, loadFixture('run-a.json').runId]);
     await page.close();
   });
 });
