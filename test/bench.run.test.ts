@@ -12,6 +12,9 @@ import { allProcesses } from '../bench/process-tree.js';
 import { validateResults, type Results } from '../bench/results-schema.js';
 import { SERVE_SCRIPT } from '../bench/server-process.js';
 import { repoRoot } from '../servers/app/paths.js';
+import type { ModelName } from '../servers/catalogue.js';
+import { runCase } from '../bench/case-runner.js';
+import { buildWorkload } from '../bench/workloads.js';
 
 const BENCH = join(repoRoot, 'dist', 'bench', 'cli.js');
 
@@ -135,6 +138,25 @@ describe('a short real run', () => {
     if (first?.status === 'failed') expect(first.error).toMatch(/killed by SIGKILL/);
     expect(second?.status).toBe('ok');
     expect(await eventually(() => labServers().length === 0, 3000)).toBe(true);
+  });
+});
+
+describe('a server that never becomes ready', () => {
+  it('makes its case failed with the reason, without throwing', async () => {
+    const result = await runCase(
+      {
+        model: 'no-such-model' as ModelName, // serve.js refuses it and exits before listening
+        modelParams: {},
+        workload: buildWorkload('hello', { iterationsPerMs: 1000 }),
+        connections: 1,
+        repeat: 1,
+        durationSeconds: 0.5,
+        warmupSeconds: 0,
+      },
+      { expected: new Map([['/', { status: 200, body: 'Hello, world!\n' }]]), cpus: 2, signal: new AbortController().signal },
+    );
+    expect(result.status).toBe('failed');
+    if (result.status === 'failed') expect(result.error).toMatch(/exited with code 2 before listening: serve: unknown model/);
   });
 });
 
