@@ -52,7 +52,6 @@
 
   function workloadSection(w) {
     var labels = w.connections.map(String);
-    var appModels = w.series.filter(function (s) { return !styles[s.model] || !styles[s.model].reference; });
     var section = el('section', { 'data-workload': w.name }, [
       el('h2', {}, ['Workload ', el('code', { text: w.name })]),
       el('p', { text: w.description + ' — ' }, w.paths.map(function (p, i) { return el('code', { text: (i ? ' ' : '') + p }); })),
@@ -146,7 +145,6 @@
         }), 'distribution'));
       }
     }
-    void appModels;
     return section;
   }
 })();

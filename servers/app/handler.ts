@@ -16,9 +16,10 @@ function* answer(response: AppResponse): Steps<AppResponse> {
   return response;
 }
 
-/** Finds the route for a raw path, or null when the path is unknown. */
+/** The smallest answer, built once: `/` measures the model, not the application. */
 const HELLO: AppResponse = Object.freeze({ status: 200, headers: Object.freeze({ 'content-type': 'text/plain; charset=utf-8' }), body: 'Hello, world!\n' });
 
+/** Finds the route for a raw path, or null when the path is unknown. */
 function route(path: string): Route | null {
   if (path === '/') return () => answer(HELLO);
   if (path === '/health') {

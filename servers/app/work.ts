@@ -1,4 +1,4 @@
-import { jsonError, json } from './responses.js';
+import { JSON_TYPE, jsonError } from './responses.js';
 import { cpu, wait, type Steps } from './steps.js';
 import type { AppResponse } from './types.js';
 
@@ -53,5 +53,5 @@ export function* work(query: string): Steps<AppResponse> {
   const digest = yield* cpu(parsed.cpu);
   yield* wait(parsed.io);
   const body = workBody(parsed, digest);
-  return { ...json(200, null), body };
+  return { status: 200, headers: { 'content-type': JSON_TYPE }, body };
 }
