@@ -63,7 +63,8 @@ async function checkAnswers(url: string, expected: ReadonlyMap<string, ExpectedA
   }
 }
 
-function warningsFor(spec: CaseSpec, cpus: number, clientCpuPercent: number, errors: number, responses: number): string[] {
+function warningsFor(spec: CaseSpec, cpus: number, clientCpuPercent: number, outcome: { errors: number; non2xx: number; responses: number }): string[] {
+  const { errors, non2xx, responses } = outcome;
   const warnings: string[] = [];
   if (clientCpuPercent >= CLIENT_SATURATED_PERCENT) {
     warnings.push(`the load generator used ${clientCpuPercent}% of a core: it was saturated, so these numbers measure the client as much as the server`);
@@ -74,6 +75,7 @@ function warningsFor(spec: CaseSpec, cpus: number, clientCpuPercent: number, err
     warnings.push(`oversubscribed: ${workers} server ${what} and the load generator share ${cpus} cores`);
   }
   if (errors > 0) warnings.push(`${errors} requests failed (connection errors or timeouts)`);
+  if (non2xx > 0) warnings.push(`${non2xx} answers were not 2xx: the server refused or failed some requests under load`);
   if (responses === 0) warnings.push('no response completed during the measured time: the server was too slow for this many clients, or stuck');
   return warnings;
 }
@@ -129,7 +131,6 @@ export async function runCase(spec: CaseSpec, context: CaseContext): Promise<Cas
     const usage = (sampler ?? startSampler(running.pid)).stop();
     if (state.died !== undefined) throw new Error(state.died);
     throwIfAborted(context.signal);
-    const errors = outcome.errors;
     return {
       ...base,
       status: 'ok',
@@ -138,12 +139,12 @@ export async function runCase(spec: CaseSpec, context: CaseContext): Promise<Cas
       rps: Math.round((outcome.responses / outcome.durationSeconds) * 10) / 10,
       latencyUs: summarize(outcome.histogram),
       distribution: distribution(outcome.histogram),
-      errors,
+      errors: outcome.errors,
       timeouts: outcome.timeouts,
       non2xx: outcome.non2xx,
       ...usage,
       servedBy: outcome.servedBy.size,
-      warnings: warningsFor(spec, context.cpus, usage.clientCpuPercent, errors, outcome.responses),
+      warnings: warningsFor(spec, context.cpus, usage.clientCpuPercent, outcome),
     };
   };
 
