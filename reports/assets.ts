@@ -7,8 +7,15 @@ import type { PageAssets } from './html.js';
 const templates = join(repoRoot, 'reports', 'templates');
 const read = (path: string): string => readFileSync(path, 'utf8');
 
-/** Reads the committed templates and chart.js (pinned in package-lock) to inline them. */
+let cached: PageAssets | undefined;
+
+/** Reads the committed templates and chart.js (pinned in package-lock) to inline them; once per process. */
 export function loadAssets(): PageAssets {
+  cached ??= readAssets();
+  return cached;
+}
+
+function readAssets(): PageAssets {
   const require = createRequire(import.meta.url);
   // chart.js does not export its UMD build; it sits beside the CommonJS entry in dist/.
   const chartJs = read(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'));
