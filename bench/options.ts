@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { argsErrorMessage, parseWholeNumber } from '../servers/args.js';
 import { repoRoot } from '../servers/app/paths.js';
-import { MODEL_NAMES, isModelName, type ModelName } from '../servers/catalogue.js';
-import { PROFILES, PROFILE_NAMES, isProfileName, type ProfileName } from './profiles.js';
-import { WORKLOAD_NAMES, isWorkloadName, type WorkloadName } from './workloads.js';
+import { MODEL_NAMES, isModelName } from '../servers/catalogue.js';
+import { PROFILES, PROFILE_NAMES, isProfileName, type Profile, type ProfileName } from './profiles.js';
+import { WORKLOAD_NAMES, isWorkloadName } from './workloads.js';
 
 /** What the user may give; every field optional (the profile fills the rest). */
 export interface BenchOptions {
@@ -18,15 +18,9 @@ export interface BenchOptions {
   out?: string;
 }
 
-/** Options with every value checked and filled in. */
-export interface ResolvedBenchOptions {
+/** Options with every value checked and filled in: a profile's fields, with overrides applied. */
+export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
   readonly profile: ProfileName;
-  readonly models: readonly ModelName[];
-  readonly workloads: readonly WorkloadName[];
-  readonly connections: readonly number[];
-  readonly durationSeconds: number;
-  readonly warmupSeconds: number;
-  readonly repeats: number;
   readonly outDir: string;
 }
 

@@ -1,19 +1,12 @@
 import { formatRps, formatUs } from './format.js';
-import type { CaseResult, OkCase, Results } from './results-schema.js';
-
-/** Mean over repeats of the ok cases of one cell; null when none succeeded. */
-export function cellOf(cases: readonly CaseResult[], model: string, workload: string, connections: number): { ok: OkCase[]; failed: number } {
-  const cell = cases.filter((c) => c.model === model && c.workload === workload && c.connections === connections);
-  return { ok: cell.filter((c): c is OkCase => c.status === 'ok'), failed: cell.filter((c) => c.status === 'failed').length };
-}
-
-const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+import { cell } from '../reports/aggregate.js';
+import type { CaseResult, Results } from './results-schema.js';
 
 function cellText(cases: readonly CaseResult[], model: string, workload: string, connections: number): string | null {
-  const { ok, failed } = cellOf(cases, model, workload, connections);
-  if (ok.length === 0) return failed > 0 ? 'FAILED' : null;
-  const text = `${formatRps(mean(ok.map((c) => c.rps)))} · ${formatUs(mean(ok.map((c) => c.latencyUs.p50)))} · ${formatUs(mean(ok.map((c) => c.latencyUs.p99)))}`;
-  return failed > 0 ? `${text} (+${failed} failed)` : text;
+  const c = cell(cases, model, workload, connections);
+  if (c.rps === null || c.p50 === null || c.p99 === null) return c.failed.length > 0 ? 'FAILED' : null;
+  const text = `${formatRps(c.rps)} · ${formatUs(c.p50)} · ${formatUs(c.p99)}`;
+  return c.failed.length > 0 ? `${text} (+${c.failed.length} failed)` : text;
 }
 
 /** One table per workload: models × connections, each cell "req/s · p50 · p99". Pure: returns text. */

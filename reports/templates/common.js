@@ -109,5 +109,15 @@ var lab = (function () {
     return JSON.parse(document.getElementById('lab-data').textContent);
   }
 
-  return { el: el, prose: prose, table: table, swatch: swatch, chartBox: chartBox, drawCharts: drawCharts, line: line, logAxis: logAxis, percentileAxis: percentileAxis, percentileX: percentileX, formatUs: formatUs, data: data };
+  /** Every page starts alike: its data, an emptied #app, and the style of each model by name. */
+  function page() {
+    var view = data();
+    var app = document.getElementById('app');
+    app.textContent = '';
+    var styles = {};
+    (view.models || []).forEach(function (m) { styles[m.name] = m; });
+    return { view: view, app: app, styles: styles };
+  }
+
+  return { el: el, prose: prose, table: table, swatch: swatch, chartBox: chartBox, drawCharts: drawCharts, line: line, logAxis: logAxis, percentileAxis: percentileAxis, percentileX: percentileX, formatUs: formatUs, data: data, page: page };
 })();

@@ -3,11 +3,10 @@
 
 (function () {
   var el = lab.el;
-  var view = lab.data();
-  var app = document.getElementById('app');
-  app.textContent = '';
-  var styles = {};
-  view.models.forEach(function (m) { styles[m.name] = m; });
+  var page = lab.page();
+  var view = page.view;
+  var app = page.app;
+  var styles = page.styles;
   var RUN_DASH = [[], [10, 5], [3, 3], [14, 4, 3, 4]];
 
   app.appendChild(el('h1', { text: view.title }));
