@@ -3,10 +3,11 @@ import { request } from 'undici';
 import type { ModelName } from '../servers/catalogue.js';
 import { distribution, summarize } from './latency.js';
 import { startLoad, type RunningLoad } from './load.js';
-import type { CaseResult } from './results-schema.js';
+import type { CaseResult } from '../results/schema.js';
 import { startSampler, type Sampler } from './sampler.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import type { Workload } from './workloads.js';
+import { messageOf } from '../lib/errors.js';
 
 export interface CaseSpec {
   readonly model: ModelName;
@@ -46,7 +47,7 @@ async function waitHealthy(url: string, deadline: number): Promise<void> {
       if (response.statusCode === 200) return;
       last = `status ${response.statusCode}`;
     } catch (error: unknown) {
-      last = error instanceof Error ? error.message : String(error);
+      last = messageOf(error);
     }
     await pause(50);
   }
@@ -84,7 +85,6 @@ function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new Error('interrupted');
 }
 
-const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * One case: start the model in its own process, check its answers, warm up, measure, stop it.
@@ -153,7 +153,7 @@ export async function runCase(spec: CaseSpec, context: CaseContext): Promise<Cas
   try {
     result = await Promise.race([measuring, timedOut]);
   } catch (error: unknown) {
-    result = { ...base, status: 'failed', error: state.died ?? reasonOf(error), warnings: [] };
+    result = { ...base, status: 'failed', error: state.died ?? messageOf(error), warnings: [] };
     // A timed-out case may still be starting its server: let it settle, so that the server is stopped below.
     await Promise.race([measuring.catch(() => undefined), pause(READY_TIMEOUT_MS)]);
   } finally {
@@ -164,7 +164,7 @@ export async function runCase(spec: CaseSpec, context: CaseContext): Promise<Cas
     await state.server?.stop();
   } catch (error: unknown) {
     // A process that survives SIGKILL is worth a loud mark on the case, not a silent leftover.
-    result = { ...result, warnings: [...result.warnings, reasonOf(error)] };
+    result = { ...result, warnings: [...result.warnings, messageOf(error)] };
   }
   return result;
 }

@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import type { DistributionPoint, Latency } from './results-schema.js';
+import type { DistributionPoint, Latency } from '../results/schema.js';
 
 /** Microseconds; an hour is far above any answer the bench waits for, and the histogram grows if needed. */
 export function newLatencyHistogram(): hdr.Histogram {

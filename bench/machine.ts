@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, hostname, platform, release, totalmem, availableParallelism } from 'node:os';
-import { repoRoot } from '../servers/app/paths.js';
-import type { Results } from './results-schema.js';
+import { repoRoot } from '../lib/paths.js';
+import type { Results } from '../results/schema.js';
 
 export function machineInfo(): Results['machine'] {
   return {

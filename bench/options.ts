@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { argsErrorMessage, parseWholeNumber } from '../servers/args.js';
-import { repoRoot } from '../servers/app/paths.js';
+import { argsErrorMessage, parseWholeNumber } from '../lib/args.js';
+import { DEFAULT_RUNS_DIR } from '../lib/paths.js';
 import { MODEL_NAMES, isModelName } from '../servers/catalogue.js';
 import { PROFILES, PROFILE_NAMES, isProfileName, type Profile, type ProfileName } from './profiles.js';
 import { WORKLOAD_NAMES, isWorkloadName } from './workloads.js';
@@ -29,7 +28,6 @@ export type BenchCommand =
   | { readonly kind: 'run'; readonly options: ResolvedBenchOptions }
   | { readonly kind: 'error'; readonly message: string };
 
-export const DEFAULT_OUT_DIR = join(repoRoot, 'reports', 'runs');
 const MAX_CONNECTIONS = 10_000;
 const MAX_SECONDS = 3600;
 
@@ -81,7 +79,7 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     durationSeconds: given.duration === undefined ? profile.durationSeconds : seconds('duration', given.duration, false),
     warmupSeconds: given.warmup === undefined ? profile.warmupSeconds : seconds('warmup', given.warmup, true),
     repeats,
-    outDir: given.out ?? DEFAULT_OUT_DIR,
+    outDir: given.out ?? DEFAULT_RUNS_DIR,
   };
 }
 

@@ -1,5 +1,6 @@
 import { MODEL_NAMES, type ModelName } from '../servers/catalogue.js';
 import { WORKLOAD_NAMES, type WorkloadName } from './workloads.js';
+import { isOneOf } from '../lib/guards.js';
 
 export const PROFILE_NAMES = ['smoke', 'quick', 'default', 'full'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
@@ -55,5 +56,5 @@ export const PROFILES = {
 } as const satisfies Record<ProfileName, Profile>;
 
 export function isProfileName(name: string): name is ProfileName {
-  return (PROFILE_NAMES as readonly string[]).includes(name);
+  return isOneOf(PROFILE_NAMES, name);
 }

@@ -1,6 +1,6 @@
 import type { CaseSpec } from './case-runner.js';
-import { formatDuration, formatRps, formatUs } from './format.js';
-import type { CaseResult } from './results-schema.js';
+import { formatDuration, formatRps, formatUs } from '../results/format.js';
+import type { CaseResult } from '../results/schema.js';
 
 const BAR = 20;
 

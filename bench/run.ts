@@ -6,8 +6,8 @@ import { calibrate, type Calibration } from './calibration.js';
 import { runCase, type CaseSpec, type ExpectedAnswer } from './case-runner.js';
 import { gitInfo, machineInfo } from './machine.js';
 import type { ResolvedBenchOptions } from './options.js';
-import { writeResultsFile } from './results-file.js';
-import { SCHEMA_VERSION, type CaseResult, type Results } from './results-schema.js';
+import { writeResultsFile } from '../results/file.js';
+import { SCHEMA_VERSION, type CaseResult, type Results } from '../results/schema.js';
 import { BASELINE_WORKLOADS, buildWorkload, type Workload } from './workloads.js';
 
 export interface RunHooks {

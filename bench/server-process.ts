@@ -1,7 +1,7 @@
 import { pause } from './pause.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from '../servers/app/paths.js';
+import { repoRoot } from '../lib/paths.js';
 import type { ModelParam } from '../servers/model-types.js';
 import { processGroup } from './process-tree.js';
 

@@ -1,6 +1,6 @@
-import { formatRps, formatUs } from './format.js';
-import { cell } from '../reports/aggregate.js';
-import type { CaseResult, Results } from './results-schema.js';
+import { formatRps, formatUs } from '../results/format.js';
+import { cell } from '../results/aggregate.js';
+import type { CaseResult, Results } from '../results/schema.js';
 
 function cellText(cases: readonly CaseResult[], model: string, workload: string, connections: number): string | null {
   const c = cell(cases, model, workload, connections);

@@ -1,4 +1,5 @@
 import { iterationsFor, type Calibration } from './calibration.js';
+import { isOneOf } from '../lib/guards.js';
 
 export const WORKLOAD_NAMES = ['hello', 'cpu', 'io', 'mixed', 'static', 'csv'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
@@ -14,7 +15,7 @@ export interface Workload {
 export const BASELINE_WORKLOADS: readonly WorkloadName[] = ['hello'];
 
 export function isWorkloadName(name: string): name is WorkloadName {
-  return (WORKLOAD_NAMES as readonly string[]).includes(name);
+  return isOneOf(WORKLOAD_NAMES, name);
 }
 
 /** The workloads, with CPU work turned into iterations at the run's calibration. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { repoRoot } from '../servers/app/paths.js';
+import { repoRoot } from '../lib/paths.js';
 import type { PageAssets } from './html.js';
 
 const templates = join(repoRoot, 'reports', 'templates');

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { argsErrorMessage } from '../servers/args.js';
+import { argsErrorMessage } from '../lib/args.js';
+import { messageOf } from '../lib/errors.js';
 
 /** The shared shape of `report` and `compare`: files, an optional --out, --help; errors end with status 2. */
 export function parseFilesCommand(name: string, usage: string, help: string): { files: string[]; out: string | undefined } {
@@ -22,6 +23,6 @@ export function parseFilesCommand(name: string, usage: string, help: string): { 
 
 /** One line and status 2: a missing, unreadable or invalid file, or a wrong command line. */
 export function failWith(name: string, error: unknown): never {
-  console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`${name}: ${messageOf(error)}`);
   process.exit(2);
 }

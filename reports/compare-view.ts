@@ -1,6 +1,6 @@
-import { formatRps, formatUs } from '../bench/format.js';
-import type { Results } from '../bench/results-schema.js';
-import { axes, cell } from './aggregate.js';
+import { formatRps, formatUs } from '../results/format.js';
+import type { Results } from '../results/schema.js';
+import { axes, cell } from '../results/aggregate.js';
 import { modelViews, type ModelView } from './run-view.js';
 
 export interface CompareRun {

@@ -1,5 +1,5 @@
-import { formatRps, formatUs } from '../bench/format.js';
-import type { Cell } from './aggregate.js';
+import { formatRps, formatUs } from '../results/format.js';
+import type { Cell } from '../results/aggregate.js';
 
 const ratioText = (ratio: number): string => (ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1));
 

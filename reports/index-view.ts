@@ -1,4 +1,4 @@
-import type { Results } from '../bench/results-schema.js';
+import type { Results } from '../results/schema.js';
 
 export interface IndexEntry {
   readonly runId: string;

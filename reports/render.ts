@@ -1,4 +1,4 @@
-import type { Results } from '../bench/results-schema.js';
+import type { Results } from '../results/schema.js';
 import { buildCompareView } from './compare-view.js';
 import { pageShell, type PageAssets } from './html.js';
 import { buildRunView } from './run-view.js';

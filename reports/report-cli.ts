@@ -1,6 +1,6 @@
 /** npm run report -- <results.json> [--out <dir>]: renders a run's page from any results file. */
 import { dirname, relative, resolve } from 'node:path';
-import { DEFAULT_OUT_DIR } from '../bench/options.js';
+import { DEFAULT_RUNS_DIR } from '../lib/paths.js';
 import { failWith, parseFilesCommand } from './cli-args.js';
 import { refreshIndex, writeRunReport } from './write.js';
 
@@ -13,8 +13,8 @@ try {
   const { path } = writeRunReport(file, out);
   console.log(`report: ${relative(process.cwd(), path)}`);
   // A run of the default folder also appears in the index.
-  if (resolve(dirname(dirname(file))) === resolve(DEFAULT_OUT_DIR)) {
-    console.log(`index: ${relative(process.cwd(), refreshIndex(DEFAULT_OUT_DIR).path)}`);
+  if (resolve(dirname(dirname(file))) === resolve(DEFAULT_RUNS_DIR)) {
+    console.log(`index: ${relative(process.cwd(), refreshIndex(DEFAULT_RUNS_DIR).path)}`);
   }
 } catch (error: unknown) {
   failWith('report', error);

@@ -1,6 +1,6 @@
-import { formatBytes, formatRps, formatUs } from '../bench/format.js';
-import type { Results } from '../bench/results-schema.js';
-import { axes, cell, type Cell } from './aggregate.js';
+import { formatBytes, formatRps, formatUs } from '../results/format.js';
+import type { Results } from '../results/schema.js';
+import { axes, cell, type Cell } from '../results/aggregate.js';
 import { headline } from './headline.js';
 import { styleOf, type ModelStyle } from './palette.js';
 

@@ -1,13 +1,13 @@
 /** The file I/O around the pure renderers: read results, write pages, refresh the index. */
 import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { DEFAULT_OUT_DIR } from '../bench/options.js';
-import { readResultsFile } from '../bench/results-file.js';
-import type { Results } from '../bench/results-schema.js';
-import { repoRoot } from '../servers/app/paths.js';
+import { readResultsFile } from '../results/file.js';
+import type { Results } from '../results/schema.js';
+import { DEFAULT_RUNS_DIR, repoRoot } from '../lib/paths.js';
 import { loadAssets } from './assets.js';
 import { indexEntry, sortEntries, type IndexEntry } from './index-view.js';
 import { renderComparePage, renderIndexPage, renderRunPage } from './render.js';
+import { messageOf } from '../lib/errors.js';
 
 export const DEFAULT_INDEX = join(repoRoot, 'reports', 'index.html');
 export const DEFAULT_COMPARE_DIR = join(repoRoot, 'reports', 'out');
@@ -21,7 +21,7 @@ function writeAtomically(path: string, text: string): void {
 
 /** Where the index of a runs folder lives: reports/index.html for the default folder, else inside it. */
 export function indexPathFor(runsDir: string): string {
-  return resolve(runsDir) === resolve(DEFAULT_OUT_DIR) ? DEFAULT_INDEX : join(runsDir, 'index.html');
+  return resolve(runsDir) === resolve(DEFAULT_RUNS_DIR) ? DEFAULT_INDEX : join(runsDir, 'index.html');
 }
 
 /** Writes a run's page: next to its results.json, or as <run-id>.html in `outDir`. */
@@ -30,7 +30,7 @@ export function writeRunReport(resultsPath: string, outDir?: string): { path: st
   const path = outDir === undefined ? join(dirname(resultsPath), 'report.html') : join(outDir, `${results.runId}.html`);
   const runsDir = dirname(dirname(resultsPath));
   const indexPath = indexPathFor(runsDir);
-  const linked = outDir === undefined && (existsSync(indexPath) || resolve(runsDir) === resolve(DEFAULT_OUT_DIR));
+  const linked = outDir === undefined && (existsSync(indexPath) || resolve(runsDir) === resolve(DEFAULT_RUNS_DIR));
   const indexHref = linked ? hrefFrom(dirname(path), indexPath) : null;
   writeAtomically(path, renderRunPage(results, loadAssets(), indexHref));
   return { path, results };
@@ -55,7 +55,7 @@ export function refreshIndex(runsDir: string): { path: string; skipped: string[]
       if (!existsSync(page)) writeAtomically(page, renderRunPage(results, loadAssets(), hrefFrom(dirname(page), indexPath)));
       entries.push(indexEntry(results, hrefFrom(dirname(indexPath), page)));
     } catch (error: unknown) {
-      skipped.push(`${basename(dirname(resultsPath))}: ${error instanceof Error ? error.message : String(error)}`);
+      skipped.push(`${basename(dirname(resultsPath))}: ${messageOf(error)}`);
     }
   }
   writeAtomically(indexPath, renderIndexPage(sortEntries(entries), loadAssets()));

@@ -5,6 +5,7 @@ import * as cluster from './models/cluster.js';
 import * as eventLoop from './models/event-loop.js';
 import * as sequential from './models/sequential.js';
 import * as workerPool from './models/worker-pool.js';
+import { isOneOf } from '../lib/guards.js';
 
 /** The application's models, in the order reports list them. */
 export const APP_MODELS = ['sequential', 'event-loop', 'worker-pool', 'cluster'] as const;
@@ -83,5 +84,5 @@ export const CATALOGUE = {
 } as const satisfies Record<ModelName, ServerModel>;
 
 export function isModelName(name: string): name is ModelName {
-  return (MODEL_NAMES as readonly string[]).includes(name);
+  return isOneOf(MODEL_NAMES, name);
 }

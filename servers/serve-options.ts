@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CATALOGUE, DEFAULT_HOST, MODEL_NAMES, defaultProcesses, defaultThreads, isModelName, type ModelName } from './catalogue.js';
-import { argsErrorMessage, parseWholeNumber } from './args.js';
+import { argsErrorMessage, parseWholeNumber } from '../lib/args.js';
 import type { ModelOptions, ModelParam } from './model-types.js';
 
 export type ServeCommand =

@@ -5,6 +5,7 @@
 import { CATALOGUE } from './catalogue.js';
 import type { RunningServer } from './model-types.js';
 import { parseServeArgs, serveHelp } from './serve-options.js';
+import { messageOf } from '../lib/errors.js';
 
 const command = parseServeArgs(process.argv.slice(2));
 if (command.kind === 'help') {
@@ -45,7 +46,7 @@ if (process.channel !== undefined) {
 try {
   server = await CATALOGUE[model].start(options);
 } catch (error: unknown) {
-  console.error(`serve: ${model} could not start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`serve: ${model} could not start: ${messageOf(error)}`);
   process.exit(1);
 }
 if (process.channel !== undefined && !process.connected) stop('the bench that started this server is gone');

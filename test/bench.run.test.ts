@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { allProcesses } from '../bench/process-tree.js';
-import { validateResults, type Results } from '../bench/results-schema.js';
+import { validateResults, type Results } from '../results/schema.js';
 import { SERVE_SCRIPT } from '../bench/server-process.js';
-import { repoRoot } from '../servers/app/paths.js';
+import { repoRoot } from '../lib/paths.js';
 import type { ModelName } from '../servers/catalogue.js';
 import { runCase } from '../bench/case-runner.js';
 import { buildWorkload } from '../bench/workloads.js';
 
-const BENCH = join(repoRoot, 'dist', 'bench', 'cli.js');
+const BENCH = join(repoRoot, 'dist', 'scripts', 'bench.js');
 
 /** Servers of the lab now alive: processes running serve.js or a cluster worker of this checkout. */
 function labServers(): number[] {

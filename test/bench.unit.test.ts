@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { iterationsFor, median } from '../bench/calibration.js';
-import { formatUs } from '../bench/format.js';
+import { formatUs } from '../results/format.js';
 import { distribution, msToUs, newLatencyHistogram, summarize } from '../bench/latency.js';
 import { parseBenchArgs, resolveOptions } from '../bench/options.js';
 import { parseProcStat, processTree } from '../bench/process-tree.js';
 import { PROFILES } from '../bench/profiles.js';
-import { validateResults } from '../bench/results-schema.js';
+import { validateResults } from '../results/schema.js';
 import { newRunId, planCases } from '../bench/run.js';
 import { cpuBetween } from '../bench/sampler.js';
 import { summaryTables } from '../bench/summary.js';

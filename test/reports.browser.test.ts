@@ -6,8 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OkCase, Results } from '../bench/results-schema.js';
-import { validateResults } from '../bench/results-schema.js';
+import type { OkCase, Results } from '../results/schema.js';
+import { validateResults } from '../results/schema.js';
 import { loadAssets } from '../reports/assets.js';
 import { styleOf } from '../reports/palette.js';
 import { indexEntry, sortEntries } from '../reports/index-view.js';

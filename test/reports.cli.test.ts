@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../servers/app/paths.js';
+import { repoRoot } from '../lib/paths.js';
 import { fixturePath, loadFixture } from './helpers/fixtures.js';
 import { refreshIndex } from '../reports/write.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Cell } from '../reports/aggregate.js';
-import { cell } from '../reports/aggregate.js';
+import type { Cell } from '../results/aggregate.js';
+import { cell } from '../results/aggregate.js';
 import { compareWarnings } from '../reports/compare-view.js';
 import { headline } from '../reports/headline.js';
 import { embedJson, escapeHtml, inlineScript } from '../reports/html.js';

@@ -3,6 +3,7 @@ import { internalError } from './responses.js';
 import { runAsync } from './run-async.js';
 import { runBlocking } from './run-blocking.js';
 import type { AppRequest, AppResponse, ServedBy, ServedResponse } from './types.js';
+import { messageOf } from '../../lib/errors.js';
 
 function served(response: AppResponse, servedBy: ServedBy): ServedResponse {
   // Spelled out rather than spread: this runs for every request, and a fixed shape stays fast.
@@ -10,7 +11,7 @@ function served(response: AppResponse, servedBy: ServedBy): ServedResponse {
 }
 
 function failed(error: unknown, servedBy: ServedBy): AppResponse {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   console.error(`[${servedBy.model} pid ${servedBy.pid} thread ${servedBy.threadId}] handler failed: ${message}`);
   return internalError();
 }

@@ -1,19 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repoRoot } from '../../lib/paths.js';
 
-/** The repository root, found from this file whether it runs from the sources or from dist/. */
-function findRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the repository root (package.json)');
-    dir = parent;
-  }
-  return dir;
-}
-
-export const repoRoot = findRoot();
 export const staticRoot = join(repoRoot, 'servers', 'app', 'public');
 export const dataDir = join(repoRoot, 'servers', 'app', 'data');
 export const associationsCsv = join(dataDir, 'associations.csv');

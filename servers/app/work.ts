@@ -1,6 +1,7 @@
 import { JSON_TYPE, jsonError } from './responses.js';
 import { cpu, wait, type Steps } from './steps.js';
 import type { AppResponse } from './types.js';
+import { isOneOf } from '../../lib/guards.js';
 
 /** Bounds of `/work`: generous enough to teach with, small enough that one request cannot hang a server. */
 export const WORK_LIMITS = {
@@ -16,7 +17,7 @@ const PARAM_NAMES = Object.keys(WORK_LIMITS) as WorkParam[];
 const DIGITS = /^\d{1,10}$/;
 
 function isWorkParam(name: string): name is WorkParam {
-  return (PARAM_NAMES as string[]).includes(name);
+  return isOneOf(PARAM_NAMES, name);
 }
 
 /** Parses the query of `/work`; the error string names the parameter and its allowed range. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Results } from '../../bench/results-schema.js';
+import type { Results } from '../../results/schema.js';
 
 export const fixturePath = (name: string): string => new URL(`../fixtures/${name}`, import.meta.url).pathname;
 

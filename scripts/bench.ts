@@ -2,12 +2,13 @@
  * npm run bench -- [options]: drives many clients at every model and writes results (and the report).
  */
 import { relative } from 'node:path';
-import { benchHelp, parseBenchArgs } from './options.js';
-import { createProgress } from './progress.js';
-import { runBench } from './run.js';
-import { summaryTables } from './summary.js';
-import { formatDuration } from './format.js';
+import { benchHelp, parseBenchArgs } from '../bench/options.js';
+import { createProgress } from '../bench/progress.js';
+import { runBench } from '../bench/run.js';
+import { summaryTables } from '../bench/summary.js';
+import { formatDuration } from '../results/format.js';
 import { refreshIndex, writeRunReport } from '../reports/write.js';
+import { messageOf } from '../lib/errors.js';
 
 const command = parseBenchArgs(process.argv.slice(2));
 if (command.kind === 'help') {
@@ -64,6 +65,6 @@ try {
   process.exit(0);
 } catch (error: unknown) {
   progress.clear();
-  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`bench: ${messageOf(error)}`);
   process.exit(1);
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { validateResults, type Results } from './results-schema.js';
+import { validateResults, type Results } from './schema.js';
+import { messageOf } from '../lib/errors.js';
 
 /** Writes atomically: a temporary file, then a rename, so a killed run never leaves half a file. */
 export function writeResultsFile(path: string, results: Results): void {
@@ -28,6 +29,6 @@ export function readResultsFile(path: string): Results {
   try {
     return validateResults(json);
   } catch (error: unknown) {
-    throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${path}: ${messageOf(error)}`);
   }
 }

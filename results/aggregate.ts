@@ -1,4 +1,4 @@
-import type { CaseResult, OkCase, Results } from '../bench/results-schema.js';
+import type { CaseResult, OkCase, Results } from './schema.js';
 
 /** The figures of one cell (model × workload × connections), averaged over its ok repeats. */
 export interface Cell {

@@ -1,6 +1,8 @@
+import { messageOf } from './errors.js';
+
 /** One short line for a parseArgs failure (its own messages run long and suggest `--`). */
 export function argsErrorMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   const unknown = /Unknown option '([^']+)'/.exec(message);
   if (unknown !== null) return `unknown option '${unknown[1] ?? ''}'`;
   const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(message);

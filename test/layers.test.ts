@@ -1,0 +1,68 @@
+/**
+ * The house's arrows run one way: servers ← bench → results ← reports, and everyone → lib. The lint rule
+ * (eslint.config.js) refuses a wrong import line; this test follows every import from the entry points, so
+ * that a report never loads server code, piscina or node:cluster, even through a chain of modules.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../lib/paths.js';
+
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g;
+
+/** The specifiers a source file imports (static, re-exports and dynamic imports of a literal). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? '').filter((s) => s !== '');
+}
+
+/** Every module reached from an entry: repository files (as paths from the root) and packages by name. */
+function reachable(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const queue = [resolve(repoRoot, entry)];
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    const key = relative(repoRoot, file);
+    if (files.has(key)) continue;
+    files.add(key);
+    for (const specifier of importsOf(file)) {
+      if (specifier.startsWith('.')) queue.push(resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
+      else packages.add(specifier);
+    }
+  }
+  return { files, packages };
+}
+
+function sourcesUnder(folder: string): string[] {
+  return readdirSync(join(repoRoot, folder), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => join(folder, name));
+}
+
+describe('one-way layers', () => {
+  it.each(['reports/report-cli.ts', 'reports/compare-cli.ts'])('%s loads no server or bench code, nor piscina or node:cluster', (entry) => {
+    const { files, packages } = reachable(entry);
+    expect(files.size).toBeGreaterThan(5); // the walk really followed the imports
+    expect([...files].filter((f) => /^(servers|bench|scripts)\//.test(f))).toEqual([]);
+    expect([...packages].filter((p) => ['piscina', 'node:cluster', 'autocannon', 'undici'].includes(p))).toEqual([]);
+  });
+
+  it('no file of bench/ imports from reports/ or scripts/', () => {
+    const offenders = sourcesUnder('bench').filter((file) => importsOf(join(repoRoot, file)).some((s) => /(^|\/)(reports|scripts)\//.test(s)));
+    expect(offenders).toEqual([]);
+  });
+
+  it('results/ and lib/ import neither servers nor bench nor reports', () => {
+    const offenders = [...sourcesUnder('results'), ...sourcesUnder('lib')].filter((file) =>
+      importsOf(join(repoRoot, file)).some((s) => /(^|\/)(servers|bench|reports|scripts)\//.test(s)),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('the walk sees a forbidden chain when there is one (the check can fail)', () => {
+    // scripts/bench.ts ties a run to its report, so it reaches both sides: the walk must see that.
+    const { files } = reachable('scripts/bench.ts');
+    expect([...files].some((f) => f.startsWith('servers/'))).toBe(true);
+    expect([...files].some((f) => f.startsWith('reports/'))).toBe(true);
+  });
+});
