@@ -1,5 +1,5 @@
 /** The file I/O around the pure renderers: read results, write pages, refresh the index. */
-import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { readResultsFile } from '../results/file.js';
 import type { Results } from '../results/schema.js';
@@ -8,16 +8,10 @@ import { loadAssets } from './assets.js';
 import { indexEntry, sortEntries, type IndexEntry } from './index-view.js';
 import { renderComparePage, renderIndexPage, renderRunPage } from './render.js';
 import { messageOf } from '../lib/errors.js';
+import { writeFileAtomically } from '../lib/files.js';
 
 export const DEFAULT_INDEX = join(repoRoot, 'reports', 'index.html');
 export const DEFAULT_COMPARE_DIR = join(repoRoot, 'reports', 'out');
-
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
-}
 
 /** Where the index of a runs folder lives: reports/index.html for the default folder, else inside it. */
 export function indexPathFor(runsDir: string): string {
@@ -32,7 +26,7 @@ export function writeRunReport(resultsPath: string, outDir?: string): { path: st
   const indexPath = indexPathFor(runsDir);
   const linked = outDir === undefined && (existsSync(indexPath) || resolve(runsDir) === resolve(DEFAULT_RUNS_DIR));
   const indexHref = linked ? hrefFrom(dirname(path), indexPath) : null;
-  writeAtomically(path, renderRunPage(results, loadAssets(), indexHref));
+  writeFileAtomically(path, renderRunPage(results, loadAssets(), indexHref));
   return { path, results };
 }
 
@@ -52,13 +46,13 @@ export function refreshIndex(runsDir: string): { path: string; skipped: string[]
     try {
       const results = readResultsFile(resultsPath);
       const page = join(runsDir, dir.name, 'report.html');
-      if (!existsSync(page)) writeAtomically(page, renderRunPage(results, loadAssets(), hrefFrom(dirname(page), indexPath)));
+      if (!existsSync(page)) writeFileAtomically(page, renderRunPage(results, loadAssets(), hrefFrom(dirname(page), indexPath)));
       entries.push(indexEntry(results, hrefFrom(dirname(indexPath), page)));
     } catch (error: unknown) {
       skipped.push(`${basename(dirname(resultsPath))}: ${messageOf(error)}`);
     }
   }
-  writeAtomically(indexPath, renderIndexPage(sortEntries(entries), loadAssets()));
+  writeFileAtomically(indexPath, renderIndexPage(sortEntries(entries), loadAssets()));
   return { path: indexPath, skipped };
 }
 
@@ -67,6 +61,6 @@ export function writeComparison(resultsPaths: readonly string[], outDir: string 
   const runs = resultsPaths.map((p, i) => ({ label: String.fromCharCode(65 + (i % 26)), results: readResultsFile(p) }));
   const name = `compare-${runs.map((r) => r.results.runId).join('-vs-')}.html`.slice(0, 200);
   const path = join(outDir, name);
-  writeAtomically(path, renderComparePage(runs, loadAssets()));
+  writeFileAtomically(path, renderComparePage(runs, loadAssets()));
   return path;
 }

@@ -1,14 +1,11 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { validateResults, type Results } from './schema.js';
 import { messageOf } from '../lib/errors.js';
+import { writeFileAtomically } from '../lib/files.js';
 
 /** Writes atomically: a temporary file, then a rename, so a killed run never leaves half a file. */
 export function writeResultsFile(path: string, results: Results): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(results, null, 2) + '\n');
-  renameSync(temporary, path);
+  writeFileAtomically(path, JSON.stringify(results, null, 2) + '\n');
 }
 
 /** Reads and validates a results file; the error says which file and what is wrong, in one line. */
