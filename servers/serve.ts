@@ -41,6 +41,17 @@ if (process.channel !== undefined) {
   process.on('disconnect', () => {
     stop('the bench that started this server is gone');
   });
+} else {
+  // Started from a terminal or by npm: when that parent dies (npm killed by SIGKILL, a shell that did not pass
+  // the signal on), this process is handed to init or a subreaper, and process.ppid (read from the system at
+  // each access) changes. Stop then too, rather than hold the port with nobody left to press Ctrl-C.
+  // Unref'd: the poll alone keeps nothing alive.
+  const parent = process.ppid;
+  const poll = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(poll);
+    if (!stopping) stop(`the parent process (pid ${parent}) is gone`); // not a second Ctrl-C: let a stop finish
+  }, 1000).unref();
 }
 
 try {

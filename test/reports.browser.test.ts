@@ -5,15 +5,19 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { OkCase, Results } from '../results/schema.js';
 import { validateResults } from '../results/schema.js';
 import { loadAssets } from '../reports/assets.js';
 import { styleOf } from '../reports/palette.js';
 import { indexEntry, sortEntries } from '../reports/index-view.js';
 import { renderComparePage, renderIndexPage, renderRunPage } from '../reports/render.js';
-import { canvasInk, launch, openWatched, outputPath } from './helpers/browser.js';
+import { browserDescribe, canvasInk, launch, openWatched, outputPath } from './helpers/browser.js';
 import { loadFixture } from './helpers/fixtures.js';
+
+// Every suite below needs a browser: without one they are skipped with one line saying how to get one (and
+// fail instead under LAB_REQUIRE_BROWSER=1, as in CI). With every suite skipped, the hooks below do not run.
+const describe = browserDescribe();
 
 let browser: Browser;
 beforeAll(async () => {

@@ -1,5 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { connect } from 'node:net';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../lib/paths.js';
 import { SERVE_SCRIPT } from '../bench/server-process.js';
 import { processGroup } from '../bench/process-tree.js';
 import { MODEL_NAMES } from '../servers/catalogue.js';
@@ -9,6 +12,68 @@ import { rawRequest } from './helpers/http.js';
 function serve(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [SERVE_SCRIPT, ...args], { encoding: 'utf8', timeout: 10_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts a command as the leader of its own process group, so that a test can find and kill all it started. */
+function spawnGroup(command: string, args: readonly string[]): { child: ChildProcessWithoutNullStreams; group: number } {
+  const child = spawn(command, args, { cwd: repoRoot, detached: true, stdio: 'pipe' });
+  child.stdin.end();
+  return { child, group: child.pid ?? 0 };
+}
+
+/** The last resort of every test that starts processes: nothing it started outlives it, even when it fails. */
+function killGroup(group: number): void {
+  try {
+    process.kill(-group, 'SIGKILL');
+  } catch {
+    // already gone, as it should be
+  }
+}
+
+/** The URL from the server's "listening on <url>" line (the line the bench reads too). */
+function listeningUrl(child: ChildProcessWithoutNullStreams): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    const collect = (chunk: string): void => {
+      out += chunk;
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    };
+    child.stdout.setEncoding('utf8').on('data', collect);
+    child.stderr.setEncoding('utf8').on('data', collect);
+    child.once('exit', () => {
+      reject(new Error(`exited before listening: ${out}`));
+    });
+  });
+}
+
+/** Whether anything accepts a TCP connection on the URL's port. */
+function answers(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port), timeout: 1000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => {
+      resolve(false);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** Polls until the check holds or the time is up; returns whether it held. */
+async function eventually(check: () => boolean | Promise<boolean>, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 describe('parseServeArgs', () => {
@@ -63,33 +128,45 @@ describe('npm run serve', () => {
   });
 
   it.each(['worker-pool', 'cluster'])('%s: prints its URL, and SIGINT ends it with every thread and process', async (model) => {
-    const child = spawn(process.execPath, [SERVE_SCRIPT, model, '--port', '0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const pid = child.pid ?? 0;
+    const { child, group } = spawnGroup(process.execPath, [SERVE_SCRIPT, model, '--port', '0']);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-          out += chunk;
-          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (match?.[1] !== undefined) resolve(match[1]);
-        });
-        child.once('exit', () => {
-          reject(new Error(`exited early: ${out}`));
-        });
-      });
+      const url = await listeningUrl(child);
       expect((await rawRequest(url, '/')).status).toBe(200);
       const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      process.kill(pid, 'SIGINT');
+      process.kill(group, 'SIGINT');
       expect(await exit).toBe(0);
-      const deadline = Date.now() + 5000;
-      while (processGroup(pid).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(processGroup(pid)).toEqual([]);
+      expect(await eventually(() => processGroup(group).length === 0, 5000)).toBe(true);
     } finally {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // already gone, as it should be
-      }
+      killGroup(group);
+    }
+  });
+
+  // npm passes SIGTERM on to its script; before the script ended in `exec node …`, a shell stood between them,
+  // died of the signal, and left the server running, holding its port.
+  it('SIGTERM to `npm run serve` (npm alone) stops the server: the port closes and no process is left', async () => {
+    const { child, group } = spawnGroup('npm', ['run', 'serve', '--', 'event-loop']);
+    try {
+      const url = await listeningUrl(child); // npm run serve builds first: allow for it
+      expect(await answers(url)).toBe(true);
+      process.kill(group, 'SIGTERM'); // the npm process only, as a service manager or `kill <pid>` would
+      expect(await eventually(async () => !(await answers(url)), 5000), 'the port still answers').toBe(true);
+      expect(await eventually(() => processGroup(group).length === 0, 5000), 'processes of `npm run serve` are left').toBe(true);
+    } finally {
+      killGroup(group);
+    }
+  }, 60_000);
+
+  it('a server whose parent dies (SIGKILL, nothing passed on) stops by itself within a few seconds', async () => {
+    const script = relative(repoRoot, SERVE_SCRIPT);
+    const { child, group } = spawnGroup('sh', ['-c', `node ${script} event-loop & wait`]);
+    try {
+      const url = await listeningUrl(child);
+      expect(await answers(url)).toBe(true);
+      process.kill(group, 'SIGKILL'); // the shell only: the server is orphaned, and no signal reaches it
+      expect(await eventually(async () => !(await answers(url)), 5000), 'the orphaned server still answers').toBe(true);
+      expect(await eventually(() => processGroup(group).length === 0, 5000), 'the orphaned server is still running').toBe(true);
+    } finally {
+      killGroup(group);
     }
   });
 });

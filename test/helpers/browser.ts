@@ -1,10 +1,122 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe } from 'vitest';
 import { repoRoot } from '../../lib/paths.js';
 
-/** Debian's Chromium, never a downloaded browser. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** What the search may look at, as values and functions, so that a test can hand it a made-up machine. */
+export interface BrowserSearchHost {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly platform: NodeJS.Platform;
+  readonly home: string;
+  /** An existing file that this user may execute (a symlink counts by its target). */
+  readonly isExecutable: (path: string) => boolean;
+  /** The names in a folder; none when it cannot be read. */
+  readonly list: (dir: string) => readonly string[];
+}
+
+export type BrowserSearch = { readonly kind: 'found'; readonly path: string } | { readonly kind: 'missing'; readonly reason: string };
+
+export const NO_CHROMIUM = "no Chromium found (install Debian's chromium, or set CHROMIUM_PATH=/path/to/chrome)";
+/** The names a Chrome or Chromium goes by on the PATH, in the order tried. */
+export const PATH_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'] as const;
+export const MACOS_APPS = ['/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium'] as const;
+/** Where the executable sits inside Playwright's chromium-<revision>/ folder: today's layouts, then the older one. */
+const PLAYWRIGHT_LAYOUTS: Partial<Record<NodeJS.Platform, readonly (readonly string[])[]>> = {
+  linux: [['chrome-linux64', 'chrome'], ['chrome-linux-arm64', 'chrome'], ['chrome-linux', 'chrome']],
+  darwin: [
+    ['chrome-mac-arm64', 'Google Chrome for Testing.app', 'Contents', 'MacOS', 'Google Chrome for Testing'],
+    ['chrome-mac-x64', 'Google Chrome for Testing.app', 'Contents', 'MacOS', 'Google Chrome for Testing'],
+    ['chrome-mac', 'Chromium.app', 'Contents', 'MacOS', 'Chromium'],
+  ],
+};
+
+/** A variable's value, with an empty one counted as unset (as `VAR= command` means in a shell). */
+function valueOf(env: BrowserSearchHost['env'], name: string): string | undefined {
+  const value = env[name];
+  return value === '' ? undefined : value;
+}
+
+/** Playwright's download folder, as Playwright itself computes it. */
+function playwrightCache(host: BrowserSearchHost): string | undefined {
+  const set = valueOf(host.env, 'PLAYWRIGHT_BROWSERS_PATH');
+  if (set !== undefined) return set;
+  if (host.platform === 'linux') return join(valueOf(host.env, 'XDG_CACHE_HOME') ?? join(host.home, '.cache'), 'ms-playwright');
+  if (host.platform === 'darwin') return join(host.home, 'Library', 'Caches', 'ms-playwright');
+  return undefined;
+}
+
+/**
+ * Finds a Chrome or Chromium the way a user has one: CHROMIUM_PATH, then the PATH, then the usual macOS
+ * applications, then a Chromium that Playwright has already downloaded (newest revision first). Never downloads.
+ * A CHROMIUM_PATH that is set but wrong is reported rather than passed over: the user asked for that browser.
+ */
+export function findChromium(host: BrowserSearchHost): BrowserSearch {
+  const chosen = valueOf(host.env, 'CHROMIUM_PATH');
+  if (chosen !== undefined) {
+    return host.isExecutable(chosen) ? { kind: 'found', path: chosen } : { kind: 'missing', reason: `CHROMIUM_PATH=${chosen} is not an executable file (point it at Chrome or Chromium, or unset it)` };
+  }
+  const dirs = (host.env.PATH ?? '').split(host.platform === 'win32' ? ';' : ':').filter((dir) => dir !== '');
+  const candidates = PATH_NAMES.flatMap((name) => dirs.map((dir) => join(dir, name)));
+  if (host.platform === 'darwin') candidates.push(...MACOS_APPS);
+  const cache = playwrightCache(host);
+  if (cache !== undefined) {
+    const revisions = host
+      .list(cache)
+      .map((name) => /^chromium-(\d+)$/.exec(name))
+      .filter((match) => match !== null)
+      .map((match) => ({ name: match[0], revision: Number(match[1]) }))
+      .sort((a, b) => b.revision - a.revision);
+    for (const { name } of revisions) for (const layout of PLAYWRIGHT_LAYOUTS[host.platform] ?? []) candidates.push(join(cache, name, ...layout));
+  }
+  const path = candidates.find((candidate) => host.isExecutable(candidate));
+  return path === undefined ? { kind: 'missing', reason: NO_CHROMIUM } : { kind: 'found', path };
+}
+
+/** What the browser suites do on this machine: run, be skipped with one line, or fail because CI requires them. */
+export type BrowserGate = { readonly kind: 'run'; readonly path: string } | { readonly kind: 'skip'; readonly line: string } | { readonly kind: 'fail'; readonly message: string };
+
+export function browserGate(search: BrowserSearch, env: Readonly<Record<string, string | undefined>>): BrowserGate {
+  if (search.kind === 'found') return { kind: 'run', path: search.path };
+  if (env.LAB_REQUIRE_BROWSER === '1') return { kind: 'fail', message: `browser tests required (LAB_REQUIRE_BROWSER=1) but cannot run: ${search.reason}` };
+  return { kind: 'skip', line: `browser tests skipped: ${search.reason}` };
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function list(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+export const systemHost: BrowserSearchHost = { env: process.env, platform: process.platform, home: homedir(), isExecutable, list };
+/** This machine's browser, searched once per test file. */
+export const BROWSER = findChromium(systemHost);
+
+/**
+ * The describe for suites that need the browser. Without one it is describe.skip, and one line on stderr
+ * (which vitest's default reporter shows) says how to get one; with LAB_REQUIRE_BROWSER=1 (CI) it throws instead,
+ * so that a CI without a browser fails rather than passes with nothing tested.
+ */
+export function browserDescribe(gate: BrowserGate = browserGate(BROWSER, process.env)): typeof describe.skip {
+  if (gate.kind === 'run') return describe;
+  if (gate.kind === 'fail') throw new Error(gate.message);
+  console.warn(gate.line);
+  return describe.skip;
+}
+
 export const OUTPUT_DIR = join(repoRoot, 'test-output');
 
 export function outputPath(name: string): string {
@@ -13,8 +125,9 @@ export function outputPath(name: string): string {
 }
 
 export function launch(): Promise<Browser> {
+  if (BROWSER.kind === 'missing') return Promise.reject(new Error(BROWSER.reason));
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: BROWSER.path,
     args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });
 }
