@@ -7,7 +7,7 @@ const forbid = (...folders) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'reports/runs/', 'reports/out/', 'test-output/', 'reports/templates/*.js'] },
+  { ignores: ['dist/', 'node_modules/', 'reports/runs/', 'reports/out/', 'test-output/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

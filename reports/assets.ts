@@ -1,18 +1,25 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { repoRoot } from '../lib/paths.js';
-import type { PageAssets } from './html.js';
+import type { PageAssets, PageKind } from './html.js';
 
-const templates = join(repoRoot, 'reports', 'templates');
+/** Where scripts/build-pages.ts writes each page's bundled script (`npm run build`). */
+export const PAGES_DIST = join(repoRoot, 'dist', 'pages');
 const read = (path: string): string => readFileSync(path, 'utf8');
 
 let cached: PageAssets | undefined;
 
-/** Reads the committed templates and chart.js (pinned in package-lock) to inline them; once per process. */
+/** Reads the page styles, the bundled page scripts and chart.js (pinned in package-lock) to inline them; once per process. */
 export function loadAssets(): PageAssets {
   cached ??= readAssets();
   return cached;
+}
+
+function pageScript(kind: PageKind): string {
+  const path = join(PAGES_DIST, `${kind}.js`);
+  if (!existsSync(path)) throw new Error(`the page scripts are not built (${path} is missing): run npm run build`);
+  return read(path);
 }
 
 function readAssets(): PageAssets {
@@ -21,8 +28,7 @@ function readAssets(): PageAssets {
   const chartJs = read(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'));
   return {
     chartJs,
-    css: read(join(templates, 'page.css')),
-    commonJs: read(join(templates, 'common.js')),
-    pageJs: { run: read(join(templates, 'run.js')), compare: read(join(templates, 'compare.js')), index: read(join(templates, 'index.js')) },
+    css: read(join(repoRoot, 'reports', 'pages', 'page.css')),
+    pageJs: { run: pageScript('run'), compare: pageScript('compare'), index: pageScript('index') },
   };
 }

@@ -16,13 +16,15 @@ export function inlineScript(source: string): string {
 export interface PageAssets {
   readonly chartJs: string;
   readonly css: string;
-  readonly commonJs: string;
-  readonly pageJs: Readonly<Record<'run' | 'compare' | 'index', string>>;
+  /** Each page's script, bundled at build time with what it shares with the others (reports/pages/). */
+  readonly pageJs: Readonly<Record<PageKind, string>>;
 }
 
+export type PageKind = 'run' | 'compare' | 'index';
+
 /** One self-contained page: styles, chart.js, the data and the page's script, all inline. */
-export function pageShell(title: string, kind: 'run' | 'compare' | 'index', data: unknown, assets: PageAssets): string {
-  const charts = kind === 'index' ? '' : `<script>${inlineScript(assets.chartJs)}</script>\n`;
+export function pageShell(title: string, kind: PageKind, data: unknown, assets: PageAssets): string {
+  const scripts = [...(kind === 'index' ? [] : [assets.chartJs]), assets.pageJs[kind]].map(inlineScript);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -35,9 +37,7 @@ export function pageShell(title: string, kind: 'run' | 'compare' | 'index', data
 <body>
 <main id="app"><noscript>This report draws its tables and charts with JavaScript; please enable it.</noscript></main>
 <script type="application/json" id="lab-data">${embedJson(data)}</script>
-${charts}<script>${inlineScript(assets.commonJs)}</script>
-<script>${inlineScript(assets.pageJs[kind])}</script>
-</body>
+${scripts.map((script) => `<script>${script}</script>\n`).join('')}</body>
 </html>
 `;
 }

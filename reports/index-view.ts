@@ -9,8 +9,13 @@ export interface IndexEntry {
   readonly cases: number;
   readonly failed: number;
   readonly complete: boolean;
-  /** Link to the run's page, relative to the index. */
+  /** Link to the run's page, relative to the index and starting with ./ (built from a validated run id). */
   readonly href: string;
+}
+
+/** What the index page shows. */
+export interface IndexView {
+  readonly entries: readonly IndexEntry[];
 }
 
 export function indexEntry(results: Results, href: string): IndexEntry {

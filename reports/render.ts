@@ -2,7 +2,7 @@ import type { Results } from '../results/schema.js';
 import { buildCompareView } from './compare-view.js';
 import { pageShell, type PageAssets } from './html.js';
 import { buildRunView } from './run-view.js';
-import type { IndexEntry } from './index-view.js';
+import type { IndexEntry, IndexView } from './index-view.js';
 
 /** A run's page. Pure: results in, HTML out; the data goes in as JSON and is shown as text. */
 export function renderRunPage(results: Results, assets: PageAssets, indexHref: string | null = null): string {
@@ -17,5 +17,6 @@ export function renderComparePage(runs: readonly { readonly label: string; reado
 }
 
 export function renderIndexPage(entries: readonly IndexEntry[], assets: PageAssets): string {
-  return pageShell('Concurrency lab — runs', 'index', { entries }, assets);
+  const view: IndexView = { entries };
+  return pageShell('Concurrency lab — runs', 'index', view, assets);
 }

@@ -30,8 +30,10 @@ export function writeRunReport(resultsPath: string, outDir?: string): { path: st
   return { path, results };
 }
 
+/** A relative link that starts with ./ or ../, the only shape the pages follow (reports/pages/common.ts). */
 function hrefFrom(fromDir: string, to: string): string {
-  return relative(fromDir, to).split('\\').join('/');
+  const path = relative(fromDir, to).split('\\').join('/');
+  return path.startsWith('../') ? path : `./${path}`;
 }
 
 /** Rebuilds the index of every run in a folder (<runsDir>/<id>/results.json); unreadable runs are skipped and named. */

@@ -1,8 +1,17 @@
-/** Latency in microseconds, shown with the unit that keeps 2–4 significant digits. */
-export function formatUs(us: number): string {
-  if (us < 1000) return `${Math.round(us)} µs`;
-  if (us < 1_000_000) return `${(us / 1000).toFixed(us < 10_000 ? 2 : 1)} ms`;
-  return `${(us / 1_000_000).toFixed(2)} s`;
+/**
+ * Latency in microseconds, with three significant digits and the unit that keeps them (850 µs, 2.35 ms, 21.4 ms,
+ * 1.30 s): the tables (formatted in Node) and the chart axes (in the browser) both use this one function. The
+ * unit is chosen after rounding, so that 999.7 µs reads "1.00 ms", never "1000 µs". Trailing zeros stay by
+ * default, so that a column of latencies reads at one precision; an axis drops them (`trimZeros`), because its
+ * ticks are round values and "2 ms" reads faster than "2.00 ms" on a projected chart.
+ */
+export function formatUs(us: number, { trimZeros = false }: { readonly trimZeros?: boolean } = {}): string {
+  const digits = (n: number): string => (trimZeros ? String(Number(n.toPrecision(3))) : n.toPrecision(3));
+  if (Math.round(us) < 1000) return `${Math.round(us)} µs`;
+  const ms = Number((us / 1000).toPrecision(3));
+  if (ms < 1000) return `${digits(ms)} ms`;
+  const s = Number((us / 1_000_000).toPrecision(3));
+  return s < 1000 ? `${digits(s)} s` : `${Math.round(us / 1_000_000).toLocaleString('en-US')} s`;
 }
 
 export function formatRps(rps: number): string {

@@ -125,7 +125,7 @@ describe('a run page', () => {
 
 describe('the index page', () => {
   it('lists runs with links, opens clean and offline', async () => {
-    const entries = ['run-a.json', 'run-b.json'].map((name) => indexEntry(loadFixture(name), `runs/${name}/report.html`));
+    const entries = ['run-a.json', 'run-b.json'].map((name) => indexEntry(loadFixture(name), `./runs/${loadFixture(name).runId}/report.html`));
     const file = writePage('index.html', renderIndexPage(sortEntries(entries), loadAssets()));
     const { page, consoleErrors, requests } = await openWatched(browser, file);
     await page.screenshot({ path: outputPath('index.png'), fullPage: true });

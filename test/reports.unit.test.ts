@@ -5,6 +5,7 @@ import { compareWarnings } from '../reports/compare-view.js';
 import { headline } from '../reports/headline.js';
 import { embedJson, escapeHtml, inlineScript } from '../reports/html.js';
 import { buildRunView } from '../reports/run-view.js';
+import { formatUs } from '../results/format.js';
 import { loadFixture } from './helpers/fixtures.js';
 
 function fakeCell(model: string, rps: number | null, p99: number | null, failed: string[] = []): Cell {
@@ -65,5 +66,22 @@ describe('run view', () => {
     const warnings = compareWarnings([{ label: 'A', results }, { label: 'B', results: other }]);
     expect(warnings.join(' ')).toMatch(/different machines.*different Node\.js versions/);
     expect(compareWarnings([{ label: 'A', results }, { label: 'B', results }])).toEqual([]);
+  });
+});
+
+describe('one latency formatter for tables and chart axes', () => {
+  it('keeps three significant digits, trailing zeros included', () => {
+    expect([94, 850, 2_345, 21_400, 214_500, 1_300_000, 12_345_000].map((us) => formatUs(us))).toEqual(['94 µs', '850 µs', '2.35 ms', '21.4 ms', '215 ms', '1.30 s', '12.3 s']);
+  });
+  it('chooses the unit after rounding, so no "1000 µs" or "1000.0 ms"', () => {
+    expect([999.4, 999.6, 9_994, 9_996, 999_400, 999_600].map((us) => formatUs(us))).toEqual(['999 µs', '1.00 ms', '9.99 ms', '10.0 ms', '999 ms', '1.00 s']);
+  });
+  it('never falls into exponent notation', () => {
+    expect([999_600_000, 1_234_567_890].map((us) => formatUs(us))).toEqual(['1,000 s', '1,235 s']);
+  });
+  it('labels chart axes with the same rounding, without trailing zeros', () => {
+    const axis = (us: number): string => formatUs(us, { trimZeros: true });
+    expect([100, 1_000, 2_000, 10_000, 100_000, 1_000_000, 2_500_000].map(axis)).toEqual(['100 µs', '1 ms', '2 ms', '10 ms', '100 ms', '1 s', '2.5 s']);
+    expect([999.6, 2_345, 214_500, 999_600].map(axis)).toEqual(['1 ms', '2.35 ms', '215 ms', '1 s']);
   });
 });

@@ -1,0 +1,22 @@
+/** The index of runs (reports/index-view.ts). Each link was built from a validated run id; link() checks it again. */
+import type { IndexView } from '../index-view.js';
+import { el, link, readData, startPage, table } from './common.js';
+
+const { entries } = readData() as IndexView; // written by renderIndexPage of the same build
+const { app } = startPage();
+
+app.append(el('h1', { text: 'Concurrency lab — runs' }));
+app.append(el('p', { className: 'subtitle', text: `${entries.length} run${entries.length === 1 ? '' : 's'}, newest first. Compare two with: npm run compare -- <a.json> <b.json>` }));
+app.append(
+  table(['run', 'date', 'machine', 'Node.js', 'profile', 'cases', 'status'], entries.map((e) =>
+    el('tr', { className: e.failed > 0 || !e.complete ? 'failed' : '' }, [
+      el('td', { className: 'name' }, [link(e.href, e.runId)]),
+      el('td', { className: 'name', text: `${e.startedAt.replace('T', ' ').slice(0, 19)} UTC` }),
+      el('td', { className: 'name', text: e.machine }),
+      el('td', { className: 'name', text: e.node }),
+      el('td', { className: 'name', text: e.profile }),
+      el('td', { text: String(e.cases) }),
+      el('td', { className: 'name', text: (e.complete ? 'complete' : 'incomplete') + (e.failed > 0 ? `, ${e.failed} failed` : '') }),
+    ]),
+  )),
+);
