@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** The only two ways data enters a page: escaped text, or JSON that a script reads and shows as text. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -22,17 +24,42 @@ export interface PageAssets {
 
 export type PageKind = 'run' | 'compare' | 'index';
 
+/** A CSP hash source: the browser runs an inline element only if its exact text has one of these hashes. */
+export function cspHash(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/**
+ * The page's policy: no network at all, and only the scripts and the style written here, by hash. No
+ * 'unsafe-inline': a `javascript:` URL, an inline handler or an injected <script> cannot run, and style
+ * attributes cannot apply (the pages set styles through the CSSOM, which CSP allows).
+ */
+export function contentSecurityPolicy(scripts: readonly string[], styles: readonly string[]): string {
+  return [
+    "default-src 'none'",
+    `script-src ${scripts.map(cspHash).join(' ')}`,
+    `style-src ${styles.map(cspHash).join(' ')}`,
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/** The HTML parser turns CR LF and CR into LF before CSP hashes the text: hash what the browser will see. */
+const parsedNewlines = (text: string): string => text.replace(/\r\n?/g, '\n');
+
 /** One self-contained page: styles, chart.js, the data and the page's script, all inline. */
 export function pageShell(title: string, kind: PageKind, data: unknown, assets: PageAssets): string {
-  const scripts = [...(kind === 'index' ? [] : [assets.chartJs]), assets.pageJs[kind]].map(inlineScript);
+  const scripts = [...(kind === 'index' ? [] : [assets.chartJs]), assets.pageJs[kind]].map((source) => parsedNewlines(inlineScript(source)));
+  const css = parsedNewlines(assets.css);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'none'">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(scripts, [css])}">
 <title>${escapeHtml(title)}</title>
-<style>${assets.css}</style>
+<style>${css}</style>
 </head>
 <body>
 <main id="app"><noscript>This report draws its tables and charts with JavaScript; please enable it.</noscript></main>

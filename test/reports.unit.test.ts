@@ -3,7 +3,8 @@ import type { Cell } from '../results/aggregate.js';
 import { cell } from '../results/aggregate.js';
 import { compareWarnings } from '../reports/compare-view.js';
 import { headline } from '../reports/headline.js';
-import { embedJson, escapeHtml, inlineScript } from '../reports/html.js';
+import { createHash } from 'node:crypto';
+import { embedJson, escapeHtml, inlineScript, pageShell, type PageAssets } from '../reports/html.js';
 import { buildRunView } from '../reports/run-view.js';
 import { formatUs } from '../results/format.js';
 import { loadFixture } from './helpers/fixtures.js';
@@ -83,5 +84,32 @@ describe('one latency formatter for tables and chart axes', () => {
     const axis = (us: number): string => formatUs(us, { trimZeros: true });
     expect([100, 1_000, 2_000, 10_000, 100_000, 1_000_000, 2_500_000].map(axis)).toEqual(['100 µs', '1 ms', '2 ms', '10 ms', '100 ms', '1 s', '2.5 s']);
     expect([999.6, 2_345, 214_500, 999_600].map(axis)).toEqual(['1 ms', '2.35 ms', '215 ms', '1 s']);
+  });
+});
+
+describe('the content security policy', () => {
+  const assets: PageAssets = {
+    chartJs: 'window.Chart = function () {}; // "</script>" inside',
+    css: 'body {\r\n  color: #111;\r\n}\r\n',
+    pageJs: { run: 'document.title = "run";', compare: 'document.title = "compare";', index: 'document.title = "index";' },
+  };
+  const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+  const directive = (html: string, name: string): string[] => {
+    const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1] ?? '';
+    return policy.split('; ').find((d) => d.startsWith(`${name} `))?.split(' ').slice(1) ?? [];
+  };
+
+  it.each(['run', 'compare', 'index'] as const)('lets run exactly the inline scripts of a %s page, by hash, and nothing inline else', (kind) => {
+    const html = pageShell('title', kind, { x: '</script><script>alert(1)</script>' }, assets);
+    expect(html).not.toContain('unsafe-inline');
+    expect(html).toContain("default-src 'none'");
+    // Every executable script element, as the browser will read its text: each has its hash, and no more hashes.
+    const scripts = [...html.matchAll(/<script>([^]*?)<\/script>/g)].map((m) => m[1] ?? '');
+    expect(scripts).toHaveLength(kind === 'index' ? 1 : 2);
+    expect(directive(html, 'script-src').sort()).toEqual(scripts.map(sha256).sort());
+    // The style element's text, with its line ends as the HTML parser leaves them (CR LF becomes LF).
+    const style = /<style>([^]*?)<\/style>/.exec(html)?.[1] ?? '';
+    expect(style).toBe('body {\n  color: #111;\n}\n');
+    expect(directive(html, 'style-src')).toEqual([sha256(style)]);
   });
 });
