@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { answerBlocking } from '../servers/app/answer.js';
 import { CATALOGUE, type ModelName } from '../servers/catalogue.js';
@@ -8,6 +7,7 @@ import { gitInfo, machineInfo } from './machine.js';
 import type { ResolvedBenchOptions } from './options.js';
 import { writeResultsFile } from '../results/file.js';
 import { SCHEMA_VERSION, type CaseResult, type Results } from '../results/schema.js';
+import { newRunId } from '../results/run-id.js';
 import { BASELINE_WORKLOADS, buildWorkload, type Workload } from './workloads.js';
 
 export interface RunHooks {
@@ -15,10 +15,8 @@ export interface RunHooks {
   onCaseEnd?(index: number, total: number, result: CaseResult, secondsLeft: number): void;
 }
 
-/** A run id that sorts by time and never collides: 2026-11-27T21-52-02Z-3f9a. */
-export function newRunId(date: Date): string {
-  return `${date.toISOString().slice(0, 19).replaceAll(':', '-')}Z-${randomBytes(2).toString('hex')}`;
-}
+// The run-id format lives with the schema that checks it; re-exported for the bench's tests.
+export { newRunId };
 
 /** Parameters each model runs with in the bench: as many threads or processes as cores. */
 export function benchParams(model: ModelName, cpus: number): Record<string, number> {

@@ -3,6 +3,7 @@
  * validates it here first, and refuses it with a message naming the first wrong field.
  */
 import { z } from 'zod';
+import { isRunId, RUN_ID_EXAMPLE, type RunId } from './run-id.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -56,7 +57,8 @@ export const CaseSchema = z.discriminatedUnion('status', [OkCaseSchema, FailedCa
 
 export const ResultsSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
-  runId: z.string().min(1),
+  // The id becomes a folder and file name: only the run-id shape, so that a file cannot choose where pages go.
+  runId: z.custom<RunId>(isRunId, `must be a run id like ${RUN_ID_EXAMPLE}`),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),
   complete: z.boolean(),

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../lib/paths.js';
 import { fixturePath, loadFixture } from './helpers/fixtures.js';
 import { refreshIndex } from '../reports/write.js';
+import type { IndexView } from '../reports/index-view.js';
 
 const script = (name: string): string => join(repoRoot, 'dist', 'reports', `${name}-cli.js`);
 
@@ -54,16 +55,79 @@ describe('npm run report and npm run compare', () => {
       mkdirSync(join(runs, id), { recursive: true });
       copyFileSync(fixturePath(name), join(runs, id, 'results.json'));
     }
-    mkdirSync(join(runs, 'broken'));
-    writeFileSync(join(runs, 'broken', 'results.json'), '{}');
+    const broken = '2026-11-27T22-00-00Z-0bad';
+    mkdirSync(join(runs, broken));
+    writeFileSync(join(runs, broken, 'results.json'), '{}');
     const { path, skipped } = refreshIndex(runs);
     expect(path).toBe(join(runs, 'index.html'));
     expect(skipped).toHaveLength(1);
-    expect(skipped[0]).toContain('broken');
+    expect(skipped[0]).toMatch(new RegExp(`^${broken}: .*not a valid results file`));
     const html = readFileSync(path, 'utf8');
     const a = loadFixture('run-a.json').runId;
     const b = loadFixture('run-b.json').runId;
     expect(html.indexOf(b)).toBeLessThan(html.indexOf(a)); // b is newer
     expect(existsSync(join(runs, a, 'report.html'))).toBe(true);
+    expect(indexData(html).entries.map((e) => e.href)).toEqual([`./${b}/report.html`, `./${a}/report.html`]);
+  });
+});
+
+/** The data an index page shows, as its script reads it. */
+function indexData(html: string): IndexView {
+  const json = /<script type="application\/json" id="lab-data">(.*?)<\/script>/s.exec(html)?.[1] ?? 'null';
+  return JSON.parse(json) as IndexView;
+}
+
+/** Every file under a folder, as paths from it: what a command wrote, wherever it wrote it. */
+function filesUnder(root: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: 'utf8' }).map((name) => relative(root, join(root, name))).sort();
+}
+
+describe('a results file does not choose where pages go (fault 3)', () => {
+  // The hostile file sits three folders deep, so that "../../../" from --out still lands inside `root`.
+  const root = mkdtempSync(join(tmpdir(), 'lab-escape-'));
+  const deep = join(root, 'a', 'b', 'c');
+  mkdirSync(deep, { recursive: true });
+  const hostile = join(deep, 'hostile.json');
+  writeFileSync(hostile, JSON.stringify({ ...loadFixture('run-a.json'), runId: '../../../escaped' }));
+
+  it.each([
+    ['report', [hostile, '--out', join(deep, 'out')]],
+    ['compare', [fixturePath('run-a.json'), hostile, '--out', join(deep, 'out')]],
+    ['compare', [hostile, fixturePath('run-b.json'), '--out', join(deep, 'out')]],
+  ])('%s %j: refused by its runId, one line, status 2, nothing written anywhere', (name, args) => {
+    const before = filesUnder(root);
+    const result = run(name, ...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(`${hostile}: not a valid results file: runId: must be a run id`);
+    expect(filesUnder(root)).toEqual(before);
+    expect(existsSync(join(root, 'escaped.html'))).toBe(false);
+  });
+});
+
+describe('a folder name does not become a link (fault 4)', () => {
+  it('lists only folders named by the run id they hold, with ./ links; names the others', () => {
+    const runs = join(mkdtempSync(join(tmpdir(), 'lab-links-')), 'custom-out');
+    const a = loadFixture('run-a.json').runId;
+    const b = loadFixture('run-b.json').runId;
+    const plant = (folder: string, fixture: string): void => {
+      mkdirSync(join(runs, folder), { recursive: true });
+      copyFileSync(fixturePath(fixture), join(runs, folder, 'results.json'));
+    };
+    plant(a, 'run-a.json');
+    plant('javascript:alert(9)', 'run-a.json'); // a valid file, in a folder whose name is a URL
+    plant('2026-01-01T00-00-00Z-0000', 'run-b.json'); // a run id, but not the one the file holds
+    plant('notes\u001b[31m', 'run-b.json'); // a terminal escape in a folder name
+    const { path, skipped } = refreshIndex(runs);
+
+    expect(skipped.sort()).toEqual([
+      `"javascript:alert(9)": not a run folder: its name is not a run id like 2026-11-27T21-52-02Z-3f9a`,
+      `"notes\\u001b[31m": not a run folder: its name is not a run id like 2026-11-27T21-52-02Z-3f9a`,
+      `2026-01-01T00-00-00Z-0000: holds the results of run ${b}, not of 2026-01-01T00-00-00Z-0000`,
+    ]);
+    const data = indexData(readFileSync(path, 'utf8'));
+    expect(JSON.stringify(data)).not.toContain('javascript:');
+    expect(data.entries.map((e) => e.href)).toEqual([`./${a}/report.html`]);
+    expect(existsSync(join(runs, 'javascript:alert(9)', 'report.html'))).toBe(false);
   });
 });

@@ -1,17 +1,21 @@
 /**
  * The pages run only what they brought, in Debian's Chromium: the content security policy lets through the
  * inline scripts and style the renderer wrote (by hash), and nothing else, so a `javascript:` link, an inline
- * handler or an injected script does not run; and the index page follows only relative links (./ or ../).
+ * handler or an injected script does not run; and the index links only to ./<run-id>/ pages, whatever a
+ * runs folder holds (fault 4: a folder named `javascript:alert(9)` was a link that ran script).
  * Each check has a control without the policy, to show that it would have caught the fault.
  */
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadAssets } from '../reports/assets.js';
 import { indexEntry } from '../reports/index-view.js';
 import { renderIndexPage, renderRunPage } from '../reports/render.js';
+import { refreshIndex } from '../reports/write.js';
 import { browserDescribe, launch, openWatched, outputPath } from './helpers/browser.js';
-import { loadFixture } from './helpers/fixtures.js';
+import { fixturePath, loadFixture } from './helpers/fixtures.js';
 
 const describe = browserDescribe();
 
@@ -104,6 +108,27 @@ describe('links of the index', () => {
     await page.waitForTimeout(200);
     expect(dialogs).toEqual([]);
     expect(await page.textContent('table')).toContain('absolute');
+    await page.close();
+  });
+
+  it('of a runs folder holding a folder named javascript:alert(9) go only to ./<run-id>/report.html, and work', async () => {
+    const runs = join(mkdtempSync(join(tmpdir(), 'lab-index-')), 'custom-out');
+    const a = loadFixture('run-a.json').runId;
+    for (const folder of [a, 'javascript:alert(9)']) {
+      mkdirSync(join(runs, folder), { recursive: true });
+      copyFileSync(fixturePath('run-a.json'), join(runs, folder, 'results.json'));
+    }
+    const { path, skipped } = refreshIndex(runs);
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]).toContain('javascript:alert(9)');
+    const { page, dialogs, consoleErrors } = await openWatched(browser, path);
+    await page.screenshot({ path: outputPath('index-custom-out.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    expect(await page.$$eval('a', (links) => links.map((l) => l.getAttribute('href')))).toEqual([`./${a}/report.html`]);
+    await page.click('a');
+    await page.waitForURL(`file://${join(runs, a, 'report.html')}`);
+    expect(await page.textContent('h1')).toContain('run of');
+    expect(dialogs).toEqual([]);
     await page.close();
   });
 });

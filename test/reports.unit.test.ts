@@ -6,7 +6,10 @@ import { headline } from '../reports/headline.js';
 import { createHash } from 'node:crypto';
 import { embedJson, escapeHtml, inlineScript, pageShell, type PageAssets } from '../reports/html.js';
 import { buildRunView } from '../reports/run-view.js';
+import { comparePageName, runPageName } from '../reports/write.js';
 import { formatUs } from '../results/format.js';
+import { isRunId, newRunId, type RunId } from '../results/run-id.js';
+import { validateResults } from '../results/schema.js';
 import { loadFixture } from './helpers/fixtures.js';
 
 function fakeCell(model: string, rps: number | null, p99: number | null, failed: string[] = []): Cell {
@@ -84,6 +87,30 @@ describe('one latency formatter for tables and chart axes', () => {
     const axis = (us: number): string => formatUs(us, { trimZeros: true });
     expect([100, 1_000, 2_000, 10_000, 100_000, 1_000_000, 2_500_000].map(axis)).toEqual(['100 µs', '1 ms', '2 ms', '10 ms', '100 ms', '1 s', '2.5 s']);
     expect([999.6, 2_345, 214_500, 999_600].map(axis)).toEqual(['1 ms', '2.35 ms', '215 ms', '1 s']);
+  });
+});
+
+describe('run ids', () => {
+  it('accepts what the bench makes, and nothing that could be a path or a URL', () => {
+    expect(isRunId(newRunId(new Date('2026-11-27T21:52:02.123Z')))).toBe(true);
+    expect(isRunId('2026-11-27T21-52-02Z-3f9a')).toBe(true);
+    for (const bad of ['../../../escaped', 'javascript:alert(9)', '2026-11-27T21-52-02Z-3f9a/..', '2026-11-27T21-52-02Z-3f9a\n', '2026-11-27T21-52-02Z-3F9A', '', 42, null]) {
+      expect(isRunId(bad), JSON.stringify(bad)).toBe(false);
+    }
+  });
+  it('are checked at every read: a results file naming another place is refused by its runId field', () => {
+    const results = loadFixture('run-a.json');
+    expect(() => validateResults({ ...results, runId: '../../../escaped' })).toThrow(/^not a valid results file: runId: must be a run id like 2026-11-27T21-52-02Z-3f9a$/);
+    expect(validateResults(results).runId).toBe(results.runId);
+  });
+  it('are the only thing page names are made of', () => {
+    const a = '2026-11-27T22-22-00Z-da34' as RunId;
+    const b = '2026-11-27T22-22-36Z-f329' as RunId;
+    expect(runPageName(a)).toBe('2026-11-27T22-22-00Z-da34.html');
+    expect(comparePageName([a, b])).toBe('compare-2026-11-27T22-22-00Z-da34-vs-2026-11-27T22-22-36Z-f329.html');
+    // A cast can smuggle a string past the type, not past the check.
+    expect(() => runPageName('../../../escaped' as RunId)).toThrow('not a run id');
+    expect(() => comparePageName([a, '../../../escaped' as RunId])).toThrow('not a run id');
   });
 });
 

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { Results } from '../../results/schema.js';
+import { validateResults, type Results } from '../../results/schema.js';
 
 export const fixturePath = (name: string): string => new URL(`../fixtures/${name}`, import.meta.url).pathname;
 
+/** A fixture as every reader sees it: validated, so a fixture the schema would refuse fails the tests at once. */
 export function loadFixture(name: string): Results {
-  return JSON.parse(readFileSync(fixturePath(name), 'utf8')) as Results;
+  return validateResults(JSON.parse(readFileSync(fixturePath(name), 'utf8')));
 }
