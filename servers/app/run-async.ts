@@ -1,29 +1,44 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ClientGone, type ClientWatch } from './cancel.js';
 import { burnCpu } from './cpu-work.js';
-import type { Step, Steps } from './steps.js';
+import { insideFolder, type Step, type Steps } from './steps.js';
 
-async function perform(step: Step): Promise<unknown> {
+async function perform(step: Step, watch: ClientWatch | undefined): Promise<unknown> {
   switch (step.kind) {
     case 'cpu':
       // CPU work still runs on this thread: an event loop does not make computing cheaper.
       return burnCpu(step.iterations);
     case 'wait':
-      if (step.ms > 0) await sleep(step.ms);
+      if (step.ms > 0) {
+        try {
+          await sleep(step.ms, undefined, watch === undefined ? undefined : { signal: watch.signal() });
+        } catch {
+          throw new ClientGone(); // only an abort rejects the timer
+        }
+      }
       return undefined;
-    case 'readFile':
-      return readFile(step.path);
+    case 'readFile': {
+      const real = await realpath(step.path);
+      if (!insideFolder(real, await realpath(step.folder))) throw new Error(`${step.path} leads outside its folder`);
+      return readFile(real);
+    }
   }
 }
 
-/** Runs a handler with waits that yield the thread: other requests progress while this one waits. */
-export async function runAsync<T>(steps: Steps<T>): Promise<T> {
+/**
+ * Runs a handler with waits that yield the thread: other requests progress while this one waits. When the
+ * client leaves (`watch`), the next step does not start and a wait ends at once.
+ */
+export async function runAsync<T>(steps: Steps<T>, watch?: ClientWatch): Promise<T> {
   let next = steps.next();
   while (next.done !== true) {
+    if (watch?.gone === true) throw new ClientGone();
     let result: unknown;
     try {
-      result = await perform(next.value);
+      result = await perform(next.value, watch);
     } catch (error: unknown) {
+      if (error instanceof ClientGone) throw error;
       next = steps.throw(error);
       continue;
     }

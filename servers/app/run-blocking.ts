@@ -1,30 +1,40 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { ClientGone, isCancelled, type CancelCell } from './cancel.js';
 import { burnCpu } from './cpu-work.js';
-import type { Step, Steps } from './steps.js';
+import { insideFolder, type Step, type Steps } from './steps.js';
 
-// One shared cell to sleep on: Atomics.wait blocks the calling thread without spinning.
-const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+// A private cell to sleep on when nobody can cancel: Atomics.wait blocks the calling thread without spinning.
+const sleepCell: CancelCell = { cells: new Int32Array(new SharedArrayBuffer(4)), index: 0 };
 
-function perform(step: Step): unknown {
+function perform(step: Step, cancel: CancelCell): unknown {
   switch (step.kind) {
     case 'cpu':
       return burnCpu(step.iterations);
     case 'wait':
-      if (step.ms > 0) Atomics.wait(sleepCell, 0, 0, step.ms);
+      // Sleeps on the request's cell: if the client leaves, the pool's main thread sets it and wakes us.
+      if (step.ms > 0 && Atomics.wait(cancel.cells, cancel.index, 0, step.ms) !== 'timed-out') throw new ClientGone();
       return undefined;
-    case 'readFile':
-      return readFileSync(step.path);
+    case 'readFile': {
+      const real = realpathSync.native(step.path);
+      if (!insideFolder(real, realpathSync.native(step.folder))) throw new Error(`${step.path} leads outside its folder`);
+      return readFileSync(real);
+    }
   }
 }
 
-/** Runs a handler with every step blocking the calling thread: nothing else runs on it meanwhile. */
-export function runBlocking<T>(steps: Steps<T>): T {
+/**
+ * Runs a handler with every step blocking the calling thread: nothing else runs on it meanwhile. Before each
+ * step, and during waits, it notices a client that left (when another thread can tell it, through `cancel`).
+ */
+export function runBlocking<T>(steps: Steps<T>, cancel: CancelCell = sleepCell): T {
   let next = steps.next();
   while (next.done !== true) {
+    if (isCancelled(cancel)) throw new ClientGone();
     let result: unknown;
     try {
-      result = perform(next.value);
+      result = perform(next.value, cancel);
     } catch (error: unknown) {
+      if (error instanceof ClientGone) throw error;
       next = steps.throw(error);
       continue;
     }

@@ -39,9 +39,9 @@ export function* staticFile(rawRelative: string): Steps<AppResponse> {
   if (path === null) return notFound;
   let bytes: Uint8Array;
   try {
-    bytes = yield* readFile(path);
+    bytes = yield* readFile(path, staticRoot);
   } catch {
-    return notFound; // missing file, or a folder
+    return notFound; // missing file, a folder, or a link that leads outside the folder
   }
   const type = CONTENT_TYPES[extname(path)] ?? 'application/octet-stream';
   return { status: 200, headers: { 'content-type': type }, body: bytes };

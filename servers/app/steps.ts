@@ -1,3 +1,5 @@
+import { sep } from 'node:path';
+
 /**
  * The application describes the work of a request as steps and never performs a wait itself.
  * A server model picks an interpreter (blocking or non-blocking) that performs the steps: this is
@@ -6,7 +8,8 @@
 export type Step =
   | { readonly kind: 'cpu'; readonly iterations: number }
   | { readonly kind: 'wait'; readonly ms: number }
-  | { readonly kind: 'readFile'; readonly path: string };
+  /** A file that must really be inside `folder`: symbolic links are resolved before the check. */
+  | { readonly kind: 'readFile'; readonly path: string; readonly folder: string };
 
 /** A handler: a generator that yields steps and returns the answer. */
 export type Steps<T> = Generator<Step, T, unknown>;
@@ -23,9 +26,14 @@ export function* wait(ms: number): Steps<void> {
   yield { kind: 'wait', ms };
 }
 
-/** Reading a file from disk on each request (the static site). */
-export function* readFile(path: string): Steps<Uint8Array> {
-  const bytes = yield { kind: 'readFile', path };
+/** Reading a file of `folder` from disk on each request (the static site); a link that leads out fails. */
+export function* readFile(path: string, folder: string): Steps<Uint8Array> {
+  const bytes = yield { kind: 'readFile', path, folder };
   if (!(bytes instanceof Uint8Array)) throw new TypeError('readFile step must produce bytes');
   return bytes;
+}
+
+/** True when `real` (a resolved path) is inside the resolved `folder`, never the folder itself. */
+export function insideFolder(real: string, folder: string): boolean {
+  return real.startsWith(folder.endsWith(sep) ? folder : folder + sep);
 }

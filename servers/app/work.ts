@@ -40,12 +40,21 @@ export function parseWorkQuery(query: string): WorkParams | { error: string } {
   return params;
 }
 
-/** The body of `/work`: the parameters, the CPU digest (proof the work was done), padded to `bytes`. */
-export function workBody(params: WorkParams, digest: string): string {
-  const base = { cpu: params.cpu, io: params.io, bytes: params.bytes, digest, pad: '' };
-  const empty = JSON.stringify(base);
+/**
+ * The body of `/work`: the parameters, the CPU digest (proof the work was done), padded to `bytes`.
+ * A padded body is built as bytes, outside the JavaScript heap, in one allocation: a client asking for
+ * 10 MiB answers must not make the server build (and later collect) two 10 MiB strings per request.
+ */
+export function workBody(params: WorkParams, digest: string): string | Uint8Array {
+  const empty = JSON.stringify({ cpu: params.cpu, io: params.io, bytes: params.bytes, digest, pad: '' });
   const padding = Math.max(0, params.bytes - empty.length);
-  return padding === 0 ? empty : JSON.stringify({ ...base, pad: 'x'.repeat(padding) });
+  if (padding === 0) return empty;
+  const head = empty.slice(0, -2); // everything up to the pad's closing quote and brace
+  const body = Buffer.allocUnsafe(head.length + padding + 2);
+  body.write(head, 0, 'latin1'); // JSON.stringify of numbers and a hex digest: ASCII only
+  body.fill('x', head.length, head.length + padding);
+  body.write('"}', head.length + padding, 'latin1');
+  return body;
 }
 
 export function* work(query: string): Steps<AppResponse> {

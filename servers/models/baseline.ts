@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { boundServer } from '../limits.js';
 import { closeServer, listen } from '../listen.js';
 import type { ModelOptions, RunningServer } from '../model-types.js';
 
@@ -9,10 +10,11 @@ const BODY = Buffer.from('Hello, world!\n');
  * the application's `/`, without the application. It shows the ceiling of Node.js on this machine.
  */
 export async function start({ host, port }: ModelOptions): Promise<RunningServer> {
-  const server = createServer((_req, res) => {
+  // Node's bounds only (time, connections): the answer is tiny and constant, so nothing else can pile up.
+  const server = boundServer(createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': BODY.byteLength });
     res.end(BODY);
-  });
+  }));
   const url = await listen(server, host, port);
   return { url, params: {}, close: () => closeServer(server) };
 }

@@ -1,18 +1,85 @@
-import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerBlocking } from '../app/answer.js';
-import { servedByHere, toAppRequest, writeResponse } from '../http-adapter.js';
+import { loadCsvData } from '../app/csv-data.js';
+import { servedByHere, toAppRequest, writeRefusal, writeResponse } from '../http-adapter.js';
+import { createLabServer, type Departure } from '../limits.js';
 import { closeServer, listen } from '../listen.js';
 import type { ModelOptions, RunningServer } from '../model-types.js';
 
+/** Below this, the last request was too short for anyone to have given up behind it. */
+const SHORT_SERVICE_MS = 2;
+
+interface Queued {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly departure: Departure;
+  /** Two turns of the event loop have passed since it arrived (see below). */
+  ready: boolean;
+}
+
 /**
  * sequential: one thread, and every step of a request blocks it (sync file reads, blocking sleeps).
- * The kernel still accepts many connections, but their requests are served strictly one after another.
+ * The kernel still accepts many connections, but their requests are served strictly one after another,
+ * in the order they arrived.
  */
 export async function start({ host, port }: ModelOptions): Promise<RunningServer> {
   const servedBy = servedByHere('sequential');
-  const server = createServer((req, res) => {
+  loadCsvData();
+  const queue: Queued[] = [];
+  let lastServiceMs = 0;
+  // A poll of the sockets has run since the last long request ended.
+  let caughtUp = true;
+
+  const serve = ({ req, res }: Queued): void => {
+    const t0 = performance.now();
     writeResponse(req, res, answerBlocking(toAppRequest(req, servedBy)));
-  });
+    lastServiceMs = performance.now() - t0;
+  };
+  // While the thread is blocked, clients may give up. The event loop reads a client's goodbye (end of stream)
+  // one turn after its request, so a queued request starts only after two turns since it arrived, and two
+  // turns after a long request ended: by then a client that left is known, and its request is dropped
+  // instead of blocking everyone behind it.
+  const afterTwoTurns = (then: () => void): void => {
+    setImmediate(() => setImmediate(then));
+  };
+  const serveQueue = (): void => {
+    for (let head = queue[0]; head !== undefined; head = queue[0]) {
+      if (head.departure.gone) {
+        queue.shift();
+        continue;
+      }
+      if (!head.ready || !caughtUp) return;
+      queue.shift();
+      serve(head);
+      if (lastServiceMs >= SHORT_SERVICE_MS) {
+        caughtUp = false;
+        afterTwoTurns(() => {
+          caughtUp = true;
+          serveQueue();
+        });
+        return;
+      }
+    }
+  };
+
+  const server = createLabServer(
+    (req, res, departure) => {
+      // Short requests (hello, a small file) are served at once: nobody gives up within a millisecond.
+      if (queue.length === 0 && caughtUp && lastServiceMs < SHORT_SERVICE_MS) {
+        serve({ req, res, departure, ready: true });
+        return;
+      }
+      const queued: Queued = { req, res, departure, ready: false };
+      queue.push(queued);
+      afterTwoTurns(() => {
+        queued.ready = true;
+        serveQueue();
+      });
+    },
+    (req, res, why) => {
+      writeRefusal(req, res, servedBy, why);
+    },
+  );
   const url = await listen(server, host, port);
   return { url, params: {}, close: () => closeServer(server) };
 }

@@ -1,10 +1,12 @@
-import { createServer } from 'node:http';
 import { Piscina } from 'piscina';
-import type { AppRequest, ServedResponse } from '../app/types.js';
+import { cancel } from '../app/cancel.js';
+import type { ServedResponse } from '../app/types.js';
 import { internalError } from '../app/responses.js';
-import { servedByHere, toAppRequest, writeResponse } from '../http-adapter.js';
+import { servedByHere, toAppRequest, writeRefusal, writeResponse } from '../http-adapter.js';
+import { createLabServer, LIMITS } from '../limits.js';
 import { closeServer, listen } from '../listen.js';
 import type { ModelOptions, RunningServer } from '../model-types.js';
+import type { PoolData, PoolTask } from './pool-task.js';
 
 /**
  * worker-pool: the main thread only accepts and parses; each request is handed to one of N pool threads
@@ -12,7 +14,15 @@ import type { ModelOptions, RunningServer } from '../model-types.js';
  * the others queue in the pool. The hand-off (structured clone there and back) is the price of the pool.
  */
 export async function start({ host, port, threads }: ModelOptions): Promise<RunningServer> {
-  const pool = new Piscina<AppRequest, ServedResponse>({
+  // One cancel cell per request that can be pending at once. When a client leaves, the main thread sets its
+  // cell: a queued task then returns at once, and a pool thread asleep in a wait wakes up (Atomics.notify).
+  // Not piscina's AbortSignal: aborting a task that already runs terminates its whole thread.
+  const slots = LIMITS.maxPending + 1;
+  const cancelCells = new SharedArrayBuffer(slots * Int32Array.BYTES_PER_ELEMENT);
+  const cells = new Int32Array(cancelCells);
+  const free = Array.from({ length: slots }, (_, i) => slots - 1 - i);
+
+  const pool = new Piscina<PoolTask, ServedResponse>({
     filename: new URL('./pool-task.js', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
@@ -21,22 +31,40 @@ export async function start({ host, port, threads }: ModelOptions): Promise<Runn
     // its queue: without this, every task would wait for a round trip through the main thread, and waking
     // a sleeping thread costs up to a millisecond on a virtual machine.
     concurrentTasksPerWorker: 2,
+    workerData: { cancelCells } satisfies PoolData,
   });
   const servedBy = servedByHere('worker-pool');
   // Listen only once every thread has loaded the application (and its data): one task per thread,
   // sent together, lands on each idle thread, so a thread still starting cannot distort the first requests.
-  await Promise.all(Array.from({ length: threads }, () => pool.run({ method: 'GET', url: '/health', servedBy })));
-  const server = createServer((req, res) => {
-    pool.run(toAppRequest(req, servedBy)).then(
-      (response) => {
-        writeResponse(req, res, response);
-      },
-      // Only a dead pool thread gets here (the task itself turns errors into 500s); piscina replaces it.
-      () => {
-        writeResponse(req, res, { ...internalError(), servedBy });
-      },
-    );
-  });
+  await Promise.all(Array.from({ length: threads }, () => pool.run({ request: { method: 'GET', url: '/health', servedBy }, slot: slots - 1 })));
+  const server = createLabServer(
+    (req, res, departure) => {
+      const slot = free.pop();
+      if (slot === undefined) {
+        writeRefusal(req, res, servedBy, 'server busy: every request slot is taken');
+        return;
+      }
+      departure.onLeave(() => {
+        cancel({ cells, index: slot });
+      });
+      pool.run({ request: toAppRequest(req, servedBy), slot }).then(
+        (response) => {
+          writeResponse(req, res, response);
+        },
+        // Only a dead pool thread gets here (the task itself turns errors into 500s); piscina replaces it.
+        () => {
+          writeResponse(req, res, { ...internalError(), servedBy });
+        },
+      ).finally(() => {
+        // The task is over on its thread: the cell can serve another request.
+        Atomics.store(cells, slot, 0);
+        free.push(slot);
+      });
+    },
+    (req, res, why) => {
+      writeRefusal(req, res, servedBy, why);
+    },
+  );
   const url = await listen(server, host, port);
   return {
     url,

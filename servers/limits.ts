@@ -1,0 +1,166 @@
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ClientWatch } from './app/cancel.js';
+
+/**
+ * Everything a client can make a server hold is bounded: connections, requests in flight, answers it does not
+ * read, and time. The numbers are far above what the bench asks for (256 clients, one request each in
+ * flight), and far below what hurts a laptop.
+ */
+export const LIMITS = {
+  /** Open connections per server process; Node.js closes any more at once. */
+  maxConnections: 1024,
+  /** Requests waiting for their answer on one connection (how deep a client may pipeline). */
+  maxInFlightPerConnection: 8,
+  /** Requests accepted and not yet answered in one process; more get 503 at once. */
+  maxPending: 1024,
+  /** Bytes of large answers written but not yet taken by their clients, per process; more get 503. */
+  maxUnsentBytes: 64 * 1024 * 1024,
+  /** Answers below this size are not counted against maxUnsentBytes: the in-flight limits bound them. */
+  countedAnswerBytes: 64 * 1024,
+  /** A connection that neither sends nor reads for this long is closed (a client that never reads). */
+  idleTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+} as const;
+
+/** Why a request was refused before the application saw it: becomes a 503 JSON answer. */
+export type Refusal = string;
+
+/**
+ * One request's departure watch: `gone` once the connection closed before the answer was written.
+ * Listeners and the AbortSignal are made only when asked for, to keep the smallest answers cheap.
+ */
+export class Departure implements ClientWatch {
+  gone = false;
+  private controller: AbortController | undefined;
+  private listeners: (() => void)[] | undefined;
+
+  signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.gone) this.controller.abort();
+    return this.controller.signal;
+  }
+
+  onLeave(listener: () => void): void {
+    if (this.gone) listener();
+    else (this.listeners ??= []).push(listener);
+  }
+
+  leave(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.controller?.abort();
+    for (const listener of this.listeners ?? []) listener();
+  }
+}
+
+export type LabRequestListener = (req: IncomingMessage, res: ServerResponse, departure: Departure) => void;
+
+/** One request until its answer is finished or its connection closes. */
+interface Exchange {
+  readonly res: ServerResponse;
+  readonly departure: Departure;
+  /** Bytes of its answer counted against LIMITS.maxUnsentBytes. */
+  bytes: number;
+  settled: boolean;
+}
+
+/** Per connection: the requests still waiting for their answer (pipelined ones included). */
+interface Connection {
+  readonly open: Set<Exchange>;
+}
+
+const CONNECTION = Symbol('lab connection');
+const EXCHANGE = Symbol('lab exchange');
+type TrackedSocket = Socket & { [CONNECTION]?: Connection };
+type TrackedResponse = ServerResponse & { [EXCHANGE]?: Exchange };
+
+let pending = 0;
+let unsentBytes = 0;
+
+/** Requests of this process accepted and not yet answered, and bytes of large answers not yet taken. */
+export function load(): { pending: number; unsentBytes: number } {
+  return { pending, unsentBytes };
+}
+
+function settle(exchange: Exchange): void {
+  if (exchange.settled) return;
+  exchange.settled = true;
+  pending -= 1;
+  unsentBytes -= exchange.bytes;
+  if (!exchange.res.writableFinished) exchange.departure.leave();
+}
+
+function connectionOf(socket: TrackedSocket): Connection {
+  let connection = socket[CONNECTION];
+  if (connection === undefined) {
+    const created: Connection = { open: new Set() };
+    connection = created;
+    socket[CONNECTION] = created;
+    // Node.js emits no 'close' for pipelined answers still queued behind the first when a connection drops:
+    // the connection settles them all, so that no count leaks and their work is dropped.
+    socket.once('close', () => {
+      for (const exchange of created.open) settle(exchange);
+      created.open.clear();
+    });
+    // The client's end of stream comes before the close, and Node.js's server then gives up the requests of
+    // the connection anyway (it does not allow half-open HTTP connections): their work can stop now.
+    socket.once('end', () => {
+      for (const exchange of created.open) exchange.departure.leave();
+    });
+  }
+  return connection;
+}
+
+/**
+ * Counts a large answer against the unread-output budget of the process; false when it would go over (the
+ * caller answers 503 instead). Answers of requests that did not come through createLabServer are not counted.
+ */
+export function reserveAnswerBytes(res: ServerResponse, bytes: number): boolean {
+  const exchange = (res as TrackedResponse)[EXCHANGE];
+  if (exchange === undefined || bytes < LIMITS.countedAnswerBytes) return true;
+  if (unsentBytes + bytes > LIMITS.maxUnsentBytes) return false;
+  unsentBytes += bytes;
+  exchange.bytes += bytes;
+  return true;
+}
+
+/** Node's own bounds on a server: connections, header and request time, idle connections. */
+export function boundServer(server: Server): Server {
+  server.maxConnections = LIMITS.maxConnections;
+  server.headersTimeout = LIMITS.headersTimeoutMs;
+  server.requestTimeout = LIMITS.requestTimeoutMs;
+  // With no 'timeout' listener, Node.js destroys a socket idle for this long: its buffered answers go with it.
+  server.timeout = LIMITS.idleTimeoutMs;
+  return server;
+}
+
+/**
+ * A node:http server with the lab's bounds. `refuse` answers a request over a limit (every model writes its
+ * answers its own way); `listener` gets the rest, with a watch that tells when the client has gone.
+ */
+export function createLabServer(listener: LabRequestListener, refuse: (req: IncomingMessage, res: ServerResponse, why: Refusal) => void): Server {
+  const handler: RequestListener = (req, res) => {
+    const connection = connectionOf(req.socket);
+    const exchange: Exchange = { res, departure: new Departure(), bytes: 0, settled: false };
+    (res as TrackedResponse)[EXCHANGE] = exchange;
+    connection.open.add(exchange);
+    pending += 1;
+    const done = (): void => {
+      connection.open.delete(exchange);
+      settle(exchange);
+    };
+    res.once('finish', done);
+    res.once('close', done);
+    if (connection.open.size > LIMITS.maxInFlightPerConnection) {
+      res.shouldKeepAlive = false;
+      refuse(req, res, `more than ${LIMITS.maxInFlightPerConnection} requests in flight on one connection: read the answers before sending more`);
+    } else if (pending > LIMITS.maxPending) {
+      refuse(req, res, `server busy: more than ${LIMITS.maxPending} requests are waiting for an answer`);
+    } else {
+      listener(req, res, exchange.departure);
+    }
+  };
+  return boundServer(createServer(handler));
+}
