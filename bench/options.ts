@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { argsErrorMessage, parseWholeNumber } from '../lib/args.js';
 import { DEFAULT_RUNS_DIR } from '../lib/paths.js';
-import { MODEL_NAMES, isModelName } from '../servers/catalogue.js';
+import { CATALOGUE, MODEL_NAMES, defaultProcesses, defaultThreads, isModelName } from '../servers/catalogue.js';
 import { PROFILES, PROFILE_NAMES, isProfileName, type Profile, type ProfileName } from './profiles.js';
-import { WORKLOAD_NAMES, isWorkloadName } from './workloads.js';
+import { BASELINE_WORKLOADS, WORKLOAD_NAMES, isWorkloadName } from './workloads.js';
 
 /** What the user may give; every field optional (the profile fills the rest). */
 export interface BenchOptions {
@@ -14,12 +14,17 @@ export interface BenchOptions {
   duration?: string;
   warmup?: string;
   repeats?: string;
+  threads?: string;
+  processes?: string;
   out?: string;
 }
 
 /** Options with every value checked and filled in: a profile's fields, with overrides applied. */
 export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
   readonly profile: ProfileName;
+  /** Pool threads of worker-pool and processes of cluster: the machine's cores unless told. */
+  readonly threads: number;
+  readonly processes: number;
   readonly outDir: string;
 }
 
@@ -30,6 +35,7 @@ export type BenchCommand =
 
 const MAX_CONNECTIONS = 10_000;
 const MAX_SECONDS = 3600;
+const MAX_WORKERS = 256;
 
 class OptionError extends Error {}
 
@@ -63,6 +69,12 @@ function seconds(flag: string, raw: string, allowZero: boolean): number {
   return value;
 }
 
+function workers(flag: string, raw: string): number {
+  const value = parseWholeNumber(raw);
+  if (value === null || value < 1 || value > MAX_WORKERS) throw new OptionError(`--${flag} must be a whole number from 1 to ${MAX_WORKERS}, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
 /** Explicit options override the profile's; anything that makes no sense is an error here, before any server starts. */
 export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
   const profileName = given.profile ?? 'default';
@@ -71,14 +83,22 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
   const repeats = given.repeats === undefined ? profile.repeats : parseWholeNumber(given.repeats);
   if (repeats === null || repeats < 1 || repeats > 100) throw new OptionError(`--repeats must be a whole number from 1 to 100, got ${JSON.stringify(given.repeats)}`);
   if (given.out?.trim() === '') throw new OptionError('--out must name a folder');
+  const models = given.models === undefined ? profile.models : list('models', given.models, MODEL_NAMES, isModelName);
+  const workloads = given.workloads === undefined ? profile.workloads : list('workloads', given.workloads, WORKLOAD_NAMES, isWorkloadName);
+  // A reference model runs only its own workloads: a plan can be empty, which is a mistake, not a run.
+  if (!models.some((m) => !CATALOGUE[m].reference || workloads.some((w) => BASELINE_WORKLOADS.includes(w)))) {
+    throw new OptionError(`nothing to run: ${models.join(', ')} run${models.length === 1 ? 's' : ''} only the ${BASELINE_WORKLOADS.join(', ')} workload; add a model of the application or that workload`);
+  }
   return {
     profile: profileName,
-    models: given.models === undefined ? profile.models : list('models', given.models, MODEL_NAMES, isModelName),
-    workloads: given.workloads === undefined ? profile.workloads : list('workloads', given.workloads, WORKLOAD_NAMES, isWorkloadName),
+    models,
+    workloads,
     connections: given.connections === undefined ? profile.connections : positiveInts('connections', given.connections, MAX_CONNECTIONS),
     durationSeconds: given.duration === undefined ? profile.durationSeconds : seconds('duration', given.duration, false),
     warmupSeconds: given.warmup === undefined ? profile.warmupSeconds : seconds('warmup', given.warmup, true),
     repeats,
+    threads: given.threads === undefined ? defaultThreads() : workers('threads', given.threads),
+    processes: given.processes === undefined ? defaultProcesses() : workers('processes', given.processes),
     outDir: given.out ?? DEFAULT_RUNS_DIR,
   };
 }
@@ -97,6 +117,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
         duration: { type: 'string' },
         warmup: { type: 'string' },
         repeats: { type: 'string' },
+        threads: { type: 'string' },
+        processes: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -124,6 +146,8 @@ export function benchHelp(): string {
     '  --duration <seconds>   measured time per case',
     '  --warmup <seconds>     load before measuring, not recorded (0 for none)',
     '  --repeats <n>          run every case n times',
+    `  --threads <n>          worker-pool threads (default ${defaultThreads()}, the cores)`,
+    `  --processes <n>        cluster processes (default ${defaultProcesses()}, the cores)`,
     `  --out <dir>            where runs go (default reports/runs): <dir>/<run-id>/results.json`,
     '  --help                 this text',
     '',

@@ -18,21 +18,20 @@ export interface RunHooks {
 // The run-id format lives with the schema that checks it; re-exported for the bench's tests.
 export { newRunId };
 
-/** Parameters each model runs with in the bench: as many threads or processes as cores. */
-export function benchParams(model: ModelName, cpus: number): Record<string, number> {
-  const params: readonly string[] = CATALOGUE[model].params;
-  return Object.fromEntries(params.map((p) => [p, cpus]));
+/** Parameters each model runs with in the bench: the threads or processes of the options. */
+export function benchParams(model: ModelName, options: Pick<ResolvedBenchOptions, 'threads' | 'processes'>): Record<string, number> {
+  return Object.fromEntries(CATALOGUE[model].params.map((p) => [p, options[p]]));
 }
 
 /** Every case of the matrix, repeats outermost so that repeated cases are spread over the run. */
-export function planCases(options: ResolvedBenchOptions, workloads: readonly Workload[], cpus: number): CaseSpec[] {
+export function planCases(options: ResolvedBenchOptions, workloads: readonly Workload[]): CaseSpec[] {
   const cases: CaseSpec[] = [];
   for (let repeat = 1; repeat <= options.repeats; repeat++) {
     for (const workload of workloads) {
       for (const model of options.models) {
         if (CATALOGUE[model].reference && !BASELINE_WORKLOADS.includes(workload.name)) continue;
         for (const connections of options.connections) {
-          cases.push({ model, modelParams: benchParams(model, cpus), workload, connections, repeat, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds });
+          cases.push({ model, modelParams: benchParams(model, options), workload, connections, repeat, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds });
         }
       }
     }
@@ -78,7 +77,7 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
   const calibration: Calibration = calibrate();
   const workloads = options.workloads.map((name) => buildWorkload(name, calibration));
   const expected = new Map(workloads.map((w) => [w.name, expectedAnswers(w)]));
-  const specs = planCases(options, workloads, machine.cpus);
+  const specs = planCases(options, workloads);
 
   const results: Results = {
     schemaVersion: SCHEMA_VERSION,

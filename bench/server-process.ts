@@ -2,7 +2,7 @@ import { pause } from './pause.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/paths.js';
-import type { ModelParam } from '../servers/model-types.js';
+import { isServeListening, type ModelParam } from '../servers/model-types.js';
 import { processGroup } from './process-tree.js';
 
 export const SERVE_SCRIPT = join(repoRoot, 'dist', 'servers', 'serve.js');
@@ -66,7 +66,7 @@ async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
   return processGroup(pgid).length === 0;
 }
 
-/** Starts `serve.js <model> --port 0` and resolves once it prints the URL it listens on. */
+/** Starts `serve.js <model> --port 0` and resolves once it reports the URL it listens on. */
 export async function startServerProcess(model: string, options: StartOptions = {}): Promise<ServerProcess> {
   const args = [SERVE_SCRIPT, model, '--port', '0', '--host', options.host ?? '127.0.0.1'];
   for (const [name, value] of Object.entries(options.params ?? {})) args.push(`--${name}`, String(value));
@@ -104,18 +104,16 @@ export async function startServerProcess(model: string, options: StartOptions = 
   };
 
   const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
+  child.stdout?.resume(); // keep draining, so a chatty server never blocks on a full pipe
   const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
     const timer = setTimeout(() => {
-      reject(new Error(`${model} did not print its URL within ${readyTimeoutMs} ms`));
+      reject(new Error(`${model} did not report its address within ${readyTimeoutMs} ms`));
     }, readyTimeoutMs);
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
+    // The server tells its address over the IPC channel once it listens (servers/serve.ts).
+    child.on('message', (message: unknown) => {
+      if (!isServeListening(message)) return;
+      clearTimeout(timer);
+      resolve(message.url);
     });
     void exited.then((how) => {
       clearTimeout(timer);
@@ -125,7 +123,6 @@ export async function startServerProcess(model: string, options: StartOptions = 
     await stop();
     throw error;
   });
-  child.stdout?.resume(); // keep draining, so a chatty server never blocks on a full pipe
 
   return { url, pid, exited, stderrTail, stop };
 }

@@ -9,6 +9,7 @@ import { summaryTables } from '../bench/summary.js';
 import { formatDuration } from '../results/format.js';
 import { refreshIndex, writeRunReport } from '../reports/write.js';
 import { messageOf } from '../lib/errors.js';
+import { ensureWritableDir } from '../lib/files.js';
 
 const command = parseBenchArgs(process.argv.slice(2));
 if (command.kind === 'help') {
@@ -21,6 +22,13 @@ if (command.kind === 'error') {
 }
 
 const { options } = command;
+try {
+  // Before calibrating or starting anything: a folder that cannot be written ends the run now, in one line.
+  ensureWritableDir(options.outDir);
+} catch (error: unknown) {
+  console.error(`bench: --out: ${messageOf(error)}`);
+  process.exit(2);
+}
 const controller = new AbortController();
 let signalled: NodeJS.Signals | undefined;
 const onSignal = (signal: NodeJS.Signals): void => {

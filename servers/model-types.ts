@@ -29,3 +29,17 @@ export interface ServerModel {
   readonly reference: boolean;
   start(options: ModelOptions): Promise<RunningServer>;
 }
+
+/** The message a server started by the bench sends over its IPC channel once it listens. */
+export interface ServeListening {
+  readonly type: 'listening';
+  readonly url: string;
+  readonly pid: number;
+  readonly params: Readonly<Partial<Record<ModelParam, number>>>;
+}
+
+export function isServeListening(message: unknown): message is ServeListening {
+  if (typeof message !== 'object' || message === null) return false;
+  const m = message as Partial<Record<keyof ServeListening, unknown>>;
+  return m.type === 'listening' && typeof m.url === 'string' && typeof m.pid === 'number';
+}

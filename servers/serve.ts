@@ -3,7 +3,7 @@
  * Starts one server model by hand and prints the URL it listens on. Ctrl-C stops it and everything it started.
  */
 import { CATALOGUE } from './catalogue.js';
-import type { RunningServer } from './model-types.js';
+import type { RunningServer, ServeListening } from './model-types.js';
 import { parseServeArgs, serveHelp } from './serve-options.js';
 import { messageOf } from '../lib/errors.js';
 
@@ -62,5 +62,9 @@ try {
 }
 if (process.channel !== undefined && !process.connected) stop('the bench that started this server is gone');
 const params = Object.entries(server.params).map(([k, v]) => `${String(v)} ${k}`).join(', ');
-// The bench reads this line to find the port: keep "listening on <url>" in it.
+// The bench that started us learns the address over its IPC channel, not by reading our output.
+if (process.send !== undefined) {
+  const listening: ServeListening = { type: 'listening', url: server.url, pid: process.pid, params: server.params };
+  process.send(listening);
+}
 console.log(`${model}${params === '' ? '' : ` (${params})`} listening on ${server.url} (pid ${process.pid}) — Ctrl-C to stop`);

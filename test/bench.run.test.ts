@@ -73,6 +73,7 @@ describe('bench CLI errors', () => {
     [['--duration', '-1'], '--duration'],
     [['--repeats', 'x'], '--repeats'],
     [['--frobnicate'], "unknown option '--frobnicate'"],
+    [['--models', 'baseline', '--workloads', 'cpu'], 'nothing to run'],
   ])('%j: one line, status 2, no server started, no file written', (args, message) => {
     const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
     const before = labServers().length;
@@ -82,6 +83,16 @@ describe('bench CLI errors', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(message);
     expect(readdirSync(out)).toEqual([]);
+    expect(labServers().length).toBe(before);
+  });
+
+  it.each(['/proc/x', '/proc/x/y', '/sys/lab', '/dev/null/runs'])('--out %s: one line, status 2, at once (no spin, no calibration)', (out) => {
+    const before = labServers().length;
+    const result = spawnSync(process.execPath, [BENCH, '--profile', 'smoke', '--out', out], { encoding: 'utf8', timeout: 10_000 });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('--out');
     expect(labServers().length).toBe(before);
   });
 
@@ -163,7 +174,7 @@ describe('a server that never becomes ready', () => {
 describe('an interrupted run', () => {
   it('Ctrl-C stops the server, keeps the finished cases marked incomplete, exits non-zero', async () => {
     const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
-    const run = startBench(['--models', 'event-loop,cluster', '--workloads', 'hello', '--connections', '2', '--duration', '1', '--warmup', '0', '--out', out]);
+    const run = startBench(['--models', 'event-loop,cluster', '--processes', '2', '--workloads', 'hello', '--connections', '2', '--duration', '1', '--warmup', '0', '--out', out]);
     // Wait for the second case (the cluster) to be running, then interrupt.
     expect(await eventually(() => labServers().length >= 3, 20_000)).toBe(true);
     run.child.kill('SIGINT');
@@ -176,7 +187,7 @@ describe('an interrupted run', () => {
 
   it('a killed bench (SIGKILL) leaves no server behind', async () => {
     const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
-    const run = startBench(['--models', 'cluster', '--workloads', 'hello', '--connections', '2', '--duration', '20', '--warmup', '0', '--out', out]);
+    const run = startBench(['--models', 'cluster', '--processes', '2', '--workloads', 'hello', '--connections', '2', '--duration', '20', '--warmup', '0', '--out', out]);
     expect(await eventually(() => labServers().length >= 3, 20_000)).toBe(true);
     run.child.kill('SIGKILL');
     await run.exit;

@@ -88,6 +88,9 @@ describe('options', () => {
     [['--models', 'cluster,cluster'], "'cluster' is listed twice"],
     [['--bogus'], "unknown option '--bogus'"],
     [['extra'], "unexpected argument 'extra'"],
+    [['--models', 'baseline', '--workloads', 'cpu'], 'nothing to run'],
+    [['--threads', '0'], '--threads must be a whole number from 1 to 256'],
+    [['--processes', 'many'], '--processes must be a whole number'],
   ])('refuses %j', (args, message) => {
     const command = parseBenchArgs(args);
     expect(command.kind).toBe('error');
@@ -97,9 +100,9 @@ describe('options', () => {
 
 describe('planning', () => {
   it('runs the baseline on hello only, and repeats outermost', () => {
-    const options = resolveOptions({ repeats: '2' });
+    const options = resolveOptions({ repeats: '2', threads: '2', processes: '2' });
     const workloads = options.workloads.map((w) => buildWorkload(w, { iterationsPerMs: 1000 }));
-    const cases = planCases(options, workloads, 2);
+    const cases = planCases(options, workloads);
     expect(cases).toHaveLength(2 * (4 * 6 * 4 + 4));
     expect(cases.filter((c) => c.model === 'baseline').every((c) => c.workload.name === 'hello')).toBe(true);
     expect(cases.find((c) => c.model === 'worker-pool')?.modelParams).toEqual({ threads: 2 });

@@ -8,7 +8,7 @@
  * other build steps, source maps) are neither required nor looked at.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
 import { messageOf } from '../lib/errors.js';
@@ -68,13 +68,38 @@ function problems(build: Build): { readonly missing: string[]; readonly older: {
 
 const shown = (path: string): string => relative(repoRoot, path);
 
+/** The page bundles (scripts/build-pages.ts) are built from reports/pages and what it imports (results/, lib/). */
+const PAGE_BUNDLES = ['run', 'compare', 'index'].map((kind) => join(repoRoot, 'dist', 'pages', `${kind}.js`));
+const PAGE_SOURCES = ['reports/pages', 'results', 'lib'];
+
+/** The first page bundle that is missing or older than a page source, or undefined when all are fresh. */
+function stalePage(): { readonly bundle: string; readonly source?: string } | undefined {
+  const sources = PAGE_SOURCES.flatMap((folder) =>
+    readdirSync(join(repoRoot, folder), { recursive: true, encoding: 'utf8' }).map((name) => join(repoRoot, folder, name)),
+  );
+  const newest = sources.reduce<{ path?: string; mtime: number }>((acc, path) => {
+    const mtime = mtimeOf(path) ?? 0;
+    return mtime > acc.mtime ? { path, mtime } : acc;
+  }, { mtime: 0 });
+  for (const bundle of PAGE_BUNDLES) {
+    const built = mtimeOf(bundle);
+    if (built === undefined) return { bundle };
+    if (built < newest.mtime) return { bundle, source: newest.path };
+  }
+  return undefined;
+}
+
 export default function setup(): void {
   const build = readBuild();
   const before = problems(build);
   const first = before.missing[0] ?? before.older[0];
-  if (first === undefined) return;
+  const page = stalePage();
+  if (first === undefined && page === undefined) return;
   const count = before.missing.length + before.older.length;
-  const why = typeof first === 'string' ? `${shown(first)} is missing` : `${shown(first.source)} is newer than ${shown(first.output)}`;
+  const why =
+    first === undefined
+      ? page?.source === undefined ? `${shown(page?.bundle ?? '')} is missing` : `${shown(page.source)} is newer than ${shown(page.bundle)}`
+      : typeof first === 'string' ? `${shown(first)} is missing` : `${shown(first.source)} is newer than ${shown(first.output)}`;
   console.log(`dist/ is out of date (${why}${count > 1 ? `, and ${count - 1} more` : ''}): running npm run build before the tests`);
   // tsc's incremental record says what it emitted last time, not what is still on disk: with an output deleted,
   // it would emit nothing. Without the record, it emits everything.
@@ -85,6 +110,8 @@ export default function setup(): void {
   const after = problems(build);
   const stillMissing = after.missing[0];
   if (stillMissing !== undefined) throw new Error(`npm run build did not write ${shown(stillMissing)}`);
+  const pageAfter = stalePage(); // the bundler rewrites every bundle at each build
+  if (pageAfter !== undefined) throw new Error(`npm run build did not write ${shown(pageAfter.bundle)}`);
   // What is still older was left alone by tsc on purpose: its source was touched (a checkout, an editor saving
   // the same bytes) but not changed. Mark it current, or every run would build again.
   const now = new Date();
