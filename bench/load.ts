@@ -1,8 +1,18 @@
 /**
- * The load driver: the only module that touches autocannon. Closed loop (each connection sends its next
- * request when the previous answer arrives). Every response's latency goes into an HDR histogram in
- * microseconds: autocannon's own histogram keeps whole milliseconds, which would turn fast answers into 0 ms.
+ * The load driver: the only module that touches autocannon. Closed loop: each connection sends its next
+ * request when the previous answer arrives.
+ *
+ * One trial = a warm-up (not recorded), a measured window, then a drain. Throughput counts the answers that
+ * complete inside the window. Latency is measured on the requests *sent* inside the window, each timed to its
+ * answer even when that comes after the window closed: the load goes on until every such request has its
+ * answer (the drain), so that a server that makes clients wait longer than the window is not shown faster
+ * than it is (Little's law: N = X × R). A request still unanswered when the drain gives up is counted as
+ * censored, and the latency is then a lower bound.
+ *
+ * Every latency goes into an HDR histogram in microseconds: autocannon's own histogram keeps whole
+ * milliseconds, which would turn fast answers into 0 ms.
  */
+import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon';
 import type { Histogram } from 'hdr-histogram-js';
 import { msToUs, newLatencyHistogram } from './latency.js';
@@ -11,28 +21,31 @@ export interface LoadOptions {
   readonly url: string;
   readonly paths: readonly string[];
   readonly connections: number;
-  /**
-   * Load that runs first on the same connections and is not recorded. One continuous load, rather than a
-   * separate warm-up: a server that queues (sequential, a full pool) would otherwise still be answering the
-   * warm-up's abandoned requests during the measured time.
-   */
+  /** Load before the window, not recorded: connections open, queues fill, the loop reaches its steady state. */
   readonly warmupSeconds: number;
   readonly durationSeconds: number;
-  /** A request without an answer after this long counts as a timeout. */
+  /** How long the drain may last after the window before the remaining requests are censored. */
+  readonly maxDrainSeconds: number;
+  /** A request without an answer after this long counts as a timeout (and autocannon reconnects). */
   readonly timeoutSeconds?: number;
-  /** Called when the measured time begins (to start sampling the server). */
-  readonly onMeasureStart?: () => void;
+  /** Called when the measured window begins and ends (to sample the server and the machine exactly then). */
+  readonly onWindowStart?: () => void;
+  readonly onWindowEnd?: () => void;
 }
 
 export interface LoadOutcome {
-  /** Responses completed during the measured time. */
+  /** Answers completed inside the window. */
   readonly responses: number;
   readonly durationSeconds: number;
+  /** Latency of the requests sent inside the window (drained). */
+  readonly histogram: Histogram;
+  /** Requests sent inside the window that had no answer when the drain gave up. */
+  readonly censored: number;
+  readonly drainSeconds: number;
   readonly errors: number;
   readonly timeouts: number;
   readonly non2xx: number;
-  readonly histogram: Histogram;
-  /** Distinct `pid/thread` pairs that answered, from the X-Served-By-* headers. */
+  /** Distinct `pid/thread` pairs that answered in the window, from the X-Served-By-* headers. */
   readonly servedBy: ReadonlySet<string>;
 }
 
@@ -59,83 +72,128 @@ function rawHeadersOf(info: unknown): readonly string[] | null {
   return Array.isArray(headers) && headers.every((h) => typeof h === 'string') ? headers : null;
 }
 
+/** One connection's request in flight: when it was sent (performance.now), or null between requests. */
+interface Connection {
+  sentAt: number | null;
+}
+
 export function startLoad(options: LoadOptions): RunningLoad {
   const histogram = newLatencyHistogram();
   const servedBy = new Set<string>();
-  const counts = { errors: 0, timeouts: 0, non2xx: 0 };
-  let measuring = false;
-  let measureStart = 0;
-  let measureEnd: number | undefined;
-  const beginMeasure = (): void => {
-    measuring = true;
-    measureStart = performance.now();
-    options.onMeasureStart?.();
-  };
-  // The measured window ends exactly on time; autocannon stops its clients a moment later.
-  const endMeasure = (): void => {
-    if (measureEnd !== undefined) return;
-    measuring = false;
-    measureEnd = performance.now();
-  };
+  const counts = { responses: 0, errors: 0, timeouts: 0, non2xx: 0 };
+  const connections: Connection[] = [];
+  const t0 = performance.now();
+  const windowStart = t0 + options.warmupSeconds * 1000;
+  const windowEnd = windowStart + options.durationSeconds * 1000;
+  const drainLimit = windowEnd + options.maxDrainSeconds * 1000;
+  let windowOpen = false;
+  let windowClosed = false;
+  let stopped = false;
+  let stoppedAt: number | undefined;
+  let censored = 0;
+
+  const inWindow = (time: number): boolean => time >= windowStart && time < windowEnd;
+  /** Requests sent inside the window that still wait for their answer. */
+  const waiting = (): number => connections.filter((c) => c.sentAt !== null && inWindow(c.sentAt)).length;
+
   let resolveDone: (outcome: LoadOutcome) => void = () => undefined;
   let rejectDone: (error: Error) => void = () => undefined;
   const done = new Promise<LoadOutcome>((resolve, reject) => {
     resolveDone = resolve;
     rejectDone = reject;
   });
+
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    stoppedAt = performance.now();
+    censored = waiting();
+    instance.stop();
+  };
+  const openWindow = (): void => {
+    windowOpen = true;
+    options.onWindowStart?.();
+  };
+  const closeWindow = (): void => {
+    if (windowClosed) return;
+    windowClosed = true;
+    windowOpen = false;
+    options.onWindowEnd?.();
+    if (waiting() === 0) stop();
+  };
+
   const instance = autocannon(
     {
       url: options.url,
       connections: options.connections,
-      duration: options.warmupSeconds + options.durationSeconds,
+      // An upper bound only: the trial stops itself once the drain is over.
+      duration: options.warmupSeconds + options.durationSeconds + options.maxDrainSeconds + 1,
       timeout: options.timeoutSeconds ?? 10,
-      // autocannon stops only on a sample tick: at its default of 1 s, a 1.5 s load would run for 2 s.
-      sampleInt: 100,
+      // autocannon notices a stop only on a sample tick: at its default of 1 s, a stop would wait up to 1 s.
+      sampleInt: 50,
       requests: options.paths.map((path) => ({ method: 'GET' as const, path })),
       setupClient: (client) => {
+        const connection: Connection = { sentAt: null };
+        connections.push(connection);
+        // autocannon's client emits 'request' as it sends; its typings leave that event out.
+        (client as unknown as EventEmitter).on('request', () => {
+          connection.sentAt = performance.now();
+        });
         client.on('headers', (info: unknown) => {
-          if (!measuring) return;
+          if (!windowOpen) return;
           const raw = rawHeadersOf(info);
           const who = raw === null ? null : servedByOf(raw);
           if (who !== null) servedBy.add(who);
         });
+        client.on('response', (status: number, _bytes: number, responseTimeMs: number) => {
+          const now = performance.now();
+          const sentAt = connection.sentAt ?? now - responseTimeMs;
+          connection.sentAt = null;
+          if (stopped) return;
+          if (now >= windowStart && now < windowEnd) {
+            counts.responses += 1;
+            if (status < 200 || status > 299) counts.non2xx += 1;
+          }
+          if (inWindow(sentAt)) histogram.recordValue(msToUs(responseTimeMs));
+          if (windowClosed && waiting() === 0) stop();
+        });
       },
     },
     (error: Error | null) => {
-      clearTimeout(warmupTimer);
-      clearTimeout(endTimer);
+      clearTimeout(openTimer);
+      clearTimeout(closeTimer);
+      clearTimeout(drainTimer);
       if (error instanceof Error) {
         rejectDone(error);
         return;
       }
-      if (measureStart === 0) beginMeasure(); // stopped during the warm-up: nothing measured
-      endMeasure();
+      if (!stopped) {
+        // autocannon ended by itself (its duration, or every connection gone): whatever still waits is censored.
+        stoppedAt = performance.now();
+        censored = waiting();
+        stopped = true;
+      }
+      const end = Math.min(stoppedAt ?? windowEnd, windowEnd);
       resolveDone({
-        responses: histogram.totalCount,
-        durationSeconds: Math.max(0.001, ((measureEnd ?? performance.now()) - measureStart) / 1000),
-        ...counts,
+        responses: counts.responses,
+        durationSeconds: Math.max(0.001, (end - windowStart) / 1000),
         histogram,
+        censored,
+        drainSeconds: Math.max(0, ((stoppedAt ?? windowEnd) - windowEnd) / 1000),
+        errors: counts.errors,
+        timeouts: counts.timeouts,
+        non2xx: counts.non2xx,
         servedBy,
       });
     },
   );
-  const warmupTimer = setTimeout(beginMeasure, options.warmupSeconds * 1000);
-  if (options.warmupSeconds === 0) beginMeasure(); // no warm-up: count from the first request
-  const endTimer = setTimeout(endMeasure, (options.warmupSeconds + options.durationSeconds) * 1000);
-  instance.on('response', (_client, status, _bytes, responseTimeMs) => {
-    if (!measuring) return;
-    histogram.recordValue(msToUs(responseTimeMs));
-    if (status < 200 || status > 299) counts.non2xx += 1;
-  });
+  const openTimer = setTimeout(openWindow, Math.max(0, windowStart - performance.now()));
+  const closeTimer = setTimeout(closeWindow, Math.max(0, windowEnd - performance.now()));
+  const drainTimer = setTimeout(stop, Math.max(0, drainLimit - performance.now()));
   instance.on('reqError', (error: Error) => {
-    if (!measuring) return;
+    if (!windowOpen) return;
     counts.errors += 1;
     if (error.message === 'request timed out') counts.timeouts += 1;
   });
-  return {
-    done,
-    stop: () => {
-      instance.stop();
-    },
-  };
+  return { done, stop };
 }

@@ -13,7 +13,10 @@ export interface BenchOptions {
   connections?: string;
   duration?: string;
   warmup?: string;
-  repeats?: string;
+  trials?: string;
+  maxTrials?: string;
+  budget?: string;
+  seed?: string;
   threads?: string;
   processes?: string;
   out?: string;
@@ -25,6 +28,8 @@ export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
   /** Pool threads of worker-pool and processes of cluster: the machine's cores unless told. */
   readonly threads: number;
   readonly processes: number;
+  /** Seed of the shuffled order of models in each round (recorded, so a run's order can be replayed). */
+  readonly seed: number;
   readonly outDir: string;
 }
 
@@ -36,6 +41,7 @@ export type BenchCommand =
 const MAX_CONNECTIONS = 10_000;
 const MAX_SECONDS = 3600;
 const MAX_WORKERS = 256;
+const MAX_TRIALS = 100;
 
 class OptionError extends Error {}
 
@@ -69,9 +75,9 @@ function seconds(flag: string, raw: string, allowZero: boolean): number {
   return value;
 }
 
-function workers(flag: string, raw: string): number {
+function wholeNumber(flag: string, raw: string, min: number, max: number): number {
   const value = parseWholeNumber(raw);
-  if (value === null || value < 1 || value > MAX_WORKERS) throw new OptionError(`--${flag} must be a whole number from 1 to ${MAX_WORKERS}, got ${JSON.stringify(raw)}`);
+  if (value === null || value < min || value > max) throw new OptionError(`--${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   return value;
 }
 
@@ -80,8 +86,9 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
   const profileName = given.profile ?? 'default';
   if (!isProfileName(profileName)) throw new OptionError(`--profile: unknown profile '${profileName}' (known: ${PROFILE_NAMES.join(', ')})`);
   const profile = PROFILES[profileName];
-  const repeats = given.repeats === undefined ? profile.repeats : parseWholeNumber(given.repeats);
-  if (repeats === null || repeats < 1 || repeats > 100) throw new OptionError(`--repeats must be a whole number from 1 to 100, got ${JSON.stringify(given.repeats)}`);
+  const trials = given.trials === undefined ? profile.trials : wholeNumber('trials', given.trials, 1, MAX_TRIALS);
+  const maxTrials = given.maxTrials === undefined ? Math.max(trials, profile.maxTrials) : wholeNumber('max-trials', given.maxTrials, 1, MAX_TRIALS);
+  if (maxTrials < trials) throw new OptionError(`--max-trials (${maxTrials}) must be at least --trials (${trials})`);
   if (given.out?.trim() === '') throw new OptionError('--out must name a folder');
   const models = given.models === undefined ? profile.models : list('models', given.models, MODEL_NAMES, isModelName);
   const workloads = given.workloads === undefined ? profile.workloads : list('workloads', given.workloads, WORKLOAD_NAMES, isWorkloadName);
@@ -96,9 +103,12 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     connections: given.connections === undefined ? profile.connections : positiveInts('connections', given.connections, MAX_CONNECTIONS),
     durationSeconds: given.duration === undefined ? profile.durationSeconds : seconds('duration', given.duration, false),
     warmupSeconds: given.warmup === undefined ? profile.warmupSeconds : seconds('warmup', given.warmup, true),
-    repeats,
-    threads: given.threads === undefined ? defaultThreads() : workers('threads', given.threads),
-    processes: given.processes === undefined ? defaultProcesses() : workers('processes', given.processes),
+    trials,
+    maxTrials,
+    budgetSeconds: given.budget === undefined ? profile.budgetSeconds : seconds('budget', given.budget, false),
+    seed: given.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : wholeNumber('seed', given.seed, 0, 2 ** 31 - 1),
+    threads: given.threads === undefined ? defaultThreads() : wholeNumber('threads', given.threads, 1, MAX_WORKERS),
+    processes: given.processes === undefined ? defaultProcesses() : wholeNumber('processes', given.processes, 1, MAX_WORKERS),
     outDir: given.out ?? DEFAULT_RUNS_DIR,
   };
 }
@@ -116,7 +126,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
         connections: { type: 'string' },
         duration: { type: 'string' },
         warmup: { type: 'string' },
-        repeats: { type: 'string' },
+        trials: { type: 'string' },
+        'max-trials': { type: 'string' },
+        budget: { type: 'string' },
+        seed: { type: 'string' },
         threads: { type: 'string' },
         processes: { type: 'string' },
         out: { type: 'string' },
@@ -125,7 +138,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
     });
     if (values.help === true) return { kind: 'help' };
     if (positionals.length > 0) return { kind: 'error', message: `unexpected argument '${positionals.join(' ')}' (options start with --)` };
-    return { kind: 'run', options: resolveOptions(values) };
+    const { 'max-trials': maxTrials, ...rest } = values;
+    return { kind: 'run', options: resolveOptions({ ...rest, ...(maxTrials === undefined ? {} : { maxTrials }) }) };
   } catch (error: unknown) {
     return { kind: 'error', message: error instanceof OptionError ? error.message : argsErrorMessage(error) };
   }
@@ -134,7 +148,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
 export function benchHelp(): string {
   const profiles = PROFILE_NAMES.map((name) => {
     const p = PROFILES[name];
-    return `  ${name.padEnd(8)} ${p.description}\n           workloads ${p.workloads.join(',')}; connections ${p.connections.join(',')}; ${p.durationSeconds} s per case (+${p.warmupSeconds} s warm-up) × ${p.repeats}`;
+    return `  ${name.padEnd(8)} ${p.description}\n           workloads ${p.workloads.join(',')}; connections ${p.connections.join(',')}; trials of ${p.durationSeconds} s (+${p.warmupSeconds} s warm-up), ${p.trials} to ${p.maxTrials} per case; budget ${p.budgetSeconds} s`;
   });
   return [
     'Usage: npm run bench -- [options]',
@@ -143,9 +157,12 @@ export function benchHelp(): string {
     `  --models a,b,…         ${MODEL_NAMES.join(', ')}`,
     `  --workloads a,b,…      ${WORKLOAD_NAMES.join(', ')}`,
     '  --connections 1,4,16   concurrent clients (closed loop), one case per value',
-    '  --duration <seconds>   measured time per case',
-    '  --warmup <seconds>     load before measuring, not recorded (0 for none)',
-    '  --repeats <n>          run every case n times',
+    '  --duration <seconds>   measured window of each trial',
+    '  --warmup <seconds>     load before each window, not recorded (0 for none)',
+    '  --trials <n>           trials per case at least, interleaved with the other models in rounds',
+    '  --max-trials <n>       at most, while a 95% interval stays wider than ±10% and the budget allows',
+    '  --budget <seconds>     time the run may take: extra trials are added only within it',
+    '  --seed <n>             seed of the shuffled order of models in each round (default: random, recorded)',
     `  --threads <n>          worker-pool threads (default ${defaultThreads()}, the cores)`,
     `  --processes <n>        cluster processes (default ${defaultProcesses()}, the cores)`,
     `  --out <dir>            where runs go (default reports/runs): <dir>/<run-id>/results.json`,

@@ -58,6 +58,46 @@ function psProcesses(): ProcessSample[] {
   return out;
 }
 
+/** The children of a process, from /proc/<pid>/task/<tid>/children (every thread may have forked). */
+function linuxChildren(pid: number): number[] {
+  const out: number[] = [];
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tasks) {
+    try {
+      for (const child of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/)) if (child !== '') out.push(Number(child));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * The process and its descendants, read from their own /proc entries only (a few small files, not a scan of
+ * every process): cheap enough to run on the load generator's thread. Falls back to a full scan elsewhere.
+ */
+export function processTreeOf(rootPid: number): ProcessSample[] {
+  if (process.platform !== 'linux') return processTree(rootPid);
+  const tree: ProcessSample[] = [];
+  const queue = [rootPid];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    try {
+      const sample = parseProcStat(pid, readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      if (sample === null) continue;
+      tree.push(sample);
+      queue.push(...linuxChildren(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return tree;
+}
+
 export function allProcesses(): ProcessSample[] {
   return process.platform === 'linux' ? linuxProcesses() : psProcesses();
 }

@@ -10,48 +10,62 @@ export interface Profile {
   readonly models: readonly ModelName[];
   readonly workloads: readonly WorkloadName[];
   readonly connections: readonly number[];
+  /** Measured window of each trial. */
   readonly durationSeconds: number;
+  /** Load before each window, not recorded. */
   readonly warmupSeconds: number;
-  readonly repeats: number;
+  /** Trials per case at least (interleaved rounds), and at most while an interval stays wider than ±10 %. */
+  readonly trials: number;
+  readonly maxTrials: number;
+  /** The run's time budget: extra trials are added only while the rest of the plan still fits in it. */
+  readonly budgetSeconds: number;
 }
 
 /** Sized for a 2-core machine; the README gives the wall time each one took. */
 export const PROFILES = {
   smoke: {
-    description: 'a check that everything runs (CI): two workloads, one level of clients',
+    description: 'a check that everything runs (CI): two workloads, one level of clients, two trials',
     models: MODEL_NAMES,
     workloads: ['hello', 'io'],
     connections: [8],
-    durationSeconds: 1,
+    durationSeconds: 0.5,
     warmupSeconds: 0.2,
-    repeats: 1,
+    trials: 2,
+    maxTrials: 2,
+    budgetSeconds: 60,
   },
   quick: {
     description: 'a first look: three workloads, few and many clients',
     models: MODEL_NAMES,
     workloads: ['hello', 'cpu', 'io'],
     connections: [1, 16],
-    durationSeconds: 2,
-    warmupSeconds: 0.5,
-    repeats: 1,
+    durationSeconds: 0.5,
+    warmupSeconds: 0.25,
+    trials: 3,
+    maxTrials: 5,
+    budgetSeconds: 120,
   },
   default: {
-    description: 'every model and workload at 1, 4, 16 and 64 clients',
+    description: 'every model and workload at 1, 16 and 64 clients, 3 to 6 interleaved trials per case',
     models: MODEL_NAMES,
     workloads: WORKLOAD_NAMES,
-    connections: [1, 4, 16, 64],
-    durationSeconds: 1,
-    warmupSeconds: 0.5,
-    repeats: 1,
+    connections: [1, 16, 64],
+    durationSeconds: 0.5,
+    warmupSeconds: 0.25,
+    trials: 3,
+    maxTrials: 6,
+    budgetSeconds: 270,
   },
   full: {
-    description: 'careful runs: longer, more clients, three repeats',
+    description: 'careful runs: longer windows, more clients, 5 to 10 trials per case',
     models: MODEL_NAMES,
     workloads: WORKLOAD_NAMES,
     connections: [1, 4, 16, 64, 256],
-    durationSeconds: 5,
-    warmupSeconds: 2,
-    repeats: 3,
+    durationSeconds: 2,
+    warmupSeconds: 1,
+    trials: 5,
+    maxTrials: 10,
+    budgetSeconds: 3600,
   },
 } as const satisfies Record<ProfileName, Profile>;
 

@@ -1,30 +1,48 @@
-import type { CaseSpec } from './case-runner.js';
 import { formatDuration, formatRps, formatUs } from '../results/format.js';
 import type { CaseResult } from '../results/schema.js';
+import { relativeHalfWidth } from '../results/stats.js';
+import type { TrialInfo } from './run.js';
+import type { TrialRun } from './trial.js';
 
 const BAR = 20;
 
 export function progressBar(done: number, total: number): string {
-  const filled = total === 0 ? BAR : Math.round((done / total) * BAR);
+  const filled = total === 0 ? BAR : Math.round((Math.min(done, total) / total) * BAR);
   return `[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}]`;
 }
 
-export function caseLabel(spec: { model: string; workload: string; connections: number; repeat: number }, repeats: number): string {
-  return `${spec.workload} · ${spec.model} · ${spec.connections} client${spec.connections === 1 ? '' : 's'}${repeats > 1 ? ` · repeat ${spec.repeat}` : ''}`;
+export function trialLabel(info: Pick<TrialInfo, 'workload' | 'connections' | 'model' | 'round' | 'retry'>): string {
+  return `${info.workload} × ${info.connections} client${info.connections === 1 ? '' : 's'} · ${info.model} · ${info.retry ? 'retry' : `trial ${info.round}`}`;
 }
 
-export function resultLine(result: CaseResult): string {
-  if (result.status === 'failed') return `FAILED: ${result.error}`;
-  return `${formatRps(result.rps)} req/s, p50 ${formatUs(result.latencyUs.p50)}, p99 ${formatUs(result.latencyUs.p99)}`;
+export function trialLine(run: TrialRun): string {
+  const t = run.trial;
+  if (t.status === 'failed') return `FAILED: ${t.error}`;
+  const marked = t.marked.length > 0 ? ` (marked: ${t.marked.join('; ')})` : '';
+  return `${formatRps(t.rps)} req/s, p50 ${formatUs(t.latencyUs.p50)}, p99 ${formatUs(t.latencyUs.p99)}${marked}`;
+}
+
+/** One line per finished cell: each model's median and the spread of its trials. */
+export function cellLine(cases: readonly CaseResult[]): string {
+  const first = cases[0];
+  if (first === undefined) return '';
+  const parts = cases.map((c) => {
+    if (c.status === 'failed') return `${c.model} FAILED`;
+    const spread = c.rpsInterval === null ? '' : ` ±${Math.round(relativeHalfWidth(c.rps, c.rpsInterval) * 100)}%`;
+    return `${c.model} ${formatRps(c.rps)}${spread} (${c.trials.length})`;
+  });
+  return `${first.workload} × ${first.connections}: ${parts.join(' · ')}`;
 }
 
 /**
- * One live line on a terminal, redrawn a few times a second (case, bar, time left); one line per finished
- * case otherwise (CI logs).
+ * One live line on a terminal, redrawn a few times a second (cell, bar, trial, time left); one line per finished
+ * cell otherwise (CI logs). Failed and marked trials always get a line of their own.
  */
-export function createProgress(stream: NodeJS.WriteStream, repeats: number): {
-  start(index: number, total: number, spec: CaseSpec, secondsLeft: number): void;
-  end(index: number, total: number, result: CaseResult, secondsLeft: number): void;
+export function createProgress(stream: NodeJS.WriteStream): {
+  phase(text: string): void;
+  trialStart(info: TrialInfo): void;
+  trialEnd(info: TrialInfo, run: TrialRun): void;
+  cellEnd(cell: number, cells: number, cases: readonly CaseResult[]): void;
   clear(): void;
 } {
   const live = stream.isTTY;
@@ -35,29 +53,37 @@ export function createProgress(stream: NodeJS.WriteStream, repeats: number): {
     clearInterval(timer);
     timer = undefined;
   };
+  const draw = (text: string): void => {
+    if (live) stream.write(`\r\x1b[2K${text.slice(0, width())}`);
+  };
   return {
-    start(index, total, spec, secondsLeft) {
+    phase(text) {
+      stopTimer();
+      draw(`bench: ${text}…`);
+    },
+    trialStart(info) {
       if (!live) return;
       stopTimer();
       const t0 = performance.now();
-      // This case's share of the time left: the run's estimate spread evenly over the cases to go.
-      const caseSeconds = secondsLeft / Math.max(1, total - index);
-      const draw = (): void => {
+      const redraw = (): void => {
         const elapsed = (performance.now() - t0) / 1000;
-        const done = index + Math.min(0.99, elapsed / caseSeconds);
-        const label = caseLabel({ ...spec, workload: spec.workload.name }, repeats);
-        const text = `${counter(index, total)} ${progressBar(done, total)} ${label} — ~${formatDuration(Math.max(0, secondsLeft - elapsed))} left`;
-        stream.write(`\r\x1b[2K${text.slice(0, width())}`);
+        draw(`${counter(info.cell, info.cells)} ${progressBar(info.cell, info.cells)} ${trialLabel(info)} — ~${formatDuration(Math.max(0, info.secondsLeft - elapsed))} left`);
       };
-      draw();
-      timer = setInterval(draw, 250);
+      redraw();
+      timer = setInterval(redraw, 250);
       timer.unref();
     },
-    end(index, total, result, secondsLeft) {
+    trialEnd(info, run) {
       stopTimer();
-      const text = `${counter(index, total)} ${caseLabel(result, repeats)}: ${resultLine(result)} (~${formatDuration(secondsLeft)} left)`;
-      if (live) stream.write(`\r\x1b[2K`);
-      if (!live || result.status === 'failed') stream.write(`${text}\n`);
+      if (run.trial.status === 'failed' || run.trial.marked.length > 0) {
+        if (live) stream.write('\r\x1b[2K');
+        stream.write(`${counter(info.cell, info.cells)} ${trialLabel(info)}: ${trialLine(run)}\n`);
+      }
+    },
+    cellEnd(cell, cells, cases) {
+      stopTimer();
+      if (live) stream.write('\r\x1b[2K');
+      if (!live) stream.write(`${counter(cell, cells)} ${cellLine(cases)}\n`);
     },
     clear() {
       stopTimer();

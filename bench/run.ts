@@ -1,42 +1,63 @@
 import { join } from 'node:path';
+import { writeResultsFile } from '../results/file.js';
+import { newRunId } from '../results/run-id.js';
+import { SCHEMA_VERSION, type CaseResult, type Probe, type Results, type Warning } from '../results/schema.js';
 import { answerBlocking } from '../servers/app/answer.js';
 import { CATALOGUE, type ModelName } from '../servers/catalogue.js';
 import { calibrate, type Calibration } from './calibration.js';
-import { runCase, type CaseSpec, type ExpectedAnswer } from './case-runner.js';
+import { runCell, type CellModel } from './cell.js';
 import { gitInfo, machineInfo } from './machine.js';
 import type { ResolvedBenchOptions } from './options.js';
-import { writeResultsFile } from '../results/file.js';
-import { SCHEMA_VERSION, type CaseResult, type Results } from '../results/schema.js';
-import { newRunId } from '../results/run-id.js';
-import { BASELINE_WORKLOADS, buildWorkload, type Workload } from './workloads.js';
-
-export interface RunHooks {
-  onCaseStart?(index: number, total: number, spec: CaseSpec, secondsLeft: number): void;
-  onCaseEnd?(index: number, total: number, result: CaseResult, secondsLeft: number): void;
-}
+import { driftReasons, startMachineProbe } from './probe.js';
+import { serverSet, type ExpectedAnswer } from './servers.js';
+import { seededRandom } from './shuffle.js';
+import type { TrialRun } from './trial.js';
+import { BASELINE_WORKLOADS, buildWorkload, type Workload, type WorkloadName } from './workloads.js';
 
 // The run-id format lives with the schema that checks it; re-exported for the bench's tests.
 export { newRunId };
+
+/** One cell of the plan: a workload at a number of clients, and the models measured there. */
+export interface PlannedCell {
+  readonly workload: WorkloadName;
+  readonly connections: number;
+  readonly models: readonly ModelName[];
+}
+
+export interface TrialInfo {
+  readonly cell: number;
+  readonly cells: number;
+  readonly workload: string;
+  readonly connections: number;
+  readonly model: ModelName;
+  readonly round: number;
+  readonly retry: boolean;
+  /** Estimate of the run's time left, in seconds. */
+  readonly secondsLeft: number;
+}
+
+export interface RunHooks {
+  /** Something that takes a moment and is not a trial: calibration, a probe, starting the servers. */
+  onPhase?(text: string): void;
+  onTrialStart?(info: TrialInfo): void;
+  onTrialEnd?(info: TrialInfo, run: TrialRun): void;
+  onCellEnd?(cell: number, cells: number, cases: readonly CaseResult[]): void;
+}
 
 /** Parameters each model runs with in the bench: the threads or processes of the options. */
 export function benchParams(model: ModelName, options: Pick<ResolvedBenchOptions, 'threads' | 'processes'>): Record<string, number> {
   return Object.fromEntries(CATALOGUE[model].params.map((p) => [p, options[p]]));
 }
 
-/** Every case of the matrix, repeats outermost so that repeated cases are spread over the run. */
-export function planCases(options: ResolvedBenchOptions, workloads: readonly Workload[]): CaseSpec[] {
-  const cases: CaseSpec[] = [];
-  for (let repeat = 1; repeat <= options.repeats; repeat++) {
-    for (const workload of workloads) {
-      for (const model of options.models) {
-        if (CATALOGUE[model].reference && !BASELINE_WORKLOADS.includes(workload.name)) continue;
-        for (const connections of options.connections) {
-          cases.push({ model, modelParams: benchParams(model, options), workload, connections, repeat, durationSeconds: options.durationSeconds, warmupSeconds: options.warmupSeconds });
-        }
-      }
-    }
+/** Every cell of the matrix, workload by workload (a workload's servers run while its cells are measured). */
+export function planCells(options: Pick<ResolvedBenchOptions, 'models' | 'workloads' | 'connections'>): PlannedCell[] {
+  const cells: PlannedCell[] = [];
+  for (const workload of options.workloads) {
+    const models = options.models.filter((m) => !CATALOGUE[m].reference || BASELINE_WORKLOADS.includes(workload));
+    if (models.length === 0) continue;
+    for (const connections of options.connections) cells.push({ workload, connections, models });
   }
-  return cases;
+  return cells;
 }
 
 function expectedAnswers(workload: Workload): Map<string, ExpectedAnswer> {
@@ -50,14 +71,32 @@ function expectedAnswers(workload: Workload): Map<string, ExpectedAnswer> {
   return expected;
 }
 
-function runWarnings(cpus: number): string[] {
-  const warnings: string[] = [];
+function runWarnings(cpus: number): Warning[] {
+  const warnings: Warning[] = [];
   if (cpus <= 2) {
-    warnings.push(
-      `this machine has ${cpus} cores, and the load generator runs on them too: a model that uses every core competes with the client, so multi-core models gain less than they would on a separate machine`,
-    );
+    warnings.push({
+      code: 'machine',
+      message: `this machine has ${cpus} cores, and the load generator runs on them too: a model that uses every core competes with the client, so multi-core models gain less than they would on a separate machine`,
+    });
   }
   return warnings;
+}
+
+function driftWarning(probes: readonly Probe[]): Warning | null {
+  const [start, ...rest] = probes;
+  if (start === undefined) return null;
+  const drifted = rest.filter((p) => driftReasons(start, p).length > 0);
+  if (drifted.length === 0) return null;
+  const low = Math.min(...rest.map((p) => p.capacity));
+  return {
+    code: 'machine-drift',
+    message: `the machine changed under the run: ${drifted.length} of ${rest.length} probes found it slower or with less parallel capacity than at the start (${start.capacity.toFixed(2)} cores of computing at the start, ${low.toFixed(2)} at the lowest); trials after those probes are marked and were retried`,
+  };
+}
+
+/** The longest a trial waits after its window for the answers to requests sent in it (then they are censored). */
+export function maxDrainSeconds(durationSeconds: number): number {
+  return Math.max(5, 4 * durationSeconds);
 }
 
 export interface BenchRun {
@@ -66,18 +105,20 @@ export interface BenchRun {
 }
 
 /**
- * Runs the whole matrix. The results file is rewritten (atomically) after every case, marked incomplete
- * until the end, so an interrupted run still leaves every finished case on disk.
+ * Runs the whole plan. The results file is rewritten (atomically) after every cell, marked incomplete until
+ * the end, so an interrupted run still leaves every finished cell on disk.
  */
 export async function runBench(options: ResolvedBenchOptions, signal: AbortSignal, hooks: RunHooks = {}): Promise<BenchRun> {
+  const t0 = performance.now();
   const startedAt = new Date();
   const runId = newRunId(startedAt);
   const resultsPath = join(options.outDir, runId, 'results.json');
   const machine = machineInfo();
+  hooks.onPhase?.('calibrating CPU work');
   const calibration: Calibration = calibrate();
-  const workloads = options.workloads.map((name) => buildWorkload(name, calibration));
-  const expected = new Map(workloads.map((w) => [w.name, expectedAnswers(w)]));
-  const specs = planCases(options, workloads);
+  const workloads = new Map(options.workloads.map((name) => [name, buildWorkload(name, calibration)]));
+  const cells = planCells(options);
+  const random = seededRandom(options.seed);
 
   const results: Results = {
     schemaVersion: SCHEMA_VERSION,
@@ -94,10 +135,16 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
       connections: [...options.connections],
       durationSeconds: options.durationSeconds,
       warmupSeconds: options.warmupSeconds,
-      repeats: options.repeats,
+      trials: options.trials,
+      maxTrials: options.maxTrials,
+      budgetSeconds: options.budgetSeconds,
+      threads: options.threads,
+      processes: options.processes,
+      seed: options.seed,
     },
     calibration,
-    workloads: workloads.map((w) => ({ name: w.name, description: w.description, paths: [...w.paths] })),
+    probes: [],
+    workloads: [...workloads.values()].map((w) => ({ name: w.name, description: w.description, paths: [...w.paths] })),
     models: options.models.map((name) => ({ name, summary: CATALOGUE[name].summary, paragraph: CATALOGUE[name].paragraph, reference: CATALOGUE[name].reference })),
     warnings: runWarnings(machine.cpus),
     cases: [],
@@ -108,26 +155,97 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
   };
   save();
 
-  // Time left = cases left × (their load time + the start/check/stop overhead seen so far).
-  let overheadSeconds = 1;
-  const secondsLeft = (index: number): number =>
-    specs.slice(index).reduce((acc, s) => acc + s.warmupSeconds + s.durationSeconds + overheadSeconds, 0);
+  const machineProbe = startMachineProbe(machine.cpus);
+  const probe = async (before: string): Promise<string[]> => {
+    hooks.onPhase?.(`probing the machine (${before})`);
+    const p = await machineProbe.measure(before);
+    results.probes.push(p);
+    const start = results.probes[0];
+    return start === undefined || start === p ? [] : driftReasons(start, p);
+  };
 
-  // A function, not a property read: the signal changes while a case runs, which narrowing cannot see.
+  // Time left: the base trials still to run × the mean time of a trial so far (a guess before the first).
+  const trialSpec = (w: Workload, connections: number): { paths: readonly string[]; connections: number; warmupSeconds: number; durationSeconds: number; maxDrainSeconds: number } => ({
+    paths: w.paths,
+    connections,
+    warmupSeconds: options.warmupSeconds,
+    durationSeconds: options.durationSeconds,
+    maxDrainSeconds: maxDrainSeconds(options.durationSeconds),
+  });
+  const baseTrials = (from: number): number => cells.slice(from).reduce((acc, c) => acc + c.models.length * options.trials, 0);
+  let trialsDone = 0;
+  let trialSecondsTotal = 0;
+  const meanTrialSeconds = (): number => (trialsDone === 0 ? options.warmupSeconds + options.durationSeconds + 0.3 : trialSecondsTotal / trialsDone);
+  const elapsed = (): number => (performance.now() - t0) / 1000;
+
   const interrupted = (): boolean => signal.aborted;
-  for (const [index, spec] of specs.entries()) {
-    if (interrupted()) break;
-    hooks.onCaseStart?.(index, specs.length, spec, secondsLeft(index));
-    const t0 = performance.now();
-    const workloadExpected = expected.get(spec.workload.name) ?? new Map<string, ExpectedAnswer>();
-    const result = await runCase(spec, { expected: workloadExpected, cpus: machine.cpus, signal });
-    if (interrupted()) break; // an interrupted case is not a measurement
-    const overhead = (performance.now() - t0) / 1000 - spec.warmupSeconds - spec.durationSeconds;
-    overheadSeconds = index === 0 ? overhead : 0.7 * overheadSeconds + 0.3 * overhead;
-    results.cases.push(result);
-    save();
-    hooks.onCaseEnd?.(index, specs.length, result, secondsLeft(index + 1));
+  try {
+    await probe('start');
+    let index = 0;
+    for (const name of options.workloads) {
+      const workload = workloads.get(name);
+      const workloadCells = cells.filter((c) => c.workload === name);
+      if (workload === undefined || workloadCells.length === 0 || interrupted()) continue;
+      const servers = serverSet(expectedAnswers(workload));
+      try {
+        for (const cell of workloadCells) {
+          if (interrupted()) break;
+          const cellIndex = index;
+          index += 1;
+          const marks = await probe(`${name} × ${cell.connections}`);
+          const models: CellModel[] = cell.models.map((model) => ({ model, params: benchParams(model, options) }));
+          let trialStarted = 0;
+          let doneInCell = 0;
+          const info = (model: ModelName, round: number, retry: boolean): TrialInfo => ({
+            cell: cellIndex,
+            cells: cells.length,
+            workload: name,
+            connections: cell.connections,
+            model,
+            round,
+            retry,
+            secondsLeft: Math.max(0, (baseTrials(cellIndex) - Math.min(doneInCell, cell.models.length * options.trials)) * meanTrialSeconds()),
+          });
+          const cases = await runCell(name, cell.connections, models, {
+            servers,
+            spec: trialSpec(workload, cell.connections),
+            minTrials: options.trials,
+            maxTrials: options.maxTrials,
+            random,
+            signal,
+            cpus: machine.cpus,
+            marks,
+            reprobe: () => probe(`retries of ${name} × ${cell.connections}`),
+            allowsExtra: (seconds) => elapsed() + seconds + baseTrials(cellIndex + 1) * meanTrialSeconds() <= options.budgetSeconds,
+            hooks: {
+              onTrialStart: (model, round, retry) => {
+                trialStarted = performance.now();
+                hooks.onTrialStart?.(info(model, round, retry));
+              },
+              onTrialEnd: (model, run) => {
+                trialsDone += 1;
+                doneInCell += 1;
+                trialSecondsTotal += (performance.now() - trialStarted) / 1000;
+                hooks.onTrialEnd?.(info(model, run.trial.round, run.trial.retryOf !== undefined), run);
+              },
+            },
+          });
+          if (interrupted()) break; // an interrupted cell is not a measurement
+          results.cases.push(...cases);
+          save();
+          hooks.onCellEnd?.(cellIndex, cells.length, cases);
+        }
+      } finally {
+        hooks.onPhase?.(`stopping the servers of ${name}`);
+        const problems = await servers.stopAll();
+        for (const problem of problems) results.warnings.push({ code: 'server-stop', message: problem });
+      }
+    }
+  } finally {
+    await machineProbe.close();
   }
+  const drift = driftWarning(results.probes);
+  if (drift !== null) results.warnings.push(drift);
   results.complete = !interrupted();
   save();
   return { results, resultsPath };

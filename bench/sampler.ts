@@ -1,13 +1,17 @@
-import { processTree, type ProcessSample } from './process-tree.js';
+import { processTreeOf, type ProcessSample } from './process-tree.js';
 
 export interface UsageSummary {
   /** CPU time of the whole server tree over the wall time, in % of one core (200% = two cores busy). */
   readonly serverCpuPercent: number;
+  /** CPU of the server tree in ms over the same time (to tell the lab's own use from the machine's). */
+  readonly serverCpuMs: number;
   readonly serverRssPeakBytes: number;
   /** Most processes seen in the tree at once (cluster children included). */
   readonly serverProcesses: number;
   /** CPU of this process (the load generator) over the same time, in % of one core. */
   readonly clientCpuPercent: number;
+  readonly clientCpuMs: number;
+  readonly wallMs: number;
 }
 
 export interface Sampler {
@@ -24,16 +28,20 @@ export function cpuBetween(before: readonly ProcessSample[], after: readonly Pro
 
 const sum = (tree: readonly ProcessSample[]): number => tree.reduce((acc, p) => acc + p.rssBytes, 0);
 
-/** Samples the server's whole process tree (and this process's own CPU) until stopped. */
+/**
+ * Samples the server's process tree (and this process's own CPU) until stopped. It runs on the load
+ * generator's thread, so it reads only the server's own processes (a handful of small files), never all of
+ * /proc: a full scan every 200 ms paused the client for most of a millisecond each time.
+ */
 export function startSampler(rootPid: number, intervalMs = 200): Sampler {
-  const first = processTree(rootPid);
+  const first = processTreeOf(rootPid);
   let last = first;
   let rssPeak = sum(first);
   let processes = first.length;
   const clientStart = process.cpuUsage();
   const t0 = performance.now();
   const sample = (): void => {
-    const tree = processTree(rootPid);
+    const tree = processTreeOf(rootPid);
     if (tree.length === 0) return; // the server is gone: keep the last sample
     // A process that died in between keeps its last CPU time in the total.
     const current = new Map(tree.map((p) => [p.pid, p]));
@@ -48,11 +56,16 @@ export function startSampler(rootPid: number, intervalMs = 200): Sampler {
       sample();
       const wallMs = performance.now() - t0;
       const client = process.cpuUsage(clientStart);
+      const serverCpuMs = cpuBetween(first, last);
+      const clientCpuMs = (client.user + client.system) / 1000;
       return {
-        serverCpuPercent: round1((cpuBetween(first, last) / wallMs) * 100),
+        serverCpuPercent: round1((serverCpuMs / wallMs) * 100),
+        serverCpuMs,
         serverRssPeakBytes: rssPeak,
         serverProcesses: processes,
-        clientCpuPercent: round1(((client.user + client.system) / 1000 / wallMs) * 100),
+        clientCpuPercent: round1((clientCpuMs / wallMs) * 100),
+        clientCpuMs,
+        wallMs,
       };
     },
   };

@@ -1,22 +1,29 @@
-import { formatRps, formatUs } from '../results/format.js';
 import { cell } from '../results/aggregate.js';
-import type { CaseResult, Results } from '../results/schema.js';
+import { conclusions, rankingText } from '../results/conclusions.js';
+import { formatRps, formatUs } from '../results/format.js';
+import type { Results } from '../results/schema.js';
+import { relativeHalfWidth } from '../results/stats.js';
 
-function cellText(cases: readonly CaseResult[], model: string, workload: string, connections: number): string | null {
-  const c = cell(cases, model, workload, connections);
-  if (c.rps === null || c.p50 === null || c.p99 === null) return c.failed.length > 0 ? 'FAILED' : null;
-  const text = `${formatRps(c.rps)} · ${formatUs(c.p50)} · ${formatUs(c.p99)}`;
-  return c.failed.length > 0 ? `${text} (+${c.failed.length} failed)` : text;
+function cellText(results: Results, model: string, workload: string, connections: number): string | null {
+  const c = cell(results.cases, model, workload, connections);
+  if (c.rps === null || c.p50 === null || c.p99 === null) return c.runs > 0 ? 'FAILED' : null;
+  const spread = c.rpsInterval === null ? '' : ` ±${Math.round(relativeHalfWidth(c.rps, c.rpsInterval) * 100)}%`;
+  const atLeast = c.latencyLowerBound ? '≥' : '';
+  return `${formatRps(c.rps)}${spread} · ${atLeast}${formatUs(c.p50)} · ${atLeast}${formatUs(c.p99)}`;
 }
 
-/** One table per workload: models × connections, each cell "req/s · p50 · p99". Pure: returns text. */
+/**
+ * One table per workload: models × clients, each cell "req/s ±95% interval · p50 · p99" ("≥" where the latency is
+ * a lower bound), then the ranking at each number of clients ("≈": no measurable difference). Pure: returns text.
+ */
 export function summaryTables(results: Results): string {
   const out: string[] = [];
+  const all = conclusions(results);
   const connections = results.options.connections;
   for (const workload of results.options.workloads) {
     const rows: string[][] = [];
     for (const model of results.options.models) {
-      const cells = connections.map((c) => cellText(results.cases, model, workload, c));
+      const cells = connections.map((n) => cellText(results, model, workload, n));
       if (cells.every((c) => c === null)) continue;
       rows.push([model, ...cells.map((c) => c ?? '—')]);
     }
@@ -24,10 +31,21 @@ export function summaryTables(results: Results): string {
     const header = ['model', ...connections.map((c) => `${c} client${c === 1 ? '' : 's'}`)];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-    out.push(`${workload} — req/s · p50 · p99`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '');
+    out.push(`${workload} — req/s ±95% · p50 · p99`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line));
+    for (const n of connections) {
+      const ranking = rankingText(results, all, workload, n);
+      if (ranking !== null && ranking.includes(' ')) out.push(`  ${n} client${n === 1 ? '' : 's'}: ${ranking}`);
+    }
+    out.push('');
   }
   for (const c of results.cases) if (c.status === 'failed') out.push(`FAILED ${c.model} · ${c.workload} · ${c.connections} clients: ${c.error}`);
-  const warned = results.cases.filter((c) => c.warnings.some((w) => w.includes('saturated')));
-  if (warned.length > 0) out.push(`${warned.length} case(s) saturated the load generator: see the warnings in the results.`);
+  const count = (code: string): number => results.cases.filter((c) => c.warnings.some((w) => w.code === code)).length;
+  const saturated = count('client-saturated');
+  if (saturated > 0) out.push(`${saturated} case(s) saturated the load generator: see the warnings in the results.`);
+  const lower = results.cases.filter((c) => c.status === 'ok' && c.littlesLaw.lowerBound).length;
+  if (lower > 0) out.push(`${lower} case(s) show latency as a lower bound (≥): Little's law says some waiting was not seen.`);
+  const marked = count('marked-trials');
+  if (marked > 0) out.push(`${marked} case(s) had trials taken while the machine was busy or slower; they were retried.`);
+  out.push('">": measurably more requests per second (95%); "≈": no measurable difference.');
   return out.join('\n');
 }

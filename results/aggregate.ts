@@ -1,16 +1,21 @@
-import type { CaseResult, OkCase, Results } from './schema.js';
+import type { CaseResult, LittlesLaw, OkCase, OkTrial, Results, Trial, Warning } from './schema.js';
+import type { Interval } from './stats.js';
 
-/** The figures of one cell (model × workload × connections), averaged over its ok repeats. */
+/** The figures of one cell (model × workload × connections): its case, flattened for tables and charts. */
 export interface Cell {
   readonly model: string;
   readonly workload: string;
   readonly connections: number;
+  /** Trials run (ok, failed, marked and retries included). */
   readonly runs: number;
   readonly failed: readonly string[];
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
   readonly rps: number | null;
+  readonly rpsInterval: Interval | null;
   readonly p50: number | null;
+  readonly p50Interval: Interval | null;
   readonly p99: number | null;
+  readonly p99Interval: Interval | null;
   readonly p999: number | null;
   readonly mean: number | null;
   readonly max: number | null;
@@ -22,41 +27,57 @@ export interface Cell {
   readonly non2xx: number;
   readonly servedBy: number | null;
   readonly requests: number;
-  /** The distribution of the first ok repeat (percentiles are not averaged). */
+  readonly littlesLaw: LittlesLaw | null;
+  /** Latency figures miss some waiting (Little's law, or requests never answered): show them as "≥". */
+  readonly latencyLowerBound: boolean;
+  readonly trials: readonly Trial[];
+  readonly markedTrials: number;
   readonly distribution: OkCase['distribution'];
 }
 
-const avg = (values: readonly number[]): number | null => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
-const round = (value: number | null, digits = 1): number | null => (value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits);
+export function findCase(cases: readonly CaseResult[], model: string, workload: string, connections: number): CaseResult | undefined {
+  return cases.find((c) => c.model === model && c.workload === workload && c.connections === connections);
+}
 
 export function cell(cases: readonly CaseResult[], model: string, workload: string, connections: number): Cell {
-  const all = cases.filter((c) => c.model === model && c.workload === workload && c.connections === connections);
-  const ok = all.filter((c): c is OkCase => c.status === 'ok');
-  const pick = (f: (c: OkCase) => number): number | null => avg(ok.map(f));
-  const sum = (f: (c: OkCase) => number): number => ok.reduce((acc, c) => acc + f(c), 0);
+  const c = findCase(cases, model, workload, connections);
+  const ok = c?.status === 'ok' ? c : undefined;
+  const trials = c?.trials ?? [];
+  const failedTrials = trials.flatMap((t) => (t.status === 'failed' ? [t.error] : []));
   return {
     model,
     workload,
     connections,
-    runs: all.length,
-    failed: all.flatMap((c) => (c.status === 'failed' ? [c.error] : [])),
-    warnings: [...new Set(all.flatMap((c) => c.warnings))],
-    rps: round(pick((c) => c.rps)),
-    p50: round(pick((c) => c.latencyUs.p50), 0),
-    p99: round(pick((c) => c.latencyUs.p99), 0),
-    p999: round(pick((c) => c.latencyUs.p999), 0),
-    mean: round(pick((c) => c.latencyUs.mean), 0),
-    max: round(pick((c) => c.latencyUs.max), 0),
-    serverCpuPercent: round(pick((c) => c.serverCpuPercent)),
-    serverRssPeakBytes: round(pick((c) => c.serverRssPeakBytes), 0),
-    clientCpuPercent: round(pick((c) => c.clientCpuPercent)),
-    errors: sum((c) => c.errors),
-    timeouts: sum((c) => c.timeouts),
-    non2xx: sum((c) => c.non2xx),
-    servedBy: ok.length === 0 ? null : Math.max(...ok.map((c) => c.servedBy)),
-    requests: sum((c) => c.requests),
-    distribution: ok[0]?.distribution ?? [],
+    runs: trials.length,
+    failed: c?.status === 'failed' ? [c.error, ...failedTrials.filter((e) => e !== c.error)] : failedTrials,
+    warnings: c?.warnings ?? [],
+    rps: ok?.rps ?? null,
+    rpsInterval: ok?.rpsInterval ?? null,
+    p50: ok?.latencyUs.p50 ?? null,
+    p50Interval: ok?.p50Interval ?? null,
+    p99: ok?.latencyUs.p99 ?? null,
+    p99Interval: ok?.p99Interval ?? null,
+    p999: ok?.latencyUs.p999 ?? null,
+    mean: ok?.latencyUs.mean ?? null,
+    max: ok?.latencyUs.max ?? null,
+    serverCpuPercent: ok?.serverCpuPercent ?? null,
+    serverRssPeakBytes: ok?.serverRssPeakBytes ?? null,
+    clientCpuPercent: ok?.clientCpuPercent ?? null,
+    errors: ok?.errors ?? 0,
+    timeouts: ok?.timeouts ?? 0,
+    non2xx: ok?.non2xx ?? 0,
+    servedBy: ok?.servedBy ?? null,
+    requests: ok?.requests ?? 0,
+    littlesLaw: ok?.littlesLaw ?? null,
+    latencyLowerBound: ok?.littlesLaw.lowerBound ?? false,
+    trials,
+    markedTrials: trials.filter((t) => t.marked.length > 0).length,
+    distribution: ok?.distribution ?? [],
   };
+}
+
+export function okTrials(trials: readonly Trial[]): OkTrial[] {
+  return trials.filter((t): t is OkTrial => t.status === 'ok');
 }
 
 /** Models of the run in catalogue order, and the workloads, connections as the options list them. */

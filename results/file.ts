@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { validateResults, type Results } from './schema.js';
+import type { Results } from './schema.js';
+import { readAnyVersion } from './upgrade.js';
 import { messageOf } from '../lib/errors.js';
 import { writeFileAtomically } from '../lib/files.js';
 
@@ -24,7 +25,7 @@ export function readResultsFile(path: string): Results {
     throw new Error(`${path} is not JSON`);
   }
   try {
-    return validateResults(json);
+    return readAnyVersion(json);
   } catch (error: unknown) {
     throw new Error(`${path}: ${messageOf(error)}`);
   }

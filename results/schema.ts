@@ -1,13 +1,17 @@
 /**
  * The results file: its schema is the contract between the bench and the reports. Whoever reads a file
  * validates it here first, and refuses it with a message naming the first wrong field.
+ *
+ * Version 2: a case (model × workload × clients) is measured as several trials, interleaved with the other
+ * models' trials of the same cell; the case holds every trial, the median and its 95 % interval.
  */
 import { z } from 'zod';
 import { isRunId, RUN_ID_EXAMPLE, type RunId } from './run-id.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const nonNegative = z.number().nonnegative();
+const count = z.number().int().nonnegative();
 
 export const LatencySchema = z.object({
   min: nonNegative,
@@ -22,30 +26,111 @@ export const LatencySchema = z.object({
 /** One point of the HDR percentile distribution: percentile (0–100) and latency in microseconds. */
 export const DistributionPointSchema = z.object({ percentile: z.number().min(0).max(100), us: nonNegative });
 
+/** A 95 % interval; null where it cannot be had (fewer than two trials). */
+export const IntervalSchema = z.object({ low: nonNegative, high: nonNegative }).nullable();
+
+/**
+ * Why a reader should be careful with a case or a run. Data, not prose to search: a page or a summary
+ * picks cases by code; the message is for people.
+ */
+export const WARNING_CODES = [
+  'client-saturated', // the load generator used a whole core: the numbers measure the client too
+  'oversubscribed', // more server threads or processes plus the client than cores
+  'errors', // connection errors or timeouts
+  'non-2xx', // answers that were not 2xx
+  'no-response', // nothing completed in a trial's window
+  'littles-law', // mean latency below 0.85 × N / X: some waiting was not seen; latency is a lower bound
+  'censored', // requests of the window still unanswered when the drain gave up: latency is a lower bound
+  'marked-trials', // trials taken while the machine was busy or slower; retried
+  'wide-interval', // the 95 % interval is wider than ±10 % after every trial the budget allowed
+  'failed-trials', // some trials failed; the case stands on the others
+  'server-stop', // a server process survived its stop
+  'machine', // run level: few cores, a client on the same machine
+  'machine-drift', // run level: the machine's speed or parallel capacity changed during the run
+  'upgraded', // read from a version-1 file: one trial per repeat, no interval where there was one repeat
+] as const;
+export type WarningCode = (typeof WARNING_CODES)[number];
+
+export const WarningSchema = z.object({ code: z.enum(WARNING_CODES), message: z.string().min(1) });
+
+/** One trial: one load window on a running server, with the machine's state while it ran. */
+const TrialBase = z.object({
+  /** Round of the cell (1, 2, …): in a round, every model of the cell runs one trial, in a shuffled order. */
+  round: z.number().int().positive(),
+  /** Position in the round (0 = first). */
+  order: count,
+  startedAt: z.iso.datetime(),
+  /** Why the trial is not trusted (the machine was busy or slower); empty when clean. */
+  marked: z.array(z.string()),
+  /** Set on a trial that re-measures a marked one: that trial's index in `trials`. */
+  retryOf: count.optional(),
+});
+
+export const OkTrialSchema = TrialBase.extend({
+  status: z.literal('ok'),
+  durationSeconds: nonNegative,
+  /** Responses completed during the window: throughput = requests / durationSeconds. */
+  requests: count,
+  rps: nonNegative,
+  /** Requests sent during the window, each timed to its answer, drained after the window if need be. */
+  latencyUs: LatencySchema,
+  sample: count,
+  /** Requests sent during the window and still unanswered when the drain gave up. */
+  censored: count,
+  errors: count,
+  timeouts: count,
+  non2xx: count,
+  serverCpuPercent: nonNegative,
+  serverRssPeakBytes: nonNegative,
+  serverProcesses: count,
+  clientCpuPercent: nonNegative,
+  /** Whole-machine CPU used by processes other than the lab's, in % of one core. */
+  backgroundCpuPercent: nonNegative,
+  servedBy: count,
+});
+
+export const FailedTrialSchema = TrialBase.extend({ status: z.literal('failed'), error: z.string().min(1) });
+
+export const TrialSchema = z.discriminatedUnion('status', [OkTrialSchema, FailedTrialSchema]);
+
+/** Little's law for a closed loop: N = X × R, so the mean latency should be about clients / throughput. */
+export const LittlesLawSchema = z.object({
+  expectedMeanUs: nonNegative,
+  ratio: nonNegative,
+  /** The measured latency misses some waiting (ratio below 0.85, or censored requests): it is a lower bound. */
+  lowerBound: z.boolean(),
+});
+
 const CaseBase = z.object({
   model: z.string().min(1),
   modelParams: z.record(z.string(), z.number()),
   workload: z.string().min(1),
   connections: z.number().int().positive(),
-  repeat: z.number().int().nonnegative(),
-  warnings: z.array(z.string()),
+  mode: z.literal('closed'),
+  trials: z.array(TrialSchema),
+  warnings: z.array(WarningSchema),
 });
 
 export const OkCaseSchema = CaseBase.extend({
   status: z.literal('ok'),
-  durationSeconds: nonNegative,
-  requests: z.number().int().nonnegative(),
+  /** Median of the trials used (clean ones; all ok ones if fewer than two are clean). */
   rps: nonNegative,
+  rpsInterval: IntervalSchema,
+  /** From every used trial's sample together. */
   latencyUs: LatencySchema,
+  p50Interval: IntervalSchema,
+  p99Interval: IntervalSchema,
   distribution: z.array(DistributionPointSchema),
-  errors: z.number().int().nonnegative(),
-  timeouts: z.number().int().nonnegative(),
-  non2xx: z.number().int().nonnegative(),
+  requests: count,
+  errors: count,
+  timeouts: count,
+  non2xx: count,
   serverCpuPercent: nonNegative,
   serverRssPeakBytes: nonNegative,
-  serverProcesses: z.number().int().nonnegative(),
+  serverProcesses: count,
   clientCpuPercent: nonNegative,
-  servedBy: z.number().int().nonnegative(),
+  servedBy: count,
+  littlesLaw: LittlesLawSchema,
 });
 
 export const FailedCaseSchema = CaseBase.extend({
@@ -55,6 +140,21 @@ export const FailedCaseSchema = CaseBase.extend({
 
 export const CaseSchema = z.discriminatedUnion('status', [OkCaseSchema, FailedCaseSchema]);
 
+/** A measure of the machine: how fast one thread computes, and how much of that every core gets at once. */
+export const ProbeSchema = z.object({
+  at: z.iso.datetime(),
+  /** When it was taken: 'start', or the cell it came before ("io × 16"). */
+  before: z.string(),
+  /** PBKDF2 iterations per ms on one thread alone. */
+  singleRate: z.number().positive(),
+  /** Per thread, with every core busy at once. */
+  parallelRates: z.array(nonNegative),
+  /** Sum of the parallel rates over the single rate: the cores' worth of computing the machine gave (ideal: cores). */
+  capacity: nonNegative,
+  /** Whole-machine CPU of other processes while probing, % of one core. */
+  backgroundCpuPercent: nonNegative,
+});
+
 export const ResultsSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   // The id becomes a folder and file name: only the run-id shape, so that a file cannot choose where pages go.
@@ -62,6 +162,8 @@ export const ResultsSchema = z.object({
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),
   complete: z.boolean(),
+  /** Set when the file was read from an older version (results/upgrade.ts). */
+  upgradedFrom: z.number().int().positive().optional(),
   machine: z.object({
     cpuModel: z.string(),
     cpus: z.number().int().positive(),
@@ -76,33 +178,54 @@ export const ResultsSchema = z.object({
     models: z.array(z.string()),
     workloads: z.array(z.string()),
     connections: z.array(z.number().int().positive()),
+    /** Measured window of each trial. */
     durationSeconds: z.number().positive(),
     warmupSeconds: nonNegative,
-    repeats: z.number().int().positive(),
+    /** Trials per case at least, and at most when intervals stay wide. */
+    trials: z.number().int().positive(),
+    maxTrials: z.number().int().positive(),
+    /** Time the run may take; extra trials are added only within it. */
+    budgetSeconds: z.number().positive(),
+    threads: z.number().int().positive(),
+    processes: z.number().int().positive(),
+    /** Seed of the shuffled order of models in each round. */
+    seed: count,
   }),
   calibration: z.object({
     iterationsPerMs: z.number().positive(),
     samples: z.array(z.number().positive()),
     method: z.string(),
   }),
+  probes: z.array(ProbeSchema),
   workloads: z.array(z.object({ name: z.string(), description: z.string(), paths: z.array(z.string()) })),
   models: z.array(z.object({ name: z.string(), summary: z.string(), paragraph: z.string(), reference: z.boolean() })),
-  warnings: z.array(z.string()),
+  warnings: z.array(WarningSchema),
   cases: z.array(CaseSchema),
 });
 
 export type Latency = z.infer<typeof LatencySchema>;
 export type DistributionPoint = z.infer<typeof DistributionPointSchema>;
+export type Warning = z.infer<typeof WarningSchema>;
+export type OkTrial = z.infer<typeof OkTrialSchema>;
+export type FailedTrial = z.infer<typeof FailedTrialSchema>;
+export type Trial = z.infer<typeof TrialSchema>;
+export type LittlesLaw = z.infer<typeof LittlesLawSchema>;
 export type OkCase = z.infer<typeof OkCaseSchema>;
 export type FailedCase = z.infer<typeof FailedCaseSchema>;
 export type CaseResult = z.infer<typeof CaseSchema>;
+export type Probe = z.infer<typeof ProbeSchema>;
 export type Results = z.infer<typeof ResultsSchema>;
 
-/** Validates parsed JSON; throws one readable message naming the first wrong field. */
+/** One readable line naming the first wrong field of a zod failure. */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const where = issue === undefined || issue.path.length === 0 ? 'the file' : issue.path.map(String).join('.');
+  return `${where}: ${issue?.message ?? 'invalid'}`;
+}
+
+/** Validates parsed JSON of the current version; throws one readable message naming the first wrong field. */
 export function validateResults(value: unknown): Results {
   const parsed = ResultsSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue === undefined || issue.path.length === 0 ? 'the file' : issue.path.map(String).join('.');
-  throw new Error(`not a valid results file: ${where}: ${issue?.message ?? 'invalid'}`);
+  throw new Error(`not a valid results file: ${firstIssue(parsed.error)}`);
 }

@@ -40,16 +40,25 @@ const onSignal = (signal: NodeJS.Signals): void => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-const progress = createProgress(process.stderr, options.repeats);
+const progress = createProgress(process.stderr);
 const t0 = performance.now();
-console.log(`bench: profile ${options.profile}: ${options.models.join(', ')} × ${options.workloads.join(', ')} × ${options.connections.join(', ')} clients, ${options.durationSeconds} s per case`);
+console.log(
+  `bench: profile ${options.profile}: ${options.models.join(', ')} × ${options.workloads.join(', ')} × ${options.connections.join(', ')} clients; ` +
+    `trials of ${options.durationSeconds} s, ${options.trials} to ${options.maxTrials} per case, interleaved; budget ${formatDuration(options.budgetSeconds)}`,
+);
 try {
   const { results, resultsPath } = await runBench(options, controller.signal, {
-    onCaseStart: (...args) => {
-      progress.start(...args);
+    onPhase: (text) => {
+      progress.phase(text);
     },
-    onCaseEnd: (...args) => {
-      progress.end(...args);
+    onTrialStart: (info) => {
+      progress.trialStart(info);
+    },
+    onTrialEnd: (info, run) => {
+      progress.trialEnd(info, run);
+    },
+    onCellEnd: (cell, cells, cases) => {
+      progress.cellEnd(cell, cells, cases);
     },
   });
   progress.clear();

@@ -13,8 +13,9 @@ import { validateResults, type Results } from '../results/schema.js';
 import { SERVE_SCRIPT } from '../bench/server-process.js';
 import { repoRoot } from '../lib/paths.js';
 import type { ModelName } from '../servers/catalogue.js';
-import { runCase } from '../bench/case-runner.js';
-import { buildWorkload } from '../bench/workloads.js';
+import { runCell } from '../bench/cell.js';
+import { serverSet } from '../bench/servers.js';
+import { seededRandom } from '../bench/shuffle.js';
 
 const BENCH = join(repoRoot, 'dist', 'scripts', 'bench.js');
 
@@ -71,7 +72,7 @@ describe('bench CLI errors', () => {
     [['--models', 'nope'], "unknown model 'nope'"],
     [['--connections', '0'], '--connections'],
     [['--duration', '-1'], '--duration'],
-    [['--repeats', 'x'], '--repeats'],
+    [['--trials', 'x'], '--trials'],
     [['--frobnicate'], "unknown option '--frobnicate'"],
     [['--models', 'baseline', '--workloads', 'cpu'], 'nothing to run'],
   ])('%j: one line, status 2, no server started, no file written', (args, message) => {
@@ -99,14 +100,14 @@ describe('bench CLI errors', () => {
   it('--help lists the options and profiles', () => {
     const result = spawnSync(process.execPath, [BENCH, '--help'], { encoding: 'utf8' });
     expect(result.status).toBe(0);
-    for (const word of ['--profile', '--models', '--workloads', '--connections', '--duration', '--warmup', '--repeats', '--out', 'smoke', 'full']) expect(result.stdout).toContain(word);
+    for (const word of ['--profile', '--models', '--workloads', '--connections', '--duration', '--warmup', '--trials', '--max-trials', '--budget', '--seed', '--out', 'smoke', 'full']) expect(result.stdout).toContain(word);
   });
 });
 
 describe('a short real run', () => {
   it('measures two models and writes a valid results file, a report and an index', async () => {
     const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
-    const run = startBench(['--models', 'event-loop,worker-pool', '--workloads', 'hello,io', '--connections', '2', '--duration', '1', '--warmup', '0.2', '--out', out]);
+    const run = startBench(['--models', 'event-loop,worker-pool', '--threads', '2', '--workloads', 'hello,io', '--connections', '2', '--duration', '0.5', '--warmup', '0.2', '--trials', '2', '--max-trials', '2', '--out', out]);
     expect(await run.exit).toBe(0);
     const results = resultsIn(out);
     expect(results.complete).toBe(true);
@@ -123,7 +124,15 @@ describe('a short real run', () => {
       expect(c.serverRssPeakBytes).toBeGreaterThan(10 * 1024 * 1024);
       expect(c.servedBy).toBeGreaterThanOrEqual(1);
       expect(c.distribution.length).toBeGreaterThan(10);
+      expect(c.trials.length).toBeGreaterThanOrEqual(2);
+      expect(c.rpsInterval).not.toBeNull();
+      expect(c.mode).toBe('closed');
+      // Little's law: the drained latency is not a fraction of what clients / throughput says.
+      expect(c.littlesLaw.ratio).toBeGreaterThan(0.85);
     }
+    // Interleaved: in each round, both models ran one trial.
+    for (const round of [1, 2]) expect(results.cases.filter((c) => c.workload === 'io').map((c) => c.trials.filter((t) => t.round === round).length)).toEqual([1, 1]);
+    expect(results.probes.length).toBeGreaterThanOrEqual(2);
     const hello = results.cases.filter((c) => c.workload === 'hello' && c.status === 'ok');
     // Microsecond detail: not every percentile of a fast answer is a whole number of milliseconds.
     expect(hello.flatMap((c) => (c.status === 'ok' ? [c.latencyUs.p50, c.latencyUs.p90, c.latencyUs.p99] : [])).some((us) => us % 1000 !== 0)).toBe(true);
@@ -131,57 +140,65 @@ describe('a short real run', () => {
     if (io?.status === 'ok') expect(io.latencyUs.p50).toBeGreaterThanOrEqual(20_000);
     expect(existsSync(join(out, results.runId, 'report.html'))).toBe(true);
     expect(existsSync(join(out, 'index.html'))).toBe(true);
-    expect(run.output()).toContain('hello — req/s · p50 · p99');
+    expect(run.output()).toContain('hello — req/s ±95% · p50 · p99');
     expect(await eventually(() => labServers().length === 0, 3000)).toBe(true);
   });
 
-  it('records a server killed during its case as failed, and goes on', async () => {
+  it('records a server killed during its trial as a failed trial, starts it again, and goes on', async () => {
     const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
-    const run = startBench(['--models', 'sequential,event-loop', '--workloads', 'hello', '--connections', '2', '--duration', '3', '--warmup', '0', '--out', out]);
+    const run = startBench(['--models', 'sequential,event-loop', '--workloads', 'hello', '--connections', '2', '--duration', '3', '--warmup', '0', '--trials', '2', '--max-trials', '2', '--out', out]);
     expect(await eventually(() => labServers().length > 0, 15_000)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const [victim] = labServers();
     if (victim !== undefined) process.kill(victim, 'SIGKILL');
     expect(await run.exit).toBe(0);
     const results = resultsIn(out);
-    const [first, second] = results.cases;
-    expect(first?.status).toBe('failed');
-    if (first?.status === 'failed') expect(first.error).toMatch(/killed by SIGKILL/);
-    expect(second?.status).toBe('ok');
+    expect(results.cases).toHaveLength(2);
+    const failedTrials = results.cases.flatMap((c) => c.trials.filter((t) => t.status === 'failed').map((t) => (t.status === 'failed' ? t.error : '')));
+    expect(failedTrials).toHaveLength(1);
+    expect(failedTrials[0]).toMatch(/killed by SIGKILL/);
+    const hit = results.cases.find((c) => c.trials.some((t) => t.status === 'failed'));
+    expect(hit?.warnings.map((w) => w.code)).toContain('failed-trials');
+    // The server was started again: its next trial is ok.
+    expect(hit?.trials.some((t) => t.status === 'ok')).toBe(true);
     expect(await eventually(() => labServers().length === 0, 3000)).toBe(true);
   });
 });
 
 describe('a server that never becomes ready', () => {
   it('makes its case failed with the reason, without throwing', async () => {
-    const result = await runCase(
-      {
-        model: 'no-such-model' as ModelName, // serve.js refuses it and exits before listening
-        modelParams: {},
-        workload: buildWorkload('hello', { iterationsPerMs: 1000 }),
-        connections: 1,
-        repeat: 1,
-        durationSeconds: 0.5,
-        warmupSeconds: 0,
-      },
-      { expected: new Map([['/', { status: 200, body: 'Hello, world!\n' }]]), cpus: 2, signal: new AbortController().signal },
-    );
-    expect(result.status).toBe('failed');
-    if (result.status === 'failed') expect(result.error).toMatch(/exited with code 2 before listening: serve: unknown model/);
+    const servers = serverSet(new Map([['/', { status: 200, body: 'Hello, world!\n' }]]));
+    const cases = await runCell('hello', 1, [{ model: 'no-such-model' as ModelName, params: {} }], {
+      servers,
+      spec: { paths: ['/'], connections: 1, warmupSeconds: 0, durationSeconds: 0.5, maxDrainSeconds: 1 },
+      minTrials: 2,
+      maxTrials: 2,
+      random: seededRandom(1),
+      signal: new AbortController().signal,
+      cpus: 2,
+      marks: [],
+      reprobe: () => Promise.resolve([]),
+      allowsExtra: () => false,
+    });
+    await servers.stopAll();
+    const [result] = cases;
+    expect(result?.status).toBe('failed');
+    if (result?.status === 'failed') expect(result.error).toMatch(/exited with code 2 before listening: serve: unknown model/);
+    expect(result?.trials).toHaveLength(2);
   });
 });
 
 describe('an interrupted run', () => {
-  it('Ctrl-C stops the server, keeps the finished cases marked incomplete, exits non-zero', async () => {
+  it('Ctrl-C stops the servers, keeps the finished cells marked incomplete, exits non-zero', async () => {
     const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
-    const run = startBench(['--models', 'event-loop,cluster', '--processes', '2', '--workloads', 'hello', '--connections', '2', '--duration', '1', '--warmup', '0', '--out', out]);
-    // Wait for the second case (the cluster) to be running, then interrupt.
-    expect(await eventually(() => labServers().length >= 3, 20_000)).toBe(true);
+    const run = startBench(['--models', 'event-loop,cluster', '--processes', '2', '--workloads', 'hello', '--connections', '1,2', '--duration', '1', '--warmup', '0', '--trials', '2', '--max-trials', '2', '--out', out]);
+    // Wait for the first cell to be done (one line per finished cell) and the cluster to run, then interrupt.
+    expect(await eventually(() => /\[1\/2\] hello × 1:/.test(run.output()) && labServers().length >= 3, 40_000)).toBe(true);
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(130);
     const results = resultsIn(out);
     expect(results.complete).toBe(false);
-    expect(results.cases.map((c) => c.model)).toEqual(['event-loop']);
+    expect(results.cases.map((c) => `${c.model}×${c.connections}`).sort()).toEqual(['cluster×1', 'event-loop×1']);
     expect(await eventually(() => labServers().length === 0, 5000)).toBe(true);
   });
 

@@ -5,13 +5,15 @@ import { distribution, msToUs, newLatencyHistogram, summarize } from '../bench/l
 import { parseBenchArgs, resolveOptions } from '../bench/options.js';
 import { parseProcStat, processTree } from '../bench/process-tree.js';
 import { PROFILES } from '../bench/profiles.js';
-import { validateResults } from '../results/schema.js';
-import { newRunId, planCases } from '../bench/run.js';
+import type { Results } from '../results/schema.js';
+import { readAnyVersion } from '../results/upgrade.js';
+import { maxDrainSeconds, newRunId, planCells } from '../bench/run.js';
 import { cpuBetween } from '../bench/sampler.js';
 import { summaryTables } from '../bench/summary.js';
 import { progressBar } from '../bench/progress.js';
 import { buildWorkload, WORKLOAD_NAMES } from '../bench/workloads.js';
-import { loadFixture } from './helpers/fixtures.js';
+import { readFileSync } from 'node:fs';
+import { fixturePath } from './helpers/fixtures.js';
 
 describe('latency statistics', () => {
   it('summarises an HDR histogram with exact percentiles', () => {
@@ -62,17 +64,23 @@ describe('calibration', () => {
 });
 
 describe('options', () => {
-  it('npm run bench alone runs the default profile: every model and workload at 1, 4, 16, 64 clients', () => {
+  it('npm run bench alone runs the default profile: every model and workload at 1, 16, 64 clients, 3 to 6 trials', () => {
     const options = resolveOptions({});
     expect(options.profile).toBe('default');
     expect(options.models).toEqual(['sequential', 'event-loop', 'worker-pool', 'cluster', 'baseline']);
     expect(options.workloads).toEqual([...WORKLOAD_NAMES]);
-    expect(options.connections).toEqual([1, 4, 16, 64]);
+    expect(options.connections).toEqual([1, 16, 64]);
+    expect(options).toMatchObject({ trials: 3, maxTrials: 6 });
+    expect(options.budgetSeconds).toBeLessThanOrEqual(300);
   });
   it('explicit options override the profile', () => {
-    const options = resolveOptions({ profile: 'full', models: 'cluster,event-loop', connections: '16,4', duration: '0.5', warmup: '0', repeats: '2' });
-    expect(options).toMatchObject({ profile: 'full', models: ['cluster', 'event-loop'], connections: [4, 16], durationSeconds: 0.5, warmupSeconds: 0, repeats: 2 });
+    const options = resolveOptions({ profile: 'full', models: 'cluster,event-loop', connections: '16,4', duration: '0.5', warmup: '0', trials: '2', maxTrials: '4', budget: '90', seed: '7' });
+    expect(options).toMatchObject({ profile: 'full', models: ['cluster', 'event-loop'], connections: [4, 16], durationSeconds: 0.5, warmupSeconds: 0, trials: 2, maxTrials: 4, budgetSeconds: 90, seed: 7 });
     expect(options.workloads).toEqual(PROFILES.full.workloads);
+  });
+  it('raises the cap to the minimum of trials asked, and refuses a cap below it', () => {
+    expect(resolveOptions({ trials: '8' }).maxTrials).toBe(8);
+    expect(parseBenchArgs(['--trials', '5', '--max-trials', '3'])).toMatchObject({ kind: 'error', message: '--max-trials (3) must be at least --trials (5)' });
   });
   it.each([
     [['--models', 'threaded'], "--models: unknown model 'threaded'"],
@@ -83,7 +91,10 @@ describe('options', () => {
     [['--duration', '0'], '--duration must be a number of seconds, above 0'],
     [['--duration', 'abc'], '--duration must be'],
     [['--warmup', '-1'], "option '--warmup' needs a value"],
-    [['--repeats', '0'], '--repeats must be a whole number from 1 to 100'],
+    [['--trials', '0'], '--trials must be a whole number from 1 to 100'],
+    [['--repeats', '2'], "unknown option '--repeats'"],
+    [['--budget', '0'], '--budget must be a number of seconds'],
+    [['--seed', '-3'], "option '--seed' needs a value"],
     [['--profile', 'huge'], "--profile: unknown profile 'huge'"],
     [['--models', 'cluster,cluster'], "'cluster' is listed twice"],
     [['--bogus'], "unknown option '--bogus'"],
@@ -99,15 +110,16 @@ describe('options', () => {
 });
 
 describe('planning', () => {
-  it('runs the baseline on hello only, and repeats outermost', () => {
-    const options = resolveOptions({ repeats: '2', threads: '2', processes: '2' });
-    const workloads = options.workloads.map((w) => buildWorkload(w, { iterationsPerMs: 1000 }));
-    const cases = planCases(options, workloads);
-    expect(cases).toHaveLength(2 * (4 * 6 * 4 + 4));
-    expect(cases.filter((c) => c.model === 'baseline').every((c) => c.workload.name === 'hello')).toBe(true);
-    expect(cases.find((c) => c.model === 'worker-pool')?.modelParams).toEqual({ threads: 2 });
-    expect(cases.find((c) => c.model === 'cluster')?.modelParams).toEqual({ processes: 2 });
-    expect(cases.slice(0, 100).every((c) => c.repeat === 1)).toBe(true);
+  it('plans cells workload by workload, the baseline on hello only', () => {
+    const cells = planCells(resolveOptions({}));
+    expect(cells).toHaveLength(6 * 3);
+    expect(cells.map((c) => c.workload).slice(0, 4)).toEqual(['hello', 'hello', 'hello', 'cpu']);
+    expect(cells.filter((c) => c.models.includes('baseline')).map((c) => c.workload)).toEqual(['hello', 'hello', 'hello']);
+    expect(cells.find((c) => c.workload === 'io')?.models).toEqual(['sequential', 'event-loop', 'worker-pool', 'cluster']);
+  });
+  it('gives each trial time to drain: at least 5 s, or four windows', () => {
+    expect(maxDrainSeconds(0.5)).toBe(5);
+    expect(maxDrainSeconds(2)).toBe(8);
   });
   it('makes sortable run ids', () => {
     expect(newRunId(new Date('2026-11-27T21:52:02.123Z'))).toMatch(/^2026-11-27T21-52-02Z-[0-9a-f]{4}$/);
@@ -138,19 +150,23 @@ describe('process sampling', () => {
   });
 });
 
-describe('results file', () => {
-  it('accepts the committed fixture and refuses a broken one, naming the field', () => {
-    const results = loadFixture('run-a.json');
-    expect(() => validateResults(results)).not.toThrow();
-    expect(() => validateResults({ ...results, cases: undefined })).toThrow(/cases/);
-    expect(() => validateResults({ ...results, machine: { ...results.machine, cpus: 'two' } })).toThrow(/machine\.cpus/);
-    expect(() => validateResults({ ...results, cases: [{ ...results.cases[0], status: 'maybe' }] })).toThrow(/cases\.0/);
-  });
-  it('summarises a run as one table per workload', () => {
-    const text = summaryTables(loadFixture('run-a.json'));
-    expect(text).toContain('hello — req/s · p50 · p99');
-    expect(text).toContain('io — req/s · p50 · p99');
-    expect(text).toMatch(/^event-loop +[\d,]+ · /m);
+describe('summary', () => {
+  const v1 = (): Results => readAnyVersion(JSON.parse(readFileSync(fixturePath('run-a.json'), 'utf8')));
+  it('summarises a run as one table per workload, with the spread and the ranking', () => {
+    const text = summaryTables(v1());
+    expect(text).toContain('hello — req/s ±95% · p50 · p99');
+    expect(text).toContain('io — req/s ±95% · p50 · p99');
+    expect(text).toMatch(/^event-loop +[\d,.]+ · /m);
     expect(text).toContain('FAILED');
+    expect(text).toContain('"≈": no measurable difference');
+  });
+  it('marks a latency that is a lower bound with ≥', () => {
+    const results = v1();
+    const target = results.cases.find((c) => c.status === 'ok');
+    if (target?.status !== 'ok') throw new Error('fixture without an ok case');
+    const lowered = { ...results, cases: results.cases.map((c) => (c === target ? { ...target, littlesLaw: { ...target.littlesLaw, lowerBound: true } } : c)) };
+    expect(summaryTables(lowered)).toMatch(/≥[\d.]+ (µs|ms|s) · ≥/);
+    expect(summaryTables(lowered)).toContain("lower bound (≥): Little's law");
   });
 });
+

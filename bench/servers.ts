@@ -1,0 +1,113 @@
+/**
+ * The servers of one workload: each model is started once in its own process, checked (ready, and answering
+ * the workload exactly as the application does), and kept running while its trials are interleaved with the
+ * other models'. An idle server costs nothing measurable. A server that dies is started again for its next
+ * trial. All are stopped at the end of the workload, on failure and on Ctrl-C.
+ */
+import { request } from 'undici';
+import { messageOf } from '../lib/errors.js';
+import type { ModelName } from '../servers/catalogue.js';
+import { startLoad } from './load.js';
+import { pause } from './pause.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+
+export interface ExpectedAnswer {
+  readonly status: number;
+  readonly body: string;
+}
+
+const READY_TIMEOUT_MS = 15_000;
+
+async function waitHealthy(url: string, deadline: number): Promise<void> {
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const response = await request(`${url}/health`, { headersTimeout: 2000, bodyTimeout: 2000 });
+      await response.body.text();
+      if (response.statusCode === 200) return;
+      last = `status ${response.statusCode}`;
+    } catch (error: unknown) {
+      last = messageOf(error);
+    }
+    await pause(50);
+  }
+  throw new Error(`/health did not answer 200 within ${READY_TIMEOUT_MS / 1000} s (${last})`);
+}
+
+async function checkAnswers(url: string, expected: ReadonlyMap<string, ExpectedAnswer>): Promise<void> {
+  for (const [path, want] of expected) {
+    const response = await request(`${url}${path}`, { headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const body = await response.body.text();
+    if (response.statusCode !== want.status || body !== want.body) {
+      throw new Error(`wrong answer to ${path}: ${response.statusCode} ${JSON.stringify(body.slice(0, 80))}, expected ${want.status} ${JSON.stringify(want.body.slice(0, 80))}`);
+    }
+  }
+}
+
+/** How long a fresh server is loaded before its first trial, so that the JIT has compiled the hot path. */
+export const SERVER_WARMUP_SECONDS = 0.3;
+
+/**
+ * A fresh server's first requests run in the interpreter, before V8 compiles the hot path: that is not the
+ * model, it is the server's youth. A short load, not recorded, keeps it out of the first trial.
+ */
+async function warmUp(url: string, paths: readonly string[]): Promise<void> {
+  await startLoad({ url, paths, connections: 8, warmupSeconds: SERVER_WARMUP_SECONDS, durationSeconds: 0.01, maxDrainSeconds: 2 }).done;
+}
+
+export interface RunningModel {
+  readonly server: ServerProcess;
+  /** Set once the server's main process has exited: the reason, with its last words. */
+  died(): string | undefined;
+}
+
+export interface ServerSet {
+  /** The model's server, started (and checked) if it is not running. Rejects with the reason it cannot run. */
+  ensure(model: ModelName, params: Readonly<Record<string, number>>): Promise<RunningModel>;
+  /** Stops one server (after it died, or to start it afresh); returns what went wrong stopping it, if anything. */
+  stop(model: ModelName): Promise<string | undefined>;
+  /** Stops every server; returns what went wrong, if anything (a process that survived SIGKILL). */
+  stopAll(): Promise<string[]>;
+}
+
+export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>): ServerSet {
+  const running = new Map<ModelName, RunningModel>();
+  const stop = async (model: ModelName): Promise<string | undefined> => {
+    const entry = running.get(model);
+    running.delete(model);
+    try {
+      await entry?.server.stop();
+      return undefined;
+    } catch (error: unknown) {
+      return messageOf(error);
+    }
+  };
+  return {
+    async ensure(model, params) {
+      const existing = running.get(model);
+      if (existing !== undefined && existing.died() === undefined) return existing;
+      if (existing !== undefined) await stop(model);
+      const server = await startServerProcess(model, { params, readyTimeoutMs: READY_TIMEOUT_MS });
+      let died: string | undefined;
+      void server.exited.then((how) => {
+        died = `server ${how}${server.stderrTail() === '' ? '' : `: ${server.stderrTail()}`}`;
+      });
+      const entry: RunningModel = { server, died: () => died };
+      running.set(model, entry);
+      try {
+        await waitHealthy(server.url, Date.now() + READY_TIMEOUT_MS);
+        await checkAnswers(server.url, expected);
+        await warmUp(server.url, [...expected.keys()]);
+      } catch (error: unknown) {
+        await stop(model);
+        throw error;
+      }
+      return entry;
+    },
+    stop,
+    async stopAll() {
+      const problems = await Promise.all([...running.keys()].map((m) => stop(m)));
+      return problems.filter((p): p is string => p !== undefined);
+    },
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * One trial: one load window on a running server, with the server's CPU and memory, the client's CPU, and
+ * the whole machine's load over exactly that window.
+ */
+import type { Histogram } from 'hdr-histogram-js';
+import { messageOf } from '../lib/errors.js';
+import type { Trial } from '../results/schema.js';
+import { summarize } from './latency.js';
+import { startLoad } from './load.js';
+import { loadBetween, machineCpu, type CpuTimes } from './machine-load.js';
+import { startSampler, type Sampler, type UsageSummary } from './sampler.js';
+import type { RunningModel } from './servers.js';
+
+/** Background load (other processes, % of one core) above which a trial is not trusted. */
+export const BACKGROUND_LIMIT_PERCENT = 25;
+/** Time taken by the hypervisor (% of the window, all cores) above which a trial is not trusted. */
+export const STEAL_LIMIT_PERCENT = 10;
+
+export interface TrialSpec {
+  readonly paths: readonly string[];
+  readonly connections: number;
+  readonly warmupSeconds: number;
+  readonly durationSeconds: number;
+  readonly maxDrainSeconds: number;
+}
+
+export interface TrialPlace {
+  readonly round: number;
+  readonly order: number;
+  readonly retryOf?: number;
+  /** Reasons known before the trial runs (the machine probe before the cell showed a drop). */
+  readonly marked: readonly string[];
+}
+
+export interface TrialRun {
+  readonly trial: Trial;
+  /** The latency of the window's requests, to merge into the case's; null for a failed trial. */
+  readonly histogram: Histogram | null;
+}
+
+const round1 = (value: number): number => Math.round(value * 10) / 10;
+
+/** Marks of a trial from what the machine did during its window. */
+export function machineMarks(background: number, steal: number): string[] {
+  const marks: string[] = [];
+  if (background > BACKGROUND_LIMIT_PERCENT) marks.push(`other processes used ${Math.round(background)}% of a core during the trial`);
+  if (steal > STEAL_LIMIT_PERCENT) marks.push(`the hypervisor took ${Math.round(steal)}% of the CPU time during the trial`);
+  return marks;
+}
+
+/** Runs one trial; never throws: a server that dies or a load that fails makes a failed trial. */
+export async function runTrial(running: RunningModel, spec: TrialSpec, place: TrialPlace, signal: AbortSignal): Promise<TrialRun> {
+  const base = { round: place.round, order: place.order, startedAt: new Date().toISOString(), marked: [...place.marked], ...(place.retryOf === undefined ? {} : { retryOf: place.retryOf }) };
+  const { server } = running;
+  // Filled by the window's callbacks while the load runs.
+  const window: { sampler?: Sampler; usage?: UsageSummary; cpuStart: CpuTimes | null; cpuEnd: CpuTimes | null } = { cpuStart: null, cpuEnd: null };
+  const load = startLoad({
+    url: server.url,
+    paths: spec.paths,
+    connections: spec.connections,
+    warmupSeconds: spec.warmupSeconds,
+    durationSeconds: spec.durationSeconds,
+    maxDrainSeconds: spec.maxDrainSeconds,
+    onWindowStart: () => {
+      window.sampler = startSampler(server.pid);
+      window.cpuStart = machineCpu();
+    },
+    onWindowEnd: () => {
+      window.usage = window.sampler?.stop();
+      window.cpuEnd = machineCpu();
+    },
+  });
+  const onAbort = (): void => {
+    load.stop();
+  };
+  signal.addEventListener('abort', onAbort);
+  const onDeath = setInterval(() => {
+    if (running.died() !== undefined) load.stop();
+  }, 50);
+  try {
+    const outcome = await load.done;
+    const died = running.died();
+    if (died !== undefined) return { trial: { ...base, status: 'failed', error: died }, histogram: null };
+    if (signal.aborted) return { trial: { ...base, status: 'failed', error: 'interrupted' }, histogram: null };
+    const used = window.usage ?? window.sampler?.stop() ?? startSampler(server.pid).stop();
+    const machine = loadBetween(window.cpuStart, window.cpuEnd ?? machineCpu(), used.serverCpuMs + used.clientCpuMs);
+    const latencyUs = summarize(outcome.histogram);
+    return {
+      trial: {
+        ...base,
+        marked: [...place.marked, ...machineMarks(machine.backgroundCpuPercent, machine.stealPercent)],
+        status: 'ok',
+        durationSeconds: Math.round(outcome.durationSeconds * 1000) / 1000,
+        requests: outcome.responses,
+        rps: round1(outcome.responses / outcome.durationSeconds),
+        latencyUs,
+        sample: outcome.histogram.totalCount,
+        censored: outcome.censored,
+        errors: outcome.errors,
+        timeouts: outcome.timeouts,
+        non2xx: outcome.non2xx,
+        serverCpuPercent: used.serverCpuPercent,
+        serverRssPeakBytes: used.serverRssPeakBytes,
+        serverProcesses: used.serverProcesses,
+        clientCpuPercent: used.clientCpuPercent,
+        backgroundCpuPercent: machine.backgroundCpuPercent,
+        servedBy: outcome.servedBy.size,
+      },
+      histogram: outcome.histogram,
+    };
+  } catch (error: unknown) {
+    return { trial: { ...base, status: 'failed', error: running.died() ?? messageOf(error) }, histogram: null };
+  } finally {
+    clearInterval(onDeath);
+    signal.removeEventListener('abort', onAbort);
+  }
+}

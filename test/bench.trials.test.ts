@@ -1,0 +1,151 @@
+/**
+ * How the bench takes trials: interleaved rounds in a seeded order, a machine that changes under the run
+ * (probes, background load), and latency that counts the requests still waiting when a window closes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startLoad } from '../bench/load.js';
+import { loadBetween, machineCpu, parseProcStatCpu } from '../bench/machine-load.js';
+import { driftReasons, startMachineProbe } from '../bench/probe.js';
+import { startServerProcess, type ServerProcess } from '../bench/server-process.js';
+import { interleavedRounds, seededRandom, shuffled } from '../bench/shuffle.js';
+import { machineMarks, runTrial } from '../bench/trial.js';
+import { littlesLaw } from '../results/case-summary.js';
+import { summarize } from '../bench/latency.js';
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('interleaved rounds', () => {
+  it('runs every model once per round, in a shuffled order that the seed fixes', () => {
+    const models = ['sequential', 'event-loop', 'worker-pool', 'cluster', 'baseline'];
+    const rounds = interleavedRounds(models, 6, seededRandom(42));
+    expect(rounds).toHaveLength(6);
+    for (const round of rounds) expect([...round].sort()).toEqual([...models].sort());
+    // Not the same order every round: drift must not always fall on the same position.
+    expect(new Set(rounds.map((r) => r.join(','))).size).toBeGreaterThan(1);
+    expect(new Set(rounds.map((r) => r[0])).size).toBeGreaterThan(1);
+    // The same seed gives the same orders; another seed, others.
+    expect(interleavedRounds(models, 6, seededRandom(42))).toEqual(rounds);
+    expect(interleavedRounds(models, 6, seededRandom(43))).not.toEqual(rounds);
+  });
+  it('shuffles fairly: each model leads a round about as often as the others', () => {
+    const random = seededRandom(7);
+    const leads = new Map<string, number>();
+    for (let i = 0; i < 4000; i++) {
+      const [first] = shuffled(['a', 'b', 'c', 'd'], random);
+      if (first !== undefined) leads.set(first, (leads.get(first) ?? 0) + 1);
+    }
+    for (const n of leads.values()) expect(n).toBeGreaterThan(850); // 1000 expected
+  });
+  it('makes the same numbers from the same seed (mulberry32)', () => {
+    const random = seededRandom(1);
+    expect([random(), random(), random()].map((x) => x.toFixed(6))).toEqual(['0.627074', '0.002736', '0.527447']);
+  });
+});
+
+describe('the machine under the run', () => {
+  it('reads whole-machine CPU from /proc/stat, interrupts left out', () => {
+    const text = 'cpu  100 20 30 400 5 6 7 8 0 0\ncpu0 50 10 15 200 2 3 3 4 0 0\n';
+    expect(parseProcStatCpu(text, 1000)).toEqual({ busyMs: 1500, stealMs: 80, at: 1000 });
+    expect(parseProcStatCpu('nothing here', 0)).toBeNull();
+  });
+  it('takes the lab’s own CPU out of the machine’s to get background load', () => {
+    const before = { busyMs: 10_000, stealMs: 0, at: 0 };
+    const after = { busyMs: 11_500, stealMs: 100, at: 1000 };
+    expect(loadBetween(before, after, 1200)).toEqual({ backgroundCpuPercent: 30, stealPercent: 10 });
+    expect(loadBetween(before, after, 2000)).toEqual({ backgroundCpuPercent: 0, stealPercent: 10 });
+    expect(machineMarks(30, 10)).toEqual(['other processes used 30% of a core during the trial']);
+    expect(machineMarks(10, 12)).toEqual(['the hypervisor took 12% of the CPU time during the trial']);
+  });
+  it('tells a drop of capacity or speed of more than 20 % from the start', () => {
+    const probe = (singleRate: number, capacity: number) => ({ at: '2026-11-28T00:00:00.000Z', before: 'x', singleRate, parallelRates: [], capacity, backgroundCpuPercent: 0 });
+    expect(driftReasons(probe(4000, 1.95), probe(3900, 1.9))).toEqual([]);
+    expect(driftReasons(probe(4000, 1.95), probe(4000, 1.5))).toEqual(['parallel capacity 1.50 cores, down from 1.95 at the start']);
+    expect(driftReasons(probe(4000, 1.95), probe(3000, 1.95))).toEqual(['one thread computed at 75% of its speed at the start']);
+  });
+});
+
+describe('a busy process started beside the lab', () => {
+  const busy: ChildProcess[] = [];
+  afterEach(() => {
+    for (const b of busy.splice(0)) b.kill('SIGKILL');
+  });
+  const startBusy = (): void => {
+    busy.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  };
+
+  it('shows as background load, and as a drop of the machine’s parallel capacity', { timeout: 30_000 }, async () => {
+    if (machineCpu() === null) return; // no /proc/stat (macOS): the bench records no background there
+    const probe = startMachineProbe(2);
+    try {
+      const quiet = await probe.measure('quiet');
+      startBusy();
+      await pause(300);
+      const cpu0 = machineCpu();
+      const own0 = process.cpuUsage();
+      await pause(1000);
+      const own = process.cpuUsage(own0);
+      const load = loadBetween(cpu0, machineCpu(), (own.user + own.system) / 1000);
+      expect(load.backgroundCpuPercent).toBeGreaterThan(50); // one core's worth, give or take the ticks
+      const loaded = await probe.measure('busy');
+      expect(loaded.capacity).toBeLessThan(0.85 * quiet.capacity);
+      expect(loaded.backgroundCpuPercent).toBeGreaterThan(50);
+      expect(driftReasons(quiet, loaded).join(' ')).toMatch(/parallel capacity|speed/);
+    } finally {
+      await probe.close();
+    }
+  });
+
+  it('marks a trial taken meanwhile, with the reason', { timeout: 30_000 }, async () => {
+    if (machineCpu() === null) return;
+    const server = await startServerProcess('event-loop');
+    try {
+      startBusy();
+      await pause(300);
+      const running = { server, died: () => undefined };
+      const spec = { paths: ['/work?io=5'], connections: 4, warmupSeconds: 0.2, durationSeconds: 1, maxDrainSeconds: 2 };
+      const { trial } = await runTrial(running, spec, { round: 1, order: 0, marked: [] }, new AbortController().signal);
+      expect(trial.status).toBe('ok');
+      expect(trial.marked.join(' ')).toMatch(/other processes used \d+% of a core/);
+      if (trial.status === 'ok') expect(trial.backgroundCpuPercent).toBeGreaterThan(25);
+      for (const b of busy.splice(0)) b.kill('SIGKILL');
+      await pause(300);
+      const { trial: calm } = await runTrial(running, spec, { round: 2, order: 0, marked: [] }, new AbortController().signal);
+      expect(calm.status).toBe('ok');
+      if (calm.status === 'ok' && trial.status === 'ok') expect(calm.backgroundCpuPercent).toBeLessThan(trial.backgroundCpuPercent - 30);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('latency under saturation', () => {
+  let server: ServerProcess | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+  });
+
+  it('drains the requests of the window: Little’s law holds where clients wait longer than the window', { timeout: 30_000 }, async () => {
+    // 32 clients on a server that serves one 20 ms wait at a time: each waits ~0.67 s, longer than the 0.5 s window.
+    server = await startServerProcess('sequential');
+    const outcome = await startLoad({ url: server.url, paths: ['/work?io=20'], connections: 32, warmupSeconds: 0.3, durationSeconds: 0.5, maxDrainSeconds: 5 }).done;
+    const rps = outcome.responses / outcome.durationSeconds;
+    const latency = summarize(outcome.histogram);
+    const law = littlesLaw(32, rps, latency.mean, outcome.censored);
+    expect(outcome.censored).toBe(0);
+    expect(outcome.drainSeconds).toBeGreaterThan(0.2); // it waited for answers after the window
+    expect(law.ratio).toBeGreaterThan(0.85);
+    expect(law.ratio).toBeLessThan(1.2);
+    expect(law.lowerBound).toBe(false);
+    expect(latency.p50).toBeGreaterThan(400_000);
+  });
+
+  it('counts what the drain could not wait for as censored, and says the latency is a lower bound', { timeout: 30_000 }, async () => {
+    server = await startServerProcess('sequential');
+    const outcome = await startLoad({ url: server.url, paths: ['/work?io=100'], connections: 16, warmupSeconds: 0.2, durationSeconds: 0.5, maxDrainSeconds: 0.3 }).done;
+    expect(outcome.censored).toBeGreaterThan(0);
+    const law = littlesLaw(16, outcome.responses / outcome.durationSeconds, summarize(outcome.histogram).mean, outcome.censored);
+    expect(law.lowerBound).toBe(true);
+  });
+});
