@@ -6,7 +6,7 @@
 import { usedTrials } from './case-summary.js';
 import { formatRps } from './format.js';
 import type { CaseResult, OkCase, Results } from './schema.js';
-import { comparePaired, relativeHalfWidth, type Comparison, type Verdict } from './stats.js';
+import { comparePaired, type Comparison, type Verdict } from './stats.js';
 
 export interface Conclusion {
   readonly workload: string;
@@ -34,7 +34,8 @@ export function conclusionText(workload: string, connections: number, a: string,
   const where = `on \`${workload}\` at ${clientsText(connections)}`;
   const { ratio, interval, verdict } = comparison;
   if (verdict === 'same') {
-    const spread = interval === null ? 'too few rounds to tell' : `±${Math.round(relativeHalfWidth(ratio, interval) * 100)}%`;
+    // The largest difference the interval allows either way: "±8%" says they differ by 8 % at most.
+    const spread = interval === null ? 'too few rounds to tell' : `±${Math.round(Math.max(interval.high - 1, 1 - interval.low) * 100)}%`;
     return `${where}, \`${a}\` and \`${b}\` do not differ measurably (${spread})`;
   }
   const [more, less, r, lowHigh] =

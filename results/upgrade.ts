@@ -34,6 +34,7 @@ function trialOf(c: CaseV1, round: number, startedAt: string): Trial {
 const upgraded = (message: string): Warning => ({ code: 'upgraded', message });
 
 export function upgradeV1(v1: ResultsV1): Results {
+  const firstRepeat = Math.min(1, ...v1.cases.map((c) => c.repeat));
   const groups = new Map<string, CaseV1[]>();
   for (const c of v1.cases) {
     const key = JSON.stringify([c.model, c.workload, c.connections]);
@@ -42,7 +43,8 @@ export function upgradeV1(v1: ResultsV1): Results {
   const cases = [...groups.values()].map((repeats) => {
     const first = repeats[0];
     if (first === undefined) throw new Error('empty group');
-    const trials = repeats.map((c) => trialOf(c, c.repeat, v1.startedAt));
+    // Rounds count from 1; the old schema let repeats count from 0.
+    const trials = repeats.map((c) => trialOf(c, c.repeat - firstRepeat + 1, v1.startedAt));
     const oldWarnings = [...new Set(repeats.flatMap((c) => c.warnings))].map((w) => upgraded(`(from a version-1 file) ${w}`));
     const summary = summarizeCase({ model: first.model, modelParams: first.modelParams, workload: first.workload, connections: first.connections, trials, merged: null, cpus: v1.machine.cpus });
     // The old file's own words replace what summarizeCase would say again from the same numbers.
@@ -94,5 +96,5 @@ export function readAnyVersion(value: unknown): Results {
     if (!parsed.success) throw new Error(`not a valid results file (version 1): ${firstIssue(parsed.error)}`);
     return validateResults(upgradeV1(parsed.data));
   }
-  throw new Error(`not a results file this lab can read: schemaVersion is ${JSON.stringify(version) ?? 'missing'} (this lab reads 1 and ${SCHEMA_VERSION})`);
+  throw new Error(`not a results file this lab can read: schemaVersion is ${version === undefined ? 'missing' : JSON.stringify(version)} (this lab reads 1 and ${SCHEMA_VERSION})`);
 }
