@@ -1,6 +1,9 @@
-import { formatRps, formatUs } from '../results/format.js';
 import type { Results } from '../results/schema.js';
 import { axes, cell } from '../results/aggregate.js';
+import { conclusions, contradictions, type Contradiction } from '../results/conclusions.js';
+import type { Interval } from '../results/stats.js';
+import { latencyText, rpsText } from './figures.js';
+import { measuredText } from './index-view.js';
 import { modelViews, type ModelView } from './run-view.js';
 
 export interface CompareRun {
@@ -10,10 +13,25 @@ export interface CompareRun {
 
 export interface CompareFigures {
   readonly rps: number | null;
+  readonly rpsInterval: Interval | null;
   readonly p50: number | null;
   readonly p99: number | null;
+  readonly p99Interval: Interval | null;
+  /** The latencies miss some waiting: shown as "≥". */
+  readonly latencyLowerBound: boolean;
   readonly failed: boolean;
+  /** "12,345 ±6%", "≥ 1.36 s": as the run pages write them. */
   readonly text: Readonly<Record<'rps' | 'p50' | 'p99', string>>;
+}
+
+/** A conclusion that runs do not share: each run's sentence, by label. */
+export interface ContradictionView {
+  readonly workload: string;
+  readonly connections: number;
+  readonly a: string;
+  readonly b: string;
+  readonly kind: Contradiction['kind'];
+  readonly sentences: readonly { readonly label: string; readonly text: string }[];
 }
 
 export interface CompareRow {
@@ -35,10 +53,16 @@ export interface CompareWorkload {
 
 export interface CompareView {
   readonly title: string;
-  readonly runs: readonly { readonly label: string; readonly runId: string; readonly startedAt: string; readonly machine: string; readonly node: string; readonly profile: string; readonly complete: boolean }[];
+  readonly runs: readonly { readonly label: string; readonly runId: string; readonly startedAt: string; readonly machine: string; readonly node: string; readonly profile: string; readonly measured: string; readonly complete: boolean }[];
   readonly warnings: readonly string[];
   readonly models: readonly ModelView[];
   readonly workloads: readonly CompareWorkload[];
+  /** Conclusions the runs contradict: one says faster, another slower. */
+  readonly opposite: readonly ContradictionView[];
+  /** Differences one run found and another did not confirm (no measurable difference there). */
+  readonly unconfirmed: readonly ContradictionView[];
+  /** Pairs every run measured, but where some run had too few rounds to tell (a version-1 file): not checked. */
+  readonly unchecked: number;
 }
 
 const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || a === 0 ? null : Math.round((b / a) * 100) / 100);
@@ -52,7 +76,7 @@ export function compareWarnings(runs: readonly CompareRun[]): string[] {
   if (machines.length > 1) warnings.push(`The runs come from different machines (${machines.join(' / ')}): differences measure the machines as much as the models.`);
   const nodes = distinct((r) => r.machine.node);
   if (nodes.length > 1) warnings.push(`The runs used different Node.js versions (${nodes.join(', ')}).`);
-  const setups = distinct((r) => `${r.options.durationSeconds} s per case, ${r.options.warmupSeconds} s warm-up`);
+  const setups = distinct((r) => `${r.options.durationSeconds} s per trial, ${r.options.warmupSeconds} s warm-up`);
   if (setups.length > 1) warnings.push(`The runs were measured differently (${setups.join(' / ')}).`);
   const calibrations = runs.map((r) => r.results.calibration.iterationsPerMs);
   if (Math.max(...calibrations) > 1.1 * Math.min(...calibrations)) {
@@ -61,6 +85,13 @@ export function compareWarnings(runs: readonly CompareRun[]): string[] {
     );
   }
   for (const r of runs) if (!r.results.complete) warnings.push(`Run ${r.label} was interrupted: its results are partial.`);
+  for (const r of runs) {
+    if (r.results.upgradedFrom !== undefined) {
+      warnings.push(
+        `Run ${r.label} was read from a version-${r.results.upgradedFrom} results file: it had no interleaved trials (each case ran once, or repeated one after another), so its numbers mostly have no interval, and its conclusions are weaker than a version-2 run's.`,
+      );
+    }
+  }
   return warnings;
 }
 
@@ -83,6 +114,7 @@ export function buildCompareView(runs: readonly CompareRun[]): CompareView {
       machine: machineOf(r.results),
       node: r.results.machine.node,
       profile: r.results.options.profile,
+      measured: measuredText(r.results),
       complete: r.results.complete,
     })),
     warnings: compareWarnings(runs),
@@ -95,10 +127,13 @@ export function buildCompareView(runs: readonly CompareRun[]): CompareView {
             const c = cell(r.results.cases, model, name, n);
             return {
               rps: c.rps,
+              rpsInterval: c.rpsInterval,
               p50: c.p50,
               p99: c.p99,
+              p99Interval: c.p99Interval,
+              latencyLowerBound: c.latencyLowerBound,
               failed: c.rps === null && c.failed.length > 0,
-              text: { rps: c.rps === null ? '—' : formatRps(c.rps), p50: c.p50 === null ? '—' : formatUs(c.p50), p99: c.p99 === null ? '—' : formatUs(c.p99) },
+              text: { rps: rpsText(c.rps, c.rpsInterval), p50: latencyText(c.p50, c.p50Interval, c.latencyLowerBound), p99: latencyText(c.p99, c.p99Interval, c.latencyLowerBound) },
             };
           });
           if (figures.every((f) => f.rps === null && !f.failed)) continue;
@@ -115,5 +150,19 @@ export function buildCompareView(runs: readonly CompareRun[]): CompareView {
       const description = runs.map((r) => r.results.workloads.find((w) => w.name === name)?.description).find((d) => d !== undefined) ?? '';
       return { name, description, connections, models: [...new Set(rows.map((r) => r.model))], rows };
     }),
+    ...contradictionViews(runs),
   };
+}
+
+/** Every conclusion the runs do not share, the contradictions first (results/conclusions.ts decides). */
+export function contradictionViews(runs: readonly CompareRun[]): { opposite: ContradictionView[]; unconfirmed: ContradictionView[]; unchecked: number } {
+  const views = contradictions(runs.map((r) => r.results)).map(
+    (c): ContradictionView => ({ workload: c.workload, connections: c.connections, a: c.a, b: c.b, kind: c.kind, sentences: c.texts.map((text, i) => ({ label: runs[i]?.label ?? '', text })) }),
+  );
+  const all = runs.map((r) => conclusions(r.results));
+  const unchecked = (all[0] ?? []).filter((c) => {
+    const matches = all.map((list) => list.find((d) => d.workload === c.workload && d.connections === c.connections && ((d.a === c.a && d.b === c.b) || (d.a === c.b && d.b === c.a))));
+    return matches.every((m) => m !== undefined) && matches.some((m) => m.comparison.interval === null);
+  }).length;
+  return { opposite: views.filter((v) => v.kind === 'opposite'), unconfirmed: views.filter((v) => v.kind === 'unconfirmed'), unchecked };
 }

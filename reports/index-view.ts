@@ -6,7 +6,11 @@ export interface IndexEntry {
   readonly machine: string;
   readonly node: string;
   readonly profile: string;
+  /** "3–5 interleaved trials of 2 s", or the repeats of a version-1 file. */
+  readonly measured: string;
   readonly cases: number;
+  /** Trials taken while the machine was busy or slower (marked and retried). */
+  readonly marked: number;
   readonly failed: number;
   readonly complete: boolean;
   /** Link to the run's page, relative to the index and starting with ./ (built from a validated run id). */
@@ -25,11 +29,20 @@ export function indexEntry(results: Results, href: string): IndexEntry {
     machine: `${results.machine.cpuModel}, ${results.machine.cpus} cores`,
     node: results.machine.node,
     profile: results.options.profile,
+    measured: measuredText(results),
     cases: results.cases.length,
+    marked: results.cases.reduce((n, c) => n + c.trials.filter((t) => t.marked.length > 0).length, 0),
     failed: results.cases.filter((c) => c.status === 'failed').length,
     complete: results.complete,
     href,
   };
+}
+
+/** How a run measured its cases: "3–5 interleaved trials of 2 s", or "1 repeat of 0.5 s (version 1)". */
+export function measuredText(r: Results): string {
+  const o = r.options;
+  if (r.upgradedFrom !== undefined) return `${o.trials} repeat${o.trials === 1 ? '' : 's'} of ${o.durationSeconds} s, not interleaved (version ${r.upgradedFrom})`;
+  return `${o.trials === o.maxTrials ? o.trials : `${o.trials}–${o.maxTrials}`} interleaved trials of ${o.durationSeconds} s`;
 }
 
 /** Newest first. */

@@ -1,8 +1,13 @@
-import { formatBytes, formatRps, formatUs } from '../results/format.js';
-import type { Results } from '../results/schema.js';
+import { formatBytes, formatDuration, formatRps } from '../results/format.js';
+import type { Probe, Results, Trial } from '../results/schema.js';
 import { axes, cell, type Cell } from '../results/aggregate.js';
+import { littlesLaw, usedTrials } from '../results/case-summary.js';
+import { conclusions as runConclusions, type Conclusion } from '../results/conclusions.js';
+import type { Verdict } from '../results/stats.js';
+import { latencyRangeText, latencyText, rpsRangeText, rpsText } from './figures.js';
 import { headline } from './headline.js';
 import { styleOf, type ModelStyle } from './palette.js';
+import { groupWarnings, type WarningGroupView } from './warnings.js';
 
 /** Everything a run page shows, computed here (tested in Node); the page script only draws it. */
 export interface ModelView extends ModelStyle {
@@ -12,9 +17,40 @@ export interface ModelView extends ModelStyle {
   readonly reference: boolean;
 }
 
-export interface CellView extends Cell {
-  /** The same figures as text, formatted once, here. */
-  readonly text: Readonly<Record<'rps' | 'p50' | 'p99' | 'p999' | 'cpu' | 'rss' | 'client', string>>;
+type CellText = Readonly<Record<'rps' | 'p50' | 'p99' | 'p999' | 'cpu' | 'rss' | 'client' | 'trials', string>>;
+
+/** A cell's figures and the same as text, formatted once, here; its trials are listed in the workload's trials table. */
+export interface CellView extends Omit<Cell, 'trials'> {
+  readonly text: CellText;
+  /** "95%: 11,900–12,800 req/s" for tooltips; "" without an interval. */
+  readonly range: Readonly<Record<'rps' | 'p50' | 'p99', string>>;
+}
+
+export interface TrialRowView {
+  readonly model: string;
+  readonly connections: number;
+  /** 1-based position in the case's trials: the number the retry column refers to. */
+  readonly number: number;
+  readonly round: number;
+  readonly order: number;
+  readonly status: 'ok' | 'failed';
+  /** Counted in the case's median and interval. */
+  readonly used: boolean;
+  readonly rps: number | null;
+  readonly p50: number | null;
+  readonly p99: number | null;
+  readonly backgroundCpuPercent: number | null;
+  readonly marked: readonly string[];
+  readonly retryOf: number | null;
+  readonly retriedBy: number | null;
+  readonly text: Readonly<Record<'rps' | 'p50' | 'p99' | 'background' | 'marked' | 'retry' | 'used', string>>;
+}
+
+export interface ConclusionView {
+  readonly a: string;
+  readonly b: string;
+  readonly verdict: Verdict;
+  readonly text: string;
 }
 
 export interface WorkloadView {
@@ -26,6 +62,30 @@ export interface WorkloadView {
   /** Highest number of clients with a result: the distribution chart is drawn there. */
   readonly distributionAt: number | null;
   readonly series: readonly { readonly model: string; readonly cells: readonly CellView[] }[];
+  /** Per number of clients, every pair of models: faster, slower or no measurable difference. */
+  readonly conclusions: readonly { readonly connections: number; readonly items: readonly ConclusionView[] }[];
+  /** Why some latencies are shown as "≥": the cases' own Little's law or censoring messages. */
+  readonly lowerBounds: readonly { readonly model: string; readonly connections: number; readonly message: string }[];
+  readonly trials: readonly TrialRowView[];
+  readonly trialsSummary: string;
+}
+
+export interface ProbeView {
+  readonly before: string;
+  /** Seconds since the run started. */
+  readonly seconds: number;
+  readonly singleRate: number;
+  readonly capacity: number;
+  readonly backgroundCpuPercent: number;
+  /** Capacity below 80 % of the first probe's. */
+  readonly dropped: boolean;
+  readonly text: Readonly<Record<'time' | 'single' | 'singleShare' | 'capacity' | 'capacityShare' | 'background', string>>;
+}
+
+export interface MachineView {
+  readonly cores: number;
+  readonly probes: readonly ProbeView[];
+  readonly summary: readonly string[];
 }
 
 export interface RunView {
@@ -34,29 +94,47 @@ export interface RunView {
   readonly indexHref: string | null;
   readonly title: string;
   readonly complete: boolean;
+  readonly upgradedFrom: number | null;
   readonly facts: readonly (readonly [string, string])[];
-  readonly warnings: readonly string[];
+  readonly incomplete: string | null;
+  readonly warnings: readonly WarningGroupView[];
   readonly failed: readonly string[];
   readonly headlines: readonly string[];
   readonly models: readonly ModelView[];
+  /** The probes of the machine's speed and parallel capacity; null when the file has none (version 1). */
+  readonly machine: MachineView | null;
   readonly workloads: readonly WorkloadView[];
 }
 
 const dash = '—';
 const text = (value: number | null, f: (n: number) => string): string => (value === null ? dash : f(value));
+const percent = (n: number): string => `${n.toFixed(0)}%`;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "3", "4 (1 marked)", "3 (1 failed)": the trials a case ran. */
+export function trialsText(trials: readonly Trial[]): string {
+  const marked = trials.filter((t) => t.marked.length > 0).length;
+  const failed = trials.filter((t) => t.status === 'failed').length;
+  const notes = [marked > 0 ? `${marked} marked` : '', failed > 0 ? `${failed} failed` : ''].filter((n) => n !== '');
+  return `${trials.length}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
+}
 
 export function cellView(c: Cell): CellView {
+  const { trials, ...rest } = c;
+  const lower = c.latencyLowerBound;
   return {
-    ...c,
+    ...rest,
     text: {
-      rps: text(c.rps, formatRps),
-      p50: text(c.p50, formatUs),
-      p99: text(c.p99, formatUs),
-      p999: text(c.p999, formatUs),
-      cpu: text(c.serverCpuPercent, (n) => `${n.toFixed(0)}%`),
+      rps: rpsText(c.rps, c.rpsInterval),
+      p50: latencyText(c.p50, c.p50Interval, lower),
+      p99: latencyText(c.p99, c.p99Interval, lower),
+      p999: latencyText(c.p999, null, lower),
+      cpu: text(c.serverCpuPercent, percent),
       rss: text(c.serverRssPeakBytes, formatBytes),
-      client: text(c.clientCpuPercent, (n) => `${n.toFixed(0)}%`),
+      client: text(c.clientCpuPercent, percent),
+      trials: trials.length === 0 ? dash : trialsText(trials),
     },
+    range: { rps: rpsRangeText(c.rpsInterval), p50: lower ? '' : latencyRangeText(c.p50Interval), p99: lower ? '' : latencyRangeText(c.p99Interval) },
   };
 }
 
@@ -67,51 +145,151 @@ export function modelViews(results: Results, names: readonly string[]): ModelVie
   });
 }
 
-/** Run-level warnings, then each distinct case warning once, with the cases it concerns. */
-export function collectWarnings(results: Results): string[] {
-  const byText = new Map<string, string[]>();
-  for (const c of results.cases) {
-    for (const w of c.warnings) byText.set(w, [...(byText.get(w) ?? []), `${c.model} · ${c.workload} · ${c.connections}`]);
-  }
-  const caseWarnings = [...byText].map(([w, where]) => `${w} — ${where.length <= 4 ? where.join('; ') : `${where.slice(0, 4).join('; ')} and ${where.length - 4} more`}`);
-  return [...(results.complete ? [] : ['this run was interrupted: the results are partial']), ...results.warnings, ...caseWarnings];
+/** Each trial of a case as a row: marked ones with their reasons, retries tied to what they re-measured. */
+export function trialRows(model: string, connections: number, trials: readonly Trial[]): TrialRowView[] {
+  const used = new Set(usedTrials(trials).used);
+  return trials.map((t, i): TrialRowView => {
+    const retriedBy = trials.findIndex((x) => x.retryOf === i);
+    const retryOf = t.retryOf ?? null;
+    const ok = t.status === 'ok' ? t : undefined;
+    const lower = ok !== undefined && littlesLaw(connections, ok.rps, ok.latencyUs.mean, ok.censored).lowerBound;
+    const retry = [retryOf === null ? '' : `retry of #${retryOf + 1}`, retriedBy < 0 ? '' : `retried as #${retriedBy + 1}`].filter((x) => x !== '').join('; ');
+    return {
+      model,
+      connections,
+      number: i + 1,
+      round: t.round,
+      order: t.order,
+      status: t.status,
+      used: ok !== undefined && used.has(ok),
+      rps: ok?.rps ?? null,
+      p50: ok?.latencyUs.p50 ?? null,
+      p99: ok?.latencyUs.p99 ?? null,
+      backgroundCpuPercent: ok?.backgroundCpuPercent ?? null,
+      marked: t.marked,
+      retryOf: retryOf === null ? null : retryOf + 1,
+      retriedBy: retriedBy < 0 ? null : retriedBy + 1,
+      text: {
+        rps: ok === undefined ? 'failed' : formatRps(ok.rps),
+        p50: ok === undefined ? dash : latencyText(ok.latencyUs.p50, null, lower),
+        p99: ok === undefined ? dash : latencyText(ok.latencyUs.p99, null, lower),
+        background: ok === undefined ? dash : percent(ok.backgroundCpuPercent),
+        marked: [...t.marked, ...(t.status === 'failed' ? [`failed: ${t.error}`] : [])].join('; '),
+        retry: retry === '' ? dash : retry,
+        used: ok !== undefined && used.has(ok) ? 'yes' : 'no',
+      },
+    };
+  });
 }
 
-export function machineFacts(results: Results): [string, string][] {
+function machineFacts(results: Results): [string, string][] {
   const m = results.machine;
   const o = results.options;
+  const seconds = (Date.parse(results.finishedAt) - Date.parse(results.startedAt)) / 1000;
+  const how =
+    results.upgradedFrom === undefined
+      ? `${o.trials} trials per case (up to ${o.maxTrials} where the interval stayed wide, within a budget of ${formatDuration(o.budgetSeconds)}), ${o.durationSeconds} s each after ${o.warmupSeconds} s of warm-up; the models of a cell take turns in rounds, in a shuffled order (seed ${o.seed})`
+      : `${plural(o.trials, 'repeat')} of ${o.durationSeconds} s per case after ${o.warmupSeconds} s of warm-up, one case after another (a version-${results.upgradedFrom} file: no interleaved trials)`;
   return [
     ['Run', results.runId],
-    ['Started', results.startedAt],
+    ['Started', `${results.startedAt} (took ${formatDuration(seconds)})`],
     ['Machine', `${m.cpuModel}, ${m.cpus} cores, ${formatBytes(m.memoryBytes)} memory`],
     ['System', `${m.os}, Node.js ${m.node}`],
     ['Commit', results.git.commit === null ? 'unknown' : `${results.git.commit.slice(0, 12)}${results.git.dirty === true ? ' (with uncommitted changes)' : ''}`],
-    ['Profile', `${o.profile}: ${o.durationSeconds} s per case after ${o.warmupSeconds} s of warm-up, ${o.repeats} repeat${o.repeats === 1 ? '' : 's'}`],
+    ['Profile', `${o.profile}: ${how}`],
     ['Clients', `${o.connections.join(', ')} concurrent connections (closed loop: each sends its next request when the answer arrives)`],
+    ['Pools', `${plural(o.threads, 'thread')} for worker-pool, ${o.processes} process${o.processes === 1 ? '' : 'es'} for cluster`],
     ['Calibration', `${results.calibration.iterationsPerMs.toLocaleString('en-US')} PBKDF2 iterations per ms of CPU (${results.calibration.method})`],
   ];
+}
+
+/** Capacity below this share of the start's is a machine that changed under the run. */
+export const CAPACITY_DROP = 0.8;
+
+export function machineView(results: Results): MachineView | null {
+  const probes: readonly Probe[] = results.probes;
+  const start = probes.find((p) => p.before === 'start') ?? probes[0];
+  if (start === undefined) return null;
+  const t0 = Date.parse(results.startedAt);
+  const views = probes.map((p): ProbeView => {
+    const share = start.capacity > 0 ? p.capacity / start.capacity : 1;
+    const speed = p.singleRate / start.singleRate;
+    const seconds = Math.max(0, (Date.parse(p.at) - t0) / 1000);
+    return {
+      before: p.before,
+      seconds,
+      singleRate: p.singleRate,
+      capacity: p.capacity,
+      backgroundCpuPercent: p.backgroundCpuPercent,
+      dropped: share < CAPACITY_DROP,
+      text: {
+        time: `+${formatDuration(seconds)}`,
+        single: `${Math.round(p.singleRate).toLocaleString('en-US')} /ms`,
+        singleShare: percent(speed * 100),
+        capacity: `${p.capacity.toFixed(2)} cores`,
+        capacityShare: percent(share * 100),
+        background: percent(p.backgroundCpuPercent),
+      },
+    };
+  });
+  const dropped = views.filter((v) => v.dropped);
+  const rates = probes.map((p) => p.singleRate);
+  const summary = [
+    `At the start, one thread computed ${Math.round(start.singleRate).toLocaleString('en-US')} PBKDF2 iterations per ms, and all ${results.machine.cpus} cores at once gave ${start.capacity.toFixed(2)} cores’ worth of that.`,
+    `Over ${plural(probes.length, 'probe')}, the single-thread speed ranged from ${percent((Math.min(...rates) / start.singleRate) * 100)} to ${percent((Math.max(...rates) / start.singleRate) * 100)} of the start.`,
+    dropped.length === 0
+      ? `The parallel capacity stayed within ${percent((1 - CAPACITY_DROP) * 100)} of the start at every probe.`
+      : `The parallel capacity dropped by more than ${percent((1 - CAPACITY_DROP) * 100)} from the start before ${dropped.map((v) => `${v.before} (${v.capacity.toFixed(2)} cores)`).join(', ')}: trials measured then were marked and retried.`,
+  ];
+  return { cores: results.machine.cpus, probes: views, summary };
+}
+
+/** Every trial of a workload in the order the cells ran them: clients, then round, then the order in the round. */
+function workloadTrials(results: Results, workload: string, models: readonly string[], connections: readonly number[]): TrialRowView[] {
+  const rows = connections.flatMap((n) => models.flatMap((model) => trialRows(model, n, cell(results.cases, model, workload, n).trials)));
+  const position = (r: TrialRowView): [number, number, number] => [connections.indexOf(r.connections), r.round, r.order];
+  return rows.sort((x, y) => {
+    const [a, b] = [position(x), position(y)];
+    return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  });
+}
+
+function trialsSummary(workload: string, rows: readonly TrialRowView[]): string {
+  const marked = rows.filter((r) => r.marked.length > 0).length;
+  const failed = rows.filter((r) => r.status === 'failed').length;
+  const notes = [marked > 0 ? `${marked} marked and retried` : 'none marked', failed > 0 ? `${failed} failed` : ''].filter((n) => n !== '');
+  return `All ${plural(rows.length, 'trial')} of \`${workload}\`, in the order they ran: ${notes.join(', ')}`;
 }
 
 export function buildRunView(results: Results, indexHref: string | null = null): RunView {
   const { models, workloads, connections } = axes(results);
   const modelInfo = modelViews(results, models);
   const references = new Set(modelInfo.filter((m) => m.reference).map((m) => m.name));
+  const allConclusions: readonly Conclusion[] = runConclusions(results);
   const workloadViews = workloads.map((name): WorkloadView => {
     const info = results.workloads.find((w) => w.name === name);
-    const series = models
-      .map((model) => ({ model, cells: connections.map((n) => cellView(cell(results.cases, model, name, n))) }))
-      .filter((s) => s.cells.some((c) => c.runs > 0));
-    const withData = connections.filter((n) => series.some((s) => s.cells.some((c) => c.connections === n && c.rps !== null)));
+    const cells = models.map((model) => ({ model, cells: connections.map((n) => cell(results.cases, model, name, n)) })).filter((s) => s.cells.some((c) => c.runs > 0));
+    const withData = connections.filter((n) => cells.some((s) => s.cells.some((c) => c.connections === n && c.rps !== null)));
     const at = withData[withData.length - 1] ?? null;
-    const cellsAt = at === null ? [] : series.flatMap((s) => s.cells.filter((c) => c.connections === at));
+    const cellsAt = at === null ? [] : cells.flatMap((s) => s.cells.filter((c) => c.connections === at));
+    const mine = allConclusions.filter((c) => c.workload === name);
+    const trials = workloadTrials(results, name, models, connections);
     return {
       name,
       description: info?.description ?? '',
       paths: info?.paths ?? [],
-      headline: at === null ? `No model has a result on \`${name}\`.` : headline(name, at, cellsAt, references),
+      headline: at === null ? `No model has a result on \`${name}\`.` : headline(name, at, cellsAt, mine, references),
       connections,
       distributionAt: at,
-      series,
+      series: cells.map((s) => ({ model: s.model, cells: s.cells.map(cellView) })),
+      conclusions: connections
+        .map((n) => ({ connections: n, items: mine.filter((c) => c.connections === n).map((c): ConclusionView => ({ a: c.a, b: c.b, verdict: c.comparison.verdict, text: c.text })) }))
+        .filter((g) => g.items.length > 0),
+      lowerBounds: cells.flatMap((s) =>
+        s.cells.flatMap((c) => c.warnings.filter((w) => w.code === 'littles-law' || w.code === 'censored').map((w) => ({ model: s.model, connections: c.connections, message: w.message }))),
+      ),
+      trials,
+      trialsSummary: trialsSummary(name, trials),
     };
   });
   return {
@@ -119,11 +297,14 @@ export function buildRunView(results: Results, indexHref: string | null = null):
     indexHref,
     title: `Concurrency lab — run of ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
     complete: results.complete,
+    upgradedFrom: results.upgradedFrom ?? null,
     facts: machineFacts(results),
-    warnings: collectWarnings(results),
-    failed: results.cases.flatMap((c) => (c.status === 'failed' ? [`${c.model} · ${c.workload} · ${c.connections} clients (repeat ${c.repeat}): ${c.error}`] : [])),
+    incomplete: results.complete ? null : 'this run was interrupted: the results are partial',
+    warnings: groupWarnings(results),
+    failed: results.cases.flatMap((c) => (c.status === 'failed' ? [`${c.model} · ${c.workload} · ${c.connections} clients (${plural(c.trials.length, 'trial')}): ${c.error}`] : [])),
     headlines: workloadViews.map((w) => w.headline),
     models: modelInfo,
+    machine: machineView(results),
     workloads: workloadViews,
   };
 }

@@ -1,19 +1,29 @@
 /**
  * The pages in a real browser (Debian's Chromium through playwright-core): no console error, no network
- * request, every chart drawn, the tables' numbers equal to the results file, failed cases visible, and
- * markup in the data shown as text. Screenshots go to test-output/ (git-ignored) for a human to look at.
+ * request, every chart drawn with its intervals (whiskers checked pixel by pixel), the tables' numbers and
+ * their ± and ≥ equal to the results file, marked trials, conclusions, contradictions and failed cases
+ * visible, and markup in the data shown as text. Version-2 runs come from test/helpers/fixtures.ts (the built
+ * fixture and any real run in test/fixtures/); version-1 files are read through the upgrade. Screenshots go
+ * to test-output/ (git-ignored) for a human to look at.
  */
 import { writeFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Chart as ChartClass } from 'chart.js';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { OkCase, Results } from '../results/schema.js';
+import { axes } from '../results/aggregate.js';
+import { conclusions } from '../results/conclusions.js';
+import type { CaseResult, OkCase, Results } from '../results/schema.js';
 import { validateResults } from '../results/schema.js';
+import type { Interval } from '../results/stats.js';
 import { loadAssets } from '../reports/assets.js';
+import { latencyText, rpsText } from '../reports/figures.js';
 import { styleOf } from '../reports/palette.js';
 import { indexEntry, sortEntries } from '../reports/index-view.js';
 import { renderComparePage, renderIndexPage, renderRunPage } from '../reports/render.js';
+import { groupWarnings } from '../reports/warnings.js';
 import { browserDescribe, canvasInk, launch, openWatched, outputPath } from './helpers/browser.js';
-import { loadFixture } from './helpers/fixtures.js';
+import { loadFixture, v2Runs } from './helpers/fixtures.js';
+import { buildV2Results, CONTRADICTING, HOSTILE } from './helpers/v2-fixture.js';
 
 // Every suite below needs a browser: without one they are skipped with one line saying how to get one (and
 // fail instead under LAB_REQUIRE_BROWSER=1, as in CI). With every suite skipped, the hooks below do not run.
@@ -33,81 +43,236 @@ function writePage(name: string, html: string): string {
   return path;
 }
 
-describe('a run page', () => {
-  const results = loadFixture('run-a.json');
+/** Text as the page shows it: the backticks of names become <code> elements. */
+const shown = (sentence: string): string => sentence.replaceAll('`', '');
 
-  it('opens clean, offline, with every chart drawn', async () => {
-    const file = writePage('run-a.html', renderRunPage(results, loadAssets()));
-    const { page, consoleErrors, requests } = await openWatched(browser, file);
-    await page.screenshot({ path: outputPath('run-a.png'), fullPage: true });
-    expect(consoleErrors).toEqual([]);
-    expect(requests).toEqual([]);
-    const workloads = new Set(results.cases.map((c) => c.workload)).size;
-    const ink = await canvasInk(page, styleOf('event-loop').color);
-    expect(ink.length).toBe(workloads * 6);
-    for (const chart of ink) expect(chart.drawn, chart.label).toBeGreaterThan(1000);
-    // The event-loop's colour is on every chart that has a line per model.
-    for (const chart of ink.filter((c) => !c.label.startsWith('Peak memory'))) expect(chart.coloured, chart.label).toBeGreaterThan(20);
-    await page.close();
-  });
+type Field = 'rps' | 'p50' | 'p99';
+const CHART_TITLES: Readonly<Record<Field, string>> = { rps: 'Throughput (requests per second)', p50: 'Median latency (p50)', p99: 'Tail latency (p99)' };
 
-  it('shows the numbers of the results file in its tables', async () => {
-    const file = writePage('run-a-numbers.html', renderRunPage(results, loadAssets()));
-    const { page } = await openWatched(browser, file);
-    const rows = await page.$$eval('section[data-workload] table.numbers tbody tr', (trs) =>
-      trs.map((tr) => ({
+/** The interval a chart should draw for a case: none for a latency that is only a lower bound. */
+function intervalOf(c: CaseResult | undefined, field: Field): Interval | null {
+  if (c?.status !== 'ok') return null;
+  if (field === 'rps') return c.rpsInterval;
+  if (c.littlesLaw.lowerBound) return null;
+  return field === 'p50' ? c.p50Interval : c.p99Interval;
+}
+
+/** Per dataset (a model with a case in the workload, in the run's order) and per clients level: the expected interval. */
+function expectedIntervals(results: Results, workload: string, field: Field): { colours: string[]; intervals: (Interval | null)[][] } {
+  const { models, connections } = axes(results);
+  const series = models.filter((m) => results.cases.some((c) => c.model === m && c.workload === workload));
+  return {
+    colours: series.map((m) => styleOf(m, models.indexOf(m)).color),
+    intervals: series.map((m) => connections.map((n) => intervalOf(results.cases.find((c) => c.model === m && c.workload === workload && c.connections === n), field))),
+  };
+}
+
+interface WhiskerCheck {
+  readonly drawn: number;
+  /** Largest distance in pixels between a whisker's ends and where the chart's own scale puts the interval. */
+  readonly offBy: number;
+  /** Share of each tall whisker's pixels that carry its model's colour (lowest of all). */
+  readonly inked: number;
+  readonly tall: number;
+  readonly arrows: number;
+}
+
+/** Reads what the interval plugin says it drew, checks it against the chart's scale, and looks at the pixels. */
+function checkWhiskers(page: Page, selector: string, expected: { colours: string[]; intervals: (Interval | null)[][] }): Promise<WhiskerCheck> {
+  return page.evaluate(
+    ([sel, want]) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(sel);
+      if (canvas === null) throw new Error(`no canvas ${sel}`);
+      const chart = (window as unknown as { Chart: typeof ChartClass }).Chart.getChart(canvas);
+      const y = chart?.scales.y;
+      if (chart === undefined || y === undefined) throw new Error(`no chart on ${sel}`);
+      const drawn = JSON.parse(canvas.getAttribute('data-intervals') ?? '[]') as { dataset: number; index: number; x: number; yLow: number; yHigh: number }[];
+      const ctx = canvas.getContext('2d');
+      if (ctx === null) throw new Error('no 2d context');
+      const ratio = window.devicePixelRatio;
+      let offBy = 0;
+      let inked = 1;
+      let tall = 0;
+      for (const d of drawn) {
+        const interval = want.intervals[d.dataset]?.[d.index];
+        if (interval === null || interval === undefined) return { drawn: -1, offBy: Infinity, inked: 0, tall: 0, arrows: 0 };
+        offBy = Math.max(offBy, Math.abs(y.getPixelForValue(interval.low) - d.yLow), Math.abs(y.getPixelForValue(interval.high) - d.yHigh));
+        if (d.yLow - d.yHigh < 10) continue;
+        tall++;
+        const hex = want.colours[d.dataset] ?? '#000000';
+        const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+        const column = ctx.getImageData(Math.round(d.x * ratio), Math.round((d.yHigh + 4) * ratio), 1, Math.round((d.yLow - d.yHigh - 8) * ratio)).data;
+        let hits = 0;
+        for (let i = 0; i < column.length; i += 4) {
+          if ([0, 1, 2].every((k) => Math.abs((column[i + k] ?? 0) - (rgb[k] ?? 0)) <= 10)) hits++;
+        }
+        inked = Math.min(inked, hits / (column.length / 4));
+      }
+      return { drawn: drawn.length, offBy, inked, tall, arrows: Number(canvas.getAttribute('data-lower-bounds')) };
+    },
+    [selector, expected] as const,
+  );
+}
+
+/** The numbers table of a run page: per row, each field's exact value and its text. */
+async function numbersRows(page: Page): Promise<{ workload: string; model: string; connections: number; values: Record<string, string>; texts: Record<string, string>; className: string }[]> {
+  return page.$$eval('section[data-workload] table.numbers:not(.trials-table) tbody tr', (trs) =>
+    trs.map((tr) => {
+      const cells = [...tr.querySelectorAll('td[data-field]')];
+      return {
         workload: tr.closest('section')?.getAttribute('data-workload') ?? '',
         model: tr.getAttribute('data-model') ?? '',
         connections: Number(tr.getAttribute('data-connections')),
-        values: Object.fromEntries([...tr.querySelectorAll('td[data-field]')].map((td) => [td.getAttribute('data-field') ?? '', td.getAttribute('data-value') ?? ''])),
-        status: tr.querySelector('td[data-field=status]')?.textContent ?? '',
-      })),
-    );
-    expect(rows.length).toBe(results.cases.length); // one repeat: one row per case, failed ones included
-    for (const c of results.cases) {
-      const row = rows.find((r) => r.workload === c.workload && r.model === c.model && r.connections === c.connections);
-      expect(row, `${c.model} ${c.workload} ${c.connections}`).toBeDefined();
-      if (c.status === 'failed') {
-        expect(row?.status).toContain(c.error);
-        expect(row?.values.rps).toBe('');
-        continue;
-      }
-      const ok: OkCase = c;
-      expect(Number(row?.values.rps)).toBe(ok.rps);
-      expect(Number(row?.values.p50)).toBe(ok.latencyUs.p50);
-      expect(Number(row?.values.p99)).toBe(ok.latencyUs.p99);
-      expect(Number(row?.values.p999)).toBe(ok.latencyUs.p999);
-      expect(Number(row?.values.serverCpuPercent)).toBe(ok.serverCpuPercent);
-      expect(Number(row?.values.serverRssPeakBytes)).toBe(ok.serverRssPeakBytes);
-      expect(Number(row?.values.servedBy)).toBe(ok.servedBy);
-    }
-    await page.close();
-  });
+        values: Object.fromEntries(cells.map((td) => [td.getAttribute('data-field') ?? '', td.getAttribute('data-value') ?? ''])),
+        texts: Object.fromEntries(cells.map((td) => [td.getAttribute('data-field') ?? '', td.textContent])),
+        className: tr.getAttribute('class') ?? '',
+      };
+    }),
+  );
+}
 
-  it('states failed cases and warnings plainly, and every model paragraph', async () => {
-    const file = writePage('run-a-text.html', renderRunPage(results, loadAssets()));
-    const { page } = await openWatched(browser, file);
-    const failedBox = await page.textContent('[data-section=failed]');
-    for (const c of results.cases) if (c.status === 'failed') expect(failedBox).toContain(c.error);
-    const warnings = await page.textContent('[data-section=warnings]');
-    for (const w of results.warnings) expect(warnings).toContain(w);
-    const body = (await page.textContent('body')) ?? '';
-    for (const m of results.models) expect(body).toContain(m.paragraph.replaceAll('`', ''));
-    expect(body).toContain(results.machine.cpuModel);
-    const glance = (await page.textContent('[data-section=glance]')) ?? '';
-    expect(glance).toMatch(/answered [\d.]+× more requests than/);
-    await page.close();
+for (const { name, results } of v2Runs()) {
+  describe(`a run page of version 2 (${name})`, () => {
+    const file = (suffix: string): string => writePage(`run-${name}${suffix}.html`, renderRunPage(results, loadAssets()));
+    const workloads = axes(results).workloads.filter((w) => results.cases.some((c) => c.workload === w));
+
+    it('opens clean, offline, with every chart drawn', async () => {
+      const { page, consoleErrors, requests } = await openWatched(browser, file(''));
+      await page.screenshot({ path: outputPath(`run-${name}.png`), fullPage: true });
+      await page.screenshot({ path: outputPath(`run-${name}-top.png`) });
+      expect(consoleErrors).toEqual([]);
+      expect(requests).toEqual([]);
+      const ink = await canvasInk(page, styleOf('event-loop').color);
+      expect(ink.length).toBe(workloads.length * 6 + (results.probes.length > 0 ? 1 : 0));
+      for (const chart of ink) expect(chart.drawn, chart.label).toBeGreaterThan(1000);
+      for (const chart of ink.filter((c) => /^(Throughput|Median|Tail)/.test(c.label))) expect(chart.coloured, chart.label).toBeGreaterThan(20);
+      await page.close();
+    });
+
+    it('draws the 95 % interval of every point as a whisker, where the scale puts it, in the model’s colour; and an arrow up on every "≥"', async () => {
+      const { page } = await openWatched(browser, file('-intervals'));
+      let tall = 0;
+      for (const workload of workloads) {
+        for (const field of ['rps', 'p50', 'p99'] as const) {
+          const expected = expectedIntervals(results, workload, field);
+          const check = await checkWhiskers(page, `section[data-workload="${workload}"] canvas[aria-label="${CHART_TITLES[field]}"]`, expected);
+          const label = `${workload} ${field}`;
+          expect(check.drawn, label).toBe(expected.intervals.flat().filter((i) => i !== null).length);
+          expect(check.offBy, label).toBeLessThan(0.5);
+          expect(check.inked, label).toBeGreaterThan(0.8);
+          tall += check.tall;
+          const lower = results.cases.filter((c) => c.workload === workload && c.status === 'ok' && c.littlesLaw.lowerBound).length;
+          expect(check.arrows, label).toBe(field === 'rps' ? 0 : lower);
+        }
+      }
+      if (name === 'built') expect(tall).toBeGreaterThan(10); // whiskers tall enough to look at their pixels
+      await page.close();
+    });
+
+    it('shows the numbers of the results file in its tables, with their ± and ≥', async () => {
+      const { page } = await openWatched(browser, file('-numbers'));
+      const rows = await numbersRows(page);
+      expect(rows.length).toBe(results.cases.length);
+      for (const c of results.cases) {
+        const row = rows.find((r) => r.workload === c.workload && r.model === c.model && r.connections === c.connections);
+        expect(row, `${c.model} ${c.workload} ${c.connections}`).toBeDefined();
+        expect(Number(row?.values.trials)).toBe(c.trials.length);
+        if (c.status === 'failed') {
+          expect(row?.texts.status).toContain(c.error);
+          expect(row?.values.rps).toBe('');
+          expect(row?.className).toContain('failed');
+          continue;
+        }
+        const ok: OkCase = c;
+        const lower = ok.littlesLaw.lowerBound;
+        expect(Number(row?.values.rps)).toBe(ok.rps);
+        expect(row?.texts.rps).toBe(rpsText(ok.rps, ok.rpsInterval));
+        expect(Number(row?.values.p50)).toBe(ok.latencyUs.p50);
+        expect(row?.texts.p50).toBe(latencyText(ok.latencyUs.p50, ok.p50Interval, lower));
+        expect(Number(row?.values.p99)).toBe(ok.latencyUs.p99);
+        expect(row?.texts.p99).toBe(latencyText(ok.latencyUs.p99, ok.p99Interval, lower));
+        expect(Number(row?.values.p999)).toBe(ok.latencyUs.p999);
+        expect(row?.texts.p999?.startsWith('≥ ')).toBe(lower);
+        expect(Number(row?.values.serverCpuPercent)).toBe(ok.serverCpuPercent);
+        expect(Number(row?.values.serverRssPeakBytes)).toBe(ok.serverRssPeakBytes);
+        expect(Number(row?.values.servedBy)).toBe(ok.servedBy);
+        if (ok.rpsInterval !== null) expect(row?.texts.rps).toMatch(/ ±[\d.]+%$/);
+      }
+      // Where a latency is "≥", the workload says why, in the case's own words.
+      for (const c of results.cases.filter((x) => x.status === 'ok' && x.littlesLaw.lowerBound)) {
+        const box = (await page.textContent(`section[data-workload="${c.workload}"] [data-section=lower-bounds]`)) ?? '';
+        for (const w of c.warnings.filter((x) => x.code === 'littles-law' || x.code === 'censored')) expect(box).toContain(w.message);
+      }
+      await page.close();
+    });
+
+    it('shows every trial, the marked ones visibly marked, with their reasons and their retry', async () => {
+      const { page } = await openWatched(browser, file('-trials'));
+      for (const workload of workloads) {
+        const trials = results.cases.filter((c) => c.workload === workload).reduce((n, c) => n + c.trials.length, 0);
+        expect(await page.$$(`section[data-workload="${workload}"] table.trials-table tbody tr`)).toHaveLength(trials);
+      }
+      for (const c of results.cases) {
+        for (const [i, t] of c.trials.entries()) {
+          if (t.marked.length === 0) continue;
+          const row = page.locator(`section[data-workload="${c.workload}"] table.trials-table tr[data-model="${c.model}"][data-connections="${c.connections}"][data-trial="${i + 1}"]`);
+          expect(await row.getAttribute('class')).toContain('marked');
+          expect(await row.isVisible()).toBe(true); // the table is open where a trial is marked
+          const text = (await row.textContent()) ?? '';
+          for (const reason of t.marked) expect(text).toContain(reason);
+          const retry = c.trials.findIndex((x) => x.retryOf === i);
+          if (retry >= 0) {
+            expect(text).toContain(`retried as #${retry + 1}`);
+            const retryRow = page.locator(`section[data-workload="${c.workload}"] table.trials-table tr[data-model="${c.model}"][data-connections="${c.connections}"][data-trial="${retry + 1}"]`);
+            expect(await retryRow.textContent()).toContain(`retry of #${i + 1}`);
+          }
+          const background = await row.evaluate((tr) => getComputedStyle(tr.querySelector('td') ?? tr).backgroundColor);
+          expect(background).not.toBe('rgba(0, 0, 0, 0)');
+        }
+      }
+      await page.close();
+    });
+
+    it('states the conclusions of each workload, the headlines, warnings grouped by code, and the machine', async () => {
+      const { page } = await openWatched(browser, file('-text'));
+      const all = conclusions(results);
+      for (const workload of workloads) {
+        const box = (await page.textContent(`section[data-workload="${workload}"] [data-section=conclusions]`)) ?? '';
+        for (const c of all.filter((x) => x.workload === workload)) expect(box).toContain(shown(c.text));
+        const verdicts = await page.$$eval(`section[data-workload="${workload}"] [data-section=conclusions] li[data-verdict]`, (lis) => lis.map((li) => li.getAttribute('data-verdict')));
+        expect(verdicts.sort()).toEqual(all.filter((x) => x.workload === workload).map((c) => c.comparison.verdict).sort());
+      }
+      const glance = (await page.textContent('[data-section=glance]')) ?? '';
+      expect(glance).toMatch(/(served [\d.]+× the requests of|do not differ measurably)/);
+      expect(await page.$$('[data-section=glance] li')).toHaveLength(workloads.length);
+      const codes = await page.$$eval('[data-section=warnings] li[data-code]', (lis) => lis.map((li) => li.getAttribute('data-code')));
+      expect(codes).toEqual(groupWarnings(results).map((g) => g.code));
+      const warnings = (await page.textContent('[data-section=warnings]')) ?? '';
+      for (const w of [...results.warnings, ...results.cases.flatMap((c) => c.warnings)]) expect(warnings).toContain(w.message);
+      const failedBox = (await page.textContent('[data-section=failed]')) ?? '';
+      for (const c of results.cases) if (c.status === 'failed') expect(failedBox).toContain(c.error);
+      const body = (await page.textContent('body')) ?? '';
+      for (const m of results.models) expect(body).toContain(m.paragraph.replaceAll('`', ''));
+      const dropped = await page.$$eval('[data-section=machine] tr.dropped', (trs) => trs.map((tr) => tr.getAttribute('data-before')));
+      const start = (results.probes.find((p) => p.before === 'start') ?? results.probes[0])?.capacity ?? 0;
+      expect(dropped).toEqual(results.probes.filter((p) => p.capacity < 0.8 * start).map((p) => p.before));
+      await page.close();
+    });
   });
+}
+
+describe('the built version-2 page', () => {
+  const results = buildV2Results();
 
   it('shows markup and script in the data as plain text, never runs it', async () => {
-    const evil = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
+    const evil = '<img src=x onerror="alert(3)"><script>alert(4)</script>';
     const hostile: Results = validateResults({
       ...results,
-      machine: { ...results.machine, cpuModel: `</script><script>alert(3)</script>${evil}` },
-      models: results.models.map((m) => (m.name === 'event-loop' ? { ...m, paragraph: `${evil} & <b>bold</b>` } : m)),
-      cases: results.cases.map((c) => (c.status === 'failed' ? { ...c, error: evil } : c)),
-      warnings: [...results.warnings, evil],
+      machine: { ...results.machine, cpuModel: `</script><script>alert(5)</script>${evil}` },
+      cases: results.cases.map((c) => (c.status === 'failed' ? { ...c, error: evil } : { ...c, trials: c.trials.map((t) => (t.marked.length > 0 ? { ...t, marked: [evil] } : t)) })),
+      warnings: [...results.warnings, { code: 'machine', message: evil }],
       workloads: results.workloads.map((w) => ({ ...w, description: evil })),
+      probes: results.probes.map((p, i) => (i === 1 ? { ...p, before: evil } : p)),
     });
     const file = writePage('hostile.html', renderRunPage(hostile, loadAssets()));
     const { page, dialogs, consoleErrors, requests } = await openWatched(browser, file);
@@ -116,52 +281,136 @@ describe('a run page', () => {
     expect(consoleErrors).toEqual([]);
     expect(await page.$$('img')).toHaveLength(0);
     expect(await page.$$('b')).toHaveLength(0);
+    expect(await page.$$('script:not([type])')).toHaveLength(2); // chart.js and the page's own
     const body = (await page.textContent('body')) ?? '';
     expect(body).toContain(evil);
-    expect(body).toContain('</script><script>alert(3)</script>');
+    expect(body).toContain(`${HOSTILE} & <b>bold</b>`); // the built fixture's model paragraph and warning
+    expect(body).toContain('</script><script>alert(5)</script>');
+    await page.close();
+  });
+
+  it('prints: every folded table opens, and the page is laid out for paper', async () => {
+    const file = writePage('run-print.html', renderRunPage(results, loadAssets()));
+    const { page, consoleErrors } = await openWatched(browser, file);
+    await page.emulateMedia({ media: 'print' });
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    expect(await page.$$eval('details', (ds) => ds.every((d) => d.open))).toBe(true);
+    await page.screenshot({ path: outputPath('run-print.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('a run page of a version-1 file (upgraded)', () => {
+  const results = loadFixture('run-a.json');
+
+  it('opens clean, says it was upgraded, shows its numbers and failed case', async () => {
+    const file = writePage('run-v1.html', renderRunPage(results, loadAssets()));
+    const { page, consoleErrors, requests } = await openWatched(browser, file);
+    await page.screenshot({ path: outputPath('run-v1.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    expect(requests).toEqual([]);
+    const workloads = new Set(results.cases.map((c) => c.workload)).size;
+    const ink = await canvasInk(page, styleOf('event-loop').color);
+    expect(ink.length).toBe(workloads * 6); // no probes chart
+    for (const chart of ink) expect(chart.drawn, chart.label).toBeGreaterThan(1000);
+    expect(await page.textContent('[data-section=warnings] li[data-code=upgraded]')).toContain('Read from an older results file');
+    expect(await page.textContent('[data-section=machine]')).toContain('no probes');
+    const rows = await numbersRows(page);
+    expect(rows.length).toBe(results.cases.length);
+    for (const c of results.cases) {
+      const row = rows.find((r) => r.workload === c.workload && r.model === c.model && r.connections === c.connections);
+      if (c.status === 'failed') expect(row?.texts.status).toContain(c.error);
+      else expect(row?.texts.rps).toBe(rpsText(c.rps, null)); // one repeat: no ±
+    }
     await page.close();
   });
 });
 
 describe('the index page', () => {
-  it('lists runs with links, opens clean and offline', async () => {
-    const entries = ['run-a.json', 'run-b.json'].map((name) => indexEntry(loadFixture(name), `./runs/${loadFixture(name).runId}/report.html`));
+  it('lists version-1 and version-2 runs with links, opens clean and offline', async () => {
+    const runs = [loadFixture('run-a.json'), loadFixture('run-b.json'), buildV2Results()];
+    const entries = runs.map((r) => indexEntry(r, `./runs/${r.runId}/report.html`));
     const file = writePage('index.html', renderIndexPage(sortEntries(entries), loadAssets()));
     const { page, consoleErrors, requests } = await openWatched(browser, file);
     await page.screenshot({ path: outputPath('index.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
     expect(requests).toEqual([]);
     const links = await page.$$eval('a', (as) => as.map((a) => a.textContent));
-    expect(links).toEqual([loadFixture('run-b.json').runId, loadFixture('run-a.json').runId]);
+    expect(links).toEqual([runs[2]?.runId, runs[1]?.runId, runs[0]?.runId]);
+    const text = (await page.textContent('table')) ?? '';
+    expect(text).toContain('3–5 interleaved trials of 2 s');
+    expect(text).toContain('1 repeat of 0.5 s, not interleaved (version 1)');
+    expect(text).toContain('1 trial marked');
     await page.close();
   });
 });
 
 describe('a comparison page', () => {
-  const a = loadFixture('run-a.json');
-  const b = loadFixture('run-b.json');
+  const a = buildV2Results();
+  const b = buildV2Results(CONTRADICTING);
 
-  it('sets runs side by side with ratios, overlays the charts, and opens clean', async () => {
+  it('sets runs side by side with their intervals and ratios, overlays the charts with whiskers, and opens clean', async () => {
     const file = writePage('compare.html', renderComparePage([{ label: 'A', results: a }, { label: 'B', results: b }], loadAssets()));
     const { page, consoleErrors, requests } = await openWatched(browser, file);
     await page.screenshot({ path: outputPath('compare.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
     expect(requests).toEqual([]);
     const ink = await canvasInk(page, styleOf('event-loop').color);
-    expect(ink.length).toBeGreaterThan(0);
+    expect(ink.length).toBe(2 * 3);
     for (const chart of ink) {
       expect(chart.drawn, chart.label).toBeGreaterThan(1000);
       expect(chart.coloured, chart.label).toBeGreaterThan(20);
     }
-    const okA = a.cases.find((c): c is OkCase => c.status === 'ok' && c.model === 'event-loop');
-    const okB = b.cases.find((c): c is OkCase => c.status === 'ok' && c.model === okA?.model && c.workload === okA.workload && c.connections === okA.connections);
-    expect(okA).toBeDefined();
-    expect(okB).toBeDefined();
-    const selector = `section[data-workload="${okA?.workload ?? ''}"] tr[data-model="event-loop"][data-connections="${okA?.connections ?? 0}"]`;
-    const values = await page.$$eval(`${selector} td[data-field]`, (tds) => tds.map((td) => [td.getAttribute('data-field'), td.getAttribute('data-value'), td.textContent]));
-    expect(values.filter((v) => v[0] === 'rps').map((v) => Number(v[1]))).toEqual([okA?.rps, okB?.rps]);
-    const ratio = values.find((v) => v[0] === 'rpsRatio')?.[2];
-    expect(ratio).toBe(`${(Math.round(((okB?.rps ?? 0) / (okA?.rps ?? 1)) * 100) / 100).toFixed(2)}×`);
+    const whiskers = await page.$$eval('canvas', (cs) => cs.map((c) => (JSON.parse(c.getAttribute('data-intervals') ?? '[]') as unknown[]).length));
+    expect(whiskers.every((n) => n > 0)).toBe(true);
+    for (const c of a.cases) {
+      const other = b.cases.find((x) => x.model === c.model && x.workload === c.workload && x.connections === c.connections);
+      if (c.status !== 'ok' || other?.status !== 'ok') continue;
+      const selector = `section[data-workload="${c.workload}"] tr[data-model="${c.model}"][data-connections="${c.connections}"]`;
+      const values = await page.$$eval(`${selector} td[data-field]`, (tds) => tds.map((td) => [td.getAttribute('data-field'), td.getAttribute('data-value'), td.textContent]));
+      expect(values.filter((v) => v[0] === 'rps').map((v) => Number(v[1]))).toEqual([c.rps, other.rps]);
+      expect(values.filter((v) => v[0] === 'rps').map((v) => v[2])).toEqual([rpsText(c.rps, c.rpsInterval), rpsText(other.rps, other.rpsInterval)]);
+      expect(values.filter((v) => v[0] === 'p99').map((v) => v[2])).toEqual([
+        latencyText(c.latencyUs.p99, c.p99Interval, c.littlesLaw.lowerBound),
+        latencyText(other.latencyUs.p99, other.p99Interval, other.littlesLaw.lowerBound),
+      ]);
+      expect(values.find((v) => v[0] === 'rpsRatio')?.[2]).toBe(`${(Math.round((other.rps / c.rps) * 100) / 100).toFixed(2)}×`);
+    }
+    await page.close();
+  });
+
+  it('lists every conclusion the runs contradict, the opposite ones first and as contradictions, the unconfirmed apart', async () => {
+    const file = writePage('compare-contradictions.html', renderComparePage([{ label: 'A', results: a }, { label: 'B', results: b }], loadAssets()));
+    const { page } = await openWatched(browser, file);
+    const section = page.locator('[data-section=contradictions]');
+    await section.screenshot({ path: outputPath('compare-contradictions.png') });
+    const kinds = await page.$$eval('[data-section=contradictions] > [data-kind]', (boxes) => boxes.map((b) => b.getAttribute('data-kind')));
+    expect(kinds).toEqual(['opposite', 'unconfirmed']);
+    const opposite = page.locator('[data-kind=opposite]');
+    expect(await opposite.locator('h3').textContent()).toBe('Contradictions (1): one run says faster, another slower');
+    const item = opposite.locator('li[data-kind=opposite]');
+    expect(await item.count()).toBe(1);
+    expect(await item.getAttribute('data-workload')).toBe('hello');
+    expect(await item.getAttribute('data-connections')).toBe('64');
+    const text = (await item.textContent()) ?? '';
+    expect(text).toMatch(/Run A: on hello at 64 clients, event-loop served [\d.]+× the requests of sequential/);
+    expect(text).toMatch(/Run B: on hello at 64 clients, sequential served [\d.]+× the requests of event-loop/);
+    const unconfirmed = await page.$$eval('[data-kind=unconfirmed] li[data-kind=unconfirmed]', (lis) => lis.map((li) => `${li.getAttribute('data-workload') ?? ''} ${li.getAttribute('data-connections') ?? ''}`));
+    expect(unconfirmed).toContain('cpu 64');
+    expect(await page.textContent('[data-kind=unconfirmed] h3')).toMatch(/^Not confirmed \(\d+\)/);
+    await page.close();
+  });
+
+  it('compares a version-2 run with an upgraded version-1 run, and says that the older had no interleaved trials', async () => {
+    const v1 = loadFixture('run-b.json');
+    const file = writePage('compare-v1.html', renderComparePage([{ label: 'A', results: a }, { label: 'B', results: v1 }], loadAssets()));
+    const { page, consoleErrors } = await openWatched(browser, file);
+    await page.screenshot({ path: outputPath('compare-v1.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    expect(await page.textContent('[data-section=warnings]')).toContain('Run B was read from a version-1 results file: it had no interleaved trials');
+    expect(await page.$$('[data-section=contradictions] li[data-kind]')).toHaveLength(0);
+    expect(Number(await page.getAttribute('[data-unchecked]', 'data-unchecked'))).toBeGreaterThan(0);
     await page.close();
   });
 

@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../lib/paths.js';
 import { fixturePath, loadFixture } from './helpers/fixtures.js';
+import { buildV2Results } from './helpers/v2-fixture.js';
 import { refreshIndex } from '../reports/write.js';
 import type { IndexView } from '../reports/index-view.js';
 
@@ -18,18 +19,27 @@ function run(name: string, ...args: string[]): { status: number | null; stdout: 
 describe('npm run report and npm run compare', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-reports-'));
   const invalid = join(dir, 'invalid.json');
-  writeFileSync(invalid, JSON.stringify({ ...loadFixture('run-a.json'), schemaVersion: 99 }));
+  writeFileSync(invalid, JSON.stringify({ ...buildV2Results(), schemaVersion: 99 }));
+  const v2 = join(dir, 'v2.json');
+  writeFileSync(v2, JSON.stringify(buildV2Results()));
+  const badV2 = join(dir, 'bad-v2.json');
+  writeFileSync(badV2, JSON.stringify({ ...buildV2Results(), options: { ...buildV2Results().options, trials: 0 } }));
+  const v1 = JSON.parse(readFileSync(fixturePath('run-a.json'), 'utf8')) as { machine: object };
+  const badV1 = join(dir, 'bad-v1.json');
+  writeFileSync(badV1, JSON.stringify({ ...v1, machine: { ...v1.machine, cpus: 'two' } }));
   const notJson = join(dir, 'not.json');
   writeFileSync(notJson, '{ half a file');
 
   it.each([
     ['report', [join(dir, 'missing.json')], 'no such file'],
     ['report', [notJson], 'is not JSON'],
-    ['report', [invalid], 'not a valid results file: schemaVersion'],
+    ['report', [invalid], 'not a results file this lab can read: schemaVersion is 99 (this lab reads 1 and 2)'],
+    ['report', [badV2], 'not a valid results file: options.trials'],
+    ['report', [badV1], 'not a valid results file (version 1): machine.cpus'],
     ['report', [], 'name a results file'],
     ['report', ['--bogus'], "unknown option '--bogus'"],
     ['compare', [fixturePath('run-a.json')], 'at least two'],
-    ['compare', [fixturePath('run-a.json'), invalid], 'not a valid results file'],
+    ['compare', [fixturePath('run-a.json'), invalid], 'not a results file this lab can read'],
   ])('%s %j: one line, status 2', (name, args, message) => {
     const result = run(name, ...args);
     expect(result.status).toBe(2);
@@ -37,13 +47,19 @@ describe('npm run report and npm run compare', () => {
     expect(result.stderr).toContain(message);
   });
 
-  it('renders a page from a results file made elsewhere, and a comparison', () => {
+  it.each([
+    ['version 2', v2, buildV2Results().runId],
+    ['version 1', fixturePath('run-a.json'), loadFixture('run-a.json').runId],
+  ])('renders a page from a results file of %s made elsewhere', (_, file, runId) => {
     const out = join(dir, 'pages');
-    const report = run('report', fixturePath('run-a.json'), '--out', out);
+    const report = run('report', file, '--out', out);
     expect(report.status).toBe(0);
-    const page = join(out, `${loadFixture('run-a.json').runId}.html`);
-    expect(readFileSync(page, 'utf8')).toContain('<script type="application/json" id="lab-data">');
-    const compare = run('compare', fixturePath('run-a.json'), fixturePath('run-b.json'), '--out', out);
+    expect(readFileSync(join(out, `${runId}.html`), 'utf8')).toContain('<script type="application/json" id="lab-data">');
+  });
+
+  it('compares runs of version 1 and 2', () => {
+    const out = join(dir, 'pages');
+    const compare = run('compare', v2, fixturePath('run-a.json'), fixturePath('run-b.json'), '--out', out);
     expect(compare.status).toBe(0);
     expect(compare.stdout).toMatch(/comparison: .*compare-.*\.html/);
   });
@@ -55,19 +71,23 @@ describe('npm run report and npm run compare', () => {
       mkdirSync(join(runs, id), { recursive: true });
       copyFileSync(fixturePath(name), join(runs, id, 'results.json'));
     }
+    const newest = buildV2Results().runId;
+    mkdirSync(join(runs, newest));
+    copyFileSync(v2, join(runs, newest, 'results.json'));
     const broken = '2026-11-27T22-00-00Z-0bad';
     mkdirSync(join(runs, broken));
     writeFileSync(join(runs, broken, 'results.json'), '{}');
     const { path, skipped } = refreshIndex(runs);
     expect(path).toBe(join(runs, 'index.html'));
     expect(skipped).toHaveLength(1);
-    expect(skipped[0]).toMatch(new RegExp(`^${broken}: .*not a valid results file`));
+    expect(skipped[0]).toMatch(new RegExp(`^${broken}: .*not a results file this lab can read: schemaVersion is missing`));
     const html = readFileSync(path, 'utf8');
     const a = loadFixture('run-a.json').runId;
     const b = loadFixture('run-b.json').runId;
     expect(html.indexOf(b)).toBeLessThan(html.indexOf(a)); // b is newer
     expect(existsSync(join(runs, a, 'report.html'))).toBe(true);
-    expect(indexData(html).entries.map((e) => e.href)).toEqual([`./${b}/report.html`, `./${a}/report.html`]);
+    expect(indexData(html).entries.map((e) => e.href)).toEqual([`./${newest}/report.html`, `./${b}/report.html`, `./${a}/report.html`]);
+    expect(existsSync(join(runs, newest, 'report.html'))).toBe(true);
   });
 });
 
@@ -88,18 +108,21 @@ describe('a results file does not choose where pages go (fault 3)', () => {
   const deep = join(root, 'a', 'b', 'c');
   mkdirSync(deep, { recursive: true });
   const hostile = join(deep, 'hostile.json');
-  writeFileSync(hostile, JSON.stringify({ ...loadFixture('run-a.json'), runId: '../../../escaped' }));
+  writeFileSync(hostile, JSON.stringify({ ...buildV2Results(), runId: '../../../escaped' }));
+  const hostileV1 = join(deep, 'hostile-v1.json');
+  writeFileSync(hostileV1, JSON.stringify({ ...(JSON.parse(readFileSync(fixturePath('run-a.json'), 'utf8')) as object), runId: '../../../escaped' }));
 
   it.each([
-    ['report', [hostile, '--out', join(deep, 'out')]],
-    ['compare', [fixturePath('run-a.json'), hostile, '--out', join(deep, 'out')]],
-    ['compare', [hostile, fixturePath('run-b.json'), '--out', join(deep, 'out')]],
-  ])('%s %j: refused by its runId, one line, status 2, nothing written anywhere', (name, args) => {
+    ['report', [hostile, '--out', join(deep, 'out')], `${hostile}: not a valid results file: runId: must be a run id`],
+    ['report', [hostileV1, '--out', join(deep, 'out')], `${hostileV1}: not a valid results file (version 1): runId: must be a run id`],
+    ['compare', [fixturePath('run-a.json'), hostile, '--out', join(deep, 'out')], `${hostile}: not a valid results file: runId: must be a run id`],
+    ['compare', [hostile, fixturePath('run-b.json'), '--out', join(deep, 'out')], `${hostile}: not a valid results file: runId: must be a run id`],
+  ])('%s %j: refused by its runId, one line, status 2, nothing written anywhere', (name, args, message) => {
     const before = filesUnder(root);
     const result = run(name, ...args);
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toContain(`${hostile}: not a valid results file: runId: must be a run id`);
+    expect(result.stderr).toContain(message);
     expect(filesUnder(root)).toEqual(before);
     expect(existsSync(join(root, 'escaped.html'))).toBe(false);
   });

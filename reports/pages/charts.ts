@@ -2,8 +2,9 @@
  * Chart helpers of the run and comparison pages. chart.js itself is not bundled: its UMD file is inlined before
  * the page script (reports/assets.ts) and defines the global `Chart`, typed here through chart.js's own types.
  */
-import type { Chart as ChartClass, ChartConfiguration, Point, Scale, TooltipItem } from 'chart.js';
-import { formatRps, formatUs } from '../../results/format.js';
+import type { Chart as ChartClass, ChartConfiguration, Plugin, Point, Scale, TooltipItem } from 'chart.js';
+import { formatUs } from '../../results/format.js';
+import type { Interval } from '../../results/stats.js';
 import type { ModelStyle } from '../palette.js';
 import { el } from './common.js';
 
@@ -11,7 +12,8 @@ import { el } from './common.js';
 declare const Chart: typeof ChartClass;
 
 export type LinePoint = number | null | Point;
-export type ChartConfig = ChartConfiguration<'line', LinePoint[]> | ChartConfiguration<'bar', (number | null)[]>;
+export type LineConfig = ChartConfiguration<'line', LinePoint[]>;
+export type ChartConfig = LineConfig | ChartConfiguration<'bar', (number | null)[]>;
 export type LineDataset = ChartConfiguration<'line', LinePoint[]>['data']['datasets'][number];
 
 const configs = new Map<HTMLCanvasElement, ChartConfig>();
@@ -30,11 +32,19 @@ export function drawCharts(root: HTMLElement): void {
   Chart.defaults.borderColor = '#d0d0d0';
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.plugins.legend.labels.usePointStyle = true;
+  Chart.defaults.layout.padding = { top: 4, right: 20, bottom: 0, left: 0 }; // room for the whiskers of the last clients level
+  const drawn: ChartClass[] = [];
   for (const [canvas, config] of configs) {
     if (!root.contains(canvas)) continue;
-    new Chart(canvas, config);
+    drawn.push(new Chart(canvas, config));
     configs.delete(canvas);
   }
+  // Paper is narrower than the screen: redraw at the printed size, then back (chart.js's advice for printing).
+  const resizeAll = (): void => {
+    for (const chart of drawn) chart.resize();
+  };
+  window.addEventListener('beforeprint', resizeAll);
+  window.addEventListener('afterprint', resizeAll);
 }
 
 export function line(label: string, data: LinePoint[], style: ModelStyle, pointRadius = 5): LineDataset {
@@ -58,20 +68,134 @@ type TooltipOptions = NonNullable<NonNullable<LineOptions['plugins']>['tooltip']
 /** The clients axis of every line chart. */
 export const clientsAxis: AxisOptions = { title: { display: true, text: 'concurrent clients' } };
 
+/** Per dataset, per point: its 95 % interval (or null), and whether the value is a lower bound. */
+export interface IntervalMarks {
+  readonly intervals: readonly (readonly (Interval | null)[])[];
+  readonly lowerBounds?: readonly (readonly boolean[])[];
+}
+
+/** What the interval plugin drew, in canvas pixels: written on the canvas (data-intervals) for the tests. */
+export interface DrawnInterval {
+  readonly dataset: number;
+  readonly index: number;
+  readonly x: number;
+  readonly yLow: number;
+  readonly yHigh: number;
+}
+
+/** Whiskers of the models at one x sit side by side, this many pixels apart: a cap (2 × CAP wide) never crosses its neighbour. */
+const SPREAD = 6;
+const CAP = 4;
+const ARROW = 24;
+
+/**
+ * chart.js has no error bars: this plugin draws each point's 95 % interval as a whisker with caps, in the
+ * dataset's colour, and an arrow up from a value that is only a lower bound ("≥": the real one is higher).
+ */
+export function intervalPlugin(marks: IntervalMarks): Plugin<'line'> {
+  return {
+    id: 'labIntervals',
+    afterDatasetsDraw(chart) {
+      const { ctx, chartArea } = chart;
+      const y = chart.scales.y;
+      if (y === undefined) return;
+      const count = chart.data.datasets.length;
+      const drawn: DrawnInterval[] = [];
+      let arrows = 0;
+      ctx.save();
+      ctx.beginPath();
+      // Whiskers beside the first and last clients level reach past the plot area, into the layout padding.
+      ctx.rect(0, chartArea.top - ARROW, chart.width, chartArea.height + ARROW);
+      ctx.clip();
+      chart.data.datasets.forEach((dataset, i) => {
+        if (!chart.isDatasetVisible(i)) return;
+        const colour = typeof dataset.borderColor === 'string' ? dataset.borderColor : '#111';
+        ctx.strokeStyle = colour;
+        ctx.fillStyle = colour;
+        ctx.lineWidth = 2.5;
+        ctx.setLineDash([]);
+        chart.getDatasetMeta(i).data.forEach((point, j) => {
+          if (!Number.isFinite(point.x) || !Number.isFinite(point.y)) return;
+          const x = Math.round(point.x + (i - (count - 1) / 2) * SPREAD);
+          const interval = marks.intervals[i]?.[j] ?? null;
+          if (interval !== null) {
+            const yLow = y.getPixelForValue(interval.low);
+            const yHigh = y.getPixelForValue(interval.high);
+            ctx.beginPath();
+            ctx.moveTo(x, yLow);
+            ctx.lineTo(x, yHigh);
+            ctx.moveTo(x - CAP, yLow);
+            ctx.lineTo(x + CAP, yLow);
+            ctx.moveTo(x - CAP, yHigh);
+            ctx.lineTo(x + CAP, yHigh);
+            ctx.stroke();
+            drawn.push({ dataset: i, index: j, x, yLow, yHigh });
+          }
+          if (marks.lowerBounds?.[i]?.[j] === true) {
+            const top = point.y - ARROW;
+            ctx.beginPath();
+            ctx.moveTo(point.x, point.y - 6);
+            ctx.lineTo(point.x, top + 6);
+            ctx.stroke();
+            ctx.beginPath();
+            ctx.moveTo(point.x, top);
+            ctx.lineTo(point.x - 7, top + 10);
+            ctx.lineTo(point.x + 7, top + 10);
+            ctx.closePath();
+            ctx.fill();
+            arrows++;
+          }
+        });
+      });
+      ctx.restore();
+      chart.canvas.setAttribute('data-intervals', JSON.stringify(drawn));
+      chart.canvas.setAttribute('data-lower-bounds', String(arrows));
+    },
+  };
+}
+
+/** A y axis that reaches the ends of the intervals too, so that no whisker is cut off. */
+export function coveringIntervals(axis: AxisOptions, marks: IntervalMarks): AxisOptions {
+  const ends = marks.intervals.flatMap((series) => series.flatMap((i) => (i === null ? [] : [i.low, i.high])));
+  if (ends.length === 0) return axis;
+  return { ...axis, suggestedMin: Math.min(...ends), suggestedMax: Math.max(...ends) };
+}
+
+/** Tooltips that say what the tables say: the value with its ± or ≥, and the 95 % range. */
+export function tooltipTexts(texts: readonly (readonly string[])[]): TooltipOptions {
+  return { callbacks: { label: (item: TooltipItem<'line'>) => `${item.dataset.label ?? ''}: ${texts[item.datasetIndex]?.[item.dataIndex] ?? '—'}` } };
+}
+
 /** A y value as the tables show it: a latency chart's tooltip reads "21.4 ms", not "21,400". */
 function tooltipWith(format: (n: number) => string): TooltipOptions {
   return { callbacks: { label: (item: TooltipItem<'line'>) => `${item.dataset.label ?? ''}: ${item.parsed.y === null ? '—' : format(item.parsed.y)}` } };
 }
 export const latencyTooltip = tooltipWith(formatUs);
-export const throughputTooltip = tooltipWith(formatRps);
 
 export function countAxis(title: string): AxisOptions {
   return { beginAtZero: true, title: { display: true, text: title } };
 }
 
+/**
+ * A log axis labels 1, 2 and 5 of each power of ten (only the powers of ten across more than three of them):
+ * every tick labelled would run into each other, and chart.js's own skipping keeps every other tick, whatever
+ * its value. The grid still has a line at every tick.
+ */
+function isLabelledLogTick(value: number, ticks: readonly { value: number }[]): boolean {
+  if (!(value > 0)) return false;
+  const values = ticks.map((t) => t.value).filter((v) => v > 0);
+  const decades = Math.log10(Math.max(...values) / Math.min(...values));
+  const mantissa = value / 10 ** Math.floor(Math.log10(value) + 1e-9);
+  return (decades > 3 ? [1] : [1, 2, 5]).some((m) => Math.abs(mantissa - m) < 1e-6);
+}
+
 /** Latency on a log axis, labelled by the tables' formatter (results/format.ts), without trailing zeros. */
 export function logAxis(title: string): AxisOptions {
-  return { type: 'logarithmic', title: { display: true, text: title }, ticks: { callback: (value) => formatUs(Number(value), { trimZeros: true }) } };
+  return {
+    type: 'logarithmic',
+    title: { display: true, text: title },
+    ticks: { autoSkip: false, callback: (value, _index, ticks) => (isLabelledLogTick(Number(value), ticks) ? formatUs(Number(value), { trimZeros: true }) : '') },
+  };
 }
 
 /** HDR plots put percentiles on a log axis of 1 / (1 − p): 90%, 99%, 99.9% are evenly spaced. */

@@ -1,7 +1,7 @@
 /** The comparison page: runs side by side, from the view built and tested in Node (reports/compare-view.ts). */
-import type { CompareFigures, CompareView, CompareWorkload } from '../compare-view.js';
-import { chartBox, clientsAxis, countAxis, drawCharts, latencyTooltip, line, logAxis, throughputTooltip, type LineDataset } from './charts.js';
-import { el, link, readData, startPage, swatch, table } from './common.js';
+import type { CompareFigures, CompareView, CompareWorkload, ContradictionView } from '../compare-view.js';
+import { chartBox, clientsAxis, countAxis, coveringIntervals, drawCharts, intervalPlugin, line, logAxis, tooltipTexts, type IntervalMarks, type LineConfig, type LineDataset } from './charts.js';
+import { el, link, prose, readData, startPage, swatch, table } from './common.js';
 
 /** Colour tells the model, line style the run: the first run solid, then dashed, dotted, dash-dot. */
 const RUN_DASH: readonly (readonly number[])[] = [[], [10, 5], [3, 3], [14, 4, 3, 4]];
@@ -21,45 +21,87 @@ if (view.warnings.length > 0) {
   );
 }
 app.append(
-  table(['run', 'started', 'machine', 'Node.js', 'profile', 'line'], view.runs.map((r, i) =>
+  table(['run', 'started', 'machine', 'Node.js', 'profile', 'measured as', 'line'], view.runs.map((r, i) =>
     el('tr', {}, [
       el('td', { className: 'name', text: r.label + (r.complete ? '' : ' (incomplete)') }),
       el('td', { className: 'name', text: r.startedAt }),
       el('td', { className: 'name', text: r.machine }),
       el('td', { className: 'name', text: r.node }),
       el('td', { className: 'name', text: r.profile }),
+      el('td', { className: 'name', text: r.measured }),
       el('td', { className: 'name', text: i === 0 ? 'solid' : (RUN_LINE[(i - 1) % RUN_LINE.length] ?? '') }),
     ]),
   ), 'facts'),
 );
-app.append(el('p', { text: 'Ratios compare each run with the first: for throughput, above 1 means more requests per second; for p99, above 1 means slower.' }));
+app.append(contradictionsSection(view.opposite, view.unconfirmed, view.unchecked));
+app.append(el('p', { text: 'Ratios compare each run with the first: for throughput, above 1 means more requests per second; for p99, above 1 means slower. ± is the half-width of a run’s 95% interval; ≥ marks a latency that misses some waiting.' }));
 
 for (const w of view.workloads) app.append(workloadSection(w));
 drawCharts(app);
 
+/** What the runs do not agree on: contradictions first, as such; then differences a second run did not confirm. */
+function contradictionsSection(opposite: readonly ContradictionView[], unconfirmed: readonly ContradictionView[], unchecked: number): HTMLElement {
+  const item = (c: ContradictionView): HTMLElement =>
+    el('li', { 'data-workload': c.workload, 'data-connections': String(c.connections), 'data-a': c.a, 'data-b': c.b, 'data-kind': c.kind }, [
+      el('ul', {}, c.sentences.map((s) => prose('li', `Run ${s.label}: ${s.text}`))),
+    ]);
+  const section = el('section', { 'data-section': 'contradictions' }, [el('h2', { text: 'Do the runs agree?' })]);
+  const notChecked =
+    unchecked === 0
+      ? null
+      : el('p', { className: 'note', 'data-unchecked': String(unchecked), text: `${unchecked} comparison${unchecked === 1 ? '' : 's'} of two models could not be checked: a run measured ${unchecked === 1 ? 'it' : 'them'} in one round only (no interval), so it can neither confirm nor contradict.` });
+  if (opposite.length === 0 && unconfirmed.length === 0) {
+    section.append(el('p', { className: 'agree', text: 'Every conclusion the runs could check agrees: no pair of models is faster in one run and slower, or not measurably different, in another.' }), notChecked ?? '');
+    return section;
+  }
+  section.append(
+    el('div', { className: `box ${opposite.length > 0 ? 'failures' : 'agree'}`, 'data-kind': 'opposite' }, [
+      el('h3', { text: opposite.length === 0 ? 'No contradiction: no pair of models is faster in one run and slower in another' : `Contradictions (${opposite.length}): one run says faster, another slower` }),
+      opposite.length === 0 ? null : el('ol', {}, opposite.map(item)),
+    ]),
+  );
+  if (unconfirmed.length > 0) {
+    section.append(
+      el('div', { className: 'box warnings', 'data-kind': 'unconfirmed' }, [
+        el('h3', { text: `Not confirmed (${unconfirmed.length}): a difference in one run, none measurable in another` }),
+        el('p', { className: 'note', text: 'Not a contradiction (“no measurable difference” does not claim that they are equal), but a difference that a second run did not confirm: do not teach it as a fact.' }),
+        el('ol', {}, unconfirmed.map(item)),
+      ]),
+    );
+  }
+  if (notChecked !== null) section.append(notChecked);
+  return section;
+}
+
 function workloadSection(w: CompareWorkload): HTMLElement {
   const section = el('section', { 'data-workload': w.name }, [el('h2', {}, ['Workload ', el('code', { text: w.name })]), el('p', { text: w.description })]);
   const labels = w.connections.map(String);
+  /** Each (model, run) line's figures at every number of clients. */
+  const figures = w.models.flatMap((model) => view.runs.map((_, i) => w.connections.map((n) => w.rows.find((r) => r.model === model && r.connections === n)?.runs[i])));
   /** One line per model and run: the model's colour and point, the run's dash. */
   const overlay = (field: 'rps' | 'p99'): LineDataset[] =>
-    w.models.flatMap((model) =>
+    w.models.flatMap((model, m) =>
       view.runs.map((run, i) => {
-        const pts = w.connections.map((n) => w.rows.find((r) => r.model === model && r.connections === n)?.runs[i]?.[field] ?? null);
+        const pts = (figures[m * view.runs.length + i] ?? []).map((f) => f?.[field] ?? null);
         return line(`${model} · ${run.label}`, pts, { ...styleFor(model), dash: RUN_DASH[i % RUN_DASH.length] ?? [] });
       }),
     );
+  const chart = (field: 'rps' | 'p99', axis: ReturnType<typeof logAxis>): LineConfig => {
+    const marks: IntervalMarks = {
+      intervals: figures.map((line) => line.map((f) => (f === undefined ? null : field === 'rps' ? f.rpsInterval : f.latencyLowerBound ? null : f.p99Interval))),
+      lowerBounds: figures.map((line) => line.map((f) => field === 'p99' && f !== undefined && f.latencyLowerBound && f.p99 !== null)),
+    };
+    return {
+      type: 'line',
+      data: { labels, datasets: overlay(field) },
+      options: { plugins: { tooltip: tooltipTexts(figures.map((line) => line.map((f) => f?.text[field] ?? '—'))) }, scales: { x: clientsAxis, y: coveringIntervals(axis, marks) } },
+      plugins: [intervalPlugin(marks)],
+    };
+  };
   section.append(
     el('div', { className: 'charts' }, [
-      chartBox('Throughput (requests per second)', 'Colour: model. Line style: run.', {
-        type: 'line',
-        data: { labels, datasets: overlay('rps') },
-        options: { plugins: { tooltip: throughputTooltip }, scales: { x: clientsAxis, y: countAxis('requests / s') } },
-      }),
-      chartBox('Tail latency (p99)', 'Log scale.', {
-        type: 'line',
-        data: { labels, datasets: overlay('p99') },
-        options: { plugins: { tooltip: latencyTooltip }, scales: { x: clientsAxis, y: logAxis('p99 latency') } },
-      }),
+      chartBox('Throughput (requests per second)', 'Colour: model. Line style: run. Whiskers: 95% intervals.', chart('rps', countAxis('requests / s'))),
+      chartBox('Tail latency (p99)', 'Log scale. Arrow up: a lower bound (≥).', chart('p99', logAxis('p99 latency'))),
     ]),
   );
   const later = view.runs.slice(1);

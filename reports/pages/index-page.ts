@@ -8,15 +8,16 @@ const { app } = startPage();
 app.append(el('h1', { text: 'Concurrency lab — runs' }));
 app.append(el('p', { className: 'subtitle', text: `${entries.length} run${entries.length === 1 ? '' : 's'}, newest first. Compare two with: npm run compare -- <a.json> <b.json>` }));
 app.append(
-  table(['run', 'date', 'machine', 'Node.js', 'profile', 'cases', 'status'], entries.map((e) =>
+  table(['run', 'date', 'machine', 'Node.js', 'profile', 'measured as', 'cases', 'status'], entries.map((e) =>
     el('tr', { className: e.failed > 0 || !e.complete ? 'failed' : '' }, [
       el('td', { className: 'name' }, [link(e.href, e.runId)]),
       el('td', { className: 'name', text: `${e.startedAt.replace('T', ' ').slice(0, 19)} UTC` }),
       el('td', { className: 'name', text: e.machine }),
       el('td', { className: 'name', text: e.node }),
       el('td', { className: 'name', text: e.profile }),
+      el('td', { className: 'name', text: e.measured }),
       el('td', { text: String(e.cases) }),
-      el('td', { className: 'name', text: (e.complete ? 'complete' : 'incomplete') + (e.failed > 0 ? `, ${e.failed} failed` : '') }),
+      el('td', { className: 'name', text: [e.complete ? 'complete' : 'incomplete', e.failed > 0 ? `${e.failed} failed` : '', e.marked > 0 ? `${e.marked} trial${e.marked === 1 ? '' : 's'} marked` : ''].filter((x) => x !== '').join(', ') }),
     ]),
   )),
 );

@@ -1,8 +1,24 @@
 /** The run page: draws the view built and tested in Node (reports/run-view.ts); it computes nothing itself. */
 import { formatUs } from '../../results/format.js';
-import type { CellView, RunView, WorkloadView } from '../run-view.js';
+import type { CellView, MachineView, RunView, TrialRowView, WorkloadView } from '../run-view.js';
+import type { WarningGroupView } from '../warnings.js';
 import type { ModelStyle } from '../palette.js';
-import { chartBox, clientsAxis, countAxis, drawCharts, latencyTooltip, line, logAxis, percentileAxis, percentileX, throughputTooltip, type LineDataset } from './charts.js';
+import {
+  chartBox,
+  clientsAxis,
+  countAxis,
+  coveringIntervals,
+  drawCharts,
+  intervalPlugin,
+  latencyTooltip,
+  line,
+  logAxis,
+  percentileAxis,
+  percentileX,
+  tooltipTexts,
+  type IntervalMarks,
+  type LineConfig,
+} from './charts.js';
 import { el, link, prose, readData, startPage, swatch, table } from './common.js';
 
 const view = readData() as RunView; // written by the renderer of the same build
@@ -10,17 +26,19 @@ const { app, styleFor } = startPage(view.models);
 
 app.append(el('h1', { text: view.title }));
 app.append(el('p', { className: 'subtitle', text: `Run ${view.runId}` }, view.indexHref === null ? [] : [' · ', link(view.indexHref, 'all runs')]));
-if (!view.complete) app.append(el('p', { className: 'banner', text: 'Incomplete run: it was interrupted, and only the cases below finished.' }));
+if (view.incomplete !== null) app.append(el('p', { className: 'banner', text: 'Incomplete run: it was interrupted, and only the cases below finished.' }));
 
 app.append(el('section', { className: 'box glance', 'data-section': 'glance' }, [el('h3', { text: 'At a glance' }), el('ul', {}, view.headlines.map((h) => prose('li', h)))]));
-if (view.warnings.length > 0) {
-  app.append(
-    el('section', { className: 'box warnings', 'data-section': 'warnings' }, [
-      el('h3', { text: 'Warnings: read the numbers with these in mind' }),
-      el('ul', {}, view.warnings.map((w) => el('li', { text: w }))),
-    ]),
-  );
-}
+app.append(
+  el('p', { className: 'legend-note' }, [
+    view.upgradedFrom === null ? 'How to read the numbers: each case ran several trials; a number is their median, ' : 'How to read the numbers: this file is from before trials (most cases ran once, so most numbers have no interval); ',
+    el('strong', { text: '±' }),
+    ' is the half-width of its 95% interval, and ',
+    el('strong', { text: '≥' }),
+    ' marks a latency that misses some waiting (the real one is higher). On the charts, whiskers are the 95% intervals and an arrow up marks a “≥”.',
+  ]),
+);
+if (view.warnings.length > 0) app.append(warningsBox(view.warnings));
 if (view.failed.length > 0) {
   app.append(
     el('section', { className: 'box failures', 'data-section': 'failed' }, [
@@ -32,6 +50,7 @@ if (view.failed.length > 0) {
 
 app.append(el('h2', { text: 'Machine and options' }));
 app.append(table(null, view.facts.map(([name, value]) => el('tr', {}, [el('th', { className: 'name', text: name }), el('td', { className: 'name', text: value })])), 'facts'));
+app.append(machineSection(view.machine));
 
 app.append(el('h2', { text: 'The models' }));
 app.append(
@@ -44,12 +63,94 @@ app.append(
 
 for (const w of view.workloads) app.append(workloadSection(w, styleFor));
 drawCharts(app);
+// Printed, every collapsed table is open: paper has no "show more".
+window.addEventListener('beforeprint', () => {
+  for (const details of document.querySelectorAll('details')) details.open = true;
+});
+
+/** Grouped by code: what the code means, once, then the cases that carry it; each message as text. */
+function warningsBox(groups: readonly WarningGroupView[]): HTMLElement {
+  return el('section', { className: 'box warnings', 'data-section': 'warnings' }, [
+    el('h3', { text: 'Warnings: read the numbers with these in mind' }),
+    el('ul', {}, groups.map((g) => {
+      const where = g.cases.map((c) => `${c.model} · ${c.workload} · ${c.connections}`);
+      const shown = where.length <= 6 ? where.join('; ') : `${where.slice(0, 6).join('; ')} and ${where.length - 6} more`;
+      return el('li', { 'data-code': g.code }, [
+        el('strong', { text: g.title }),
+        g.cases.length > 0 ? ` (${g.cases.length} case${g.cases.length === 1 ? '' : 's'})` : '',
+        g.meaning === '' ? '' : `: ${g.meaning}`,
+        g.messages.length > 0 ? el('ul', { className: 'messages' }, g.messages.map((m) => el('li', { className: 'message', text: m }))) : null,
+        g.cases.length > 0
+          ? el('details', {}, [
+              el('summary', { text: shown }),
+              el('ul', { className: 'messages' }, g.cases.map((c) => el('li', { className: 'message' }, [el('code', { text: `${c.model} · ${c.workload} · ${c.connections}` }), ` ${c.message}`]))),
+            ])
+          : null,
+      ]);
+    })),
+  ]);
+}
+
+/** The probes: single-thread speed and parallel capacity, as shares of the start, with drops flagged. */
+function machineSection(machine: MachineView | null): HTMLElement {
+  const section = el('section', { 'data-section': 'machine' }, [el('h3', { text: 'The machine during the run' })]);
+  if (machine === null) {
+    section.append(el('p', { text: 'This file has no probes of the machine (it was written before trials and probes): whether the machine changed during the run is unknown.' }));
+    return section;
+  }
+  for (const s of machine.summary) section.append(el('p', { text: s }));
+  const labels = machine.probes.map((p) => p.before);
+  const start = machine.probes[0];
+  const share = (f: (p: MachineView['probes'][number]) => number): number[] => machine.probes.map((p) => Math.round((f(p) / (start === undefined ? 1 : f(start))) * 1000) / 10);
+  const flagged = machine.probes.map((p) => (p.dropped ? '#b00020' : '#0072B2'));
+  const capacity = { ...line('parallel capacity', share((p) => p.capacity), { color: '#0072B2', dash: [], point: 'circle' }), pointBackgroundColor: flagged, pointBorderColor: flagged, pointRadius: machine.probes.map((p) => (p.dropped ? 9 : 5)) };
+  const speed = line('single-thread speed', share((p) => p.singleRate), { color: '#E69F00', dash: [8, 4], point: 'rect' });
+  const threshold = { ...line('80% of the start', machine.probes.map(() => 80), { color: '#777777', dash: [4, 4], point: 'circle' }, 0), borderWidth: 2, pointStyle: 'line' as const };
+  section.append(
+    el('div', { className: 'charts' }, [
+      chartBox('Speed and parallel capacity (% of the start)', 'Probed at the start and before each cell. Red: capacity more than 20% below the start.', {
+        type: 'line',
+        data: { labels, datasets: [capacity, speed, threshold] },
+        options: { scales: { x: { title: { display: true, text: 'probe (before the cell)' } }, y: { ...countAxis('% of the start'), suggestedMax: 110 } } },
+      }),
+      table(
+        ['before', 'time', 'one thread', '', 'all cores', '', 'others’ CPU'],
+        machine.probes.map((p) =>
+          el('tr', { className: p.dropped ? 'dropped' : '', 'data-before': p.before }, [
+            el('td', { className: 'name', text: p.dropped ? `⚑ ${p.before}` : p.before }),
+            el('td', { text: p.text.time }),
+            el('td', { text: p.text.single }),
+            el('td', { text: p.text.singleShare }),
+            el('td', { 'data-field': 'capacity', 'data-value': String(p.capacity), text: p.text.capacity }),
+            el('td', { 'data-field': 'capacityShare', text: p.text.capacityShare }),
+            el('td', { text: p.text.background }),
+          ]),
+        ),
+        'numbers probes',
+      ),
+    ]),
+  );
+  return section;
+}
 
 function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyle): HTMLElement {
   const labels = w.connections.map(String);
-  const points = (field: 'rps' | 'p50' | 'p99' | 'serverCpuPercent'): LineDataset[] =>
-    w.series.map((s) => line(s.model, s.cells.map((c) => c[field]), styleFor(s.model)));
   const cellAt = (cells: readonly CellView[]): CellView | undefined => cells.find((c) => c.connections === w.distributionAt);
+  const datasets = (f: (c: CellView) => number | null): ReturnType<typeof line>[] => w.series.map((s) => line(s.model, s.cells.map(f), styleFor(s.model)));
+  /** A chart of one figure per model and clients, with its intervals and "≥" marks, and tooltips that say them. */
+  const withIntervals = (field: 'rps' | 'p50' | 'p99', axis: ReturnType<typeof logAxis>): LineConfig => {
+    const marks: IntervalMarks = {
+      intervals: w.series.map((s) => s.cells.map((c) => (field === 'rps' ? c.rpsInterval : c.latencyLowerBound ? null : field === 'p50' ? c.p50Interval : c.p99Interval))),
+      lowerBounds: w.series.map((s) => s.cells.map((c) => field !== 'rps' && c.latencyLowerBound && c[field] !== null)),
+    };
+    const texts = w.series.map((s) => s.cells.map((c) => [c.text[field], c.range[field]].filter((t) => t !== '').join(' · ')));
+    return {
+      type: 'line',
+      data: { labels, datasets: datasets((c) => c[field]) },
+      options: { plugins: { tooltip: tooltipTexts(texts) }, scales: { x: clientsAxis, y: coveringIntervals(axis, marks) } },
+      plugins: [intervalPlugin(marks)],
+    };
+  };
 
   const section = el('section', { 'data-workload': w.name }, [
     el('h2', {}, ['Workload ', el('code', { text: w.name })]),
@@ -57,25 +158,14 @@ function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyl
     prose('p', w.headline, { className: 'headline' }),
   ]);
   const charts = [
-    chartBox('Throughput (requests per second)', 'Higher is better. Mean over repeats.', {
-      type: 'line',
-      data: { labels, datasets: points('rps') },
-      options: { plugins: { tooltip: throughputTooltip }, scales: { x: clientsAxis, y: countAxis('requests / s') } },
-    }),
-    chartBox('Median latency (p50)', 'Log scale: each labelled power of ten is ten times the one below.', {
-      type: 'line',
-      data: { labels, datasets: points('p50') },
-      options: { plugins: { tooltip: latencyTooltip }, scales: { x: clientsAxis, y: logAxis('p50 latency') } },
-    }),
-    chartBox('Tail latency (p99)', 'One request in a hundred waited at least this long. Log scale.', {
-      type: 'line',
-      data: { labels, datasets: points('p99') },
-      options: { plugins: { tooltip: latencyTooltip }, scales: { x: clientsAxis, y: logAxis('p99 latency') } },
-    }),
+    chartBox('Throughput (requests per second)', 'Higher is better. Median of the trials; whiskers: 95% interval.', withIntervals('rps', countAxis('requests / s'))),
+    chartBox('Median latency (p50)', 'Log scale. Whiskers: 95% interval; arrow up: a lower bound (≥).', withIntervals('p50', logAxis('p50 latency'))),
+    chartBox('Tail latency (p99)', 'One request in a hundred waited at least this long. Log scale; arrow up: ≥.', withIntervals('p99', logAxis('p99 latency'))),
   ];
+  const lowerAt = w.series.filter((s) => cellAt(s.cells)?.latencyLowerBound === true).map((s) => s.model);
   if (w.distributionAt !== null) {
     charts.push(
-      chartBox(`Latency distribution at ${w.distributionAt} clients`, 'HDR plot: the right end is the worst requests. Both axes log.', {
+      chartBox(`Latency distribution at ${w.distributionAt} clients`, `HDR plot of every used trial together: the right end is the worst requests. Both axes log.${lowerAt.length === 0 ? '' : ` A lower bound (≥, the real latencies are higher): ${lowerAt.join(', ')}.`}`, {
         type: 'line',
         data: {
           datasets: w.series.map((s) => {
@@ -88,9 +178,9 @@ function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyl
     );
   }
   charts.push(
-    chartBox('Server CPU (% of one core)', 'The whole process tree: pool threads and cluster processes included.', {
+    chartBox('Server CPU (% of one core)', 'The whole process tree: pool threads and cluster processes included. Median of the trials.', {
       type: 'line',
-      data: { labels, datasets: points('serverCpuPercent') },
+      data: { labels, datasets: datasets((c) => c.serverCpuPercent) },
       options: { scales: { x: clientsAxis, y: countAxis('% of one core') } },
     }),
   );
@@ -107,9 +197,21 @@ function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyl
   );
   section.append(el('div', { className: 'charts' }, charts));
 
+  if (w.conclusions.length > 0) section.append(conclusionsBlock(w));
+
   section.append(el('h3', { text: 'The numbers behind the charts' }));
   const rows = w.series.flatMap((s) => s.cells.filter((c) => c.runs > 0).map((c) => numbersRow(c, styleFor(s.model).color)));
-  section.append(table(['model', 'clients', 'req/s', 'p50', 'p99', 'p99.9', 'server CPU', 'peak RSS', 'client CPU', 'served by', 'errors / timeouts / non-2xx', 'status'], rows, 'numbers'));
+  section.append(table(['model', 'clients', 'req/s', 'p50', 'p99', 'p99.9', 'trials', 'server CPU', 'peak RSS', 'client CPU', 'served by', 'errors / timeouts / non-2xx', 'status'], rows, 'numbers'));
+  if (w.lowerBounds.length > 0) {
+    section.append(
+      el('div', { className: 'box warnings lower-bounds', 'data-section': 'lower-bounds' }, [
+        el('strong', { text: '≥ — latency shown as a lower bound:' }),
+        el('ul', {}, w.lowerBounds.map((b) => el('li', {}, [el('code', { text: `${b.model} · ${b.connections}` }), ` ${b.message}`]))),
+      ]),
+    );
+  }
+
+  if (w.trials.length > 0) section.append(trialsTable(w, styleFor));
 
   const withDist = w.series.flatMap((s) => {
     const c = cellAt(s.cells);
@@ -117,34 +219,86 @@ function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyl
   });
   const first = withDist[0];
   if (w.distributionAt !== null && first !== undefined) {
-    section.append(el('h3', { text: `Latency distribution at ${w.distributionAt} clients` }));
+    const distribution = el('details', { className: 'distribution-table' }, [el('summary', { text: `Latency distribution at ${w.distributionAt} clients, as numbers` })]);
     const percentiles = first.cell.distribution.map((d) => d.percentile);
     const distributionRows = percentiles.map((p, i) =>
       el('tr', {}, [
         el('td', { className: 'name', text: `${p}%` }),
         ...withDist.map((x) => {
           const d = x.cell.distribution[i];
-          return el('td', { 'data-field': 'distribution', 'data-value': d === undefined ? '' : String(d.us), text: d === undefined ? '—' : formatUs(d.us) });
+          const lower = x.cell.latencyLowerBound ? '≥ ' : '';
+          return el('td', { 'data-field': 'distribution', 'data-value': d === undefined ? '' : String(d.us), text: d === undefined ? '—' : lower + formatUs(d.us) });
         }),
       ]),
     );
-    section.append(table(['percentile', ...withDist.map((x) => x.model)], distributionRows, 'distribution'));
+    distribution.append(table(['percentile', ...withDist.map((x) => x.model)], distributionRows, 'distribution'));
+    section.append(distribution);
   }
   return section;
+}
+
+/**
+ * Every pair of models, per number of clients, as results/conclusions.ts says it. The level of the headline is
+ * shown; the others are folded (a pair per line adds up: ten pairs per level with five models).
+ */
+function conclusionsBlock(w: WorkloadView): HTMLElement {
+  const group = (g: WorkloadView['conclusions'][number]): HTMLElement =>
+    el('div', { className: 'conclusion-group', 'data-connections': String(g.connections) }, [
+      el('ul', {}, g.items.map((c) => prose('li', c.text, { className: `verdict-${c.verdict}`, 'data-verdict': c.verdict, 'data-a': c.a, 'data-b': c.b }))),
+    ]);
+  const shown = w.conclusions.find((g) => g.connections === w.distributionAt) ?? w.conclusions[w.conclusions.length - 1];
+  const others = w.conclusions.filter((g) => g !== shown);
+  const clients = (n: number): string => `${n} client${n === 1 ? '' : 's'}`;
+  return el('div', { className: 'conclusions', 'data-section': 'conclusions' }, [
+    el('h3', { text: `What this run concludes${shown === undefined ? '' : ` at ${clients(shown.connections)}`}` }),
+    el('p', { className: 'note', text: 'Each pair of models, compared round by round (the trials that ran side by side): a difference is claimed only where the 95% interval of the ratio excludes 1; greyed: no measurable difference.' }),
+    shown === undefined ? null : group(shown),
+    ...others.map((g) => el('details', { className: 'conclusions-more' }, [el('summary', { text: `At ${clients(g.connections)} (${g.items.length} pairs)` }), group(g)])),
+  ]);
+}
+
+/** Every trial in the order it ran; marked ones stand out, with their reasons and what re-measured them. */
+function trialsTable(w: WorkloadView, styleFor: (model: string) => ModelStyle): HTMLElement {
+  const notable = w.trials.some((t) => t.marked.length > 0 || t.status === 'failed');
+  const details = el('details', { className: 'trials', 'data-section': 'trials' }, [prose('summary', w.trialsSummary)]);
+  details.open = notable;
+  const rows = w.trials.map((t: TrialRowView) => {
+    const marked = t.marked.length > 0;
+    return el('tr', { className: [marked ? 'marked' : '', t.status === 'failed' ? 'failed' : '', t.used ? '' : 'unused'].join(' ').trim(), 'data-model': t.model, 'data-connections': String(t.connections), 'data-trial': String(t.number) }, [
+      el('td', { className: 'name' }, [swatch(styleFor(t.model).color), t.model]),
+      el('td', { text: String(t.connections) }),
+      el('td', { text: `#${t.number}` }),
+      el('td', { text: String(t.round) }),
+      el('td', { text: String(t.order + 1) }),
+      el('td', { 'data-field': 'rps', 'data-value': t.rps === null ? '' : String(t.rps), text: t.text.rps }),
+      el('td', { 'data-field': 'p50', 'data-value': t.p50 === null ? '' : String(t.p50), text: t.text.p50 }),
+      el('td', { 'data-field': 'p99', 'data-value': t.p99 === null ? '' : String(t.p99), text: t.text.p99 }),
+      el('td', { 'data-field': 'background', text: t.text.background }),
+      el('td', { className: 'name', 'data-field': 'marked', text: marked ? `⚑ ${t.text.marked}` : '' }),
+      el('td', { className: 'name', 'data-field': 'retry', text: t.text.retry }),
+      el('td', { 'data-field': 'used', text: t.text.used }),
+    ]);
+  });
+  details.append(
+    el('p', { className: 'note', text: 'Order: position in the round (the models of a cell take turns in a shuffled order each round). ⚑: taken while the machine was busy or slower; such a trial is retried once and left out of the median when enough clean trials remain.' }),
+    table(['model', 'clients', 'trial', 'round', 'order', 'req/s', 'p50', 'p99', 'background CPU', 'marked', 'retry', 'in median'], rows, 'numbers trials-table'),
+  );
+  return details;
 }
 
 /** One row of the numbers table: each figure as text, and its exact value in data-value for the tests. */
 function numbersRow(c: CellView, color: string): HTMLTableRowElement {
   const failed = c.rps === null && c.failed.length > 0;
-  const status = failed ? `failed: ${c.failed.join('; ')}` : c.failed.length > 0 ? `${c.failed.length} of ${c.runs} failed: ${c.failed.join('; ')}` : 'ok';
+  const status = failed ? `failed: ${c.failed.join('; ')}` : c.failed.length > 0 ? `${c.failed.length} of ${c.runs} trials failed: ${c.failed.join('; ')}` : 'ok';
   const num = (field: string, value: number | null, text: string): HTMLElement => el('td', { 'data-field': field, 'data-value': value === null ? '' : String(value), text });
-  return el('tr', { className: failed ? 'failed' : '', 'data-model': c.model, 'data-connections': String(c.connections) }, [
+  return el('tr', { className: [failed ? 'failed' : '', c.latencyLowerBound ? 'lower-bound' : ''].join(' ').trim(), 'data-model': c.model, 'data-connections': String(c.connections) }, [
     el('td', { className: 'name' }, [swatch(color), c.model]),
     el('td', { text: String(c.connections) }),
     num('rps', c.rps, c.text.rps),
     num('p50', c.p50, c.text.p50),
     num('p99', c.p99, c.text.p99),
     num('p999', c.p999, c.text.p999),
+    num('trials', c.runs, c.text.trials),
     num('serverCpuPercent', c.serverCpuPercent, c.text.cpu),
     num('serverRssPeakBytes', c.serverRssPeakBytes, c.text.rss),
     num('clientCpuPercent', c.clientCpuPercent, c.text.client),
