@@ -47,6 +47,8 @@ interface ModelTrials {
 }
 
 export async function runCell(workload: string, connections: number, models: readonly CellModel[], ctx: CellContext): Promise<CaseResult[]> {
+  // A function, not a property read: the signal changes while a trial runs, which narrowing cannot see.
+  const aborted = (): boolean => ctx.signal.aborted;
   const byModel = new Map<ModelName, ModelTrials>(models.map((m) => [m.model, { cell: m, runs: [], problems: [] }]));
   let round = 0;
   const trialSeconds: number[] = [];
@@ -77,17 +79,17 @@ export async function runCell(workload: string, connections: number, models: rea
   const playRound = async (entries: readonly ModelTrials[], marks: readonly string[]): Promise<void> => {
     round += 1;
     for (const [order, entry] of shuffled(entries, ctx.random).entries()) {
-      if (ctx.signal.aborted) return;
+      if (aborted()) return;
       await runOne(entry, order, marks);
     }
   };
 
   const entries = [...byModel.values()];
   for (const order of interleavedRounds(entries, ctx.minTrials, ctx.random)) {
-    if (ctx.signal.aborted) break;
+    if (aborted()) break;
     round += 1;
     for (const [position, entry] of order.entries()) {
-      if (ctx.signal.aborted) break;
+      if (aborted()) break;
       await runOne(entry, position, ctx.marks);
     }
   }
@@ -102,14 +104,14 @@ export async function runCell(workload: string, connections: number, models: rea
       return relativeHalfWidth(mid, interval95(used)) > WIDE_INTERVAL;
     });
   const roundSeconds = (): number => (trialSeconds.reduce((a, b) => a + b, 0) / Math.max(1, trialSeconds.length)) * entries.length;
-  while (!ctx.signal.aborted && round < ctx.maxTrials && wide() && ctx.allowsExtra(roundSeconds())) {
+  while (!aborted() && round < ctx.maxTrials && wide() && ctx.allowsExtra(roundSeconds())) {
     await playRound(entries, ctx.marks);
   }
 
   // Retries: each marked trial once more, after a fresh look at the machine.
   const toRetry = entries.flatMap((e) => e.runs.flatMap((r, index) => (r.trial.marked.length > 0 && r.trial.retryOf === undefined ? [{ e, index }] : [])));
   // The retries of one round's trials form a round of their own, so that they pair with each other.
-  if (toRetry.length > 0 && !ctx.signal.aborted) {
+  if (toRetry.length > 0 && !aborted()) {
     const marks = await ctx.reprobe();
     const lastRound = round;
     const byRound = new Map<number, typeof toRetry>();
@@ -120,7 +122,7 @@ export async function runCell(workload: string, connections: number, models: rea
     for (const [original, items] of [...byRound].sort(([a], [b]) => a - b)) {
       round = lastRound + original;
       for (const [order, { e, index }] of shuffled(items, ctx.random).entries()) {
-        if (ctx.signal.aborted) break;
+        if (aborted()) break;
         await runOne(e, order, marks, index);
       }
     }

@@ -154,7 +154,7 @@ describe('a short real run', () => {
     expect(await run.exit).toBe(0);
     const results = resultsIn(out);
     expect(results.cases).toHaveLength(2);
-    const failedTrials = results.cases.flatMap((c) => c.trials.filter((t) => t.status === 'failed').map((t) => (t.status === 'failed' ? t.error : '')));
+    const failedTrials = results.cases.flatMap((c) => c.trials.flatMap((t) => (t.status === 'failed' ? [t.error] : [])));
     expect(failedTrials).toHaveLength(1);
     expect(failedTrials[0]).toMatch(/killed by SIGKILL/);
     const hit = results.cases.find((c) => c.trials.some((t) => t.status === 'failed'));

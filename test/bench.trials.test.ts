@@ -78,7 +78,9 @@ describe('a busy process started beside the lab', () => {
     if (machineCpu() === null) return; // no /proc/stat (macOS): the bench records no background there
     const probe = startMachineProbe(2);
     try {
-      const quiet = await probe.measure('quiet');
+      // The best of three quiet probes: something that lingers from an earlier test must not make "quiet" low.
+      const quietProbes = [await probe.measure('quiet'), await probe.measure('quiet'), await probe.measure('quiet')];
+      const quiet = quietProbes.reduce((best, p) => (p.capacity > best.capacity ? p : best));
       startBusy();
       await pause(300);
       const cpu0 = machineCpu();
@@ -87,7 +89,9 @@ describe('a busy process started beside the lab', () => {
       const own = process.cpuUsage(own0);
       const load = loadBetween(cpu0, machineCpu(), (own.user + own.system) / 1000);
       expect(load.backgroundCpuPercent).toBeGreaterThan(50); // one core's worth, give or take the ticks
-      const loaded = await probe.measure('busy');
+      // The best of two busy probes too: the drop must show even in the better one.
+      const loadedProbes = [await probe.measure('busy'), await probe.measure('busy')];
+      const loaded = loadedProbes.reduce((best, p) => (p.capacity > best.capacity ? p : best));
       expect(loaded.capacity).toBeLessThan(0.85 * quiet.capacity);
       expect(loaded.backgroundCpuPercent).toBeGreaterThan(50);
       expect(driftReasons(quiet, loaded).join(' ')).toMatch(/parallel capacity|speed/);
