@@ -4,10 +4,12 @@
  *
  * One trial = a warm-up (not recorded), a measured window, then a drain. Throughput counts the answers that
  * complete inside the window. Latency is measured on the requests *sent* inside the window, each timed to its
- * answer even when that comes after the window closed: the load goes on until every such request has its
- * answer (the drain), so that a server that makes clients wait longer than the window is not shown faster
- * than it is (Little's law: N = X × R). A request still unanswered when the drain gives up is counted as
- * censored, and the latency is then a lower bound.
+ * answer even when that comes after the window closed, and on the requests that waited through the whole
+ * window (sent before it, still unanswered after it: a server that starves some connections, as a saturated
+ * event loop does, must not hide them). The load goes on until every such request has its answer (the
+ * drain), so that a server that makes clients wait longer than the window is not shown faster than it is
+ * (Little's law: N = X × R). A request still unanswered when the drain gives up is counted as censored, and
+ * the latency is then a lower bound.
  *
  * Every latency goes into an HDR histogram in microseconds: autocannon's own histogram keeps whole
  * milliseconds, which would turn fast answers into 0 ms.
@@ -75,6 +77,8 @@ function rawHeadersOf(info: unknown): readonly string[] | null {
 /** One connection's request in flight: when it was sent (performance.now), or null between requests. */
 interface Connection {
   sentAt: number | null;
+  /** Its request was sent before the window and was still unanswered when the window closed. */
+  spanning: boolean;
 }
 
 export function startLoad(options: LoadOptions): RunningLoad {
@@ -93,8 +97,8 @@ export function startLoad(options: LoadOptions): RunningLoad {
   let censored = 0;
 
   const inWindow = (time: number): boolean => time >= windowStart && time < windowEnd;
-  /** Requests sent inside the window that still wait for their answer. */
-  const waiting = (): number => connections.filter((c) => c.sentAt !== null && inWindow(c.sentAt)).length;
+  /** Requests of the sample (sent inside the window, or waiting through all of it) that still wait for their answer. */
+  const waiting = (): number => connections.filter((c) => c.sentAt !== null && (c.spanning || inWindow(c.sentAt))).length;
 
   let resolveDone: (outcome: LoadOutcome) => void = () => undefined;
   let rejectDone: (error: Error) => void = () => undefined;
@@ -118,6 +122,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
     if (windowClosed) return;
     windowClosed = true;
     windowOpen = false;
+    for (const c of connections) if (c.sentAt !== null && c.sentAt < windowStart) c.spanning = true;
     options.onWindowEnd?.();
     if (waiting() === 0) stop();
   };
@@ -133,7 +138,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
       sampleInt: 50,
       requests: options.paths.map((path) => ({ method: 'GET' as const, path })),
       setupClient: (client) => {
-        const connection: Connection = { sentAt: null };
+        const connection: Connection = { sentAt: null, spanning: false };
         connections.push(connection);
         // autocannon's client emits 'request' as it sends; its typings leave that event out.
         (client as unknown as EventEmitter).on('request', () => {
@@ -148,13 +153,15 @@ export function startLoad(options: LoadOptions): RunningLoad {
         client.on('response', (status: number, _bytes: number, responseTimeMs: number) => {
           const now = performance.now();
           const sentAt = connection.sentAt ?? now - responseTimeMs;
+          const spanning = connection.spanning;
           connection.sentAt = null;
+          connection.spanning = false;
           if (stopped) return;
           if (now >= windowStart && now < windowEnd) {
             counts.responses += 1;
             if (status < 200 || status > 299) counts.non2xx += 1;
           }
-          if (inWindow(sentAt)) histogram.recordValue(msToUs(responseTimeMs));
+          if (spanning || inWindow(sentAt)) histogram.recordValue(msToUs(responseTimeMs));
           if (windowClosed && waiting() === 0) stop();
         });
       },
