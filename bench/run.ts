@@ -218,7 +218,12 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
             cpus: machine.cpus,
             marks,
             reprobe: () => probe(`retries of ${name} × ${cell.connections}`),
-            allowsExtra: (seconds) => elapsed() + seconds + baseTrials(cellIndex + 1) * meanTrialSeconds() <= options.budgetSeconds,
+            allowsExtra: (seconds) => {
+              // The time the budget leaves beyond the base plan is shared evenly by this cell and the ones to come:
+              // the first cells must not spend what the last ones need.
+              const spare = options.budgetSeconds - elapsed() - baseTrials(cellIndex + 1) * meanTrialSeconds();
+              return seconds <= spare / (cells.length - cellIndex);
+            },
             hooks: {
               onTrialStart: (model, round, retry) => {
                 trialStarted = performance.now();
