@@ -75,8 +75,10 @@ export function startMachineProbe(cores: number): MachineProbe {
 /** Why trials after this probe are not trusted, compared with the run's first probe; empty when fine. */
 export function driftReasons(start: Probe, now: Probe): string[] {
   const reasons: string[] = [];
-  if (now.capacity < CAPACITY_DROP * start.capacity) {
-    reasons.push(`parallel capacity ${now.capacity.toFixed(2)} cores, down from ${start.capacity.toFixed(2)} at the start`);
+  // No machine computes more than its cores: a start probe above that only caught a slow single-thread moment.
+  const reference = Math.min(start.capacity, start.parallelRates.length > 0 ? start.parallelRates.length : start.capacity);
+  if (now.capacity < CAPACITY_DROP * reference) {
+    reasons.push(`parallel capacity ${now.capacity.toFixed(2)} cores, down from ${reference.toFixed(2)} at the start`);
   }
   if (now.singleRate < CAPACITY_DROP * start.singleRate) {
     reasons.push(`one thread computed at ${Math.round((now.singleRate / start.singleRate) * 100)}% of its speed at the start`);

@@ -62,6 +62,10 @@ describe('the machine under the run', () => {
     expect(driftReasons(probe(4000, 1.95), probe(3900, 1.9))).toEqual([]);
     expect(driftReasons(probe(4000, 1.95), probe(4000, 1.5))).toEqual(['parallel capacity 1.50 cores, down from 1.95 at the start']);
     expect(driftReasons(probe(4000, 1.95), probe(3000, 1.95))).toEqual(['one thread computed at 75% of its speed at the start']);
+    // A start above the cores (2 here) is taken as 2: 1.64 is then no drop of more than 20 %.
+    const twoCores = (capacity: number) => ({ ...probe(4000, capacity), parallelRates: [4000, 4300] });
+    expect(driftReasons(twoCores(2.08), probe(4000, 1.64))).toEqual([]);
+    expect(driftReasons(twoCores(2.08), probe(4000, 1.55))).toEqual(['parallel capacity 1.55 cores, down from 2.00 at the start']);
   });
 });
 
