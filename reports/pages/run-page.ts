@@ -251,7 +251,7 @@ function conclusionsBlock(w: WorkloadView): HTMLElement {
   const clients = (n: number): string => `${n} client${n === 1 ? '' : 's'}`;
   return el('div', { className: 'conclusions', 'data-section': 'conclusions' }, [
     el('h3', { text: `What this run concludes${shown === undefined ? '' : ` at ${clients(shown.connections)}`}` }),
-    el('p', { className: 'note', text: 'Each pair of models, compared round by round (the trials that ran side by side): a difference is claimed only where the 95% interval of the ratio excludes 1; greyed: no measurable difference.' }),
+    el('p', { className: 'note', text: 'Each pair of models, compared round by round (the trials that ran side by side): a difference is claimed only where the 95% interval of the ratio lies wholly beyond 5% (smaller differences come and go between runs on a shared machine); greyed: no measurable difference.' }),
     shown === undefined ? null : group(shown),
     ...others.map((g) => el('details', { className: 'conclusions-more' }, [el('summary', { text: `At ${clients(g.connections)} (${g.items.length} pairs)` }), group(g)])),
   ]);
