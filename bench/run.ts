@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { writeResultsFile } from '../results/file.js';
+import { predictCases } from '../results/predict.js';
 import { newRunId } from '../results/run-id.js';
 import { SCHEMA_VERSION, type CaseResult, type Probe, type Results, type Warning } from '../results/schema.js';
 import { answerBlocking } from '../servers/app/answer.js';
@@ -251,6 +252,12 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
   } finally {
     await machineProbe.close();
   }
+  // Predict, then measure: theory's numbers beside each measured case, from the demands measured at 1 client.
+  const predictions = predictCases(results);
+  results.cases = results.cases.map((c) => {
+    const p = predictions.get(c);
+    return p === undefined || c.status !== 'ok' ? c : { ...c, predicted: { rps: Math.round(p.rps * 10) / 10, meanLatencyUs: Math.round(p.meanLatencyUs) } };
+  });
   const drift = driftWarning(results.probes);
   if (drift !== null) results.warnings.push(drift);
   results.complete = !interrupted();

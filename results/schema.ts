@@ -131,6 +131,8 @@ export const OkCaseSchema = CaseBase.extend({
   clientCpuPercent: nonNegative,
   servedBy: count,
   littlesLaw: LittlesLawSchema,
+  /** What queueing theory predicts from the run's 1-client demands (results/predict.ts); absent where it cannot. */
+  predicted: z.object({ rps: nonNegative, meanLatencyUs: nonNegative }).optional(),
 });
 
 export const FailedCaseSchema = CaseBase.extend({
