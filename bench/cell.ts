@@ -1,12 +1,14 @@
 /**
  * One cell (workload × clients): the trials of every model, interleaved in rounds. After the base rounds,
  * where a throughput interval is still wider than ±10 % and the run's budget has room, another round is
- * added (up to maxTrials); then each trial taken while the machine was busy or slower is retried once, in a
- * last round after a fresh probe of the machine. Each model's trials become its case.
+ * added (up to maxTrials); then each round that holds a trial taken while the machine was busy or slower is
+ * played once more, whole, after a fresh probe of the machine, as long as the budget allows. Each model's
+ * trials become its case.
  */
 import { summarizeCase, usedTrials, WIDE_INTERVAL } from '../results/case-summary.js';
 import type { CaseResult, Trial, Warning } from '../results/schema.js';
-import { interval95, relativeHalfWidth } from '../results/stats.js';
+import { interval95, median, relativeHalfWidth } from '../results/stats.js';
+import { messageOf } from '../lib/errors.js';
 import type { ModelName } from '../servers/catalogue.js';
 import { distribution, newLatencyHistogram, summarize } from './latency.js';
 import type { ServerSet } from './servers.js';
@@ -68,30 +70,26 @@ export async function runCell(workload: string, connections: number, models: rea
         if (problem !== undefined) entry.problems.push({ code: 'server-stop', message: problem });
       }
     } catch (error: unknown) {
-      const reason = error instanceof Error ? error.message : String(error);
-      run = { trial: { round, order, startedAt: new Date().toISOString(), marked: [...marks], status: 'failed', error: reason, ...(retryOf === undefined ? {} : { retryOf }) }, histogram: null };
+      run = { trial: { round, order, startedAt: new Date().toISOString(), marked: [...marks], status: 'failed', error: messageOf(error), ...(retryOf === undefined ? {} : { retryOf }) }, histogram: null };
     }
     trialSeconds.push((performance.now() - t0) / 1000);
     entry.runs.push(run);
     ctx.hooks?.onTrialEnd?.(model, run);
   };
 
-  const playRound = async (entries: readonly ModelTrials[], marks: readonly string[]): Promise<void> => {
+  /** One round: every model once, in the given order; `retries` maps a model to the trial it re-measures. */
+  const playRound = async (order: readonly ModelTrials[], marks: readonly string[], retries?: ReadonlyMap<ModelTrials, number>): Promise<void> => {
     round += 1;
-    for (const [order, entry] of shuffled(entries, ctx.random).entries()) {
+    for (const [position, entry] of order.entries()) {
       if (aborted()) return;
-      await runOne(entry, order, marks);
+      await runOne(entry, position, marks, retries?.get(entry));
     }
   };
 
   const entries = [...byModel.values()];
   for (const order of interleavedRounds(entries, ctx.minTrials, ctx.random)) {
     if (aborted()) break;
-    round += 1;
-    for (const [position, entry] of order.entries()) {
-      if (aborted()) break;
-      await runOne(entry, position, ctx.marks);
-    }
+    await playRound(order, ctx.marks);
   }
 
   // Adaptive: more rounds while an interval is wide, within the cap and the budget.
@@ -99,33 +97,26 @@ export async function runCell(workload: string, connections: number, models: rea
     entries.some((e) => {
       const used = usedTrials(e.runs.map((r) => r.trial)).used.map((t) => t.rps);
       if (used.length < 2) return false; // failing or too few: more rounds of the same will not help
-      const sorted = [...used].sort((a, b) => a - b);
-      const mid = sorted[Math.floor(sorted.length / 2)] ?? 0;
-      return relativeHalfWidth(mid, interval95(used)) > WIDE_INTERVAL;
+      return relativeHalfWidth(median(used), interval95(used)) > WIDE_INTERVAL;
     });
   const roundSeconds = (): number => (trialSeconds.reduce((a, b) => a + b, 0) / Math.max(1, trialSeconds.length)) * entries.length;
   while (!aborted() && round < ctx.maxTrials && wide() && ctx.allowsExtra(roundSeconds())) {
-    await playRound(entries, ctx.marks);
+    await playRound(shuffled(entries, ctx.random), ctx.marks);
   }
 
-  // Retries: each marked trial once more, after a fresh look at the machine.
-  const toRetry = entries.flatMap((e) => e.runs.flatMap((r, index) => (r.trial.marked.length > 0 && r.trial.retryOf === undefined ? [{ e, index }] : [])));
-  // The retries of one round's trials form a round of their own, so that they pair with each other.
-  if (toRetry.length > 0 && !aborted()) {
-    const marks = await ctx.reprobe();
-    const lastRound = round;
-    const byRound = new Map<number, typeof toRetry>();
-    for (const item of toRetry) {
-      const original = item.e.runs[item.index]?.trial.round ?? 0;
-      byRound.set(original, [...(byRound.get(original) ?? []), item]);
+  // Retries: a round that holds a marked trial is played again, whole, after a fresh look at the machine, so that
+  // the retried trials pair with the other models' (conclusions compare models round by round). Within the budget.
+  const markedRounds = [...new Set(entries.flatMap((e) => e.runs.filter((r) => r.trial.marked.length > 0 && r.trial.retryOf === undefined).map((r) => r.trial.round)))].sort((a, b) => a - b);
+  let marks: readonly string[] | undefined;
+  for (const original of markedRounds) {
+    if (aborted() || !ctx.allowsExtra(roundSeconds())) break;
+    marks ??= await ctx.reprobe();
+    const retries = new Map<ModelTrials, number>();
+    for (const e of entries) {
+      const index = e.runs.findIndex((r) => r.trial.round === original);
+      if (index !== -1) retries.set(e, index);
     }
-    for (const [original, items] of [...byRound].sort(([a], [b]) => a - b)) {
-      round = lastRound + original;
-      for (const [order, { e, index }] of shuffled(items, ctx.random).entries()) {
-        if (aborted()) break;
-        await runOne(e, order, marks, index);
-      }
-    }
+    await playRound(shuffled(entries, ctx.random), marks, retries);
   }
 
   return entries.map((e) => caseOf(workload, connections, e, ctx.cpus));

@@ -95,6 +95,8 @@ export function startLoad(options: LoadOptions): RunningLoad {
   let stopped = false;
   let stoppedAt: number | undefined;
   let censored = 0;
+  /** Requests of the sample given up by the client (a timeout, a reconnection) before their answer came. */
+  let lostInDrain = 0;
 
   const inWindow = (time: number): boolean => time >= windowStart && time < windowEnd;
   /** Requests of the sample (sent inside the window, or waiting through all of it) that still wait for their answer. */
@@ -142,7 +144,10 @@ export function startLoad(options: LoadOptions): RunningLoad {
         connections.push(connection);
         // autocannon's client emits 'request' as it sends; its typings leave that event out.
         (client as unknown as EventEmitter).on('request', () => {
+          // A request of the sample still pending here was given up (a timeout, a reconnection): it has no answer.
+          if (connection.sentAt !== null && (connection.spanning || inWindow(connection.sentAt))) lostInDrain += 1;
           connection.sentAt = performance.now();
+          connection.spanning = false;
         });
         client.on('headers', (info: unknown) => {
           if (!windowOpen) return;
@@ -185,7 +190,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
         responses: counts.responses,
         durationSeconds: Math.max(0.001, (end - windowStart) / 1000),
         histogram,
-        censored,
+        censored: censored + lostInDrain,
         drainSeconds: Math.max(0, ((stoppedAt ?? windowEnd) - windowEnd) / 1000),
         errors: counts.errors,
         timeouts: counts.timeouts,
@@ -198,7 +203,8 @@ export function startLoad(options: LoadOptions): RunningLoad {
   const closeTimer = setTimeout(closeWindow, Math.max(0, windowEnd - performance.now()));
   const drainTimer = setTimeout(stop, Math.max(0, drainLimit - performance.now()));
   instance.on('reqError', (error: Error) => {
-    if (!windowOpen) return;
+    // Errors count from the window's start to the end of the drain: the drain's requests are the window's too.
+    if (performance.now() < windowStart || stopped) return;
     counts.errors += 1;
     if (error.message === 'request timed out') counts.timeouts += 1;
   });

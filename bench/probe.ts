@@ -72,7 +72,17 @@ export function startMachineProbe(cores: number): MachineProbe {
   };
 }
 
-/** Why trials after this probe are not trusted, compared with the run's first probe; empty when fine. */
+/**
+ * The best the machine has shown so far in this run: the highest single-thread speed and parallel capacity of
+ * any probe (a bad moment at the start must not lower the bar for the rest of the run).
+ */
+export function bestProbe(probes: readonly Probe[]): Probe | undefined {
+  const [first, ...rest] = probes;
+  if (first === undefined) return undefined;
+  return rest.reduce((best, p) => ({ ...best, singleRate: Math.max(best.singleRate, p.singleRate), capacity: Math.max(best.capacity, p.capacity) }), first);
+}
+
+/** Why trials after this probe are not trusted, compared with the best probe so far (bestProbe); empty when fine. */
 export function driftReasons(start: Probe, now: Probe): string[] {
   const reasons: string[] = [];
   // No machine computes more than its cores: a start probe above that only caught a slow single-thread moment.

@@ -54,8 +54,8 @@ export const PROFILES = {
     warmupSeconds: 0.25,
     trials: 3,
     maxTrials: 6,
-    // The run measured 4 min 45 s – 4 min 50 s with this budget (README): the budget bounds the extra trials,
-    // and the base plan, server starts and probes come on top of what it can foresee.
+    // Two runs took 4 min 23 s and 4 min 38 s with the build (README): the budget bounds the extra trials and
+    // retries; the base plan and the reports come on top of what it can foresee.
     budgetSeconds: 265,
   },
   full: {

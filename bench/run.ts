@@ -9,7 +9,7 @@ import { calibrate, type Calibration } from './calibration.js';
 import { runCell, type CellModel } from './cell.js';
 import { gitInfo, machineInfo } from './machine.js';
 import type { ResolvedBenchOptions } from './options.js';
-import { driftReasons, startMachineProbe } from './probe.js';
+import { bestProbe, driftReasons, startMachineProbe } from './probe.js';
 import { serverSet, type ExpectedAnswer } from './servers.js';
 import { seededRandom } from './shuffle.js';
 import type { TrialRun } from './trial.js';
@@ -86,7 +86,7 @@ function runWarnings(cpus: number): Warning[] {
 function driftWarning(probes: readonly Probe[]): Warning | null {
   const [start, ...rest] = probes;
   if (start === undefined) return null;
-  const drifted = rest.filter((p) => driftReasons(start, p).length > 0);
+  const drifted = rest.filter((p) => (p.drift?.length ?? 0) > 0 && p.confirmed !== false);
   if (drifted.length === 0) return null;
   const low = Math.min(...rest.map((p) => p.capacity));
   return {
@@ -159,12 +159,18 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
   const machineProbe = startMachineProbe(machine.cpus);
   const probe = async (before: string): Promise<string[]> => {
     hooks.onPhase?.(`probing the machine (${before})`);
-    let p = await machineProbe.measure(before);
-    const start = results.probes[0];
-    // One probe of 80 ms can catch a hiccup: a drop counts only if a second probe confirms it.
-    if (start !== undefined && driftReasons(start, p).length > 0) p = await machineProbe.measure(before);
-    results.probes.push(p);
-    return start === undefined ? [] : driftReasons(start, p);
+    const reference = bestProbe(results.probes);
+    const first = await machineProbe.measure(before);
+    const firstDrift = reference === undefined ? [] : driftReasons(reference, first);
+    if (firstDrift.length === 0) {
+      results.probes.push({ ...first, drift: [] });
+      return [];
+    }
+    // One probe of 80 ms can catch a hiccup: a drop counts only if a second probe, at once, finds it again.
+    const second = await machineProbe.measure(before);
+    const drift = reference === undefined ? [] : driftReasons(reference, second);
+    results.probes.push({ ...first, drift: firstDrift, confirmed: drift.length > 0 }, { ...second, drift });
+    return drift;
   };
 
   // Time left: the base trials still to run × the mean time of a trial so far (a guess before the first).

@@ -43,7 +43,7 @@ export function summaryTables(results: Results): string {
   const saturated = count('client-saturated');
   if (saturated > 0) out.push(`${saturated} case(s) saturated the load generator: see the warnings in the results.`);
   const lower = results.cases.filter((c) => c.status === 'ok' && c.littlesLaw.lowerBound).length;
-  if (lower > 0) out.push(`${lower} case(s) show latency as a lower bound (≥): Little's law says some waiting was not seen.`);
+  if (lower > 0) out.push(`${lower} case(s) show latency as a lower bound (≥): some waiting was not seen (Little's law, or requests never answered).`);
   const marked = count('marked-trials');
   if (marked > 0) out.push(`${marked} case(s) had trials taken while the machine was busy or slower; they were retried.`);
   out.push('">": measurably more requests per second (95%); "≈": no measurable difference.');

@@ -203,7 +203,7 @@ function machineFacts(results: Results): [string, string][] {
   ];
 }
 
-/** Capacity below this share of the start's is a machine that changed under the run. */
+/** Capacity below this share of the start's is a machine that changed under the run (files without the bench's verdict). */
 export const CAPACITY_DROP = 0.8;
 
 export function machineView(results: Results): MachineView | null {
@@ -221,7 +221,8 @@ export function machineView(results: Results): MachineView | null {
       singleRate: p.singleRate,
       capacity: p.capacity,
       backgroundCpuPercent: p.backgroundCpuPercent,
-      dropped: share < CAPACITY_DROP,
+      // The bench's own verdict where the file has it (compared with the best probe before, confirmed at once).
+      dropped: p.drift === undefined ? share < CAPACITY_DROP : p.drift.length > 0 && p.confirmed !== false,
       text: {
         time: `+${formatDuration(seconds)}`,
         single: `${Math.round(p.singleRate).toLocaleString('en-US')} /ms`,
@@ -239,7 +240,7 @@ export function machineView(results: Results): MachineView | null {
     `Over ${plural(probes.length, 'probe')}, the single-thread speed ranged from ${percent((Math.min(...rates) / start.singleRate) * 100)} to ${percent((Math.max(...rates) / start.singleRate) * 100)} of the start.`,
     dropped.length === 0
       ? `The parallel capacity stayed within ${percent((1 - CAPACITY_DROP) * 100)} of the start at every probe.`
-      : `The parallel capacity dropped by more than ${percent((1 - CAPACITY_DROP) * 100)} from the start before ${dropped.map((v) => `${v.before} (${v.capacity.toFixed(2)} cores)`).join(', ')}: trials measured then were marked and retried.`,
+      : `The machine was slower or had less parallel capacity (by more than ${percent((1 - CAPACITY_DROP) * 100)}) before ${dropped.map((v) => `${v.before} (${v.capacity.toFixed(2)} cores)`).join(', ')}: trials measured then were marked, and retried where the time budget allowed.`,
   ];
   return { cores: results.machine.cpus, probes: views, summary };
 }

@@ -1,4 +1,4 @@
-import type { CaseResult, LittlesLaw, OkCase, OkTrial, Results, Trial, Warning } from './schema.js';
+import type { CaseResult, LittlesLaw, OkCase, Results, Trial, Warning } from './schema.js';
 import type { Interval } from './stats.js';
 
 /** The figures of one cell (model × workload × connections): its case, flattened for tables and charts. */
@@ -74,10 +74,6 @@ export function cell(cases: readonly CaseResult[], model: string, workload: stri
     markedTrials: trials.filter((t) => t.marked.length > 0).length,
     distribution: ok?.distribution ?? [],
   };
-}
-
-export function okTrials(trials: readonly Trial[]): OkTrial[] {
-  return trials.filter((t): t is OkTrial => t.status === 'ok');
 }
 
 /** Models of the run in catalogue order, and the workloads, connections as the options list them. */

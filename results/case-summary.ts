@@ -112,9 +112,11 @@ export function summarizeCase(input: CaseInput): CaseResult {
   }
   const marked = input.trials.filter((t) => t.marked.length > 0).length;
   if (marked > 0) {
+    const retried = input.trials.filter((t) => t.retryOf !== undefined).length;
+    const retriedText = retried === 0 ? 'the time budget left no room to retry' : `${retried} ${retried === 1 ? 'retry' : 'retries'} taken`;
     warnings.push({
       code: 'marked-trials',
-      message: `${plural(marked, 'trial')} ran while the machine was busy or slower and ${marked === 1 ? 'was' : 'were'} retried${includesMarked ? '; too few clean trials remained, so marked ones count too' : ''}`,
+      message: `${plural(marked, 'trial')} ran while the machine was busy or slower (${retriedText})${includesMarked ? '; too few clean trials remained, so marked ones count too' : ''}`,
     });
   }
   if (failed.length > 0) warnings.push({ code: 'failed-trials', message: `${plural(failed.length, 'trial')} of ${input.trials.length} failed: ${failed[0]?.status === 'failed' ? failed[0].error : ''}` });

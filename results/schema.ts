@@ -155,6 +155,12 @@ export const ProbeSchema = z.object({
   capacity: nonNegative,
   /** Whole-machine CPU of other processes while probing, % of one core. */
   backgroundCpuPercent: nonNegative,
+  /**
+   * What this probe found against the best one before it (bench/probe.ts): empty when the machine was as good.
+   * `confirmed` is false for a probe whose drop the next probe, taken at once, did not find again.
+   */
+  drift: z.array(z.string()).optional(),
+  confirmed: z.boolean().optional(),
 });
 
 export const ResultsSchema = z.object({

@@ -79,11 +79,6 @@ type TrackedResponse = ServerResponse & { [EXCHANGE]?: Exchange };
 let pending = 0;
 let unsentBytes = 0;
 
-/** Requests of this process accepted and not yet answered, and bytes of large answers not yet taken. */
-export function load(): { pending: number; unsentBytes: number } {
-  return { pending, unsentBytes };
-}
-
 function settle(exchange: Exchange): void {
   if (exchange.settled) return;
   exchange.settled = true;

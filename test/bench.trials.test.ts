@@ -3,6 +3,7 @@
  * (probes, background load), and latency that counts the requests still waiting when a window closes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoad } from '../bench/load.js';
 import { loadBetween, machineCpu, parseProcStatCpu } from '../bench/machine-load.js';
@@ -80,12 +81,14 @@ describe('a busy process started beside the lab', () => {
 
   it('shows as background load, and as a drop of the machine’s parallel capacity', { timeout: 30_000 }, async () => {
     if (machineCpu() === null) return; // no /proc/stat (macOS): the bench records no background there
-    const probe = startMachineProbe(2);
+    // As many probe threads as cores, and busy processes for half of them: a drop on any machine, 1 core or 16.
+    const cores = availableParallelism();
+    const probe = startMachineProbe(cores);
     try {
       // The best of three quiet probes: something that lingers from an earlier test must not make "quiet" low.
       const quietProbes = [await probe.measure('quiet'), await probe.measure('quiet'), await probe.measure('quiet')];
       const quiet = quietProbes.reduce((best, p) => (p.capacity > best.capacity ? p : best));
-      startBusy();
+      for (let i = 0; i < Math.ceil(cores / 2); i++) startBusy();
       await pause(300);
       const cpu0 = machineCpu();
       const own0 = process.cpuUsage();
@@ -96,8 +99,9 @@ describe('a busy process started beside the lab', () => {
       // The best of two busy probes too: the drop must show even in the better one.
       const loadedProbes = [await probe.measure('busy'), await probe.measure('busy')];
       const loaded = loadedProbes.reduce((best, p) => (p.capacity > best.capacity ? p : best));
-      expect(loaded.capacity).toBeLessThan(0.85 * quiet.capacity);
       expect(loaded.backgroundCpuPercent).toBeGreaterThan(50);
+      // With several cores the parallel capacity drops; with one, the single thread's speed does.
+      if (cores > 1) expect(loaded.capacity).toBeLessThan(0.85 * quiet.capacity);
       expect(driftReasons(quiet, loaded).join(' ')).toMatch(/parallel capacity|speed/);
     } finally {
       await probe.close();

@@ -27,8 +27,9 @@ async function concurrently(url: string, path: string, n: number): Promise<{ ms:
 }
 
 describe('waits', () => {
-  // Long enough that a loaded or single-core machine cannot blur one round of waits into the next: every
-  // bound below sits at least half a wait away from what the model should take.
+  // Long enough that a loaded or single-core machine cannot blur one round of waits into the next. Upper bounds
+  // sit at least half a wait above what the model should take; lower bounds are close, since a wait never ends
+  // early, however loaded the machine.
   const WAIT = 500;
   const CLIENTS = 4;
 

@@ -96,6 +96,16 @@ describe.each(APP_MODELS)('model %s under hostile clients', (model) => {
     expect(text).toContain('requests in flight on one connection');
   });
 
+  it('a client that leaves while its large answer is being sent cancels nothing of the next request', async () => {
+    const deaf = deafClient(server.url, 'GET /work?bytes=10485760 HTTP/1.1\r\nHost: lab\r\n\r\n');
+    await pause(400); // its answer is computed and stuck in the socket: the request's worker slot is free again
+    const next = rawRequest(server.url, '/work?io=400');
+    await pause(150);
+    deaf.destroy(); // the first client leaves while the second request waits
+    const answer = await next;
+    expect(answer.status).toBe(200);
+  });
+
   it('drops work whose client left before it ran', async () => {
     // Six clients ask for 3 s of waiting and leave after 0.3 s. Served anyway, that is up to 18 s of blocking.
     const request = 'GET /work?io=3000 HTTP/1.1\r\nHost: lab\r\n\r\n';

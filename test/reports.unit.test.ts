@@ -187,7 +187,7 @@ describe('the run view of the built version-2 fixture', () => {
     expect(machine?.probes.filter((p) => p.dropped).map((p) => p.before)).toEqual(['io × 16']);
     const dropped = machine?.probes.find((p) => p.dropped);
     expect(dropped?.text.capacityShare).toBe(`${Math.round(((dropped?.capacity ?? 0) / (machine?.probes[0]?.capacity ?? 1)) * 100)}%`);
-    expect(machine?.summary[2]).toBe('The parallel capacity dropped by more than 20% from the start before io × 16 (1.20 cores): trials measured then were marked and retried.');
+    expect(machine?.summary[2]).toBe('The machine was slower or had less parallel capacity (by more than 20%) before io × 16 (1.20 cores): trials measured then were marked, and retried where the time budget allowed.');
     expect(machineView({ ...results, probes: [] })).toBeNull();
   });
   it('says how the run measured', () => {

@@ -64,7 +64,7 @@ describe('summarizeCase', () => {
     const c = summarizeCase(input([okTrial(1, 100), okTrial(2, 50, { marked: ['parallel capacity 61% of the start'] }), okTrial(3, 101), okTrial(2, 102, { retryOf: 1 })]));
     expect(c.status === 'ok' ? c.rps : null).toBe(101);
     expect(codes(c)).toEqual(['marked-trials']);
-    expect(c.warnings[0]?.message).toBe('1 trial ran while the machine was busy or slower and was retried');
+    expect(c.warnings[0]?.message).toBe('1 trial ran while the machine was busy or slower (1 retry taken)');
   });
   it("warns by code when Little's law is broken, and the message names it", () => {
     const slow = (round: number): OkTrial => okTrial(round, 47, { latencyUs: { min: 20_000, mean: 270_000, p50: 250_000, p90: 400_000, p99: 600_000, p999: 800_000, max: 900_000 } });

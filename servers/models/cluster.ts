@@ -79,11 +79,16 @@ export async function start({ host, port, processes }: ModelOptions): Promise<Ru
         rejectStart(new Error(`cluster process ${String(worker.process.pid)} exited before it could listen: ${reason}`));
         return;
       }
+      const alive = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && !w.isDead()).length;
+      // Once given up, for good: the processes left serve until they die, and then the server ends.
+      if (gaveUp) {
+        if (alive === 0) process.exit(1);
+        return;
+      }
       const early = performance.now() - bornAt < EARLY_DEATH_MS;
       earlyDeaths = early ? earlyDeaths + 1 : 0;
-      const alive = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && !w.isDead()).length;
       if (earlyDeaths >= MAX_EARLY_DEATHS) {
-        if (!gaveUp) console.error(`cluster: processes died within ${EARLY_DEATH_MS / 1000} s of starting ${earlyDeaths} times in a row (${reason}); no more replacements, ${alive} of ${processes} left`);
+        console.error(`cluster: processes died within ${EARLY_DEATH_MS / 1000} s of starting ${earlyDeaths} times in a row (${reason}); no more replacements, ${alive} of ${processes} left`);
         gaveUp = true;
         if (alive === 0) process.exit(1);
         return;

@@ -44,8 +44,11 @@ export async function start({ host, port, threads }: ModelOptions): Promise<Runn
         writeRefusal(req, res, servedBy, 'server busy: every request slot is taken');
         return;
       }
+      // The slot is this request's only while its task runs: a client that leaves later (say, while its large
+      // answer is still being sent) must not cancel the request that holds the slot next.
+      let holds = true;
       departure.onLeave(() => {
-        cancel({ cells, index: slot });
+        if (holds) cancel({ cells, index: slot });
       });
       pool.run({ request: toAppRequest(req, servedBy), slot }).then(
         (response) => {
@@ -57,6 +60,7 @@ export async function start({ host, port, threads }: ModelOptions): Promise<Runn
         },
       ).finally(() => {
         // The task is over on its thread: the cell can serve another request.
+        holds = false;
         Atomics.store(cells, slot, 0);
         free.push(slot);
       });
