@@ -54,7 +54,7 @@ export const PROFILES = {
     warmupSeconds: 0.25,
     trials: 3,
     maxTrials: 6,
-    // Two runs took 4 min 23 s and 4 min 38 s with the build (README): the budget bounds the extra trials and
+    // Four runs took 4 min 23 s to 4 min 38 s with the build (README): the budget bounds the extra trials and
     // retries; the base plan and the reports come on top of what it can foresee.
     budgetSeconds: 265,
   },
