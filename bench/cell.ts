@@ -40,6 +40,8 @@ export interface CellContext {
   /** Whether an extra round of about this many seconds still fits the run's budget. */
   allowsExtra(seconds: number): boolean;
   readonly hooks?: CellHooks;
+  /** Runs one trial (bench/trial.ts); tests give a stand-in to drive the rounds without load. */
+  readonly runTrial?: typeof runTrial;
 }
 
 interface ModelTrials {
@@ -63,7 +65,7 @@ export async function runCell(workload: string, connections: number, models: rea
     let run: TrialRun;
     try {
       const running = await ctx.servers.ensure(model, params);
-      run = await runTrial(running, ctx.spec, place, ctx.signal);
+      run = await (ctx.runTrial ?? runTrial)(running, ctx.spec, place, ctx.signal);
       if (run.trial.status === 'failed') {
         // A dead or failing server is started afresh for its next trial.
         const problem = await ctx.servers.stop(model);

@@ -10,6 +10,7 @@ import { loadBetween, machineCpu, parseProcStatCpu } from '../bench/machine-load
 import { driftReasons, startMachineProbe } from '../bench/probe.js';
 import { startServerProcess, type ServerProcess } from '../bench/server-process.js';
 import { interleavedRounds, seededRandom, shuffled } from '../bench/shuffle.js';
+import { runCell } from '../bench/cell.js';
 import { machineMarks, runTrial } from '../bench/trial.js';
 import { littlesLaw } from '../results/case-summary.js';
 import { summarize } from '../bench/latency.js';
@@ -159,5 +160,78 @@ describe('latency under saturation', () => {
     expect(outcome.censored).toBeGreaterThan(0);
     const law = littlesLaw(16, outcome.responses / outcome.durationSeconds, summarize(outcome.histogram).mean, outcome.censored);
     expect(law.lowerBound).toBe(true);
+  });
+});
+
+describe('the rounds of a cell', () => {
+  // A stand-in for the servers and the trials: no load, just the numbers the rounds are made of.
+  const fakeServers = {
+    ensure: () => Promise.resolve({ server: { url: 'http://127.0.0.1:1', pid: 1 } as ServerProcess, died: () => undefined }),
+    stop: () => Promise.resolve(undefined),
+    stopAll: () => Promise.resolve([]),
+  };
+  const okTrial = (place: { round: number; order: number; marked: readonly string[]; retryOf?: number }, rps: number, marked: readonly string[] = []) => ({
+    trial: {
+      round: place.round, order: place.order, startedAt: '2026-11-28T00:00:00.000Z', marked: [...place.marked, ...marked], ...(place.retryOf === undefined ? {} : { retryOf: place.retryOf }),
+      status: 'ok' as const, durationSeconds: 0.5, requests: Math.round(rps / 2), rps, latencyUs: { min: 1, mean: 2, p50: 2, p90: 3, p99: 4, p999: 5, max: 6 }, sample: 10, censored: 0,
+      errors: 0, timeouts: 0, non2xx: 0, serverCpuPercent: 50, serverRssPeakBytes: 1, serverProcesses: 1, clientCpuPercent: 10, backgroundCpuPercent: 0, servedBy: 1,
+    },
+    histogram: null,
+  });
+  const context = (overrides: Partial<Parameters<typeof runCell>[3]>): Parameters<typeof runCell>[3] => ({
+    servers: fakeServers,
+    spec: { paths: ['/'], connections: 1, warmupSeconds: 0, durationSeconds: 0.5, maxDrainSeconds: 1 },
+    minTrials: 3,
+    maxTrials: 6,
+    random: seededRandom(3),
+    signal: new AbortController().signal,
+    cpus: 2,
+    marks: [],
+    reprobe: () => Promise.resolve([]),
+    allowsExtra: () => true,
+    ...overrides,
+  });
+  const models = [{ model: 'sequential' as const, params: {} }, { model: 'event-loop' as const, params: {} }];
+
+  it('adds rounds while an interval is wider than ±10 %, up to the cap', async () => {
+    // Throughput that swings by half from round to round: the interval never narrows to ±10 %.
+    const cases = await runCell('hello', 1, models, context({ runTrial: (_r, _s, place) => Promise.resolve(okTrial(place, place.round % 2 === 0 ? 1000 : 1500)) }));
+    for (const c of cases) expect(c.trials).toHaveLength(6); // the cap: the spread never settles
+    expect(cases.map((c) => c.trials.map((t) => t.round))).toEqual([[1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6]]);
+  });
+  it('stops adding rounds when the budget says no, and at three when intervals are narrow', async () => {
+    const wide = await runCell('hello', 1, models, context({ allowsExtra: () => false, runTrial: (_r, _s, place) => Promise.resolve(okTrial(place, place.round % 2 === 0 ? 1000 : 1500)) }));
+    for (const c of wide) expect(c.trials).toHaveLength(3);
+    const narrow = await runCell('hello', 1, models, context({ runTrial: (_r, _s, place) => Promise.resolve(okTrial(place, 1000 + place.round)) }));
+    for (const c of narrow) expect(c.trials).toHaveLength(3);
+  });
+  it('replays, whole, a round that holds a marked trial, after a fresh probe, and pairs the retries', async () => {
+    let probes = 0;
+    const cases = await runCell('hello', 1, models, context({
+      maxTrials: 3,
+      reprobe: () => {
+        probes += 1;
+        return Promise.resolve([]);
+      },
+      runTrial: (_r, _s, place) => Promise.resolve(okTrial(place, 1000 + place.round, place.round === 2 && place.order === 0 ? ['other processes used 40% of a core during the trial'] : [])),
+    }));
+    expect(probes).toBe(1);
+    for (const c of cases) {
+      expect(c.trials.map((t) => t.round)).toEqual([1, 2, 3, 4]);
+      const retry = c.trials[3];
+      expect(retry?.retryOf).toBe(1); // the trial of round 2, in each model's list
+    }
+    const marked = cases.flatMap((c) => c.trials.filter((t) => t.marked.length > 0));
+    expect(marked).toHaveLength(1);
+    expect(cases.find((c) => c.trials.some((t) => t.marked.length > 0))?.warnings.map((w) => w.message).join(' ')).toContain('1 retry taken');
+  });
+  it('keeps a marked trial, and says so, when the budget leaves no room to replay its round', async () => {
+    const cases = await runCell('hello', 1, models, context({
+      maxTrials: 3,
+      allowsExtra: () => false,
+      runTrial: (_r, _s, place) => Promise.resolve(okTrial(place, 1000 + place.round, place.round === 1 ? ['other processes used 40% of a core during the trial'] : [])),
+    }));
+    for (const c of cases) expect(c.trials).toHaveLength(3);
+    expect(cases[0]?.warnings.map((w) => w.message).join(' ')).toContain('the time budget left no room to retry');
   });
 });
