@@ -1,14 +1,7 @@
-/** A small seeded generator (mulberry32): the same seed gives the same order of models, run after run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../lib/random.js';
+
+// The seeded generator lives in lib/ (the CSV data and the test fixtures use it too); the bench takes it from here.
+export { seededRandom };
 
 /** Fisher–Yates: every order equally likely. */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {

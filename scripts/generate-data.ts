@@ -10,23 +10,13 @@ import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { associationsCsv, dataDir, eventsCsv } from '../servers/app/paths.js';
 import { csvLine } from './csv-write.js';
+import { seededRandom } from '../lib/random.js';
 
 export const ASSOCIATION_COUNT = 300;
 export const EVENT_COUNT = 30_000;
 export const FIRST_EVENT_ID = 101;
 export const ASSOCIATION_TYPES = ['BDE', 'BDS', 'BDA', 'Club', 'Humanitaire', 'Médias'] as const;
 
-/** mulberry32: a tiny seeded PRNG, enough for reproducible test data. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const THEMES = ['Informatique', 'Sports', 'Arts', 'Robotique', 'Théâtre', 'Écologie', 'Musique', 'Cinéma',
   'Échecs', 'Photographie', 'Œnologie', 'Astronomie', 'Débat', 'Entraide', 'Journalisme', 'Danse'];
@@ -53,7 +43,7 @@ function description(random: () => number, subject: string): string {
 }
 
 export function generateAssociations(): string {
-  const random = seeded(2024);
+  const random = seededRandom(2024);
   let out = csvLine(['id', 'nom', 'type', 'description']);
   for (let id = 1; id <= ASSOCIATION_COUNT; id++) {
     const type = pick(random, ASSOCIATION_TYPES);
@@ -64,7 +54,7 @@ export function generateAssociations(): string {
 }
 
 export function generateEvents(): string {
-  const random = seeded(2025);
+  const random = seededRandom(2025);
   let out = csvLine(['id', 'association_id', 'nom', 'date', 'lieu', 'description']);
   for (let n = 0; n < EVENT_COUNT; n++) {
     const id = FIRST_EVENT_ID + n;

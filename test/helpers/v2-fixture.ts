@@ -10,6 +10,7 @@
  */
 import { summarizeCase } from '../../results/case-summary.js';
 import { validateResults, type CaseResult, type DistributionPoint, type FailedTrial, type Latency, type OkTrial, type Probe, type Results, type Trial, type Warning } from '../../results/schema.js';
+import { seededRandom } from '../../lib/random.js';
 
 export const HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
 
@@ -66,17 +67,6 @@ const PARAGRAPHS: Readonly<Record<string, readonly [string, string]>> = {
   baseline: ['reference only: a bare node:http server that answers / without the application', 'Not a model of the application: a bare node:http server that answers every request with the bytes of the application’s `/`. It shows the ceiling of Node.js on this machine.'],
 };
 
-/** mulberry32: a small deterministic generator, so that the fixture is the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fisher–Yates: the order of the models in a round. */
 function shuffled<T>(items: readonly T[], next: () => number): T[] {
@@ -134,7 +124,7 @@ export function buildV2Results(options: V2FixtureOptions = {}): Results {
   const runId = options.runId ?? '2026-12-01T09-00-00Z-a2a2';
   const startedAt = options.startedAt ?? '2026-12-01T09:00:00.000Z';
   const hostile = options.hostile ?? true;
-  const next = random(options.seed ?? 42);
+  const next = seededRandom(options.seed ?? 42);
   const t0 = Date.parse(startedAt);
   let clock = 5; // seconds since the start: calibration and the first probe come first
   const at = (): string => new Date(t0 + clock * 1000).toISOString();
