@@ -79,8 +79,18 @@ export function startMachineProbe(cores: number): MachineProbe {
 export function bestProbe(probes: readonly Probe[]): Probe | undefined {
   const [first, ...rest] = probes;
   if (first === undefined) return undefined;
-  return rest.reduce((best, p) => ({ ...best, singleRate: Math.max(best.singleRate, p.singleRate), capacity: Math.max(best.capacity, p.capacity) }), first);
+  return rest.reduce(
+    (best, p) => ({
+      ...best,
+      singleRate: Math.max(best.singleRate, p.singleRate),
+      capacity: Math.max(best.capacity, p.capacity),
+      parallelRates: total(p.parallelRates) > total(best.parallelRates) ? p.parallelRates : best.parallelRates,
+    }),
+    first,
+  );
 }
+
+const total = (rates: readonly number[]): number => rates.reduce((a, b) => a + b, 0);
 
 /** Why trials after this probe are not trusted, compared with the best probe so far (bestProbe); empty when fine. */
 export function driftReasons(start: Probe, now: Probe): string[] {
@@ -92,6 +102,12 @@ export function driftReasons(start: Probe, now: Probe): string[] {
   }
   if (now.singleRate < CAPACITY_DROP * start.singleRate) {
     reasons.push(`one thread computed at ${Math.round((now.singleRate / start.singleRate) * 100)}% of its speed at the start`);
+  }
+  // The cores' work together, not only its ratio to one thread: a single-thread measure that caught a bad moment
+  // makes the ratio look fine while every core computes less.
+  const best = total(start.parallelRates);
+  if (best > 0 && total(now.parallelRates) < CAPACITY_DROP * best) {
+    reasons.push(`all cores at once computed ${Math.round((total(now.parallelRates) / best) * 100)}% of what they did at best`);
   }
   return reasons;
 }
