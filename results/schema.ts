@@ -53,6 +53,19 @@ export type WarningCode = (typeof WARNING_CODES)[number];
 
 export const WarningSchema = z.object({ code: z.enum(WARNING_CODES), message: z.string().min(1) });
 
+/** What a trial and a case both report of the answers and the processes: a case holds its trials' sums, medians, maxima. */
+const usage = {
+  errors: count,
+  timeouts: count,
+  non2xx: count,
+  serverCpuPercent: nonNegative,
+  serverRssPeakBytes: nonNegative,
+  serverProcesses: count,
+  clientCpuPercent: nonNegative,
+  /** Distinct pid/thread pairs that answered, from the X-Served-By-* headers. */
+  servedBy: count,
+};
+
 /** One trial: one load window on a running server, with the machine's state while it ran. */
 const TrialBase = z.object({
   /** Round of the cell (1, 2, …): in a round, every model of the cell runs one trial, in a shuffled order. */
@@ -77,16 +90,9 @@ export const OkTrialSchema = TrialBase.extend({
   sample: count,
   /** Requests sent during the window and still unanswered when the drain gave up. */
   censored: count,
-  errors: count,
-  timeouts: count,
-  non2xx: count,
-  serverCpuPercent: nonNegative,
-  serverRssPeakBytes: nonNegative,
-  serverProcesses: count,
-  clientCpuPercent: nonNegative,
+  ...usage,
   /** Whole-machine CPU used by processes other than the lab's, in % of one core. */
   backgroundCpuPercent: nonNegative,
-  servedBy: count,
 });
 
 export const FailedTrialSchema = TrialBase.extend({ status: z.literal('failed'), error: z.string().min(1) });
@@ -122,14 +128,7 @@ export const OkCaseSchema = CaseBase.extend({
   p99Interval: IntervalSchema,
   distribution: z.array(DistributionPointSchema),
   requests: count,
-  errors: count,
-  timeouts: count,
-  non2xx: count,
-  serverCpuPercent: nonNegative,
-  serverRssPeakBytes: nonNegative,
-  serverProcesses: count,
-  clientCpuPercent: nonNegative,
-  servedBy: count,
+  ...usage,
   littlesLaw: LittlesLawSchema,
   /** What queueing theory predicts from the run's 1-client demands (results/predict.ts); absent where it cannot. */
   predicted: z.object({ rps: nonNegative, meanLatencyUs: nonNegative }).optional(),

@@ -6,7 +6,6 @@
  * fixture and any real run in test/fixtures/); version-1 files are read through the upgrade. Screenshots go
  * to test-output/ (git-ignored) for a human to look at.
  */
-import { writeFileSync } from 'node:fs';
 import type { Chart as ChartClass } from 'chart.js';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -21,7 +20,7 @@ import { styleOf } from '../reports/palette.js';
 import { indexEntry, sortEntries } from '../reports/index-view.js';
 import { renderComparePage, renderIndexPage, renderRunPage } from '../reports/render.js';
 import { groupWarnings } from '../reports/warnings.js';
-import { browserDescribe, canvasInk, launch, openWatched, outputPath } from './helpers/browser.js';
+import { browserDescribe, canvasInk, launch, openWatched, outputPath, writePage } from './helpers/browser.js';
 import { loadFixture, v2Runs } from './helpers/fixtures.js';
 import { buildV2Results, CONTRADICTING, HOSTILE } from './helpers/v2-fixture.js';
 
@@ -36,12 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser.close();
 });
-
-function writePage(name: string, html: string): string {
-  const path = outputPath(name);
-  writeFileSync(path, html);
-  return path;
-}
 
 /** Text as the page shows it: the backticks of names become <code> elements. */
 const shown = (sentence: string): string => sentence.replaceAll('`', '');

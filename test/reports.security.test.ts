@@ -5,7 +5,7 @@
  * runs folder holds (fault 4: a folder named `javascript:alert(9)` was a link that ran script).
  * Each check has a control without the policy, to show that it would have caught the fault.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -14,7 +14,7 @@ import { loadAssets } from '../reports/assets.js';
 import { indexEntry } from '../reports/index-view.js';
 import { renderIndexPage, renderRunPage } from '../reports/render.js';
 import { refreshIndex } from '../reports/write.js';
-import { browserDescribe, launch, openWatched, outputPath } from './helpers/browser.js';
+import { browserDescribe, launch, openWatched, outputPath, writePage } from './helpers/browser.js';
 import { fixturePath, loadFixture } from './helpers/fixtures.js';
 import { buildV2Results } from './helpers/v2-fixture.js';
 
@@ -27,12 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser.close();
 });
-
-function writePage(name: string, html: string): string {
-  const path = outputPath(name);
-  writeFileSync(path, html);
-  return path;
-}
 
 const withoutPolicy = (html: string): string => html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '');
 

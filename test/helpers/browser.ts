@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -178,4 +178,11 @@ export function canvasInk(page: Page, hexColor: string): Promise<{ label: string
       return { label: canvas.getAttribute('aria-label') ?? '', drawn, coloured };
     });
   }, hexColor);
+}
+
+/** Writes a page into test-output/ (kept for a look after the run) and returns its path. */
+export function writePage(name: string, html: string): string {
+  const path = outputPath(name);
+  writeFileSync(path, html);
+  return path;
 }
