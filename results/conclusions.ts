@@ -37,7 +37,7 @@ export function conclusionText(workload: string, connections: number, a: string,
     // An interval that leaves out 1 but reaches into ±5 % shows a difference, only not one the lab calls.
     if (interval !== null && (interval.low > 1 || interval.high < 1)) {
       const [more, less, lo, hi] = interval.low > 1 ? [a, b, interval.low, interval.high] : [b, a, 1 / interval.high, 1 / interval.low];
-      return `${where}, \`${more}\` served a little more than \`${less}\`, not shown to reach the 5% the lab calls a difference (95%: ${times(lo)}–${times(hi)}×)`;
+      return `${where}, \`${more}\` served more than \`${less}\` (95%: ${times(lo)}–${times(hi)}×), but not surely by the 5% the lab calls a difference`;
     }
     // The largest difference the interval allows either way: "±8%" says they differ by 8 % at most.
     const spread = interval === null ? 'too few rounds to tell' : `±${Math.round(Math.max(interval.high - 1, 1 - interval.low) * 100)}%`;

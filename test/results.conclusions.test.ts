@@ -86,8 +86,8 @@ describe('contradictions between runs', () => {
 describe('a difference smaller than the lab calls', () => {
   it('is said as such, not as "no measurable difference", when the interval leaves out 1', () => {
     const text = conclusionText('io', 16, 'a', 'b', { ratio: 1.1, interval: { low: 1.02, high: 1.2 }, rounds: 4, verdict: 'same' });
-    expect(text).toBe('on `io` at 16 clients, `a` served a little more than `b`, not shown to reach the 5% the lab calls a difference (95%: 1.02–1.20×)');
+    expect(text).toBe('on `io` at 16 clients, `a` served more than `b` (95%: 1.02–1.20×), but not surely by the 5% the lab calls a difference');
     const other = conclusionText('io', 16, 'a', 'b', { ratio: 0.9, interval: { low: 0.8, high: 0.98 }, rounds: 4, verdict: 'same' });
-    expect(other).toBe('on `io` at 16 clients, `b` served a little more than `a`, not shown to reach the 5% the lab calls a difference (95%: 1.02–1.25×)');
+    expect(other).toBe('on `io` at 16 clients, `b` served more than `a` (95%: 1.02–1.25×), but not surely by the 5% the lab calls a difference');
   });
 });
