@@ -6,7 +6,8 @@
  * trials become its case.
  */
 import { summarizeCase, usedTrials, WIDE_INTERVAL } from '../results/case-summary.js';
-import type { CaseResult, Trial, Warning } from '../results/schema.js';
+import type { Histogram } from 'hdr-histogram-js';
+import type { CaseResult, DistributionPoint, Latency, Trial, Warning } from '../results/schema.js';
 import { interval95, median, relativeHalfWidth } from '../results/stats.js';
 import { messageOf } from '../lib/errors.js';
 import type { ModelName } from '../servers/catalogue.js';
@@ -121,21 +122,24 @@ export async function runCell(workload: string, connections: number, models: rea
     await playRound(shuffled(entries, ctx.random), marks, retries);
   }
 
-  return entries.map((e) => caseOf(workload, connections, e, ctx.cpus));
+  return entries.map((e) => caseOf(workload, connections, e, ctx.cpus, ctx.spec.open?.rate));
 }
 
-function caseOf(workload: string, connections: number, entry: ModelTrials, cpus: number): CaseResult {
+function caseOf(workload: string, connections: number, entry: ModelTrials, cpus: number, targetRate: number | undefined): CaseResult {
   const trials: Trial[] = entry.runs.map((r) => r.trial);
   const used = new Set(usedTrials(trials).used);
-  const merged = newLatencyHistogram();
-  let any = false;
-  for (const run of entry.runs) {
-    if (run.histogram !== null && run.trial.status === 'ok' && used.has(run.trial)) {
-      merged.add(run.histogram);
-      any = true;
+  const usedRuns = entry.runs.filter((r) => r.trial.status === 'ok' && used.has(r.trial));
+  /** The used trials' histograms of one kind, together. */
+  const merge = (pick: (r: TrialRun) => Histogram | null | undefined): { latencyUs: Latency; distribution: DistributionPoint[] } | null => {
+    const merged = newLatencyHistogram();
+    for (const run of usedRuns) {
+      const h = pick(run);
+      if (h !== null && h !== undefined) merged.add(h);
     }
-  }
-  const mergedLatency = any && merged.totalCount > 0 ? { latencyUs: summarize(merged), distribution: distribution(merged) } : null;
-  return summarizeCase({ model: entry.cell.model, modelParams: entry.cell.params, workload, connections, trials, merged: mergedLatency, cpus, extraWarnings: entry.problems });
+    return merged.totalCount > 0 ? { latencyUs: summarize(merged), distribution: distribution(merged) } : null;
+  };
+  const base = { model: entry.cell.model, modelParams: entry.cell.params, workload, connections, trials, merged: merge((r) => r.histogram), cpus, extraWarnings: entry.problems };
+  if (targetRate === undefined) return summarizeCase(base);
+  return summarizeCase({ ...base, open: { targetRate, uncorrected: merge((r) => r.uncorrected), lateness: merge((r) => r.lateness)?.latencyUs ?? null } });
 }
 

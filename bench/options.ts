@@ -4,6 +4,8 @@ import { DEFAULT_RUNS_DIR } from '../lib/paths.js';
 import { CATALOGUE, MODEL_NAMES, defaultProcesses, defaultThreads, isModelName } from '../servers/catalogue.js';
 import { PROFILES, PROFILE_NAMES, isProfileName, type Profile, type ProfileName } from './profiles.js';
 import { BASELINE_WORKLOADS, WORKLOAD_NAMES, isWorkloadName } from './workloads.js';
+import { ARRIVALS, type Arrivals } from './schedule.js';
+import { isOneOf } from '../lib/guards.js';
 
 /** What the user may give; every field optional (the profile fills the rest). */
 export interface BenchOptions {
@@ -19,7 +21,17 @@ export interface BenchOptions {
   seed?: string;
   threads?: string;
   processes?: string;
+  rate?: string;
+  arrivals?: string;
+  maxInflight?: string;
   out?: string;
+}
+
+/** Open loop (--rate): the offered rates, how arrivals are spaced, and the client's connections. */
+export interface OpenOptions {
+  readonly rates: readonly number[];
+  readonly arrivals: Arrivals;
+  readonly maxInflight: number;
 }
 
 /** Options with every value checked and filled in: a profile's fields, with overrides applied. */
@@ -31,6 +43,8 @@ export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
   /** Seed of the shuffled order of models in each round (recorded, so a run's order can be replayed). */
   readonly seed: number;
   readonly outDir: string;
+  /** Set by --rate: the run measures an open loop at these rates instead of closed-loop clients. */
+  readonly open: OpenOptions | null;
 }
 
 export type BenchCommand =
@@ -42,6 +56,14 @@ const MAX_CONNECTIONS = 10_000;
 const MAX_SECONDS = 3600;
 const MAX_WORKERS = 256;
 const MAX_TRIALS = 100;
+const MAX_RATE = 1_000_000;
+const MAX_INFLIGHT = 10_000;
+
+/**
+ * Open loop defaults where the options do not say: a window long enough for a queue to build (the lesson of
+ * an overloaded server is how its latency grows with time), a warm-up, and 64 connections at most in flight.
+ */
+export const OPEN_DEFAULTS = { durationSeconds: 5, warmupSeconds: 1, trials: 2, maxTrials: 3, maxInflight: 64 } as const;
 
 class OptionError extends Error {}
 
@@ -68,6 +90,18 @@ function positiveInts(flag: string, raw: string, max: number): number[] {
   return out.sort((a, b) => a - b);
 }
 
+/** Requests per second: positive numbers, each once, in ascending order. */
+function rates(raw: string): number[] {
+  const out: number[] = [];
+  for (const item of raw.split(',').map((s) => s.trim())) {
+    const value = /^\d+(\.\d+)?$/.test(item) ? Number(item) : Number.NaN;
+    if (!(value > 0 && value <= MAX_RATE)) throw new OptionError(`--rate: ${JSON.stringify(item)} is not a rate in requests per second, above 0 up to ${MAX_RATE.toLocaleString('en-US')}`);
+    if (out.includes(value)) throw new OptionError(`--rate: ${value} is listed twice`);
+    out.push(value);
+  }
+  return out.sort((a, b) => a - b);
+}
+
 function seconds(flag: string, raw: string, allowZero: boolean): number {
   const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
   const ok = Number.isFinite(value) && (allowZero ? value >= 0 : value > 0) && value <= MAX_SECONDS;
@@ -86,8 +120,9 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
   const profileName = given.profile ?? 'default';
   if (!isProfileName(profileName)) throw new OptionError(`--profile: unknown profile '${profileName}' (known: ${PROFILE_NAMES.join(', ')})`);
   const profile = PROFILES[profileName];
-  const trials = given.trials === undefined ? profile.trials : wholeNumber('trials', given.trials, 1, MAX_TRIALS);
-  const maxTrials = given.maxTrials === undefined ? Math.max(trials, profile.maxTrials) : wholeNumber('max-trials', given.maxTrials, 1, MAX_TRIALS);
+  const openLoop = given.rate !== undefined;
+  const trials = given.trials === undefined ? (openLoop ? OPEN_DEFAULTS.trials : profile.trials) : wholeNumber('trials', given.trials, 1, MAX_TRIALS);
+  const maxTrials = given.maxTrials === undefined ? Math.max(trials, openLoop ? OPEN_DEFAULTS.maxTrials : profile.maxTrials) : wholeNumber('max-trials', given.maxTrials, 1, MAX_TRIALS);
   if (maxTrials < trials) throw new OptionError(`--max-trials (${maxTrials}) must be at least --trials (${trials})`);
   if (given.out?.trim() === '') throw new OptionError('--out must name a folder');
   const models = given.models === undefined ? profile.models : list('models', given.models, MODEL_NAMES, isModelName);
@@ -96,13 +131,14 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
   if (!models.some((m) => !CATALOGUE[m].reference || workloads.some((w) => BASELINE_WORKLOADS.includes(w)))) {
     throw new OptionError(`nothing to run: ${models.join(', ')} run${models.length === 1 ? 's' : ''} only the ${BASELINE_WORKLOADS.join(', ')} workload; add a model of the application or that workload`);
   }
+  const open = openOptions(given);
   return {
     profile: profileName,
     models,
     workloads,
-    connections: given.connections === undefined ? profile.connections : positiveInts('connections', given.connections, MAX_CONNECTIONS),
-    durationSeconds: given.duration === undefined ? profile.durationSeconds : seconds('duration', given.duration, false),
-    warmupSeconds: given.warmup === undefined ? profile.warmupSeconds : seconds('warmup', given.warmup, true),
+    connections: given.connections === undefined ? (open === null ? profile.connections : [1]) : positiveInts('connections', given.connections, MAX_CONNECTIONS),
+    durationSeconds: given.duration === undefined ? (open === null ? profile.durationSeconds : OPEN_DEFAULTS.durationSeconds) : seconds('duration', given.duration, false),
+    warmupSeconds: given.warmup === undefined ? (open === null ? profile.warmupSeconds : OPEN_DEFAULTS.warmupSeconds) : seconds('warmup', given.warmup, true),
     trials,
     maxTrials,
     budgetSeconds: given.budget === undefined ? profile.budgetSeconds : seconds('budget', given.budget, false),
@@ -110,6 +146,24 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     threads: given.threads === undefined ? defaultThreads() : wholeNumber('threads', given.threads, 1, MAX_WORKERS),
     processes: given.processes === undefined ? defaultProcesses() : wholeNumber('processes', given.processes, 1, MAX_WORKERS),
     outDir: given.out ?? DEFAULT_RUNS_DIR,
+    open,
+  };
+}
+
+function openOptions(given: BenchOptions): OpenOptions | null {
+  if (given.rate === undefined) {
+    if (given.arrivals !== undefined) throw new OptionError('--arrivals applies to an open loop only: give --rate too');
+    if (given.maxInflight !== undefined) throw new OptionError('--max-inflight applies to an open loop only: give --rate too');
+    return null;
+  }
+  // Closed-loop clients and an offered rate are two ways to load a server; a run measures one.
+  if (given.connections !== undefined) throw new OptionError('--rate and --connections do not go together: --rate offers requests per second (open loop), --connections sets clients (closed loop)');
+  const arrivals = given.arrivals ?? 'constant';
+  if (!isOneOf(ARRIVALS, arrivals)) throw new OptionError(`--arrivals: unknown '${arrivals}' (known: ${ARRIVALS.join(', ')})`);
+  return {
+    rates: rates(given.rate),
+    arrivals,
+    maxInflight: given.maxInflight === undefined ? OPEN_DEFAULTS.maxInflight : wholeNumber('max-inflight', given.maxInflight, 1, MAX_INFLIGHT),
   };
 }
 
@@ -132,14 +186,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
         seed: { type: 'string' },
         threads: { type: 'string' },
         processes: { type: 'string' },
+        rate: { type: 'string' },
+        arrivals: { type: 'string' },
+        'max-inflight': { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
     if (values.help === true) return { kind: 'help' };
     if (positionals.length > 0) return { kind: 'error', message: `unexpected argument '${positionals.join(' ')}' (options start with --)` };
-    const { 'max-trials': maxTrials, ...rest } = values;
-    return { kind: 'run', options: resolveOptions({ ...rest, ...(maxTrials === undefined ? {} : { maxTrials }) }) };
+    const { 'max-trials': maxTrials, 'max-inflight': maxInflight, ...rest } = values;
+    return { kind: 'run', options: resolveOptions({ ...rest, ...(maxTrials === undefined ? {} : { maxTrials }), ...(maxInflight === undefined ? {} : { maxInflight }) }) };
   } catch (error: unknown) {
     return { kind: 'error', message: error instanceof OptionError ? error.message : argsErrorMessage(error) };
   }
@@ -165,6 +222,10 @@ export function benchHelp(): string {
     '  --seed <n>             seed of the shuffled order of models in each round (default: random, recorded)',
     `  --threads <n>          worker-pool threads (default ${defaultThreads()}, the cores)`,
     `  --processes <n>        cluster processes (default ${defaultProcesses()}, the cores)`,
+    '  --rate 50,200,1000     open loop: requests per second offered whatever the server does, one case per rate;',
+    `                         then --duration defaults to ${OPEN_DEFAULTS.durationSeconds} s, --warmup to ${OPEN_DEFAULTS.warmupSeconds} s, --trials to ${OPEN_DEFAULTS.trials} (up to ${OPEN_DEFAULTS.maxTrials})`,
+    '  --arrivals <kind>      constant (even spacing, the default) | poisson (random gaps of the same mean)',
+    `  --max-inflight <n>     open loop: most requests in flight, i.e. connections (default ${OPEN_DEFAULTS.maxInflight}); more wait, counted late`,
     `  --out <dir>            where runs go (default reports/runs): <dir>/<run-id>/results.json`,
     '  --help                 this text',
     '',

@@ -11,8 +11,9 @@ export function progressBar(done: number, total: number): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}]`;
 }
 
-export function trialLabel(info: Pick<TrialInfo, 'workload' | 'connections' | 'model' | 'round' | 'retry'>): string {
-  return `${info.workload} × ${info.connections} client${info.connections === 1 ? '' : 's'} · ${info.model} · ${info.retry ? 'retry' : `trial ${info.round}`}`;
+export function trialLabel(info: Pick<TrialInfo, 'workload' | 'connections' | 'rate' | 'model' | 'round' | 'retry'>): string {
+  const load = info.rate === undefined ? `× ${info.connections} client${info.connections === 1 ? '' : 's'}` : `at ${info.rate} req/s`;
+  return `${info.workload} ${load} · ${info.model} · ${info.retry ? 'retry' : `trial ${info.round}`}`;
 }
 
 export function trialLine(run: TrialRun): string {
@@ -31,7 +32,7 @@ export function cellLine(cases: readonly CaseResult[]): string {
     const spread = c.rpsInterval === null ? '' : ` ±${Math.round(relativeHalfWidth(c.rps, c.rpsInterval) * 100)}%`;
     return `${c.model} ${formatRps(c.rps)}${spread} (${c.trials.length})`;
   });
-  return `${first.workload} × ${first.connections}: ${parts.join(' · ')}`;
+  return `${first.workload} ${first.targetRate === undefined ? `× ${first.connections}` : `at ${first.targetRate}/s`}: ${parts.join(' · ')}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { writeResultsFile } from '../results/file.js';
 import { predictCases } from '../results/predict.js';
+import { predictOpenCases } from '../results/predict-open.js';
 import { newRunId } from '../results/run-id.js';
 import { SCHEMA_VERSION, type CaseResult, type Probe, type Results, type Warning } from '../results/schema.js';
 import { answerBlocking } from '../servers/app/answer.js';
@@ -12,17 +13,26 @@ import type { ResolvedBenchOptions } from './options.js';
 import { bestProbe, driftReasons, startMachineProbe } from './probe.js';
 import { serverSet, type ExpectedAnswer } from './servers.js';
 import { seededRandom } from './shuffle.js';
-import type { TrialRun } from './trial.js';
+import type { TrialRun, TrialSpec } from './trial.js';
 import { BASELINE_WORKLOADS, buildWorkload, type Workload, type WorkloadName } from './workloads.js';
 
 // The run-id format lives with the schema that checks it; re-exported for the bench's tests.
 export { newRunId };
 
-/** One cell of the plan: a workload at a number of clients, and the models measured there. */
+/**
+ * One cell of the plan: a workload at a number of clients, and the models measured there. An open-loop cell
+ * has a rate: requests per second offered on at most `connections` connections.
+ */
 export interface PlannedCell {
   readonly workload: WorkloadName;
   readonly connections: number;
+  readonly rate?: number;
   readonly models: readonly ModelName[];
+}
+
+/** "io × 16" or "io at 100/s": how a cell is named in probes and progress lines. */
+export function cellName(cell: Pick<PlannedCell, 'workload' | 'connections' | 'rate'>): string {
+  return cell.rate === undefined ? `${cell.workload} × ${cell.connections}` : `${cell.workload} at ${cell.rate}/s`;
 }
 
 export interface TrialInfo {
@@ -30,6 +40,7 @@ export interface TrialInfo {
   readonly cells: number;
   readonly workload: string;
   readonly connections: number;
+  readonly rate?: number;
   readonly model: ModelName;
   readonly round: number;
   readonly retry: boolean;
@@ -50,16 +61,35 @@ export function benchParams(model: ModelName, options: Pick<ResolvedBenchOptions
   return Object.fromEntries(CATALOGUE[model].params.map((p) => [p, options[p]]));
 }
 
-/** Every cell of the matrix, workload by workload (a workload's servers run while its cells are measured). */
-export function planCells(options: Pick<ResolvedBenchOptions, 'models' | 'workloads' | 'connections'>): PlannedCell[] {
+/**
+ * Every cell of the matrix, workload by workload (a workload's servers run while its cells are measured). An
+ * open-loop run measures each workload at 1 client first (closed loop: what one request needs, for the
+ * predictions), then at every rate.
+ */
+export function planCells(options: Pick<ResolvedBenchOptions, 'models' | 'workloads' | 'connections' | 'open'>): PlannedCell[] {
   const cells: PlannedCell[] = [];
+  // Where the predictions have 1-client cases to stand on (always in an open run), `hello` is measured at 1 client
+  // too: a model's own cost per request, which caps what a slow 1-client measure would make of the CPU a request
+  // needs (results/predict.ts).
+  if ((options.open !== null || options.connections.includes(1)) && !options.workloads.includes('hello')) {
+    const models = options.models.filter((m) => !CATALOGUE[m].reference || BASELINE_WORKLOADS.includes('hello'));
+    if (models.length > 0) cells.push({ workload: 'hello', connections: 1, models });
+  }
   for (const workload of options.workloads) {
     const models = options.models.filter((m) => !CATALOGUE[m].reference || BASELINE_WORKLOADS.includes(workload));
     if (models.length === 0) continue;
-    for (const connections of options.connections) cells.push({ workload, connections, models });
+    if (options.open === null) {
+      for (const connections of options.connections) cells.push({ workload, connections, models });
+      continue;
+    }
+    cells.push({ workload, connections: 1, models });
+    for (const rate of options.open.rates) cells.push({ workload, connections: options.open.maxInflight, rate, models });
   }
   return cells;
 }
+
+/** Closed-loop cells of an open run measure demands only: a short window is enough for a request's cost. */
+export const DEMAND_WINDOW_SECONDS = 1;
 
 function expectedAnswers(workload: Workload): Map<string, ExpectedAnswer> {
   const expected = new Map<string, ExpectedAnswer>();
@@ -117,8 +147,10 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
   const machine = machineInfo();
   hooks.onPhase?.('calibrating CPU work');
   const calibration: Calibration = calibrate();
-  const workloads = new Map(options.workloads.map((name) => [name, buildWorkload(name, calibration)]));
   const cells = planCells(options);
+  // The plan's workloads in its order: an open run's `hello` demand cell comes first.
+  const planned = [...new Set(cells.map((c) => c.workload))];
+  const workloads = new Map(planned.map((name) => [name, buildWorkload(name, calibration)]));
   const random = seededRandom(options.seed);
 
   const results: Results = {
@@ -142,6 +174,7 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
       threads: options.threads,
       processes: options.processes,
       seed: options.seed,
+      ...(options.open === null ? {} : { rates: [...options.open.rates], arrivals: options.open.arrivals, maxInflight: options.open.maxInflight }),
     },
     calibration,
     probes: [],
@@ -174,13 +207,20 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
   };
 
   // Time left: the base trials still to run × the mean time of a trial so far (a guess before the first).
-  const trialSpec = (w: Workload, connections: number): { paths: readonly string[]; connections: number; warmupSeconds: number; durationSeconds: number; maxDrainSeconds: number } => ({
-    paths: w.paths,
-    connections,
-    warmupSeconds: options.warmupSeconds,
-    durationSeconds: options.durationSeconds,
-    maxDrainSeconds: maxDrainSeconds(options.durationSeconds),
-  });
+  // Poisson gaps from their own seeded generator: the order of the rounds stays what the seed gave before.
+  const arrivalsRandom = seededRandom(options.seed ^ 0x5bd1e995);
+  const trialSpec = (w: Workload, cell: PlannedCell): TrialSpec => {
+    const demandOnly = options.open !== null && cell.rate === undefined;
+    const durationSeconds = demandOnly ? Math.min(DEMAND_WINDOW_SECONDS, options.durationSeconds) : options.durationSeconds;
+    return {
+      paths: w.paths,
+      connections: cell.connections,
+      warmupSeconds: demandOnly ? Math.min(0.25, options.warmupSeconds) : options.warmupSeconds,
+      durationSeconds,
+      maxDrainSeconds: maxDrainSeconds(durationSeconds),
+      ...(options.open === null || cell.rate === undefined ? {} : { open: { rate: cell.rate, arrivals: options.open.arrivals, maxInflight: options.open.maxInflight, random: arrivalsRandom } }),
+    };
+  };
   const baseTrials = (from: number): number => cells.slice(from).reduce((acc, c) => acc + c.models.length * options.trials, 0);
   let trialsDone = 0;
   let trialSecondsTotal = 0;
@@ -191,7 +231,7 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
   try {
     await probe('start');
     let index = 0;
-    for (const name of options.workloads) {
+    for (const name of planned) {
       const workload = workloads.get(name);
       const workloadCells = cells.filter((c) => c.workload === name);
       if (workload === undefined || workloadCells.length === 0 || interrupted()) continue;
@@ -201,7 +241,7 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
           if (interrupted()) break;
           const cellIndex = index;
           index += 1;
-          const marks = await probe(`${name} × ${cell.connections}`);
+          const marks = await probe(cellName(cell));
           const models: CellModel[] = cell.models.map((model) => ({ model, params: benchParams(model, options) }));
           let trialStarted = 0;
           let doneInCell = 0;
@@ -210,6 +250,7 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
             cells: cells.length,
             workload: name,
             connections: cell.connections,
+            ...(cell.rate === undefined ? {} : { rate: cell.rate }),
             model,
             round,
             retry,
@@ -217,14 +258,14 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
           });
           const cases = await runCell(name, cell.connections, models, {
             servers,
-            spec: trialSpec(workload, cell.connections),
+            spec: trialSpec(workload, cell),
             minTrials: options.trials,
             maxTrials: options.maxTrials,
             random,
             signal,
             cpus: machine.cpus,
             marks,
-            reprobe: () => probe(`retries of ${name} × ${cell.connections}`),
+            reprobe: () => probe(`retries of ${cellName(cell)}`),
             allowsExtra: (seconds) => {
               // The time the budget leaves beyond the base plan is shared evenly by this cell and the ones to come:
               // the first cells must not spend what the last ones need.
@@ -259,7 +300,7 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
     await machineProbe.close();
   }
   // Predict, then measure: theory's numbers beside each measured case, from the demands measured at 1 client.
-  const predictions = predictCases(results);
+  const predictions = new Map<CaseResult, { readonly rps: number; readonly meanLatencyUs: number }>([...predictCases(results), ...predictOpenCases(results)]);
   results.cases = results.cases.map((c) => {
     const p = predictions.get(c);
     return p === undefined || c.status !== 'ok' ? c : { ...c, predicted: { rps: Math.round(p.rps * 10) / 10, meanLatencyUs: Math.round(p.meanLatencyUs) } };

@@ -12,6 +12,33 @@ function cellText(results: Results, model: string, workload: string, connections
   return `${formatRps(c.rps)}${spread} · ${atLeast}${formatUs(c.p50)} · ${atLeast}${formatUs(c.p99)}`;
 }
 
+/** Open loop: per workload, models × offered rates, each cell "achieved req/s · p50 · p99" from the planned send times. */
+function openTables(results: Results): string[] {
+  const rates = results.options.rates ?? [];
+  if (rates.length === 0) return [];
+  const out: string[] = [];
+  for (const workload of results.options.workloads) {
+    const rows: string[][] = [];
+    for (const model of results.options.models) {
+      const cells = rates.map((rate) => {
+        const c = results.cases.find((x) => x.mode === 'open' && x.model === model && x.workload === workload && x.targetRate === rate);
+        if (c === undefined) return '—';
+        if (c.status === 'failed') return 'FAILED';
+        const atLeast = c.littlesLaw.lowerBound ? '≥' : '';
+        return `${formatRps(c.rps)} · ${atLeast}${formatUs(c.latencyUs.p50)} · ${atLeast}${formatUs(c.latencyUs.p99)}`;
+      });
+      if (cells.every((c) => c === '—')) continue;
+      rows.push([model, ...cells]);
+    }
+    if (rows.length === 0) continue;
+    const header = ['model', ...rates.map((r) => `${r} req/s offered`)];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+    out.push(`${workload}, open loop — achieved req/s · p50 · p99 from the planned send times`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '');
+  }
+  return out;
+}
+
 /**
  * One table per workload: models × clients, each cell "req/s ±95% interval · p50 · p99" ("≥" where the latency is
  * a lower bound), then the ranking at each number of clients ("≈": no measurable difference). Pure: returns text.
@@ -31,14 +58,16 @@ export function summaryTables(results: Results): string {
     const header = ['model', ...connections.map((c) => `${c} client${c === 1 ? '' : 's'}`)];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-    out.push(`${workload} — req/s ±95% · p50 · p99`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line));
+    const demandsOnly = results.options.rates !== undefined ? ' (closed loop: what one request needs, for the predictions)' : '';
+    out.push(`${workload} — req/s ±95% · p50 · p99${demandsOnly}`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line));
     for (const n of connections) {
       const ranking = rankingText(results, all, workload, n);
       if (ranking !== null && ranking.includes(' ')) out.push(`  ${n} client${n === 1 ? '' : 's'}: ${ranking}`);
     }
     out.push('');
   }
-  for (const c of results.cases) if (c.status === 'failed') out.push(`FAILED ${c.model} · ${c.workload} · ${c.connections} clients: ${c.error}`);
+  out.push(...openTables(results));
+  for (const c of results.cases) if (c.status === 'failed') out.push(`FAILED ${c.model} · ${c.workload} · ${c.targetRate === undefined ? `${c.connections} clients` : `${c.targetRate} req/s offered`}: ${c.error}`);
   const count = (code: string): number => results.cases.filter((c) => c.warnings.some((w) => w.code === code)).length;
   const saturated = count('client-saturated');
   if (saturated > 0) out.push(`${saturated} case(s) saturated the load generator: see the warnings in the results.`);

@@ -6,7 +6,9 @@ import type { Histogram } from 'hdr-histogram-js';
 import { messageOf } from '../lib/errors.js';
 import type { Trial } from '../results/schema.js';
 import { summarize } from './latency.js';
-import { startLoad } from './load.js';
+import { startLoad, type LoadOutcome } from './load.js';
+import { startOpenLoad, type OpenLoadOutcome } from './open-load.js';
+import type { Arrivals } from './schedule.js';
 import { loadBetween, machineCpu, type CpuTimes } from './machine-load.js';
 import { startSampler, type Sampler, type UsageSummary } from './sampler.js';
 import type { RunningModel } from './servers.js';
@@ -22,6 +24,16 @@ export interface TrialSpec {
   readonly warmupSeconds: number;
   readonly durationSeconds: number;
   readonly maxDrainSeconds: number;
+  /** Open loop: requests at a planned rate instead of `connections` closed-loop clients. */
+  readonly open?: OpenSpec;
+}
+
+export interface OpenSpec {
+  readonly rate: number;
+  readonly arrivals: Arrivals;
+  readonly maxInflight: number;
+  /** Gives the Poisson gaps (seeded by the run). */
+  readonly random: () => number;
 }
 
 export interface TrialPlace {
@@ -36,6 +48,9 @@ export interface TrialRun {
   readonly trial: Trial;
   /** The latency of the window's requests, to merge into the case's; null for a failed trial. */
   readonly histogram: Histogram | null;
+  /** Open loop: the same requests timed from their actual send, and the client's lateness. */
+  readonly uncorrected?: Histogram;
+  readonly lateness?: Histogram;
 }
 
 const round1 = (value: number): number => Math.round(value * 10) / 10;
@@ -54,10 +69,9 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
   const { server } = running;
   // Filled by the window's callbacks while the load runs.
   const window: { sampler?: Sampler; usage?: UsageSummary; cpuStart: CpuTimes | null; cpuEnd: CpuTimes | null } = { cpuStart: null, cpuEnd: null };
-  const load = startLoad({
+  const common = {
     url: server.url,
     paths: spec.paths,
-    connections: spec.connections,
     warmupSeconds: spec.warmupSeconds,
     durationSeconds: spec.durationSeconds,
     maxDrainSeconds: spec.maxDrainSeconds,
@@ -69,7 +83,9 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
       window.usage = window.sampler?.stop();
       window.cpuEnd = machineCpu();
     },
-  });
+  };
+  const load: { done: Promise<LoadOutcome | OpenLoadOutcome>; stop(): void } =
+    spec.open === undefined ? startLoad({ ...common, connections: spec.connections }) : startOpenLoad({ ...common, rate: spec.open.rate, arrivals: spec.open.arrivals, maxInflight: spec.open.maxInflight, random: spec.open.random });
   const onAbort = (): void => {
     load.stop();
   };
@@ -85,6 +101,10 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     const used = window.usage ?? window.sampler?.stop() ?? startSampler(server.pid).stop();
     const machine = loadBetween(window.cpuStart, window.cpuEnd ?? machineCpu(), used.serverCpuMs + used.clientCpuMs);
     const latencyUs = summarize(outcome.histogram);
+    const open =
+      'uncorrected' in outcome
+        ? { uncorrectedLatencyUs: summarize(outcome.uncorrected), late: outcome.late, dropped: outcome.dropped, lateness: summarize(outcome.lateness), meanInflight: round1(outcome.meanInflight) }
+        : {};
     return {
       trial: {
         ...base,
@@ -105,8 +125,10 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
         clientCpuPercent: used.clientCpuPercent,
         backgroundCpuPercent: machine.backgroundCpuPercent,
         servedBy: outcome.servedBy.size,
+        ...open,
       },
       histogram: outcome.histogram,
+      ...('uncorrected' in outcome ? { uncorrected: outcome.uncorrected, lateness: outcome.lateness } : {}),
     };
   } catch (error: unknown) {
     return { trial: { ...base, status: 'failed', error: running.died() ?? messageOf(error) }, histogram: null };

@@ -2,12 +2,15 @@ import { formatBytes, formatDuration, formatRps } from '../results/format.js';
 import type { Probe, Results, Trial } from '../results/schema.js';
 import { axes, cell, type Cell } from '../results/aggregate.js';
 import { littlesLaw, usedTrials } from '../results/case-summary.js';
+import { errorText } from '../results/prediction-check.js';
 import { conclusions as runConclusions, type Conclusion } from '../results/conclusions.js';
 import type { Verdict } from '../results/stats.js';
 import { latencyRangeText, latencyText, rpsRangeText, rpsText } from './figures.js';
 import { headline } from './headline.js';
 import { styleOf, type ModelStyle } from './palette.js';
 import { groupWarnings, type WarningGroupView } from './warnings.js';
+import { workloadTheory, type WorkloadTheoryView } from './theory-view.js';
+import { buildOpenViews, type OpenWorkloadView } from './open-view.js';
 
 /** Everything a run page shows, computed here (tested in Node); the page script only draws it. */
 export interface ModelView extends ModelStyle {
@@ -17,7 +20,7 @@ export interface ModelView extends ModelStyle {
   readonly reference: boolean;
 }
 
-type CellText = Readonly<Record<'rps' | 'p50' | 'p99' | 'p999' | 'cpu' | 'rss' | 'client' | 'trials', string>>;
+type CellText = Readonly<Record<'rps' | 'p50' | 'p99' | 'p999' | 'cpu' | 'rss' | 'client' | 'trials' | 'theory' | 'theoryError', string>>;
 
 /** A cell's figures and the same as text, formatted once, here; its trials are listed in the workload's trials table. */
 export interface CellView extends Omit<Cell, 'trials'> {
@@ -68,6 +71,8 @@ export interface WorkloadView {
   readonly lowerBounds: readonly { readonly model: string; readonly connections: number; readonly message: string }[];
   readonly trials: readonly TrialRowView[];
   readonly trialsSummary: string;
+  /** Predict, then measure: the queueing model's curves and how far each case is from them; null without 1-client cases. */
+  readonly theory: WorkloadTheoryView | null;
 }
 
 export interface ProbeView {
@@ -104,6 +109,8 @@ export interface RunView {
   /** The probes of the machine's speed and parallel capacity; null when the file has none (version 1). */
   readonly machine: MachineView | null;
   readonly workloads: readonly WorkloadView[];
+  /** Open-loop runs (--rate): their workloads; the closed `workloads` are then empty (their 1-client cases are the demands). */
+  readonly open: readonly OpenWorkloadView[];
 }
 
 const dash = '—';
@@ -122,6 +129,7 @@ export function trialsText(trials: readonly Trial[]): string {
 export function cellView(c: Cell): CellView {
   const { trials, ...rest } = c;
   const lower = c.latencyLowerBound;
+  const theory = c.predicted;
   return {
     ...rest,
     text: {
@@ -133,6 +141,9 @@ export function cellView(c: Cell): CellView {
       rss: text(c.serverRssPeakBytes, formatBytes),
       client: text(c.clientCpuPercent, percent),
       trials: trials.length === 0 ? dash : trialsText(trials),
+      theory: theory === null ? dash : formatRps(theory.rps),
+      // The 1-client case is where the demands come from: theory meets it by construction.
+      theoryError: theory === null || c.rps === null || !(theory.rps > 0) ? dash : c.connections === 1 ? 'source' : errorText(c.rps / theory.rps - 1),
     },
     range: { rps: rpsRangeText(c.rpsInterval), p50: lower ? '' : latencyRangeText(c.p50Interval), p99: lower ? '' : latencyRangeText(c.p99Interval) },
   };
@@ -197,7 +208,9 @@ function machineFacts(results: Results): [string, string][] {
     ['System', `${m.os}, Node.js ${m.node}`],
     ['Commit', results.git.commit === null ? 'unknown' : `${results.git.commit.slice(0, 12)}${results.git.dirty === true ? ' (with uncommitted changes)' : ''}`],
     ['Profile', `${o.profile}: ${how}`],
-    ['Clients', `${o.connections.join(', ')} concurrent connections (closed loop: each sends its next request when the answer arrives)`],
+    o.rates === undefined
+      ? ['Clients', `${o.connections.join(', ')} concurrent connections (closed loop: each sends its next request when the answer arrives)`]
+      : ['Load', `open loop: ${o.rates.join(', ')} requests per second offered, ${o.arrivals === 'poisson' ? 'Poisson arrivals (random gaps)' : 'evenly spaced'}, at most ${o.maxInflight ?? '?'} in flight (connections); each workload first at 1 client, closed loop, to measure what a request needs`],
     ['Pools', `${plural(o.threads, 'thread')} for worker-pool, ${o.processes} process${o.processes === 1 ? '' : 'es'} for cluster`],
     ['Calibration', `${results.calibration.iterationsPerMs.toLocaleString('en-US')} PBKDF2 iterations per ms of CPU (${results.calibration.method})`],
   ];
@@ -267,7 +280,9 @@ export function buildRunView(results: Results, indexHref: string | null = null):
   const modelInfo = modelViews(results, models);
   const references = new Set(modelInfo.filter((m) => m.reference).map((m) => m.name));
   const allConclusions: readonly Conclusion[] = runConclusions(results);
-  const workloadViews = workloads.map((name): WorkloadView => {
+  // A workload the options did not ask for is the bench's own 1-client measure of `hello` for the predictions:
+  // the theory blocks use it; it gets no section of its own.
+  const workloadViews = workloads.filter((name) => results.options.workloads.includes(name) || results.cases.some((c) => c.workload === name && c.connections > 1)).map((name): WorkloadView => {
     const info = results.workloads.find((w) => w.name === name);
     const cells = models.map((model) => ({ model, cells: connections.map((n) => cell(results.cases, model, name, n)) })).filter((s) => s.cells.some((c) => c.runs > 0));
     const withData = connections.filter((n) => cells.some((s) => s.cells.some((c) => c.connections === n && c.rps !== null)));
@@ -291,8 +306,10 @@ export function buildRunView(results: Results, indexHref: string | null = null):
       ),
       trials,
       trialsSummary: trialsSummary(name, trials),
+      theory: workloadTheory(results, name, models, connections),
     };
   });
+  const open = results.options.rates === undefined ? [] : buildOpenViews(results, models);
   return {
     runId: results.runId,
     indexHref,
@@ -306,6 +323,7 @@ export function buildRunView(results: Results, indexHref: string | null = null):
     headlines: workloadViews.map((w) => w.headline),
     models: modelInfo,
     machine: machineView(results),
-    workloads: workloadViews,
+    workloads: open.length > 0 ? [] : workloadViews,
+    open,
   };
 }

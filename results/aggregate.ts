@@ -33,10 +33,13 @@ export interface Cell {
   readonly trials: readonly Trial[];
   readonly markedTrials: number;
   readonly distribution: OkCase['distribution'];
+  /** Theory's throughput and mean latency for the case (results/predict.ts); null where it has none. */
+  readonly predicted: NonNullable<OkCase['predicted']> | null;
 }
 
+/** The closed-loop case of a model, workload and number of clients (open-loop cases are keyed by rate: results/open.ts). */
 export function findCase(cases: readonly CaseResult[], model: string, workload: string, connections: number): CaseResult | undefined {
-  return cases.find((c) => c.model === model && c.workload === workload && c.connections === connections);
+  return cases.find((c) => c.mode === 'closed' && c.model === model && c.workload === workload && c.connections === connections);
 }
 
 export function cell(cases: readonly CaseResult[], model: string, workload: string, connections: number): Cell {
@@ -73,6 +76,7 @@ export function cell(cases: readonly CaseResult[], model: string, workload: stri
     trials,
     markedTrials: trials.filter((t) => t.marked.length > 0).length,
     distribution: ok?.distribution ?? [],
+    predicted: ok?.predicted ?? null,
   };
 }
 
@@ -81,6 +85,6 @@ export function axes(results: Results): { models: string[]; workloads: string[];
   const seen = (f: (c: CaseResult) => string): string[] => [...new Set(results.cases.map(f))];
   const models = [...new Set([...results.options.models, ...seen((c) => c.model)])];
   const workloads = [...new Set([...results.options.workloads, ...seen((c) => c.workload)])];
-  const connections = [...new Set([...results.options.connections, ...results.cases.map((c) => c.connections)])].sort((a, b) => a - b);
+  const connections = [...new Set([...results.options.connections, ...results.cases.filter((c) => c.mode === 'closed').map((c) => c.connections)])].sort((a, b) => a - b);
   return { models, workloads, connections };
 }

@@ -41,7 +41,16 @@ export interface CaseInput {
   readonly cpus: number;
   /** Warnings the bench adds (a server that survived its stop). */
   readonly extraWarnings?: readonly Warning[];
+  /** Open loop: the offered rate, and the used trials' uncorrected latency and lateness together. */
+  readonly open?: {
+    readonly targetRate: number;
+    readonly uncorrected: { readonly latencyUs: Latency; readonly distribution: readonly DistributionPoint[] } | null;
+    readonly lateness: Latency | null;
+  };
 }
+
+/** Open loop: a client whose sends trail their plan by more than this (p99, µs) is too busy to keep the pace. */
+export const CLIENT_LAG_US = 5000;
 
 const sum = (trials: readonly OkTrial[], f: (t: OkTrial) => number): number => trials.reduce((acc, t) => acc + f(t), 0);
 const round1 = (value: number): number => Math.round(value * 10) / 10;
@@ -53,7 +62,8 @@ export function summarizeCase(input: CaseInput): CaseResult {
     modelParams: { ...input.modelParams },
     workload: input.workload,
     connections: input.connections,
-    mode: 'closed' as const,
+    mode: input.open === undefined ? ('closed' as const) : ('open' as const),
+    ...(input.open === undefined ? {} : { targetRate: input.open.targetRate }),
     trials: [...input.trials],
   };
   const failed = input.trials.filter((t) => t.status === 'failed');
@@ -66,7 +76,10 @@ export function summarizeCase(input: CaseInput): CaseResult {
   const rps = median(used.map((t) => t.rps));
   const latencyUs = input.merged?.latencyUs ?? medianLatency(used);
   const censored = sum(used, (t) => t.censored);
-  const little = littlesLaw(input.connections, rps, latencyUs.mean, censored);
+  const openPart = input.open === undefined ? null : openSummary(input.open, used, latencyUs);
+  // Open loop: L is the measured mean in flight and R the time from the actual send; a request never sent or
+  // never answered makes the latencies lower bounds.
+  const little = openPart === null ? littlesLaw(input.connections, rps, latencyUs.mean, censored) : { ...littlesLaw(openPart.fields.meanInflight, rps, openPart.fields.uncorrectedLatencyUs.mean, censored), lowerBound: censored + openPart.fields.dropped > 0 };
   const rpsInterval = interval95(used.map((t) => t.rps));
   const clientCpuPercent = round1(median(used.map((t) => t.clientCpuPercent)));
   const okCase = {
@@ -88,8 +101,9 @@ export function summarizeCase(input: CaseInput): CaseResult {
     clientCpuPercent,
     servedBy: Math.max(...used.map((t) => t.servedBy)),
     littlesLaw: little,
+    ...(openPart?.fields ?? {}),
   };
-  const warnings: Warning[] = [];
+  const warnings: Warning[] = [...(openPart?.warnings ?? [])];
   if (clientCpuPercent >= CLIENT_SATURATED_PERCENT) {
     warnings.push({ code: 'client-saturated', message: `the load generator used ${clientCpuPercent.toFixed(0)}% of a core: it was saturated, so these numbers measure the client as much as the server` });
   }
@@ -104,7 +118,7 @@ export function summarizeCase(input: CaseInput): CaseResult {
   if (censored > 0) {
     warnings.push({ code: 'censored', message: `${plural(censored, 'request')} sent during the window had no answer when the bench stopped waiting: the latency shown is a lower bound (≥)` });
   }
-  if (little.ratio < LITTLE_LOWER_BOUND_RATIO && rps > 0) {
+  if (openPart === null && little.ratio < LITTLE_LOWER_BOUND_RATIO && rps > 0) {
     warnings.push({
       code: 'littles-law',
       message: `Little's law: ${input.connections} clients at ${round1(rps)} req/s should wait ${formatUs(little.expectedMeanUs)} on average, but the measured mean is ${formatUs(latencyUs.mean)} (${Math.round(little.ratio * 100)}%): some waiting was not seen, so the latency shown is a lower bound (≥)`,
@@ -125,6 +139,27 @@ export function summarizeCase(input: CaseInput): CaseResult {
     warnings.push({ code: 'wide-interval', message: `the throughput's 95% interval is ±${Math.round(width * 100)}% after ${plural(used.length, 'trial')}: the machine varied more than the lab could average out` });
   }
   return { ...okCase, warnings: [...warnings, ...extra] };
+}
+
+/** The open-loop fields of a case and their warnings: late and dropped sends, and a client that lagged. */
+function openSummary(open: NonNullable<CaseInput['open']>, used: readonly OkTrial[], corrected: Latency): { fields: { uncorrectedLatencyUs: Latency; uncorrectedDistribution: DistributionPoint[]; late: number; dropped: number; lateness: Latency | undefined; meanInflight: number }; warnings: Warning[] } {
+  const late = sum(used, (t) => t.late ?? 0);
+  const dropped = sum(used, (t) => t.dropped ?? 0);
+  const planned = sum(used, (t) => t.sample + (t.dropped ?? 0) + t.censored);
+  const uncorrected = open.uncorrected?.latencyUs ?? medianLatency(used.map((t) => ({ ...t, latencyUs: t.uncorrectedLatencyUs ?? t.latencyUs })));
+  const lateness = open.lateness ?? undefined;
+  const warnings: Warning[] = [];
+  if (late > 0) {
+    warnings.push({ code: 'late-sends', message: `${plural(late, 'request')} of ${planned} found every connection busy at its planned time and went out late: the corrected latency (p99 ${formatUs(corrected.p99)}) counts that wait, the uncorrected one (p99 ${formatUs(uncorrected.p99)}) does not` });
+  }
+  if (dropped > 0) warnings.push({ code: 'dropped-sends', message: `${plural(dropped, 'request')} planned in the window never went out before the bench stopped waiting: the latency shown is a lower bound (≥)` });
+  if (lateness !== undefined && lateness.p99 > CLIENT_LAG_US) {
+    warnings.push({ code: 'client-lag', message: `the client's sends trailed their plan by ${formatUs(lateness.p99)} at p99 while a connection was free: the load generator could not keep the pace of ${open.targetRate} req/s` });
+  }
+  return {
+    fields: { uncorrectedLatencyUs: uncorrected, uncorrectedDistribution: [...(open.uncorrected?.distribution ?? [])], late, dropped, lateness, meanInflight: round1(median(used.map((t) => t.meanInflight ?? 0))) },
+    warnings,
+  };
 }
 
 /** Without the histograms (an upgraded file), each percentile is the median of the trials'. */

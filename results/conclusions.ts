@@ -51,7 +51,7 @@ export function conclusionText(workload: string, connections: number, a: string,
 }
 
 function okCase(cases: readonly CaseResult[], model: string, workload: string, connections: number): OkCase | undefined {
-  const found = cases.find((c) => c.model === model && c.workload === workload && c.connections === connections);
+  const found = cases.find((c) => c.mode === 'closed' && c.model === model && c.workload === workload && c.connections === connections);
   return found?.status === 'ok' ? found : undefined;
 }
 
@@ -60,7 +60,7 @@ export function conclusions(results: Results): Conclusion[] {
   const out: Conclusion[] = [];
   const models = [...new Set([...results.options.models, ...results.cases.map((c) => c.model)])];
   const workloads = [...new Set([...results.options.workloads, ...results.cases.map((c) => c.workload)])];
-  const connections = [...new Set([...results.options.connections, ...results.cases.map((c) => c.connections)])].sort((x, y) => x - y);
+  const connections = [...new Set([...results.options.connections, ...results.cases.filter((c) => c.mode === 'closed').map((c) => c.connections)])].sort((x, y) => x - y);
   for (const workload of workloads) {
     for (const n of connections) {
       const cases = models.map((m) => okCase(results.cases, m, workload, n)).filter((c): c is OkCase => c !== undefined);
@@ -134,7 +134,7 @@ export function rpsWithInterval(c: OkCase): string {
  * where they do not: "event-loop ≈ cluster > worker-pool > sequential".
  */
 export function rankingText(results: Results, all: readonly Conclusion[], workload: string, connections: number): string | null {
-  const cases = results.cases.filter((c): c is OkCase => c.status === 'ok' && c.workload === workload && c.connections === connections).sort((x, y) => y.rps - x.rps);
+  const cases = results.cases.filter((c): c is OkCase => c.status === 'ok' && c.mode === 'closed' && c.workload === workload && c.connections === connections).sort((x, y) => y.rps - x.rps);
   const [first, ...rest] = cases;
   if (first === undefined) return null;
   let text = first.model;

@@ -129,31 +129,43 @@ export function runCores(results: Pick<Results, 'probes' | 'machine'>): number {
 }
 
 /**
- * Every ok case with its prediction, from the demands measured at 1 client in the same run (the case of the
- * same model and workload at 1 client; the pool's main-thread share from the model's `hello` at 1 client). A
+ * What one request of a model and workload needs, from the run's closed-loop measures at 1 client: that case
+ * itself, and the model's `hello` at 1 client (the pool's main-thread share, and the client's cost of an
+ * answer). Null where the run has no 1-client measure of the model and workload.
+ */
+export function caseDemands(results: Results, model: string, workload: string): Demands | null {
+  const oneClient = (w: string): OkCase | undefined => {
+    const found = results.cases.find((c) => c.mode === 'closed' && c.model === model && c.workload === w && c.connections === 1);
+    return found?.status === 'ok' ? found : undefined;
+  };
+  const base = oneClient(workload);
+  if (base === undefined) return null;
+  const hello = oneClient('hello');
+  const overhead = hello === undefined || !(hello.rps > 0) ? 0 : hello.serverCpuPercent / 100 / hello.rps;
+  const helloClient = hello === undefined || !(hello.rps > 0) ? 0 : hello.clientCpuPercent / 100 / hello.rps;
+  const paths = results.workloads.find((w) => w.name === workload)?.paths ?? [];
+  const work = workloadCpu(paths, results.calibration.iterationsPerMs);
+  const known = work === undefined || hello === undefined ? undefined : { serverCpu: overhead + work, clientCpu: helloClient };
+  return demandsFrom(base.rps, base.serverCpuPercent, base.clientCpuPercent, overhead, known);
+}
+
+/** The model's shape as a case records it. */
+export function shapeOf(c: Pick<CaseResult, 'model' | 'modelParams'>): ModelShape {
+  return { model: c.model, threads: c.modelParams.threads, processes: c.modelParams.processes };
+}
+
+/**
+ * Every ok closed-loop case with its prediction, from the demands measured at 1 client in the same run. A
  * case gets none where the run has no 1-client measure of its model and workload.
  */
 export function predictCases(results: Results): Map<CaseResult, Prediction> {
   const out = new Map<CaseResult, Prediction>();
   const cores = runCores(results);
-  const oneClient = (model: string, workload: string): OkCase | undefined => {
-    const found = results.cases.find((c) => c.model === model && c.workload === workload && c.connections === 1);
-    return found?.status === 'ok' ? found : undefined;
-  };
   for (const c of results.cases) {
-    if (c.status !== 'ok') continue;
-    const base = oneClient(c.model, c.workload);
-    if (base === undefined) continue;
-    const hello = oneClient(c.model, 'hello');
-    const overhead = hello === undefined || !(hello.rps > 0) ? 0 : hello.serverCpuPercent / 100 / hello.rps;
-    const helloClient = hello === undefined || !(hello.rps > 0) ? 0 : hello.clientCpuPercent / 100 / hello.rps;
-    const paths = results.workloads.find((w) => w.name === c.workload)?.paths ?? [];
-    const work = workloadCpu(paths, results.calibration.iterationsPerMs);
-    const known = work === undefined || hello === undefined ? undefined : { serverCpu: overhead + work, clientCpu: helloClient };
-    const demands = demandsFrom(base.rps, base.serverCpuPercent, base.clientCpuPercent, overhead, known);
+    if (c.status !== 'ok' || c.mode !== 'closed') continue;
+    const demands = caseDemands(results, c.model, c.workload);
     if (demands === null) continue;
-    const prediction = predictModel({ model: c.model, threads: c.modelParams.threads, processes: c.modelParams.processes }, demands, cores, c.connections);
-    const point = prediction?.points[c.connections - 1];
+    const point = predictModel(shapeOf(c), demands, cores, c.connections)?.points[c.connections - 1];
     if (point !== undefined) out.set(c, point);
   }
   return out;

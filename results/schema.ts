@@ -48,6 +48,9 @@ export const WARNING_CODES = [
   'machine', // run level: few cores, a client on the same machine
   'machine-drift', // run level: the machine's speed or parallel capacity changed during the run
   'upgraded', // read from a version-1 file: one trial per repeat, no interval where there was one repeat
+  'late-sends', // open loop: planned sends found every connection busy and went out late (--max-inflight)
+  'dropped-sends', // open loop: planned sends never went out before the bench stopped waiting
+  'client-lag', // open loop: the client's own schedule trailed its plan (a busy client, not the server)
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
@@ -64,6 +67,22 @@ const usage = {
   clientCpuPercent: nonNegative,
   /** Distinct pid/thread pairs that answered, from the X-Served-By-* headers. */
   servedBy: count,
+};
+
+/**
+ * What an open-loop trial and case add (bench/open-load.ts): `latencyUs` counts from each request's intended
+ * send time (coordinated omission corrected); this from the moment it was actually sent.
+ */
+const openFields = {
+  uncorrectedLatencyUs: LatencySchema.optional(),
+  /** Requests whose planned time came while every connection was busy: they were sent late, on the next free one. */
+  late: count.optional(),
+  /** Requests planned in the window and never sent before the bench stopped waiting. */
+  dropped: count.optional(),
+  /** How far sends that found a free connection trailed their planned times (µs): the client's own pace. */
+  lateness: LatencySchema.optional(),
+  /** Requests in flight over the window, time-weighted: Little's L, for the check L = X × R. */
+  meanInflight: nonNegative.optional(),
 };
 
 /** One trial: one load window on a running server, with the machine's state while it ran. */
@@ -93,6 +112,7 @@ export const OkTrialSchema = TrialBase.extend({
   ...usage,
   /** Whole-machine CPU used by processes other than the lab's, in % of one core. */
   backgroundCpuPercent: nonNegative,
+  ...openFields,
 });
 
 export const FailedTrialSchema = TrialBase.extend({ status: z.literal('failed'), error: z.string().min(1) });
@@ -107,12 +127,22 @@ export const LittlesLawSchema = z.object({
   lowerBound: z.boolean(),
 });
 
+/**
+ * 'closed': a fixed number of clients, each sending its next request when its answer arrives.
+ * 'open': requests arrive at a planned rate whatever the server does; `connections` is then the most the
+ * client may have in flight (--max-inflight).
+ */
+export const MODES = ['closed', 'open'] as const;
+export type Mode = (typeof MODES)[number];
+
 const CaseBase = z.object({
   model: z.string().min(1),
   modelParams: z.record(z.string(), z.number()),
   workload: z.string().min(1),
   connections: z.number().int().positive(),
-  mode: z.literal('closed'),
+  mode: z.enum(MODES),
+  /** Open loop: the offered rate, requests per second. */
+  targetRate: z.number().positive().optional(),
   trials: z.array(TrialSchema),
   warnings: z.array(WarningSchema),
 });
@@ -130,6 +160,9 @@ export const OkCaseSchema = CaseBase.extend({
   requests: count,
   ...usage,
   littlesLaw: LittlesLawSchema,
+  ...openFields,
+  /** Open loop: the distribution from the actual sends, beside `distribution` (from the intended ones). */
+  uncorrectedDistribution: z.array(DistributionPointSchema).optional(),
   /** What queueing theory predicts from the run's 1-client demands (results/predict.ts); absent where it cannot. */
   predicted: z.object({ rps: nonNegative, meanLatencyUs: nonNegative }).optional(),
 });
@@ -139,7 +172,12 @@ export const FailedCaseSchema = CaseBase.extend({
   error: z.string().min(1),
 });
 
-export const CaseSchema = z.discriminatedUnion('status', [OkCaseSchema, FailedCaseSchema]);
+/** An open case names its rate, and an ok one carries both latencies and its late and dropped sends. */
+export const CaseSchema = z.discriminatedUnion('status', [OkCaseSchema, FailedCaseSchema]).superRefine((c, ctx) => {
+  if (c.mode !== 'open') return;
+  const missing = [c.targetRate === undefined ? 'targetRate' : '', ...(c.status === 'ok' ? (['uncorrectedLatencyUs', 'late', 'dropped'] as const).filter((k) => c[k] === undefined) : [])].filter((k) => k !== '');
+  for (const key of missing) ctx.addIssue({ code: 'custom', path: [key], message: 'required on an open-loop case' });
+});
 
 /** A measure of the machine: how fast one thread computes, and how much of that every core gets at once. */
 export const ProbeSchema = z.object({
@@ -197,6 +235,10 @@ export const ResultsSchema = z.object({
     processes: z.number().int().positive(),
     /** Seed of the shuffled order of models in each round. */
     seed: count,
+    /** Open loop (--rate): the offered rates, the arrival process, and the most requests the client keeps in flight. */
+    rates: z.array(z.number().positive()).optional(),
+    arrivals: z.enum(['constant', 'poisson']).optional(),
+    maxInflight: z.number().int().positive().optional(),
   }),
   calibration: z.object({
     iterationsPerMs: z.number().positive(),

@@ -75,6 +75,11 @@ describe('bench CLI errors', () => {
     [['--trials', 'x'], '--trials'],
     [['--frobnicate'], "unknown option '--frobnicate'"],
     [['--models', 'baseline', '--workloads', 'cpu'], 'nothing to run'],
+    [['--rate', '0'], '--rate'],
+    [['--rate=-5'], '--rate'],
+    [['--rate', 'abc'], '--rate'],
+    [['--rate', '50,x,200'], '--rate'],
+    [['--rate', '50', '--connections', '4'], 'do not go together'],
   ])('%j: one line, status 2, no server started, no file written', (args, message) => {
     const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
     const before = labServers().length;

@@ -68,6 +68,42 @@ type TooltipOptions = NonNullable<NonNullable<LineOptions['plugins']>['tooltip']
 /** The clients axis of every line chart. */
 export const clientsAxis: AxisOptions = { title: { display: true, text: 'concurrent clients' } };
 
+/**
+ * A log axis whose ticks are exactly the levels measured (clients, or offered rates): theory's curves need a
+ * numeric axis to run between them, and a log one spaces 1, 16, 64 as a student reads them.
+ */
+export function levelsAxis(title: string, levels: readonly number[]): AxisOptions {
+  const lo = Math.min(...levels);
+  const hi = Math.max(...levels);
+  return {
+    type: 'logarithmic',
+    min: lo / 1.3,
+    max: hi * 1.3,
+    title: { display: true, text: title },
+    afterBuildTicks: (axis: Scale) => {
+      axis.ticks = levels.map((value) => ({ value }));
+    },
+    ticks: { autoSkip: false, callback: (value) => Number(value).toLocaleString('en-US') },
+  };
+}
+
+/** Theory's datasets end their label with this: the legend leaves them out (the note under the chart says what they are). */
+export const THEORY = ' · theory';
+export const KNEE = ' · knee';
+
+/** Theory's line: thin, translucent, dashed, without points, in the model's colour. */
+export function theoryLine(model: string, data: Point[], style: ModelStyle): LineDataset {
+  return { label: `${model}${THEORY}`, data, borderColor: `${style.color}b0`, backgroundColor: `${style.color}b0`, borderDash: [6, 5], borderWidth: 2, pointRadius: 0, pointHitRadius: 6, spanGaps: true };
+}
+
+/** The knee N* on theory's throughput line: a hollow triangle. */
+export function kneeMarker(model: string, at: Point, style: ModelStyle): LineDataset {
+  return { label: `${model}${KNEE}`, data: [at], borderColor: style.color, backgroundColor: '#ffffff', pointStyle: 'triangle', pointRadius: 9, pointBorderWidth: 2.5, showLine: false };
+}
+
+/** A legend of the measured lines only. */
+export const legendWithoutTheory = { labels: { filter: (item: { text: string }) => !item.text.endsWith(THEORY) && !item.text.endsWith(KNEE) } };
+
 /** Per dataset, per point: its 95 % interval (or null), and whether the value is a lower bound. */
 export interface IntervalMarks {
   readonly intervals: readonly (readonly (Interval | null)[])[];
@@ -99,7 +135,8 @@ export function intervalPlugin(marks: IntervalMarks): Plugin<'line'> {
       const { ctx, chartArea } = chart;
       const y = chart.scales.y;
       if (y === undefined) return;
-      const count = chart.data.datasets.length;
+      // Only the measured datasets carry marks; theory's lines and markers come after them.
+      const count = marks.intervals.length;
       const drawn: DrawnInterval[] = [];
       let arrows = 0;
       ctx.save();
@@ -108,7 +145,7 @@ export function intervalPlugin(marks: IntervalMarks): Plugin<'line'> {
       ctx.rect(0, chartArea.top - ARROW, chart.width, chartArea.height + ARROW);
       ctx.clip();
       chart.data.datasets.forEach((dataset, i) => {
-        if (!chart.isDatasetVisible(i)) return;
+        if (i >= count || !chart.isDatasetVisible(i)) return;
         const colour = typeof dataset.borderColor === 'string' ? dataset.borderColor : '#111';
         ctx.strokeStyle = colour;
         ctx.fillStyle = colour;
@@ -195,6 +232,15 @@ export function logAxis(title: string): AxisOptions {
     type: 'logarithmic',
     title: { display: true, text: title },
     ticks: { autoSkip: false, callback: (value, _index, ticks) => (isLabelledLogTick(Number(value), ticks) ? formatUs(Number(value), { trimZeros: true }) : '') },
+  };
+}
+
+/** Counts (requests per second) on a log axis, labelled as numbers. */
+export function logCountAxis(title: string): AxisOptions {
+  return {
+    type: 'logarithmic',
+    title: { display: true, text: title },
+    ticks: { autoSkip: false, callback: (value, _index, ticks) => (isLabelledLogTick(Number(value), ticks) ? Number(value).toLocaleString('en-US') : '') },
   };
 }
 

@@ -1,6 +1,9 @@
 /** The run page: draws the view built and tested in Node (reports/run-view.ts); it computes nothing itself. */
 import { formatUs } from '../../results/format.js';
 import type { CellView, MachineView, RunView, TrialRowView, WorkloadView } from '../run-view.js';
+import type { TheoryPoint, WorkloadTheoryView } from '../theory-view.js';
+import { formatRps } from '../../results/format.js';
+import { openSection } from './open-section.js';
 import type { WarningGroupView } from '../warnings.js';
 import type { ModelStyle } from '../palette.js';
 import {
@@ -10,8 +13,13 @@ import {
   coveringIntervals,
   drawCharts,
   intervalPlugin,
+  kneeMarker,
   latencyTooltip,
+  legendWithoutTheory,
+  levelsAxis,
   line,
+  theoryLine,
+  type LineDataset,
   logAxis,
   percentileAxis,
   percentileX,
@@ -62,6 +70,7 @@ app.append(
 );
 
 for (const w of view.workloads) app.append(workloadSection(w, styleFor));
+for (const w of view.open) app.append(openSection(w, styleFor));
 drawCharts(app);
 // Printed, every collapsed table is open: paper has no "show more".
 window.addEventListener('beforeprint', () => {
@@ -137,17 +146,26 @@ function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyl
   const labels = w.connections.map(String);
   const cellAt = (cells: readonly CellView[]): CellView | undefined => cells.find((c) => c.connections === w.distributionAt);
   const datasets = (f: (c: CellView) => number | null): ReturnType<typeof line>[] => w.series.map((s) => line(s.model, s.cells.map(f), styleFor(s.model)));
-  /** A chart of one figure per model and clients, with its intervals and "≥" marks, and tooltips that say them. */
-  const withIntervals = (field: 'rps' | 'p50' | 'p99', axis: ReturnType<typeof logAxis>): LineConfig => {
+  const theory = w.theory;
+  /** Theory's dashed line of one figure per model, after the measured ones (the whiskers skip them). */
+  const theoryDatasets = (f: (p: TheoryPoint) => number): LineDataset[] => (theory === null ? [] : theory.models.map((m) => theoryLine(m.model, m.curve.map((p) => ({ x: p.x, y: f(p) })), styleFor(m.model))));
+  const theoryTexts = (f: (p: TheoryPoint) => string): string[][] => (theory === null ? [] : theory.models.map((m) => m.curve.map((p) => `theory at ${p.x}: ${f(p)}`)));
+  /** A chart of one figure per model and clients, with its intervals and "≥" marks, theory's line, and tooltips that say them. */
+  const withIntervals = (field: 'rps' | 'p50' | 'p99' | 'mean', axis: ReturnType<typeof logAxis>): LineConfig => {
     const marks: IntervalMarks = {
-      intervals: w.series.map((s) => s.cells.map((c) => (field === 'rps' ? c.rpsInterval : c.latencyLowerBound ? null : field === 'p50' ? c.p50Interval : c.p99Interval))),
+      intervals: w.series.map((s) => s.cells.map((c) => (field === 'rps' ? c.rpsInterval : c.latencyLowerBound || field === 'mean' ? null : field === 'p50' ? c.p50Interval : c.p99Interval))),
       lowerBounds: w.series.map((s) => s.cells.map((c) => field !== 'rps' && c.latencyLowerBound && c[field] !== null)),
     };
-    const texts = w.series.map((s) => s.cells.map((c) => [c.text[field], c.range[field]].filter((t) => t !== '').join(' · ')));
+    const measured = w.series.map((s) => line(s.model, s.cells.map((c) => ({ x: c.connections, y: c[field] ?? Number.NaN })), styleFor(s.model)));
+    const texts = w.series.map((s) => s.cells.map((c) => (field === 'mean' ? (c.mean === null ? '—' : `${c.latencyLowerBound ? '≥ ' : ''}${formatUs(c.mean)}`) : [c.text[field], c.range[field]].filter((t) => t !== '').join(' · '))));
+    const predicted = field === 'rps' ? theoryDatasets((p) => p.rps) : theoryDatasets((p) => p.meanLatencyUs);
+    const predictedTexts = field === 'rps' ? theoryTexts((p) => `${formatRps(p.rps)} req/s`) : theoryTexts((p) => `mean ${formatUs(p.meanLatencyUs)}`);
+    const knees = field !== 'rps' || theory === null ? [] : theory.models.map((m) => kneeMarker(m.model, { x: m.knee, y: m.kneeRps }, styleFor(m.model)));
+    const kneeTexts = field !== 'rps' || theory === null ? [] : theory.models.map((m) => [`knee N* ≈ ${m.knee} clients (bottleneck: ${m.bottleneck})`]);
     return {
       type: 'line',
-      data: { labels, datasets: datasets((c) => c[field]) },
-      options: { plugins: { tooltip: tooltipTexts(texts) }, scales: { x: clientsAxis, y: coveringIntervals(axis, marks) } },
+      data: { datasets: [...measured, ...predicted, ...knees] },
+      options: { plugins: { legend: legendWithoutTheory, tooltip: tooltipTexts([...texts, ...predictedTexts, ...kneeTexts]) }, scales: { x: levelsAxis('concurrent clients', w.connections), y: coveringIntervals(axis, marks) } },
       plugins: [intervalPlugin(marks)],
     };
   };
@@ -157,10 +175,12 @@ function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyl
     el('p', { text: `${w.description} — ` }, w.paths.map((p, i) => el('code', { text: (i > 0 ? ' ' : '') + p }))),
     prose('p', w.headline, { className: 'headline' }),
   ]);
+  const theoryNote = theory === null ? '' : ' Thin dashed: theory (exact MVA from the 1-client demands).';
   const charts = [
-    chartBox('Throughput (requests per second)', 'Higher is better. Median of the trials; whiskers: 95% interval.', withIntervals('rps', countAxis('requests / s'))),
-    chartBox('Median latency (p50)', 'Log scale. Whiskers: 95% interval; arrow up: a lower bound (≥).', withIntervals('p50', logAxis('p50 latency'))),
-    chartBox('Tail latency (p99)', 'One request in a hundred waited at least this long. Log scale; arrow up: ≥.', withIntervals('p99', logAxis('p99 latency'))),
+    chartBox('Throughput (requests per second)', `Higher is better. Median of the trials; whiskers: 95% interval.${theoryNote}${theory === null ? '' : ' △: the knee N*, where adding clients stops adding throughput.'}`, withIntervals('rps', countAxis('requests / s'))),
+    chartBox('Mean latency, measured and predicted', `Log scale. All used trials’ requests together; arrow up: a lower bound (≥).${theoryNote}`, withIntervals('mean', logAxis('mean latency'))),
+    chartBox('Median latency (p50)', 'Log scale. Whiskers: 95% interval; arrow up: a lower bound (≥). Thin dashed: theory’s mean, for scale.', withIntervals('p50', logAxis('p50 latency'))),
+    chartBox('Tail latency (p99)', 'One request in a hundred waited at least this long. Log scale; arrow up: ≥. Thin dashed: theory’s mean, for scale.', withIntervals('p99', logAxis('p99 latency'))),
   ];
   const lowerAt = w.series.filter((s) => cellAt(s.cells)?.latencyLowerBound === true).map((s) => s.model);
   if (w.distributionAt !== null) {
@@ -197,11 +217,12 @@ function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyl
   );
   section.append(el('div', { className: 'charts' }, charts));
 
+  if (theory !== null) section.append(theoryBlock(theory));
   if (w.conclusions.length > 0) section.append(conclusionsBlock(w));
 
   section.append(el('h3', { text: 'The numbers behind the charts' }));
   const rows = w.series.flatMap((s) => s.cells.filter((c) => c.runs > 0).map((c) => numbersRow(c, styleFor(s.model).color)));
-  section.append(table(['model', 'clients', 'req/s', 'p50', 'p99', 'p99.9', 'trials', 'server CPU', 'peak RSS', 'client CPU', 'served by', 'errors / timeouts / non-2xx', 'status'], rows, 'numbers'));
+  section.append(table(['model', 'clients', 'req/s', 'p50', 'p99', 'p99.9', 'trials', 'server CPU', 'peak RSS', 'client CPU', 'served by', 'errors / timeouts / non-2xx', 'theory req/s', 'vs theory', 'status'], rows, 'numbers'));
   if (w.lowerBounds.length > 0) {
     section.append(
       el('div', { className: 'box warnings lower-bounds', 'data-section': 'lower-bounds' }, [
@@ -257,6 +278,21 @@ function conclusionsBlock(w: WorkloadView): HTMLElement {
   ]);
 }
 
+/** Predict, then measure: what each model's queueing network says, and where measurement parts from it. */
+function theoryBlock(theory: WorkloadTheoryView): HTMLElement {
+  return el('div', { className: 'box theory', 'data-section': 'theory' }, [
+    el('h3', { text: 'Predict, then measure' }),
+    prose('p', theory.summary, { className: 'theory-summary' }),
+    el('ul', {}, theory.models.map((m) => el('li', { 'data-model': m.model }, [el('code', { text: m.model }), `: ${m.demands}`]))),
+    theory.disagreements.length === 0
+      ? null
+      : el('div', { 'data-section': 'disagreements' }, [
+          el('strong', { text: 'Where theory and measurement part (more than 15%), and the likely cause:' }),
+          el('ul', {}, theory.disagreements.map((k) => el('li', { 'data-model': k.model, 'data-at': String(k.at) }, [prose('p', k.text), el('p', { className: 'note', text: k.cause ?? '' })]))),
+        ]),
+  ]);
+}
+
 /** Every trial in the order it ran; marked ones stand out, with their reasons and what re-measured them. */
 function trialsTable(w: WorkloadView, styleFor: (model: string) => ModelStyle): HTMLElement {
   const notable = w.trials.some((t) => t.marked.length > 0 || t.status === 'failed');
@@ -304,6 +340,8 @@ function numbersRow(c: CellView, color: string): HTMLTableRowElement {
     num('clientCpuPercent', c.clientCpuPercent, c.text.client),
     num('servedBy', c.servedBy, c.servedBy === null ? '—' : String(c.servedBy)),
     num('errors', c.errors + c.timeouts + c.non2xx, `${c.errors} / ${c.timeouts} / ${c.non2xx}`),
+    num('theory', c.predicted?.rps ?? null, c.text.theory),
+    el('td', { 'data-field': 'theoryError', text: c.text.theoryError }),
     el('td', { className: 'name', 'data-field': 'status', text: status }),
   ]);
 }
