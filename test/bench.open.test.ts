@@ -10,6 +10,9 @@ import { seededRandom } from '../lib/random.js';
 import { startOpenLoad } from '../bench/open-load.js';
 import { summarize } from '../bench/latency.js';
 import { startServerProcess, type ServerProcess } from '../bench/server-process.js';
+import { validateResults } from '../results/schema.js';
+import { readFileSync } from 'node:fs';
+import { fixturePath } from './helpers/fixtures.js';
 
 /** A clock that moves only when told; timers fire in time order, `lag` ms after they are due. */
 function fakeClock(lag = 0): Clock & { advanceTo(t: number): Promise<void> } {
@@ -224,5 +227,34 @@ describe('the open-loop driver against real servers', () => {
     expect(uncorrected.p99).toBeLessThan(400_000);
     expect(corrected.p99).toBeGreaterThan(3 * uncorrected.p99);
     expect(corrected.p99).toBeGreaterThan(600_000);
+  });
+});
+
+describe('open cases in the results file', () => {
+  const json = JSON.parse(readFileSync(fixturePath('open-run.json'), 'utf8')) as { cases: Record<string, unknown>[] };
+
+  it('a real open run validates, and each open case names its rate and carries both latencies and its late and dropped sends', () => {
+    const results = validateResults(json);
+    const open = results.cases.filter((c) => c.mode === 'open');
+    expect(open.length).toBeGreaterThan(0);
+    for (const c of open) {
+      expect(c.targetRate).toBeGreaterThan(0);
+      if (c.status === 'ok') {
+        expect(c.uncorrectedLatencyUs?.p99).toBeGreaterThan(0);
+        expect(c.late).toBeGreaterThanOrEqual(0);
+        expect(c.dropped).toBeGreaterThanOrEqual(0);
+        // Corrected latency counts from the planned time, which is never after the actual send.
+        expect(c.latencyUs.p50).toBeGreaterThanOrEqual(c.uncorrectedLatencyUs?.p50 ?? Infinity);
+      }
+    }
+  });
+
+  it.each(['targetRate', 'uncorrectedLatencyUs', 'late', 'dropped'])('an open case without %s is refused, naming it', (field) => {
+    const copy = structuredClone(json);
+    const index = copy.cases.findIndex((c) => c.mode === 'open' && c.status === 'ok');
+    const target = copy.cases[index];
+    if (target === undefined) throw new Error('no open case in the fixture');
+    delete target[field];
+    expect(() => validateResults(copy)).toThrow(`cases.${index}.${field}`);
   });
 });

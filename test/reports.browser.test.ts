@@ -21,7 +21,8 @@ import { indexEntry, sortEntries } from '../reports/index-view.js';
 import { renderComparePage, renderIndexPage, renderRunPage } from '../reports/render.js';
 import { groupWarnings } from '../reports/warnings.js';
 import { browserDescribe, canvasInk, launch, openWatched, outputPath, writePage } from './helpers/browser.js';
-import { loadFixture, v2Runs } from './helpers/fixtures.js';
+import { loadFixture, openRuns, v2Runs } from './helpers/fixtures.js';
+import { predictCases } from '../results/predict.js';
 import { buildV2Results, CONTRADICTING, HOSTILE } from './helpers/v2-fixture.js';
 
 // Every suite below needs a browser: without one they are skipped with one line saying how to get one (and
@@ -136,7 +137,7 @@ for (const { name, results } of v2Runs()) {
       expect(consoleErrors).toEqual([]);
       expect(requests).toEqual([]);
       const ink = await canvasInk(page, styleOf('event-loop').color);
-      expect(ink.length).toBe(workloads.length * 6 + (results.probes.length > 0 ? 1 : 0));
+      expect(ink.length).toBe(workloads.length * 7 + (results.probes.length > 0 ? 1 : 0));
       for (const chart of ink) expect(chart.drawn, chart.label).toBeGreaterThan(1000);
       for (const chart of ink.filter((c) => /^(Throughput|Median|Tail)/.test(c.label))) expect(chart.coloured, chart.label).toBeGreaterThan(20);
       await page.close();
@@ -305,7 +306,7 @@ describe('a run page of a version-1 file (upgraded)', () => {
     expect(requests).toEqual([]);
     const workloads = new Set(results.cases.map((c) => c.workload)).size;
     const ink = await canvasInk(page, styleOf('event-loop').color);
-    expect(ink.length).toBe(workloads * 6); // no probes chart
+    expect(ink.length).toBe(workloads * 7); // no probes chart
     for (const chart of ink) expect(chart.drawn, chart.label).toBeGreaterThan(1000);
     expect(await page.textContent('[data-section=warnings] li[data-code=upgraded]')).toContain('Read from an older results file');
     expect(await page.textContent('[data-section=machine]')).toContain('no probes');
@@ -417,3 +418,101 @@ describe('a comparison page', () => {
     await page.close();
   });
 });
+
+/** The labels of the datasets a chart drew, from chart.js itself. */
+function chartLabels(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((sel) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(sel);
+    if (canvas === null) throw new Error(`no canvas ${sel}`);
+    const chart = (window as unknown as { Chart: typeof ChartClass }).Chart.getChart(canvas);
+    return (chart?.data.datasets ?? []).map((d) => d.label ?? '');
+  }, selector);
+}
+
+describe('theory beside measurement on a closed-loop page', () => {
+  // As the bench leaves it: every ok case with its prediction.
+  const base = buildV2Results();
+  const predictions = predictCases(base);
+  const results: Results = { ...base, cases: base.cases.map((c) => { const p = predictions.get(c); return p === undefined || c.status !== 'ok' ? c : { ...c, predicted: { rps: p.rps, meanLatencyUs: p.meanLatencyUs } }; }) };
+  const file = (): string => writePage('run-theory.html', renderRunPage(results, loadAssets()));
+
+  it('draws a dashed theory line per model and its knee on throughput, theory on the latency charts, and each case’s error in the table', async () => {
+    expect(predictions.size).toBeGreaterThan(5);
+    const { page, consoleErrors } = await openWatched(browser, file());
+    expect(consoleErrors).toEqual([]);
+    const workload = 'io';
+    const modelsWithDemands = [...new Set([...predictions.keys()].filter((c) => c.workload === workload).map((c) => c.model))];
+    const throughput = await chartLabels(page, `section[data-workload="${workload}"] canvas[aria-label="${CHART_TITLES.rps}"]`);
+    for (const m of modelsWithDemands) {
+      expect(throughput).toContain(`${m} · theory`);
+      expect(throughput).toContain(`${m} · knee`);
+    }
+    const mean = await chartLabels(page, `section[data-workload="${workload}"] canvas[aria-label="Mean latency, measured and predicted"]`);
+    for (const m of modelsWithDemands) expect(mean).toContain(`${m} · theory`);
+    // The legend lists the measured lines only.
+    const legend = await page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('section[data-workload="io"] canvas');
+      const chart = canvas === null ? undefined : (window as unknown as { Chart: typeof ChartClass }).Chart.getChart(canvas);
+      return (chart?.legend?.legendItems ?? []).map((i) => i.text);
+    });
+    expect(legend.some((t) => t.endsWith('theory') || t.endsWith('knee'))).toBe(false);
+    const rows = await numbersRows(page);
+    for (const [c, p] of predictions) {
+      const row = rows.find((r) => r.workload === c.workload && r.model === c.model && r.connections === c.connections);
+      expect(Number(row?.values.theory)).toBeCloseTo(p.rps, 6);
+      if (c.status === 'ok' && c.connections > 1) expect(row?.texts.theoryError).toMatch(/^[+−]\d+%$/);
+    }
+    const block = (await page.textContent(`section[data-workload="${workload}"] [data-section=theory]`)) ?? '';
+    expect(block).toContain('Predict, then measure');
+    expect(block).toMatch(/knee N\* ≈/);
+    await page.screenshot({ path: outputPath('run-theory.png'), fullPage: true });
+    await page.close();
+  });
+});
+
+for (const { name, results } of openRuns()) {
+  describe(`an open-loop run page (${name})`, () => {
+    const file = (): string => writePage(`open-${name}.html`, renderRunPage(results, loadAssets()));
+    const open = results.cases.filter((c) => c.mode === 'open');
+
+    it('opens clean and offline, draws the hockey stick, achieved against offered, corrected against uncorrected, with theory', async () => {
+      const { page, consoleErrors, requests } = await openWatched(browser, file());
+      await page.screenshot({ path: outputPath(`open-${name}.png`), fullPage: true });
+      expect(consoleErrors).toEqual([]);
+      expect(requests).toEqual([]);
+      const sections = await page.$$eval('section[data-mode=open]', (s) => s.map((x) => x.getAttribute('data-workload')));
+      expect(sections).toEqual(results.options.workloads);
+      const ink = await canvasInk(page, styleOf('sequential').color);
+      for (const chart of ink.filter((c) => c.label !== 'Speed and parallel capacity (% of the start)')) expect(chart.drawn, chart.label).toBeGreaterThan(1000);
+      const hockey = await chartLabels(page, 'section[data-mode=open] canvas[aria-label="Latency against offered rate (the hockey stick)"]');
+      for (const m of new Set(open.map((c) => c.model))) expect(hockey).toContain(`${m} · theory`);
+      const p99 = await chartLabels(page, 'section[data-mode=open] canvas[aria-label="Tail latency (p99): corrected and uncorrected"]');
+      for (const m of new Set(open.map((c) => c.model))) expect(p99).toContain(`${m} · uncorrected`);
+      await page.close();
+    });
+
+    it('shows each open case’s numbers as the file has them: achieved rate, corrected and uncorrected p99, late and dropped sends', async () => {
+      const { page } = await openWatched(browser, file());
+      const rows = await page.$$eval('section[data-mode=open] table.numbers.open tbody tr', (trs) =>
+        trs.map((tr) => ({
+          model: tr.getAttribute('data-model') ?? '',
+          rate: Number(tr.getAttribute('data-rate')),
+          values: Object.fromEntries([...tr.querySelectorAll('td[data-field]')].map((td) => [td.getAttribute('data-field') ?? '', td.getAttribute('data-value') ?? ''])),
+        })),
+      );
+      expect(rows.length).toBe(open.length);
+      for (const c of open) {
+        const row = rows.find((r) => r.model === c.model && r.rate === c.targetRate);
+        expect(row, `${c.model} ${c.targetRate}`).toBeDefined();
+        if (c.status !== 'ok') continue;
+        expect(Number(row?.values.rps)).toBe(c.rps);
+        expect(Number(row?.values.p99)).toBe(c.latencyUs.p99);
+        expect(Number(row?.values.uncorrectedP99)).toBe(c.uncorrectedLatencyUs?.p99);
+        expect(Number(row?.values.late)).toBe(c.late);
+      }
+      const demands = await page.$$eval('section[data-mode=open] table.demands tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-model')));
+      expect(demands.length).toBeGreaterThan(0);
+      await page.close();
+    });
+  });
+}

@@ -26,5 +26,19 @@ export function v2Runs(): { name: string; results: Results }[] {
       const version = typeof json === 'object' && json !== null ? (json as { schemaVersion?: unknown }).schemaVersion : undefined;
       return version === 2 ? [{ name, results: readAnyVersion(json) }] : [];
     });
-  return [{ name: 'built', results: buildV2Results() }, ...files];
+  return [{ name: 'built', results: buildV2Results() }, ...files.filter((f) => f.results.options.rates === undefined)];
+}
+
+/** The open-loop runs of test/fixtures (real runs of `npm run bench -- --rate …`). */
+export function openRuns(): { name: string; results: Results }[] {
+  return readdirSync(fixturePath('.'))
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .flatMap((name) => {
+      const json: unknown = JSON.parse(readFileSync(fixturePath(name), 'utf8'));
+      const version = typeof json === 'object' && json !== null ? (json as { schemaVersion?: unknown }).schemaVersion : undefined;
+      if (version !== 2) return [];
+      const results = readAnyVersion(json);
+      return results.options.rates === undefined ? [] : [{ name, results }];
+    });
 }
