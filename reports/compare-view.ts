@@ -85,6 +85,10 @@ export function compareWarnings(runs: readonly CompareRun[]): string[] {
     );
   }
   for (const r of runs) if (!r.results.complete) warnings.push(`Run ${r.label} was interrupted: its results are partial.`);
+  const open = runs.filter((r) => r.results.options.rates !== undefined).map((r) => r.label);
+  if (open.length > 0) {
+    warnings.push(`Run${open.length === 1 ? '' : 's'} ${open.join(', ')} measured an open loop (--rate): this page compares closed-loop cases only (there, the 1-client measures the predictions stand on); each run's own page shows its open-loop cases.`);
+  }
   for (const r of runs) {
     if (r.results.upgradedFrom !== undefined) {
       warnings.push(
