@@ -44,6 +44,8 @@ export async function start({ host, port, processes, sessions, tls }: ModelOptio
     (req, res, departure) => {
       line.add({
         departure,
+        connection: req.socket,
+        res,
         run: () => new Promise<void>((resolve) => {
           // 'advanced' serialization: binary answers (files, padded /work bodies) cross as bytes, not as JSON.
           const child = fork(entry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

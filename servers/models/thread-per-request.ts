@@ -33,6 +33,8 @@ export async function start({ host, port, threads, sessions, tls }: ModelOptions
     (req, res, departure) => {
       line.add({
         departure,
+        connection: req.socket,
+        res,
         run: () => new Promise<void>((resolve) => {
           // A cell of its own: the thread sleeps on it in a wait, and wakes when the client leaves.
           const cancelCell = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
