@@ -93,6 +93,20 @@ describe('per-request models: a thread or a process of its own for every request
     expect(pids.has(String(processes.pid))).toBe(false);
   });
 
+  it.each(['thread-per-request', 'process-per-request'])('%s leaves no process behind when stopped with requests in flight', async (model) => {
+    const server = await startServerProcess(model);
+    try {
+      const inFlight = Array.from({ length: 3 }, () => rawRequest(server.url, '/work?io=5000').catch(() => null));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (model === 'process-per-request') expect(processGroup(server.pid).length).toBeGreaterThan(1); // its request processes
+      await server.stop();
+      expect(processGroup(server.pid)).toEqual([]);
+      await Promise.all(inFlight);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('process-per-request pays a cold start on every request: its median hello is at least 5 times the event loop’s', async () => {
     const median = async (url: string): Promise<number> => {
       const times: number[] = [];
