@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { messageOf } from '../../lib/errors.js';
 import { cancel } from '../app/cancel.js';
 import { internalError } from '../app/responses.js';
 import { SessionMap } from '../app/sessions.js';
@@ -52,7 +53,7 @@ export async function start({ host, port, threads, sessions, tls }: ModelOptions
             writeResponse(req, res, message.response);
           });
           thread.on('error', (error: unknown) => {
-            console.error(`[thread-per-request] a request's thread failed: ${error instanceof Error ? error.message : String(error)}`);
+            console.error(`[thread-per-request] a request's thread failed: ${messageOf(error)}`);
           });
           thread.once('exit', () => {
             live.delete(thread);
