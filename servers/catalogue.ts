@@ -3,17 +3,25 @@ import type { ServerModel } from './model-types.js';
 import * as baseline from './models/baseline.js';
 import * as cluster from './models/cluster.js';
 import * as eventLoop from './models/event-loop.js';
+import * as fastify from './models/fastify.js';
+import * as processPerRequest from './models/process-per-request.js';
 import * as sequential from './models/sequential.js';
+import * as threadPerRequest from './models/thread-per-request.js';
 import * as workerPool from './models/worker-pool.js';
 import { isOneOf } from '../lib/guards.js';
 
 /** The application's models, in the order reports list them. */
-export const APP_MODELS = ['sequential', 'event-loop', 'worker-pool', 'cluster'] as const;
+export const APP_MODELS = ['sequential', 'event-loop', 'worker-pool', 'cluster', 'thread-per-request', 'process-per-request', 'fastify'] as const;
 export const MODEL_NAMES = [...APP_MODELS, 'baseline'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 export const DEFAULT_HOST = '127.0.0.1';
-export const defaultThreads = (): number => availableParallelism();
+/**
+ * Pool threads, and the most threads alive at once for thread-per-request: there, twice the cores, since
+ * threads are cheap enough to keep two per core (some of them wait). The bench passes its own --threads.
+ */
+export const defaultThreads = (model?: ModelName): number => (model === 'thread-per-request' ? 2 : 1) * availableParallelism();
+/** Cluster processes, and the most processes alive at once for process-per-request: one per core. */
 export const defaultProcesses = (): number => availableParallelism();
 
 /** Every model: its parameters, one line, and the paragraph that says what to expect and why. */
@@ -70,6 +78,47 @@ export const CATALOGUE = {
       'the load generator, N processes plus the client are oversubscribed: they take turns on the cores, and ' +
       'the gain over the event loop is smaller than N.',
     start: cluster.start,
+  },
+  'thread-per-request': {
+    params: ['threads'],
+    reference: false,
+    summary: 'main thread accepts; a new worker thread for every request, ended after it',
+    paragraph:
+      'The main thread accepts connections and starts a new worker thread for every request; the thread ' +
+      'loads the application, runs the request with blocking waits, answers and ends. It does the same work ' +
+      'as a pool thread, plus the birth of a thread every time: a new JavaScript engine instance, the modules ' +
+      'loaded again, a few milliseconds to tens of milliseconds before any work. Next to the worker-pool, ' +
+      'which keeps its threads, this is the price of not reusing them: small answers are many times slower, ' +
+      'long requests hardly notice. At most N threads live at once (--threads, twice the cores by default); ' +
+      'further requests wait in line. Each thread shares nothing, so an API request parses the CSV data again.',
+    start: threadPerRequest.start,
+  },
+  'process-per-request': {
+    params: ['processes'],
+    reference: false,
+    summary: 'main process accepts; a new process for every request (CGI), ended after it',
+    paragraph:
+      'The main process accepts connections and starts a new Node.js process for every request, as a CGI ' +
+      'server starts a program or a serverless platform a cold function; the process loads the application, ' +
+      'runs the one request, answers and exits. Every request pays a cold start of tens of milliseconds and ' +
+      'tens of megabytes before any work, so even the smallest answer takes many times longer than on the ' +
+      'event loop, and throughput is bounded by how fast the machine can start processes. At most N processes ' +
+      'live at once (--processes, the cores by default); further requests wait in line. Nothing is kept between ' +
+      'requests: an API request parses the CSV data again, and local sessions never count past 1.',
+    start: processPerRequest.start,
+  },
+  fastify: {
+    params: [],
+    reference: false,
+    summary: 'one thread; the event-loop model routed and answered through fastify',
+    paragraph:
+      'The event-loop model with a framework in between: fastify routes each request to the application and ' +
+      'writes its answer, with the same handler and the same non-blocking waits. What changes is only the ' +
+      'code between the socket and the handler: a radix-tree router, hooks, and reply serialisation instead ' +
+      'of a hand-written adapter. Expect throughput and latency within a few percent of the event-loop model ' +
+      'for real work, and a measurable difference only on the smallest answers, where the framework is most ' +
+      'of what runs.',
+    start: fastify.start,
   },
   baseline: {
     params: [],

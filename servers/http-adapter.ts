@@ -17,7 +17,7 @@ export function servedByHere(model: string): ServedBy {
 
 /** What the application sees of a Node.js request: plain data that can cross to a pool thread. */
 export function toAppRequest(req: IncomingMessage, servedBy: ServedBy): AppRequest {
-  return { method: req.method ?? 'GET', url: req.url ?? '/', servedBy };
+  return { method: req.method ?? 'GET', url: req.url ?? '/', cookie: req.headers.cookie, servedBy };
 }
 
 /**

@@ -1,6 +1,9 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createSecureServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { ClientWatch } from './app/cancel.js';
+import type { LabServer } from './listen.js';
+import type { TlsMaterial } from './model-types.js';
 
 /**
  * Everything a client can make a server hold is bounded: connections, requests in flight, answers it does not
@@ -122,7 +125,7 @@ export function reserveAnswerBytes(res: ServerResponse, bytes: number): boolean 
 }
 
 /** Node's own bounds on a server: connections, header and request time, idle connections. */
-export function boundServer(server: Server): Server {
+export function boundServer<S extends LabServer>(server: S): S {
   server.maxConnections = LIMITS.maxConnections;
   server.headersTimeout = LIMITS.headersTimeoutMs;
   server.requestTimeout = LIMITS.requestTimeoutMs;
@@ -131,11 +134,20 @@ export function boundServer(server: Server): Server {
   return server;
 }
 
+/** A node:http server, or node:https with `tls`: the same request listener either way. */
+export function createHttpServer(handler: RequestListener, tls: TlsMaterial | null): LabServer {
+  // A client that starts a TLS handshake and never finishes it is bounded like one that never ends its headers.
+  return tls === null
+    ? createServer(handler)
+    : createSecureServer({ key: tls.key, cert: tls.cert, handshakeTimeout: LIMITS.headersTimeoutMs }, handler);
+}
+
 /**
- * A node:http server with the lab's bounds. `refuse` answers a request over a limit (every model writes its
- * answers its own way); `listener` gets the rest, with a watch that tells when the client has gone.
+ * A node:http server (node:https with `tls`) with the lab's bounds. `refuse` answers a request over a limit
+ * (every model writes its answers its own way); `listener` gets the rest, with a watch that tells when the
+ * client has gone.
  */
-export function createLabServer(listener: LabRequestListener, refuse: (req: IncomingMessage, res: ServerResponse, why: Refusal) => void): Server {
+export function createLabServer(listener: LabRequestListener, refuse: (req: IncomingMessage, res: ServerResponse, why: Refusal) => void, tls: TlsMaterial | null = null): LabServer {
   const handler: RequestListener = (req, res) => {
     const connection = connectionOf(req.socket);
     const exchange: Exchange = { res, departure: new Departure(), bytes: 0, settled: false };
@@ -157,5 +169,5 @@ export function createLabServer(listener: LabRequestListener, refuse: (req: Inco
       listener(req, res, exchange.departure);
     }
   };
-  return boundServer(createServer(handler));
+  return boundServer(createHttpServer(handler, tls));
 }

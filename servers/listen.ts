@@ -1,21 +1,30 @@
-import type { Server } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
+/** The lab's servers: plain HTTP, or HTTPS when a model was given a certificate. */
+export type LabServer = HttpServer | HttpsServer;
+
+/** The base URL of a server on `host`:`port`, https when it speaks TLS. */
+export function baseUrl(secure: boolean, host: string, port: number): string {
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return `${secure ? 'https' : 'http'}://${shownHost}:${port}`;
+}
+
 /** Listens and resolves with the URL, real port included (port 0 picks a free one). */
-export function listen(server: Server, host: string, port: number): Promise<string> {
+export function listen(server: LabServer, host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
       const { port: actual } = server.address() as AddressInfo;
-      const shownHost = host.includes(':') ? `[${host}]` : host;
-      resolve(`http://${shownHost}:${actual}`);
+      resolve(baseUrl(server instanceof HttpsServer, host, actual));
     });
   });
 }
 
 /** Closes a server now: idle keep-alive connections would otherwise hold it open for seconds. */
-export function closeServer(server: Server): Promise<void> {
+export function closeServer(server: LabServer): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => {
       resolve();

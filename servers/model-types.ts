@@ -1,11 +1,28 @@
+/** Where the session counter of `/visits` keeps its counts. */
+export type SessionMode = 'shared' | 'local';
+export const SESSION_MODES = ['shared', 'local'] as const satisfies readonly SessionMode[];
+
+/** A certificate and its key, PEM: with them a model serves HTTPS instead of HTTP. */
+export interface TlsMaterial {
+  readonly key: string;
+  readonly cert: string;
+}
+
 /** Options of a server model; each model reads the ones it declares in `params`. */
 export interface ModelOptions {
   readonly host: string;
   readonly port: number;
-  /** Pool threads (worker-pool only). */
+  /** Pool threads (worker-pool); most threads alive at once (thread-per-request). */
   readonly threads: number;
-  /** Processes (cluster only). */
+  /** Processes (cluster); most processes alive at once (process-per-request). */
   readonly processes: number;
+  /**
+   * `shared`: one store of sessions for the whole server, however many threads or processes answer;
+   * `local`: each process or thread counts in its own (the classic bug of sessions under a cluster).
+   */
+  readonly sessions: SessionMode;
+  /** HTTPS with this certificate, or plain HTTP (null). Every model's listening socket uses it. */
+  readonly tls: TlsMaterial | null;
 }
 
 export type ModelParam = 'threads' | 'processes';
@@ -36,6 +53,9 @@ export interface ServeListening {
   readonly url: string;
   readonly pid: number;
   readonly params: Readonly<Partial<Record<ModelParam, number>>>;
+  /** Where sessions are counted, and whether it speaks HTTPS (also said by the scheme of `url`). */
+  readonly sessions?: SessionMode;
+  readonly tls?: boolean;
 }
 
 export function isServeListening(message: unknown): message is ServeListening {

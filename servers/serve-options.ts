@@ -1,11 +1,16 @@
 import { parseArgs } from 'node:util';
 import { CATALOGUE, DEFAULT_HOST, MODEL_NAMES, defaultProcesses, defaultThreads, isModelName, type ModelName } from './catalogue.js';
 import { argsErrorMessage, parseWholeNumber } from '../lib/args.js';
-import type { ModelOptions, ModelParam } from './model-types.js';
+import { isOneOf } from '../lib/guards.js';
+import { SESSION_MODES, type ModelOptions, type ModelParam } from './model-types.js';
 
+/**
+ * What `serve` will start. `tls` says whether to serve HTTPS: the certificate is read (or made) by the CLI,
+ * so that parsing stays pure.
+ */
 export type ServeCommand =
   | { readonly kind: 'help' }
-  | { readonly kind: 'serve'; readonly model: ModelName; readonly options: ModelOptions }
+  | { readonly kind: 'serve'; readonly model: ModelName; readonly options: Omit<ModelOptions, 'tls'>; readonly tls: boolean }
   | { readonly kind: 'error'; readonly message: string };
 
 const MAX_WORKERS = 256;
@@ -30,6 +35,8 @@ export function parseServeArgs(argv: readonly string[]): ServeCommand {
         host: { type: 'string' },
         threads: { type: 'string' },
         processes: { type: 'string' },
+        sessions: { type: 'string' },
+        tls: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -50,26 +57,39 @@ export function parseServeArgs(argv: readonly string[]): ServeCommand {
     }
   }
   const port = toInt('port', values.port ?? '0', 0, 65535);
-  const threads = toInt('threads', values.threads ?? String(defaultThreads()), 1, MAX_WORKERS);
+  const threads = toInt('threads', values.threads ?? String(defaultThreads(model)), 1, MAX_WORKERS);
   const processes = toInt('processes', values.processes ?? String(defaultProcesses()), 1, MAX_WORKERS);
   for (const value of [port, threads, processes]) if (typeof value === 'string') return { kind: 'error', message: value };
   const host = values.host ?? DEFAULT_HOST;
   if (host.trim() === '') return { kind: 'error', message: '--host must not be empty' };
+  const sessions = values.sessions ?? 'shared';
+  if (!isOneOf(SESSION_MODES, sessions)) return { kind: 'error', message: `--sessions must be ${SESSION_MODES.join(' or ')}, got ${JSON.stringify(sessions)}` };
+  // The baseline is not the application: it has no /visits to count.
+  if (values.sessions !== undefined && CATALOGUE[model].reference) return { kind: 'error', message: `--sessions does not apply to ${model}` };
   return {
     kind: 'serve',
     model,
-    options: { host, port: port as number, threads: threads as number, processes: processes as number },
+    options: { host, port: port as number, threads: threads as number, processes: processes as number, sessions },
+    tls: values.tls === true,
   };
 }
 
 export function serveHelp(): string {
   const lines = [
     'Usage: npm run serve -- <model> [--port N] [--host H] [--threads N] [--processes N]',
+    '                                [--sessions shared|local] [--tls]',
     '',
     `  --port N        port to listen on (default 0: a free port, printed at start)`,
     `  --host H        address to bind (default ${DEFAULT_HOST})`,
-    `  --threads N     worker-pool: pool threads (default ${defaultThreads()}, the available cores)`,
-    `  --processes N   cluster: processes (default ${defaultProcesses()}, the available cores)`,
+    `  --threads N     worker-pool: pool threads (default ${defaultThreads()}, the available cores);`,
+    `                  thread-per-request: most threads alive at once (default ${defaultThreads('thread-per-request')}, twice the cores)`,
+    `  --processes N   cluster: processes (default ${defaultProcesses()}, the available cores);`,
+    `                  process-per-request: most processes alive at once (default ${defaultProcesses()}, the cores)`,
+    '                  (per-request models: more requests wait in line, first come first served, in the main process)',
+    '  --sessions M    where /visits counts: shared (default; one store for the whole server) or local',
+    '                  (each process or thread its own: the classic bug under a cluster or a pool)',
+    '  --tls           serve HTTPS with a self-signed certificate for 127.0.0.1 and localhost, made on first',
+    '                  use and kept in .lab-tls/ (git-ignored); try it with curl -k https://127.0.0.1:PORT/',
     '',
     'Models:',
   ];

@@ -1,10 +1,11 @@
 /**
- * npm run serve -- <model> [--port N] [--host H] [--threads N] [--processes N]
+ * npm run serve -- <model> [--port N] [--host H] [--threads N] [--processes N] [--sessions M] [--tls]
  * Starts one server model by hand and prints the URL it listens on. Ctrl-C stops it and everything it started.
  */
 import { CATALOGUE } from './catalogue.js';
 import type { RunningServer, ServeListening } from './model-types.js';
 import { parseServeArgs, serveHelp } from './serve-options.js';
+import { labCertificate } from './tls-cert.js';
 import { messageOf } from '../lib/errors.js';
 
 const command = parseServeArgs(process.argv.slice(2));
@@ -17,7 +18,7 @@ if (command.kind === 'error') {
   process.exit(2);
 }
 
-const { model, options } = command;
+const { model } = command;
 let server: RunningServer | undefined;
 let stopping = false;
 
@@ -55,16 +56,21 @@ if (process.channel !== undefined) {
 }
 
 try {
-  server = await CATALOGUE[model].start(options);
+  const tls = command.tls ? await labCertificate() : null;
+  server = await CATALOGUE[model].start({ ...command.options, tls });
 } catch (error: unknown) {
   console.error(`serve: ${model} could not start: ${messageOf(error)}`);
   process.exit(1);
 }
 if (process.channel !== undefined && !process.connected) stop('the bench that started this server is gone');
-const params = Object.entries(server.params).map(([k, v]) => `${String(v)} ${k}`).join(', ');
+const shown = Object.entries(server.params).map(([k, v]) => `${String(v)} ${k}`);
+if (!CATALOGUE[model].reference) shown.push(`${command.options.sessions} sessions`);
+const params = shown.join(', ');
 // The bench that started us learns the address over its IPC channel, not by reading our output.
 if (process.send !== undefined) {
-  const listening: ServeListening = { type: 'listening', url: server.url, pid: process.pid, params: server.params };
+  const listening: ServeListening = {
+    type: 'listening', url: server.url, pid: process.pid, params: server.params, sessions: command.options.sessions, tls: command.tls,
+  };
   process.send(listening);
 }
 console.log(`${model}${params === '' ? '' : ` (${params})`} listening on ${server.url} (pid ${process.pid}) — Ctrl-C to stop`);

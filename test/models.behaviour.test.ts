@@ -11,6 +11,8 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((s) => s.stop()));
 });
 
+const CLIENTS_4 = 4;
+
 async function start(model: string, params: Record<string, number> = {}): Promise<ServerProcess> {
   const server = await startServerProcess(model, { params });
   started.push(server);
@@ -53,6 +55,74 @@ describe('waits', () => {
     expect(ms).toBeGreaterThan(1.9 * WAIT);
     expect(ms).toBeLessThan(3.5 * WAIT);
   });
+});
+
+describe('per-request models: a thread or a process of its own for every request', () => {
+  const WAIT_300 = 300;
+
+  it.each([
+    ['thread-per-request', { threads: 4 }],
+    ['process-per-request', { processes: 4 }],
+  ] as const)('%s overlaps 4 concurrent waits of 300 ms: at most 900 ms in all', async (model, params) => {
+    const server = await start(model, params);
+    const { ms } = await concurrently(server.url, `/work?io=${WAIT_300}`, CLIENTS_4);
+    expect(ms).toBeGreaterThanOrEqual(WAIT_300 - 5);
+    expect(ms).toBeLessThanOrEqual(3 * WAIT_300); // 4 × 300 ms if they did not overlap
+  });
+
+  it.each([
+    ['thread-per-request', { threads: 2 }],
+    ['process-per-request', { processes: 2 }],
+  ] as const)('%s bounds its live threads or processes: 4 waits on 2 take two rounds', async (model, params) => {
+    const server = await start(model, params);
+    const { ms } = await concurrently(server.url, `/work?io=${WAIT_300}`, CLIENTS_4);
+    expect(ms).toBeGreaterThan(1.9 * WAIT_300);
+  });
+
+  it('thread-per-request answers each request from a new thread, process-per-request from a new process', async () => {
+    const threads = await start('thread-per-request');
+    const processes = await start('process-per-request');
+    const threadIds = new Set<string>();
+    const pids = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      threadIds.add(String((await rawRequest(threads.url, '/health')).headers['x-served-by-thread']));
+      pids.add(String((await rawRequest(processes.url, '/health')).headers['x-served-by-pid']));
+    }
+    expect(threadIds.size).toBe(5);
+    expect(pids.size).toBe(5);
+    expect(pids.has(String(processes.pid))).toBe(false);
+  });
+
+  it.each(['thread-per-request', 'process-per-request'])('%s leaves no process behind when stopped with requests in flight', async (model) => {
+    const server = await startServerProcess(model);
+    try {
+      const inFlight = Array.from({ length: 3 }, () => rawRequest(server.url, '/work?io=5000').catch(() => null));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (model === 'process-per-request') expect(processGroup(server.pid).length).toBeGreaterThan(1); // its request processes
+      await server.stop();
+      expect(processGroup(server.pid)).toEqual([]);
+      await Promise.all(inFlight);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('process-per-request pays a cold start on every request: its median hello is at least 5 times the event loop’s', async () => {
+    const median = async (url: string): Promise<number> => {
+      const times: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const t0 = performance.now();
+        expect((await rawRequest(url, '/')).status).toBe(200);
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      return times[15] ?? Number.NaN;
+    };
+    const eventLoop = await start('event-loop');
+    const perProcess = await start('process-per-request');
+    const [fast, slow] = [await median(eventLoop.url), await median(perProcess.url)];
+    expect(slow).toBeGreaterThanOrEqual(5 * fast);
+  }, 60_000);
 });
 
 describe('CPU work spreads over threads and processes', () => {

@@ -91,9 +91,10 @@ describe.each(APP_MODELS)('model %s', (model) => {
     expect(response.headers['x-served-by-model']).toBe(model);
     expect(response.headers['x-served-by-pid']).toBe(String(body.pid));
     expect(response.headers['x-served-by-thread']).toBe(String(body.threadId));
-    if (model === 'cluster') expect(body.pid).not.toBe(server.pid); // a child answers, not the primary
+    // A child process answers, not the one that was started; a pool's or a request's thread, not the main one.
+    if (model === 'cluster' || model === 'process-per-request') expect(body.pid).not.toBe(server.pid);
     else expect(body.pid).toBe(server.pid);
-    if (model === 'worker-pool') expect(body.threadId).toBeGreaterThan(0); // a pool thread, not the main one
+    if (model === 'worker-pool' || model === 'thread-per-request') expect(body.threadId).toBeGreaterThan(0);
     else expect(body.threadId).toBe(0);
   });
 
@@ -168,6 +169,39 @@ describe.each(APP_MODELS)('model %s', (model) => {
     const longHeader = await rawRequest(server.url, '/', { headers: { 'x-big': 'a'.repeat(20_000) } });
     expect(longHeader.status).toBe(431);
     expect((await rawRequest(server.url, '/')).status).toBe(200);
+  });
+
+  it('counts /visits per session with shared sessions (the default): 1, 2, 3 on one cookie', async () => {
+    const first = await rawRequest(server.url, '/visits');
+    expect(first.status).toBe(200);
+    expect(jsonOf(first)).toEqual({ visits: 1 });
+    const setCookie = first.headers['set-cookie']?.[0] ?? '';
+    expect(setCookie).toMatch(/^lab_session=[0-9a-f]{32}; HttpOnly; SameSite=Lax; Path=\/$/);
+    const cookie = setCookie.split(';')[0] ?? '';
+    for (const visits of [2, 3]) {
+      // Each visit on a new connection: in a cluster, the other process answers every other time.
+      const next = await rawRequest(server.url, '/visits', { headers: { cookie: `theme=dark; ${cookie}` } });
+      expect(jsonOf(next)).toEqual({ visits });
+      expect(next.headers['set-cookie']).toBeUndefined();
+    }
+    // Another client (no cookie) starts its own count.
+    expect(jsonOf(await rawRequest(server.url, '/visits'))).toEqual({ visits: 1 });
+  });
+
+  it.each([
+    ['a made-up id', `lab_session=${'a'.repeat(32)}`],
+    ['a too short id', 'lab_session=abc123'],
+    ['bad characters', `lab_session=${'Z'.repeat(31)}"`],
+    ['an empty value', 'lab_session='],
+    ['a huge cookie', `lab_session=${'f'.repeat(8000)}`],
+    ['garbage', ';;;=;lab_session;=='],
+  ])('starts a new session for a forged cookie (%s), never an error', async (_what, cookie) => {
+    const response = await rawRequest(server.url, '/visits', { headers: { cookie } });
+    expect(response.status).toBe(200);
+    expect(jsonOf(response)).toEqual({ visits: 1 });
+    const setCookie = response.headers['set-cookie']?.[0] ?? '';
+    expect(setCookie).toMatch(/^lab_session=[0-9a-f]{32};/);
+    expect(setCookie).not.toContain('a'.repeat(32));
   });
 
   it('answers a handler that throws with 500 JSON, then goes on serving', async () => {

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { connect } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../lib/paths.js';
@@ -84,6 +85,18 @@ describe('parseServeArgs', () => {
   it('reads model parameters', () => {
     expect(parseServeArgs(['worker-pool', '--threads', '3', '--port', '8080'])).toMatchObject({ options: { threads: 3, port: 8080 } });
     expect(parseServeArgs(['cluster', '--processes', '4'])).toMatchObject({ options: { processes: 4 } });
+    expect(parseServeArgs(['thread-per-request', '--threads', '5'])).toMatchObject({ options: { threads: 5 } });
+    expect(parseServeArgs(['process-per-request', '--processes', '3'])).toMatchObject({ options: { processes: 3 } });
+  });
+  it('bounds the per-request models by default: twice the cores in threads, the cores in processes', () => {
+    const cores = availableParallelism();
+    expect(parseServeArgs(['thread-per-request'])).toMatchObject({ options: { threads: 2 * cores } });
+    expect(parseServeArgs(['process-per-request'])).toMatchObject({ options: { processes: cores } });
+  });
+  it('reads --sessions (shared by default) and --tls (off by default)', () => {
+    expect(parseServeArgs(['cluster'])).toMatchObject({ options: { sessions: 'shared' }, tls: false });
+    expect(parseServeArgs(['cluster', '--sessions', 'local', '--tls'])).toMatchObject({ options: { sessions: 'local' }, tls: true });
+    expect(parseServeArgs(['baseline', '--tls'])).toMatchObject({ kind: 'serve', tls: true });
   });
   it.each([
     [['nope'], "unknown model 'nope'"],
@@ -96,6 +109,14 @@ describe('parseServeArgs', () => {
     [['cluster', '--processes', '2.5'], '--processes must be'],
     [['sequential', '--threads', '2'], '--threads does not apply to sequential'],
     [['event-loop', '--processes', '2'], '--processes does not apply to event-loop'],
+    [['fastify', '--threads', '2'], '--threads does not apply to fastify'],
+    [['thread-per-request', '--processes', '2'], '--processes does not apply to thread-per-request'],
+    [['process-per-request', '--threads', '2'], '--threads does not apply to process-per-request'],
+    [['thread-per-request', '--threads', '0'], '--threads must be an integer from 1'],
+    [['process-per-request', '--processes', '257'], '--processes must be an integer from 1 to 256'],
+    [['cluster', '--sessions', 'global'], '--sessions must be shared or local'],
+    [['baseline', '--sessions', 'shared'], '--sessions does not apply to baseline'],
+    [['event-loop', '--tls=yes'], "'--tls' does not take an argument"],
     [['event-loop', '--bogus'], "unknown option '--bogus'"],
     [['event-loop', 'cluster'], 'unexpected argument'],
   ])('refuses %j: %s', (args, message) => {
@@ -111,6 +132,7 @@ describe('npm run serve', () => {
     expect(status).toBe(0);
     for (const name of MODEL_NAMES) expect(stdout).toContain(`  ${name} — `);
     expect(stdout).toContain('Each hand-off copies');
+    for (const option of ['--sessions', '--tls', 'thread-per-request: most threads alive at once']) expect(stdout).toContain(option);
   });
 
   it('an unknown model prints one line and exits with status 2', () => {

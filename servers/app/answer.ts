@@ -4,6 +4,7 @@ import { handle } from './handler.js';
 import { internalError, jsonError } from './responses.js';
 import { runAsync } from './run-async.js';
 import { runBlocking } from './run-blocking.js';
+import type { SessionAccess, SessionStore } from './sessions.js';
 import type { AppRequest, AppResponse, ServedBy, ServedResponse } from './types.js';
 
 function served(response: AppResponse, servedBy: ServedBy): ServedResponse {
@@ -21,10 +22,10 @@ function failed(error: unknown, servedBy: ServedBy): AppResponse {
 }
 
 /** Runs the application with every step blocking this thread; a failure becomes a 500, never a dead server. */
-export function answerBlocking(request: AppRequest, cancel?: CancelCell): ServedResponse {
+export function answerBlocking(request: AppRequest, cancel?: CancelCell, sessions?: SessionStore): ServedResponse {
   let response: AppResponse;
   try {
-    response = runBlocking(handle(request), cancel);
+    response = runBlocking(handle(request), cancel, sessions);
   } catch (error: unknown) {
     response = failed(error, request.servedBy);
   }
@@ -32,10 +33,10 @@ export function answerBlocking(request: AppRequest, cancel?: CancelCell): Served
 }
 
 /** Runs the application with non-blocking waits; a failure becomes a 500, never a dead server. */
-export async function answerAsync(request: AppRequest, watch?: ClientWatch): Promise<ServedResponse> {
+export async function answerAsync(request: AppRequest, watch?: ClientWatch, sessions?: SessionAccess): Promise<ServedResponse> {
   let response: AppResponse;
   try {
-    response = await runAsync(handle(request), watch);
+    response = await runAsync(handle(request), watch, sessions);
   } catch (error: unknown) {
     response = failed(error, request.servedBy);
   }

@@ -16,10 +16,11 @@ const eventNotFound = (): AppResponse => jsonError(404, 'Event not found');
  * Returns null when the path is not one of the API's, so that the router answers 404.
  */
 export function csvApi(segments: readonly string[]): AppResponse | null {
-  const data = csvData();
   const [first, second, third, ...rest] = segments;
   if (rest.length > 0) return null;
+  // Alive says the server runs, nothing about the data: it must not make a fresh thread or process parse it.
   if (first === 'alive' && second === undefined) return json(200, { message: 'Alive' });
+  const data = csvData();
   if (first === 'associations' && second === undefined) return json(200, [...data.associations.keys()]);
   if (first === 'evenements' && second === undefined) return json(200, [...data.evenements.keys()]);
   if (first === 'associations' && second === 'type' && third !== undefined) {

@@ -1,7 +1,8 @@
 import { csvApi } from './csv-api.js';
 import { json, jsonError } from './responses.js';
 import { staticFile } from './static-site.js';
-import type { Steps } from './steps.js';
+import { sessionCookie, sessionFromCookie } from './sessions.js';
+import { visit, type Steps } from './steps.js';
 import type { AppRequest, AppResponse } from './types.js';
 import { work } from './work.js';
 
@@ -25,6 +26,7 @@ function route(path: string): Route | null {
   if (path === '/health') {
     return (_query, { servedBy }) => answer(json(200, { status: 'ok', ...servedBy }));
   }
+  if (path === '/visits') return (_query, request) => visits(request);
   if (path === '/work') return (query) => work(query);
   if (path === '/static') return () => answer({ status: 301, headers: { location: '/static/' }, body: '' });
   if (path.startsWith('/static/')) return () => staticFile(path.slice('/static/'.length));
@@ -39,6 +41,16 @@ function route(path: string): Route | null {
     return response === null ? null : () => answer(response);
   }
   return null;
+}
+
+/**
+ * The course's cookie counter: the first answer sets the session cookie, each answer says how many visits this
+ * session made. A cookie that is not ours (forged, malformed, unknown) starts a new session, never an error.
+ */
+function* visits(request: AppRequest): Steps<AppResponse> {
+  const asked = sessionFromCookie(request.cookie);
+  const counted = yield* visit(asked);
+  return json(200, { visits: counted.visits }, counted.session === asked ? {} : { 'set-cookie': sessionCookie(counted.session) });
 }
 
 /** Splits a raw request target into path and query, without normalising `..` away. */

@@ -1,4 +1,5 @@
 import { sep } from 'node:path';
+import { isVisit, type Visit } from './sessions.js';
 
 /**
  * The application describes the work of a request as steps and never performs a wait itself.
@@ -9,7 +10,9 @@ export type Step =
   | { readonly kind: 'cpu'; readonly iterations: number }
   | { readonly kind: 'wait'; readonly ms: number }
   /** A file that must really be inside `folder`: symbolic links are resolved before the check. */
-  | { readonly kind: 'readFile'; readonly path: string; readonly folder: string };
+  | { readonly kind: 'readFile'; readonly path: string; readonly folder: string }
+  /** Counts a visit of a session (null: none yet) in the store the model chose (see servers/sessions/). */
+  | { readonly kind: 'visit'; readonly session: string | null };
 
 /** A handler: a generator that yields steps and returns the answer. */
 export type Steps<T> = Generator<Step, T, unknown>;
@@ -31,6 +34,13 @@ export function* readFile(path: string, folder: string): Steps<Uint8Array> {
   const bytes = yield { kind: 'readFile', path, folder };
   if (!(bytes instanceof Uint8Array)) throw new TypeError('readFile step must produce bytes');
   return bytes;
+}
+
+/** One more visit of a session: the store may be here, in another thread, or in another process. */
+export function* visit(session: string | null): Steps<Visit> {
+  const result = yield { kind: 'visit', session };
+  if (!isVisit(result)) throw new TypeError('visit step must produce a valid visit');
+  return result;
 }
 
 /** True when `real` (a resolved path) is inside the resolved `folder`, never the folder itself. */

@@ -10,6 +10,8 @@ export interface AppRequest {
   readonly method: string;
   /** The raw request target, exactly as the client sent it (path and query). */
   readonly url: string;
+  /** The Cookie header, for the session counter (`/visits`); absent when the client sent none. */
+  readonly cookie?: string | undefined;
   readonly servedBy: ServedBy;
 }
 

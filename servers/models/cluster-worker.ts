@@ -1,5 +1,7 @@
 import { messageOf } from '../../lib/errors.js';
+import { localSessions } from '../app/sessions.js';
 import { closeServer } from '../listen.js';
+import { ParentSessions } from '../sessions/process-link.js';
 import { createEventLoopServer } from './event-loop.js';
 
 /** What a cluster process tells the primary when it cannot listen (port in use, bad address). */
@@ -8,8 +10,14 @@ export interface ListenFailure {
   readonly message: string;
 }
 
-/** One process of the cluster model: an event-loop server on the port the primary shares. */
-const server = createEventLoopServer('cluster');
+/**
+ * One process of the cluster model: an event-loop server on the port the primary shares. The primary passes
+ * its options in the environment; with shared sessions it keeps the store and this process asks it.
+ */
+const { LAB_TLS_KEY: key, LAB_TLS_CERT: cert } = process.env;
+const tls = key !== undefined && cert !== undefined ? { key, cert } : null;
+const sessions = process.env.LAB_SESSIONS === 'local' ? localSessions : new ParentSessions();
+const server = createEventLoopServer('cluster', tls, sessions);
 server.once('error', (error: unknown) => {
   // One line reaches the user, through the primary: not a stack trace from every process.
   const failure: ListenFailure = { type: 'listen-failed', message: messageOf(error) };

@@ -1,6 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
+import { SessionMap } from '../app/sessions.js';
+import { baseUrl } from '../listen.js';
 import type { ModelOptions, RunningServer } from '../model-types.js';
+import { answerVisitQuestion } from '../sessions/process-link.js';
 import type { ListenFailure } from './cluster-worker.js';
 
 const STOP_GRACE_MS = 3000;
@@ -40,10 +43,14 @@ function lastLine(text: string): string {
  * process holds its own copy of everything (memory grows with N). A dead process is replaced; one that
  * keeps dying right after it starts is replaced ever more slowly, then no more.
  */
-export async function start({ host, port, processes }: ModelOptions): Promise<RunningServer> {
+export async function start({ host, port, processes, sessions, tls }: ModelOptions): Promise<RunningServer> {
   // silent: the processes' stderr comes through us, so a start-up failure is told once, in one line.
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./cluster-worker.js', import.meta.url)), silent: true });
-  const env = { LAB_HOST: host, LAB_PORT: String(port) };
+  // Each process terminates its own TLS connections: it needs the key (only its parent and itself can read
+  // a process's environment).
+  const env: Record<string, string> = { LAB_HOST: host, LAB_PORT: String(port), LAB_SESSIONS: sessions, ...(tls === null ? {} : { LAB_TLS_KEY: tls.key, LAB_TLS_CERT: tls.cert }) };
+  // Shared sessions: the primary keeps the one store and answers its processes' questions.
+  const store = new SessionMap();
   let closing = false;
   let ready = false;
   let earlyDeaths = 0;
@@ -69,6 +76,7 @@ export async function start({ host, port, processes }: ModelOptions): Promise<Ru
     worker.process.stdout?.resume();
     worker.on('message', (message: unknown) => {
       if (isListenFailure(message)) listenFailureOf.set(worker, message.message);
+      else if (sessions === 'shared') answerVisitQuestion(worker, message, store);
     });
     worker.once('exit', (code: number | null, signal: string | null) => {
       const reason = listenFailureOf.get(worker) ?? (lastLine(stderrOf.get(worker) ?? '') || exitReason(code, signal));
@@ -139,6 +147,5 @@ export async function start({ host, port, processes }: ModelOptions): Promise<Ru
     await close();
     throw error;
   }
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${shownHost}:${actualPort}`, params: { processes }, close };
+  return { url: baseUrl(tls !== null, host, actualPort), params: { processes }, close };
 }

@@ -1,8 +1,11 @@
 import { workerData } from 'piscina';
 import { answerBlocking } from '../app/answer.js';
 import { loadCsvData } from '../app/csv-data.js';
+import { localSessions } from '../app/sessions.js';
 import type { AppRequest, ServedResponse } from '../app/types.js';
 import { servedByHere } from '../http-adapter.js';
+import type { SessionMode } from '../model-types.js';
+import { MainThreadSessions } from '../sessions/thread-link.js';
 
 /** What the main thread sends with each request: the request, and the slot of its cancel cell. */
 export interface PoolTask {
@@ -13,9 +16,13 @@ export interface PoolTask {
 /** The cancel cells, shared with the main thread once, when the pool starts (see worker-pool.ts). */
 export interface PoolData {
   readonly cancelCells: SharedArrayBuffer;
+  readonly sessions: SessionMode;
 }
 
-const cells = new Int32Array((workerData as PoolData).cancelCells);
+const data = workerData as PoolData;
+const cells = new Int32Array(data.cancelCells);
+// Shared: the main thread keeps the sessions, asked at each visit. Local: this thread's own map, the bug.
+const sessions = data.sessions === 'shared' ? new MainThreadSessions() : localSessions;
 const servedBy = servedByHere('worker-pool');
 loadCsvData(); // when the thread starts, not inside a measured request
 
@@ -24,5 +31,5 @@ loadCsvData(); // when the thread starts, not inside a measured request
  * A request whose client left before it started is not run; a wait ends when the main thread says so.
  */
 export default function poolTask({ request, slot }: PoolTask): ServedResponse {
-  return answerBlocking({ ...request, servedBy }, { cells, index: slot });
+  return answerBlocking({ ...request, servedBy }, { cells, index: slot }, sessions);
 }

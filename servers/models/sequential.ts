@@ -20,9 +20,9 @@ interface Queued {
 /**
  * sequential: one thread, and every step of a request blocks it (sync file reads, blocking sleeps).
  * The kernel still accepts many connections, but their requests are served strictly one after another,
- * in the order they arrived.
+ * in the order they arrived. One thread, one store of sessions: `--sessions` changes nothing here.
  */
-export async function start({ host, port }: ModelOptions): Promise<RunningServer> {
+export async function start({ host, port, tls }: ModelOptions): Promise<RunningServer> {
   const servedBy = servedByHere('sequential');
   loadCsvData();
   const queue: Queued[] = [];
@@ -79,6 +79,7 @@ export async function start({ host, port }: ModelOptions): Promise<RunningServer
     (req, res, why) => {
       writeRefusal(req, res, servedBy, why);
     },
+    tls,
   );
   const url = await listen(server, host, port);
   return { url, params: {}, close: () => closeServer(server) };

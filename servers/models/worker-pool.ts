@@ -2,10 +2,12 @@ import { Piscina } from 'piscina';
 import { cancel } from '../app/cancel.js';
 import type { ServedResponse } from '../app/types.js';
 import { internalError } from '../app/responses.js';
+import { SessionMap } from '../app/sessions.js';
 import { servedByHere, toAppRequest, writeRefusal, writeResponse } from '../http-adapter.js';
 import { createLabServer, LIMITS } from '../limits.js';
 import { closeServer, listen } from '../listen.js';
 import type { ModelOptions, RunningServer } from '../model-types.js';
+import { acceptSessionLink } from '../sessions/thread-link.js';
 import type { PoolData, PoolTask } from './pool-task.js';
 
 /**
@@ -13,7 +15,7 @@ import type { PoolData, PoolTask } from './pool-task.js';
  * (piscina), which runs it start to finish with blocking waits. At most N requests progress at once;
  * the others queue in the pool. The hand-off (structured clone there and back) is the price of the pool.
  */
-export async function start({ host, port, threads }: ModelOptions): Promise<RunningServer> {
+export async function start({ host, port, threads, sessions, tls }: ModelOptions): Promise<RunningServer> {
   // One cancel cell per request that can be pending at once. When a client leaves, the main thread sets its
   // cell: a queued task then returns at once, and a pool thread asleep in a wait wakes up (Atomics.notify).
   // Not piscina's AbortSignal: aborting a task that already runs terminates its whole thread.
@@ -31,8 +33,11 @@ export async function start({ host, port, threads }: ModelOptions): Promise<Runn
     // its queue: without this, every task would wait for a round trip through the main thread, and waking
     // a sleeping thread costs up to a millisecond on a virtual machine.
     concurrentTasksPerWorker: 2,
-    workerData: { cancelCells } satisfies PoolData,
+    workerData: { cancelCells, sessions } satisfies PoolData,
   });
+  // Shared sessions: this thread keeps the store, and each pool thread links to it on its first visit.
+  const store = new SessionMap();
+  pool.on('message', (message: unknown) => acceptSessionLink(message, store));
   const servedBy = servedByHere('worker-pool');
   // Listen only once every thread has loaded the application (and its data): one task per thread,
   // sent together, lands on each idle thread, so a thread still starting cannot distort the first requests.
@@ -68,6 +73,7 @@ export async function start({ host, port, threads }: ModelOptions): Promise<Runn
     (req, res, why) => {
       writeRefusal(req, res, servedBy, why);
     },
+    tls,
   );
   const url = await listen(server, host, port);
   return {

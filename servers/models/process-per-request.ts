@@ -1,0 +1,103 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { internalError } from '../app/responses.js';
+import { SessionMap } from '../app/sessions.js';
+import { servedByHere, toAppRequest, writeRefusal, writeResponse } from '../http-adapter.js';
+import { createLabServer } from '../limits.js';
+import { closeServer, listen } from '../listen.js';
+import type { ModelOptions, RunningServer } from '../model-types.js';
+import { answerVisitQuestion } from '../sessions/process-link.js';
+import type { ProcessAnswer, ProcessJob } from './request-process.js';
+import { StartLine } from './start-line.js';
+
+const STOP_GRACE_MS = 2000;
+
+function isProcessAnswer(message: unknown): message is ProcessAnswer {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'answer';
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => {
+      resolve();
+    });
+  });
+}
+
+/**
+ * process-per-request: the main process accepts and parses; every request gets a new Node.js process (as a
+ * CGI server starts a program per request, or a serverless platform a cold function), which loads the
+ * application, runs the one request, answers over IPC and exits. Every request pays a process start: tens of
+ * milliseconds before any work, and its memory. At most `processes` processes live at once; the next requests
+ * wait in line here. A client that leaves gets its process killed: nothing else can stop it mid-request.
+ */
+export async function start({ host, port, processes, sessions, tls }: ModelOptions): Promise<RunningServer> {
+  const servedBy = servedByHere('process-per-request');
+  const entry = fileURLToPath(new URL('./request-process.js', import.meta.url));
+  const line = new StartLine(processes);
+  const live = new Set<ChildProcess>();
+  // Shared sessions: this process keeps the store; a request's process asks it over IPC.
+  const store = new SessionMap();
+
+  const server = createLabServer(
+    (req, res, departure) => {
+      line.add({
+        departure,
+        connection: req.socket,
+        res,
+        run: () => new Promise<void>((resolve) => {
+          // 'advanced' serialization: binary answers (files, padded /work bodies) cross as bytes, not as JSON.
+          const child = fork(entry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+          live.add(child);
+          let answered = false;
+          departure.onLeave(() => {
+            if (!answered) child.kill('SIGKILL');
+          });
+          child.on('message', (message: unknown) => {
+            if (sessions === 'shared' && answerVisitQuestion(child, message, store)) return;
+            if (!isProcessAnswer(message) || answered) return;
+            answered = true;
+            writeResponse(req, res, message.response);
+          });
+          child.on('error', (error: Error) => {
+            // A process that could not start (too many processes, no memory): 'exit' may never come.
+            console.error(`[process-per-request] a request's process failed: ${error.message}`);
+            finish();
+          });
+          child.once('exit', finish);
+          let finished = false;
+          function finish(): void {
+            if (finished) return;
+            finished = true;
+            live.delete(child);
+            if (!answered) writeResponse(req, res, { ...internalError(), servedBy });
+            resolve();
+          }
+          const job: ProcessJob = { type: 'job', request: toAppRequest(req, servedBy), sessions };
+          child.send(job);
+        }),
+      });
+    },
+    (req, res, why) => {
+      writeRefusal(req, res, servedBy, why);
+    },
+    tls,
+  );
+  const url = await listen(server, host, port);
+  return {
+    url,
+    params: { processes },
+    close: async () => {
+      line.close();
+      await closeServer(server);
+      const children = [...live];
+      for (const child of children) child.kill('SIGTERM');
+      const timer = setTimeout(() => {
+        for (const child of children) child.kill('SIGKILL');
+      }, STOP_GRACE_MS);
+      await Promise.all(children.map(exited));
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Departure } from '../limits.js';
+
+/** A request waiting for a thread or process of its own. */
+export interface Start {
+  readonly departure: Departure;
+  /** Its connection (the request's socket: a pipelined answer gets its socket only when its turn comes). */
+  readonly connection: Socket;
+  /** Where its answer goes: its connection's next request joins the line once this answer is out. */
+  readonly res: ServerResponse;
+  /** Starts its thread or process; resolves once that has ended (its place in the bound is free again). */
+  run(): Promise<void>;
+}
+
+/**
+ * The bound on live threads or processes of the per-request models: at most `limit` run at once, the next
+ * requests wait in line (first come, first served) in the main process. Without it, 256 clients would start
+ * 256 processes at once and the machine would spend its time switching between them, or run out of memory.
+ *
+ * One request per connection is in line at a time: HTTP/1.1 sends a connection's answers in order anyway, so a
+ * pipelined request joins the line once the answer before it has gone out (or its client left). A client that
+ * pipelines large requests and never reads its answers then holds one thread or process, not eight, and the
+ * line stays short for everyone else. A request whose client left while it waited is dropped when its turn
+ * comes: it never starts anything.
+ */
+export class StartLine {
+  private readonly waiting: Start[] = [];
+  /** Requests held back behind an earlier one of their connection, per connection with one in line. */
+  private readonly heldBack = new WeakMap<object, Start[]>();
+  private live = 0;
+  private closed = false;
+
+  constructor(private readonly limit: number) {}
+
+  add(start: Start): void {
+    if (this.closed) return;
+    const { connection } = start;
+    const held = this.heldBack.get(connection);
+    if (held !== undefined) {
+      held.push(start);
+      return;
+    }
+    this.heldBack.set(connection, []);
+    this.enter(start, connection);
+  }
+
+  /** Starts nothing more; what waits is forgotten (its connections are being closed). */
+  close(): void {
+    this.closed = true;
+    this.waiting.length = 0;
+  }
+
+  private enter(start: Start, connection: object): void {
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      const next = this.heldBack.get(connection)?.shift();
+      if (next === undefined) this.heldBack.delete(connection);
+      else this.enter(next, connection);
+    };
+    // The answer is out (written to the socket, taken by the client), or nobody is left to take it.
+    start.res.once('finish', release);
+    start.departure.onLeave(release);
+    this.waiting.push(start);
+    this.next();
+  }
+
+  private next(): void {
+    while (!this.closed && this.live < this.limit) {
+      const start = this.waiting.shift();
+      if (start === undefined) return;
+      if (start.departure.gone) continue;
+      this.live += 1;
+      void start.run().finally(() => {
+        this.live -= 1;
+        this.next();
+      });
+    }
+  }
+}
