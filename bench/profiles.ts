@@ -1,8 +1,8 @@
-import { MODEL_NAMES, type ModelName } from '../servers/catalogue.js';
+import { CORE_MODELS, MODEL_NAMES, type ModelName } from '../servers/catalogue.js';
 import { WORKLOAD_NAMES, type WorkloadName } from './workloads.js';
 import { isOneOf } from '../lib/guards.js';
 
-export const PROFILE_NAMES = ['smoke', 'quick', 'default', 'full'] as const;
+export const PROFILE_NAMES = ['smoke', 'quick', 'default', 'course', 'full'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export interface Profile {
@@ -25,7 +25,7 @@ export interface Profile {
 export const PROFILES = {
   smoke: {
     description: 'a check that everything runs (CI): two workloads, one level of clients, two trials',
-    models: MODEL_NAMES,
+    models: CORE_MODELS,
     workloads: ['hello', 'io'],
     connections: [8],
     durationSeconds: 0.5,
@@ -36,7 +36,7 @@ export const PROFILES = {
   },
   quick: {
     description: 'a first look: three workloads, few and many clients',
-    models: MODEL_NAMES,
+    models: CORE_MODELS,
     workloads: ['hello', 'cpu', 'io'],
     connections: [1, 16],
     durationSeconds: 0.5,
@@ -47,7 +47,7 @@ export const PROFILES = {
   },
   default: {
     description: 'every model and workload at 1, 16 and 64 clients, 3 to 6 interleaved trials per case',
-    models: MODEL_NAMES,
+    models: CORE_MODELS,
     workloads: WORKLOAD_NAMES,
     connections: [1, 16, 64],
     durationSeconds: 0.5,
@@ -57,6 +57,17 @@ export const PROFILES = {
     // Four runs took 4 min 23 s to 4 min 38 s with the build (README): the budget bounds the extra trials and
     // retries; the base plan and the reports come on top of what it can foresee.
     budgetSeconds: 265,
+  },
+  course: {
+    description: 'the rest of the course: a thread or a process per request and a framework, beside the pool and the event loop',
+    models: ['event-loop', 'fastify', 'worker-pool', 'thread-per-request', 'process-per-request'],
+    workloads: ['hello', 'io'],
+    connections: [1, 8, 32],
+    durationSeconds: 0.5,
+    warmupSeconds: 0.25,
+    trials: 3,
+    maxTrials: 5,
+    budgetSeconds: 180,
   },
   full: {
     description: 'careful runs: longer windows, more clients, 5 to 10 trials per case',

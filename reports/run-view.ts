@@ -211,7 +211,7 @@ function machineFacts(results: Results): [string, string][] {
     o.rates === undefined
       ? ['Clients', `${o.connections.join(', ')} concurrent connections (closed loop: each sends its next request when the answer arrives)`]
       : ['Load', `open loop: ${o.rates.join(', ')} requests per second offered, ${o.arrivals === 'poisson' ? 'Poisson arrivals (random gaps)' : 'evenly spaced'}, at most ${o.maxInflight ?? '?'} in flight (connections); each workload first at 1 client, closed loop, to measure what a request needs`],
-    ['Pools', `${plural(o.threads, 'thread')} for worker-pool, ${o.processes} process${o.processes === 1 ? '' : 'es'} for cluster`],
+    ['Pools', `${plural(o.threads, 'thread')} for worker-pool (at most as many alive for thread-per-request), ${o.processes} process${o.processes === 1 ? '' : 'es'} for cluster (at most as many alive for process-per-request)`],
     ['Calibration', `${results.calibration.iterationsPerMs.toLocaleString('en-US')} PBKDF2 iterations per ms of CPU (${results.calibration.method})`],
   ];
 }

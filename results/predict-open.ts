@@ -73,9 +73,16 @@ export function openModel(shape: ModelShape, d: Demands, cores: number, maxInfli
       queues = [{ name: 'thread', servers: 1, service: cpu + d.wait }];
       break;
     case 'event-loop':
+    case 'fastify':
     case 'baseline':
       queues = [{ name: 'event loop', servers: 1, service: cpu }];
       delay += d.wait;
+      break;
+    case 'thread-per-request':
+      queues = [{ name: 'threads', servers: Math.max(1, shape.threads ?? cores), service: cpu + d.wait }];
+      break;
+    case 'process-per-request':
+      queues = [{ name: 'processes', servers: Math.max(1, shape.processes ?? cores), service: cpu + d.wait }];
       break;
     case 'cluster':
       queues = [{ name: 'event loops', servers: Math.max(1, Math.min(shape.processes ?? cores, Math.round(cores))), service: cpu }];

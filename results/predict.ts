@@ -8,6 +8,9 @@
  *   cluster (P)     the client, P event loops on min(P, cores) cores (a queue of that many servers), the wait a delay.
  *   worker-pool (T) the client, the main thread (the HTTP part, a queue), T pool threads each held for the
  *                   handler's CPU and its wait (a queue of T servers).
+ *   fastify         as event-loop.
+ *   thread- and process-per-request (at most N alive): the client, N servers each held for the whole request,
+ *                   the start of its thread or process included.
  *   and for all:    X ≤ cores / (server CPU + client CPU): the cores are shared by the server and the client.
  */
 import { bounds, solveMva, type Network, type Station } from './mva.js';
@@ -71,8 +74,15 @@ export function networkFor(shape: ModelShape, d: Demands, cores: number): Networ
     case 'sequential':
       return { stations: [client, { name: 'thread', kind: 'queue', demand: d.serverCpu + d.wait }] };
     case 'event-loop':
+    case 'fastify':
     case 'baseline':
       return { stations: [client, { name: 'event loop', kind: 'queue', demand: d.serverCpu }, { name: 'wait', kind: 'delay', demand: d.wait }] };
+    case 'thread-per-request':
+    case 'process-per-request':
+      // At most T threads or P processes alive, each held for the whole request, its start included (the 1-client demand).
+      return {
+        stations: [client, { name: shape.model === 'thread-per-request' ? 'threads' : 'processes', kind: 'queue', demand: d.serverCpu + d.wait, servers: Math.max(1, (shape.model === 'thread-per-request' ? shape.threads : shape.processes) ?? cores) }],
+      };
     case 'cluster':
       return {
         stations: [client, { name: 'event loops', kind: 'queue', demand: d.serverCpu, servers: Math.max(1, Math.min(shape.processes ?? cores, Math.round(cores))) }, { name: 'wait', kind: 'delay', demand: d.wait }],

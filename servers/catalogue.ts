@@ -13,6 +13,11 @@ import { isOneOf } from '../lib/guards.js';
 /** The application's models, in the order reports list them. */
 export const APP_MODELS = ['sequential', 'event-loop', 'worker-pool', 'cluster', 'thread-per-request', 'process-per-request', 'fastify'] as const;
 export const MODEL_NAMES = [...APP_MODELS, 'baseline'] as const;
+/**
+ * The four models of the course's first lesson and the baseline: what `npm run bench` measures by default, in
+ * under five minutes. The per-request models and the framework are one `--models` (or `--profile course`) away.
+ */
+export const CORE_MODELS = ['sequential', 'event-loop', 'worker-pool', 'cluster', 'baseline'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 export const DEFAULT_HOST = '127.0.0.1';
