@@ -43,7 +43,10 @@ process.on('SIGTERM', onSignal);
 const progress = createProgress(process.stderr);
 const t0 = performance.now();
 console.log(
-  `bench: profile ${options.profile}: ${options.models.join(', ')} × ${options.workloads.join(', ')} × ${options.connections.join(', ')} clients; ` +
+  `bench: profile ${options.profile}: ${options.models.join(', ')} × ${options.workloads.join(', ')} × ` +
+    (options.open === null
+      ? `${options.connections.join(', ')} clients; `
+      : `${options.open.rates.join(', ')} req/s offered (open loop, ${options.open.arrivals}, at most ${options.open.maxInflight} in flight; 1 client first, for the predictions); `) +
     `trials of ${options.durationSeconds} s, ${options.trials} to ${options.maxTrials} per case, interleaved; budget ${formatDuration(options.budgetSeconds)}`,
 );
 try {
