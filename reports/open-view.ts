@@ -124,8 +124,9 @@ function headlineOf(workload: string, rate: number, cells: readonly OpenCellView
   const parts = cells.flatMap((c) => {
     if (c.rps === null || c.p99 === null) return [];
     const keptUp = c.rps >= 0.95 * rate;
-    if (keptUp) return [`\`${c.model}\` kept up (${formatRps(c.rps)} req/s, p99 ${c.text.p99})`];
     const cap = theory.find((t) => t.model === c.model)?.capacity;
+    if (keptUp && cap !== undefined && cap < 1.15 * rate) return [`\`${c.model}\` barely kept up (${formatRps(c.rps)} req/s, near theory’s capacity ≈ ${formatRps(cap)}/s): its p99 rose to ${c.text.p99}`];
+    if (keptUp) return [`\`${c.model}\` kept up (${formatRps(c.rps)} req/s, p99 ${c.text.p99})`];
     const capText = cap === undefined ? '' : `, theory’s capacity ≈ ${formatRps(cap)}/s`;
     return [`\`${c.model}\` could not (${formatRps(c.rps)} req/s${capText}): its latency grew to p99 ${c.text.p99} — timed from the actual sends, as a closed-loop tool would, it looks like ${c.text.uncorrectedP99}`];
   });

@@ -94,9 +94,12 @@ export function checkPredictions(results: Results): PredictionCheck[] {
 /** Why an open-loop latency parts from theory while the throughput agrees. */
 function openLatencyCause(c: OkCase, error: number): string {
   if (c.warnings.some((w) => w.code === 'client-lag')) return 'client saturation: the client trailed its own schedule, which adds to every latency';
-  if (c.rps < (c.targetRate ?? 0) * 0.98 || error > 0.5) {
-    return 'near saturation: a queue close to full takes long to settle, so a window of a few seconds sees more (or less) waiting than the steady state theory gives';
+  const rate = c.targetRate ?? 0;
+  const capacity = c.predicted?.rps ?? rate;
+  if (capacity < rate * 0.999 || c.rps < rate * 0.98 || capacity < rate * 1.15) {
+    return `near saturation: theory puts the capacity at ${capacity.toFixed(1)} req/s, close to the ${rate} offered; so close to full, a small error in the demands moves the queue a lot, and a window of a few seconds never reaches a steady state`;
   }
+  if (error > 0.5) return 'a queue that took long to settle: a window of a few seconds saw more waiting than the steady state theory gives';
   return error > 0
     ? 'service times vary more under load than at 1 client (garbage collection, the scheduler, the other connections), and variable services queue longer'
     : 'requests were served in batches: under load one loop turn serves several, so a request waits less than the 1-client demand implies';

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { erlangC, ggcWait, mmcWait, openModel, predictOpen, variability } from '../results/predict-open.js';
 import type { Demands } from '../results/predict.js';
+import { checkPredictions, DISAGREEMENT } from '../results/prediction-check.js';
+import { loadFixture } from './helpers/fixtures.js';
 
 describe('Erlang C and the M/M/c wait', () => {
   it('matches hand-computed values', () => {
@@ -75,5 +77,26 @@ describe('open-loop predictions per model', () => {
     expect(cv2).toBeGreaterThan(0.8);
     expect(cv2).toBeLessThan(1.2);
     expect(variability([])).toBeNull();
+  });
+});
+
+describe('theory against a real open run (test/fixtures/open-run.json)', () => {
+  const results = loadFixture('open-run.json');
+  const checks = checkPredictions(results).filter((k) => k.mode === 'open');
+
+  it('checks every open case with a prediction, gives a cause exactly where they part by more than 15 %', () => {
+    expect(checks.length).toBe(results.cases.filter((c) => c.mode === 'open' && c.status === 'ok').length);
+    for (const k of checks) {
+      const parts = Math.abs(k.rpsError) > DISAGREEMENT || Math.abs(k.latencyError) > DISAGREEMENT;
+      expect(k.disagrees, `${k.model} at ${k.at}`).toBe(parts);
+      expect(k.cause === null, `${k.model} at ${k.at}`).toBe(!parts);
+    }
+  });
+
+  it('an overloaded sequential server is predicted at its capacity, and a rate close to a capacity is named as the cause', () => {
+    const seq = checks.find((k) => k.model === 'sequential' && k.at === 100);
+    expect(seq?.predictedRps).toBeLessThan(50);
+    expect(Math.abs(seq?.rpsError ?? 1)).toBeLessThan(0.15);
+    for (const k of checks.filter((x) => x.disagrees && Math.abs(x.rpsError) <= DISAGREEMENT)) expect(k.cause).toContain('near saturation');
   });
 });
