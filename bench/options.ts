@@ -24,6 +24,7 @@ export interface BenchOptions {
   rate?: string;
   arrivals?: string;
   maxInflight?: string;
+  recalibrate?: boolean;
   out?: string;
 }
 
@@ -45,6 +46,8 @@ export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
   readonly outDir: string;
   /** Set by --rate: the run measures an open loop at these rates instead of closed-loop clients. */
   readonly open: OpenOptions | null;
+  /** Measure the CPU calibration afresh instead of reusing the one kept in the runs folder (bench/calibration.ts). */
+  readonly recalibrate: boolean;
 }
 
 export type BenchCommand =
@@ -147,6 +150,7 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     processes: given.processes === undefined ? defaultProcesses() : wholeNumber('processes', given.processes, 1, MAX_WORKERS),
     outDir: given.out ?? DEFAULT_RUNS_DIR,
     open,
+    recalibrate: given.recalibrate === true,
   };
 }
 
@@ -189,6 +193,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
         rate: { type: 'string' },
         arrivals: { type: 'string' },
         'max-inflight': { type: 'string' },
+        recalibrate: { type: 'boolean' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -226,6 +231,7 @@ export function benchHelp(): string {
     `                         then --duration defaults to ${OPEN_DEFAULTS.durationSeconds} s, --warmup to ${OPEN_DEFAULTS.warmupSeconds} s, --trials to ${OPEN_DEFAULTS.trials} (up to ${OPEN_DEFAULTS.maxTrials})`,
     '  --arrivals <kind>      constant (even spacing, the default) | poisson (random gaps of the same mean)',
     `  --max-inflight <n>     open loop: most requests in flight, i.e. connections (default ${OPEN_DEFAULTS.maxInflight}); more wait, counted late`,
+    '  --recalibrate          measure the CPU calibration afresh (by default a machine keeps its first one in <out>/calibration.json)',
     `  --out <dir>            where runs go (default reports/runs): <dir>/<run-id>/results.json`,
     '  --help                 this text',
     '',

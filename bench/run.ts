@@ -6,7 +6,7 @@ import { newRunId } from '../results/run-id.js';
 import { SCHEMA_VERSION, type CaseResult, type Probe, type Results, type Warning } from '../results/schema.js';
 import { answerBlocking } from '../servers/app/answer.js';
 import { CATALOGUE, type ModelName } from '../servers/catalogue.js';
-import { calibrate, type Calibration } from './calibration.js';
+import { runCalibration, type Calibration } from './calibration.js';
 import { runCell, type CellModel } from './cell.js';
 import { gitInfo, machineInfo } from './machine.js';
 import type { ResolvedBenchOptions } from './options.js';
@@ -145,8 +145,8 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
   const runId = newRunId(startedAt);
   const resultsPath = join(options.outDir, runId, 'results.json');
   const machine = machineInfo();
-  hooks.onPhase?.('calibrating CPU work');
-  const calibration: Calibration = calibrate();
+  hooks.onPhase?.(options.recalibrate ? 'calibrating CPU work' : 'calibrating CPU work (or reusing this machine’s)');
+  const calibration: Calibration = runCalibration(options.outDir, machine, options.recalibrate);
   const cells = planCells(options);
   // The plan's workloads in its order: an open run's `hello` demand cell comes first.
   const planned = [...new Set(cells.map((c) => c.workload))];

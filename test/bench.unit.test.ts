@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { iterationsFor, median } from '../bench/calibration.js';
+import { CALIBRATION_FILE, iterationsFor, keptCalibration, median, runCalibration } from '../bench/calibration.js';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { formatUs } from '../results/format.js';
 import { distribution, msToUs, newLatencyHistogram, summarize } from '../bench/latency.js';
 import { parseBenchArgs, resolveOptions } from '../bench/options.js';
@@ -170,3 +173,28 @@ describe('summary', () => {
   });
 });
 
+
+describe('the calibration a machine keeps', () => {
+  const machine = { cpuModel: 'Test CPU', cpus: 2, node: 'v20.0.0' };
+  it('is measured and kept by the first run, reused by the next ones on the same machine, measured afresh when told or elsewhere', () => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-cal-'));
+    const first = runCalibration(out, machine, false, new Date('2026-11-28T06:00:00Z'));
+    expect(first.method).toContain('median');
+    expect(existsSync(join(out, CALIBRATION_FILE))).toBe(true);
+    const second = runCalibration(out, machine, false);
+    expect(second.iterationsPerMs).toBe(first.iterationsPerMs);
+    expect(second.method).toContain('kept from the first run on this machine (2026-11-28T06:00:00.000Z)');
+    // Another machine (or Node.js) in the same folder does not reuse it.
+    expect(keptCalibration(out, { ...machine, node: 'v22.0.0' })).toBeNull();
+    expect(keptCalibration(out, { ...machine, cpus: 4 })).toBeNull();
+    // --recalibrate measures afresh and keeps the new one.
+    writeFileSync(join(out, CALIBRATION_FILE), JSON.stringify({ machine, at: 'then', iterationsPerMs: 1, samples: [1] }));
+    expect(runCalibration(out, machine, false).iterationsPerMs).toBe(1);
+    const fresh = runCalibration(out, machine, true);
+    expect(fresh.iterationsPerMs).toBeGreaterThan(1);
+    expect(keptCalibration(out, machine)?.iterationsPerMs).toBe(fresh.iterationsPerMs);
+    // A damaged file is measured over.
+    writeFileSync(join(out, CALIBRATION_FILE), '{ not json');
+    expect(runCalibration(out, machine, false).method).toContain('median');
+  });
+});
