@@ -155,7 +155,10 @@ export function startOpenLoad(options: OpenLoadOptions): RunningOpenLoad {
   });
 
   /** Every request planned in the window has been sent and answered. */
+  // Node's timers can fire a little before their target: the window has closed only once every request planned
+  // in it has been released by the schedule, sent, and answered.
   const finishIfDrained = (): void => {
+    if (schedule.nextPlannedAt < windowEnd) return;
     if (counts.sampleDone === planInWindow && !schedule.waiting().some(inWindow)) finish();
   };
   let finished = false;
@@ -174,8 +177,7 @@ export function startOpenLoad(options: OpenLoadOptions): RunningOpenLoad {
     // Requests planned in the window but not yet handed to `send` count too: the queue holds them.
     const censored = counts.sampleSent - counts.sampleDone;
     const end = Math.min(now, windowEnd);
-    void pool.destroy().catch(() => undefined);
-    resolveDone({
+    const outcome: OpenLoadOutcome = {
       responses: counts.responses,
       durationSeconds: Math.max(0.001, (end - windowStart) / 1000),
       histogram,
@@ -190,7 +192,15 @@ export function startOpenLoad(options: OpenLoadOptions): RunningOpenLoad {
       timeouts: counts.timeouts,
       non2xx: counts.non2xx,
       servedBy,
-    });
+    };
+    // Requests still in flight are abandoned with their connections (the servers drop a departed client's work);
+    // the trial ends once the connections are closed, so that the next trial does not meet them.
+    void pool
+      .destroy()
+      .catch(() => undefined)
+      .then(() => {
+        resolveDone(outcome);
+      });
   };
   function closeWindow(): void {
     if (windowClosed) return;

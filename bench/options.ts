@@ -61,6 +61,8 @@ const MAX_WORKERS = 256;
 const MAX_TRIALS = 100;
 const MAX_RATE = 1_000_000;
 const MAX_INFLIGHT = 10_000;
+/** Fewest requests an open-loop window may plan at its lowest rate. */
+export const MIN_PLANNED = 20;
 
 /**
  * Open loop defaults where the options do not say: a window long enough for a queue to build (the lesson of
@@ -135,12 +137,18 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     throw new OptionError(`nothing to run: ${models.join(', ')} run${models.length === 1 ? 's' : ''} only the ${BASELINE_WORKLOADS.join(', ')} workload; add a model of the application or that workload`);
   }
   const open = openOptions(given);
+  const duration = given.duration === undefined ? (open === null ? profile.durationSeconds : OPEN_DEFAULTS.durationSeconds) : seconds('duration', given.duration, false);
+  const lowest = open?.rates[0];
+  // A rate is measured by counting requests: a window that plans a handful cannot tell 3 per second from 4.
+  if (lowest !== undefined && lowest * duration < MIN_PLANNED) {
+    throw new OptionError(`--rate ${lowest} with a window of ${duration} s plans ${Math.floor(lowest * duration)} requests: too few to measure a rate (at least ${MIN_PLANNED}: raise the rate or --duration)`);
+  }
   return {
     profile: profileName,
     models,
     workloads,
     connections: given.connections === undefined ? (open === null ? profile.connections : [1]) : positiveInts('connections', given.connections, MAX_CONNECTIONS),
-    durationSeconds: given.duration === undefined ? (open === null ? profile.durationSeconds : OPEN_DEFAULTS.durationSeconds) : seconds('duration', given.duration, false),
+    durationSeconds: duration,
     warmupSeconds: given.warmup === undefined ? (open === null ? profile.warmupSeconds : OPEN_DEFAULTS.warmupSeconds) : seconds('warmup', given.warmup, true),
     trials,
     maxTrials,

@@ -63,6 +63,8 @@ export interface Schedule {
   readonly inflight: number;
   /** Planned times of the requests still waiting for a connection. */
   waiting(): readonly number[];
+  /** The next planned time not yet released (Infinity when the plan is over). */
+  readonly nextPlannedAt: number;
   /** Plans no more requests, and sends no more of the waiting ones. */
   stop(): void;
 }
@@ -72,6 +74,8 @@ export function startSchedule(options: ScheduleOptions): Schedule {
   /** Planned requests not yet sent, oldest first; `waited` once one found every connection busy. */
   const queue: { plannedAt: number; waited: boolean }[] = [];
   let head = 0;
+  /** Queue items before this index are already marked as waited: each is marked once, not on every dispatch. */
+  let markedTo = 0;
   let next = options.startAt;
   let planned = 0;
   let sent = 0;
@@ -95,13 +99,15 @@ export function startSchedule(options: ScheduleOptions): Schedule {
     // The queue's front is reused, not shifted: shifting a long queue on every send costs O(n).
     if (head > 1024 && head * 2 > queue.length) {
       queue.splice(0, head);
+      markedTo = Math.max(0, markedTo - head);
       head = 0;
     }
-    // Whatever is left found every connection busy.
-    for (let i = head; i < queue.length; i++) {
+    // Whatever is left found every connection busy (only the newly queued need marking: O(1) per request).
+    for (let i = Math.max(head, markedTo); i < queue.length; i++) {
       const item = queue[i];
       if (item !== undefined) item.waited = true;
     }
+    markedTo = queue.length;
   };
 
   const wake = (): void => {
@@ -130,6 +136,9 @@ export function startSchedule(options: ScheduleOptions): Schedule {
       return inflight;
     },
     waiting: () => queue.slice(head).map((q) => q.plannedAt),
+    get nextPlannedAt() {
+      return next < options.planUntil && !stopped ? next : Number.POSITIVE_INFINITY;
+    },
     stop: () => {
       stopped = true;
       cancelTimer?.();

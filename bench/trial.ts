@@ -103,7 +103,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     const latencyUs = summarize(outcome.histogram);
     const open =
       'uncorrected' in outcome
-        ? { uncorrectedLatencyUs: summarize(outcome.uncorrected), late: outcome.late, dropped: outcome.dropped, lateness: summarize(outcome.lateness), meanInflight: round1(outcome.meanInflight) }
+        ? { uncorrectedLatencyUs: summarize(outcome.uncorrected), late: outcome.late, dropped: outcome.dropped, lateness: summarize(outcome.lateness), meanInflight: Number(outcome.meanInflight.toPrecision(3)), planned: outcome.planned }
         : {};
     return {
       trial: {

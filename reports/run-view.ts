@@ -320,7 +320,7 @@ export function buildRunView(results: Results, indexHref: string | null = null):
     incomplete: results.complete ? null : 'this run was interrupted: the results are partial',
     warnings: groupWarnings(results),
     failed: results.cases.flatMap((c) => (c.status === 'failed' ? [`${c.model} · ${c.workload} · ${c.connections} clients (${plural(c.trials.length, 'trial')}): ${c.error}`] : [])),
-    headlines: workloadViews.map((w) => w.headline),
+    headlines: open.length > 0 ? open.map((w) => w.headline) : workloadViews.map((w) => w.headline),
     models: modelInfo,
     machine: machineView(results),
     workloads: open.length > 0 ? [] : workloadViews,

@@ -142,10 +142,10 @@ export function summarizeCase(input: CaseInput): CaseResult {
 }
 
 /** The open-loop fields of a case and their warnings: late and dropped sends, and a client that lagged. */
-function openSummary(open: NonNullable<CaseInput['open']>, used: readonly OkTrial[], corrected: Latency): { fields: { uncorrectedLatencyUs: Latency; uncorrectedDistribution: DistributionPoint[]; late: number; dropped: number; lateness: Latency | undefined; meanInflight: number }; warnings: Warning[] } {
+function openSummary(open: NonNullable<CaseInput['open']>, used: readonly OkTrial[], corrected: Latency): { fields: { uncorrectedLatencyUs: Latency; uncorrectedDistribution: DistributionPoint[]; late: number; dropped: number; lateness: Latency | undefined; meanInflight: number; planned: number }; warnings: Warning[] } {
   const late = sum(used, (t) => t.late ?? 0);
   const dropped = sum(used, (t) => t.dropped ?? 0);
-  const planned = sum(used, (t) => t.sample + (t.dropped ?? 0) + t.censored);
+  const planned = sum(used, (t) => t.planned ?? t.sample + (t.dropped ?? 0) + t.censored);
   const uncorrected = open.uncorrected?.latencyUs ?? medianLatency(used.map((t) => ({ ...t, latencyUs: t.uncorrectedLatencyUs ?? t.latencyUs })));
   const lateness = open.lateness ?? undefined;
   const warnings: Warning[] = [];
@@ -157,7 +157,7 @@ function openSummary(open: NonNullable<CaseInput['open']>, used: readonly OkTria
     warnings.push({ code: 'client-lag', message: `the client's sends trailed their plan by ${formatUs(lateness.p99)} at p99 while a connection was free: the load generator could not keep the pace of ${open.targetRate} req/s` });
   }
   return {
-    fields: { uncorrectedLatencyUs: uncorrected, uncorrectedDistribution: [...(open.uncorrected?.distribution ?? [])], late, dropped, lateness, meanInflight: round1(median(used.map((t) => t.meanInflight ?? 0))) },
+    fields: { uncorrectedLatencyUs: uncorrected, uncorrectedDistribution: [...(open.uncorrected?.distribution ?? [])], late, dropped, lateness, meanInflight: Number(median(used.map((t) => t.meanInflight ?? 0)).toPrecision(3)), planned },
     warnings,
   };
 }

@@ -11,6 +11,8 @@
  * Pollaczek–Khinchine's M/G/1, with exponential services exactly M/M/c, with fixed services M/D/c's usual
  * approximation.) The mean latency is the sum of every station's service and wait, plus the pure delays.
  *
+ * Near saturation the steady state takes far longer than a window to reach: a queue that started empty has, t
+ * seconds later, about √(2λS²(ca² + cs²)t / π) / c of waiting from chance alone, and no more is predicted.
  * At or above saturation there is no steady state: the queue grows by λ − X_max every second, so a request
  * planned t seconds after the load began waits about (λ / X_max − 1) × t more than at rest. Over a window
  * [w, w + T] after a warm-up w, the mean of that is taken at w + T / 2: the longer the run, the worse.
@@ -120,15 +122,30 @@ export interface OpenWindow {
   readonly durationSeconds: number;
 }
 
-/** Mean corrected latency at offered rate λ, for arrivals of variability ca² and services of variability cs². */
+/**
+ * The wait a queue that started empty can have built t seconds later from chance alone (Brownian
+ * approximation of the work in the queue: variance λS²(ca² + cs²) per second, drained by c servers): the
+ * steady state near saturation takes far longer than a window to reach, so a window sees at most this much.
+ */
+export function transientWait(lambda: number, service: number, servers: number, ca2: number, cs2: number, t: number): number {
+  return Math.sqrt((2 * lambda * service * service * (ca2 + cs2) * t) / Math.PI) / servers;
+}
+
+/**
+ * Mean corrected latency at offered rate λ, for arrivals of variability ca² and services of variability cs²:
+ * each queue waits the steady state's Wq, but never more than a window can build (transientWait); past the
+ * capacity, the fluid growth of the queue comes on top. Continuous in λ: the prediction does not jump at the
+ * capacity.
+ */
 export function predictOpen(model: OpenModel, rate: number, ca2: number, cs2: number, window: OpenWindow): OpenPrediction {
   const unloaded = model.delay + model.queues.reduce((acc, q) => acc + q.service, 0);
+  const t = window.warmupSeconds + window.durationSeconds / 2;
+  const offered = Math.min(rate, model.capacity);
+  const waits = model.queues.reduce((acc, q) => acc + Math.min(ggcWait(offered, q.service, q.servers, ca2, cs2), transientWait(offered, q.service, q.servers, ca2, cs2, t)), 0);
   if (rate >= model.capacity) {
     const growth = rate / model.capacity - 1;
-    const seconds = unloaded + growth * (window.warmupSeconds + window.durationSeconds / 2);
-    return { rate, rps: model.capacity, meanLatencyUs: seconds * 1e6, saturated: true };
+    return { rate, rps: model.capacity, meanLatencyUs: (unloaded + waits + growth * t) * 1e6, saturated: true };
   }
-  const waits = model.queues.reduce((acc, q) => acc + ggcWait(rate, q.service, q.servers, ca2, cs2), 0);
   return { rate, rps: rate, meanLatencyUs: (unloaded + waits) * 1e6, saturated: false };
 }
 

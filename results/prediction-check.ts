@@ -6,6 +6,7 @@
 import { CLIENT_SATURATED_PERCENT } from './case-summary.js';
 import { formatBytes } from './format.js';
 import type { OkCase, Results } from './schema.js';
+import { openCurve } from './predict-open.js';
 
 /** Theory and measurement "disagree" beyond this relative error of the throughput. */
 export const DISAGREEMENT = 0.15;
@@ -72,7 +73,8 @@ export function checkPredictions(results: Results): PredictionCheck[] {
     const latencyError = c.predicted.meanLatencyUs > 0 ? c.latencyUs.mean / c.predicted.meanLatencyUs - 1 : 0;
     // In an open loop below saturation every model keeps up: the latency is where theory can be wrong.
     const disagrees = Math.abs(rpsError) > DISAGREEMENT || (c.mode === 'open' && Math.abs(latencyError) > DISAGREEMENT);
-    const cause = !disagrees ? null : Math.abs(rpsError) > DISAGREEMENT ? likelyCause(results, c, rpsError) : openLatencyCause(c, latencyError);
+    const capacity = c.mode === 'open' ? (openCurve(results, c.model, c.workload, c.modelParams, [c.targetRate ?? 0])?.capacity ?? null) : null;
+    const cause = !disagrees ? null : c.mode === 'open' ? openCause(results, c, rpsError, latencyError, capacity) : likelyCause(results, c, rpsError);
     out.push({
       model: c.model,
       workload: c.workload,
@@ -91,15 +93,20 @@ export function checkPredictions(results: Results): PredictionCheck[] {
   return out;
 }
 
-/** Why an open-loop latency parts from theory while the throughput agrees. */
-function openLatencyCause(c: OkCase, error: number): string {
-  if (c.warnings.some((w) => w.code === 'client-lag')) return 'client saturation: the client trailed its own schedule, which adds to every latency';
+/** An offered rate this close to a capacity (either side) makes the queue, and so the latency, hang on small errors. */
+export const NEAR_CAPACITY = 0.15;
+
+/** Why an open-loop case parts from theory: its throughput (the client, the capacity) or its latency. */
+function openCause(results: Results, c: OkCase, rpsError: number, latencyError: number, capacity: number | null): string {
   const rate = c.targetRate ?? 0;
-  const capacity = c.predicted?.rps ?? rate;
-  if (capacity < rate * 0.999 || c.rps < rate * 0.98 || capacity < rate * 1.15) {
+  if (c.warnings.some((w) => w.code === 'client-lag' || w.code === 'client-saturated')) return 'client saturation: the client trailed its own schedule, which lowers the rate it offered and adds to every latency';
+  if (c.rps > rate * (1 + DISAGREEMENT)) return `too few requests: ${c.planned ?? c.requests} in the window${c.trials.length > 1 ? 's' : ''}, so the answered rate is a rough count`;
+  if (capacity !== null && Math.abs(rate / capacity - 1) < NEAR_CAPACITY) {
     return `near saturation: theory puts the capacity at ${capacity.toFixed(1)} req/s, close to the ${rate} offered; so close to full, a small error in the demands moves the queue a lot, and a window of a few seconds never reaches a steady state`;
   }
-  if (error > 0.5) return 'a queue that took long to settle: a window of a few seconds saw more waiting than the steady state theory gives';
+  if (Math.abs(rpsError) > DISAGREEMENT) return likelyCause(results, c, rpsError);
+  const error = latencyError;
+  if (error > 0.5) return 'a queue that took long to settle: a window of a few seconds saw more waiting than theory gives';
   return error > 0
     ? 'service times vary more under load than at 1 client (garbage collection, the scheduler, the other connections), and variable services queue longer'
     : 'requests were served in batches: under load one loop turn serves several, so a request waits less than the 1-client demand implies';

@@ -83,6 +83,8 @@ const openFields = {
   lateness: LatencySchema.optional(),
   /** Requests in flight over the window, time-weighted: Little's L, for the check L = X × R. */
   meanInflight: nonNegative.optional(),
+  /** Requests planned in the window (sent or not): what the client offered, against what was answered. */
+  planned: count.optional(),
 };
 
 /** One trial: one load window on a running server, with the machine's state while it ran. */
@@ -200,7 +202,7 @@ export const ProbeSchema = z.object({
   confirmed: z.boolean().optional(),
 });
 
-export const ResultsSchema = z.object({
+const ResultsObject = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   // The id becomes a folder and file name: only the run-id shape, so that a file cannot choose where pages go.
   runId: z.custom<RunId>(isRunId, `must be a run id like ${RUN_ID_EXAMPLE}`),
@@ -250,6 +252,28 @@ export const ResultsSchema = z.object({
   models: z.array(z.object({ name: z.string(), summary: z.string(), paragraph: z.string(), reference: z.boolean() })),
   warnings: z.array(WarningSchema),
   cases: z.array(CaseSchema),
+});
+
+/**
+ * An open run names its rates, and every open case one of them (the pages draw the open cases by rate): a file
+ * whose open cases the pages could not show is refused, not half-drawn.
+ */
+export const ResultsSchema = ResultsObject.superRefine((r, ctx) => {
+  const rates = r.options.rates;
+  const open = r.cases.map((c, i) => [c, i] as const).filter(([c]) => c.mode === 'open');
+  if (rates === undefined) {
+    for (const [, i] of open) ctx.addIssue({ code: 'custom', path: ['cases', i, 'mode'], message: 'an open-loop case in a run without options.rates' });
+    return;
+  }
+  if (rates.length === 0) ctx.addIssue({ code: 'custom', path: ['options', 'rates'], message: 'must list at least one rate' });
+  if (new Set(rates).size !== rates.length || rates.some((x, i) => i > 0 && x < (rates[i - 1] ?? 0))) ctx.addIssue({ code: 'custom', path: ['options', 'rates'], message: 'must be ascending, each once' });
+  const seen = new Set<string>();
+  for (const [c, i] of open) {
+    if (c.targetRate !== undefined && !rates.includes(c.targetRate)) ctx.addIssue({ code: 'custom', path: ['cases', i, 'targetRate'], message: `${c.targetRate} is not one of options.rates` });
+    const key = `${c.model}\u0000${c.workload}\u0000${String(c.targetRate)}`;
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['cases', i], message: 'a second open case of the same model, workload and rate' });
+    seen.add(key);
+  }
 });
 
 export type Latency = z.infer<typeof LatencySchema>;

@@ -168,6 +168,13 @@ describe('open-loop options', () => {
     }
   });
 
+  it('refuses a window that plans too few requests to measure a rate', () => {
+    const command = parseBenchArgs(['--rate', '2', '--duration', '5']);
+    expect(command.kind).toBe('error');
+    if (command.kind === 'error') expect(command.message).toContain('too few to measure a rate');
+    expect(parseBenchArgs(['--rate', '4', '--duration', '5']).kind).toBe('run');
+  });
+
   it('refuses --rate with --connections, and --arrivals or --max-inflight without --rate', () => {
     for (const args of [['--rate', '50', '--connections', '4'], ['--arrivals', 'poisson'], ['--max-inflight', '8'], ['--rate', '50', '--arrivals', 'burst'], ['--rate', '50', '--max-inflight', '0']]) {
       expect(parseBenchArgs(args).kind, args.join(' ')).toBe('error');
@@ -247,6 +254,21 @@ describe('open cases in the results file', () => {
         expect(c.latencyUs.p50).toBeGreaterThanOrEqual(c.uncorrectedLatencyUs?.p50 ?? Infinity);
       }
     }
+  });
+
+  it('refuses open cases the pages could not draw: no options.rates, a rate not listed, a case twice', () => {
+    const noRates = structuredClone(json) as { options: Record<string, unknown>; cases: Record<string, unknown>[] };
+    noRates.options = Object.fromEntries(Object.entries(noRates.options).filter(([k]) => k !== 'rates'));
+    expect(() => validateResults(noRates)).toThrow('without options.rates');
+    const stray = structuredClone(json);
+    const i = stray.cases.findIndex((c) => c.mode === 'open');
+    const target = stray.cases[i];
+    if (target === undefined) throw new Error('no open case');
+    target.targetRate = 60;
+    expect(() => validateResults(stray)).toThrow(`cases.${i}.targetRate`);
+    const twice = structuredClone(json);
+    twice.cases.push(structuredClone(twice.cases[i] ?? {}));
+    expect(() => validateResults(twice)).toThrow('a second open case');
   });
 
   it.each(['targetRate', 'uncorrectedLatencyUs', 'late', 'dropped'])('an open case without %s is refused, naming it', (field) => {

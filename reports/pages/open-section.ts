@@ -2,7 +2,7 @@
 import { formatUs } from '../../results/format.js';
 import type { OpenCellView, OpenWorkloadView } from '../open-view.js';
 import type { ModelStyle } from '../palette.js';
-import { chartBox, legendWithoutTheory, levelsAxis, line, logAxis, logCountAxis, percentileAxis, percentileX, theoryLine, tooltipTexts, type LineConfig, type LineDataset } from './charts.js';
+import { chartBox, intervalPlugin, legendWithoutTheory, type IntervalMarks, levelsAxis, line, logAxis, logCountAxis, percentileAxis, percentileX, theoryLine, tooltipTexts, type LineConfig, type LineDataset } from './charts.js';
 import { el, prose, swatch, table } from './common.js';
 
 const UNCORRECTED = ' · uncorrected';
@@ -14,6 +14,11 @@ export function openSection(w: OpenWorkloadView, styleFor: (model: string) => Mo
   const theory = (f: (p: OpenWorkloadView['theory'][number]['curve'][number]) => number): LineDataset[] => w.theory.map((t) => theoryLine(t.model, t.curve.map((p) => ({ x: p.rate, y: f(p) })), styleFor(t.model)));
   const theoryTexts = (f: (p: OpenWorkloadView['theory'][number]['curve'][number]) => string): string[][] => w.theory.map((t) => t.curve.map((p) => `theory at ${Math.round(p.rate)}/s: ${f(p)}`));
 
+  /** "≥": an arrow up on a latency that misses requests never sent or never answered (no intervals drawn here). */
+  const lowerMarks = (f: (c: OpenCellView) => number | null): IntervalMarks => ({
+    intervals: w.series.map((s) => s.cells.map(() => null)),
+    lowerBounds: w.series.map((s) => s.cells.map((c) => c.lowerBound && f(c) !== null)),
+  });
   const latencyChart: LineConfig = {
     type: 'line',
     data: { datasets: [...measured((c) => c.mean), ...theory((p) => p.meanLatencyUs)] },
@@ -21,6 +26,7 @@ export function openSection(w: OpenWorkloadView, styleFor: (model: string) => Mo
       plugins: { legend: legendWithoutTheory, tooltip: tooltipTexts([...texts((c) => `mean ${c.text.mean}`), ...theoryTexts((p) => `mean ${formatUs(p.meanLatencyUs)}`)]) },
       scales: { x, y: logAxis('mean latency (from the planned send)') },
     },
+    plugins: [intervalPlugin(lowerMarks((c) => c.mean))],
   };
   // The ideal: every offered request answered.
   const ideal: LineDataset = { ...line('offered = achieved', w.rates.map((r) => ({ x: r, y: r })), { color: '#777777', dash: [2, 4], point: 'circle' }, 0), borderWidth: 1.5 };
@@ -38,9 +44,10 @@ export function openSection(w: OpenWorkloadView, styleFor: (model: string) => Mo
     type: 'line',
     data: { datasets: [...measured((c) => c.p99), ...uncorrectedP99] },
     options: { plugins: { tooltip: tooltipTexts([...texts((c) => `p99 ${c.text.p99}`), ...texts((c) => `p99 uncorrected ${c.text.uncorrectedP99}`)]) }, scales: { x, y: logAxis('p99 latency') } },
+    plugins: [intervalPlugin(lowerMarks((c) => c.p99))],
   };
   const charts = [
-    chartBox('Latency against offered rate (the hockey stick)', 'Mean latency, counted from each request’s planned send time. Log scales. Thin dashed: queueing theory (G/G/c from the 1-client demands; past capacity, a queue growing through the window).', latencyChart),
+    chartBox('Latency against offered rate (the hockey stick)', 'Mean latency, counted from each request’s planned send time. Log scales; arrow up: a lower bound (≥). Thin dashed: queueing theory (G/G/c from the 1-client demands; past capacity, a queue growing through the window).', latencyChart),
     chartBox('Achieved against offered rate', 'Requests answered per second in the window. Grey dotted: every offered request answered. Thin dashed: theory, capped at each model’s capacity.', achievedChart),
     chartBox('Tail latency (p99): corrected and uncorrected', 'Solid: from the planned send (what a user arriving then waited). Dotted, same colour: from the actual send (what a closed-loop tool reports; it leaves out the time a request waited for a free connection).', p99Chart),
   ];
