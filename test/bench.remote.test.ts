@@ -109,6 +109,9 @@ describe('--target: a server started by hand', () => {
     const hello16 = results.cases.find((c) => c.workload === 'hello' && c.connections === 16);
     expect(hello16?.status === 'ok' ? hello16.serverCpuPercent : 0).toBeGreaterThan(0);
     expect((await rawRequest(served.url, '/health')).status).toBe(200);
+    // The run page says the client was remote, and where.
+    const [page] = readdirSync(out).filter((d) => existsSync(join(out, d, 'report.html'))).map((d) => readFileSync(join(out, d, 'report.html'), 'utf8'));
+    expect(page).toContain(`remote: the client drove ${served.url}`);
   });
 });
 
