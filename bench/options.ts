@@ -26,6 +26,10 @@ export interface BenchOptions {
   maxInflight?: string;
   recalibrate?: boolean;
   out?: string;
+  /** Client and server apart: a server started elsewhere (--target), or each server in a network namespace (--netns). */
+  target?: string;
+  netns?: boolean;
+  netemDelay?: string;
 }
 
 /** Open loop (--rate): the offered rates, how arrivals are spaced, and the client's connections. */
@@ -48,6 +52,17 @@ export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
   readonly open: OpenOptions | null;
   /** Measure the CPU calibration afresh instead of reusing the one kept in the runs folder (bench/calibration.ts). */
   readonly recalibrate: boolean;
+  /** --target: the origin of a server started elsewhere with `npm run serve`; the bench starts none. */
+  readonly target: string | null;
+  /** --netns: each server in a network namespace of its own, over a veth link (bench/netns.ts). */
+  readonly network: NetworkOptions | null;
+}
+
+/** A real link between client and server: namespaces joined by veth, with an optional one-way delay on each end. */
+export interface NetworkOptions {
+  readonly namespaces: true;
+  /** Delay added by netem on each end of the link, ms (the round trip gains twice this). */
+  readonly delayMs: number;
 }
 
 export type BenchCommand =
@@ -159,7 +174,45 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     outDir: given.out ?? DEFAULT_RUNS_DIR,
     open,
     recalibrate: given.recalibrate === true,
+    ...placement(given),
   };
+}
+
+const MAX_DELAY_MS = 10_000;
+
+/**
+ * Where the server runs, apart from the client. A remote server is a different program's to run: its model and
+ * parameters come from its /health, so options that would choose them are errors, as is asking for both places.
+ */
+function placement(given: BenchOptions): { target: string | null; network: NetworkOptions | null } {
+  if (given.netemDelay !== undefined && given.netns !== true) throw new OptionError('--netem-delay applies to --netns only: the delay is added on the lab\'s own link');
+  const network = given.netns === true ? { namespaces: true as const, delayMs: given.netemDelay === undefined ? 0 : delayMs(given.netemDelay) } : null;
+  if (given.target === undefined) return { target: null, network };
+  if (network !== null) throw new OptionError('--target and --netns do not go together: --target drives a server started elsewhere, --netns starts the servers in namespaces');
+  for (const [flag, value] of [['models', given.models], ['threads', given.threads], ['processes', given.processes]] as const) {
+    if (value !== undefined) throw new OptionError(`--${flag} does not go with --target: the target's model and parameters are what its /health says (start it with npm run serve -- <model> …)`);
+  }
+  return { target: targetOrigin(given.target), network };
+}
+
+function delayMs(raw: string): number {
+  const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= 0 && value <= MAX_DELAY_MS)) throw new OptionError(`--netem-delay must be a number of milliseconds from 0 to ${MAX_DELAY_MS}, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+/** The origin of an http:// URL with no path, query or credentials: what the bench will load. */
+export function targetOrigin(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new OptionError(`--target must be a URL like http://192.168.1.20:8080, got ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'http:') throw new OptionError(`--target must be an http:// URL (the load generator speaks plain HTTP), got ${url.protocol.replace(/:$/, '')}:`);
+  if (url.username !== '' || url.password !== '') throw new OptionError('--target must not hold a user name or password');
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') throw new OptionError(`--target names a server, not a page: give http://${url.host} without ${url.pathname}${url.search}${url.hash}`);
+  return url.origin;
 }
 
 function openOptions(given: BenchOptions): OpenOptions | null {
@@ -203,13 +256,16 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
         'max-inflight': { type: 'string' },
         recalibrate: { type: 'boolean' },
         out: { type: 'string' },
+        target: { type: 'string' },
+        netns: { type: 'boolean' },
+        'netem-delay': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
     if (values.help === true) return { kind: 'help' };
     if (positionals.length > 0) return { kind: 'error', message: `unexpected argument '${positionals.join(' ')}' (options start with --)` };
-    const { 'max-trials': maxTrials, 'max-inflight': maxInflight, ...rest } = values;
-    return { kind: 'run', options: resolveOptions({ ...rest, ...(maxTrials === undefined ? {} : { maxTrials }), ...(maxInflight === undefined ? {} : { maxInflight }) }) };
+    const { 'max-trials': maxTrials, 'max-inflight': maxInflight, 'netem-delay': netemDelay, ...rest } = values;
+    return { kind: 'run', options: resolveOptions({ ...rest, ...(maxTrials === undefined ? {} : { maxTrials }), ...(maxInflight === undefined ? {} : { maxInflight }), ...(netemDelay === undefined ? {} : { netemDelay }) }) };
   } catch (error: unknown) {
     return { kind: 'error', message: error instanceof OptionError ? error.message : argsErrorMessage(error) };
   }
@@ -241,6 +297,10 @@ export function benchHelp(): string {
     `  --max-inflight <n>     open loop: most requests in flight, i.e. connections (default ${OPEN_DEFAULTS.maxInflight}); more wait, counted late`,
     '  --recalibrate          measure the CPU calibration afresh (by default a machine keeps its first one in <out>/calibration.json)',
     `  --out <dir>            where runs go (default reports/runs): <dir>/<run-id>/results.json`,
+    '  --target <url>         drive a server started elsewhere (npm run serve -- <model> --host 0.0.0.0 on that host);',
+    '                         its model and parameters come from its /health; any host, since you named it',
+    '  --netns                Linux, root: each server in a network namespace of its own, over a veth link',
+    '  --netem-delay <ms>     with --netns: one-way delay added on each end of that link (round trip + 2 × ms)',
     '  --help                 this text',
     '',
     'Explicit options override the profile. Profiles:',

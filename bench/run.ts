@@ -12,6 +12,8 @@ import { gitInfo, machineInfo } from './machine.js';
 import type { ResolvedBenchOptions } from './options.js';
 import { bestProbe, driftReasons, startMachineProbe } from './probe.js';
 import { serverSet, type ExpectedAnswer } from './servers.js';
+import { connectTarget, remoteServerSet, type RemoteTarget } from './remote.js';
+import { removeLeftovers } from './netns.js';
 import { seededRandom } from './shuffle.js';
 import type { TrialRun, TrialSpec } from './trial.js';
 import { BASELINE_WORKLOADS, buildWorkload, type Workload, type WorkloadName } from './workloads.js';
@@ -139,8 +141,13 @@ export interface BenchRun {
  * Runs the whole plan. The results file is rewritten (atomically) after every cell, marked incomplete until
  * the end, so an interrupted run still leaves every finished cell on disk.
  */
-export async function runBench(options: ResolvedBenchOptions, signal: AbortSignal, hooks: RunHooks = {}): Promise<BenchRun> {
+export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal, hooks: RunHooks = {}, connected: RemoteTarget | null = null): Promise<BenchRun> {
   const t0 = performance.now();
+  // --target: the one model is the target's (the CLI connects first, to refuse a bad target with status 2).
+  const remote = connected ?? (given.target === null ? null : await connectTarget(given.target));
+  const options: ResolvedBenchOptions = remote === null ? given : { ...given, models: [remote.model] };
+  // --netns: namespaces of a bench that was killed before it could remove them go first.
+  if (options.network !== null) removeLeftovers();
   const startedAt = new Date();
   const runId = newRunId(startedAt);
   const resultsPath = join(options.outDir, runId, 'results.json');
@@ -175,12 +182,15 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
       processes: options.processes,
       seed: options.seed,
       ...(options.open === null ? {} : { rates: [...options.open.rates], arrivals: options.open.arrivals, maxInflight: options.open.maxInflight }),
+      ...(options.target === null ? {} : { target: options.target }),
+      ...(options.network === null ? {} : { network: { ...options.network } }),
     },
+    ...(remote === null ? {} : { remote: { url: remote.url, pid: remote.pid, rttMedianMs: remote.rtt.medianMs, rttMinMs: remote.rtt.minMs, rttSamples: remote.rtt.samples } }),
     calibration,
     probes: [],
     workloads: [...workloads.values()].map((w) => ({ name: w.name, description: w.description, paths: [...w.paths] })),
     models: options.models.map((name) => ({ name, summary: CATALOGUE[name].summary, paragraph: CATALOGUE[name].paragraph, reference: CATALOGUE[name].reference })),
-    warnings: runWarnings(machine.cpus),
+    warnings: remote === null ? runWarnings(machine.cpus) : [],
     cases: [],
   };
   const save = (): void => {
@@ -235,14 +245,14 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
       const workload = workloads.get(name);
       const workloadCells = cells.filter((c) => c.workload === name);
       if (workload === undefined || workloadCells.length === 0 || interrupted()) continue;
-      const servers = serverSet(expectedAnswers(workload));
+      const servers = remote === null ? serverSet(expectedAnswers(workload), options.network) : remoteServerSet(remote, expectedAnswers(workload));
       try {
         for (const cell of workloadCells) {
           if (interrupted()) break;
           const cellIndex = index;
           index += 1;
           const marks = await probe(cellName(cell));
-          const models: CellModel[] = cell.models.map((model) => ({ model, params: benchParams(model, options) }));
+          const models: CellModel[] = cell.models.map((model) => ({ model, params: remote === null ? benchParams(model, options) : { ...remote.params } }));
           let trialStarted = 0;
           let doneInCell = 0;
           const info = (model: ModelName, round: number, retry: boolean): TrialInfo => ({

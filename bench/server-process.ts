@@ -23,6 +23,8 @@ export interface StartOptions {
   readonly params?: Readonly<Partial<Record<ModelParam, number>>>;
   readonly readyTimeoutMs?: number;
   readonly host?: string;
+  /** Run the server inside this network namespace (`ip netns exec`, which execs node: the pid and IPC stay ours). */
+  readonly netns?: string;
 }
 
 const live = new Set<number>();
@@ -72,7 +74,8 @@ export async function startServerProcess(model: string, options: StartOptions = 
   for (const [name, value] of Object.entries(options.params ?? {})) args.push(`--${name}`, String(value));
   // detached: its own process group, so that a Ctrl-C in the terminal reaches the bench, which stops the
   // server in order. The IPC channel is a lifeline: the server exits when this process dies.
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const [command, commandArgs] = options.netns === undefined ? [process.execPath, args] : ['ip', ['netns', 'exec', options.netns, process.execPath, ...args]];
+  const child = spawn(command, commandArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${model}`);
   live.add(pid);

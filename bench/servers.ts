@@ -10,6 +10,10 @@ import type { ModelName } from '../servers/catalogue.js';
 import { startLoad } from './load.js';
 import { pause } from './pause.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
+import { assertLoadTarget } from './load-target.js';
+import { createLink, type LabLink } from './netns.js';
+import type { NetworkOptions } from './options.js';
+import type { Sampler } from './sampler.js';
 
 export interface ExpectedAnswer {
   readonly status: number;
@@ -18,7 +22,7 @@ export interface ExpectedAnswer {
 
 const READY_TIMEOUT_MS = 15_000;
 
-async function waitHealthy(url: string, deadline: number): Promise<void> {
+export async function waitHealthy(url: string, deadline: number): Promise<void> {
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
@@ -34,7 +38,7 @@ async function waitHealthy(url: string, deadline: number): Promise<void> {
   throw new Error(`/health did not answer 200 within ${READY_TIMEOUT_MS / 1000} s (${last})`);
 }
 
-async function checkAnswers(url: string, expected: ReadonlyMap<string, ExpectedAnswer>): Promise<void> {
+export async function checkAnswers(url: string, expected: ReadonlyMap<string, ExpectedAnswer>): Promise<void> {
   for (const [path, want] of expected) {
     const response = await request(`${url}${path}`, { headersTimeout: 10_000, bodyTimeout: 10_000 });
     const body = await response.body.text();
@@ -51,7 +55,7 @@ export const SERVER_WARMUP_SECONDS = 0.3;
  * A fresh server's first requests run in the interpreter, before V8 compiles the hot path: that is not the
  * model, it is the server's youth. A short load, not recorded, keeps it out of the first trial.
  */
-async function warmUp(url: string, paths: readonly string[]): Promise<void> {
+export async function warmUp(url: string, paths: readonly string[]): Promise<void> {
   await startLoad({ url, paths, connections: 8, warmupSeconds: SERVER_WARMUP_SECONDS, durationSeconds: 0.01, maxDrainSeconds: 2 }).done;
 }
 
@@ -59,6 +63,10 @@ export interface RunningModel {
   readonly server: ServerProcess;
   /** Set once the server's main process has exited: the reason, with its last words. */
   died(): string | undefined;
+  /** Samples the server's CPU and memory over a window, where /proc of its pid cannot (a remote server). */
+  sampleUsage?(): Sampler;
+  /** The server runs on another machine: its CPU is not this machine's (bench/remote.ts). */
+  readonly remote?: boolean;
 }
 
 export interface ServerSet {
@@ -70,8 +78,10 @@ export interface ServerSet {
   stopAll(): Promise<string[]>;
 }
 
-export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>): ServerSet {
+export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, network: NetworkOptions | null = null): ServerSet {
   const running = new Map<ModelName, RunningModel>();
+  // --netns: each server's namespace, removed once its server is stopped (also when it failed to start).
+  const links = new Map<ModelName, LabLink>();
   const stop = async (model: ModelName): Promise<string | undefined> => {
     const entry = running.get(model);
     running.delete(model);
@@ -80,6 +90,9 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>): Server
       return undefined;
     } catch (error: unknown) {
       return messageOf(error);
+    } finally {
+      links.get(model)?.remove();
+      links.delete(model);
     }
   };
   return {
@@ -87,7 +100,16 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>): Server
       const existing = running.get(model);
       if (existing !== undefined && existing.died() === undefined) return existing;
       if (existing !== undefined) await stop(model);
-      const server = await startServerProcess(model, { params, readyTimeoutMs: READY_TIMEOUT_MS });
+      const link = network === null ? undefined : createLink(network.delayMs);
+      if (link !== undefined) links.set(model, link);
+      let server: ServerProcess;
+      try {
+        server = await startServerProcess(model, { params, readyTimeoutMs: READY_TIMEOUT_MS, ...(link === undefined ? {} : { host: link.serverAddress, netns: link.namespace }) });
+      } catch (error: unknown) {
+        link?.remove();
+        links.delete(model);
+        throw error;
+      }
       let died: string | undefined;
       void server.exited.then((how) => {
         died = `server ${how}${server.stderrTail() === '' ? '' : `: ${server.stderrTail()}`}`;
@@ -95,6 +117,7 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>): Server
       const entry: RunningModel = { server, died: () => died };
       running.set(model, entry);
       try {
+        assertLoadTarget(server.url);
         await waitHealthy(server.url, Date.now() + READY_TIMEOUT_MS);
         await checkAnswers(server.url, expected);
         await warmUp(server.url, [...expected.keys()]);

@@ -76,7 +76,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     durationSeconds: spec.durationSeconds,
     maxDrainSeconds: spec.maxDrainSeconds,
     onWindowStart: () => {
-      window.sampler = startSampler(server.pid);
+      window.sampler = running.sampleUsage?.() ?? startSampler(server.pid);
       window.cpuStart = machineCpu();
     },
     onWindowEnd: () => {
@@ -98,8 +98,10 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     const died = running.died();
     if (died !== undefined) return { trial: { ...base, status: 'failed', error: died }, histogram: null };
     if (signal.aborted) return { trial: { ...base, status: 'failed', error: 'interrupted' }, histogram: null };
-    const used = window.usage ?? window.sampler?.stop() ?? startSampler(server.pid).stop();
-    const machine = loadBetween(window.cpuStart, window.cpuEnd ?? machineCpu(), used.serverCpuMs + used.clientCpuMs);
+    const used = window.usage ?? window.sampler?.stop() ?? (running.sampleUsage?.() ?? startSampler(server.pid)).stop();
+    // A remote server's CPU is spent on its own machine: here, only the client's is the lab's.
+    const labCpuMs = running.remote === true ? used.clientCpuMs : used.serverCpuMs + used.clientCpuMs;
+    const machine = loadBetween(window.cpuStart, window.cpuEnd ?? machineCpu(), labCpuMs);
     const latencyUs = summarize(outcome.histogram);
     const open =
       'uncorrected' in outcome

@@ -4,6 +4,7 @@ import { conclusions, contradictions, type Contradiction } from '../results/conc
 import type { Interval } from '../results/stats.js';
 import { latencyText, rpsText } from './figures.js';
 import { measuredText } from './index-view.js';
+import { placementTag } from './placement.js';
 import { modelViews, type ModelView } from './run-view.js';
 
 export interface CompareRun {
@@ -84,6 +85,8 @@ export function compareWarnings(runs: readonly CompareRun[]): string[] {
       `CPU speed differed between the runs (${calibrations.join(', ')} PBKDF2 iterations per ms at calibration): each run sized its CPU work to its own speed, so a cpu request is about 2 ms in each, but not the same number of iterations. On one machine, such a gap means it was busy with something else.`,
     );
   }
+  const placements = distinct((r) => placementTag(r) || 'loopback');
+  if (placements.length > 1) warnings.push(`The runs placed client and server differently (${placements.join(' / ')}): latencies that cross a network include its round trips.`);
   for (const r of runs) if (!r.results.complete) warnings.push(`Run ${r.label} was interrupted: its results are partial.`);
   const open = runs.filter((r) => r.results.options.rates !== undefined).map((r) => r.label);
   if (open.length > 0) {
@@ -115,7 +118,7 @@ export function buildCompareView(runs: readonly CompareRun[]): CompareView {
       label: r.label,
       runId: r.results.runId,
       startedAt: r.results.startedAt,
-      machine: machineOf(r.results),
+      machine: placementTag(r.results) === '' ? machineOf(r.results) : `${machineOf(r.results)} · ${r.results.options.target === undefined ? 'servers in' : 'client to'} ${placementTag(r.results)}`,
       node: r.results.machine.node,
       profile: r.results.options.profile,
       measured: measuredText(r.results),

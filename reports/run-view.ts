@@ -1,3 +1,4 @@
+import { clientPlacement } from './placement.js';
 import { formatBytes, formatDuration, formatRps } from '../results/format.js';
 import type { Probe, Results, Trial } from '../results/schema.js';
 import { axes, cell, type Cell } from '../results/aggregate.js';
@@ -212,6 +213,7 @@ function machineFacts(results: Results): [string, string][] {
       ? ['Clients', `${o.connections.join(', ')} concurrent connections (closed loop: each sends its next request when the answer arrives)`]
       : ['Load', `open loop: ${o.rates.join(', ')} requests per second offered, ${o.arrivals === 'poisson' ? 'Poisson arrivals (random gaps)' : 'evenly spaced'}, at most ${o.maxInflight ?? '?'} in flight (connections); each workload first at 1 client, closed loop, to measure what a request needs`],
     ['Pools', `${plural(o.threads, 'thread')} for worker-pool (at most as many alive for thread-per-request), ${o.processes} process${o.processes === 1 ? '' : 'es'} for cluster (at most as many alive for process-per-request)`],
+    ['Client', clientPlacement(results)],
     ['Calibration', `${results.calibration.iterationsPerMs.toLocaleString('en-US')} PBKDF2 iterations per ms of CPU (${results.calibration.method})`],
   ];
 }

@@ -1,4 +1,5 @@
 /** The file I/O around the pure renderers: read results, write pages, refresh the index. */
+import { placementTag } from './placement.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { readResultsFile } from '../results/file.js';
@@ -88,7 +89,12 @@ export function refreshIndex(runsDir: string): { path: string; skipped: string[]
 
 /** Writes a comparison page of two or more results files. */
 export function writeComparison(resultsPaths: readonly string[], outDir: string = DEFAULT_COMPARE_DIR): string {
-  const runs = resultsPaths.map((p, i) => ({ label: String.fromCharCode(65 + (i % 26)), results: readResultsFile(p) }));
+  // Runs of different targets (two laptops of a class) are told apart by the host they drove.
+  const runs = resultsPaths.map((p, i) => {
+    const results = readResultsFile(p);
+    const tag = placementTag(results);
+    return { label: `${String.fromCharCode(65 + (i % 26))}${tag === '' ? '' : ` (${tag})`}`, results };
+  });
   const path = join(outDir, comparePageName(runs.map((r) => r.results.runId)));
   writeFileAtomically(path, renderComparePage(runs, loadAssets()));
   return path;

@@ -241,7 +241,22 @@ const ResultsObject = z.object({
     rates: z.array(z.number().positive()).optional(),
     arrivals: z.enum(['constant', 'poisson']).optional(),
     maxInflight: z.number().int().positive().optional(),
+    /** --target: the origin of a server started elsewhere (the bench started none). */
+    target: z.string().optional(),
+    /** --netns: each server in a network namespace, over a veth link with `delayMs` of netem on each end. */
+    network: z.object({ namespaces: z.literal(true), delayMs: nonNegative }).optional(),
   }),
+  /** --target: the server measured and the idle round trip to it, measured before the first cell. */
+  remote: z
+    .object({
+      url: z.string(),
+      /** The server's pid on its own host. */
+      pid: count,
+      rttMedianMs: nonNegative,
+      rttMinMs: nonNegative,
+      rttSamples: count,
+    })
+    .optional(),
   calibration: z.object({
     iterationsPerMs: z.number().positive(),
     samples: z.array(z.number().positive()),

@@ -10,6 +10,8 @@ import { formatDuration } from '../results/format.js';
 import { refreshIndex, writeRunReport } from '../reports/write.js';
 import { messageOf } from '../lib/errors.js';
 import { ensureWritableDir } from '../lib/files.js';
+import { netnsUnavailable } from '../bench/netns.js';
+import { connectTarget, type RemoteTarget } from '../bench/remote.js';
 
 const command = parseBenchArgs(process.argv.slice(2));
 if (command.kind === 'help') {
@@ -29,6 +31,24 @@ try {
   console.error(`bench: --out: ${messageOf(error)}`);
   process.exit(2);
 }
+// Client and server apart: a target that is no lab server, or a machine that cannot make namespaces, ends here.
+if (options.network !== null) {
+  const why = netnsUnavailable(options.network.delayMs);
+  if (why !== null) {
+    console.error(`bench: ${why}`);
+    process.exit(2);
+  }
+}
+let remote: RemoteTarget | null = null;
+if (options.target !== null) {
+  try {
+    remote = await connectTarget(options.target);
+  } catch (error: unknown) {
+    console.error(`bench: ${messageOf(error)}`);
+    process.exit(2);
+  }
+  console.log(`bench: target ${remote.url}: ${remote.model}${Object.keys(remote.params).length === 0 ? '' : ` (${Object.entries(remote.params).map(([k, v]) => `${String(v)} ${k}`).join(', ')})`}, round trip ${remote.rtt.medianMs.toFixed(2)} ms median, ${remote.rtt.minMs.toFixed(2)} ms min, idle`);
+}
 const controller = new AbortController();
 let signalled: NodeJS.Signals | undefined;
 const onSignal = (signal: NodeJS.Signals): void => {
@@ -43,7 +63,7 @@ process.on('SIGTERM', onSignal);
 const progress = createProgress(process.stderr);
 const t0 = performance.now();
 console.log(
-  `bench: profile ${options.profile}: ${options.models.join(', ')} × ${options.workloads.join(', ')} × ` +
+  `bench: profile ${options.profile}: ${remote === null ? options.models.join(', ') : remote.model}${options.network === null ? '' : ` (each in a network namespace${options.network.delayMs > 0 ? `, ${options.network.delayMs} ms each way` : ''})`} × ${options.workloads.join(', ')} × ` +
     (options.open === null
       ? `${options.connections.join(', ')} clients; `
       : `${options.open.rates.join(', ')} req/s offered (open loop, ${options.open.arrivals}, at most ${options.open.maxInflight} in flight; 1 client first, for the predictions); `) +
@@ -63,7 +83,7 @@ try {
     onCellEnd: (cell, cells, cases) => {
       progress.cellEnd(cell, cells, cases);
     },
-  });
+  }, remote);
   progress.clear();
   console.log(`\n${summaryTables(results)}`);
   const shown = relative(process.cwd(), resultsPath);

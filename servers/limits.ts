@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type RequestListener, type ServerRe
 import { createServer as createSecureServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { ClientWatch } from './app/cancel.js';
+import { answerLabRoute } from './lab-usage.js';
 import type { LabServer } from './listen.js';
 import type { TlsMaterial } from './model-types.js';
 
@@ -165,7 +166,8 @@ export function createLabServer(listener: LabRequestListener, refuse: (req: Inco
       refuse(req, res, `more than ${LIMITS.maxInFlightPerConnection} requests in flight on one connection: read the answers before sending more`);
     } else if (pending > LIMITS.maxPending) {
       refuse(req, res, `server busy: more than ${LIMITS.maxPending} requests are waiting for an answer`);
-    } else {
+    } else if (!answerLabRoute(req, res)) {
+      // The lab's own read-only route (/lab/usage) is answered here, ahead of the model's queue; the rest is the model's.
       listener(req, res, exchange.departure);
     }
   };

@@ -6,6 +6,7 @@ import { CATALOGUE } from './catalogue.js';
 import type { RunningServer, ServeListening } from './model-types.js';
 import { parseServeArgs, serveHelp } from './serve-options.js';
 import { labCertificate } from './tls-cert.js';
+import { publishServeInfo } from './serve-info.js';
 import { messageOf } from '../lib/errors.js';
 
 const command = parseServeArgs(process.argv.slice(2));
@@ -54,6 +55,14 @@ if (process.channel !== undefined) {
     if (!stopping) stop(`the parent process (pid ${parent}) is gone`); // not a second Ctrl-C: let a stop finish
   }, 1000).unref();
 }
+
+// Before the model starts: its threads and processes inherit what /health and /lab/usage say.
+publishServeInfo({
+  model,
+  params: Object.fromEntries(CATALOGUE[model].params.map((p) => [p, command.options[p]])),
+  ...(CATALOGUE[model].reference ? {} : { sessions: command.options.sessions }),
+  rootPid: process.pid,
+});
 
 try {
   const tls = command.tls ? await labCertificate() : null;

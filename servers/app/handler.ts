@@ -5,6 +5,12 @@ import { sessionCookie, sessionFromCookie } from './sessions.js';
 import { visit, type Steps } from './steps.js';
 import type { AppRequest, AppResponse } from './types.js';
 import { work } from './work.js';
+import { serveInfo } from '../serve-info.js';
+
+function healthExtras(): { params?: Record<string, number>; sessions?: string } {
+  const info = serveInfo();
+  return info === null ? {} : { params: info.params, ...(info.sessions === undefined ? {} : { sessions: info.sessions }) };
+}
 
 /** The methods every route answers; anything else on a known path gets 405 with this list. */
 export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
@@ -24,7 +30,8 @@ const HELLO: AppResponse = Object.freeze({ status: 200, headers: Object.freeze({
 function route(path: string): Route | null {
   if (path === '/') return () => answer(HELLO);
   if (path === '/health') {
-    return (_query, { servedBy }) => answer(json(200, { status: 'ok', ...servedBy }));
+    // Started by `npm run serve`: the parameters too, so that a bench on another host knows what it measures.
+    return (_query, { servedBy }) => answer(json(200, { status: 'ok', ...servedBy, ...healthExtras() }));
   }
   if (path === '/visits') return (_query, request) => visits(request);
   if (path === '/work') return (query) => work(query);

@@ -1,0 +1,28 @@
+/**
+ * Where the client was, next to the server: a reader must know whether a latency includes a network, and a
+ * comparison of runs from two hosts must say which target each run drove.
+ */
+import type { Results } from '../results/schema.js';
+
+/** One sentence for the run page: remote (with the idle round trip), a namespace link, or loopback. */
+export function clientPlacement(results: Results): string {
+  const { remote } = results;
+  const { target, network } = results.options;
+  if (target !== undefined) {
+    const rtt = remote === undefined ? 'round trip not recorded' : `idle round trip ${remote.rttMedianMs.toFixed(2)} ms median, ${remote.rttMinMs.toFixed(2)} ms at best (${remote.rttSamples} requests before the first cell)`;
+    return `remote: the client drove ${target}, a server started elsewhere with npm run serve; ${rtt}. Server CPU and memory come from its /lab/usage route; the machine facts above are the client's.`;
+  }
+  if (network !== undefined) {
+    const delay = network.delayMs > 0 ? `, with netem adding ${network.delayMs} ms each way (${2 * network.delayMs} ms per round trip)` : '';
+    return `same machine, over a real link: each server ran in a network namespace of its own, joined to the client by a veth pair${delay}`;
+  }
+  return 'same machine as the servers, over loopback (127.0.0.1): no network in the latencies';
+}
+
+/** A short tag for labels: the target's host:port, "netns", or "" for loopback. */
+export function placementTag(results: Results): string {
+  const { target, network } = results.options;
+  if (target !== undefined) return URL.canParse(target) ? new URL(target).host : target;
+  if (network !== undefined) return network.delayMs > 0 ? `netns +${network.delayMs} ms` : 'netns';
+  return '';
+}
