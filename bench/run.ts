@@ -14,6 +14,7 @@ import { bestProbe, driftReasons, startMachineProbe } from './probe.js';
 import { serverSet, type ExpectedAnswer } from './servers.js';
 import { seededRandom } from './shuffle.js';
 import type { TrialRun, TrialSpec } from './trial.js';
+import type { LoadProgress } from './load-progress.js';
 import { BASELINE_WORKLOADS, buildWorkload, type Workload, type WorkloadName } from './workloads.js';
 
 // The run-id format lives with the schema that checks it; re-exported for the bench's tests.
@@ -46,6 +47,9 @@ export interface TrialInfo {
   readonly retry: boolean;
   /** Estimate of the run's time left, in seconds. */
   readonly secondsLeft: number;
+  /** The trial's warm-up and measured window, in seconds (the live view draws them). */
+  readonly warmupSeconds: number;
+  readonly durationSeconds: number;
 }
 
 export interface RunHooks {
@@ -54,6 +58,10 @@ export interface RunHooks {
   onTrialStart?(info: TrialInfo): void;
   onTrialEnd?(info: TrialInfo, run: TrialRun): void;
   onCellEnd?(cell: number, cells: number, cases: readonly CaseResult[]): void;
+  /** A model's server is being started (and checked, and warmed up) before its trial's load. */
+  onServerStart?(model: ModelName): void;
+  /** Samples of the running trial's load, a few a second (the live view). */
+  onLoadProgress?: LoadProgress;
 }
 
 /** Parameters each model runs with in the bench: the threads or processes of the options. */
@@ -146,7 +154,7 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
   const resultsPath = join(options.outDir, runId, 'results.json');
   const machine = machineInfo();
   hooks.onPhase?.('calibrating CPU work');
-  const calibration: Calibration = calibrate();
+  const calibration: Calibration = await calibrate();
   const cells = planCells(options);
   // The plan's workloads in its order: an open run's `hello` demand cell comes first.
   const planned = [...new Set(cells.map((c) => c.workload))];
@@ -218,6 +226,7 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
       warmupSeconds: demandOnly ? Math.min(0.25, options.warmupSeconds) : options.warmupSeconds,
       durationSeconds,
       maxDrainSeconds: maxDrainSeconds(durationSeconds),
+      ...(hooks.onLoadProgress === undefined ? {} : { onProgress: hooks.onLoadProgress }),
       ...(options.open === null || cell.rate === undefined ? {} : { open: { rate: cell.rate, arrivals: options.open.arrivals, maxInflight: options.open.maxInflight, random: arrivalsRandom } }),
     };
   };
@@ -235,7 +244,7 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
       const workload = workloads.get(name);
       const workloadCells = cells.filter((c) => c.workload === name);
       if (workload === undefined || workloadCells.length === 0 || interrupted()) continue;
-      const servers = serverSet(expectedAnswers(workload));
+      const servers = serverSet(expectedAnswers(workload), { onStart: (model) => hooks.onServerStart?.(model) });
       try {
         for (const cell of workloadCells) {
           if (interrupted()) break;
@@ -243,6 +252,7 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
           index += 1;
           const marks = await probe(cellName(cell));
           const models: CellModel[] = cell.models.map((model) => ({ model, params: benchParams(model, options) }));
+          const spec = trialSpec(workload, cell);
           let trialStarted = 0;
           let doneInCell = 0;
           const info = (model: ModelName, round: number, retry: boolean): TrialInfo => ({
@@ -255,10 +265,12 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
             round,
             retry,
             secondsLeft: Math.max(0, (baseTrials(cellIndex) - Math.min(doneInCell, cell.models.length * options.trials)) * meanTrialSeconds()),
+            warmupSeconds: spec.warmupSeconds,
+            durationSeconds: spec.durationSeconds,
           });
           const cases = await runCell(name, cell.connections, models, {
             servers,
-            spec: trialSpec(workload, cell),
+            spec,
             minTrials: options.trials,
             maxTrials: options.maxTrials,
             random,

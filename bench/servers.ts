@@ -70,7 +70,12 @@ export interface ServerSet {
   stopAll(): Promise<string[]>;
 }
 
-export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>): ServerSet {
+/** Told when a server is about to be started (the live view shows it as a phase). */
+export interface ServerSetHooks {
+  onStart?(model: ModelName): void;
+}
+
+export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, hooks: ServerSetHooks = {}): ServerSet {
   const running = new Map<ModelName, RunningModel>();
   const stop = async (model: ModelName): Promise<string | undefined> => {
     const entry = running.get(model);
@@ -87,6 +92,7 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>): Server
       const existing = running.get(model);
       if (existing !== undefined && existing.died() === undefined) return existing;
       if (existing !== undefined) await stop(model);
+      hooks.onStart?.(model);
       const server = await startServerProcess(model, { params, readyTimeoutMs: READY_TIMEOUT_MS });
       let died: string | undefined;
       void server.exited.then((how) => {
