@@ -25,6 +25,9 @@ export interface BenchOptions {
   arrivals?: string;
   maxInflight?: string;
   out?: string;
+  /** --live (a flag) and --live-port: follow the run in a browser. */
+  live?: boolean;
+  livePort?: string;
 }
 
 /** Open loop (--rate): the offered rates, how arrivals are spaced, and the client's connections. */
@@ -45,6 +48,8 @@ export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
   readonly outDir: string;
   /** Set by --rate: the run measures an open loop at these rates instead of closed-loop clients. */
   readonly open: OpenOptions | null;
+  /** Set by --live or --live-port: serve the live view on 127.0.0.1 at this port (0: a free one). */
+  readonly live: { readonly port: number } | null;
 }
 
 export type BenchCommand =
@@ -147,7 +152,14 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     processes: given.processes === undefined ? defaultProcesses() : wholeNumber('processes', given.processes, 1, MAX_WORKERS),
     outDir: given.out ?? DEFAULT_RUNS_DIR,
     open,
+    live: liveOptions(given),
   };
+}
+
+/** --live-port alone means --live too: asking for a port is asking for the view. */
+function liveOptions(given: BenchOptions): { port: number } | null {
+  if (given.livePort !== undefined) return { port: wholeNumber('live-port', given.livePort, 0, 65_535) };
+  return given.live === true ? { port: 0 } : null;
 }
 
 function openOptions(given: BenchOptions): OpenOptions | null {
@@ -190,13 +202,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
         arrivals: { type: 'string' },
         'max-inflight': { type: 'string' },
         out: { type: 'string' },
+        live: { type: 'boolean' },
+        'live-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
     if (values.help === true) return { kind: 'help' };
     if (positionals.length > 0) return { kind: 'error', message: `unexpected argument '${positionals.join(' ')}' (options start with --)` };
-    const { 'max-trials': maxTrials, 'max-inflight': maxInflight, ...rest } = values;
-    return { kind: 'run', options: resolveOptions({ ...rest, ...(maxTrials === undefined ? {} : { maxTrials }), ...(maxInflight === undefined ? {} : { maxInflight }) }) };
+    const { 'max-trials': maxTrials, 'max-inflight': maxInflight, 'live-port': livePort, ...rest } = values;
+    return { kind: 'run', options: resolveOptions({ ...rest, ...(maxTrials === undefined ? {} : { maxTrials }), ...(maxInflight === undefined ? {} : { maxInflight }), ...(livePort === undefined ? {} : { livePort }) }) };
   } catch (error: unknown) {
     return { kind: 'error', message: error instanceof OptionError ? error.message : argsErrorMessage(error) };
   }
@@ -227,6 +241,8 @@ export function benchHelp(): string {
     '  --arrivals <kind>      constant (even spacing, the default) | poisson (random gaps of the same mean)',
     `  --max-inflight <n>     open loop: most requests in flight, i.e. connections (default ${OPEN_DEFAULTS.maxInflight}); more wait, counted late`,
     `  --out <dir>            where runs go (default reports/runs): <dir>/<run-id>/results.json`,
+    '  --live                 follow the run in a browser: prints live: http://127.0.0.1:<port>/ (a free port)',
+    '  --live-port <n>        the live view on this port (implies --live)',
     '  --help                 this text',
     '',
     'Explicit options override the profile. Profiles:',
