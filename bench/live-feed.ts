@@ -5,7 +5,7 @@
  */
 import type { Histogram } from 'hdr-histogram-js';
 import type { CaseResult } from '../results/schema.js';
-import { liveCellName, type LiveCase, type LiveEnd, type LiveEvent, type LivePoint, type LiveSnapshot, type LiveStatus, type LiveTrial, type LiveTrialLine, type LiveTrialResult } from '../results/live-feed.js';
+import { liveCellName, type LiveCase, type LiveEnd, type LiveEvent, type LivePoint, type LiveSnapshot, type LiveStatus, type LiveTrial, type LiveTrialResult } from '../results/live-feed.js';
 import type { ModelName } from '../servers/catalogue.js';
 import { newLatencyHistogram } from './latency.js';
 import { TICK_MS, type LoadTick } from './load-progress.js';

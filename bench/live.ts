@@ -48,25 +48,38 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
   };
 
   const openStream = (req: IncomingMessage, res: ServerResponse): void => {
-    if (closing) return refuse(res, 503, 'the run is over');
-    if (viewers.size >= MAX_VIEWERS) return refuse(res, 503, `at most ${MAX_VIEWERS} viewers at once`);
+    if (closing) {
+      refuse(res, 503, 'the run is over');
+      return;
+    }
+    if (viewers.size >= MAX_VIEWERS) {
+      refuse(res, 503, `at most ${MAX_VIEWERS} viewers at once`);
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-    if (req.method === 'HEAD') return void res.end();
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
     viewers.add(res);
     res.on('close', () => viewers.delete(res));
     res.write(`retry: ${RETRY_MS}\n\n`);
     res.write(frame(nextId++, { type: 'snapshot', snapshot: options.snapshot() }));
   };
 
-  const server = createServer((req, res) => {
-    const host = req.headers.host ?? '';
-    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return refuse(res, 421, 'this server answers 127.0.0.1 only');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'GET only', { allow: 'GET, HEAD' });
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/events') return openStream(req, res);
-    if (path !== '/') return refuse(res, 404, 'not found: the page is at /, its events at /events');
+  const servePage = (req: IncomingMessage, res: ServerResponse): void => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
     res.end(req.method === 'HEAD' ? undefined : options.page);
+  };
+
+  const server = createServer((req, res) => {
+    const host = req.headers.host ?? '';
+    const path = (req.url ?? '/').split('?')[0];
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) refuse(res, 421, 'this server answers 127.0.0.1 only');
+    else if (req.method !== 'GET' && req.method !== 'HEAD') refuse(res, 405, 'GET only', { allow: 'GET, HEAD' });
+    else if (path === '/events') openStream(req, res);
+    else if (path !== '/') refuse(res, 404, 'not found: the page is at /, its events at /events');
+    else servePage(req, res);
   });
   // A viewer's request has nothing to wait for: a slow or silent client is cut off quickly.
   server.headersTimeout = 5000;

@@ -90,7 +90,7 @@ try {
     const partial = writeRunReport(resultsPath);
     console.error(`bench: report of the finished cases: ${relative(process.cwd(), partial.path)}`);
     console.error(`bench: interrupted after ${results.cases.length} cases (${wall}); partial results, marked incomplete: ${shown}`);
-    await live?.end({ outcome: 'interrupted', message: `${results.cases.length} cases finished; partial results in ${shown}, report ${relative(process.cwd(), partial.path)}` });
+    await live?.end({ outcome: 'interrupted', message: `${results.cases.length} case${results.cases.length === 1 ? '' : 's'} finished; partial results in ${shown}, report ${relative(process.cwd(), partial.path)}` });
     process.exit(signalled === 'SIGTERM' ? 143 : 130);
   }
   console.log(`results: ${shown}  (${results.cases.length} cases in ${wall})`);
@@ -99,7 +99,7 @@ try {
   console.log(`report:  ${relative(process.cwd(), report.path)}`);
   console.log(`index:   ${relative(process.cwd(), index.path)}`);
   for (const skipped of index.skipped) console.error(`index: left out ${skipped}`);
-  await live?.end({ outcome: 'complete', message: `${results.cases.length} cases in ${wall}; report ${relative(process.cwd(), report.path)}` });
+  await live?.end({ outcome: 'complete', message: `${results.cases.length} case${results.cases.length === 1 ? '' : 's'} in ${wall}; report ${relative(process.cwd(), report.path)}` });
   // Exit now: autocannon can leave request timers behind for connections to a server that died mid-case.
   process.exit(0);
 } catch (error: unknown) {

@@ -8,7 +8,7 @@ import { formatDuration, formatRps, formatUs } from '../../results/format.js';
 import { liveCellName, type LiveCase, type LiveEvent, type LivePoint, type LiveSnapshot, type LiveStatus, type LiveTrialLine, type LiveTrialResult } from '../../results/live-feed.js';
 import type { LiveView } from '../live.js';
 import { chartBox, countAxis, drawCharts, latencyTooltip, line, logAxis, type LineConfig, type LineDataset } from './charts.js';
-import { el, readData, startPage, table } from './common.js';
+import { el, readData, startPage } from './common.js';
 
 /** Defined by chart.umd.min.js, inlined before this script. */
 declare const Chart: typeof ChartClass;
@@ -91,9 +91,11 @@ function lineLabel(l: (typeof lines)[number]): string {
 
 function redrawCell(): void {
   throughputChart.data.datasets = lines.map((l, i): LineDataset => {
-    const dataset = line(lineLabel(l), l.points.map((p) => ({ x: p.t, y: p.rps })), styleFor(l.model), 0);
-    // The running trial stands out; the finished ones of the cell stay, thinner, to compare with.
-    return { ...dataset, borderWidth: i === lines.length - 1 && l.result === undefined ? 3 : 1.5 };
+    const style = styleFor(l.model);
+    const dataset = line(lineLabel(l), l.points.map((p) => ({ x: p.t, y: p.rps })), style, 0);
+    // The latest trial stands out; the earlier ones of the cell stay, thinner and paler, to compare with.
+    if (i === lines.length - 1) return dataset;
+    return { ...dataset, borderWidth: 1.5, borderColor: `${style.color}88`, backgroundColor: `${style.color}88` };
   });
   const running = lines[lines.length - 1];
   const style = styleFor(running?.model ?? '');
@@ -113,7 +115,11 @@ function caseName(c: LiveCase): string {
   return liveCellName(c);
 }
 
+const noCase = el('tr', {}, [el('td', { className: 'name', colspan: '6', text: 'No case has finished yet: each appears here when its cell is done.' })]);
+casesBody.append(noCase);
+
 function addCases(added: readonly LiveCase[]): void {
+  if (added.length > 0) noCase.remove();
   for (const c of added) {
     cases.push(c);
     const ok = c.status === 'ok';
@@ -164,6 +170,7 @@ function applySnapshot(s: LiveSnapshot): void {
   lines = s.lines.map((l: LiveTrialLine) => ({ ...l, points: [...l.points] }));
   cases.length = 0;
   casesBody.textContent = '';
+  casesBody.append(noCase);
   addCases(s.cases);
   redrawCell();
   showStatus(s.status);
