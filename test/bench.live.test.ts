@@ -14,6 +14,7 @@ import { createLiveFeed } from '../bench/live-feed.js';
 import { MAX_VIEWERS, startLiveServer } from '../bench/live.js';
 import { newLatencyHistogram } from '../bench/latency.js';
 import { startLoad } from '../bench/load.js';
+import { startOpenLoad } from '../bench/open-load.js';
 import type { LoadTick } from '../bench/load-progress.js';
 import { allProcesses } from '../bench/process-tree.js';
 import { SERVE_SCRIPT } from '../bench/server-process.js';
@@ -253,6 +254,46 @@ describe('the load driver ticks', () => {
       const total = ticks.reduce((a, t) => a + t.responses, 0);
       expect(total).toBeGreaterThanOrEqual(outcome.responses);
       expect(outcome.responses).toBeGreaterThan(50);
+    } finally {
+      target.close();
+    }
+  });
+});
+
+describe('the open-loop driver ticks', () => {
+  it('reports the answers of the planned requests, a few times a second, with their latency from the planned send', async () => {
+    const target = (await import('node:http')).createServer((_req, res) => setTimeout(() => res.end('ok'), 5));
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = target.address() as AddressInfo;
+      const ticks: LoadTick[] = [];
+      const seen: { responses: number; counted: number; minUs: number }[] = [];
+      const load = startOpenLoad({
+        url: `http://127.0.0.1:${port}`,
+        paths: ['/'],
+        rate: 100,
+        arrivals: 'constant',
+        random: Math.random,
+        maxInflight: 8,
+        warmupSeconds: 0.2,
+        durationSeconds: 1,
+        maxDrainSeconds: 1,
+        onProgress: (t) => {
+          ticks.push(t);
+          seen.push({ responses: t.responses, counted: t.histogram.totalCount, minUs: t.histogram.totalCount > 0 ? t.histogram.minNonZeroValue : Infinity });
+        },
+      });
+      const outcome = await load.done;
+      expect(ticks.length).toBeGreaterThanOrEqual(3);
+      expect(ticks.length).toBeLessThanOrEqual(7);
+      for (const t of seen) expect(t.counted).toBe(t.responses);
+      // Each answer waited at least the server's 5 ms.
+      expect(Math.min(...seen.map((t) => t.minUs))).toBeGreaterThanOrEqual(4000);
+      // 100 per second over 1.2 s: about 120 answers in all, the window's among them.
+      const total = seen.reduce((a, t) => a + t.responses, 0);
+      expect(total).toBeGreaterThanOrEqual(outcome.responses);
+      expect(total).toBeGreaterThan(80);
+      expect(total).toBeLessThanOrEqual(125);
     } finally {
       target.close();
     }
