@@ -173,6 +173,7 @@ export function createLiveFeed(send: (event: LiveEvent) => void, heading: { read
         const line = lines[lines.length - 1];
         if (line !== undefined) line.result = result;
         trial = null;
+        last = null; // the last second belongs to the trial: between trials there is none
         phase = 'between trials';
         emit({ type: 'trial-end', status: status(), result });
       },
