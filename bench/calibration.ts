@@ -21,11 +21,15 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
+/** Lets timers and sockets run between samples (the live view's events keep flowing); each sample is timed alone. */
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Measures how many PBKDF2 iterations make a millisecond of CPU on this machine, in this process. */
-export function calibrate(): Calibration {
+export async function calibrate(): Promise<Calibration> {
   burnCpu(SAMPLE_ITERATIONS); // warm the JIT and the crypto code path
   const samples: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
+    await yieldToLoop();
     const t0 = performance.now();
     burnCpu(SAMPLE_ITERATIONS);
     samples.push(Math.round(SAMPLE_ITERATIONS / (performance.now() - t0)));
@@ -88,10 +92,10 @@ export function keepCalibration(outDir: string, machine: MachineKey, calibration
 }
 
 /** This run's calibration: the kept one of this machine unless told to measure afresh (then kept for the next runs). */
-export function runCalibration(outDir: string, machine: MachineKey, recalibrate: boolean, now: Date = new Date()): Calibration {
+export async function runCalibration(outDir: string, machine: MachineKey, recalibrate: boolean, now: Date = new Date()): Promise<Calibration> {
   const kept = recalibrate ? null : keptCalibration(outDir, machine);
   if (kept !== null) return kept;
-  const measured = calibrate();
+  const measured = await calibrate();
   keepCalibration(outDir, machine, measured, now);
   return measured;
 }

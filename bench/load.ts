@@ -18,6 +18,7 @@ import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon';
 import type { Histogram } from 'hdr-histogram-js';
 import { msToUs, newLatencyHistogram } from './latency.js';
+import { startTicker, type LoadProgress, type LoadStage } from './load-progress.js';
 
 export interface LoadOptions {
   readonly url: string;
@@ -33,6 +34,8 @@ export interface LoadOptions {
   /** Called when the measured window begins and ends (to sample the server and the machine exactly then). */
   readonly onWindowStart?: () => void;
   readonly onWindowEnd?: () => void;
+  /** The live view: answers, errors and latencies every few hundred ms, for the whole load (warm-up and drain too). */
+  readonly onProgress?: LoadProgress;
 }
 
 export interface LoadOutcome {
@@ -99,6 +102,8 @@ export function startLoad(options: LoadOptions): RunningLoad {
   let lostInDrain = 0;
 
   const inWindow = (time: number): boolean => time >= windowStart && time < windowEnd;
+  const stageAt = (time: number): LoadStage => (time < windowStart ? 'warmup' : time < windowEnd ? 'window' : 'drain');
+  const ticker = options.onProgress === undefined ? null : startTicker(options.onProgress, t0, stageAt);
   /** Requests of the sample (sent inside the window, or waiting through all of it) that still wait for their answer. */
   const waiting = (): number => connections.filter((c) => c.sentAt !== null && (c.spanning || inWindow(c.sentAt))).length;
 
@@ -162,6 +167,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
           connection.sentAt = null;
           connection.spanning = false;
           if (stopped) return;
+          ticker?.record(msToUs(responseTimeMs));
           if (now >= windowStart && now < windowEnd) {
             counts.responses += 1;
             if (status < 200 || status > 299) counts.non2xx += 1;
@@ -175,6 +181,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
       clearTimeout(openTimer);
       clearTimeout(closeTimer);
       clearTimeout(drainTimer);
+      ticker?.stop();
       if (error instanceof Error) {
         rejectDone(error);
         return;
@@ -203,6 +210,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
   const closeTimer = setTimeout(closeWindow, Math.max(0, windowEnd - performance.now()));
   const drainTimer = setTimeout(stop, Math.max(0, drainLimit - performance.now()));
   instance.on('reqError', (error: Error) => {
+    if (!stopped) ticker?.error();
     // Errors count from the window's start to the end of the drain: the drain's requests are the window's too.
     if (performance.now() < windowStart || stopped) return;
     counts.errors += 1;

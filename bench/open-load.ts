@@ -14,6 +14,7 @@ import { Pool } from 'undici';
 import { messageOf } from '../lib/errors.js';
 import { msToUs, newLatencyHistogram } from './latency.js';
 import { realClock, startSchedule, type Arrivals, type Clock } from './schedule.js';
+import { startTicker, type LoadProgress, type LoadStage } from './load-progress.js';
 
 export interface OpenLoadOptions {
   readonly url: string;
@@ -29,6 +30,8 @@ export interface OpenLoadOptions {
   readonly onWindowStart?: () => void;
   readonly onWindowEnd?: () => void;
   readonly clock?: Clock;
+  /** The live view: answers, errors and latencies (from the planned send) every few hundred ms, warm-up and drain too. */
+  readonly onProgress?: LoadProgress;
 }
 
 export interface OpenLoadOutcome {
@@ -100,6 +103,9 @@ export function startOpenLoad(options: OpenLoadOptions): RunningOpenLoad {
   });
   let pathIndex = 0;
   const inWindow = (t: number): boolean => t >= windowStart && t < windowEnd;
+  // The ticker runs on real time; a test's hand-driven clock gives no onProgress.
+  const stageAt = (t: number): LoadStage => (t < windowStart ? 'warmup' : t < windowEnd ? 'window' : 'drain');
+  const ticker = options.onProgress === undefined ? null : startTicker(options.onProgress, t0, stageAt);
 
   const send = async (plannedAt: number, sentAt: number, waited: boolean): Promise<void> => {
     const sample = inWindow(plannedAt);
@@ -117,6 +123,7 @@ export function startOpenLoad(options: OpenLoadOptions): RunningOpenLoad {
       await response.body.dump({ limit: Number.MAX_SAFE_INTEGER });
       const now = clock.now();
       if (stopped) return;
+      ticker?.record(msToUs(now - plannedAt));
       if (inWindow(now)) {
         counts.responses += 1;
         if (response.statusCode < 200 || response.statusCode > 299) counts.non2xx += 1;
@@ -129,6 +136,7 @@ export function startOpenLoad(options: OpenLoadOptions): RunningOpenLoad {
       }
     } catch (error: unknown) {
       if (stopped) return;
+      ticker?.error();
       if (clock.now() >= windowStart) {
         counts.errors += 1;
         if (/timeout/i.test(messageOf(error))) counts.timeouts += 1;
@@ -167,6 +175,7 @@ export function startOpenLoad(options: OpenLoadOptions): RunningOpenLoad {
     if (finished) return;
     finished = true;
     for (const cancel of timers) cancel();
+    ticker?.stop();
     if (!windowClosed) closeWindow();
     const now = clock.now();
     changeInflight(0);

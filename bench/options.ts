@@ -30,6 +30,9 @@ export interface BenchOptions {
   target?: string;
   netns?: boolean;
   netemDelay?: string;
+  /** --live (a flag) and --live-port: follow the run in a browser. */
+  live?: boolean;
+  livePort?: string;
 }
 
 /** Open loop (--rate): the offered rates, how arrivals are spaced, and the client's connections. */
@@ -56,6 +59,8 @@ export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
   readonly target: string | null;
   /** --netns: each server in a network namespace of its own, over a veth link (bench/netns.ts). */
   readonly network: NetworkOptions | null;
+  /** Set by --live or --live-port: serve the live view on 127.0.0.1 at this port (0: a free one). */
+  readonly live: { readonly port: number } | null;
 }
 
 /** A real link between client and server: namespaces joined by veth, with an optional one-way delay on each end. */
@@ -175,6 +180,7 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     open,
     recalibrate: given.recalibrate === true,
     ...placement(given),
+    live: liveOptions(given),
   };
 }
 
@@ -213,6 +219,12 @@ export function targetOrigin(raw: string): string {
   if (url.username !== '' || url.password !== '') throw new OptionError('--target must not hold a user name or password');
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') throw new OptionError(`--target names a server, not a page: give http://${url.host} without ${url.pathname}${url.search}${url.hash}`);
   return url.origin;
+}
+
+/** --live-port alone means --live too: asking for a port is asking for the view. */
+function liveOptions(given: BenchOptions): { port: number } | null {
+  if (given.livePort !== undefined) return { port: wholeNumber('live-port', given.livePort, 0, 65_535) };
+  return given.live === true ? { port: 0 } : null;
 }
 
 function openOptions(given: BenchOptions): OpenOptions | null {
@@ -259,13 +271,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
         target: { type: 'string' },
         netns: { type: 'boolean' },
         'netem-delay': { type: 'string' },
+        live: { type: 'boolean' },
+        'live-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
     if (values.help === true) return { kind: 'help' };
     if (positionals.length > 0) return { kind: 'error', message: `unexpected argument '${positionals.join(' ')}' (options start with --)` };
-    const { 'max-trials': maxTrials, 'max-inflight': maxInflight, 'netem-delay': netemDelay, ...rest } = values;
-    return { kind: 'run', options: resolveOptions({ ...rest, ...(maxTrials === undefined ? {} : { maxTrials }), ...(maxInflight === undefined ? {} : { maxInflight }), ...(netemDelay === undefined ? {} : { netemDelay }) }) };
+    const { 'max-trials': maxTrials, 'max-inflight': maxInflight, 'netem-delay': netemDelay, 'live-port': livePort, ...rest } = values;
+    return { kind: 'run', options: resolveOptions({ ...rest, ...(maxTrials === undefined ? {} : { maxTrials }), ...(maxInflight === undefined ? {} : { maxInflight }), ...(netemDelay === undefined ? {} : { netemDelay }), ...(livePort === undefined ? {} : { livePort }) }) };
   } catch (error: unknown) {
     return { kind: 'error', message: error instanceof OptionError ? error.message : argsErrorMessage(error) };
   }
@@ -301,6 +315,8 @@ export function benchHelp(): string {
     '                         its model and parameters come from its /health; any host, since you named it',
     '  --netns                Linux, root: each server in a network namespace of its own, over a veth link',
     '  --netem-delay <ms>     with --netns: one-way delay added on each end of that link (round trip + 2 × ms)',
+    '  --live                 follow the run in a browser: prints live: http://127.0.0.1:<port>/ (a free port)',
+    '  --live-port <n>        the live view on this port (implies --live)',
     '  --help                 this text',
     '',
     'Explicit options override the profile. Profiles:',

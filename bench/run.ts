@@ -16,6 +16,7 @@ import { connectTarget, remoteServerSet, type RemoteTarget } from './remote.js';
 import { removeLeftovers } from './netns.js';
 import { seededRandom } from './shuffle.js';
 import type { TrialRun, TrialSpec } from './trial.js';
+import type { LoadProgress } from './load-progress.js';
 import { BASELINE_WORKLOADS, buildWorkload, type Workload, type WorkloadName } from './workloads.js';
 
 // The run-id format lives with the schema that checks it; re-exported for the bench's tests.
@@ -48,6 +49,9 @@ export interface TrialInfo {
   readonly retry: boolean;
   /** Estimate of the run's time left, in seconds. */
   readonly secondsLeft: number;
+  /** The trial's warm-up and measured window, in seconds (the live view draws them). */
+  readonly warmupSeconds: number;
+  readonly durationSeconds: number;
 }
 
 export interface RunHooks {
@@ -56,6 +60,10 @@ export interface RunHooks {
   onTrialStart?(info: TrialInfo): void;
   onTrialEnd?(info: TrialInfo, run: TrialRun): void;
   onCellEnd?(cell: number, cells: number, cases: readonly CaseResult[]): void;
+  /** A model's server is being started (and checked, and warmed up) before its trial's load. */
+  onServerStart?(model: ModelName): void;
+  /** Samples of the running trial's load, a few a second (the live view). */
+  onLoadProgress?: LoadProgress;
 }
 
 /** Parameters each model runs with in the bench: the threads or processes of the options. */
@@ -152,8 +160,8 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
   const runId = newRunId(startedAt);
   const resultsPath = join(options.outDir, runId, 'results.json');
   const machine = machineInfo();
-  hooks.onPhase?.(options.recalibrate ? 'calibrating CPU work' : 'calibrating CPU work (or reusing this machine’s)');
-  const calibration: Calibration = runCalibration(options.outDir, machine, options.recalibrate);
+  hooks.onPhase?.('calibrating CPU work');
+  const calibration: Calibration = await runCalibration(options.outDir, machine, options.recalibrate);
   const cells = planCells(options);
   // The plan's workloads in its order: an open run's `hello` demand cell comes first.
   const planned = [...new Set(cells.map((c) => c.workload))];
@@ -228,6 +236,7 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
       warmupSeconds: demandOnly ? Math.min(0.25, options.warmupSeconds) : options.warmupSeconds,
       durationSeconds,
       maxDrainSeconds: maxDrainSeconds(durationSeconds),
+      ...(hooks.onLoadProgress === undefined ? {} : { onProgress: hooks.onLoadProgress }),
       ...(options.open === null || cell.rate === undefined ? {} : { open: { rate: cell.rate, arrivals: options.open.arrivals, maxInflight: options.open.maxInflight, random: arrivalsRandom } }),
     };
   };
@@ -245,7 +254,7 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
       const workload = workloads.get(name);
       const workloadCells = cells.filter((c) => c.workload === name);
       if (workload === undefined || workloadCells.length === 0 || interrupted()) continue;
-      const servers = remote === null ? serverSet(expectedAnswers(workload), options.network) : remoteServerSet(remote, expectedAnswers(workload));
+      const servers = remote === null ? serverSet(expectedAnswers(workload), options.network, { onStart: (model) => hooks.onServerStart?.(model) }) : remoteServerSet(remote, expectedAnswers(workload));
       try {
         for (const cell of workloadCells) {
           if (interrupted()) break;
@@ -253,6 +262,7 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
           index += 1;
           const marks = await probe(cellName(cell));
           const models: CellModel[] = cell.models.map((model) => ({ model, params: remote === null ? benchParams(model, options) : { ...remote.params } }));
+          const spec = trialSpec(workload, cell);
           let trialStarted = 0;
           let doneInCell = 0;
           const info = (model: ModelName, round: number, retry: boolean): TrialInfo => ({
@@ -265,10 +275,12 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
             round,
             retry,
             secondsLeft: Math.max(0, (baseTrials(cellIndex) - Math.min(doneInCell, cell.models.length * options.trials)) * meanTrialSeconds()),
+            warmupSeconds: spec.warmupSeconds,
+            durationSeconds: spec.durationSeconds,
           });
           const cases = await runCell(name, cell.connections, models, {
             servers,
-            spec: trialSpec(workload, cell),
+            spec,
             minTrials: options.trials,
             maxTrials: options.maxTrials,
             random,

@@ -78,7 +78,12 @@ export interface ServerSet {
   stopAll(): Promise<string[]>;
 }
 
-export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, network: NetworkOptions | null = null): ServerSet {
+/** Told when a server is about to be started (the live view shows it as a phase). */
+export interface ServerSetHooks {
+  onStart?(model: ModelName): void;
+}
+
+export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, network: NetworkOptions | null = null, hooks: ServerSetHooks = {}): ServerSet {
   const running = new Map<ModelName, RunningModel>();
   // --netns: each server's namespace, removed once its server is stopped (also when it failed to start).
   const links = new Map<ModelName, LabLink>();
@@ -100,6 +105,7 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, network
       const existing = running.get(model);
       if (existing !== undefined && existing.died() === undefined) return existing;
       if (existing !== undefined) await stop(model);
+      hooks.onStart?.(model);
       const link = network === null ? undefined : createLink(network.delayMs);
       if (link !== undefined) links.set(model, link);
       let server: ServerProcess;

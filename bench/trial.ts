@@ -9,6 +9,7 @@ import { summarize } from './latency.js';
 import { startLoad, type LoadOutcome } from './load.js';
 import { startOpenLoad, type OpenLoadOutcome } from './open-load.js';
 import type { Arrivals } from './schedule.js';
+import type { LoadProgress } from './load-progress.js';
 import { loadBetween, machineCpu, type CpuTimes } from './machine-load.js';
 import { startSampler, type Sampler, type UsageSummary } from './sampler.js';
 import type { RunningModel } from './servers.js';
@@ -26,6 +27,8 @@ export interface TrialSpec {
   readonly maxDrainSeconds: number;
   /** Open loop: requests at a planned rate instead of `connections` closed-loop clients. */
   readonly open?: OpenSpec;
+  /** The live view's samples of the running load (bench/load-progress.ts); not part of the measurement. */
+  readonly onProgress?: LoadProgress;
 }
 
 export interface OpenSpec {
@@ -75,6 +78,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     warmupSeconds: spec.warmupSeconds,
     durationSeconds: spec.durationSeconds,
     maxDrainSeconds: spec.maxDrainSeconds,
+    ...(spec.onProgress === undefined ? {} : { onProgress: spec.onProgress }),
     onWindowStart: () => {
       window.sampler = running.sampleUsage?.() ?? startSampler(server.pid);
       window.cpuStart = machineCpu();

@@ -22,7 +22,7 @@ export interface PageAssets {
   readonly pageJs: Readonly<Record<PageKind, string>>;
 }
 
-export type PageKind = 'run' | 'compare' | 'index';
+export type PageKind = 'run' | 'compare' | 'index' | 'live';
 
 /** A CSP hash source: the browser runs an inline element only if its exact text has one of these hashes. */
 export function cspHash(text: string): string {
@@ -34,12 +34,13 @@ export function cspHash(text: string): string {
  * 'unsafe-inline': a `javascript:` URL, an inline handler or an injected <script> cannot run, and style
  * attributes cannot apply (the pages set styles through the CSSOM, which CSP allows).
  */
-export function contentSecurityPolicy(scripts: readonly string[], styles: readonly string[]): string {
+export function contentSecurityPolicy(scripts: readonly string[], styles: readonly string[], connect: 'none' | 'self' = 'none'): string {
   return [
     "default-src 'none'",
     `script-src ${scripts.map(cspHash).join(' ')}`,
     `style-src ${styles.map(cspHash).join(' ')}`,
-    "connect-src 'none'",
+    // The live page reads its events from the bench that served it (EventSource to /events); no page goes elsewhere.
+    `connect-src '${connect}'`,
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
@@ -57,7 +58,7 @@ export function pageShell(title: string, kind: PageKind, data: unknown, assets: 
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(scripts, [css])}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(scripts, [css], kind === 'live' ? 'self' : 'none')}">
 <title>${escapeHtml(title)}</title>
 <style>${css}</style>
 </head>

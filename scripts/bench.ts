@@ -12,6 +12,7 @@ import { messageOf } from '../lib/errors.js';
 import { ensureWritableDir } from '../lib/files.js';
 import { netnsUnavailable } from '../bench/netns.js';
 import { connectTarget, type RemoteTarget } from '../bench/remote.js';
+import { startLive, type Live } from './bench-live.js';
 
 const command = parseBenchArgs(process.argv.slice(2));
 if (command.kind === 'help') {
@@ -62,26 +63,42 @@ process.on('SIGTERM', onSignal);
 
 const progress = createProgress(process.stderr);
 const t0 = performance.now();
-console.log(
+const banner =
   `bench: profile ${options.profile}: ${remote === null ? options.models.join(', ') : remote.model}${options.network === null ? '' : ` (each in a network namespace${options.network.delayMs > 0 ? `, ${options.network.delayMs} ms each way` : ''})`} × ${options.workloads.join(', ')} × ` +
-    (options.open === null
-      ? `${options.connections.join(', ')} clients; `
-      : `${options.open.rates.join(', ')} req/s offered (open loop, ${options.open.arrivals}, at most ${options.open.maxInflight} in flight; 1 client first, for the predictions); `) +
-    `trials of ${options.durationSeconds} s, ${options.trials} to ${options.maxTrials} per case, interleaved; budget ${formatDuration(options.budgetSeconds)}`,
-);
+  (options.open === null
+    ? `${options.connections.join(', ')} clients; `
+    : `${options.open.rates.join(', ')} req/s offered (open loop, ${options.open.arrivals}, at most ${options.open.maxInflight} in flight; 1 client first, for the predictions); `) +
+  `trials of ${options.durationSeconds} s, ${options.trials} to ${options.maxTrials} per case, interleaved; budget ${formatDuration(options.budgetSeconds)}`;
+// --live: the view's server starts before anything else (a port in use is one line, status 2, before any server).
+let live: Live | null = null;
+if (options.live !== null) {
+  try {
+    live = await startLive(options.live.port, banner.replace(/^bench: /, ''));
+  } catch (error: unknown) {
+    console.error(`bench: --live${options.live.port === 0 ? '' : `-port ${options.live.port}`}: ${messageOf(error)}`);
+    process.exit(2);
+  }
+  process.stderr.write(`live: ${live.url}\n`);
+}
+console.log(banner);
 try {
   const { results, resultsPath } = await runBench(options, controller.signal, {
+    ...live?.hooks,
     onPhase: (text) => {
       progress.phase(text);
+      live?.hooks.onPhase(text);
     },
     onTrialStart: (info) => {
       progress.trialStart(info);
+      live?.hooks.onTrialStart(info);
     },
     onTrialEnd: (info, run) => {
       progress.trialEnd(info, run);
+      live?.hooks.onTrialEnd(info, run);
     },
     onCellEnd: (cell, cells, cases) => {
       progress.cellEnd(cell, cells, cases);
+      live?.hooks.onCellEnd(cell, cells, cases);
     },
   }, remote);
   progress.clear();
@@ -93,6 +110,7 @@ try {
     const partial = writeRunReport(resultsPath);
     console.error(`bench: report of the finished cases: ${relative(process.cwd(), partial.path)}`);
     console.error(`bench: interrupted after ${results.cases.length} cases (${wall}); partial results, marked incomplete: ${shown}`);
+    await live?.end({ outcome: 'interrupted', message: `${results.cases.length} case${results.cases.length === 1 ? '' : 's'} finished; partial results in ${shown}, report ${relative(process.cwd(), partial.path)}` });
     process.exit(signalled === 'SIGTERM' ? 143 : 130);
   }
   console.log(`results: ${shown}  (${results.cases.length} cases in ${wall})`);
@@ -101,10 +119,12 @@ try {
   console.log(`report:  ${relative(process.cwd(), report.path)}`);
   console.log(`index:   ${relative(process.cwd(), index.path)}`);
   for (const skipped of index.skipped) console.error(`index: left out ${skipped}`);
+  await live?.end({ outcome: 'complete', message: `${results.cases.length} case${results.cases.length === 1 ? '' : 's'} in ${wall}; report ${relative(process.cwd(), report.path)}` });
   // Exit now: autocannon can leave request timers behind for connections to a server that died mid-case.
   process.exit(0);
 } catch (error: unknown) {
   progress.clear();
   console.error(`bench: ${messageOf(error)}`);
+  await live?.end({ outcome: 'failed', message: messageOf(error) });
   process.exit(1);
 }

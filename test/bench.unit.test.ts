@@ -176,12 +176,12 @@ describe('summary', () => {
 
 describe('the calibration a machine keeps', () => {
   const machine = { cpuModel: 'Test CPU', cpus: 2, node: 'v20.0.0' };
-  it('is measured and kept by the first run, reused by the next ones on the same machine, measured afresh when told or elsewhere', () => {
+  it('is measured and kept by the first run, reused by the next ones on the same machine, measured afresh when told or elsewhere', async () => {
     const out = mkdtempSync(join(tmpdir(), 'lab-cal-'));
-    const first = runCalibration(out, machine, false, new Date('2026-11-28T06:00:00Z'));
+    const first = await runCalibration(out, machine, false, new Date('2026-11-28T06:00:00Z'));
     expect(first.method).toContain('median');
     expect(existsSync(join(out, CALIBRATION_FILE))).toBe(true);
-    const second = runCalibration(out, machine, false);
+    const second = await runCalibration(out, machine, false);
     expect(second.iterationsPerMs).toBe(first.iterationsPerMs);
     expect(second.method).toContain('kept from the first run on this machine (2026-11-28T06:00:00.000Z)');
     // Another machine (or Node.js) in the same folder does not reuse it.
@@ -189,12 +189,12 @@ describe('the calibration a machine keeps', () => {
     expect(keptCalibration(out, { ...machine, cpus: 4 })).toBeNull();
     // --recalibrate measures afresh and keeps the new one.
     writeFileSync(join(out, CALIBRATION_FILE), JSON.stringify({ machine, at: 'then', iterationsPerMs: 1, samples: [1] }));
-    expect(runCalibration(out, machine, false).iterationsPerMs).toBe(1);
-    const fresh = runCalibration(out, machine, true);
+    expect((await runCalibration(out, machine, false)).iterationsPerMs).toBe(1);
+    const fresh = await runCalibration(out, machine, true);
     expect(fresh.iterationsPerMs).toBeGreaterThan(1);
     expect(keptCalibration(out, machine)?.iterationsPerMs).toBe(fresh.iterationsPerMs);
     // A damaged file is measured over.
     writeFileSync(join(out, CALIBRATION_FILE), '{ not json');
-    expect(runCalibration(out, machine, false).method).toContain('median');
+    expect((await runCalibration(out, machine, false)).method).toContain('median');
   });
 });

@@ -321,7 +321,7 @@ describe('the content security policy', () => {
   const assets: PageAssets = {
     chartJs: 'window.Chart = function () {}; // "</script>" inside',
     css: 'body {\r\n  color: #111;\r\n}\r\n',
-    pageJs: { run: 'document.title = "run";', compare: 'document.title = "compare";', index: 'document.title = "index";' },
+    pageJs: { run: 'document.title = "run";', compare: 'document.title = "compare";', index: 'document.title = "index";', live: 'document.title = "live";' },
   };
   const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
   const directive = (html: string, name: string): string[] => {
@@ -341,5 +341,11 @@ describe('the content security policy', () => {
     const style = /<style>([^]*?)<\/style>/.exec(html)?.[1] ?? '';
     expect(style).toBe('body {\n  color: #111;\n}\n');
     expect(directive(html, 'style-src')).toEqual([sha256(style)]);
+  });
+
+  it.each([['run', "'none'"], ['compare', "'none'"], ['index', "'none'"], ['live', "'self'"]] as const)('a %s page may connect to %s (the live page to its own server, for /events)', (kind, connect) => {
+    const html = pageShell('title', kind, {}, assets);
+    expect(directive(html, 'connect-src')).toEqual([connect]);
+    expect(directive(html, 'default-src')).toEqual(["'none'"]);
   });
 });
