@@ -6,6 +6,7 @@ import { PROFILES, PROFILE_NAMES, isProfileName, type Profile, type ProfileName 
 import { BASELINE_WORKLOADS, WORKLOAD_NAMES, isWorkloadName } from './workloads.js';
 import { ARRIVALS, type Arrivals } from './schedule.js';
 import { isOneOf } from '../lib/guards.js';
+import { SESSION_MODES, type SessionMode } from '../servers/model-types.js';
 
 /** What the user may give; every field optional (the profile fills the rest). */
 export interface BenchOptions {
@@ -25,6 +26,10 @@ export interface BenchOptions {
   arrivals?: string;
   maxInflight?: string;
   out?: string;
+  /** HTTPS, a new connection per request, and where sessions count (bench/transport.ts). */
+  tls?: boolean;
+  newConnections?: boolean;
+  sessions?: string;
 }
 
 /** Open loop (--rate): the offered rates, how arrivals are spaced, and the client's connections. */
@@ -45,6 +50,12 @@ export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
   readonly outDir: string;
   /** Set by --rate: the run measures an open loop at these rates instead of closed-loop clients. */
   readonly open: OpenOptions | null;
+  /** Every server speaks HTTPS with the lab's self-signed certificate (--tls). */
+  readonly tls: boolean;
+  /** Every request on a new connection (--new-connections): the handshake's cost in every answer. */
+  readonly newConnections: boolean;
+  /** Where /visits counts in every server of the application (--sessions). */
+  readonly sessions: SessionMode;
 }
 
 export type BenchCommand =
@@ -132,6 +143,10 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     throw new OptionError(`nothing to run: ${models.join(', ')} run${models.length === 1 ? 's' : ''} only the ${BASELINE_WORKLOADS.join(', ')} workload; add a model of the application or that workload`);
   }
   const open = openOptions(given);
+  const sessions = given.sessions ?? 'shared';
+  if (!isOneOf(SESSION_MODES, sessions)) throw new OptionError(`--sessions must be ${SESSION_MODES.join(' or ')}, got ${JSON.stringify(sessions)}`);
+  // Its clients each keep a cookie from answer to answer: that is a closed loop.
+  if (open !== null && workloads.includes('session')) throw new OptionError('--rate does not go with the session workload: each of its clients keeps a cookie from answer to answer (closed loop); use --connections');
   return {
     profile: profileName,
     models,
@@ -147,6 +162,9 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     processes: given.processes === undefined ? defaultProcesses() : wholeNumber('processes', given.processes, 1, MAX_WORKERS),
     outDir: given.out ?? DEFAULT_RUNS_DIR,
     open,
+    tls: given.tls === true,
+    newConnections: given.newConnections === true,
+    sessions,
   };
 }
 
@@ -190,13 +208,19 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
         arrivals: { type: 'string' },
         'max-inflight': { type: 'string' },
         out: { type: 'string' },
+        tls: { type: 'boolean' },
+        'new-connections': { type: 'boolean' },
+        sessions: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
     if (values.help === true) return { kind: 'help' };
     if (positionals.length > 0) return { kind: 'error', message: `unexpected argument '${positionals.join(' ')}' (options start with --)` };
-    const { 'max-trials': maxTrials, 'max-inflight': maxInflight, ...rest } = values;
-    return { kind: 'run', options: resolveOptions({ ...rest, ...(maxTrials === undefined ? {} : { maxTrials }), ...(maxInflight === undefined ? {} : { maxInflight }) }) };
+    const { 'max-trials': maxTrials, 'max-inflight': maxInflight, 'new-connections': newConnections, ...rest } = values;
+    return {
+      kind: 'run',
+      options: resolveOptions({ ...rest, ...(maxTrials === undefined ? {} : { maxTrials }), ...(maxInflight === undefined ? {} : { maxInflight }), ...(newConnections === undefined ? {} : { newConnections }) }),
+    };
   } catch (error: unknown) {
     return { kind: 'error', message: error instanceof OptionError ? error.message : argsErrorMessage(error) };
   }
@@ -227,6 +251,10 @@ export function benchHelp(): string {
     '  --arrivals <kind>      constant (even spacing, the default) | poisson (random gaps of the same mean)',
     `  --max-inflight <n>     open loop: most requests in flight, i.e. connections (default ${OPEN_DEFAULTS.maxInflight}); more wait, counted late`,
     `  --out <dir>            where runs go (default reports/runs): <dir>/<run-id>/results.json`,
+    '  --tls                  every server speaks HTTPS (the lab\'s self-signed certificate, in .lab-tls/)',
+    '  --new-connections      every request on a new connection (a TCP, and with --tls a TLS, handshake each)',
+    '  --sessions <mode>      where /visits counts in every server: shared (default) | local (each process or',
+    '                         thread its own); see the session workload (--workloads session: not in any profile)',
     '  --help                 this text',
     '',
     'Explicit options override the profile. Profiles:',

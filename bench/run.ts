@@ -12,6 +12,7 @@ import { gitInfo, machineInfo } from './machine.js';
 import type { ResolvedBenchOptions } from './options.js';
 import { bestProbe, driftReasons, startMachineProbe } from './probe.js';
 import { serverSet, type ExpectedAnswer } from './servers.js';
+import { benchTransport } from './transport.js';
 import { seededRandom } from './shuffle.js';
 import type { TrialRun, TrialSpec } from './trial.js';
 import { BASELINE_WORKLOADS, buildWorkload, type Workload, type WorkloadName } from './workloads.js';
@@ -152,6 +153,8 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
   const planned = [...new Set(cells.map((c) => c.workload))];
   const workloads = new Map(planned.map((name) => [name, buildWorkload(name, calibration)]));
   const random = seededRandom(options.seed);
+  // HTTPS, new connections, sessions: the certificate is made (once) before any server starts.
+  const transport = await benchTransport(options);
 
   const results: Results = {
     schemaVersion: SCHEMA_VERSION,
@@ -175,6 +178,9 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
       processes: options.processes,
       seed: options.seed,
       ...(options.open === null ? {} : { rates: [...options.open.rates], arrivals: options.open.arrivals, maxInflight: options.open.maxInflight }),
+      tls: options.tls,
+      newConnections: options.newConnections,
+      sessions: options.sessions,
     },
     calibration,
     probes: [],
@@ -219,6 +225,10 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
       durationSeconds,
       maxDrainSeconds: maxDrainSeconds(durationSeconds),
       ...(options.open === null || cell.rate === undefined ? {} : { open: { rate: cell.rate, arrivals: options.open.arrivals, maxInflight: options.open.maxInflight, random: arrivalsRandom } }),
+      // The session workload always opens a new connection per visit (bench/workloads.ts says why).
+      newConnections: transport.newConnections || w.session === true,
+      session: w.session === true,
+      ...(transport.ca === null ? {} : { ca: transport.ca }),
     };
   };
   const baseTrials = (from: number): number => cells.slice(from).reduce((acc, c) => acc + c.models.length * options.trials, 0);
@@ -235,7 +245,7 @@ export async function runBench(options: ResolvedBenchOptions, signal: AbortSigna
       const workload = workloads.get(name);
       const workloadCells = cells.filter((c) => c.workload === name);
       if (workload === undefined || workloadCells.length === 0 || interrupted()) continue;
-      const servers = serverSet(expectedAnswers(workload));
+      const servers = serverSet(expectedAnswers(workload), { ...transport, newConnections: transport.newConnections || workload.session === true });
       try {
         for (const cell of workloadCells) {
           if (interrupted()) break;

@@ -4,12 +4,13 @@
  * other models'. An idle server costs nothing measurable. A server that dies is started again for its next
  * trial. All are stopped at the end of the workload, on failure and on Ctrl-C.
  */
-import { request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { messageOf } from '../lib/errors.js';
-import type { ModelName } from '../servers/catalogue.js';
+import { CATALOGUE, type ModelName } from '../servers/catalogue.js';
 import { startLoad } from './load.js';
 import { pause } from './pause.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
+import { PLAIN_TRANSPORT, type Transport } from './transport.js';
 
 export interface ExpectedAnswer {
   readonly status: number;
@@ -18,11 +19,11 @@ export interface ExpectedAnswer {
 
 const READY_TIMEOUT_MS = 15_000;
 
-async function waitHealthy(url: string, deadline: number): Promise<void> {
+async function waitHealthy(url: string, deadline: number, dispatcher: Dispatcher | undefined): Promise<void> {
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
-      const response = await request(`${url}/health`, { headersTimeout: 2000, bodyTimeout: 2000 });
+      const response = await request(`${url}/health`, { headersTimeout: 2000, bodyTimeout: 2000, ...(dispatcher === undefined ? {} : { dispatcher }) });
       await response.body.text();
       if (response.statusCode === 200) return;
       last = `status ${response.statusCode}`;
@@ -34,9 +35,9 @@ async function waitHealthy(url: string, deadline: number): Promise<void> {
   throw new Error(`/health did not answer 200 within ${READY_TIMEOUT_MS / 1000} s (${last})`);
 }
 
-async function checkAnswers(url: string, expected: ReadonlyMap<string, ExpectedAnswer>): Promise<void> {
+async function checkAnswers(url: string, expected: ReadonlyMap<string, ExpectedAnswer>, dispatcher: Dispatcher | undefined): Promise<void> {
   for (const [path, want] of expected) {
-    const response = await request(`${url}${path}`, { headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const response = await request(`${url}${path}`, { headersTimeout: 10_000, bodyTimeout: 10_000, ...(dispatcher === undefined ? {} : { dispatcher }) });
     const body = await response.body.text();
     if (response.statusCode !== want.status || body !== want.body) {
       throw new Error(`wrong answer to ${path}: ${response.statusCode} ${JSON.stringify(body.slice(0, 80))}, expected ${want.status} ${JSON.stringify(want.body.slice(0, 80))}`);
@@ -51,8 +52,8 @@ export const SERVER_WARMUP_SECONDS = 0.3;
  * A fresh server's first requests run in the interpreter, before V8 compiles the hot path: that is not the
  * model, it is the server's youth. A short load, not recorded, keeps it out of the first trial.
  */
-async function warmUp(url: string, paths: readonly string[]): Promise<void> {
-  await startLoad({ url, paths, connections: 8, warmupSeconds: SERVER_WARMUP_SECONDS, durationSeconds: 0.01, maxDrainSeconds: 2 }).done;
+async function warmUp(url: string, paths: readonly string[], newConnections: boolean): Promise<void> {
+  await startLoad({ url, paths, connections: 8, warmupSeconds: SERVER_WARMUP_SECONDS, durationSeconds: 0.01, maxDrainSeconds: 2, newConnections }).done;
 }
 
 export interface RunningModel {
@@ -70,8 +71,14 @@ export interface ServerSet {
   stopAll(): Promise<string[]>;
 }
 
-export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>): ServerSet {
+/**
+ * `transport`: how every server is started (--tls, --sessions) and spoken to (HTTPS checks trust the lab's
+ * certificate; the warm-up opens connections as the trials will).
+ */
+export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, transport: Transport = PLAIN_TRANSPORT): ServerSet {
   const running = new Map<ModelName, RunningModel>();
+  // The checks over HTTPS verify the server against the lab's certificate, its only trusted CA.
+  const dispatcher = transport.ca === null ? undefined : new Agent({ connect: { ca: transport.ca } });
   const stop = async (model: ModelName): Promise<string | undefined> => {
     const entry = running.get(model);
     running.delete(model);
@@ -87,7 +94,9 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>): Server
       const existing = running.get(model);
       if (existing !== undefined && existing.died() === undefined) return existing;
       if (existing !== undefined) await stop(model);
-      const server = await startServerProcess(model, { params, readyTimeoutMs: READY_TIMEOUT_MS });
+      // The baseline is not the application: it has no sessions, and refuses the option.
+      const sessions = CATALOGUE[model].reference ? {} : { sessions: transport.sessions };
+      const server = await startServerProcess(model, { params, readyTimeoutMs: READY_TIMEOUT_MS, tls: transport.tls, ...sessions });
       let died: string | undefined;
       void server.exited.then((how) => {
         died = `server ${how}${server.stderrTail() === '' ? '' : `: ${server.stderrTail()}`}`;
@@ -95,9 +104,9 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>): Server
       const entry: RunningModel = { server, died: () => died };
       running.set(model, entry);
       try {
-        await waitHealthy(server.url, Date.now() + READY_TIMEOUT_MS);
-        await checkAnswers(server.url, expected);
-        await warmUp(server.url, [...expected.keys()]);
+        await waitHealthy(server.url, Date.now() + READY_TIMEOUT_MS, dispatcher);
+        await checkAnswers(server.url, expected, dispatcher);
+        await warmUp(server.url, [...expected.keys()], transport.newConnections);
       } catch (error: unknown) {
         await stop(model);
         throw error;
@@ -107,6 +116,7 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>): Server
     stop,
     async stopAll() {
       const problems = await Promise.all([...running.keys()].map((m) => stop(m)));
+      await dispatcher?.close().catch(() => undefined);
       return problems.filter((p): p is string => p !== undefined);
     },
   };

@@ -26,6 +26,10 @@ export interface TrialSpec {
   readonly maxDrainSeconds: number;
   /** Open loop: requests at a planned rate instead of `connections` closed-loop clients. */
   readonly open?: OpenSpec;
+  /** Every request on a new connection; the session workload's clients and their lost updates; the CA over HTTPS. */
+  readonly newConnections?: boolean;
+  readonly session?: boolean;
+  readonly ca?: string;
 }
 
 export interface OpenSpec {
@@ -75,6 +79,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     warmupSeconds: spec.warmupSeconds,
     durationSeconds: spec.durationSeconds,
     maxDrainSeconds: spec.maxDrainSeconds,
+    newConnections: spec.newConnections === true,
     onWindowStart: () => {
       window.sampler = startSampler(server.pid);
       window.cpuStart = machineCpu();
@@ -85,7 +90,9 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     },
   };
   const load: { done: Promise<LoadOutcome | OpenLoadOutcome>; stop(): void } =
-    spec.open === undefined ? startLoad({ ...common, connections: spec.connections }) : startOpenLoad({ ...common, rate: spec.open.rate, arrivals: spec.open.arrivals, maxInflight: spec.open.maxInflight, random: spec.open.random });
+    spec.open === undefined
+      ? startLoad({ ...common, connections: spec.connections, session: spec.session === true })
+      : startOpenLoad({ ...common, rate: spec.open.rate, arrivals: spec.open.arrivals, maxInflight: spec.open.maxInflight, random: spec.open.random, ...(spec.ca === undefined ? {} : { ca: spec.ca }) });
   const onAbort = (): void => {
     load.stop();
   };
@@ -126,6 +133,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
         backgroundCpuPercent: machine.backgroundCpuPercent,
         servedBy: outcome.servedBy.size,
         ...open,
+        ...('lostUpdates' in outcome && outcome.lostUpdates !== undefined ? { lostUpdates: outcome.lostUpdates } : {}),
       },
       histogram: outcome.histogram,
       ...('uncorrected' in outcome ? { uncorrected: outcome.uncorrected, lateness: outcome.lateness } : {}),
