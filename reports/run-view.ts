@@ -232,7 +232,8 @@ function machineFacts(results: Results): [string, string][] {
       : ['Load', `open loop: ${o.rates.join(', ')} requests per second offered, ${o.arrivals === 'poisson' ? 'Poisson arrivals (random gaps)' : 'evenly spaced'}, at most ${o.maxInflight ?? '?'} in flight (connections); each workload first at 1 client, closed loop, to measure what a request needs`],
     ...((): [string, string][] => {
       const sentence = transportSentence(o);
-      return sentence === null ? [] : [['Connections', sentence]];
+      const session = o.workloads.includes('session') && o.newConnections !== true ? ' The session workload opens a new connection for every visit, whatever the rest of the run does.' : '';
+      return sentence === null ? [] : [['Connections', `${sentence}${session}`]];
     })(),
     ['Pools', `${plural(o.threads, 'thread')} for worker-pool (at most as many alive for thread-per-request), ${o.processes} process${o.processes === 1 ? '' : 'es'} for cluster (at most as many alive for process-per-request)`],
     ['Calibration', `${results.calibration.iterationsPerMs.toLocaleString('en-US')} PBKDF2 iterations per ms of CPU (${results.calibration.method})`],

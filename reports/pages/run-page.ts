@@ -222,10 +222,10 @@ function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyl
   if (w.conclusions.length > 0) section.append(conclusionsBlock(w));
 
   section.append(el('h3', { text: 'The numbers behind the charts' }));
-  // The session workload adds its lost updates, before the status.
+  // The session workload adds its lost updates, its main number: beside the clients, before the scroll.
   const lost = w.lostUpdatesNote !== null;
   const rows = w.series.flatMap((s) => s.cells.filter((c) => c.runs > 0).map((c) => numbersRow(c, styleFor(s.model).color, lost)));
-  section.append(table(['model', 'clients', 'req/s', 'p50', 'p99', 'p99.9', 'trials', 'server CPU', 'peak RSS', 'client CPU', 'served by', 'errors / timeouts / non-2xx', 'theory req/s', 'vs theory', ...(lost ? ['lost updates'] : []), 'status'], rows, 'numbers'));
+  section.append(table(['model', 'clients', ...(lost ? ['lost updates'] : []), 'req/s', 'p50', 'p99', 'p99.9', 'trials', 'server CPU', 'peak RSS', 'client CPU', 'served by', 'errors / timeouts / non-2xx', 'theory req/s', 'vs theory', 'status'], rows, 'numbers'));
   if (w.lowerBounds.length > 0) {
     section.append(
       el('div', { className: 'box warnings lower-bounds', 'data-section': 'lower-bounds' }, [
@@ -333,6 +333,7 @@ function numbersRow(c: CellView, color: string, lostUpdates: boolean): HTMLTable
   return el('tr', { className: [failed ? 'failed' : '', c.latencyLowerBound ? 'lower-bound' : ''].join(' ').trim(), 'data-model': c.model, 'data-connections': String(c.connections) }, [
     el('td', { className: 'name' }, [swatch(color), c.model]),
     el('td', { text: String(c.connections) }),
+    ...(lostUpdates ? [num('lostUpdates', c.lostUpdates, c.text.lostUpdates)] : []),
     num('rps', c.rps, c.text.rps),
     num('p50', c.p50, c.text.p50),
     num('p99', c.p99, c.text.p99),
@@ -345,7 +346,6 @@ function numbersRow(c: CellView, color: string, lostUpdates: boolean): HTMLTable
     num('errors', c.errors + c.timeouts + c.non2xx, `${c.errors} / ${c.timeouts} / ${c.non2xx}`),
     num('theory', c.predicted?.rps ?? null, c.text.theory),
     el('td', { 'data-field': 'theoryError', text: c.text.theoryError }),
-    ...(lostUpdates ? [num('lostUpdates', c.lostUpdates, c.text.lostUpdates)] : []),
     el('td', { className: 'name', 'data-field': 'status', text: status }),
   ]);
 }
