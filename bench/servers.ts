@@ -6,7 +6,7 @@
  */
 import { Agent, request, type Dispatcher } from 'undici';
 import { messageOf } from '../lib/errors.js';
-import { CATALOGUE, type ModelName } from '../servers/catalogue.js';
+import { CATALOGUE, isModelName, type ModelName } from '../servers/catalogue.js';
 import { startLoad } from './load.js';
 import { pause } from './pause.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
@@ -95,7 +95,8 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, transpo
       if (existing !== undefined && existing.died() === undefined) return existing;
       if (existing !== undefined) await stop(model);
       // The baseline is not the application: it has no sessions, and refuses the option.
-      const sessions = CATALOGUE[model].reference ? {} : { sessions: transport.sessions };
+      // (A name outside the catalogue is left to serve, which refuses it in one line: the case fails with that reason.)
+      const sessions = isModelName(model) && CATALOGUE[model].reference ? {} : { sessions: transport.sessions };
       const server = await startServerProcess(model, { params, readyTimeoutMs: READY_TIMEOUT_MS, tls: transport.tls, ...sessions });
       let died: string | undefined;
       void server.exited.then((how) => {
