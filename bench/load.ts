@@ -13,12 +13,20 @@
  *
  * Every latency goes into an HDR histogram in microseconds: autocannon's own histogram keeps whole
  * milliseconds, which would turn fast answers into 0 ms.
+ *
+ * A new connection per request (--new-connections, and the session workload) is a `Connection: close` header:
+ * the server closes after each answer and autocannon reconnects. autocannon 8 has no clean way to do it: its
+ * `reconnectRate` drops the answer (no 'response' event, no onResponse), and after `Connection: close` it writes
+ * the next request on the closing connection (the server never reads it) before it reconnects on 'end', so its
+ * own timings start at that lost write and drift further each time. Then the driver times each request itself,
+ * from the first send after the previous answer: connect and handshake included, as a browser would see them.
  */
 import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon';
 import type { Histogram } from 'hdr-histogram-js';
 import { msToUs, newLatencyHistogram } from './latency.js';
 import { startTicker, type LoadProgress, type LoadStage } from './load-progress.js';
+import { newVisitor, recordVisit, setCookieOf } from './visits.js';
 
 export interface LoadOptions {
   readonly url: string;
@@ -36,6 +44,10 @@ export interface LoadOptions {
   readonly onWindowEnd?: () => void;
   /** The live view: answers, errors and latencies every few hundred ms, for the whole load (warm-up and drain too). */
   readonly onProgress?: LoadProgress;
+  /** Every request on a new connection: `Connection: close`, the server closes after each answer. */
+  readonly newConnections?: boolean;
+  /** The session workload: each connection is a client with its cookie, and its answers are checked (bench/visits.ts). */
+  readonly session?: boolean;
 }
 
 export interface LoadOutcome {
@@ -52,6 +64,8 @@ export interface LoadOutcome {
   readonly non2xx: number;
   /** Distinct `pid/thread` pairs that answered in the window, from the X-Served-By-* headers. */
   readonly servedBy: ReadonlySet<string>;
+  /** The session workload: answers in the window whose visit count was not their client's previous + 1. */
+  readonly lostUpdates?: number;
 }
 
 export interface RunningLoad {
@@ -87,7 +101,8 @@ interface Connection {
 export function startLoad(options: LoadOptions): RunningLoad {
   const histogram = newLatencyHistogram();
   const servedBy = new Set<string>();
-  const counts = { responses: 0, errors: 0, timeouts: 0, non2xx: 0 };
+  const counts = { responses: 0, errors: 0, timeouts: 0, non2xx: 0, lostUpdates: 0 };
+  const fresh = options.newConnections === true || options.session === true;
   const connections: Connection[] = [];
   const t0 = performance.now();
   const windowStart = t0 + options.warmupSeconds * 1000;
@@ -144,16 +159,46 @@ export function startLoad(options: LoadOptions): RunningLoad {
       // autocannon notices a stop only on a sample tick: at its default of 1 s, a stop would wait up to 1 s.
       sampleInt: 50,
       requests: options.paths.map((path) => ({ method: 'GET' as const, path })),
+      // autocannon writes `Connection: keep-alive` itself; a second Connection header with `close` wins in Node.js's parser.
+      ...(fresh ? { headers: { connection: 'close' } } : {}),
       setupClient: (client) => {
         const connection: Connection = { sentAt: null, spanning: false };
         connections.push(connection);
+        if (options.session === true) {
+          // Each connection is one client: its cookie lives in this closure (autocannon's per-request context is
+          // reset whenever its list of requests wraps around, i.e. after every request of a one-path workload).
+          const visitor = newVisitor();
+          client.setRequests(
+            options.paths.map((path) => ({
+              method: 'GET' as const,
+              path,
+              setupRequest: (request) => (visitor.cookie === null ? request : { ...request, headers: { ...request.headers, cookie: visitor.cookie } }),
+              onResponse: (status, body, _context, headers) => {
+                const lost = recordVisit(visitor, status, body, setCookieOf(headers ?? {}));
+                const now = performance.now();
+                if (lost && !stopped && now >= windowStart && now < windowEnd) counts.lostUpdates += 1;
+              },
+            })),
+          );
+        }
         // autocannon's client emits 'request' as it sends; its typings leave that event out.
         (client as unknown as EventEmitter).on('request', () => {
+          // New connections: the write after an answer goes to the closing connection and the same request is sent
+          // again once reconnected; its time runs from the first.
+          if (fresh && connection.sentAt !== null) return;
           // A request of the sample still pending here was given up (a timeout, a reconnection): it has no answer.
           if (connection.sentAt !== null && (connection.spanning || inWindow(connection.sentAt))) lostInDrain += 1;
           connection.sentAt = performance.now();
           connection.spanning = false;
         });
+        if (fresh) {
+          // A timeout reconnects and sends again: the request timed out is given up (its 'request' was skipped above).
+          (client as unknown as EventEmitter).on('timeout', () => {
+            if (connection.sentAt !== null && (connection.spanning || inWindow(connection.sentAt))) lostInDrain += 1;
+            connection.sentAt = performance.now();
+            connection.spanning = false;
+          });
+        }
         client.on('headers', (info: unknown) => {
           if (!windowOpen) return;
           const raw = rawHeadersOf(info);
@@ -172,7 +217,8 @@ export function startLoad(options: LoadOptions): RunningLoad {
             counts.responses += 1;
             if (status < 200 || status > 299) counts.non2xx += 1;
           }
-          if (spanning || inWindow(sentAt)) histogram.recordValue(msToUs(responseTimeMs));
+          // New connections: autocannon's own time starts at a write the server never read (see above).
+          if (spanning || inWindow(sentAt)) histogram.recordValue(msToUs(fresh ? now - sentAt : responseTimeMs));
           if (windowClosed && waiting() === 0) stop();
         });
       },
@@ -203,6 +249,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
         timeouts: counts.timeouts,
         non2xx: counts.non2xx,
         servedBy,
+        ...(options.session === true ? { lostUpdates: counts.lostUpdates } : {}),
       });
     },
   );

@@ -32,6 +32,10 @@ export interface OpenLoadOptions {
   readonly clock?: Clock;
   /** The live view: answers, errors and latencies (from the planned send) every few hundred ms, warm-up and drain too. */
   readonly onProgress?: LoadProgress;
+  /** An https URL: the certificate to trust (the lab's own, PEM). */
+  readonly ca?: string;
+  /** Every request on a new connection (undici's `reset`: the connection closes after its answer). */
+  readonly newConnections?: boolean;
 }
 
 export interface OpenLoadOutcome {
@@ -69,7 +73,8 @@ const header = (headers: Record<string, string | string[] | undefined>, name: st
 export function startOpenLoad(options: OpenLoadOptions): RunningOpenLoad {
   const clock = options.clock ?? realClock;
   const timeoutMs = (options.timeoutSeconds ?? 30) * 1000;
-  const pool = new Pool(options.url, { connections: options.maxInflight, pipelining: 1, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const pool = new Pool(options.url, { connections: options.maxInflight, pipelining: 1, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, ...(options.ca === undefined ? {} : { connect: { ca: options.ca } }) });
+  const reset = options.newConnections === true;
   const histogram = newLatencyHistogram();
   const uncorrected = newLatencyHistogram();
   const lateness = newLatencyHistogram();
@@ -118,7 +123,7 @@ export function startOpenLoad(options: OpenLoadOptions): RunningOpenLoad {
     pathIndex += 1;
     changeInflight(1);
     try {
-      const response = await pool.request({ path, method: 'GET' });
+      const response = await pool.request({ path, method: 'GET', reset });
       // The answer is complete when its last byte has arrived: read it all, whatever its size.
       await response.body.dump({ limit: Number.MAX_SAFE_INTEGER });
       const now = clock.now();

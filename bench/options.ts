@@ -6,6 +6,7 @@ import { PROFILES, PROFILE_NAMES, isProfileName, type Profile, type ProfileName 
 import { BASELINE_WORKLOADS, WORKLOAD_NAMES, isWorkloadName } from './workloads.js';
 import { ARRIVALS, type Arrivals } from './schedule.js';
 import { isOneOf } from '../lib/guards.js';
+import { SESSION_MODES, type SessionMode } from '../servers/model-types.js';
 
 /** What the user may give; every field optional (the profile fills the rest). */
 export interface BenchOptions {
@@ -33,6 +34,10 @@ export interface BenchOptions {
   /** --live (a flag) and --live-port: follow the run in a browser. */
   live?: boolean;
   livePort?: string;
+  /** HTTPS, a new connection per request, and where sessions count (bench/transport.ts). */
+  tls?: boolean;
+  newConnections?: boolean;
+  sessions?: string;
 }
 
 /** Open loop (--rate): the offered rates, how arrivals are spaced, and the client's connections. */
@@ -61,6 +66,12 @@ export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
   readonly network: NetworkOptions | null;
   /** Set by --live or --live-port: serve the live view on 127.0.0.1 at this port (0: a free one). */
   readonly live: { readonly port: number } | null;
+  /** Every server speaks HTTPS with the lab's self-signed certificate (--tls). */
+  readonly tls: boolean;
+  /** Every request on a new connection (--new-connections): the handshake's cost in every answer. */
+  readonly newConnections: boolean;
+  /** Where /visits counts in every server of the application (--sessions). */
+  readonly sessions: SessionMode;
 }
 
 /** A real link between client and server: namespaces joined by veth, with an optional one-way delay on each end. */
@@ -163,6 +174,10 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
   if (lowest !== undefined && lowest * duration < MIN_PLANNED) {
     throw new OptionError(`--rate ${lowest} with a window of ${duration} s plans ${Math.floor(lowest * duration)} requests: too few to measure a rate (at least ${MIN_PLANNED}: raise the rate or --duration)`);
   }
+  const sessions = given.sessions ?? 'shared';
+  if (!isOneOf(SESSION_MODES, sessions)) throw new OptionError(`--sessions must be ${SESSION_MODES.join(' or ')}, got ${JSON.stringify(sessions)}`);
+  // Its clients each keep a cookie from answer to answer: that is a closed loop.
+  if (open !== null && workloads.includes('session')) throw new OptionError('--rate does not go with the session workload: each of its clients keeps a cookie from answer to answer (closed loop); use --connections');
   return {
     profile: profileName,
     models,
@@ -181,6 +196,9 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     recalibrate: given.recalibrate === true,
     ...placement(given),
     live: liveOptions(given),
+    tls: given.tls === true,
+    newConnections: given.newConnections === true,
+    sessions,
   };
 }
 
@@ -273,13 +291,26 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
         'netem-delay': { type: 'string' },
         live: { type: 'boolean' },
         'live-port': { type: 'string' },
+        tls: { type: 'boolean' },
+        'new-connections': { type: 'boolean' },
+        sessions: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
     if (values.help === true) return { kind: 'help' };
     if (positionals.length > 0) return { kind: 'error', message: `unexpected argument '${positionals.join(' ')}' (options start with --)` };
-    const { 'max-trials': maxTrials, 'max-inflight': maxInflight, 'netem-delay': netemDelay, 'live-port': livePort, ...rest } = values;
-    return { kind: 'run', options: resolveOptions({ ...rest, ...(maxTrials === undefined ? {} : { maxTrials }), ...(maxInflight === undefined ? {} : { maxInflight }), ...(netemDelay === undefined ? {} : { netemDelay }), ...(livePort === undefined ? {} : { livePort }) }) };
+    const { 'max-trials': maxTrials, 'max-inflight': maxInflight, 'netem-delay': netemDelay, 'live-port': livePort, 'new-connections': newConnections, ...rest } = values;
+    return {
+      kind: 'run',
+      options: resolveOptions({
+        ...rest,
+        ...(maxTrials === undefined ? {} : { maxTrials }),
+        ...(maxInflight === undefined ? {} : { maxInflight }),
+        ...(netemDelay === undefined ? {} : { netemDelay }),
+        ...(livePort === undefined ? {} : { livePort }),
+        ...(newConnections === undefined ? {} : { newConnections }),
+      }),
+    };
   } catch (error: unknown) {
     return { kind: 'error', message: error instanceof OptionError ? error.message : argsErrorMessage(error) };
   }
@@ -317,6 +348,10 @@ export function benchHelp(): string {
     '  --netem-delay <ms>     with --netns: one-way delay added on each end of that link (round trip + 2 × ms)',
     '  --live                 follow the run in a browser: prints live: http://127.0.0.1:<port>/ (a free port)',
     '  --live-port <n>        the live view on this port (implies --live)',
+    '  --tls                  every server speaks HTTPS (the lab\'s self-signed certificate, in .lab-tls/)',
+    '  --new-connections      every request on a new connection (a TCP, and with --tls a TLS, handshake each)',
+    '  --sessions <mode>      where /visits counts in every server: shared (default) | local (each process or',
+    '                         thread its own); see the session workload (--workloads session: not in any profile)',
     '  --help                 this text',
     '',
     'Explicit options override the profile. Profiles:',

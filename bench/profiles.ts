@@ -1,5 +1,5 @@
 import { CORE_MODELS, MODEL_NAMES, type ModelName } from '../servers/catalogue.js';
-import { WORKLOAD_NAMES, type WorkloadName } from './workloads.js';
+import { DEFAULT_WORKLOADS, type WorkloadName } from './workloads.js';
 import { isOneOf } from '../lib/guards.js';
 
 export const PROFILE_NAMES = ['smoke', 'quick', 'default', 'course', 'full'] as const;
@@ -48,7 +48,7 @@ export const PROFILES = {
   default: {
     description: 'every model and workload at 1, 16 and 64 clients, 3 to 6 interleaved trials per case',
     models: CORE_MODELS,
-    workloads: WORKLOAD_NAMES,
+    workloads: DEFAULT_WORKLOADS,
     connections: [1, 16, 64],
     durationSeconds: 0.5,
     warmupSeconds: 0.25,
@@ -72,7 +72,7 @@ export const PROFILES = {
   full: {
     description: 'careful runs: longer windows, more clients, 5 to 10 trials per case',
     models: MODEL_NAMES,
-    workloads: WORKLOAD_NAMES,
+    workloads: DEFAULT_WORKLOADS,
     connections: [1, 4, 16, 64, 256],
     durationSeconds: 2,
     warmupSeconds: 1,

@@ -14,6 +14,7 @@ import { bestProbe, driftReasons, startMachineProbe } from './probe.js';
 import { serverSet, type ExpectedAnswer } from './servers.js';
 import { connectTarget, remoteServerSet, type RemoteTarget } from './remote.js';
 import { removeLeftovers } from './netns.js';
+import { benchTransport } from './transport.js';
 import { seededRandom } from './shuffle.js';
 import type { TrialRun, TrialSpec } from './trial.js';
 import type { LoadProgress } from './load-progress.js';
@@ -167,6 +168,8 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
   const planned = [...new Set(cells.map((c) => c.workload))];
   const workloads = new Map(planned.map((name) => [name, buildWorkload(name, calibration)]));
   const random = seededRandom(options.seed);
+  // HTTPS, new connections, sessions: the certificate is made (once) before any server starts.
+  const transport = await benchTransport(options);
 
   const results: Results = {
     schemaVersion: SCHEMA_VERSION,
@@ -192,6 +195,9 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
       ...(options.open === null ? {} : { rates: [...options.open.rates], arrivals: options.open.arrivals, maxInflight: options.open.maxInflight }),
       ...(options.target === null ? {} : { target: options.target }),
       ...(options.network === null ? {} : { network: { ...options.network } }),
+      tls: options.tls,
+      newConnections: options.newConnections,
+      sessions: options.sessions,
     },
     ...(remote === null ? {} : { remote: { url: remote.url, pid: remote.pid, rttMedianMs: remote.rtt.medianMs, rttMinMs: remote.rtt.minMs, rttSamples: remote.rtt.samples } }),
     calibration,
@@ -238,6 +244,10 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
       maxDrainSeconds: maxDrainSeconds(durationSeconds),
       ...(hooks.onLoadProgress === undefined ? {} : { onProgress: hooks.onLoadProgress }),
       ...(options.open === null || cell.rate === undefined ? {} : { open: { rate: cell.rate, arrivals: options.open.arrivals, maxInflight: options.open.maxInflight, random: arrivalsRandom } }),
+      // The session workload always opens a new connection per visit (bench/workloads.ts says why).
+      newConnections: transport.newConnections || w.session === true,
+      session: w.session === true,
+      ...(transport.ca === null ? {} : { ca: transport.ca }),
     };
   };
   const baseTrials = (from: number): number => cells.slice(from).reduce((acc, c) => acc + c.models.length * options.trials, 0);
@@ -254,7 +264,7 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
       const workload = workloads.get(name);
       const workloadCells = cells.filter((c) => c.workload === name);
       if (workload === undefined || workloadCells.length === 0 || interrupted()) continue;
-      const servers = remote === null ? serverSet(expectedAnswers(workload), options.network, { onStart: (model) => hooks.onServerStart?.(model) }) : remoteServerSet(remote, expectedAnswers(workload));
+      const servers = remote === null ? serverSet(expectedAnswers(workload), { ...transport, newConnections: transport.newConnections || workload.session === true }, options.network, { onStart: (model) => hooks.onServerStart?.(model) }) : remoteServerSet(remote, expectedAnswers(workload));
       try {
         for (const cell of workloadCells) {
           if (interrupted()) break;

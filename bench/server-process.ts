@@ -2,7 +2,7 @@ import { pause } from './pause.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/paths.js';
-import { isServeListening, type ModelParam } from '../servers/model-types.js';
+import { isServeListening, type ModelParam, type SessionMode } from '../servers/model-types.js';
 import { processGroup } from './process-tree.js';
 
 export const SERVE_SCRIPT = join(repoRoot, 'dist', 'servers', 'serve.js');
@@ -25,6 +25,10 @@ export interface StartOptions {
   readonly host?: string;
   /** Run the server inside this network namespace (`ip netns exec`, which execs node: the pid and IPC stay ours). */
   readonly netns?: string;
+  /** Serve HTTPS (`--tls`): the URL it reports is then https://. */
+  readonly tls?: boolean;
+  /** Where /visits counts (`--sessions`); left to the server's default when absent (the baseline takes none). */
+  readonly sessions?: SessionMode;
 }
 
 const live = new Set<number>();
@@ -72,6 +76,8 @@ async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
 export async function startServerProcess(model: string, options: StartOptions = {}): Promise<ServerProcess> {
   const args = [SERVE_SCRIPT, model, '--port', '0', '--host', options.host ?? '127.0.0.1'];
   for (const [name, value] of Object.entries(options.params ?? {})) args.push(`--${name}`, String(value));
+  if (options.tls === true) args.push('--tls');
+  if (options.sessions !== undefined) args.push('--sessions', options.sessions);
   // detached: its own process group, so that a Ctrl-C in the terminal reaches the bench, which stops the
   // server in order. The IPC channel is a lifeline: the server exits when this process dies.
   const [command, commandArgs] = options.netns === undefined ? [process.execPath, args] : ['ip', ['netns', 'exec', options.netns, process.execPath, ...args]];

@@ -4,9 +4,9 @@
  * other models'. An idle server costs nothing measurable. A server that dies is started again for its next
  * trial. All are stopped at the end of the workload, on failure and on Ctrl-C.
  */
-import { request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { messageOf } from '../lib/errors.js';
-import type { ModelName } from '../servers/catalogue.js';
+import { CATALOGUE, isModelName, type ModelName } from '../servers/catalogue.js';
 import { startLoad } from './load.js';
 import { pause } from './pause.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
@@ -14,6 +14,7 @@ import { assertLoadTarget } from './load-target.js';
 import { createLink, type LabLink } from './netns.js';
 import type { NetworkOptions } from './options.js';
 import type { Sampler } from './sampler.js';
+import { PLAIN_TRANSPORT, type Transport } from './transport.js';
 
 export interface ExpectedAnswer {
   readonly status: number;
@@ -22,11 +23,11 @@ export interface ExpectedAnswer {
 
 const READY_TIMEOUT_MS = 15_000;
 
-export async function waitHealthy(url: string, deadline: number): Promise<void> {
+export async function waitHealthy(url: string, deadline: number, dispatcher?: Dispatcher): Promise<void> {
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
-      const response = await request(`${url}/health`, { headersTimeout: 2000, bodyTimeout: 2000 });
+      const response = await request(`${url}/health`, { headersTimeout: 2000, bodyTimeout: 2000, ...(dispatcher === undefined ? {} : { dispatcher }) });
       await response.body.text();
       if (response.statusCode === 200) return;
       last = `status ${response.statusCode}`;
@@ -38,9 +39,9 @@ export async function waitHealthy(url: string, deadline: number): Promise<void> 
   throw new Error(`/health did not answer 200 within ${READY_TIMEOUT_MS / 1000} s (${last})`);
 }
 
-export async function checkAnswers(url: string, expected: ReadonlyMap<string, ExpectedAnswer>): Promise<void> {
+export async function checkAnswers(url: string, expected: ReadonlyMap<string, ExpectedAnswer>, dispatcher?: Dispatcher): Promise<void> {
   for (const [path, want] of expected) {
-    const response = await request(`${url}${path}`, { headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const response = await request(`${url}${path}`, { headersTimeout: 10_000, bodyTimeout: 10_000, ...(dispatcher === undefined ? {} : { dispatcher }) });
     const body = await response.body.text();
     if (response.statusCode !== want.status || body !== want.body) {
       throw new Error(`wrong answer to ${path}: ${response.statusCode} ${JSON.stringify(body.slice(0, 80))}, expected ${want.status} ${JSON.stringify(want.body.slice(0, 80))}`);
@@ -55,8 +56,8 @@ export const SERVER_WARMUP_SECONDS = 0.3;
  * A fresh server's first requests run in the interpreter, before V8 compiles the hot path: that is not the
  * model, it is the server's youth. A short load, not recorded, keeps it out of the first trial.
  */
-export async function warmUp(url: string, paths: readonly string[]): Promise<void> {
-  await startLoad({ url, paths, connections: 8, warmupSeconds: SERVER_WARMUP_SECONDS, durationSeconds: 0.01, maxDrainSeconds: 2 }).done;
+export async function warmUp(url: string, paths: readonly string[], newConnections = false): Promise<void> {
+  await startLoad({ url, paths, connections: 8, warmupSeconds: SERVER_WARMUP_SECONDS, durationSeconds: 0.01, maxDrainSeconds: 2, newConnections }).done;
 }
 
 export interface RunningModel {
@@ -83,10 +84,16 @@ export interface ServerSetHooks {
   onStart?(model: ModelName): void;
 }
 
-export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, network: NetworkOptions | null = null, hooks: ServerSetHooks = {}): ServerSet {
+/**
+ * `transport`: how every server is started (--tls, --sessions) and spoken to (HTTPS checks trust the lab's
+ * certificate; the warm-up opens connections as the trials will); `network`: --netns.
+ */
+export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, transport: Transport = PLAIN_TRANSPORT, network: NetworkOptions | null = null, hooks: ServerSetHooks = {}): ServerSet {
   const running = new Map<ModelName, RunningModel>();
   // --netns: each server's namespace, removed once its server is stopped (also when it failed to start).
   const links = new Map<ModelName, LabLink>();
+  // The checks over HTTPS verify the server against the lab's certificate, its only trusted CA.
+  const dispatcher = transport.ca === null ? undefined : new Agent({ connect: { ca: transport.ca } });
   const stop = async (model: ModelName): Promise<string | undefined> => {
     const entry = running.get(model);
     running.delete(model);
@@ -108,9 +115,12 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, network
       hooks.onStart?.(model);
       const link = network === null ? undefined : createLink(network.delayMs);
       if (link !== undefined) links.set(model, link);
+      // The baseline is not the application: it has no sessions, and refuses the option.
+      // (A name outside the catalogue is left to serve, which refuses it in one line: the case fails with that reason.)
+      const sessions = isModelName(model) && CATALOGUE[model].reference ? {} : { sessions: transport.sessions };
       let server: ServerProcess;
       try {
-        server = await startServerProcess(model, { params, readyTimeoutMs: READY_TIMEOUT_MS, ...(link === undefined ? {} : { host: link.serverAddress, netns: link.namespace }) });
+        server = await startServerProcess(model, { params, readyTimeoutMs: READY_TIMEOUT_MS, tls: transport.tls, ...sessions, ...(link === undefined ? {} : { host: link.serverAddress, netns: link.namespace }) });
       } catch (error: unknown) {
         link?.remove();
         links.delete(model);
@@ -124,9 +134,9 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, network
       running.set(model, entry);
       try {
         assertLoadTarget(server.url);
-        await waitHealthy(server.url, Date.now() + READY_TIMEOUT_MS);
-        await checkAnswers(server.url, expected);
-        await warmUp(server.url, [...expected.keys()]);
+        await waitHealthy(server.url, Date.now() + READY_TIMEOUT_MS, dispatcher);
+        await checkAnswers(server.url, expected, dispatcher);
+        await warmUp(server.url, [...expected.keys()], transport.newConnections);
       } catch (error: unknown) {
         await stop(model);
         throw error;
@@ -136,6 +146,7 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, network
     stop,
     async stopAll() {
       const problems = await Promise.all([...running.keys()].map((m) => stop(m)));
+      await dispatcher?.close().catch(() => undefined);
       return problems.filter((p): p is string => p !== undefined);
     },
   };

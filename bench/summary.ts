@@ -3,6 +3,7 @@ import { conclusions, rankingText } from '../results/conclusions.js';
 import { formatRps, formatUs } from '../results/format.js';
 import type { Results } from '../results/schema.js';
 import { relativeHalfWidth } from '../results/stats.js';
+import { lostUpdatesText } from '../results/lost-updates.js';
 
 function cellText(results: Results, model: string, workload: string, connections: number): string | null {
   const c = cell(results.cases, model, workload, connections);
@@ -39,6 +40,16 @@ function openTables(results: Results): string[] {
   return out;
 }
 
+/** The session workload: each case's lost updates (a visit count that was not the client's previous + 1). */
+function lostUpdateLines(results: Results, workload: string): string[] {
+  const counted = results.cases.filter((c) => c.mode === 'closed' && c.workload === workload && c.status === 'ok' && c.lostUpdates !== undefined);
+  if (counted.length === 0) return [];
+  return [
+    `  lost updates (a visit count that was not the client's previous + 1; sessions ${results.options.sessions ?? 'shared'}):`,
+    ...counted.map((c) => `    ${c.model} × ${c.connections}: ${c.status === 'ok' ? lostUpdatesText(c.lostUpdates, c.requests) : ''}`),
+  ];
+}
+
 /**
  * One table per workload: models × clients, each cell "req/s ±95% interval · p50 · p99" ("≥" where the latency is
  * a lower bound), then the ranking at each number of clients ("≈": no measurable difference). Pure: returns text.
@@ -64,6 +75,7 @@ export function summaryTables(results: Results): string {
       const ranking = rankingText(results, all, workload, n);
       if (ranking !== null && ranking.includes(' ')) out.push(`  ${n} client${n === 1 ? '' : 's'}: ${ranking}`);
     }
+    out.push(...lostUpdateLines(results, workload));
     out.push('');
   }
   out.push(...openTables(results));

@@ -29,6 +29,10 @@ export interface TrialSpec {
   readonly open?: OpenSpec;
   /** The live view's samples of the running load (bench/load-progress.ts); not part of the measurement. */
   readonly onProgress?: LoadProgress;
+  /** Every request on a new connection; the session workload's clients and their lost updates; the CA over HTTPS. */
+  readonly newConnections?: boolean;
+  readonly session?: boolean;
+  readonly ca?: string;
 }
 
 export interface OpenSpec {
@@ -79,6 +83,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     durationSeconds: spec.durationSeconds,
     maxDrainSeconds: spec.maxDrainSeconds,
     ...(spec.onProgress === undefined ? {} : { onProgress: spec.onProgress }),
+    newConnections: spec.newConnections === true,
     onWindowStart: () => {
       window.sampler = running.sampleUsage?.() ?? startSampler(server.pid);
       window.cpuStart = machineCpu();
@@ -89,7 +94,9 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     },
   };
   const load: { done: Promise<LoadOutcome | OpenLoadOutcome>; stop(): void } =
-    spec.open === undefined ? startLoad({ ...common, connections: spec.connections }) : startOpenLoad({ ...common, rate: spec.open.rate, arrivals: spec.open.arrivals, maxInflight: spec.open.maxInflight, random: spec.open.random });
+    spec.open === undefined
+      ? startLoad({ ...common, connections: spec.connections, session: spec.session === true })
+      : startOpenLoad({ ...common, rate: spec.open.rate, arrivals: spec.open.arrivals, maxInflight: spec.open.maxInflight, random: spec.open.random, ...(spec.ca === undefined ? {} : { ca: spec.ca }) });
   const onAbort = (): void => {
     load.stop();
   };
@@ -132,6 +139,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
         backgroundCpuPercent: machine.backgroundCpuPercent,
         servedBy: outcome.servedBy.size,
         ...open,
+        ...('lostUpdates' in outcome && outcome.lostUpdates !== undefined ? { lostUpdates: outcome.lostUpdates } : {}),
       },
       histogram: outcome.histogram,
       ...('uncorrected' in outcome ? { uncorrected: outcome.uncorrected, lateness: outcome.lateness } : {}),

@@ -1,14 +1,25 @@
 import { iterationsFor, type Calibration } from './calibration.js';
 import { isOneOf } from '../lib/guards.js';
 
-export const WORKLOAD_NAMES = ['hello', 'cpu', 'io', 'mixed', 'static', 'csv'] as const;
+export const WORKLOAD_NAMES = ['hello', 'cpu', 'io', 'mixed', 'static', 'csv', 'session'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
+
+/**
+ * What the default and full profiles run: every workload but `session`, which is a lesson about state, not
+ * speed (run it with --workloads session), and would only lengthen the default run.
+ */
+export const DEFAULT_WORKLOADS: readonly WorkloadName[] = WORKLOAD_NAMES.filter((w) => w !== 'session');
 
 export interface Workload {
   readonly name: WorkloadName;
   readonly description: string;
   /** Request paths; a connection sends them in turn, round and round (autocannon's request sequence). */
   readonly paths: readonly string[];
+  /**
+   * Each client keeps its own cookie, every request goes on a new connection, and the answers are checked for
+   * lost updates (a visit count that is not the client's previous + 1).
+   */
+  readonly session?: boolean;
 }
 
 /** Only these workloads run on the reference baseline, which answers nothing but `/`. */
@@ -43,6 +54,16 @@ export function buildWorkload(name: WorkloadName, calibration: Pick<Calibration,
           '/api/associations/type/BDE',
           '/api/evenement/29999',
         ],
+      };
+    case 'session':
+      // A new connection per visit, always: with keep-alive a client stays on the cluster process that made its
+      // cookie, and local sessions would look right. A browser's next page often comes on a new connection too.
+      return {
+        name,
+        description:
+          "GET /visits, the course's cookie counter: every client keeps its own cookie and sends each visit on a new connection; an answer whose count is not that client's previous + 1 is a lost update",
+        paths: ['/visits'],
+        session: true,
       };
   }
 }

@@ -1,4 +1,5 @@
 import type { Results } from '../results/schema.js';
+import { transportText } from '../results/transport.js';
 
 export interface IndexEntry {
   readonly runId: string;
@@ -42,7 +43,9 @@ export function indexEntry(results: Results, href: string): IndexEntry {
 export function measuredText(r: Results): string {
   const o = r.options;
   if (r.upgradedFrom !== undefined) return `${o.trials} repeat${o.trials === 1 ? '' : 's'} of ${o.durationSeconds} s, not interleaved (version ${r.upgradedFrom})`;
-  return `${o.trials === o.maxTrials ? o.trials : `${o.trials}–${o.maxTrials}`} interleaved trials of ${o.durationSeconds} s`;
+  // How it spoke to the servers, where the file says: a TLS run must not be read against a plain one unawares.
+  const transport = transportText(o);
+  return `${o.trials === o.maxTrials ? o.trials : `${o.trials}–${o.maxTrials}`} interleaved trials of ${o.durationSeconds} s${transport === null ? '' : `; ${transport}`}`;
 }
 
 /** Newest first. */

@@ -12,6 +12,8 @@ import { styleOf, type ModelStyle } from './palette.js';
 import { groupWarnings, type WarningGroupView } from './warnings.js';
 import { workloadTheory, type WorkloadTheoryView } from './theory-view.js';
 import { buildOpenViews, type OpenWorkloadView } from './open-view.js';
+import { transportSentence } from '../results/transport.js';
+import { lostUpdatesText } from '../results/lost-updates.js';
 
 /** Everything a run page shows, computed here (tested in Node); the page script only draws it. */
 export interface ModelView extends ModelStyle {
@@ -21,7 +23,7 @@ export interface ModelView extends ModelStyle {
   readonly reference: boolean;
 }
 
-type CellText = Readonly<Record<'rps' | 'p50' | 'p99' | 'p999' | 'cpu' | 'rss' | 'client' | 'trials' | 'theory' | 'theoryError', string>>;
+type CellText = Readonly<Record<'rps' | 'p50' | 'p99' | 'p999' | 'cpu' | 'rss' | 'client' | 'trials' | 'theory' | 'theoryError' | 'lostUpdates', string>>;
 
 /** A cell's figures and the same as text, formatted once, here; its trials are listed in the workload's trials table. */
 export interface CellView extends Omit<Cell, 'trials'> {
@@ -61,6 +63,8 @@ export interface WorkloadView {
   readonly name: string;
   readonly description: string;
   readonly paths: readonly string[];
+  /** The session workload: what its lost updates mean in this run; null elsewhere (and no such column). */
+  readonly lostUpdatesNote: string | null;
   readonly headline: string;
   readonly connections: readonly number[];
   /** Highest number of clients with a result: the distribution chart is drawn there. */
@@ -145,9 +149,24 @@ export function cellView(c: Cell): CellView {
       theory: theory === null ? dash : formatRps(theory.rps),
       // The 1-client case is where the demands come from: theory meets it by construction.
       theoryError: theory === null || c.rps === null || !(theory.rps > 0) ? dash : c.connections === 1 ? 'source' : errorText(c.rps / theory.rps - 1),
+      lostUpdates: lostUpdatesText(c.lostUpdates, c.requests),
     },
     range: { rps: rpsRangeText(c.rpsInterval), p50: lower ? '' : latencyRangeText(c.p50Interval), p99: lower ? '' : latencyRangeText(c.p99Interval) },
   };
+}
+
+/** What a lost update is, for a workload whose cases counted them; null for the others. */
+export function lostUpdatesNote(results: Results, workload: string): string | null {
+  const counted = results.cases.filter((c) => c.workload === workload && c.status === 'ok' && c.lostUpdates !== undefined);
+  if (counted.length === 0) return null;
+  const mode = results.options.sessions ?? 'shared';
+  const losing = counted.filter((c) => c.status === 'ok' && (c.lostUpdates ?? 0) > 0).map((c) => c.model);
+  return [
+    "Lost updates: answers whose visit count was not the client's previous count + 1. Such a visit landed in a store that did not know the client's cookie, which started a new session at 1.",
+    `This run counted sessions ${mode === 'local' ? 'locally (--sessions local): under cluster, worker-pool and the per-request models each process or thread has its own map, so a client whose visits land on different processes or threads loses its count' : 'in one shared store per server (--sessions shared): no model should lose any'}.`,
+    'Every visit comes on a new connection, which the cluster hands to its processes in turn; with keep-alive a client would stay on one process and the bug would hide.',
+    losing.length === 0 ? 'No model lost an update here.' : `Lost updates here: ${[...new Set(losing)].join(', ')}.`,
+  ].join(' ');
 }
 
 export function modelViews(results: Results, names: readonly string[]): ModelView[] {
@@ -212,6 +231,11 @@ function machineFacts(results: Results): [string, string][] {
     o.rates === undefined
       ? ['Clients', `${o.connections.join(', ')} concurrent connections (closed loop: each sends its next request when the answer arrives)`]
       : ['Load', `open loop: ${o.rates.join(', ')} requests per second offered, ${o.arrivals === 'poisson' ? 'Poisson arrivals (random gaps)' : 'evenly spaced'}, at most ${o.maxInflight ?? '?'} in flight (connections); each workload first at 1 client, closed loop, to measure what a request needs`],
+    ...((): [string, string][] => {
+      const sentence = transportSentence(o);
+      const session = o.workloads.includes('session') && o.newConnections !== true ? ' The session workload opens a new connection for every visit, whatever the rest of the run does.' : '';
+      return sentence === null ? [] : [['Connections', `${sentence}${session}`]];
+    })(),
     ['Pools', `${plural(o.threads, 'thread')} for worker-pool (at most as many alive for thread-per-request), ${o.processes} process${o.processes === 1 ? '' : 'es'} for cluster (at most as many alive for process-per-request)`],
     ['Client', clientPlacement(results)],
     ['Calibration', `${results.calibration.iterationsPerMs.toLocaleString('en-US')} PBKDF2 iterations per ms of CPU (${results.calibration.method})`],
@@ -296,6 +320,7 @@ export function buildRunView(results: Results, indexHref: string | null = null):
       name,
       description: info?.description ?? '',
       paths: info?.paths ?? [],
+      lostUpdatesNote: lostUpdatesNote(results, name),
       headline: at === null ? `No model has a result on \`${name}\`.` : headline(name, at, cellsAt, mine, references),
       connections,
       distributionAt: at,

@@ -35,6 +35,8 @@ export interface Cell {
   readonly distribution: OkCase['distribution'];
   /** Theory's throughput and mean latency for the case (results/predict.ts); null where it has none. */
   readonly predicted: NonNullable<OkCase['predicted']> | null;
+  /** The session workload: answers whose visit count was not the client's previous + 1; null elsewhere. */
+  readonly lostUpdates: number | null;
 }
 
 /** The closed-loop case of a model, workload and number of clients (open-loop cases are keyed by rate: results/open.ts). */
@@ -77,6 +79,7 @@ export function cell(cases: readonly CaseResult[], model: string, workload: stri
     markedTrials: trials.filter((t) => t.marked.length > 0).length,
     distribution: ok?.distribution ?? [],
     predicted: ok?.predicted ?? null,
+    lostUpdates: ok?.lostUpdates ?? null,
   };
 }
 

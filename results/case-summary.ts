@@ -102,6 +102,8 @@ export function summarizeCase(input: CaseInput): CaseResult {
     servedBy: Math.max(...used.map((t) => t.servedBy)),
     littlesLaw: little,
     ...(openPart?.fields ?? {}),
+    // The session workload: lost updates of the used trials together, beside their requests.
+    ...(used.some((t) => t.lostUpdates !== undefined) ? { lostUpdates: sum(used, (t) => t.lostUpdates ?? 0) } : {}),
   };
   const warnings: Warning[] = [...(openPart?.warnings ?? [])];
   if (clientCpuPercent >= CLIENT_SATURATED_PERCENT) {

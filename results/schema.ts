@@ -87,6 +87,14 @@ const openFields = {
   planned: count.optional(),
 };
 
+/**
+ * The session workload (bench/workloads.ts): every client keeps its own cookie, and an answer whose visit count
+ * is not that client's previous count + 1 is a lost update (its visits landed in a store that did not know it).
+ */
+const sessionFields = {
+  lostUpdates: count.optional(),
+};
+
 /** One trial: one load window on a running server, with the machine's state while it ran. */
 const TrialBase = z.object({
   /** Round of the cell (1, 2, …): in a round, every model of the cell runs one trial, in a shuffled order. */
@@ -115,6 +123,7 @@ export const OkTrialSchema = TrialBase.extend({
   /** Whole-machine CPU used by processes other than the lab's, in % of one core. */
   backgroundCpuPercent: nonNegative,
   ...openFields,
+  ...sessionFields,
 });
 
 export const FailedTrialSchema = TrialBase.extend({ status: z.literal('failed'), error: z.string().min(1) });
@@ -163,6 +172,7 @@ export const OkCaseSchema = CaseBase.extend({
   ...usage,
   littlesLaw: LittlesLawSchema,
   ...openFields,
+  ...sessionFields,
   /** Open loop: the distribution from the actual sends, beside `distribution` (from the intended ones). */
   uncorrectedDistribution: z.array(DistributionPointSchema).optional(),
   /** What queueing theory predicts from the run's 1-client demands (results/predict.ts); absent where it cannot. */
@@ -245,6 +255,13 @@ const ResultsObject = z.object({
     target: z.string().optional(),
     /** --netns: each server in a network namespace, over a veth link with `delayMs` of netem on each end. */
     network: z.object({ namespaces: z.literal(true), delayMs: nonNegative }).optional(),
+    /**
+     * How the bench spoke to the servers (absent in older files: plain HTTP, keep-alive, shared sessions):
+     * HTTPS with the lab's self-signed certificate, a new connection for every request, where /visits counts.
+     */
+    tls: z.boolean().optional(),
+    newConnections: z.boolean().optional(),
+    sessions: z.enum(['shared', 'local']).optional(),
   }),
   /** --target: the server measured and the idle round trip to it, measured before the first cell. */
   remote: z

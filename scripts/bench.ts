@@ -7,6 +7,7 @@ import { createProgress } from '../bench/progress.js';
 import { runBench } from '../bench/run.js';
 import { summaryTables } from '../bench/summary.js';
 import { formatDuration } from '../results/format.js';
+import { transportText } from '../results/transport.js';
 import { refreshIndex, writeRunReport } from '../reports/write.js';
 import { messageOf } from '../lib/errors.js';
 import { ensureWritableDir } from '../lib/files.js';
@@ -81,6 +82,10 @@ if (options.live !== null) {
   process.stderr.write(`live: ${live.url}\n`);
 }
 console.log(banner);
+// How the servers are spoken to, when it is not plain HTTP with keep-alive and shared sessions.
+if (options.tls || options.newConnections || options.sessions !== 'shared') {
+  console.log(`bench: ${transportText(options)}${options.workloads.includes('session') ? ' (the session workload: always a new connection per visit)' : ''}`);
+}
 try {
   const { results, resultsPath } = await runBench(options, controller.signal, {
     ...live?.hooks,

@@ -133,7 +133,7 @@ describe('--netns: servers in network namespaces', () => {
   });
 
   it.skipIf(noNetns !== null)(`a server that fails to start in its namespace leaves no namespace behind${noNetns === null ? '' : ` (skipped: ${noNetns})`}`, async () => {
-    const servers = serverSet(new Map([['/', { status: 200, body: 'Hello, world!\n' }]]), { namespaces: true, delayMs: 0 });
+    const servers = serverSet(new Map([['/', { status: 200, body: 'Hello, world!\n' }]]), undefined, { namespaces: true, delayMs: 0 });
     await expect(servers.ensure('worker-pool', { threads: 0 })).rejects.toThrow(/threads/);
     expect(ofPid(process.pid)).toEqual([]);
   });

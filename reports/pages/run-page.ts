@@ -175,6 +175,7 @@ function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyl
     el('p', { text: `${w.description} — ` }, w.paths.map((p, i) => el('code', { text: (i > 0 ? ' ' : '') + p }))),
     prose('p', w.headline, { className: 'headline' }),
   ]);
+  if (w.lostUpdatesNote !== null) section.append(el('p', { className: 'lost-updates-note', text: w.lostUpdatesNote }));
   const theoryNote = theory === null ? '' : ' Thin dashed: theory (exact MVA from the 1-client demands).';
   const charts = [
     chartBox('Throughput (requests per second)', `Higher is better. Median of the trials; whiskers: 95% interval.${theoryNote}${theory === null ? '' : ' △: the knee N*, where adding clients stops adding throughput.'}`, withIntervals('rps', countAxis('requests / s'))),
@@ -221,8 +222,10 @@ function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyl
   if (w.conclusions.length > 0) section.append(conclusionsBlock(w));
 
   section.append(el('h3', { text: 'The numbers behind the charts' }));
-  const rows = w.series.flatMap((s) => s.cells.filter((c) => c.runs > 0).map((c) => numbersRow(c, styleFor(s.model).color)));
-  section.append(table(['model', 'clients', 'req/s', 'p50', 'p99', 'p99.9', 'trials', 'server CPU', 'peak RSS', 'client CPU', 'served by', 'errors / timeouts / non-2xx', 'theory req/s', 'vs theory', 'status'], rows, 'numbers'));
+  // The session workload adds its lost updates, its main number: beside the clients, before the scroll.
+  const lost = w.lostUpdatesNote !== null;
+  const rows = w.series.flatMap((s) => s.cells.filter((c) => c.runs > 0).map((c) => numbersRow(c, styleFor(s.model).color, lost)));
+  section.append(table(['model', 'clients', ...(lost ? ['lost updates'] : []), 'req/s', 'p50', 'p99', 'p99.9', 'trials', 'server CPU', 'peak RSS', 'client CPU', 'served by', 'errors / timeouts / non-2xx', 'theory req/s', 'vs theory', 'status'], rows, 'numbers'));
   if (w.lowerBounds.length > 0) {
     section.append(
       el('div', { className: 'box warnings lower-bounds', 'data-section': 'lower-bounds' }, [
@@ -323,13 +326,14 @@ function trialsTable(w: WorkloadView, styleFor: (model: string) => ModelStyle): 
 }
 
 /** One row of the numbers table: each figure as text, and its exact value in data-value for the tests. */
-function numbersRow(c: CellView, color: string): HTMLTableRowElement {
+function numbersRow(c: CellView, color: string, lostUpdates: boolean): HTMLTableRowElement {
   const failed = c.rps === null && c.failed.length > 0;
   const status = failed ? `failed: ${c.failed.join('; ')}` : c.failed.length > 0 ? `${c.failed.length} of ${c.runs} trials failed: ${c.failed.join('; ')}` : 'ok';
   const num = (field: string, value: number | null, text: string): HTMLElement => el('td', { 'data-field': field, 'data-value': value === null ? '' : String(value), text });
   return el('tr', { className: [failed ? 'failed' : '', c.latencyLowerBound ? 'lower-bound' : ''].join(' ').trim(), 'data-model': c.model, 'data-connections': String(c.connections) }, [
     el('td', { className: 'name' }, [swatch(color), c.model]),
     el('td', { text: String(c.connections) }),
+    ...(lostUpdates ? [num('lostUpdates', c.lostUpdates, c.text.lostUpdates)] : []),
     num('rps', c.rps, c.text.rps),
     num('p50', c.p50, c.text.p50),
     num('p99', c.p99, c.text.p99),
