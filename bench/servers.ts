@@ -11,7 +11,8 @@ import { startLoad } from './load.js';
 import { pause } from './pause.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { assertLoadTarget } from './load-target.js';
-import { createLink, type LabLink } from './netns.js';
+import { createLink, delayMethod, type LabLink } from './netns.js';
+import { startDelayRelay, type DelayRelay } from './delay-relay.js';
 import type { NetworkOptions } from './options.js';
 import type { Sampler } from './sampler.js';
 
@@ -83,7 +84,37 @@ export interface ServerSetHooks {
   onStart?(model: ModelName): void;
 }
 
-export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, network: NetworkOptions | null = null, hooks: ServerSetHooks = {}): ServerSet {
+/**
+ * The server as the load sees it through the lab's delay relay (no netem in the kernel): its URL is the relay's
+ * on loopback, and stopping it closes the relay (every connection, both sides) before the server.
+ */
+async function behindRelay(server: ServerProcess, delayMs: number): Promise<ServerProcess> {
+  const { hostname, port } = new URL(server.url);
+  let relay: DelayRelay;
+  try {
+    assertLoadTarget(server.url);
+    relay = await startDelayRelay(hostname, Number(port), delayMs);
+  } catch (error: unknown) {
+    await server.stop();
+    throw error;
+  }
+  return {
+    url: relay.url,
+    pid: server.pid,
+    exited: server.exited,
+    stderrTail: () => server.stderrTail(),
+    stop: async () => {
+      try {
+        await relay.close();
+      } finally {
+        await server.stop();
+      }
+    },
+  };
+}
+
+export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, given: NetworkOptions | null = null, hooks: ServerSetHooks = {}): ServerSet {
+  const network = given === null ? null : delayMethod(given);
   const running = new Map<ModelName, RunningModel>();
   // --netns: each server's namespace, removed once its server is stopped (also when it failed to start).
   const links = new Map<ModelName, LabLink>();
@@ -106,11 +137,12 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, network
       if (existing !== undefined && existing.died() === undefined) return existing;
       if (existing !== undefined) await stop(model);
       hooks.onStart?.(model);
-      const link = network === null ? undefined : createLink(network.delayMs);
+      const link = network === null ? undefined : createLink(network.delayBy === 'netem' ? network.delayMs : 0);
       if (link !== undefined) links.set(model, link);
       let server: ServerProcess;
       try {
         server = await startServerProcess(model, { params, readyTimeoutMs: READY_TIMEOUT_MS, ...(link === undefined ? {} : { host: link.serverAddress, netns: link.namespace }) });
+        if (network?.delayBy === 'relay' && network.delayMs > 0) server = await behindRelay(server, network.delayMs);
       } catch (error: unknown) {
         link?.remove();
         links.delete(model);

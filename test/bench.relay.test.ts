@@ -7,6 +7,8 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDelayRelay, type DelayRelay } from '../bench/delay-relay.js';
+import { clientPlacement, placementTag } from '../reports/placement.js';
+import type { Results } from '../results/schema.js';
 import { rawRequest } from './helpers/http.js';
 
 const teardown: (() => Promise<void>)[] = [];
@@ -188,5 +190,17 @@ describe('the delay relay', () => {
     socket.on('error', () => undefined);
     await closed(socket);
     expect(await until(() => relay.connections() === 0)).toBe(true);
+  });
+});
+
+describe('the run page says who added the delay', () => {
+  const withNetwork = (network: NonNullable<Results['options']['network']>): Results => ({ options: { network } }) as unknown as Results;
+  it.each([
+    [{ namespaces: true as const, delayMs: 5, delayBy: 'relay' as const }, "a namespace link with 5 ms each way (added by the lab's relay in the bench process: its CPU counts as the client's)", 'netns +5 ms (relay)'],
+    [{ namespaces: true as const, delayMs: 5, delayBy: 'netem' as const }, 'a namespace link with 5 ms each way (tc netem)', 'netns +5 ms'],
+    [{ namespaces: true as const, delayMs: 5 }, 'a namespace link with 5 ms each way (tc netem)', 'netns +5 ms'],
+  ])('%j', (network, sentence, tag) => {
+    expect(clientPlacement(withNetwork(network))).toContain(sentence);
+    expect(placementTag(withNetwork(network))).toBe(tag);
   });
 });
