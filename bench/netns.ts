@@ -1,13 +1,15 @@
 /**
  * --netns: each server runs in a network namespace of its own, joined to the bench by a veth pair, so that
  * client and server talk over a real link (its own addresses, its own queue, optionally netem's delay) instead
- * of loopback. Every name starts with the lab's prefix and holds the bench's pid, so that a run killed before it
- * could clean up is recognised, and its namespaces removed, by the next run (and only a dead bench's).
+ * of loopback; without netem in the kernel, the delay is added by a relay in the bench (bench/delay-relay.ts).
+ * Every name starts with the lab's prefix and holds the bench's pid, so that a run killed before it could clean
+ * up is recognised, and its namespaces removed, by the next run (and only a dead bench's).
  *
  * Addresses: 10.200.N.0/30 per link, the bench's end .1, the server's end .2; N is the first free one.
  */
 import { execFileSync } from 'node:child_process';
 import { messageOf } from '../lib/errors.js';
+import type { NetworkOptions } from './options.js';
 
 export const NETNS_PREFIX = 'labns-';
 /** Interface names are at most 15 characters: lv<pid>h<n> (the bench's end) and lv<pid>s<n> (the server's end). */
@@ -91,34 +93,47 @@ export function removeLeftovers(): string[] {
   return removed;
 }
 
-/** Why --netns cannot run here, in one line; null when it can (root, ip, tc, and netem when a delay is asked). */
-export function netnsUnavailable(delayMs: number): string | null {
+/** Why --netns cannot run here, in one line; null when it can (root and ip). A delay needs no more: see delayMethod. */
+export function netnsUnavailable(): string | null {
   if (process.platform !== 'linux') return `--netns needs Linux network namespaces; this is ${process.platform}`;
   if (process.getuid?.() !== 0) return '--netns needs root (it creates network namespaces and links): run the bench as root, or without --netns';
-  for (const tool of delayMs > 0 ? ['ip', 'tc'] : ['ip']) {
-    try {
-      execFileSync(tool, ['-V'], { stdio: 'ignore' });
-    } catch {
-      return `--netns needs the '${tool}' command (iproute2), which was not found`;
-    }
-  }
-  if (delayMs > 0) {
-    // A veth pair of our own, netem on one end, then gone: the kernel may lack the netem qdisc (CONFIG_NET_SCH_NETEM).
-    const a = `${VETH_PREFIX}${process.pid}h999`;
-    const b = `${VETH_PREFIX}${process.pid}s999`;
-    try {
-      run('ip', ['link', 'add', a, 'type', 'veth', 'peer', 'name', b]);
-      run('tc', ['qdisc', 'add', 'dev', a, 'root', 'netem', 'delay', `${delayMs}ms`]);
-    } catch (error: unknown) {
-      const message = messageOf(error);
-      return /unknown/i.test(message)
-        ? "--netem-delay: this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM is not set), so no delay can be added; --netns without a delay works"
-        : `--netns: could not set up a test link: ${message}`;
-    } finally {
-      tryRun('ip', ['link', 'del', a]);
-    }
+  try {
+    execFileSync('ip', ['-V'], { stdio: 'ignore' });
+  } catch {
+    return "--netns needs the 'ip' command (iproute2), which was not found";
   }
   return null;
+}
+
+/** Why netem cannot delay the link here, in one line; null when it can (tc, and the netem qdisc in the kernel). */
+export function netemUnavailable(delayMs: number): string | null {
+  try {
+    execFileSync('tc', ['-V'], { stdio: 'ignore' });
+  } catch {
+    return "no 'tc' command (iproute2)";
+  }
+  // A veth pair of our own, netem on one end, then gone: the kernel may lack the netem qdisc (CONFIG_NET_SCH_NETEM).
+  const a = `${VETH_PREFIX}${process.pid}h999`;
+  const b = `${VETH_PREFIX}${process.pid}s999`;
+  try {
+    run('ip', ['link', 'add', a, 'type', 'veth', 'peer', 'name', b]);
+    run('tc', ['qdisc', 'add', 'dev', a, 'root', 'netem', 'delay', `${delayMs}ms`]);
+  } catch (error: unknown) {
+    const message = messageOf(error);
+    return /unknown/i.test(message) ? 'this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM is not set)' : `netem could not be set on a test link: ${message}`;
+  } finally {
+    tryRun('ip', ['link', 'del', a]);
+  }
+  return null;
+}
+
+/**
+ * How the delay of --netem-delay is made on this machine: netem on both ends of the link when the kernel has it,
+ * else the lab's relay in the bench process (bench/delay-relay.ts). Decided once per run and recorded.
+ */
+export function delayMethod(network: NetworkOptions): NetworkOptions {
+  if (network.delayMs === 0 || network.delayBy !== undefined) return network;
+  return { ...network, delayBy: netemUnavailable(network.delayMs) === null ? 'netem' : 'relay' };
 }
 
 const live = new Map<string, LabLink>();
@@ -148,10 +163,10 @@ export function isLabServerAddress(host: string): boolean {
 }
 
 /**
- * A fresh namespace joined to this one by a veth pair, with `delayMs` of netem on each end (so each direction
- * is delayed once: the round trip gains 2 × delayMs). Anything that fails half-way is undone before it throws.
+ * A fresh namespace joined to this one by a veth pair, with `netemDelayMs` of netem on each end (so each
+ * direction is delayed once: the round trip gains 2 × netemDelayMs; 0 for none). Anything that fails half-way is undone before it throws.
  */
-export function createLink(delayMs: number): LabLink {
+export function createLink(netemDelayMs: number): LabLink {
   const n = counter++;
   const used = usedSubnets();
   const subnet = Array.from({ length: 256 }, (_, i) => i).find((i) => !used.has(i));
@@ -184,9 +199,9 @@ export function createLink(delayMs: number): LabLink {
     run('ip', ['-n', namespace, 'addr', 'add', `${serverAddress}/30`, 'dev', peer]);
     run('ip', ['-n', namespace, 'link', 'set', peer, 'up']);
     run('ip', ['-n', namespace, 'link', 'set', 'lo', 'up']);
-    if (delayMs > 0) {
-      run('tc', ['qdisc', 'add', 'dev', host, 'root', 'netem', 'delay', `${delayMs}ms`]);
-      run('tc', ['-n', namespace, 'qdisc', 'add', 'dev', peer, 'root', 'netem', 'delay', `${delayMs}ms`]);
+    if (netemDelayMs > 0) {
+      run('tc', ['qdisc', 'add', 'dev', host, 'root', 'netem', 'delay', `${netemDelayMs}ms`]);
+      run('tc', ['-n', namespace, 'qdisc', 'add', 'dev', peer, 'root', 'netem', 'delay', `${netemDelayMs}ms`]);
     }
   } catch (error: unknown) {
     link.remove();

@@ -77,8 +77,10 @@ export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
 /** A real link between client and server: namespaces joined by veth, with an optional one-way delay on each end. */
 export interface NetworkOptions {
   readonly namespaces: true;
-  /** Delay added by netem on each end of the link, ms (the round trip gains twice this). */
+  /** Delay added to each direction of the link, ms (the round trip gains twice this). */
   readonly delayMs: number;
+  /** Who adds it: netem on both ends, or the lab's relay where the kernel has no netem (bench/netns.ts delayMethod). */
+  readonly delayBy?: 'netem' | 'relay';
 }
 
 export type BenchCommand =
@@ -345,7 +347,8 @@ export function benchHelp(): string {
     '  --target <url>         drive a server started elsewhere (npm run serve -- <model> --host 0.0.0.0 on that host);',
     '                         its model and parameters come from its /health; any host, since you named it',
     '  --netns                Linux, root: each server in a network namespace of its own, over a veth link',
-    '  --netem-delay <ms>     with --netns: one-way delay added on each end of that link (round trip + 2 × ms)',
+    '  --netem-delay <ms>     with --netns: one-way delay added on each end of that link (round trip + 2 × ms);',
+    '                         by tc netem, or without netem in the kernel by a relay in the bench (client CPU)',
     '  --live                 follow the run in a browser: prints live: http://127.0.0.1:<port>/ (a free port)',
     '  --live-port <n>        the live view on this port (implies --live)',
     '  --tls                  every server speaks HTTPS (the lab\'s self-signed certificate, in .lab-tls/)',

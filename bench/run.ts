@@ -13,7 +13,7 @@ import type { ResolvedBenchOptions } from './options.js';
 import { bestProbe, driftReasons, startMachineProbe } from './probe.js';
 import { serverSet, type ExpectedAnswer } from './servers.js';
 import { connectTarget, remoteServerSet, type RemoteTarget } from './remote.js';
-import { removeLeftovers } from './netns.js';
+import { delayMethod, removeLeftovers } from './netns.js';
 import { benchTransport } from './transport.js';
 import { seededRandom } from './shuffle.js';
 import type { TrialRun, TrialSpec } from './trial.js';
@@ -154,7 +154,9 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
   const t0 = performance.now();
   // --target: the one model is the target's (the CLI connects first, to refuse a bad target with status 2).
   const remote = connected ?? (given.target === null ? null : await connectTarget(given.target));
-  const options: ResolvedBenchOptions = remote === null ? given : { ...given, models: [remote.model] };
+  const placed: ResolvedBenchOptions = remote === null ? given : { ...given, models: [remote.model] };
+  // --netem-delay: netem where the kernel has it, else the lab's relay; the results say which.
+  const options: ResolvedBenchOptions = placed.network === null ? placed : { ...placed, network: delayMethod(placed.network) };
   // --netns: namespaces of a bench that was killed before it could remove them go first.
   if (options.network !== null) removeLeftovers();
   const startedAt = new Date();

@@ -11,7 +11,8 @@ import { startLoad } from './load.js';
 import { pause } from './pause.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { assertLoadTarget } from './load-target.js';
-import { createLink, type LabLink } from './netns.js';
+import { createLink, delayMethod, type LabLink } from './netns.js';
+import { startDelayRelay, type DelayRelay } from './delay-relay.js';
 import type { NetworkOptions } from './options.js';
 import type { Sampler } from './sampler.js';
 import { PLAIN_TRANSPORT, type Transport } from './transport.js';
@@ -85,10 +86,40 @@ export interface ServerSetHooks {
 }
 
 /**
- * `transport`: how every server is started (--tls, --sessions) and spoken to (HTTPS checks trust the lab's
- * certificate; the warm-up opens connections as the trials will); `network`: --netns.
+ * The server as the load sees it through the lab's delay relay (no netem in the kernel): its URL is the relay's
+ * on loopback, and stopping it closes the relay (every connection, both sides) before the server.
  */
-export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, transport: Transport = PLAIN_TRANSPORT, network: NetworkOptions | null = null, hooks: ServerSetHooks = {}): ServerSet {
+async function behindRelay(server: ServerProcess, delayMs: number): Promise<ServerProcess> {
+  const { hostname, port } = new URL(server.url);
+  let relay: DelayRelay;
+  try {
+    assertLoadTarget(server.url);
+    relay = await startDelayRelay(hostname, Number(port), delayMs);
+  } catch (error: unknown) {
+    await server.stop();
+    throw error;
+  }
+  return {
+    url: relay.url,
+    pid: server.pid,
+    exited: server.exited,
+    stderrTail: () => server.stderrTail(),
+    stop: async () => {
+      try {
+        await relay.close();
+      } finally {
+        await server.stop();
+      }
+    },
+  };
+}
+
+/**
+ * `transport`: how every server is started (--tls, --sessions) and spoken to (HTTPS checks trust the lab's
+ * certificate; the warm-up opens connections as the trials will); `given`: --netns, and how its delay is made.
+ */
+export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, transport: Transport = PLAIN_TRANSPORT, given: NetworkOptions | null = null, hooks: ServerSetHooks = {}): ServerSet {
+  const network = given === null ? null : delayMethod(given);
   const running = new Map<ModelName, RunningModel>();
   // --netns: each server's namespace, removed once its server is stopped (also when it failed to start).
   const links = new Map<ModelName, LabLink>();
@@ -113,7 +144,7 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, transpo
       if (existing !== undefined && existing.died() === undefined) return existing;
       if (existing !== undefined) await stop(model);
       hooks.onStart?.(model);
-      const link = network === null ? undefined : createLink(network.delayMs);
+      const link = network === null ? undefined : createLink(network.delayBy === 'netem' ? network.delayMs : 0);
       if (link !== undefined) links.set(model, link);
       // The baseline is not the application: it has no sessions, and refuses the option.
       // (A name outside the catalogue is left to serve, which refuses it in one line: the case fails with that reason.)
@@ -121,6 +152,7 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, transpo
       let server: ServerProcess;
       try {
         server = await startServerProcess(model, { params, readyTimeoutMs: READY_TIMEOUT_MS, tls: transport.tls, ...sessions, ...(link === undefined ? {} : { host: link.serverAddress, netns: link.namespace }) });
+        if (network?.delayBy === 'relay' && network.delayMs > 0) server = await behindRelay(server, network.delayMs);
       } catch (error: unknown) {
         link?.remove();
         links.delete(model);

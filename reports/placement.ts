@@ -13,7 +13,8 @@ export function clientPlacement(results: Results): string {
     return `remote: the client drove ${target}, a server started elsewhere with npm run serve; ${rtt}. Server CPU and memory come from its /lab/usage route; the machine facts above are the client's.`;
   }
   if (network !== undefined) {
-    const delay = network.delayMs > 0 ? `, with netem adding ${network.delayMs} ms each way (${2 * network.delayMs} ms per round trip)` : '';
+    const by = network.delayBy === 'relay' ? "added by the lab's relay in the bench process: its CPU counts as the client's" : 'tc netem';
+    const delay = network.delayMs > 0 ? `: a namespace link with ${network.delayMs} ms each way (${by}), ${2 * network.delayMs} ms per round trip` : '';
     return `same machine, over a real link: each server ran in a network namespace of its own, joined to the client by a veth pair${delay}`;
   }
   return 'same machine as the servers, over loopback (127.0.0.1): no network in the latencies';
@@ -23,6 +24,6 @@ export function clientPlacement(results: Results): string {
 export function placementTag(results: Results): string {
   const { target, network } = results.options;
   if (target !== undefined) return URL.canParse(target) ? new URL(target).host : target;
-  if (network !== undefined) return network.delayMs > 0 ? `netns +${network.delayMs} ms` : 'netns';
+  if (network !== undefined) return network.delayMs > 0 ? `netns +${network.delayMs} ms${network.delayBy === 'relay' ? ' (relay)' : ''}` : 'netns';
   return '';
 }

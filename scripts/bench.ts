@@ -11,7 +11,7 @@ import { transportText } from '../results/transport.js';
 import { refreshIndex, writeRunReport } from '../reports/write.js';
 import { messageOf } from '../lib/errors.js';
 import { ensureWritableDir } from '../lib/files.js';
-import { netnsUnavailable } from '../bench/netns.js';
+import { netemUnavailable, netnsUnavailable } from '../bench/netns.js';
 import { connectTarget, type RemoteTarget } from '../bench/remote.js';
 import { startLive, type Live } from './bench-live.js';
 
@@ -25,21 +25,27 @@ if (command.kind === 'error') {
   process.exit(2);
 }
 
-const { options } = command;
+const { options: parsed } = command;
 try {
   // Before calibrating or starting anything: a folder that cannot be written ends the run now, in one line.
-  ensureWritableDir(options.outDir);
+  ensureWritableDir(parsed.outDir);
 } catch (error: unknown) {
   console.error(`bench: --out: ${messageOf(error)}`);
   process.exit(2);
 }
 // Client and server apart: a target that is no lab server, or a machine that cannot make namespaces, ends here.
-if (options.network !== null) {
-  const why = netnsUnavailable(options.network.delayMs);
+if (parsed.network !== null) {
+  const why = netnsUnavailable();
   if (why !== null) {
     console.error(`bench: ${why}`);
     process.exit(2);
   }
+}
+// --netem-delay without netem in the kernel: the lab's relay adds the delay instead, and the run says so.
+const delay = parsed.network === null || parsed.network.delayMs === 0 ? null : { ms: parsed.network.delayMs, noNetem: netemUnavailable(parsed.network.delayMs) };
+const options = parsed.network === null || delay === null ? parsed : { ...parsed, network: { ...parsed.network, delayBy: delay.noNetem === null ? ('netem' as const) : ('relay' as const) } };
+if (delay !== null && delay.noNetem !== null) {
+  console.log(`bench: --netem-delay: ${delay.noNetem}: the lab's relay in the bench process adds the ${delay.ms} ms each way instead (its CPU counts as the client's)`);
 }
 let remote: RemoteTarget | null = null;
 if (options.target !== null) {
@@ -65,7 +71,7 @@ process.on('SIGTERM', onSignal);
 const progress = createProgress(process.stderr);
 const t0 = performance.now();
 const banner =
-  `bench: profile ${options.profile}: ${remote === null ? options.models.join(', ') : remote.model}${options.network === null ? '' : ` (each in a network namespace${options.network.delayMs > 0 ? `, ${options.network.delayMs} ms each way` : ''})`} × ${options.workloads.join(', ')} × ` +
+  `bench: profile ${options.profile}: ${remote === null ? options.models.join(', ') : remote.model}${options.network === null ? '' : ` (each in a network namespace${options.network.delayMs > 0 ? `, ${options.network.delayMs} ms each way${options.network.delayBy === 'relay' ? " by the lab's relay" : ''}` : ''})`} × ${options.workloads.join(', ')} × ` +
   (options.open === null
     ? `${options.connections.join(', ')} clients; `
     : `${options.open.rates.join(', ')} req/s offered (open loop, ${options.open.arrivals}, at most ${options.open.maxInflight} in flight; 1 client first, for the predictions); `) +

@@ -1,0 +1,179 @@
+/**
+ * --netns --netem-delay on a kernel without netem: the delay added in user space instead. A TCP relay in the
+ * bench's own process listens on 127.0.0.1 and, for each connection, opens one to the server (over the veth
+ * link) and forwards bytes both ways, holding each chunk `delayMs` before writing it on: a constant delay per
+ * direction, so a round trip gains 2 × delayMs, as with netem on both ends of the link.
+ *
+ * What it is not: netem delays packets, the relay delays bytes. TCP's handshake and acknowledgements are not
+ * delayed (each side talks TCP to the relay, nearby), and the relay's CPU is the bench process's: it counts as
+ * the client's. The results say which one made the delay (options.network.delayBy).
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+
+export interface DelayRelay {
+  /** Where to send the load instead of the server: http://127.0.0.1:<port>. */
+  readonly url: string;
+  readonly port: number;
+  /** Connections open now (each a pair of sockets). */
+  connections(): number;
+  /** Stops listening and closes every connection, both sides; resolves once every socket is closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * Bytes one direction may hold (in its delay line and in the destination's buffer) before the source is paused:
+ * without a bound, a fast sender behind a slow receiver would fill the bench's memory. 1 MiB per 5 ms each way is
+ * about 200 MiB/s per connection, more than two shared cores move.
+ */
+const HELD_LIMIT = 1024 * 1024;
+
+/** One direction: bytes from `from`, written to `to` `delayMs` after they arrived, in order; then its end. */
+class DelayLine {
+  private readonly queue: { readonly due: number; readonly chunk: Buffer | null }[] = [];
+  private held = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private waitingDrain = false;
+  /** The source sent its end (FIN), and so, later, the destination has it too: nothing more will pass. */
+  sourceEnded = false;
+
+  constructor(
+    private readonly from: Socket,
+    private readonly to: Socket,
+    private readonly delayMs: number,
+  ) {
+    from.on('data', (chunk: Buffer) => {
+      this.push(chunk);
+    });
+    // Half-close: the source's FIN is passed on after the same delay as its last bytes.
+    from.on('end', () => {
+      this.sourceEnded = true;
+      this.push(null);
+    });
+    to.on('drain', () => {
+      this.waitingDrain = false;
+      this.flush();
+    });
+  }
+
+  private push(chunk: Buffer | null): void {
+    this.queue.push({ due: performance.now() + this.delayMs, chunk });
+    this.held += chunk?.length ?? 0;
+    this.throttle();
+    this.schedule();
+  }
+
+  /** The source reads only while this direction holds less than its bound and the destination is not full. */
+  private throttle(): void {
+    const full = this.waitingDrain || this.held + this.to.writableLength >= HELD_LIMIT;
+    if (full && !this.from.isPaused()) this.from.pause();
+    else if (!full && this.from.isPaused() && !this.from.destroyed) this.from.resume();
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined || this.waitingDrain) return;
+    const head = this.queue[0];
+    if (head === undefined) return;
+    // Timers round to whole milliseconds and may fire a little early: round up, and flush() checks again.
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, Math.max(0, Math.ceil(head.due - performance.now())));
+  }
+
+  private flush(): void {
+    const now = performance.now();
+    while (!this.waitingDrain && !this.to.destroyed) {
+      const head = this.queue[0];
+      if (head === undefined || head.due > now) break;
+      this.queue.shift();
+      if (head.chunk === null) {
+        this.to.end();
+        break;
+      }
+      this.held -= head.chunk.length;
+      if (!this.to.write(head.chunk)) this.waitingDrain = true;
+    }
+    this.throttle();
+    this.schedule();
+  }
+
+  /** Drops what is held (the connection is being torn down). */
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.queue.length = 0;
+    this.held = 0;
+  }
+}
+
+/** A relay in front of `host:port` (the server's address on the lab's link), delaying each direction by `delayMs`. */
+export async function startDelayRelay(host: string, port: number, delayMs: number): Promise<DelayRelay> {
+  const pairs = new Set<{ destroy(error?: boolean): void; closed: Promise<void> }>();
+  // allowHalfOpen: a FIN from one side is relayed as a FIN, not answered by closing the other way too.
+  const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
+    const upstream = connect({ host, port, allowHalfOpen: true, noDelay: true });
+    let done = false;
+    const closed = Promise.all([once(client), once(upstream)]).then(() => undefined);
+    const pair = {
+      closed,
+      // An error on one side is passed on as a reset of the other (what the peer would see through a router).
+      destroy(error = false): void {
+        if (done) return;
+        done = true;
+        toServer.stop();
+        toClient.stop();
+        for (const socket of [client, upstream]) {
+          if (socket.destroyed) continue;
+          try {
+            if (error) socket.resetAndDestroy();
+            else socket.destroy();
+          } catch {
+            // resetAndDestroy refuses a socket that is still connecting: a plain destroy then
+            socket.destroy();
+          }
+        }
+      },
+    };
+    pairs.add(pair);
+    void closed.then(() => pairs.delete(pair));
+    const toServer = new DelayLine(client, upstream, delayMs);
+    const toClient = new DelayLine(upstream, client, delayMs);
+    for (const socket of [client, upstream]) {
+      socket.on('error', () => {
+        pair.destroy(true);
+      });
+      // Both sides sent their FIN: each socket closes by itself once its delayed bytes and FIN are written (a
+      // destroy now would drop them). A side that closed otherwise (destroyed, reset) takes the other with it.
+      socket.on('close', () => {
+        if (!(toServer.sourceEnded && toClient.sourceEnded)) pair.destroy(true);
+      });
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the delay relay has no TCP address');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    port: address.port,
+    connections: () => pairs.size,
+    async close() {
+      const stopped = new Promise<void>((resolve) => server.close(() => {
+        resolve();
+      }));
+      for (const pair of pairs) pair.destroy();
+      await Promise.all([stopped, ...[...pairs].map((p) => p.closed)]);
+    },
+  };
+}
+
+function once(socket: Socket): Promise<void> {
+  return socket.closed ? Promise.resolve() : new Promise((resolve) => socket.once('close', () => {
+    resolve();
+  }));
+}
