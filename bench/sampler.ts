@@ -18,12 +18,18 @@ export interface Sampler {
   stop(): UsageSummary;
 }
 
-/** CPU used by a tree between two snapshots; a process born in between counts from its start. */
+/**
+ * CPU used by a tree between two snapshots; a process born in between counts from its start. A process of the
+ * first snapshot gone from the second has handed its whole CPU time to its parent (reaped children count in
+ * a process's CPU time): what it had used before the first snapshot is taken off again.
+ */
 export function cpuBetween(before: readonly ProcessSample[], after: readonly ProcessSample[]): number {
   const start = new Map(before.map((p) => [p.pid, p.cpuMs]));
+  const alive = new Set(after.map((p) => p.pid));
   let total = 0;
   for (const p of after) total += Math.max(0, p.cpuMs - (start.get(p.pid) ?? 0));
-  return total;
+  for (const p of before) if (!alive.has(p.pid)) total -= p.cpuMs;
+  return Math.max(0, total);
 }
 
 const sum = (tree: readonly ProcessSample[]): number => tree.reduce((acc, p) => acc + p.rssBytes, 0);
@@ -43,9 +49,9 @@ export function startSampler(rootPid: number, intervalMs = 200): Sampler {
   const sample = (): void => {
     const tree = processTreeOf(rootPid);
     if (tree.length === 0) return; // the server is gone: keep the last sample
-    // A process that died in between keeps its last CPU time in the total.
-    const current = new Map(tree.map((p) => [p.pid, p]));
-    last = [...last.filter((p) => !current.has(p.pid)), ...tree];
+    // A process that died in between is gone from the tree, and its CPU time has moved into its parent's
+    // (cutime, once reaped): the tree's total stays whole.
+    last = tree;
     rssPeak = Math.max(rssPeak, sum(tree));
     processes = Math.max(processes, tree.length);
   };

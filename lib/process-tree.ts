@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 
-/** One process as the sampler sees it: CPU time so far (user + system) and resident memory. */
+/**
+ * One process as the sampler sees it: CPU time so far and resident memory. The CPU time includes the children
+ * it has reaped (cutime, cstime): a process that lives for one request (process-per-request) is often born and
+ * gone between two samples, and its time must still count as the server's, not as another program's.
+ */
 export interface ProcessSample {
   readonly pid: number;
   readonly ppid: number;
@@ -18,9 +22,9 @@ export function parseProcStat(pid: number, stat: string): ProcessSample | null {
   const close = stat.lastIndexOf(')');
   if (close === -1) return null;
   const fields = stat.slice(close + 2).split(' ');
-  // fields[0] is field 3 of proc(5): state, ppid, pgrp, ..., utime (14), stime (15), ..., rss (24)
+  // fields[0] is field 3 of proc(5): state, ppid, pgrp, ..., utime (14), stime (15), cutime (16), cstime (17), ..., rss (24)
   const num = (field: number): number => Number(fields[field - 3]);
-  const ticks = num(14) + num(15);
+  const ticks = num(14) + num(15) + num(16) + num(17);
   return {
     pid,
     ppid: num(4),

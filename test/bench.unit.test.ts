@@ -140,8 +140,9 @@ describe('progress', () => {
 
 describe('process sampling', () => {
   it('parses /proc/<pid>/stat, even with spaces and parentheses in the name', () => {
-    const fields = ['S', '10', '42', '42', '0', '-1', '0', '0', '0', '0', '0', '150', '50', '0', '0', '20', '0', '1', '0', '100', '123456', '1000'];
-    expect(parseProcStat(77, `77 (node (x) y) ${fields.join(' ')}`)).toEqual({ pid: 77, ppid: 10, pgid: 42, cpuMs: 2000, rssBytes: 1000 * 4096 });
+    // utime 150, stime 50, cutime 30, cstime 10 ticks: the process and its reaped children, 2,400 ms.
+    const fields = ['S', '10', '42', '42', '0', '-1', '0', '0', '0', '0', '0', '150', '50', '30', '10', '20', '0', '1', '0', '100', '123456', '1000'];
+    expect(parseProcStat(77, `77 (node (x) y) ${fields.join(' ')}`)).toEqual({ pid: 77, ppid: 10, pgid: 42, cpuMs: 2400, rssBytes: 1000 * 4096 });
   });
   it('finds a whole process tree', () => {
     const p = (pid: number, ppid: number) => ({ pid, ppid, pgid: 1, cpuMs: 0, rssBytes: 0 });
@@ -151,6 +152,11 @@ describe('process sampling', () => {
   it('counts CPU between snapshots, a newborn process from its start', () => {
     const p = (pid: number, cpuMs: number) => ({ pid, ppid: 1, pgid: 1, cpuMs, rssBytes: 0 });
     expect(cpuBetween([p(1, 100), p(2, 50)], [p(1, 300), p(2, 60), p(3, 40)])).toBe(200 + 10 + 40);
+  });
+  it('counts a child that ended in between once: its time moved into its parent’s, less what it had used before', () => {
+    const p = (pid: number, cpuMs: number) => ({ pid, ppid: 1, pgid: 1, cpuMs, rssBytes: 0 });
+    // The child (2) had used 50 ms, then 30 more, and was reaped: the parent (1) went from 100 to 100 + 20 + 80.
+    expect(cpuBetween([p(1, 100), p(2, 50)], [p(1, 200)])).toBe(20 + 30);
   });
 });
 
