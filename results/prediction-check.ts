@@ -4,7 +4,7 @@
  * case itself recorded (the client's CPU, the machine's marks, memory, the model's hand-offs).
  */
 import { CLIENT_SATURATED_PERCENT } from './case-summary.js';
-import { formatBytes } from './format.js';
+import { formatBytes, formatRps } from './format.js';
 import type { OkCase, Results } from './schema.js';
 import { openCurve } from './predict-open.js';
 
@@ -40,19 +40,26 @@ function oneClientCase(results: Results, c: OkCase): OkCase | undefined {
   return found?.status === 'ok' ? found : undefined;
 }
 
-/** The likeliest reason a case's throughput is `error` away from theory, from what the case recorded. */
+/**
+ * The likeliest reason a case's throughput is `error` away from theory, from what the case recorded. Above
+ * theory, only what makes the 1-client demands too high can explain it; below, whatever slowed the case.
+ */
 export function likelyCause(results: Results, c: OkCase, error: number): string {
+  const base = oneClientCase(results, c);
+  const shaky = base?.warnings.find((w) => w.code === 'wide-interval' || w.code === 'marked-trials');
+  const unsure = shaky === undefined ? null : `uncertain demands: the 1-client case the prediction stands on was itself unsure (${shaky.message})`;
+  if (error > 0) {
+    return (
+      unsure ??
+      'JIT and batching: at 1 client each request pays costs that load spreads out (a wake-up of the client and of the server, a loop turn, code not yet optimised), so the demands measured there overstate what a request costs under load'
+    );
+  }
   if (c.warnings.some((w) => w.code === 'client-saturated') || c.clientCpuPercent >= CLIENT_SATURATED_PERCENT) {
     return `client saturation: the load generator used ${Math.round(c.clientCpuPercent)}% of a core, so the client, not the model, set the pace`;
   }
   if (c.warnings.some((w) => w.code === 'client-lag')) return 'client saturation: the client trailed its own schedule, so fewer requests went out than planned';
   if (c.trials.some((t) => t.marked.length > 0)) return 'the machine changed during the run: some trials were taken while it was busy or slower';
-  const base = oneClientCase(results, c);
-  const shaky = base?.warnings.find((w) => w.code === 'wide-interval' || w.code === 'marked-trials');
-  if (shaky !== undefined) return `uncertain demands: the 1-client case the prediction stands on was itself unsure (${shaky.message})`;
-  if (error > 0) {
-    return 'JIT and batching: at 1 client each request pays costs that load spreads out (a loop turn, a wake-up, code not yet optimised), so the demands measured there overstate what a request costs under load';
-  }
+  if (unsure !== null) return unsure;
   if (base !== undefined && c.serverRssPeakBytes > 1.5 * base.serverRssPeakBytes) {
     return `memory: the server grew to ${formatBytes(c.serverRssPeakBytes)} (${formatBytes(base.serverRssPeakBytes)} at 1 client), and collecting garbage takes a share of the CPU the model does not count`;
   }
@@ -115,5 +122,5 @@ function openCause(results: Results, c: OkCase, rpsError: number, latencyError: 
 /** "sequential at 64 clients: measured 47.1 req/s, theory 48.2 (−2%)" — for the page's list of disagreements. */
 export function checkText(k: PredictionCheck): string {
   const where = k.mode === 'open' ? `${k.at} req/s offered` : `${k.at} client${k.at === 1 ? '' : 's'}`;
-  return `\`${k.model}\` at ${where}: measured ${k.measuredRps.toFixed(1)} req/s, theory ${k.predictedRps.toFixed(1)} (${pct(k.rpsError)}); mean latency ${pct(k.latencyError)} against theory`;
+  return `\`${k.model}\` at ${where}: measured ${formatRps(k.measuredRps)} req/s, theory ${formatRps(k.predictedRps)} (${pct(k.rpsError)}); mean latency ${pct(k.latencyError)} against theory`;
 }

@@ -1,6 +1,9 @@
 /** Predictions per model from demands, against values worked out by hand from the formulas in results/predict.ts. */
 import { describe, expect, it } from 'vitest';
 import { demandsFrom, networkFor, predictModel, workloadCpu } from '../results/predict.js';
+import { likelyCause } from '../results/prediction-check.js';
+import { buildV2Results } from './helpers/v2-fixture.js';
+import type { OkCase } from '../results/schema.js';
 
 // An `io` request: 0.2 ms of server CPU, 0.1 ms of client CPU, 20.7 ms of waiting: 21 ms in all at 1 client.
 const io = { serverCpu: 0.0002, clientCpu: 0.0001, wait: 0.0207, overheadCpu: 0.0001 };
@@ -71,5 +74,19 @@ describe('predictions', () => {
   });
   it('has no network for a model it does not know', () => {
     expect(networkFor({ model: 'carrier-pigeon' }, io, 2)).toBeNull();
+  });
+});
+
+describe('the likely cause where theory and measurement part', () => {
+  const results = buildV2Results();
+  const c = results.cases.find((x): x is OkCase => x.status === 'ok' && x.mode === 'closed' && x.connections > 1);
+  if (c === undefined) throw new Error('the fixture has no ok case beyond 1 client');
+  const saturated = { ...c, clientCpuPercent: 99, warnings: [{ code: 'client-saturated' as const, message: 'm' }], trials: c.trials.map((t) => ({ ...t, marked: [] })) };
+
+  it('a case measured above theory is not blamed on a saturated client (that would lower it)', () => {
+    expect(likelyCause(results, saturated, 1.2)).not.toContain('client saturation');
+  });
+  it('a case measured below theory with a saturated client is', () => {
+    expect(likelyCause(results, saturated, -0.4)).toContain('client saturation');
   });
 });
