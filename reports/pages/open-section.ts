@@ -4,6 +4,7 @@ import type { OpenCellView, OpenWorkloadView } from '../open-view.js';
 import type { ModelStyle } from '../palette.js';
 import { chartBox, intervalPlugin, legendWithoutTheory, type IntervalMarks, levelsAxis, line, logAxis, logCountAxis, percentileAxis, percentileX, theoryLine, tooltipTexts, type LineConfig, type LineDataset } from './charts.js';
 import { el, prose, swatch, table } from './common.js';
+import { theoryBox } from './theory-box.js';
 
 const UNCORRECTED = ' · uncorrected';
 
@@ -72,19 +73,7 @@ export function openSection(w: OpenWorkloadView, styleFor: (model: string) => Mo
     el('div', { className: 'charts' }, charts),
   ]);
 
-  section.append(
-    el('div', { className: 'box theory', 'data-section': 'theory' }, [
-      el('h3', { text: 'Predict, then measure' }),
-      prose('p', w.theorySummary, { className: 'theory-summary' }),
-      el('ul', {}, w.theory.map((t) => el('li', { 'data-model': t.model }, [el('code', { text: t.model }), `: ${t.text}`]))),
-      w.disagreements.length === 0
-        ? null
-        : el('div', { 'data-section': 'disagreements' }, [
-            el('strong', { text: 'Where theory and measurement part (more than 15%), and the likely cause:' }),
-            el('ul', {}, w.disagreements.map((k) => el('li', { 'data-model': k.model, 'data-at': String(k.at) }, [prose('p', k.text), el('p', { className: 'note', text: k.cause ?? '' })]))),
-          ]),
-    ]),
-  );
+  section.append(theoryBox(w.theorySummary, w.theory, w.disagreements));
 
   if (w.demands.length > 0) {
     section.append(el('h3', { text: 'What one request needs (closed loop, 1 client)' }));

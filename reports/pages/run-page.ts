@@ -1,9 +1,10 @@
 /** The run page: draws the view built and tested in Node (reports/run-view.ts); it computes nothing itself. */
 import { formatUs } from '../../results/format.js';
 import type { CellView, MachineView, RunView, TrialRowView, WorkloadView } from '../run-view.js';
-import type { TheoryPoint, WorkloadTheoryView } from '../theory-view.js';
+import type { TheoryPoint } from '../theory-view.js';
 import { formatRps } from '../../results/format.js';
 import { openSection } from './open-section.js';
+import { theoryBox } from './theory-box.js';
 import type { WarningGroupView } from '../warnings.js';
 import type { ModelStyle } from '../palette.js';
 import {
@@ -218,7 +219,7 @@ function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyl
   );
   section.append(el('div', { className: 'charts' }, charts));
 
-  if (theory !== null) section.append(theoryBlock(theory));
+  if (theory !== null) section.append(theoryBox(theory.summary, theory.models.map((m) => ({ model: m.model, text: m.demands })), theory.disagreements));
   if (w.conclusions.length > 0) section.append(conclusionsBlock(w));
 
   section.append(el('h3', { text: 'The numbers behind the charts' }));
@@ -278,21 +279,6 @@ function conclusionsBlock(w: WorkloadView): HTMLElement {
     el('p', { className: 'note', text: 'Each pair of models, compared round by round (the trials that ran side by side): a difference is claimed only where the 95% interval of the ratio lies wholly beyond 5% (smaller differences come and go between runs on a shared machine); greyed: no measurable difference.' }),
     shown === undefined ? null : group(shown),
     ...others.map((g) => el('details', { className: 'conclusions-more' }, [el('summary', { text: `At ${clients(g.connections)} (${g.items.length} pairs)` }), group(g)])),
-  ]);
-}
-
-/** Predict, then measure: what each model's queueing network says, and where measurement parts from it. */
-function theoryBlock(theory: WorkloadTheoryView): HTMLElement {
-  return el('div', { className: 'box theory', 'data-section': 'theory' }, [
-    el('h3', { text: 'Predict, then measure' }),
-    prose('p', theory.summary, { className: 'theory-summary' }),
-    el('ul', {}, theory.models.map((m) => el('li', { 'data-model': m.model }, [el('code', { text: m.model }), `: ${m.demands}`]))),
-    theory.disagreements.length === 0
-      ? null
-      : el('div', { 'data-section': 'disagreements' }, [
-          el('strong', { text: 'Where theory and measurement part (more than 15%), and the likely cause:' }),
-          el('ul', {}, theory.disagreements.map((k) => el('li', { 'data-model': k.model, 'data-at': String(k.at) }, [prose('p', k.text), el('p', { className: 'note', text: k.cause ?? '' })]))),
-        ]),
   ]);
 }
 
