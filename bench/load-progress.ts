@@ -72,3 +72,23 @@ export function startTicker(onProgress: LoadProgress, t0: number, stageAt: (now:
     },
   };
 }
+
+/** What both load drivers are told of a trial: where, what, its three phases, and who listens. */
+export interface LoadWindow {
+  readonly url: string;
+  readonly paths: readonly string[];
+  /** Load before the window, not recorded: connections open, queues fill, the loop reaches its steady state. */
+  readonly warmupSeconds: number;
+  readonly durationSeconds: number;
+  /** How long the drain may last after the window before the remaining requests are censored (or dropped). */
+  readonly maxDrainSeconds: number;
+  /** A request without an answer after this long counts as a timeout. */
+  readonly timeoutSeconds?: number;
+  /** Called when the measured window begins and ends (to sample the server and the machine exactly then). */
+  readonly onWindowStart?: () => void;
+  readonly onWindowEnd?: () => void;
+  /** The live view: answers, errors and latencies every few hundred ms, for the whole load (warm-up and drain too). */
+  readonly onProgress?: LoadProgress;
+  /** Every request on a new connection: the server closes after each answer. */
+  readonly newConnections?: boolean;
+}

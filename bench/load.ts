@@ -25,27 +25,11 @@ import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon';
 import type { Histogram } from 'hdr-histogram-js';
 import { msToUs, newLatencyHistogram } from './latency.js';
-import { startTicker, type LoadProgress, type LoadStage } from './load-progress.js';
+import { startTicker, type LoadStage, type LoadWindow } from './load-progress.js';
 import { newVisitor, recordVisit, setCookieOf } from './visits.js';
 
-export interface LoadOptions {
-  readonly url: string;
-  readonly paths: readonly string[];
+export interface LoadOptions extends LoadWindow {
   readonly connections: number;
-  /** Load before the window, not recorded: connections open, queues fill, the loop reaches its steady state. */
-  readonly warmupSeconds: number;
-  readonly durationSeconds: number;
-  /** How long the drain may last after the window before the remaining requests are censored. */
-  readonly maxDrainSeconds: number;
-  /** A request without an answer after this long counts as a timeout (and autocannon reconnects). */
-  readonly timeoutSeconds?: number;
-  /** Called when the measured window begins and ends (to sample the server and the machine exactly then). */
-  readonly onWindowStart?: () => void;
-  readonly onWindowEnd?: () => void;
-  /** The live view: answers, errors and latencies every few hundred ms, for the whole load (warm-up and drain too). */
-  readonly onProgress?: LoadProgress;
-  /** Every request on a new connection: `Connection: close`, the server closes after each answer. */
-  readonly newConnections?: boolean;
   /** The session workload: each connection is a client with its cookie, and its answers are checked (bench/visits.ts). */
   readonly session?: boolean;
 }

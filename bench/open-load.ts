@@ -14,28 +14,16 @@ import { Pool } from 'undici';
 import { messageOf } from '../lib/errors.js';
 import { msToUs, newLatencyHistogram } from './latency.js';
 import { realClock, startSchedule, type Arrivals, type Clock } from './schedule.js';
-import { startTicker, type LoadProgress, type LoadStage } from './load-progress.js';
+import { startTicker, type LoadStage, type LoadWindow } from './load-progress.js';
 
-export interface OpenLoadOptions {
-  readonly url: string;
-  readonly paths: readonly string[];
+export interface OpenLoadOptions extends LoadWindow {
   readonly rate: number;
   readonly arrivals: Arrivals;
   readonly random: () => number;
   readonly maxInflight: number;
-  readonly warmupSeconds: number;
-  readonly durationSeconds: number;
-  readonly maxDrainSeconds: number;
-  readonly timeoutSeconds?: number;
-  readonly onWindowStart?: () => void;
-  readonly onWindowEnd?: () => void;
   readonly clock?: Clock;
-  /** The live view: answers, errors and latencies (from the planned send) every few hundred ms, warm-up and drain too. */
-  readonly onProgress?: LoadProgress;
   /** An https URL: the certificate to trust (the lab's own, PEM). */
   readonly ca?: string;
-  /** Every request on a new connection (undici's `reset`: the connection closes after its answer). */
-  readonly newConnections?: boolean;
 }
 
 export interface OpenLoadOutcome {
