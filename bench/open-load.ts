@@ -130,7 +130,8 @@ export function startOpenLoad(options: OpenLoadOptions): RunningOpenLoad {
     } catch (error: unknown) {
       if (stopped) return;
       ticker?.error();
-      if (clock.now() >= windowStart) {
+      // The window's own requests (planned in it), as the latency sample: a warm-up request failing late is not one.
+      if (sample) {
         counts.errors += 1;
         if (/timeout/i.test(messageOf(error))) counts.timeouts += 1;
       }
