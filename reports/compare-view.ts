@@ -50,6 +50,33 @@ export interface CompareWorkload {
   readonly connections: readonly number[];
   readonly models: readonly string[];
   readonly rows: readonly CompareRow[];
+  /** Open-loop cases, by offered rate (runs made with --rate): achieved rate and corrected p99 in each run. */
+  readonly openRows: readonly OpenCompareRow[];
+}
+
+export interface OpenCompareRow {
+  readonly model: string;
+  readonly rate: number;
+  readonly runs: readonly CompareFigures[];
+  readonly rpsRatio: readonly (number | null)[];
+  readonly p99Ratio: readonly (number | null)[];
+}
+
+/** An open case's figures as the comparison shows them (no interval on the corrected p99). */
+function openFigures(r: Results, model: string, workload: string, rate: number): CompareFigures {
+  const c = r.cases.find((x) => x.mode === 'open' && x.model === model && x.workload === workload && x.targetRate === rate);
+  const ok = c?.status === 'ok' ? c : undefined;
+  const lower = ok?.littlesLaw.lowerBound ?? false;
+  return {
+    rps: ok?.rps ?? null,
+    rpsInterval: ok?.rpsInterval ?? null,
+    p50: ok?.latencyUs.p50 ?? null,
+    p99: ok?.latencyUs.p99 ?? null,
+    p99Interval: null,
+    latencyLowerBound: lower,
+    failed: c?.status === 'failed',
+    text: { rps: rpsText(ok?.rps ?? null, ok?.rpsInterval ?? null), p50: latencyText(ok?.latencyUs.p50 ?? null, null, lower), p99: latencyText(ok?.latencyUs.p99 ?? null, null, lower) },
+  };
 }
 
 export interface CompareView {
@@ -90,7 +117,7 @@ export function compareWarnings(runs: readonly CompareRun[]): string[] {
   for (const r of runs) if (!r.results.complete) warnings.push(`Run ${r.label} was interrupted: its results are partial.`);
   const open = runs.filter((r) => r.results.options.rates !== undefined).map((r) => r.label);
   if (open.length > 0) {
-    warnings.push(`Run${open.length === 1 ? '' : 's'} ${open.join(', ')} measured an open loop (--rate): this page compares closed-loop cases only (there, the 1-client measures the predictions stand on); each run's own page shows its open-loop cases.`);
+    warnings.push(`Run${open.length === 1 ? '' : 's'} ${open.join(', ')} measured an open loop (--rate): its open-loop cases are compared in a table per workload, by offered rate (achieved rate, and p99 from the planned send); the charts show the closed-loop cases only (there, the 1-client measures the predictions stand on).`);
   }
   for (const r of runs) {
     if (r.results.upgradedFrom !== undefined) {
@@ -155,7 +182,16 @@ export function buildCompareView(runs: readonly CompareRun[]): CompareView {
         }
       }
       const description = runs.map((r) => r.results.workloads.find((w) => w.name === name)?.description).find((d) => d !== undefined) ?? '';
-      return { name, description, connections, models: [...new Set(rows.map((r) => r.model))], rows };
+      const rates = [...new Set(runs.flatMap((r) => r.results.options.rates ?? []))].sort((a, b) => a - b);
+      const openRows = models.flatMap((model) =>
+        rates.flatMap((rate): OpenCompareRow[] => {
+          const figures = runs.map((r) => openFigures(r.results, model, name, rate));
+          if (figures.every((f) => f.rps === null && !f.failed)) return [];
+          const base = figures[0];
+          return [{ model, rate, runs: figures, rpsRatio: figures.slice(1).map((f) => ratio(base?.rps ?? null, f.rps)), p99Ratio: figures.slice(1).map((f) => ratio(base?.p99 ?? null, f.p99)) }];
+        }),
+      );
+      return { name, description, connections, models: [...new Set(rows.map((r) => r.model))], rows, openRows };
     }),
     ...contradictionViews(runs),
   };

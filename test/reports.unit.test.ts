@@ -349,3 +349,20 @@ describe('the content security policy', () => {
     expect(directive(html, 'default-src')).toEqual(["'none'"]);
   });
 });
+
+describe('comparing open-loop runs', () => {
+  it('sets each open case side by side by offered rate, with the ratios of achieved rate and corrected p99', () => {
+    const a = loadFixture('open-run.json');
+    const slower = { ...a, runId: newRunId(new Date('2026-11-28T07:00:00Z')), cases: a.cases.map((c) => (c.mode === 'open' && c.status === 'ok' ? { ...c, rps: c.rps / 2, latencyUs: { ...c.latencyUs, p99: c.latencyUs.p99 * 3 } } : c)) };
+    const view = buildCompareView([{ label: 'A', results: a }, { label: 'B', results: slower }]);
+    const io = view.workloads.find((w) => w.name === 'io');
+    const open = a.cases.filter((c) => c.mode === 'open' && c.workload === 'io');
+    expect(io?.openRows.length).toBe(open.length);
+    for (const row of io?.openRows ?? []) {
+      expect(row.rpsRatio[0]).toBeCloseTo(0.5, 1);
+      expect(row.p99Ratio[0]).toBeCloseTo(3, 1);
+      expect(a.options.rates).toContain(row.rate);
+    }
+    expect(view.warnings.some((w) => w.includes('open loop'))).toBe(true);
+  });
+});

@@ -120,5 +120,21 @@ function workloadSection(w: CompareWorkload): HTMLElement {
     ]),
   );
   section.append(table(headers, rows, 'numbers'));
+  if (w.openRows.length > 0) {
+    section.append(el('h3', { text: 'Open loop: at each offered rate' }));
+    section.append(el('p', { className: 'note', text: 'Achieved: requests answered per second in the window. p99 counted from each request’s planned send time (corrected for coordinated omission).' }));
+    const openHeaders = ['model', 'offered req/s', ...view.runs.map((r) => `achieved ${r.label}`), ...later.map((r) => `× ${r.label}`), ...view.runs.map((r) => `p99 ${r.label}`), ...later.map((r) => `p99 × ${r.label}`)];
+    const openRows = w.openRows.map((row) =>
+      el('tr', { 'data-model': row.model, 'data-rate': String(row.rate), className: row.runs.some((f) => f.failed) ? 'failed' : '' }, [
+        el('td', { className: 'name' }, [swatch(styleFor(row.model).color), row.model]),
+        el('td', { text: String(row.rate) }),
+        ...row.runs.map((f, i) => figure('rps', f, i)),
+        ...row.rpsRatio.map((x) => ratio('rpsRatio', x)),
+        ...row.runs.map((f, i) => figure('p99', f, i)),
+        ...row.p99Ratio.map((x) => ratio('p99Ratio', x)),
+      ]),
+    );
+    section.append(table(openHeaders, openRows, 'numbers open'));
+  }
   return section;
 }
