@@ -196,7 +196,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
           connection.sentAt = null;
           connection.spanning = false;
           if (stopped) return;
-          ticker?.record(msToUs(responseTimeMs));
+          ticker?.record(msToUs(fresh ? now - sentAt : responseTimeMs));
           if (now >= windowStart && now < windowEnd) {
             counts.responses += 1;
             if (status < 200 || status > 299) counts.non2xx += 1;

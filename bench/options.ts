@@ -213,10 +213,12 @@ const MAX_DELAY_MS = 10_000;
 function placement(given: BenchOptions): { target: string | null; network: NetworkOptions | null } {
   if (given.netemDelay !== undefined && given.netns !== true) throw new OptionError('--netem-delay applies to --netns only: the delay is added on the lab\'s own link');
   const network = given.netns === true ? { namespaces: true as const, delayMs: given.netemDelay === undefined ? 0 : delayMs(given.netemDelay) } : null;
+  // The lab's certificate names 127.0.0.1, ::1 and localhost: a server on a namespace's address cannot prove it is.
+  if (network !== null && given.tls === true) throw new OptionError("--tls does not go with --netns: the lab's certificate names 127.0.0.1 and localhost only, not a namespace's address");
   if (given.target === undefined) return { target: null, network };
   if (network !== null) throw new OptionError('--target and --netns do not go together: --target drives a server started elsewhere, --netns starts the servers in namespaces');
-  for (const [flag, value] of [['models', given.models], ['threads', given.threads], ['processes', given.processes]] as const) {
-    if (value !== undefined) throw new OptionError(`--${flag} does not go with --target: the target's model and parameters are what its /health says (start it with npm run serve -- <model> …)`);
+  for (const [flag, value] of [['models', given.models], ['threads', given.threads], ['processes', given.processes], ['sessions', given.sessions], ['tls', given.tls]] as const) {
+    if (value !== undefined) throw new OptionError(`--${flag} does not go with --target: the target's model, parameters, sessions and protocol are the server's own (start it with npm run serve -- <model> …; the bench drives http:// targets)`);
   }
   return { target: targetOrigin(given.target), network };
 }

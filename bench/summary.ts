@@ -87,6 +87,6 @@ export function summaryTables(results: Results): string {
   if (lower > 0) out.push(`${lower} case(s) show latency as a lower bound (≥): some waiting was not seen (Little's law, or requests never answered).`);
   const marked = count('marked-trials');
   if (marked > 0) out.push(`${marked} case(s) had trials taken while the machine was busy or slower; they were retried.`);
-  out.push('">": measurably more requests per second (95%); "≈": no measurable difference.');
+  out.push('">": measurably more requests per second (95%); "≈": no measurable difference; "?": too few rounds to tell.');
   return out.join('\n');
 }

@@ -4,6 +4,7 @@ import { conclusions, contradictions, type Contradiction } from '../results/conc
 import type { Interval } from '../results/stats.js';
 import { latencyText, rpsText } from './figures.js';
 import { measuredText } from './index-view.js';
+import { transportText } from '../results/transport.js';
 import { placementTag } from './placement.js';
 import { modelViews, type ModelView } from './run-view.js';
 
@@ -106,6 +107,8 @@ export function compareWarnings(runs: readonly CompareRun[]): string[] {
   if (nodes.length > 1) warnings.push(`The runs used different Node.js versions (${nodes.join(', ')}).`);
   const setups = distinct((r) => `${r.options.durationSeconds} s per trial, ${r.options.warmupSeconds} s warm-up`);
   if (setups.length > 1) warnings.push(`The runs were measured differently (${setups.join(' / ')}).`);
+  const transports = distinct((r) => transportText(r.options) ?? 'plain HTTP, keep-alive');
+  if (transports.length > 1) warnings.push(`The runs spoke to their servers differently (${transports.join(' / ')}): a handshake per request, or TLS, costs every answer something, so their differences measure that as much as the models.`);
   const calibrations = runs.map((r) => r.results.calibration.iterationsPerMs);
   if (Math.max(...calibrations) > 1.1 * Math.min(...calibrations)) {
     warnings.push(

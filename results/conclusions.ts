@@ -141,7 +141,8 @@ export function rankingText(results: Results, all: readonly Conclusion[], worklo
   let previous = first.model;
   for (const c of rest) {
     const found = all.find((d) => d.workload === workload && d.connections === connections && ((d.a === previous && d.b === c.model) || (d.b === previous && d.a === c.model)));
-    text += found !== undefined && verdictFor(found, previous) === 'faster' ? ` > ${c.model}` : ` ≈ ${c.model}`;
+    // No interval (one round): the ranking cannot say "no measurable difference" either; "?" says so.
+    text += found !== undefined && verdictFor(found, previous) === 'faster' ? ` > ${c.model}` : found === undefined || found.comparison.interval === null ? ` ? ${c.model}` : ` ≈ ${c.model}`;
     previous = c.model;
   }
   return text;

@@ -205,3 +205,15 @@ describe('the calibration a machine keeps', () => {
     expect((await runCalibration(out, machine, false)).method).toContain('median');
   });
 });
+
+describe('combinations that make no sense', () => {
+  it.each([
+    [['--netns', '--tls'], '--tls does not go with --netns'],
+    [['--target', 'http://127.0.0.1:8089', '--tls'], '--tls does not go with --target'],
+    [['--target', 'http://127.0.0.1:8089', '--sessions', 'local'], '--sessions does not go with --target'],
+  ])('%j is refused in one line', (args, message) => {
+    const command = parseBenchArgs(args);
+    expect(command.kind).toBe('error');
+    if (command.kind === 'error') expect(command.message).toContain(message);
+  });
+});
