@@ -1,7 +1,7 @@
 /**
  * npm run bench -- [options]: drives many clients at every model and writes results (and the report).
  */
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { benchHelp, parseBenchArgs } from '../bench/options.js';
 import { createProgress } from '../bench/progress.js';
 import { runBench } from '../bench/run.js';
@@ -80,7 +80,9 @@ const banner =
 let live: Live | null = null;
 if (options.live !== null) {
   try {
-    live = await startLive(options.live.port, banner.replace(/^bench: /, ''));
+    // The view's title says how the servers are spoken to too, when it is not plain HTTP with keep-alive.
+    const transport = options.tls || options.newConnections || options.sessions !== 'shared' ? `; ${transportText(options)}` : '';
+    live = await startLive(options.live.port, `${banner.replace(/^bench: /, '')}${transport}`);
   } catch (error: unknown) {
     console.error(`bench: --live${options.live.port === 0 ? '' : `-port ${options.live.port}`}: ${messageOf(error)}`);
     process.exit(2);
@@ -121,7 +123,7 @@ try {
     const partial = writeRunReport(resultsPath);
     console.error(`bench: report of the finished cases: ${relative(process.cwd(), partial.path)}`);
     console.error(`bench: interrupted after ${results.cases.length} cases (${wall}); partial results, marked incomplete: ${shown}`);
-    await live?.end({ outcome: 'interrupted', message: `${results.cases.length} case${results.cases.length === 1 ? '' : 's'} finished; partial results in ${shown}, report ${relative(process.cwd(), partial.path)}` });
+    await live?.end({ outcome: 'interrupted', message: `${results.cases.length} case${results.cases.length === 1 ? '' : 's'} finished; partial results in ${resolve(resultsPath)}, report ${resolve(partial.path)}` });
     process.exit(signalled === 'SIGTERM' ? 143 : 130);
   }
   console.log(`results: ${shown}  (${results.cases.length} cases in ${wall})`);
@@ -130,7 +132,7 @@ try {
   console.log(`report:  ${relative(process.cwd(), report.path)}`);
   console.log(`index:   ${relative(process.cwd(), index.path)}`);
   for (const skipped of index.skipped) console.error(`index: left out ${skipped}`);
-  await live?.end({ outcome: 'complete', message: `${results.cases.length} case${results.cases.length === 1 ? '' : 's'} in ${wall}; report ${relative(process.cwd(), report.path)}` });
+  await live?.end({ outcome: 'complete', message: `${results.cases.length} case${results.cases.length === 1 ? '' : 's'} in ${wall}; report ${resolve(report.path)}` });
   // Exit now: autocannon can leave request timers behind for connections to a server that died mid-case.
   process.exit(0);
 } catch (error: unknown) {
