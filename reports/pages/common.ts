@@ -74,3 +74,8 @@ export function startPage(models: readonly (ModelStyle & { readonly name: string
   const styles = new Map(models.map((m) => [m.name, m]));
   return { app, styleFor: (model) => styles.get(model) ?? styleOf(model) };
 }
+
+/** A table cell of a figure: its text as shown, its exact value in data-value (for the tests), its field's name. */
+export function numberCell(field: string, value: number | null, text: string): HTMLElement {
+  return el('td', { 'data-field': field, 'data-value': value === null ? '' : String(value), text });
+}

@@ -3,7 +3,7 @@ import { formatUs } from '../../results/format.js';
 import type { OpenCellView, OpenWorkloadView } from '../open-view.js';
 import type { ModelStyle } from '../palette.js';
 import { chartBox, intervalPlugin, legendWithoutTheory, type IntervalMarks, levelsAxis, line, logAxis, logCountAxis, percentileAxis, percentileX, theoryLine, tooltipTexts, type LineConfig, type LineDataset } from './charts.js';
-import { el, prose, swatch, table } from './common.js';
+import { el, numberCell, prose, swatch, table } from './common.js';
 import { theoryBox } from './theory-box.js';
 
 const UNCORRECTED = ' · uncorrected';
@@ -88,20 +88,19 @@ export function openSection(w: OpenWorkloadView, styleFor: (model: string) => Mo
   }
 
   section.append(el('h3', { text: 'The numbers behind the charts' }));
-  const num = (field: string, value: number | null, text: string): HTMLElement => el('td', { 'data-field': field, 'data-value': value === null ? '' : String(value), text });
   const rows = w.series.flatMap((s) =>
     s.cells.map((c) =>
       el('tr', { className: [c.failed !== null ? 'failed' : '', c.lowerBound ? 'lower-bound' : ''].join(' ').trim(), 'data-model': c.model, 'data-rate': String(c.rate) }, [
         el('td', { className: 'name' }, [swatch(styleFor(c.model).color), c.model]),
         el('td', { text: String(c.rate) }),
-        num('rps', c.rps, c.text.rps),
-        num('p50', c.p50, c.text.p50),
-        num('p99', c.p99, c.text.p99),
-        num('uncorrectedP99', c.uncorrectedP99, c.text.uncorrectedP99),
-        num('mean', c.mean, c.text.mean),
-        num('late', c.late, c.text.late),
-        num('lateness', c.latenessP99, c.text.lateness),
-        num('theory', c.predictedRps, c.text.theory),
+        numberCell('rps', c.rps, c.text.rps),
+        numberCell('p50', c.p50, c.text.p50),
+        numberCell('p99', c.p99, c.text.p99),
+        numberCell('uncorrectedP99', c.uncorrectedP99, c.text.uncorrectedP99),
+        numberCell('mean', c.mean, c.text.mean),
+        numberCell('late', c.late, c.text.late),
+        numberCell('lateness', c.latenessP99, c.text.lateness),
+        numberCell('theory', c.predictedRps, c.text.theory),
         el('td', { 'data-field': 'theoryError', text: c.text.theoryError }),
         el('td', { className: 'name', 'data-field': 'status', text: c.failed === null ? (c.rps === null ? '—' : 'ok') : `failed: ${c.failed}` }),
       ]),

@@ -28,7 +28,7 @@ import {
   type IntervalMarks,
   type LineConfig,
 } from './charts.js';
-import { el, link, prose, readData, startPage, swatch, table } from './common.js';
+import { el, numberCell, link, prose, readData, startPage, swatch, table } from './common.js';
 
 const view = readData() as RunView; // written by the renderer of the same build
 const { app, styleFor } = startPage(view.models);
@@ -315,22 +315,21 @@ function trialsTable(w: WorkloadView, styleFor: (model: string) => ModelStyle): 
 function numbersRow(c: CellView, color: string, lostUpdates: boolean): HTMLTableRowElement {
   const failed = c.rps === null && c.failed.length > 0;
   const status = failed ? `failed: ${c.failed.join('; ')}` : c.failed.length > 0 ? `${c.failed.length} of ${c.runs} trials failed: ${c.failed.join('; ')}` : 'ok';
-  const num = (field: string, value: number | null, text: string): HTMLElement => el('td', { 'data-field': field, 'data-value': value === null ? '' : String(value), text });
   return el('tr', { className: [failed ? 'failed' : '', c.latencyLowerBound ? 'lower-bound' : ''].join(' ').trim(), 'data-model': c.model, 'data-connections': String(c.connections) }, [
     el('td', { className: 'name' }, [swatch(color), c.model]),
     el('td', { text: String(c.connections) }),
-    ...(lostUpdates ? [num('lostUpdates', c.lostUpdates, c.text.lostUpdates)] : []),
-    num('rps', c.rps, c.text.rps),
-    num('p50', c.p50, c.text.p50),
-    num('p99', c.p99, c.text.p99),
-    num('p999', c.p999, c.text.p999),
-    num('trials', c.runs, c.text.trials),
-    num('serverCpuPercent', c.serverCpuPercent, c.text.cpu),
-    num('serverRssPeakBytes', c.serverRssPeakBytes, c.text.rss),
-    num('clientCpuPercent', c.clientCpuPercent, c.text.client),
-    num('servedBy', c.servedBy, c.servedBy === null ? '—' : String(c.servedBy)),
-    num('errors', c.errors + c.timeouts + c.non2xx, `${c.errors} / ${c.timeouts} / ${c.non2xx}`),
-    num('theory', c.predicted?.rps ?? null, c.text.theory),
+    ...(lostUpdates ? [numberCell('lostUpdates', c.lostUpdates, c.text.lostUpdates)] : []),
+    numberCell('rps', c.rps, c.text.rps),
+    numberCell('p50', c.p50, c.text.p50),
+    numberCell('p99', c.p99, c.text.p99),
+    numberCell('p999', c.p999, c.text.p999),
+    numberCell('trials', c.runs, c.text.trials),
+    numberCell('serverCpuPercent', c.serverCpuPercent, c.text.cpu),
+    numberCell('serverRssPeakBytes', c.serverRssPeakBytes, c.text.rss),
+    numberCell('clientCpuPercent', c.clientCpuPercent, c.text.client),
+    numberCell('servedBy', c.servedBy, c.servedBy === null ? '—' : String(c.servedBy)),
+    numberCell('errors', c.errors + c.timeouts + c.non2xx, `${c.errors} / ${c.timeouts} / ${c.non2xx}`),
+    numberCell('theory', c.predicted?.rps ?? null, c.text.theory),
     el('td', { 'data-field': 'theoryError', text: c.text.theoryError }),
     el('td', { className: 'name', 'data-field': 'status', text: status }),
   ]);

@@ -2,13 +2,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { internalError } from '../app/responses.js';
 import { SessionMap } from '../app/sessions.js';
-import { servedByHere, toAppRequest, writeRefusal, writeResponse } from '../http-adapter.js';
-import { createLabServer } from '../limits.js';
+import { servedByHere, toAppRequest, writeResponse } from '../http-adapter.js';
 import { closeServer, listen } from '../listen.js';
 import type { ModelOptions, RunningServer } from '../model-types.js';
 import { answerVisitQuestion } from '../sessions/process-link.js';
 import type { ProcessAnswer, ProcessJob } from './request-process.js';
-import { StartLine } from './start-line.js';
+import { lineServer, StartLine } from './start-line.js';
 
 const STOP_GRACE_MS = 2000;
 
@@ -40,49 +39,38 @@ export async function start({ host, port, processes, sessions, tls }: ModelOptio
   // Shared sessions: this process keeps the store; a request's process asks it over IPC.
   const store = new SessionMap();
 
-  const server = createLabServer(
-    (req, res, departure) => {
-      line.add({
-        departure,
-        connection: req.socket,
-        res,
-        run: () => new Promise<void>((resolve) => {
-          // 'advanced' serialization: binary answers (files, padded /work bodies) cross as bytes, not as JSON.
-          const child = fork(entry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-          live.add(child);
-          let answered = false;
-          departure.onLeave(() => {
-            if (!answered) child.kill('SIGKILL');
-          });
-          child.on('message', (message: unknown) => {
-            if (sessions === 'shared' && answerVisitQuestion(child, message, store)) return;
-            if (!isProcessAnswer(message) || answered) return;
-            answered = true;
-            writeResponse(req, res, message.response);
-          });
-          child.on('error', (error: Error) => {
-            // A process that could not start (too many processes, no memory): 'exit' may never come.
-            console.error(`[process-per-request] a request's process failed: ${error.message}`);
-            finish();
-          });
-          child.once('exit', finish);
-          let finished = false;
-          function finish(): void {
-            if (finished) return;
-            finished = true;
-            live.delete(child);
-            if (!answered) writeResponse(req, res, { ...internalError(), servedBy });
-            resolve();
-          }
-          const job: ProcessJob = { type: 'job', request: toAppRequest(req, servedBy), sessions };
-          child.send(job);
-        }),
+  const server = lineServer(line, servedBy, tls, (req, res, departure) =>
+    new Promise<void>((resolve) => {
+      // 'advanced' serialization: binary answers (files, padded /work bodies) cross as bytes, not as JSON.
+      const child = fork(entry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      live.add(child);
+      let answered = false;
+      departure.onLeave(() => {
+        if (!answered) child.kill('SIGKILL');
       });
-    },
-    (req, res, why) => {
-      writeRefusal(req, res, servedBy, why);
-    },
-    tls,
+      child.on('message', (message: unknown) => {
+        if (sessions === 'shared' && answerVisitQuestion(child, message, store)) return;
+        if (!isProcessAnswer(message) || answered) return;
+        answered = true;
+        writeResponse(req, res, message.response);
+      });
+      child.on('error', (error: Error) => {
+        // A process that could not start (too many processes, no memory): 'exit' may never come.
+        console.error(`[process-per-request] a request's process failed: ${error.message}`);
+        finish();
+      });
+      child.once('exit', finish);
+      let finished = false;
+      function finish(): void {
+        if (finished) return;
+        finished = true;
+        live.delete(child);
+        if (!answered) writeResponse(req, res, { ...internalError(), servedBy });
+        resolve();
+      }
+      const job: ProcessJob = { type: 'job', request: toAppRequest(req, servedBy), sessions };
+      child.send(job);
+    }),
   );
   const url = await listen(server, host, port);
   return {

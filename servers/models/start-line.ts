@@ -1,6 +1,10 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Departure } from '../limits.js';
+import type { ServedBy } from '../app/types.js';
+import { writeRefusal } from '../http-adapter.js';
+import { createLabServer, type Departure } from '../limits.js';
+import type { LabServer } from '../listen.js';
+import type { TlsMaterial } from '../model-types.js';
 
 /** A request waiting for a thread or process of its own. */
 export interface Start {
@@ -79,4 +83,20 @@ export class StartLine {
       });
     }
   }
+}
+
+/**
+ * The server of a per-request model: each request waits its turn in `line`, then `run` starts the thread or
+ * process that serves it (and resolves once that has ended); refusals answer as every model's do.
+ */
+export function lineServer(line: StartLine, servedBy: ServedBy, tls: TlsMaterial | null, run: (req: IncomingMessage, res: ServerResponse, departure: Departure) => Promise<void>): LabServer {
+  return createLabServer(
+    (req, res, departure) => {
+      line.add({ departure, connection: req.socket, res, run: () => run(req, res, departure) });
+    },
+    (req, res, why) => {
+      writeRefusal(req, res, servedBy, why);
+    },
+    tls,
+  );
 }

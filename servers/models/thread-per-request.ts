@@ -3,13 +3,12 @@ import { messageOf } from '../../lib/errors.js';
 import { cancel } from '../app/cancel.js';
 import { internalError } from '../app/responses.js';
 import { SessionMap } from '../app/sessions.js';
-import { servedByHere, toAppRequest, writeRefusal, writeResponse } from '../http-adapter.js';
-import { createLabServer } from '../limits.js';
+import { servedByHere, toAppRequest, writeResponse } from '../http-adapter.js';
 import { closeServer, listen } from '../listen.js';
 import type { ModelOptions, RunningServer } from '../model-types.js';
 import { acceptSessionLink } from '../sessions/thread-link.js';
 import type { RequestThreadData, ThreadAnswer } from './request-thread.js';
-import { StartLine } from './start-line.js';
+import { lineServer, StartLine } from './start-line.js';
 
 function isThreadAnswer(message: unknown): message is ThreadAnswer {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'answer';
@@ -30,45 +29,34 @@ export async function start({ host, port, threads, sessions, tls }: ModelOptions
   // Shared sessions: this thread keeps the store; a request's thread asks it on a visit.
   const store = new SessionMap();
 
-  const server = createLabServer(
-    (req, res, departure) => {
-      line.add({
-        departure,
-        connection: req.socket,
-        res,
-        run: () => new Promise<void>((resolve) => {
-          // A cell of its own: the thread sleeps on it in a wait, and wakes when the client leaves.
-          const cancelCell = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
-          const workerData: RequestThreadData = { request: toAppRequest(req, servedBy), cancelCell, sessions };
-          const thread = new Worker(entry, { workerData });
-          live.add(thread);
-          departure.onLeave(() => {
-            cancel({ cells: new Int32Array(cancelCell), index: 0 });
-          });
-          let answered = false;
-          thread.on('message', (message: unknown) => {
-            if (sessions === 'shared' && acceptSessionLink(message, store)) return;
-            if (!isThreadAnswer(message) || answered) return;
-            answered = true;
-            writeResponse(req, res, message.response);
-          });
-          thread.on('error', (error: unknown) => {
-            console.error(`[thread-per-request] a request's thread failed: ${messageOf(error)}`);
-          });
-          thread.once('exit', () => {
-            live.delete(thread);
-            // A thread that died without answering (out of memory, a failure while loading): the client gets a
-            // 500, the server goes on.
-            if (!answered) writeResponse(req, res, { ...internalError(), servedBy });
-            resolve();
-          });
-        }),
+  const server = lineServer(line, servedBy, tls, (req, res, departure) =>
+    new Promise<void>((resolve) => {
+      // A cell of its own: the thread sleeps on it in a wait, and wakes when the client leaves.
+      const cancelCell = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+      const workerData: RequestThreadData = { request: toAppRequest(req, servedBy), cancelCell, sessions };
+      const thread = new Worker(entry, { workerData });
+      live.add(thread);
+      departure.onLeave(() => {
+        cancel({ cells: new Int32Array(cancelCell), index: 0 });
       });
-    },
-    (req, res, why) => {
-      writeRefusal(req, res, servedBy, why);
-    },
-    tls,
+      let answered = false;
+      thread.on('message', (message: unknown) => {
+        if (sessions === 'shared' && acceptSessionLink(message, store)) return;
+        if (!isThreadAnswer(message) || answered) return;
+        answered = true;
+        writeResponse(req, res, message.response);
+      });
+      thread.on('error', (error: unknown) => {
+        console.error(`[thread-per-request] a request's thread failed: ${messageOf(error)}`);
+      });
+      thread.once('exit', () => {
+        live.delete(thread);
+        // A thread that died without answering (out of memory, a failure while loading): the client gets a
+        // 500, the server goes on.
+        if (!answered) writeResponse(req, res, { ...internalError(), servedBy });
+        resolve();
+      });
+    }),
   );
   const url = await listen(server, host, port);
   return {
