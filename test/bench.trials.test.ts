@@ -85,7 +85,9 @@ describe('a busy process started beside the lab', () => {
 
   it('shows as background load, and as a drop of the machine’s parallel capacity', { timeout: 30_000 }, async () => {
     if (machineCpu() === null) return; // no /proc/stat (macOS): the bench records no background there
-    // As many probe threads as cores, and busy processes for half of them: a drop on any machine, 1 core or 16.
+    // As many probe threads as cores, and as many busy processes: each probe thread gets about half a core, on any
+    // machine. (Busy processes for half the cores left 0.80–0.85 of the quiet total in CI once: a probe thread that
+    // wakes from sleep gets the scheduler's sleeper credit, enough in 80 ms to mask a third of a core.)
     const cores = availableParallelism();
     const probe = startMachineProbe(cores);
     try {
@@ -94,7 +96,7 @@ describe('a busy process started beside the lab', () => {
       const sum = (p: { parallelRates: readonly number[] }): number => p.parallelRates.reduce((a, b) => a + b, 0);
       const best = <T extends { parallelRates: readonly number[] }>(probes: readonly T[]): T => probes.reduce((b, p) => (sum(p) > sum(b) ? p : b));
       const quiet = best([await probe.measure('quiet'), await probe.measure('quiet'), await probe.measure('quiet')]);
-      for (let i = 0; i < Math.ceil(cores / 2); i++) startBusy();
+      for (let i = 0; i < cores; i++) startBusy();
       await pause(300);
       const cpu0 = machineCpu();
       const own0 = process.cpuUsage();
@@ -105,7 +107,7 @@ describe('a busy process started beside the lab', () => {
       // The best of two busy probes too: the drop must show even in the better one.
       const loaded = best([await probe.measure('busy'), await probe.measure('busy')]);
       expect(loaded.backgroundCpuPercent).toBeGreaterThan(50);
-      expect(sum(loaded)).toBeLessThan(0.85 * sum(quiet));
+      expect(sum(loaded)).toBeLessThan(0.8 * sum(quiet)); // what driftReasons calls a drop (CAPACITY_DROP)
       expect(driftReasons(quiet, loaded).join(' ')).toMatch(/all cores at once computed \d+% of what they did at best/);
     } finally {
       await probe.close();
