@@ -3,7 +3,7 @@
  * "≥ 1.36 s" (a latency that misses some waiting), "63×" and "(95%: 60–66×)". Pure and browser-safe: the
  * views format here, once, and the page scripts only show the text.
  */
-import { formatRps, formatUs } from '../results/format.js';
+import { formatRps, formatSpread, formatUs } from '../results/format.js';
 import { relativeHalfWidth, type Interval } from '../results/stats.js';
 
 const dash = '—';
@@ -12,8 +12,7 @@ const dash = '—';
 export function plusMinus(value: number, interval: Interval | null): string {
   const width = relativeHalfWidth(value, interval);
   if (!Number.isFinite(width)) return '';
-  const percent = width * 100;
-  return `±${percent < 1 ? percent.toFixed(1) : Math.round(percent).toString()}%`;
+  return formatSpread(width);
 }
 
 /** "12,345 ±6%" for a throughput; "—" when there is none. */
@@ -58,7 +57,7 @@ export function ratioRangeText(interval: Interval): string {
  * either way (as results/conclusions.ts says it); "" without an interval.
  */
 export function differencePlusMinus(interval: Interval | null): string {
-  return interval === null ? '' : `±${Math.round(Math.max(interval.high - 1, 1 - interval.low) * 100).toString()}%`;
+  return interval === null ? '' : formatSpread(Math.max(interval.high - 1, 1 - interval.low));
 }
 
 /** "90%" and "95%: 85–95%": a share of a reference (the bare baseline). */

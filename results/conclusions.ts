@@ -4,7 +4,7 @@
  * Headlines, the bench's summary and the comparison page all speak from here.
  */
 import { usedTrials } from './case-summary.js';
-import { formatRps } from './format.js';
+import { formatRps, formatSpread } from './format.js';
 import type { CaseResult, OkCase, Results } from './schema.js';
 import { comparePaired, type Comparison, type Verdict } from './stats.js';
 
@@ -40,7 +40,7 @@ export function conclusionText(workload: string, connections: number, a: string,
       return `${where}, \`${more}\` served more than \`${less}\` (95%: ${times(lo)}–${times(hi)}×), but not surely by the 5% the lab calls a difference`;
     }
     // The largest difference the interval allows either way: "±8%" says they differ by 8 % at most.
-    const spread = interval === null ? 'too few rounds to tell' : `±${Math.round(Math.max(interval.high - 1, 1 - interval.low) * 100)}%`;
+    const spread = interval === null ? 'too few rounds to tell' : formatSpread(Math.max(interval.high - 1, 1 - interval.low));
     return `${where}, \`${a}\` and \`${b}\` do not differ measurably (${spread})`;
   }
   const [more, less, r, lowHigh] =

@@ -29,3 +29,12 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
   return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }
+
+/**
+ * "±6%", "±0.4%": a relative spread (0.06 → 6 %). Below 1 % one decimal stays, so a tight interval never reads
+ * "±0%", which a class would take for no uncertainty at all.
+ */
+export function formatSpread(fraction: number): string {
+  const percent = fraction * 100;
+  return `±${percent < 1 ? percent.toFixed(1) : Math.round(percent).toString()}%`;
+}

@@ -60,6 +60,8 @@ describe('numbers with their uncertainty (reports/figures.ts)', () => {
     expect(differencePlusMinus({ low: 0.95, high: 1.08 })).toBe('±8%');
     expect(differencePlusMinus({ low: 1.02, high: 1.04 })).toBe('±4%');
     expect(differencePlusMinus(null)).toBe('');
+    // A tight interval keeps a decimal: "±0%" would read as no uncertainty at all.
+    expect(differencePlusMinus({ low: 0.997, high: 1.004 })).toBe('±0.4%');
     expect(percentText(0.916)).toBe('92%');
   });
 });
