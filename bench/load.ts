@@ -2,7 +2,14 @@
  * The load driver: the only module that touches autocannon. Closed loop: each connection sends its next
  * request when the previous answer arrives.
  *
- * One trial = a warm-up (not recorded), a measured window, then a drain. Throughput counts the answers that
+ * One trial = a warm-up (not recorded), a measured window, then a drain. The window opens after the warm-up,
+ * and not before every client has had an answer (its connection accepted and served once): a busy event loop
+ * accepts one new connection per turn of its loop (strace shows one accept4 per turn in Node.js 20), so 64 clients
+ * that connect at once onto 2 ms requests take about 4 s to all get in, and a window opened earlier would measure
+ * fewer clients than it says, with the late ones' first requests spanning it. That wait (the ramp) is bounded by
+ * the drain's limit; a window that opens with clients still unanswered says how many.
+ *
+ * Throughput counts the answers that
  * complete inside the window. Latency is measured on the requests *sent* inside the window, each timed to its
  * answer even when that comes after the window closed, and on the requests that waited through the whole
  * window (sent before it, still unanswered after it: a server that starves some connections, as a saturated
@@ -50,6 +57,10 @@ export interface LoadOutcome {
   readonly servedBy: ReadonlySet<string>;
   /** The session workload: answers in the window whose visit count was not their client's previous + 1. */
   readonly lostUpdates?: number;
+  /** From the start of the load until every client had its first answer (or the window opened without it). */
+  readonly rampSeconds: number;
+  /** Clients still without any answer when the window opened (the ramp gave up): 0 normally. */
+  readonly unansweredAtWindow: number;
 }
 
 export interface RunningLoad {
@@ -80,6 +91,8 @@ interface Connection {
   sentAt: number | null;
   /** Its request was sent before the window and was still unanswered when the window closed. */
   spanning: boolean;
+  /** It has had an answer: the server accepted its connection and served it once. */
+  answered: boolean;
 }
 
 export function startLoad(options: LoadOptions): RunningLoad {
@@ -89,9 +102,13 @@ export function startLoad(options: LoadOptions): RunningLoad {
   const fresh = options.newConnections === true || options.session === true;
   const connections: Connection[] = [];
   const t0 = performance.now();
-  const windowStart = t0 + options.warmupSeconds * 1000;
-  const windowEnd = windowStart + options.durationSeconds * 1000;
-  const drainLimit = windowEnd + options.maxDrainSeconds * 1000;
+  const warmupEnd = t0 + options.warmupSeconds * 1000;
+  // Set when the window opens (after the warm-up and the ramp): until then, every time is before it.
+  let windowStart = Number.POSITIVE_INFINITY;
+  let windowEnd = Number.POSITIVE_INFINITY;
+  let rampEnd: number | null = null;
+  let unansweredAtWindow = 0;
+  let answeredClients = 0;
   let windowOpen = false;
   let windowClosed = false;
   let stopped = false;
@@ -120,9 +137,27 @@ export function startLoad(options: LoadOptions): RunningLoad {
     censored = waiting();
     instance.stop();
   };
+  let closeTimer: NodeJS.Timeout | undefined;
+  let drainTimer: NodeJS.Timeout | undefined;
+  let rampTimer: NodeJS.Timeout | undefined;
   const openWindow = (): void => {
+    if (windowOpen || windowClosed || stopped) return;
+    clearTimeout(rampTimer);
+    const now = performance.now();
+    rampEnd ??= now;
+    unansweredAtWindow = options.connections - answeredClients;
+    windowStart = now;
+    windowEnd = windowStart + options.durationSeconds * 1000;
     windowOpen = true;
     options.onWindowStart?.();
+    closeTimer = setTimeout(closeWindow, options.durationSeconds * 1000);
+    drainTimer = setTimeout(stop, (options.durationSeconds + options.maxDrainSeconds) * 1000);
+  };
+  /** After the warm-up: the window opens as soon as every client has had an answer, or when the ramp gives up. */
+  const everyClientAnswered = (): boolean => answeredClients >= options.connections;
+  const afterWarmup = (): void => {
+    if (everyClientAnswered()) openWindow();
+    else rampTimer = setTimeout(openWindow, options.maxDrainSeconds * 1000);
   };
   const closeWindow = (): void => {
     if (windowClosed) return;
@@ -137,8 +172,8 @@ export function startLoad(options: LoadOptions): RunningLoad {
     {
       url: options.url,
       connections: options.connections,
-      // An upper bound only: the trial stops itself once the drain is over.
-      duration: options.warmupSeconds + options.durationSeconds + options.maxDrainSeconds + 1,
+      // An upper bound only (warm-up, the longest ramp, window, drain): the trial stops itself once the drain is over.
+      duration: options.warmupSeconds + options.maxDrainSeconds + options.durationSeconds + options.maxDrainSeconds + 1,
       timeout: options.timeoutSeconds ?? 10,
       // autocannon notices a stop only on a sample tick: at its default of 1 s, a stop would wait up to 1 s.
       sampleInt: 50,
@@ -146,7 +181,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
       // autocannon writes `Connection: keep-alive` itself; a second Connection header with `close` wins in Node.js's parser.
       ...(fresh ? { headers: { connection: 'close' } } : {}),
       setupClient: (client) => {
-        const connection: Connection = { sentAt: null, spanning: false };
+        const connection: Connection = { sentAt: null, spanning: false, answered: false };
         connections.push(connection);
         if (options.session === true) {
           // Each connection is one client: its cookie lives in this closure (autocannon's per-request context is
@@ -195,6 +230,14 @@ export function startLoad(options: LoadOptions): RunningLoad {
           const spanning = connection.spanning;
           connection.sentAt = null;
           connection.spanning = false;
+          if (!connection.answered) {
+            connection.answered = true;
+            answeredClients += 1;
+            if (everyClientAnswered()) {
+              rampEnd ??= now;
+              if (now >= warmupEnd) openWindow();
+            }
+          }
           if (stopped) return;
           ticker?.record(msToUs(fresh ? now - sentAt : responseTimeMs));
           if (now >= windowStart && now < windowEnd) {
@@ -208,7 +251,8 @@ export function startLoad(options: LoadOptions): RunningLoad {
       },
     },
     (error: Error | null) => {
-      clearTimeout(openTimer);
+      clearTimeout(warmupTimer);
+      clearTimeout(rampTimer);
       clearTimeout(closeTimer);
       clearTimeout(drainTimer);
       ticker?.stop();
@@ -223,7 +267,10 @@ export function startLoad(options: LoadOptions): RunningLoad {
         stopped = true;
       }
       const end = Math.min(stoppedAt ?? windowEnd, windowEnd);
+      const stoppedTime = stoppedAt ?? performance.now();
       resolveDone({
+        rampSeconds: ((rampEnd ?? stoppedTime) - t0) / 1000,
+        unansweredAtWindow: windowOpen || windowClosed ? unansweredAtWindow : options.connections - answeredClients,
         responses: counts.responses,
         durationSeconds: Math.max(0.001, (end - windowStart) / 1000),
         histogram,
@@ -237,9 +284,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
       });
     },
   );
-  const openTimer = setTimeout(openWindow, Math.max(0, windowStart - performance.now()));
-  const closeTimer = setTimeout(closeWindow, Math.max(0, windowEnd - performance.now()));
-  const drainTimer = setTimeout(stop, Math.max(0, drainLimit - performance.now()));
+  const warmupTimer = setTimeout(afterWarmup, Math.max(0, warmupEnd - performance.now()));
   instance.on('reqError', (error: Error) => {
     if (!stopped) ticker?.error();
     // Errors count from the window's start to the end of the drain: the drain's requests are the window's too.

@@ -117,7 +117,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     const open =
       'uncorrected' in outcome
         ? { uncorrectedLatencyUs: summarize(outcome.uncorrected), late: outcome.late, dropped: outcome.dropped, lateness: summarize(outcome.lateness), meanInflight: Number(outcome.meanInflight.toPrecision(3)), planned: outcome.planned }
-        : {};
+        : { rampSeconds: Math.round(outcome.rampSeconds * 1000) / 1000, unansweredAtWindow: outcome.unansweredAtWindow };
     return {
       trial: {
         ...base,

@@ -1,6 +1,6 @@
 import { clientPlacement } from './placement.js';
-import { formatBytes, formatDuration, formatRps } from '../results/format.js';
-import type { Probe, Results, Trial } from '../results/schema.js';
+import { formatBytes, formatDuration, formatRps, formatUs } from '../results/format.js';
+import type { OkTrial, Probe, Results, Trial } from '../results/schema.js';
 import { axes, cell, type Cell } from '../results/aggregate.js';
 import { littlesLaw, usedTrials } from '../results/case-summary.js';
 import { errorText } from '../results/prediction-check.js';
@@ -49,7 +49,7 @@ export interface TrialRowView {
   readonly marked: readonly string[];
   readonly retryOf: number | null;
   readonly retriedBy: number | null;
-  readonly text: Readonly<Record<'rps' | 'p50' | 'p99' | 'background' | 'marked' | 'retry' | 'used', string>>;
+  readonly text: Readonly<Record<'rps' | 'p50' | 'p99' | 'ramp' | 'background' | 'marked' | 'retry' | 'used', string>>;
 }
 
 export interface ConclusionView {
@@ -176,6 +176,14 @@ export function modelViews(results: Results, names: readonly string[]): ModelVie
   });
 }
 
+/** How long until every client had an answer: "4.12 s", or "≥ 5.00 s (12 unanswered)" when the window opened without them. */
+function rampText(trial: OkTrial | undefined): string {
+  if (trial?.rampSeconds === undefined) return dash;
+  const unanswered = trial.unansweredAtWindow ?? 0;
+  const time = formatUs(trial.rampSeconds * 1_000_000);
+  return unanswered > 0 ? `≥ ${time} (${unanswered} unanswered)` : time;
+}
+
 /** Each trial of a case as a row: marked ones with their reasons, retries tied to what they re-measured. */
 export function trialRows(model: string, connections: number, trials: readonly Trial[]): TrialRowView[] {
   const used = new Set(usedTrials(trials).used);
@@ -204,6 +212,7 @@ export function trialRows(model: string, connections: number, trials: readonly T
         rps: ok === undefined ? 'failed' : formatRps(ok.rps),
         p50: ok === undefined ? dash : latencyText(ok.latencyUs.p50, null, lower),
         p99: ok === undefined ? dash : latencyText(ok.latencyUs.p99, null, lower),
+        ramp: rampText(ok),
         background: ok === undefined ? dash : percent(ok.backgroundCpuPercent),
         marked: [...t.marked, ...(t.status === 'failed' ? [`failed: ${t.error}`] : [])].join('; '),
         retry: retry === '' ? dash : retry,

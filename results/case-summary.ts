@@ -126,6 +126,14 @@ export function summarizeCase(input: CaseInput): CaseResult {
       message: `Little's law: ${input.connections} clients at ${round1(rps)} req/s should wait ${formatUs(little.expectedMeanUs)} on average, but the measured mean is ${formatUs(latencyUs.mean)} (${Math.round(little.ratio * 100)}%): some waiting was not seen, so the latency shown is a lower bound (≥)`,
     });
   }
+  const unanswered = used.filter((t) => (t.unansweredAtWindow ?? 0) > 0);
+  const worstRamp = unanswered.reduce<OkTrial | undefined>((w, t) => (w === undefined || (t.unansweredAtWindow ?? 0) > (w.unansweredAtWindow ?? 0) ? t : w), undefined);
+  if (worstRamp !== undefined) {
+    warnings.push({
+      code: 'slow-ramp',
+      message: `in ${plural(unanswered.length, 'trial')}, the window opened with clients still unanswered (up to ${worstRamp.unansweredAtWindow ?? 0} of ${input.connections}, after ${(worstRamp.rampSeconds ?? 0).toFixed(1)} s): fewer clients were served than the case says, and their first requests raise the latency`,
+    });
+  }
   const marked = input.trials.filter((t) => t.marked.length > 0).length;
   if (marked > 0) {
     const retried = input.trials.filter((t) => t.retryOf !== undefined).length;

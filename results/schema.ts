@@ -51,6 +51,7 @@ export const WARNING_CODES = [
   'late-sends', // open loop: planned sends found every connection busy and went out late (--max-inflight)
   'dropped-sends', // open loop: planned sends never went out before the bench stopped waiting
   'client-lag', // open loop: the client's own schedule trailed its plan (a busy client, not the server)
+  'slow-ramp', // closed loop: some clients had no answer yet when the window opened (the ramp gave up)
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
@@ -119,6 +120,13 @@ export const OkTrialSchema = TrialBase.extend({
   sample: count,
   /** Requests sent during the window and still unanswered when the drain gave up. */
   censored: count,
+  /**
+   * Closed loop: seconds from the start of the load until every client had its first answer (the window opens
+   * only then, after the warm-up). Older files do not say.
+   */
+  rampSeconds: nonNegative.optional(),
+  /** Closed loop: clients still without an answer when the window opened anyway (the ramp gave up). */
+  unansweredAtWindow: count.optional(),
   ...usage,
   /** Whole-machine CPU used by processes other than the lab's, in % of one core. */
   backgroundCpuPercent: nonNegative,

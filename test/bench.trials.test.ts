@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoad } from '../bench/load.js';
 import { loadBetween, machineCpu, parseProcStatCpu } from '../bench/machine-load.js';
@@ -165,6 +166,53 @@ describe('latency under saturation', () => {
     expect(outcome.censored).toBeGreaterThan(0);
     const law = littlesLaw(16, outcome.responses / outcome.durationSeconds, summarize(outcome.histogram).mean, outcome.censored);
     expect(law.lowerBound).toBe(true);
+  });
+});
+
+describe('the ramp: clients that get in late', () => {
+  // A server that lets its clients in one by one, as a busy event loop accepts one connection per turn: the
+  // k-th connection's first request is answered after k × 60 ms, every later request after 5 ms.
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+  const startSlowDoor = async (): Promise<string> => {
+    let arrived = 0;
+    const served = new WeakSet<object>();
+    const server = createServer((req, res) => {
+      const first = !served.has(req.socket);
+      served.add(req.socket);
+      const delay = first ? ++arrived * 60 : 5;
+      setTimeout(() => res.end('ok'), delay);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    return `http://127.0.0.1:${address.port}`;
+  };
+
+  it('opens the window only once every client has had an answer', { timeout: 30_000 }, async () => {
+    const url = await startSlowDoor();
+    const outcome = await startLoad({ url, paths: ['/'], connections: 16, warmupSeconds: 0.1, durationSeconds: 0.5, maxDrainSeconds: 5 }).done;
+    expect(outcome.unansweredAtWindow).toBe(0);
+    expect(outcome.rampSeconds).toBeGreaterThan(0.8); // the 16th first answer comes after 0.96 s
+    // No first request is in the window's sample: an early window would hold the late clients' waits of up to 0.96 s.
+    const latency = summarize(outcome.histogram);
+    expect(latency.max).toBeLessThan(200_000);
+    const law = littlesLaw(16, outcome.responses / outcome.durationSeconds, latency.mean, outcome.censored);
+    expect(law.ratio).toBeGreaterThan(0.7);
+    expect(law.ratio).toBeLessThan(1.3);
+  });
+
+  it('gives up waiting after the drain’s limit, and says how many clients had no answer yet', { timeout: 30_000 }, async () => {
+    const url = await startSlowDoor();
+    const outcome = await startLoad({ url, paths: ['/'], connections: 16, warmupSeconds: 0.1, durationSeconds: 0.5, maxDrainSeconds: 0.3 }).done;
+    expect(outcome.unansweredAtWindow).toBeGreaterThan(0);
+    expect(outcome.unansweredAtWindow).toBeLessThan(16);
+    expect(outcome.rampSeconds).toBeGreaterThan(0.3);
+    expect(outcome.rampSeconds).toBeLessThan(0.8);
   });
 });
 

@@ -298,6 +298,7 @@ function trialsTable(w: WorkloadView, styleFor: (model: string) => ModelStyle): 
       el('td', { 'data-field': 'rps', 'data-value': t.rps === null ? '' : String(t.rps), text: t.text.rps }),
       el('td', { 'data-field': 'p50', 'data-value': t.p50 === null ? '' : String(t.p50), text: t.text.p50 }),
       el('td', { 'data-field': 'p99', 'data-value': t.p99 === null ? '' : String(t.p99), text: t.text.p99 }),
+      el('td', { 'data-field': 'ramp', text: t.text.ramp }),
       el('td', { 'data-field': 'background', text: t.text.background }),
       el('td', { className: 'name', 'data-field': 'marked', text: marked ? `⚑ ${t.text.marked}` : '' }),
       el('td', { className: 'name', 'data-field': 'retry', text: t.text.retry }),
@@ -305,8 +306,8 @@ function trialsTable(w: WorkloadView, styleFor: (model: string) => ModelStyle): 
     ]);
   });
   details.append(
-    el('p', { className: 'note', text: 'Order: position in the round (the models of a cell take turns in a shuffled order each round). ⚑: taken while the machine was busy or slower; such a trial is retried once and left out of the median when enough clean trials remain.' }),
-    table(['model', 'clients', 'trial', 'round', 'order', 'req/s', 'p50', 'p99', 'background CPU', 'marked', 'retry', 'in median'], rows, 'numbers trials-table'),
+    el('p', { className: 'note', text: 'Order: position in the round (the models of a cell take turns in a shuffled order each round). All in after: how long from the start of the load until every client had its first answer; the window opens only then (a busy event loop lets in one new connection per turn of its loop). ⚑: taken while the machine was busy or slower; such a trial is retried once and left out of the median when enough clean trials remain.' }),
+    table(['model', 'clients', 'trial', 'round', 'order', 'req/s', 'p50', 'p99', 'all in after', 'background CPU', 'marked', 'retry', 'in median'], rows, 'numbers trials-table'),
   );
   return details;
 }
