@@ -179,7 +179,7 @@ describe('the ramp: clients that get in late', () => {
   });
   const startSlowDoor = async (): Promise<string> => {
     let arrived = 0;
-    const served = new WeakSet<object>();
+    const served = new WeakSet();
     const server = createServer((req, res) => {
       const first = !served.has(req.socket);
       served.add(req.socket);
@@ -187,7 +187,7 @@ describe('the ramp: clients that get in late', () => {
       setTimeout(() => res.end('ok'), delay);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+    close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); });
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
     return `http://127.0.0.1:${address.port}`;
