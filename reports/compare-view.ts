@@ -120,7 +120,7 @@ export function compareWarnings(runs: readonly CompareRun[]): string[] {
   for (const r of runs) if (!r.results.complete) warnings.push(`Run ${r.label} was interrupted: its results are partial.`);
   const open = runs.filter((r) => r.results.options.rates !== undefined).map((r) => r.label);
   if (open.length > 0) {
-    warnings.push(`Run${open.length === 1 ? '' : 's'} ${open.join(', ')} measured an open loop (--rate): its open-loop cases are compared in a table per workload, by offered rate (achieved rate, and p99 from the planned send); the charts show the closed-loop cases only (there, the 1-client measures the predictions stand on).`);
+    warnings.push(`Run${open.length === 1 ? '' : 's'} ${open.join(', ')} measured an open loop (--rate): its open-loop cases are compared by offered rate, in two charts and a table per workload (achieved rate, and p99 from the planned send); the charts by clients show the closed-loop cases only (there, the 1-client measures the predictions stand on).`);
   }
   for (const r of runs) {
     if (r.results.upgradedFrom !== undefined) {

@@ -491,6 +491,23 @@ for (const { name, results } of openRuns()) {
       await page.close();
     });
 
+    it('sets two open runs over each other on the comparison page: achieved and p99 against offered rate, a line per model and run', async () => {
+      const compare = writePage(`compare-open-${name}.html`, renderComparePage([{ label: 'A', results }, { label: 'B', results }], loadAssets()));
+      const { page, consoleErrors, requests } = await openWatched(browser, compare);
+      await page.locator('[data-charts=open]').first().screenshot({ path: outputPath(`compare-open-${name}.png`) });
+      expect(consoleErrors).toEqual([]);
+      expect(requests).toEqual([]);
+      const models = [...new Set(open.map((c) => c.model))];
+      for (const title of ['Open loop: achieved against offered', 'Open loop: p99 against offered rate']) {
+        const labels = await chartLabels(page, `[data-charts=open] canvas[aria-label="${title}"]`);
+        expect(labels.sort()).toEqual(models.flatMap((m) => [`${m} · A`, `${m} · B`]).sort());
+      }
+      const ink = (await canvasInk(page, styleOf(models[0] ?? 'sequential').color)).filter((c) => c.label.startsWith('Open loop'));
+      expect(ink.length).toBe(2 * results.options.workloads.length);
+      for (const chart of ink) expect(chart.coloured, chart.label).toBeGreaterThan(20);
+      await page.close();
+    });
+
     it('shows each open case’s numbers as the file has them: achieved rate, corrected and uncorrected p99, late and dropped sends', async () => {
       const { page } = await openWatched(browser, file());
       const rows = await page.$$eval('section[data-mode=open] table.numbers.open tbody tr', (trs) =>

@@ -62,7 +62,7 @@ export function line(label: string, data: LinePoint[], style: ModelStyle, pointR
 }
 
 type LineOptions = NonNullable<ChartConfiguration<'line', LinePoint[]>['options']>;
-type AxisOptions = NonNullable<LineOptions['scales']>[string];
+export type AxisOptions = NonNullable<LineOptions['scales']>[string];
 type TooltipOptions = NonNullable<NonNullable<LineOptions['plugins']>['tooltip']>;
 
 /** The clients axis of every line chart. */

@@ -1,6 +1,6 @@
 /** The comparison page: runs side by side, from the view built and tested in Node (reports/compare-view.ts). */
 import type { CompareFigures, CompareView, CompareWorkload, ContradictionView } from '../compare-view.js';
-import { chartBox, clientsAxis, countAxis, coveringIntervals, drawCharts, intervalPlugin, line, logAxis, tooltipTexts, type IntervalMarks, type LineConfig, type LineDataset } from './charts.js';
+import { chartBox, clientsAxis, countAxis, coveringIntervals, drawCharts, intervalPlugin, line, logAxis, tooltipTexts, type AxisOptions, type IntervalMarks, type LineConfig, type LineDataset } from './charts.js';
 import { el, link, prose, readData, startPage, swatch, table } from './common.js';
 
 /** Colour tells the model, line style the run: the first run solid, then dashed, dotted, dash-dot. */
@@ -75,33 +75,11 @@ function contradictionsSection(opposite: readonly ContradictionView[], unconfirm
 
 function workloadSection(w: CompareWorkload): HTMLElement {
   const section = el('section', { 'data-workload': w.name }, [el('h2', {}, ['Workload ', el('code', { text: w.name })]), el('p', { text: w.description })]);
-  const labels = w.connections.map(String);
-  /** Each (model, run) line's figures at every number of clients. */
   const figures = w.models.flatMap((model) => view.runs.map((_, i) => w.connections.map((n) => w.rows.find((r) => r.model === model && r.connections === n)?.runs[i])));
-  /** One line per model and run: the model's colour and point, the run's dash. */
-  const overlay = (field: 'rps' | 'p99'): LineDataset[] =>
-    w.models.flatMap((model, m) =>
-      view.runs.map((run, i) => {
-        const pts = (figures[m * view.runs.length + i] ?? []).map((f) => f?.[field] ?? null);
-        return line(`${model} · ${run.label}`, pts, { ...styleFor(model), dash: RUN_DASH[i % RUN_DASH.length] ?? [] });
-      }),
-    );
-  const chart = (field: 'rps' | 'p99', axis: ReturnType<typeof logAxis>): LineConfig => {
-    const marks: IntervalMarks = {
-      intervals: figures.map((line) => line.map((f) => (f === undefined ? null : field === 'rps' ? f.rpsInterval : f.latencyLowerBound ? null : f.p99Interval))),
-      lowerBounds: figures.map((line) => line.map((f) => field === 'p99' && f !== undefined && f.latencyLowerBound && f.p99 !== null)),
-    };
-    return {
-      type: 'line',
-      data: { labels, datasets: overlay(field) },
-      options: { plugins: { tooltip: tooltipTexts(figures.map((line) => line.map((f) => f?.text[field] ?? '—'))) }, scales: { x: clientsAxis, y: coveringIntervals(axis, marks) } },
-      plugins: [intervalPlugin(marks)],
-    };
-  };
   section.append(
     el('div', { className: 'charts' }, [
-      chartBox('Throughput (requests per second)', 'Colour: model. Line style: run. Whiskers: 95% intervals.', chart('rps', countAxis('requests / s'))),
-      chartBox('Tail latency (p99)', 'Log scale. Arrow up: a lower bound (≥).', chart('p99', logAxis('p99 latency'))),
+      chartBox('Throughput (requests per second)', 'Colour: model. Line style: run. Whiskers: 95% intervals.', overlayChart(w.models, w.connections.map(String), clientsAxis, figures, 'rps', countAxis('requests / s'))),
+      chartBox('Tail latency (p99)', 'Log scale. Arrow up: a lower bound (≥).', overlayChart(w.models, w.connections.map(String), clientsAxis, figures, 'p99', logAxis('p99 latency'))),
     ]),
   );
   const later = view.runs.slice(1);
@@ -134,7 +112,41 @@ function workloadSection(w: CompareWorkload): HTMLElement {
         ...row.p99Ratio.map((x) => ratio('p99Ratio', x)),
       ]),
     );
+    // The hockey sticks of the runs over each other: the rate where one run's latency turns up is the capacity it saw.
+    const rates = [...new Set(w.openRows.map((r) => r.rate))].sort((a, b) => a - b);
+    const openModels = [...new Set(w.openRows.map((r) => r.model))];
+    const openFigures = openModels.flatMap((model) => view.runs.map((_, i) => rates.map((rate) => w.openRows.find((r) => r.model === model && r.rate === rate)?.runs[i])));
+    const rateAxis: AxisOptions = { title: { display: true, text: 'offered requests / s' } };
+    section.append(
+      el('div', { className: 'charts', 'data-charts': 'open' }, [
+        chartBox('Open loop: achieved against offered', 'Colour: model. Line style: run. Past its capacity a server answers no more, whatever is offered.', overlayChart(openModels, rates.map(String), rateAxis, openFigures, 'rps', countAxis('answered requests / s'))),
+        chartBox('Open loop: p99 against offered rate', 'Log scale, from the planned send. The hockey stick: flat while the server keeps up, then up.', overlayChart(openModels, rates.map(String), rateAxis, openFigures, 'p99', logAxis('p99 latency'))),
+      ]),
+    );
     section.append(table(openHeaders, openRows, 'numbers open'));
   }
   return section;
+}
+
+/**
+ * One line per model and run over the levels (clients, or offered rates): the model's colour and point, the run's
+ * dash, with whiskers where a run has an interval and an arrow where a latency is a lower bound.
+ */
+function overlayChart(models: readonly string[], labels: readonly string[], xAxis: AxisOptions, figures: readonly (readonly (CompareFigures | undefined)[])[], field: 'rps' | 'p99', axis: AxisOptions): LineConfig {
+  const datasets: LineDataset[] = models.flatMap((model, m) =>
+    view.runs.map((run, i) => {
+      const pts = (figures[m * view.runs.length + i] ?? []).map((f) => f?.[field] ?? null);
+      return line(`${model} · ${run.label}`, pts, { ...styleFor(model), dash: RUN_DASH[i % RUN_DASH.length] ?? [] });
+    }),
+  );
+  const marks: IntervalMarks = {
+    intervals: figures.map((l) => l.map((f) => (f === undefined ? null : field === 'rps' ? f.rpsInterval : f.latencyLowerBound ? null : f.p99Interval))),
+    lowerBounds: figures.map((l) => l.map((f) => field === 'p99' && f !== undefined && f.latencyLowerBound && f.p99 !== null)),
+  };
+  return {
+    type: 'line',
+    data: { labels: [...labels], datasets },
+    options: { plugins: { tooltip: tooltipTexts(figures.map((l) => l.map((f) => f?.text[field] ?? '—'))) }, scales: { x: xAxis, y: coveringIntervals(axis, marks) } },
+    plugins: [intervalPlugin(marks)],
+  };
 }
