@@ -9,7 +9,8 @@ import { newLatencyHistogram } from './latency.js';
 /** How often a running load reports (the live view wants a sample every 250–500 ms). */
 export const TICK_MS = 250;
 
-export type LoadStage = 'warmup' | 'window' | 'drain';
+/** 'ramp': the warm-up is over but some clients have had no answer yet, so the window waits (closed loop). */
+export type LoadStage = 'warmup' | 'ramp' | 'window' | 'drain';
 
 export interface LoadTick {
   /** Seconds since the load started (the warm-up's start). */

@@ -2,20 +2,19 @@
  * The load driver: the only module that touches autocannon. Closed loop: each connection sends its next
  * request when the previous answer arrives.
  *
- * One trial = a warm-up (not recorded), a measured window, then a drain. The window opens after the warm-up,
- * and not before every client has had an answer (its connection accepted and served once): a busy event loop
- * accepts one new connection per turn of its loop (strace shows one accept4 per turn in Node.js 20), so 64 clients
- * that connect at once onto 2 ms requests take about 4 s to all get in, and a window opened earlier would measure
+ * One trial = a warm-up (not recorded), a measured window, then a drain. The window opens after the warm-up, and
+ * not before every client has had an answer (its connection accepted and served once): a busy event loop accepts
+ * one new connection per turn of its loop (strace shows one accept4 per turn in Node.js 20), so 64 clients that
+ * connect at once onto 2 ms requests took up to 4.3 s to all get in here, and a window opened earlier would measure
  * fewer clients than it says, with the late ones' first requests spanning it. That wait (the ramp) is bounded by
  * the drain's limit; a window that opens with clients still unanswered says how many.
  *
- * Throughput counts the answers that
- * complete inside the window. Latency is measured on the requests *sent* inside the window, each timed to its
- * answer even when that comes after the window closed, and on the requests that waited through the whole
- * window (sent before it, still unanswered after it: a server that starves some connections, as a saturated
- * event loop does, must not hide them). The load goes on until every such request has its answer (the
- * drain), so that a server that makes clients wait longer than the window is not shown faster than it is
- * (Little's law: N = X × R). A request still unanswered when the drain gives up is counted as censored, and
+ * Throughput counts the answers that complete inside the window. Latency is measured on the requests *sent* inside
+ * the window, each timed to its answer even when that comes after the window closed, and on the requests that
+ * waited through the whole window (sent before it, still unanswered after it: a server that starves some
+ * connections, as a saturated event loop does, must not hide them). The load goes on until every such request has
+ * its answer (the drain), so that a server that makes clients wait longer than the window is not shown faster than
+ * it is (Little's law: N = X × R). A request still unanswered when the drain gives up is counted as censored, and
  * the latency is then a lower bound.
  *
  * Every latency goes into an HDR histogram in microseconds: autocannon's own histogram keeps whole
@@ -118,7 +117,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
   let lostInDrain = 0;
 
   const inWindow = (time: number): boolean => time >= windowStart && time < windowEnd;
-  const stageAt = (time: number): LoadStage => (time < windowStart ? 'warmup' : time < windowEnd ? 'window' : 'drain');
+  const stageAt = (time: number): LoadStage => (time < windowStart ? (time < warmupEnd ? 'warmup' : 'ramp') : time < windowEnd ? 'window' : 'drain');
   const ticker = options.onProgress === undefined ? null : startTicker(options.onProgress, t0, stageAt);
   /** Requests of the sample (sent inside the window, or waiting through all of it) that still wait for their answer. */
   const waiting = (): number => connections.filter((c) => c.sentAt !== null && (c.spanning || inWindow(c.sentAt))).length;
@@ -149,9 +148,11 @@ export function startLoad(options: LoadOptions): RunningLoad {
     windowStart = now;
     windowEnd = windowStart + options.durationSeconds * 1000;
     windowOpen = true;
-    options.onWindowStart?.();
+    // The timers first: this may run inside autocannon's response handler, and a throwing listener must not leave
+    // a window that never closes.
     closeTimer = setTimeout(closeWindow, options.durationSeconds * 1000);
     drainTimer = setTimeout(stop, (options.durationSeconds + options.maxDrainSeconds) * 1000);
+    options.onWindowStart?.();
   };
   /** After the warm-up: the window opens as soon as every client has had an answer, or when the ramp gives up. */
   const everyClientAnswered = (): boolean => answeredClients >= options.connections;

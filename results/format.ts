@@ -31,10 +31,11 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * "±6%", "±0.4%": a relative spread (0.06 → 6 %). Below 1 % one decimal stays, so a tight interval never reads
- * "±0%", which a class would take for no uncertainty at all.
+ * "±6%", "±0.4%": a relative spread (0.06 → 6 %). Below 1 % one decimal stays, so a tight interval does not read
+ * "±0%", which a class would take for no uncertainty at all (only an interval of width zero reads "±0.0%").
  */
 export function formatSpread(fraction: number): string {
   const percent = fraction * 100;
-  return `±${percent < 1 ? percent.toFixed(1) : Math.round(percent).toString()}%`;
+  // Below 0.95 %, a whole number would round to 0 or 1: one decimal then ("±0.4%"), and "±1%" from 0.95 % up.
+  return `±${percent < 0.95 ? percent.toFixed(1) : Math.round(percent).toString()}%`;
 }

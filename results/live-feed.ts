@@ -23,7 +23,7 @@ export interface LiveTrial {
 export interface LivePoint {
   /** Seconds since the trial's load started (its warm-up included). */
   readonly t: number;
-  readonly stage: 'warmup' | 'window' | 'drain';
+  readonly stage: 'warmup' | 'ramp' | 'window' | 'drain';
   /** Answers per second over the last second. */
   readonly rps: number;
   /** Latency of the answers of the last second, in µs; null when none came. */

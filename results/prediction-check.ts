@@ -58,6 +58,9 @@ export function likelyCause(results: Results, c: OkCase, error: number): string 
     return `client saturation: the load generator used ${Math.round(c.clientCpuPercent)}% of a core, so the client, not the model, set the pace`;
   }
   if (c.warnings.some((w) => w.code === 'client-lag')) return 'client saturation: the client trailed its own schedule, so fewer requests went out than planned';
+  if (c.warnings.some((w) => w.code === 'slow-ramp')) {
+    return 'clients still getting in: the window opened with some clients not yet answered (the bench stopped waiting for them), so fewer clients were served than the case says';
+  }
   if (c.trials.some((t) => t.marked.length > 0)) return 'the machine changed during the run: some trials were taken while it was busy or slower';
   if (unsure !== null) return unsure;
   if (base !== undefined && c.serverRssPeakBytes > 1.5 * base.serverRssPeakBytes) {

@@ -155,13 +155,13 @@ function showStatus(status: LiveStatus): void {
     const load = t.rate === undefined ? `× ${t.connections} client${t.connections === 1 ? '' : 's'}` : `at ${t.rate} req/s offered`;
     const left = status.secondsLeft === null ? '' : ` — about ${formatDuration(status.secondsLeft)} left in the run`;
     caseLine.textContent = `Running: ${t.workload} ${load} · ${t.model} · ${t.retry ? 'retry' : `trial ${t.round}`} — cell ${t.cell + 1} of ${t.cells}${left}`;
-    windowNote.textContent = `Each trial: ${t.warmupSeconds} s of warm-up (not recorded), a measured window of ${t.durationSeconds} s, then the drain of the window's last requests.`;
+    windowNote.textContent = `Each trial: ${t.warmupSeconds} s of warm-up (not recorded; longer while some clients have had no answer yet), a measured window of ${t.durationSeconds} s, then the drain of the window's last requests.`;
   }
   const p = status.now;
   nowLine.textContent =
     p === null
       ? ''
-      : `Last second (${p.stage === 'window' ? 'measured window' : p.stage}): ${formatRps(p.rps)} req/s · p50 ${p.p50Us === null ? '—' : formatUs(p.p50Us)} · p99 ${p.p99Us === null ? '—' : formatUs(p.p99Us)}${p.errors > 0 ? ` · ${p.errors} errors` : ''}`;
+      : `Last second (${p.stage === 'window' ? 'measured window' : p.stage === 'ramp' ? 'waiting for the last clients to get in' : p.stage}): ${formatRps(p.rps)} req/s · p50 ${p.p50Us === null ? '—' : formatUs(p.p50Us)} · p99 ${p.p99Us === null ? '—' : formatUs(p.p99Us)}${p.errors > 0 ? ` · ${p.errors} errors` : ''}`;
 }
 
 function applySnapshot(s: LiveSnapshot): void {
