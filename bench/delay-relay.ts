@@ -1,8 +1,10 @@
 /**
- * --netns --netem-delay on a kernel without netem: the delay added in user space instead. A TCP relay in the
- * bench's own process listens on 127.0.0.1 and, for each connection, opens one to the server (over the veth
- * link) and forwards bytes both ways, holding each chunk `delayMs` before writing it on: a constant delay per
- * direction, so a round trip gains 2 × delayMs, as with netem on both ends of the link.
+ * --netns --netem-delay / --netem-rate on a kernel without netem: the link shaped in user space instead. A TCP
+ * relay in the bench's own process listens on 127.0.0.1 and, for each connection, opens one to the server (over
+ * the veth link) and forwards bytes both ways, holding each chunk `delayMs` before writing it on: a constant delay
+ * per direction, so a round trip gains 2 × delayMs, as with netem on both ends of the link. With a rate, each
+ * direction is one wire shared by every connection, as a link is: a chunk crosses after the chunks before it, at
+ * the rate, then the delay runs.
  *
  * What it is not: netem delays packets, the relay delays bytes. TCP's handshake and acknowledgements are not
  * delayed (each side talks TCP to the relay, nearby), and the relay's CPU is the bench process's: it counts as
@@ -27,7 +29,27 @@ export interface DelayRelay {
  */
 const HELD_LIMIT = 1024 * 1024;
 
-/** One direction: bytes from `from`, written to `to` `delayMs` after they arrived, in order; then its end. */
+/** One direction of the link: its rate, shared by every connection that crosses it (null: no limit). */
+class Wire {
+  private busyUntil = 0;
+
+  constructor(private readonly bytesPerMs: number | null) {}
+
+  /** When `bytes` arriving now have crossed: once the bytes before them have, then at the wire's rate. */
+  crossed(now: number, bytes: number): number {
+    if (this.bytesPerMs === null) return now;
+    const start = Math.max(now, this.busyUntil);
+    this.busyUntil = start + bytes / this.bytesPerMs;
+    return this.busyUntil;
+  }
+}
+
+/** Bytes per millisecond of a rate in megabits per second (1 Mbit/s = 125 bytes per ms). */
+export function bytesPerMs(rateMbit: number): number {
+  return rateMbit * 125;
+}
+
+/** One direction: bytes from `from`, written to `to` `delayMs` after they crossed the wire, in order; then its end. */
 class DelayLine {
   private readonly queue: { readonly due: number; readonly chunk: Buffer | null }[] = [];
   private held = 0;
@@ -40,6 +62,7 @@ class DelayLine {
     private readonly from: Socket,
     private readonly to: Socket,
     private readonly delayMs: number,
+    private readonly wire: Wire,
   ) {
     from.on('data', (chunk: Buffer) => {
       this.push(chunk);
@@ -56,7 +79,7 @@ class DelayLine {
   }
 
   private push(chunk: Buffer | null): void {
-    this.queue.push({ due: performance.now() + this.delayMs, chunk });
+    this.queue.push({ due: this.wire.crossed(performance.now(), chunk?.length ?? 0) + this.delayMs, chunk });
     this.held += chunk?.length ?? 0;
     this.throttle();
     this.schedule();
@@ -106,8 +129,14 @@ class DelayLine {
   }
 }
 
-/** A relay in front of `host:port` (the server's address on the lab's link), delaying each direction by `delayMs`. */
-export async function startDelayRelay(host: string, port: number, delayMs: number): Promise<DelayRelay> {
+/**
+ * A relay in front of `host:port` (the server's address on the lab's link), delaying each direction by `delayMs`
+ * and, with `rateMbit`, carrying at most that many megabits per second each way.
+ */
+export async function startDelayRelay(host: string, port: number, delayMs: number, rateMbit?: number): Promise<DelayRelay> {
+  const rate = rateMbit === undefined ? null : bytesPerMs(rateMbit);
+  const up = new Wire(rate);
+  const down = new Wire(rate);
   const pairs = new Set<{ destroy(error?: boolean): void; closed: Promise<void> }>();
   // allowHalfOpen: a FIN from one side is relayed as a FIN, not answered by closing the other way too.
   const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
@@ -136,8 +165,8 @@ export async function startDelayRelay(host: string, port: number, delayMs: numbe
     };
     pairs.add(pair);
     void closed.then(() => pairs.delete(pair));
-    const toServer = new DelayLine(client, upstream, delayMs);
-    const toClient = new DelayLine(upstream, client, delayMs);
+    const toServer = new DelayLine(client, upstream, delayMs, up);
+    const toClient = new DelayLine(upstream, client, delayMs, down);
     for (const socket of [client, upstream]) {
       socket.on('error', () => {
         pair.destroy(true);

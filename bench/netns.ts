@@ -9,7 +9,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { messageOf } from '../lib/errors.js';
-import type { NetworkOptions } from './options.js';
+import { shapesLink, type NetworkOptions } from './options.js';
+
+/** What netem is asked for on each end of a link: a delay, a rate, or both (tc's own words). */
+export interface LinkShape {
+  readonly delayMs: number;
+  readonly rateMbit?: number;
+}
+
+function netemArgs(shape: LinkShape): string[] {
+  return ['netem', 'delay', `${shape.delayMs}ms`, ...(shape.rateMbit === undefined ? [] : ['rate', `${shape.rateMbit}mbit`])];
+}
 
 export const NETNS_PREFIX = 'labns-';
 /** Interface names are at most 15 characters: lv<pid>h<n> (the bench's end) and lv<pid>s<n> (the server's end). */
@@ -105,8 +115,8 @@ export function netnsUnavailable(): string | null {
   return null;
 }
 
-/** Why netem cannot delay the link here, in one line; null when it can (tc, and the netem qdisc in the kernel). */
-export function netemUnavailable(delayMs: number): string | null {
+/** Why netem cannot shape the link here, in one line; null when it can (tc, and the netem qdisc in the kernel). */
+export function netemUnavailable(shape: LinkShape): string | null {
   try {
     execFileSync('tc', ['-V'], { stdio: 'ignore' });
   } catch {
@@ -117,7 +127,7 @@ export function netemUnavailable(delayMs: number): string | null {
   const b = `${VETH_PREFIX}${process.pid}s999`;
   try {
     run('ip', ['link', 'add', a, 'type', 'veth', 'peer', 'name', b]);
-    run('tc', ['qdisc', 'add', 'dev', a, 'root', 'netem', 'delay', `${delayMs}ms`]);
+    run('tc', ['qdisc', 'add', 'dev', a, 'root', ...netemArgs(shape)]);
   } catch (error: unknown) {
     const message = messageOf(error);
     return /unknown/i.test(message) ? 'this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM is not set)' : `netem could not be set on a test link: ${message}`;
@@ -128,12 +138,12 @@ export function netemUnavailable(delayMs: number): string | null {
 }
 
 /**
- * How the delay of --netem-delay is made on this machine: netem on both ends of the link when the kernel has it,
- * else the lab's relay in the bench process (bench/delay-relay.ts). Decided once per run and recorded.
+ * How --netem-delay and --netem-rate are made on this machine: netem on both ends of the link when the kernel has
+ * it, else the lab's relay in the bench process (bench/delay-relay.ts). Decided once per run and recorded.
  */
 export function delayMethod(network: NetworkOptions): NetworkOptions {
-  if (network.delayMs === 0 || network.delayBy !== undefined) return network;
-  return { ...network, delayBy: netemUnavailable(network.delayMs) === null ? 'netem' : 'relay' };
+  if (!shapesLink(network) || network.delayBy !== undefined) return network;
+  return { ...network, delayBy: netemUnavailable(network) === null ? 'netem' : 'relay' };
 }
 
 const live = new Map<string, LabLink>();
@@ -163,10 +173,11 @@ export function isLabServerAddress(host: string): boolean {
 }
 
 /**
- * A fresh namespace joined to this one by a veth pair, with `netemDelayMs` of netem on each end (so each
- * direction is delayed once: the round trip gains 2 × netemDelayMs; 0 for none). Anything that fails half-way is undone before it throws.
+ * A fresh namespace joined to this one by a veth pair, with `netem` (a delay and a rate) on each end, so each
+ * direction is shaped once: the round trip gains 2 × the delay; null for a plain link. Anything that fails
+ * half-way is undone before it throws.
  */
-export function createLink(netemDelayMs: number): LabLink {
+export function createLink(netem: LinkShape | null): LabLink {
   const n = counter++;
   const used = usedSubnets();
   const subnet = Array.from({ length: 256 }, (_, i) => i).find((i) => !used.has(i));
@@ -199,9 +210,9 @@ export function createLink(netemDelayMs: number): LabLink {
     run('ip', ['-n', namespace, 'addr', 'add', `${serverAddress}/30`, 'dev', peer]);
     run('ip', ['-n', namespace, 'link', 'set', peer, 'up']);
     run('ip', ['-n', namespace, 'link', 'set', 'lo', 'up']);
-    if (netemDelayMs > 0) {
-      run('tc', ['qdisc', 'add', 'dev', host, 'root', 'netem', 'delay', `${netemDelayMs}ms`]);
-      run('tc', ['-n', namespace, 'qdisc', 'add', 'dev', peer, 'root', 'netem', 'delay', `${netemDelayMs}ms`]);
+    if (netem !== null) {
+      run('tc', ['qdisc', 'add', 'dev', host, 'root', ...netemArgs(netem)]);
+      run('tc', ['-n', namespace, 'qdisc', 'add', 'dev', peer, 'root', ...netemArgs(netem)]);
     }
   } catch (error: unknown) {
     link.remove();

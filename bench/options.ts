@@ -31,6 +31,7 @@ export interface BenchOptions {
   target?: string;
   netns?: boolean;
   netemDelay?: string;
+  netemRate?: string;
   /** --live (a flag) and --live-port: follow the run in a browser. */
   live?: boolean;
   livePort?: string;
@@ -79,8 +80,15 @@ export interface NetworkOptions {
   readonly namespaces: true;
   /** Delay added to each direction of the link, ms (the round trip gains twice this). */
   readonly delayMs: number;
-  /** Who adds it: netem on both ends, or the lab's relay where the kernel has no netem (bench/netns.ts delayMethod). */
+  /** The link's rate each way, megabits per second (--netem-rate); absent: as fast as veth goes. */
+  readonly rateMbit?: number;
+  /** Who adds delay and rate: netem on both ends, or the lab's relay where the kernel has no netem (bench/netns.ts delayMethod). */
   readonly delayBy?: 'netem' | 'relay';
+}
+
+/** Whether the link is shaped at all: a delay, or a rate. */
+export function shapesLink(network: NetworkOptions): boolean {
+  return network.delayMs > 0 || network.rateMbit !== undefined;
 }
 
 export type BenchCommand =
@@ -212,7 +220,11 @@ const MAX_DELAY_MS = 10_000;
  */
 function placement(given: BenchOptions): { target: string | null; network: NetworkOptions | null } {
   if (given.netemDelay !== undefined && given.netns !== true) throw new OptionError('--netem-delay applies to --netns only: the delay is added on the lab\'s own link');
-  const network = given.netns === true ? { namespaces: true as const, delayMs: given.netemDelay === undefined ? 0 : delayMs(given.netemDelay) } : null;
+  if (given.netemRate !== undefined && given.netns !== true) throw new OptionError("--netem-rate applies to --netns only: the rate is set on the lab's own link");
+  const network =
+    given.netns === true
+      ? { namespaces: true as const, delayMs: given.netemDelay === undefined ? 0 : delayMs(given.netemDelay), ...(given.netemRate === undefined ? {} : { rateMbit: rateMbit(given.netemRate) }) }
+      : null;
   // The lab's certificate names 127.0.0.1, ::1 and localhost: a server on a namespace's address cannot prove it is.
   if (network !== null && given.tls === true) throw new OptionError("--tls does not go with --netns: the lab's certificate names 127.0.0.1 and localhost only, not a namespace's address");
   if (given.target === undefined) return { target: null, network };
@@ -221,6 +233,14 @@ function placement(given: BenchOptions): { target: string | null; network: Netwo
     if (value !== undefined) throw new OptionError(`--${flag} does not go with --target: the target's model, parameters, sessions and protocol are the server's own (start it with npm run serve -- <model> …; the bench drives http:// targets)`);
   }
   return { target: targetOrigin(given.target), network };
+}
+
+const MAX_RATE_MBIT = 100_000;
+
+function rateMbit(raw: string): number {
+  const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= 0.01 && value <= MAX_RATE_MBIT)) throw new OptionError(`--netem-rate must be a number of megabits per second from 0.01 to ${MAX_RATE_MBIT}, got ${JSON.stringify(raw)}`);
+  return value;
 }
 
 function delayMs(raw: string): number {
@@ -293,6 +313,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
         target: { type: 'string' },
         netns: { type: 'boolean' },
         'netem-delay': { type: 'string' },
+        'netem-rate': { type: 'string' },
         live: { type: 'boolean' },
         'live-port': { type: 'string' },
         tls: { type: 'boolean' },
@@ -303,7 +324,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
     });
     if (values.help === true) return { kind: 'help' };
     if (positionals.length > 0) return { kind: 'error', message: `unexpected argument '${positionals.join(' ')}' (options start with --)` };
-    const { 'max-trials': maxTrials, 'max-inflight': maxInflight, 'netem-delay': netemDelay, 'live-port': livePort, 'new-connections': newConnections, ...rest } = values;
+    const { 'max-trials': maxTrials, 'max-inflight': maxInflight, 'netem-delay': netemDelay, 'netem-rate': netemRate, 'live-port': livePort, 'new-connections': newConnections, ...rest } = values;
     return {
       kind: 'run',
       options: resolveOptions({
@@ -311,6 +332,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
         ...(maxTrials === undefined ? {} : { maxTrials }),
         ...(maxInflight === undefined ? {} : { maxInflight }),
         ...(netemDelay === undefined ? {} : { netemDelay }),
+        ...(netemRate === undefined ? {} : { netemRate }),
         ...(livePort === undefined ? {} : { livePort }),
         ...(newConnections === undefined ? {} : { newConnections }),
       }),
@@ -351,6 +373,7 @@ export function benchHelp(): string {
     '  --netns                Linux, root: each server in a network namespace of its own, over a veth link',
     '  --netem-delay <ms>     with --netns: one-way delay added on each end of that link (round trip + 2 × ms);',
     '                         by tc netem, or without netem in the kernel by a relay in the bench (client CPU)',
+    '  --netem-rate <Mbit/s>  with --netns: the link carries at most this many megabits per second each way',
     '  --live                 follow the run in a browser: prints live: http://127.0.0.1:<port>/ (a free port)',
     '  --live-port <n>        the live view on this port (implies --live)',
     '  --tls                  every server speaks HTTPS (the lab\'s self-signed certificate, in .lab-tls/)',

@@ -93,21 +93,21 @@ export function bestProbe(probes: readonly Probe[]): Probe | undefined {
 const total = (rates: readonly number[]): number => rates.reduce((a, b) => a + b, 0);
 
 /** Why trials after this probe are not trusted, compared with the best probe so far (bestProbe); empty when fine. */
-export function driftReasons(start: Probe, now: Probe): string[] {
+export function driftReasons(best: Probe, now: Probe): string[] {
   const reasons: string[] = [];
-  // No machine computes more than its cores: a start probe above that only caught a slow single-thread moment.
-  const reference = Math.min(start.capacity, start.parallelRates.length > 0 ? start.parallelRates.length : start.capacity);
+  // No machine computes more than its cores: a best probe above that only caught a slow single-thread moment.
+  const reference = Math.min(best.capacity, best.parallelRates.length > 0 ? best.parallelRates.length : best.capacity);
   if (now.capacity < CAPACITY_DROP * reference) {
-    reasons.push(`parallel capacity ${now.capacity.toFixed(2)} cores, down from ${reference.toFixed(2)} at the start`);
+    reasons.push(`parallel capacity ${now.capacity.toFixed(2)} cores, down from ${reference.toFixed(2)} at best so far`);
   }
-  if (now.singleRate < CAPACITY_DROP * start.singleRate) {
-    reasons.push(`one thread computed at ${Math.round((now.singleRate / start.singleRate) * 100)}% of its speed at the start`);
+  if (now.singleRate < CAPACITY_DROP * best.singleRate) {
+    reasons.push(`one thread computed at ${Math.round((now.singleRate / best.singleRate) * 100)}% of its best speed so far`);
   }
   // The cores' work together, not only its ratio to one thread: a single-thread measure that caught a bad moment
   // makes the ratio look fine while every core computes less.
-  const best = total(start.parallelRates);
-  if (best > 0 && total(now.parallelRates) < CAPACITY_DROP * best) {
-    reasons.push(`all cores at once computed ${Math.round((total(now.parallelRates) / best) * 100)}% of what they did at best`);
+  const together = total(best.parallelRates);
+  if (together > 0 && total(now.parallelRates) < CAPACITY_DROP * together) {
+    reasons.push(`all cores at once computed ${Math.round((total(now.parallelRates) / together) * 100)}% of what they did at best`);
   }
   return reasons;
 }

@@ -130,9 +130,12 @@ function driftWarning(probes: readonly Probe[]): Warning | null {
   const drifted = rest.filter((p) => (p.drift?.length ?? 0) > 0 && p.confirmed !== false);
   if (drifted.length === 0) return null;
   const low = Math.min(...rest.map((p) => p.capacity));
+  const best = bestProbe(probes) ?? start;
+  // As driftReasons judges it: no machine computes more than its cores.
+  const bar = Math.min(best.capacity, best.parallelRates.length > 0 ? best.parallelRates.length : best.capacity);
   return {
     code: 'machine-drift',
-    message: `the machine changed under the run: ${drifted.length} of ${rest.length} probes found it slower or with less parallel capacity than at the start (${start.capacity.toFixed(2)} cores of computing at the start, ${low.toFixed(2)} at the lowest); trials after those probes are marked and were retried`,
+    message: `the machine changed under the run: ${drifted.length} of ${rest.length} probes found it slower or with less parallel capacity than the best probe before them (${bar.toFixed(2)} cores of computing at best, ${low.toFixed(2)} at the lowest); trials after those probes are marked, and retried where the time budget allowed`,
   };
 }
 

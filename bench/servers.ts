@@ -11,9 +11,9 @@ import { startLoad } from './load.js';
 import { pause } from './pause.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { assertLoadTarget } from './load-target.js';
-import { createLink, delayMethod, type LabLink } from './netns.js';
+import { createLink, delayMethod, type LabLink, type LinkShape } from './netns.js';
 import { startDelayRelay, type DelayRelay } from './delay-relay.js';
-import type { NetworkOptions } from './options.js';
+import { shapesLink, type NetworkOptions } from './options.js';
 import type { Sampler } from './sampler.js';
 import { PLAIN_TRANSPORT, type Transport } from './transport.js';
 
@@ -89,12 +89,12 @@ export interface ServerSetHooks {
  * The server as the load sees it through the lab's delay relay (no netem in the kernel): its URL is the relay's
  * on loopback, and stopping it closes the relay (every connection, both sides) before the server.
  */
-async function behindRelay(server: ServerProcess, delayMs: number): Promise<ServerProcess> {
+async function behindRelay(server: ServerProcess, shape: LinkShape): Promise<ServerProcess> {
   const { hostname, port } = new URL(server.url);
   let relay: DelayRelay;
   try {
     assertLoadTarget(server.url);
-    relay = await startDelayRelay(hostname, Number(port), delayMs);
+    relay = await startDelayRelay(hostname, Number(port), shape.delayMs, shape.rateMbit);
   } catch (error: unknown) {
     await server.stop();
     throw error;
@@ -144,7 +144,7 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, transpo
       if (existing !== undefined && existing.died() === undefined) return existing;
       if (existing !== undefined) await stop(model);
       hooks.onStart?.(model);
-      const link = network === null ? undefined : createLink(network.delayBy === 'netem' ? network.delayMs : 0);
+      const link = network === null ? undefined : createLink(network.delayBy === 'netem' ? network : null);
       if (link !== undefined) links.set(model, link);
       // The baseline is not the application: it has no sessions, and refuses the option.
       // (A name outside the catalogue is left to serve, which refuses it in one line: the case fails with that reason.)
@@ -152,7 +152,7 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, transpo
       let server: ServerProcess;
       try {
         server = await startServerProcess(model, { params, readyTimeoutMs: READY_TIMEOUT_MS, tls: transport.tls, ...sessions, ...(link === undefined ? {} : { host: link.serverAddress, netns: link.namespace }) });
-        if (network?.delayBy === 'relay' && network.delayMs > 0) server = await behindRelay(server, network.delayMs);
+        if (network?.delayBy === 'relay' && shapesLink(network)) server = await behindRelay(server, network);
       } catch (error: unknown) {
         link?.remove();
         links.delete(model);

@@ -85,8 +85,12 @@ export function summaryTables(results: Results): string {
   if (saturated > 0) out.push(`${saturated} case(s) saturated the load generator: see the warnings in the results.`);
   const lower = results.cases.filter((c) => c.status === 'ok' && c.littlesLaw.lowerBound).length;
   if (lower > 0) out.push(`${lower} case(s) show latency as a lower bound (≥): some waiting was not seen (Little's law, or requests never answered).`);
-  const marked = count('marked-trials');
-  if (marked > 0) out.push(`${marked} case(s) had trials taken while the machine was busy or slower; they were retried.`);
+  const marked = results.cases.filter((c) => c.warnings.some((w) => w.code === 'marked-trials'));
+  if (marked.length > 0) {
+    const retried = marked.filter((c) => c.trials.some((t) => t.retryOf !== undefined)).length;
+    const how = retried === marked.length ? 'they were retried' : retried === 0 ? 'the time budget left no room to retry them' : `${retried} of them were retried, the time budget left no room for the others`;
+    out.push(`${marked.length} case(s) had trials taken while the machine was busy or slower; ${how} (see the marked trials on the page).`);
+  }
   out.push('">": measurably more requests per second (95%); "≈": no measurable difference; "?": too few rounds to tell.');
   return out.join('\n');
 }

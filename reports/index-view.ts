@@ -45,7 +45,8 @@ export function measuredText(r: Results): string {
   if (r.upgradedFrom !== undefined) return `${o.trials} repeat${o.trials === 1 ? '' : 's'} of ${o.durationSeconds} s, not interleaved (version ${r.upgradedFrom})`;
   // How it spoke to the servers, where the file says: a TLS run must not be read against a plain one unawares.
   const transport = transportText(o);
-  return `${o.trials === o.maxTrials ? o.trials : `${o.trials}–${o.maxTrials}`} interleaved trial${o.maxTrials === 1 ? '' : 's'} of ${o.durationSeconds} s${transport === null ? '' : `; ${transport}`}`;
+  const loop = o.rates === undefined ? '' : `; open loop at ${o.rates.join(', ')} req/s`;
+  return `${o.trials === o.maxTrials ? o.trials : `${o.trials}–${o.maxTrials}`} interleaved trial${o.maxTrials === 1 ? '' : 's'} of ${o.durationSeconds} s${loop}${transport === null ? '' : `; ${transport}`}`;
 }
 
 /** Newest first. */

@@ -3,6 +3,7 @@
  * comparison of runs from two hosts must say which target each run drove.
  */
 import type { Results } from '../results/schema.js';
+import { linkShapeText } from '../results/transport.js';
 
 /** One sentence for the run page: remote (with the idle round trip), a namespace link, or loopback. */
 export function clientPlacement(results: Results): string {
@@ -14,7 +15,9 @@ export function clientPlacement(results: Results): string {
   }
   if (network !== undefined) {
     const by = network.delayBy === 'relay' ? "added by the lab's relay in the bench process: its CPU counts as the client's" : 'tc netem';
-    const delay = network.delayMs > 0 ? `: a namespace link with ${network.delayMs} ms each way (${by}), ${2 * network.delayMs} ms per round trip` : '';
+    const shape = linkShapeText(network);
+    const roundTrip = network.delayMs > 0 ? `, ${2 * network.delayMs} ms per round trip` : '';
+    const delay = shape === '' ? '' : `: a namespace link with ${shape} (${by})${roundTrip}`;
     return `same machine, over a real link: each server ran in a network namespace of its own, joined to the client by a veth pair${delay}`;
   }
   return 'same machine as the servers, over loopback (127.0.0.1): no network in the latencies';
@@ -24,6 +27,9 @@ export function clientPlacement(results: Results): string {
 export function placementTag(results: Results): string {
   const { target, network } = results.options;
   if (target !== undefined) return URL.canParse(target) ? new URL(target).host : target;
-  if (network !== undefined) return network.delayMs > 0 ? `netns +${network.delayMs} ms${network.delayBy === 'relay' ? ' (relay)' : ''}` : 'netns';
+  if (network !== undefined) {
+    const parts = [network.delayMs > 0 ? `+${network.delayMs} ms` : '', network.rateMbit === undefined ? '' : `${network.rateMbit} Mbit/s`].filter((p) => p !== '');
+    return parts.length === 0 ? 'netns' : `netns ${parts.join(' ')}${network.delayBy === 'relay' ? ' (relay)' : ''}`;
+  }
   return '';
 }

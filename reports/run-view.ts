@@ -86,8 +86,11 @@ export interface ProbeView {
   readonly seconds: number;
   readonly singleRate: number;
   readonly capacity: number;
+  /** Single-thread speed and capacity as shares of the run's best (1 = the best). */
+  readonly speedShare: number;
+  readonly capacityShare: number;
   readonly backgroundCpuPercent: number;
-  /** Capacity below 80 % of the first probe's. */
+  /** The bench flagged it: more than 20 % below the best probe before it (older files: capacity below 80 % of the start's). */
   readonly dropped: boolean;
   readonly text: Readonly<Record<'time' | 'single' | 'singleShare' | 'capacity' | 'capacityShare' | 'background', string>>;
 }
@@ -180,7 +183,8 @@ export function modelViews(results: Results, names: readonly string[]): ModelVie
 function rampText(trial: OkTrial | undefined): string {
   if (trial?.rampSeconds === undefined) return dash;
   const unanswered = trial.unansweredAtWindow ?? 0;
-  const time = formatUs(trial.rampSeconds * 1_000_000);
+  // Whole milliseconds at best (the file keeps the ramp to the ms): "17 ms", not "17.0 ms".
+  const time = formatUs(trial.rampSeconds * 1_000_000, { trimZeros: true });
   return unanswered > 0 ? `≥ ${time} (${unanswered} unanswered)` : time;
 }
 
@@ -259,15 +263,21 @@ export function machineView(results: Results): MachineView | null {
   const start = probes.find((p) => p.before === 'start') ?? probes[0];
   if (start === undefined) return null;
   const t0 = Date.parse(results.startedAt);
+  // Shares of the run's best (a start taken in a busy moment must not make everything after it look faster);
+  // no machine computes more than its cores, so a capacity above that is not the bar.
+  const bestSingle = Math.max(...probes.map((p) => p.singleRate));
+  const bestCapacity = Math.min(Math.max(...probes.map((p) => p.capacity)), results.machine.cpus);
   const views = probes.map((p): ProbeView => {
-    const share = start.capacity > 0 ? p.capacity / start.capacity : 1;
-    const speed = p.singleRate / start.singleRate;
+    const share = bestCapacity > 0 ? p.capacity / bestCapacity : 1;
+    const speed = bestSingle > 0 ? p.singleRate / bestSingle : 1;
     const seconds = Math.max(0, (Date.parse(p.at) - t0) / 1000);
     return {
       before: p.before,
       seconds,
       singleRate: p.singleRate,
       capacity: p.capacity,
+      speedShare: speed,
+      capacityShare: share,
       backgroundCpuPercent: p.backgroundCpuPercent,
       // The bench's own verdict where the file has it (compared with the best probe before, confirmed at once).
       dropped: p.drift === undefined ? share < CAPACITY_DROP : p.drift.length > 0 && p.confirmed !== false,
@@ -281,14 +291,16 @@ export function machineView(results: Results): MachineView | null {
       },
     };
   });
-  const dropped = views.filter((v) => v.dropped);
+  const dropped = probes.filter((_, i) => views[i]?.dropped === true);
   const rates = probes.map((p) => p.singleRate);
+  // Why each probe was flagged, as the bench said it (older files: the capacity only).
+  const why = (p: Probe): string => (p.drift !== undefined && p.drift.length > 0 ? p.drift.join('; ') : `${p.capacity.toFixed(2)} cores`);
   const summary = [
     `At the start, one thread computed ${Math.round(start.singleRate).toLocaleString('en-US')} PBKDF2 iterations per ms, and all ${results.machine.cpus} cores at once gave ${start.capacity.toFixed(2)} cores’ worth of that.`,
-    `Over ${plural(probes.length, 'probe')}, the single-thread speed ranged from ${percent((Math.min(...rates) / start.singleRate) * 100)} to ${percent((Math.max(...rates) / start.singleRate) * 100)} of the start.`,
+    `Over ${plural(probes.length, 'probe')}, the single-thread speed ranged from ${percent((Math.min(...rates) / bestSingle) * 100)} to 100% of its best (${Math.round(bestSingle).toLocaleString('en-US')} per ms).`,
     dropped.length === 0
-      ? `The parallel capacity stayed within ${percent((1 - CAPACITY_DROP) * 100)} of the start at every probe.`
-      : `The machine was slower or had less parallel capacity (by more than ${percent((1 - CAPACITY_DROP) * 100)}) before ${dropped.map((v) => `${v.before} (${v.capacity.toFixed(2)} cores)`).join(', ')}: trials measured then were marked, and retried where the time budget allowed.`,
+      ? `No probe found the machine more than ${percent((1 - CAPACITY_DROP) * 100)} slower, or with that much less parallel capacity, than the best probe before it.`
+      : `The machine was slower or had less parallel capacity (by more than ${percent((1 - CAPACITY_DROP) * 100)}, against the best probe before) before ${dropped.map((p) => `${p.before} (${why(p)})`).join(', ')}: trials measured then were marked, and retried where the time budget allowed.`,
   ];
   return { cores: results.machine.cpus, probes: views, summary };
 }
@@ -304,9 +316,11 @@ function workloadTrials(results: Results, workload: string, models: readonly str
 }
 
 function trialsSummary(workload: string, rows: readonly TrialRowView[]): string {
-  const marked = rows.filter((r) => r.marked.length > 0).length;
+  const marked = rows.filter((r) => r.marked.length > 0);
+  const retried = marked.filter((r) => r.retriedBy !== null).length;
   const failed = rows.filter((r) => r.status === 'failed').length;
-  const notes = [marked > 0 ? `${marked} marked and retried` : 'none marked', failed > 0 ? `${failed} failed` : ''].filter((n) => n !== '');
+  const markedNote = marked.length === 0 ? 'none marked' : retried === marked.length ? `${marked.length} marked and retried` : `${marked.length} marked, ${retried === 0 ? 'none' : retried} retried (the time budget decides)`;
+  const notes = [markedNote, failed > 0 ? `${failed} failed` : ''].filter((n) => n !== '');
   return `All ${plural(rows.length, 'trial')} of \`${workload}\`, in the order they ran: ${notes.join(', ')}`;
 }
 

@@ -76,7 +76,7 @@ export function workloadTheory(results: Results, workload: string, models: reado
       knee: Math.round(knee * 10) / 10,
       kneeRps,
       bottleneck: prediction.bottleneck,
-      demands: `server CPU ${formatUs(demands.serverCpu * 1e6)}, client CPU ${formatUs(demands.clientCpu * 1e6)}, waiting ${formatUs(demands.wait * 1e6)} per request; bottleneck: ${prediction.bottleneck}, knee N* ≈ ${(Math.round(knee * 10) / 10).toString()} clients; at ${max} clients, ${formatRps(prediction.points[prediction.points.length - 1]?.rps ?? 0)} req/s`,
+      demands: `server CPU ${formatUs(demands.serverCpu * 1e6)}, client CPU ${formatUs(demands.clientCpu * 1e6)}, waiting ${formatUs(demands.wait * 1e6)} per request; bottleneck: ${prediction.bottleneck}, knee N* ≈ ${(Math.round(knee * 10) / 10).toString()} client${Math.round(knee * 10) === 10 ? '' : 's'}; at ${max} clients, ${formatRps(prediction.points[prediction.points.length - 1]?.rps ?? 0)} req/s`,
     });
   }
   if (views.length === 0) return null;

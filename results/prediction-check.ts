@@ -29,7 +29,11 @@ export interface PredictionCheck {
   readonly cause: string | null;
 }
 
-const pct = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(Math.round(x * 100))}%`;
+/** "+8%", "−12%", and "0%" for what rounds to nothing (a sign on 0 would claim a direction it does not have). */
+const pct = (x: number): string => {
+  const whole = Math.round(Math.abs(x) * 100);
+  return whole === 0 ? '0%' : `${x > 0 ? '+' : '−'}${whole}%`;
+};
 export const errorText = pct;
 
 /** Models whose requests cross between threads or processes on the way. */

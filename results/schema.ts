@@ -262,11 +262,12 @@ const ResultsObject = z.object({
     /** --target: the origin of a server started elsewhere (the bench started none). */
     target: z.string().optional(),
     /**
-     * --netns: each server in a network namespace, over a veth link with `delayMs` added to each direction, by
-     * `delayBy`: netem on both ends, or the lab's relay in the bench process (no netem in the kernel; set
-     * whenever delayMs > 0; older files, without it, used netem).
+     * --netns: each server in a network namespace, over a veth link with `delayMs` added to each direction and,
+     * with --netem-rate, at most `rateMbit` megabits per second each way, by `delayBy`: netem on both ends, or the
+     * lab's relay in the bench process (no netem in the kernel; set whenever the link is shaped; older files,
+     * without it, used netem).
      */
-    network: z.object({ namespaces: z.literal(true), delayMs: nonNegative, delayBy: z.enum(['netem', 'relay']).optional() }).optional(),
+    network: z.object({ namespaces: z.literal(true), delayMs: nonNegative, rateMbit: z.number().positive().optional(), delayBy: z.enum(['netem', 'relay']).optional() }).optional(),
     /**
      * How the bench spoke to the servers (absent in older files: plain HTTP, keep-alive, shared sessions):
      * HTTPS with the lab's self-signed certificate, a new connection for every request, where /visits counts.

@@ -35,3 +35,9 @@ export function transportSentence(o: TransportOptions): string | null {
       : 'sessions shared: one store of /visits counts per server';
   return `${scheme}; ${connections}; ${sessions}.`;
 }
+
+/** "5 ms each way", "10 Mbit/s each way", "5 ms and 10 Mbit/s each way": how a --netns link was shaped; "" for a plain one. */
+export function linkShapeText(network: { readonly delayMs: number; readonly rateMbit?: number | undefined }): string {
+  const parts = [network.delayMs > 0 ? `${network.delayMs} ms` : '', network.rateMbit === undefined ? '' : `${network.rateMbit} Mbit/s`].filter((p) => p !== '');
+  return parts.length === 0 ? '' : `${parts.join(' and ')} each way`;
+}

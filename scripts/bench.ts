@@ -2,12 +2,12 @@
  * npm run bench -- [options]: drives many clients at every model and writes results (and the report).
  */
 import { relative, resolve } from 'node:path';
-import { benchHelp, parseBenchArgs } from '../bench/options.js';
+import { benchHelp, parseBenchArgs, shapesLink } from '../bench/options.js';
 import { createProgress } from '../bench/progress.js';
 import { runBench } from '../bench/run.js';
 import { summaryTables } from '../bench/summary.js';
 import { formatDuration } from '../results/format.js';
-import { transportText } from '../results/transport.js';
+import { linkShapeText, transportText } from '../results/transport.js';
 import { refreshIndex, writeRunReport } from '../reports/write.js';
 import { messageOf } from '../lib/errors.js';
 import { ensureWritableDir } from '../lib/files.js';
@@ -41,11 +41,11 @@ if (parsed.network !== null) {
     process.exit(2);
   }
 }
-// --netem-delay without netem in the kernel: the lab's relay adds the delay instead, and the run says so.
-const delay = parsed.network === null || parsed.network.delayMs === 0 ? null : { ms: parsed.network.delayMs, noNetem: netemUnavailable(parsed.network.delayMs) };
-const options = parsed.network === null || delay === null ? parsed : { ...parsed, network: { ...parsed.network, delayBy: delay.noNetem === null ? ('netem' as const) : ('relay' as const) } };
-if (delay !== null && delay.noNetem !== null) {
-  console.log(`bench: --netem-delay: ${delay.noNetem}: the lab's relay in the bench process adds the ${delay.ms} ms each way instead (its CPU counts as the client's)`);
+// --netem-delay or --netem-rate without netem in the kernel: the lab's relay shapes the link instead, and the run says so.
+const shaped = parsed.network === null || !shapesLink(parsed.network) ? null : { network: parsed.network, noNetem: netemUnavailable(parsed.network) };
+const options = shaped === null ? parsed : { ...parsed, network: { ...shaped.network, delayBy: shaped.noNetem === null ? ('netem' as const) : ('relay' as const) } };
+if (shaped !== null && shaped.noNetem !== null) {
+  console.log(`bench: --netns: ${shaped.noNetem}: the lab's relay in the bench process adds ${linkShapeText(shaped.network)} instead (its CPU counts as the client's)`);
 }
 let remote: RemoteTarget | null = null;
 if (options.target !== null) {
@@ -71,7 +71,7 @@ process.on('SIGTERM', onSignal);
 const progress = createProgress(process.stderr);
 const t0 = performance.now();
 const banner =
-  `bench: profile ${options.profile}: ${remote === null ? options.models.join(', ') : remote.model}${options.network === null ? '' : ` (each in a network namespace${options.network.delayMs > 0 ? `, ${options.network.delayMs} ms each way${options.network.delayBy === 'relay' ? " by the lab's relay" : ''}` : ''})`} × ${options.workloads.join(', ')} × ` +
+  `bench: profile ${options.profile}: ${remote === null ? options.models.join(', ') : remote.model}${options.network === null ? '' : ` (each in a network namespace${shapesLink(options.network) ? `, ${linkShapeText(options.network)}${options.network.delayBy === 'relay' ? " by the lab's relay" : ''}` : ''})`} × ${options.workloads.join(', ')} × ` +
   (options.open === null
     ? `${options.connections.join(', ')} clients; `
     : `${options.open.rates.join(', ')} req/s offered (open loop, ${options.open.arrivals}, at most ${options.open.maxInflight} in flight; 1 client first, for the predictions); `) +

@@ -177,6 +177,38 @@ describe('the delay relay', () => {
     await expect(dial(relay.port)).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('with a rate, carries no more than that, shared by its connections: 1 MB through 8 Mbit/s (1 MB/s) on two connections takes a second or more', async () => {
+    // A sink that counts what it received, and answers with one byte once a connection brought its half.
+    const half = 500_000;
+    const server = createServer((socket) => {
+      let got = 0;
+      socket.on('data', (chunk: Buffer) => {
+        got += chunk.length;
+        if (got >= half) socket.end('k');
+      });
+      socket.on('error', () => undefined);
+    });
+    const port = await listen(server);
+    const relay = await startDelayRelay('127.0.0.1', port, 0, 8);
+    teardown.push(() => relay.close());
+    const t0 = performance.now();
+    const send = async (): Promise<void> => {
+      const socket = await dial(relay.port);
+      const done = new Promise<void>((resolve) => socket.once('end', () => {
+        resolve();
+      }));
+      socket.on('data', () => undefined);
+      socket.write(randomBytes(half));
+      await done;
+      socket.destroy();
+    };
+    await Promise.all([send(), send()]);
+    const seconds = (performance.now() - t0) / 1000;
+    // A lower bound only (the wire can be no faster than its schedule); how much slower is the machine's business.
+    expect(seconds).toBeGreaterThanOrEqual(0.95);
+    expect(seconds).toBeLessThan(20);
+  });
+
   it('a refused server closes the client at once', async () => {
     // A port that was free a moment ago, and that nothing listens on now.
     const probe = createServer();
@@ -199,6 +231,8 @@ describe('the run page says who added the delay', () => {
     [{ namespaces: true as const, delayMs: 5, delayBy: 'relay' as const }, "a namespace link with 5 ms each way (added by the lab's relay in the bench process: its CPU counts as the client's)", 'netns +5 ms (relay)'],
     [{ namespaces: true as const, delayMs: 5, delayBy: 'netem' as const }, 'a namespace link with 5 ms each way (tc netem)', 'netns +5 ms'],
     [{ namespaces: true as const, delayMs: 5 }, 'a namespace link with 5 ms each way (tc netem)', 'netns +5 ms'],
+    [{ namespaces: true as const, delayMs: 0, rateMbit: 10, delayBy: 'relay' as const }, "a namespace link with 10 Mbit/s each way (added by the lab's relay", 'netns 10 Mbit/s (relay)'],
+    [{ namespaces: true as const, delayMs: 5, rateMbit: 2.5, delayBy: 'netem' as const }, 'a namespace link with 5 ms and 2.5 Mbit/s each way (tc netem), 10 ms per round trip', 'netns +5 ms 2.5 Mbit/s'],
   ])('%j', (network, sentence, tag) => {
     expect(clientPlacement(withNetwork(network))).toContain(sentence);
     expect(placementTag(withNetwork(network))).toBe(tag);

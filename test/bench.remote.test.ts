@@ -50,6 +50,11 @@ describe('--target and --netns options', () => {
     [['--netem-delay', '5'], '--netem-delay applies to --netns only'],
     [['--netns', '--netem-delay=-5'], '--netem-delay must be a number of milliseconds'],
     [['--netns', '--netem-delay', 'x'], '--netem-delay must be a number of milliseconds'],
+    [['--netem-rate', '10'], '--netem-rate applies to --netns only'],
+    [['--netns', '--netem-rate', '0'], '--netem-rate must be a number of megabits per second'],
+    [['--netns', '--netem-rate=-1'], '--netem-rate must be a number of megabits per second'],
+    [['--netns', '--netem-rate', '10mbit'], '--netem-rate must be a number of megabits per second'],
+    [['--netns', '--netem-rate', '1e9'], '--netem-rate must be a number of megabits per second'],
   ])('%j is refused with a clear message', (args, message) => {
     const command = parseBenchArgs(args);
     expect(command.kind).toBe('error');
@@ -61,6 +66,8 @@ describe('--target and --netns options', () => {
     expect(target.kind === 'run' ? target.options.target : null).toBe('http://192.168.1.20:8080');
     const netns = parseBenchArgs(['--netns', '--netem-delay', '2.5']);
     expect(netns.kind === 'run' ? netns.options.network : null).toEqual({ namespaces: true, delayMs: 2.5 });
+    const rated = parseBenchArgs(['--netns', '--netem-rate', '0.5']);
+    expect(rated.kind === 'run' ? rated.options.network : null).toEqual({ namespaces: true, delayMs: 0, rateMbit: 0.5 });
   });
 
   it.each([
@@ -117,7 +124,7 @@ describe('--target: a server started by hand', () => {
 
 const noNetns = netnsUnavailable();
 // Where the kernel has no netem (this machine, CI), the delay is the lab's relay's: the same test, another label.
-const delayBy = noNetns === null && netemUnavailable(5) === null ? 'netem' : 'relay';
+const delayBy = noNetns === null && netemUnavailable({ delayMs: 5 }) === null ? 'netem' : 'relay';
 
 describe('--netns: servers in network namespaces', () => {
   it.skipIf(noNetns !== null)(`a real run over veth leaves no namespace or link behind${noNetns === null ? '' : ` (skipped: ${noNetns})`}`, async () => {
@@ -154,7 +161,7 @@ describe('--netns: servers in network namespaces', () => {
     const out = mkdtempSync(join(tmpdir(), 'lab-netns-'));
     const run = await bench(['--netns', '--netem-delay', '5', '--models', 'event-loop', '--workloads', 'io', '--connections', '16', '--duration', '1', '--trials', '1', '--max-trials', '1', '--out', out]);
     expect(run.status, run.output).toBe(0);
-    if (delayBy === 'relay') expect(run.output).toContain("the lab's relay in the bench process adds the 5 ms each way");
+    if (delayBy === 'relay') expect(run.output).toContain("the lab's relay in the bench process adds 5 ms each way");
     const results = resultsIn(out);
     expect(results.options.network).toEqual({ namespaces: true, delayMs: 5, delayBy });
     expect(results.cases.length).toBeGreaterThan(0);

@@ -64,11 +64,11 @@ describe('the machine under the run', () => {
     // A probe of two cores whose threads computed capacity × single rate between them, evenly.
     const probe = (singleRate: number, capacity: number) => ({ at: '2026-11-28T00:00:00.000Z', before: 'x', singleRate, parallelRates: [(singleRate * capacity) / 2, (singleRate * capacity) / 2], capacity, backgroundCpuPercent: 0 });
     expect(driftReasons(probe(4000, 1.95), probe(3900, 1.9))).toEqual([]);
-    expect(driftReasons(probe(4000, 1.95), probe(4000, 1.5))).toEqual(['parallel capacity 1.50 cores, down from 1.95 at the start', 'all cores at once computed 77% of what they did at best']);
-    expect(driftReasons(probe(4000, 1.95), probe(3000, 1.95))).toEqual(['one thread computed at 75% of its speed at the start', 'all cores at once computed 75% of what they did at best']);
+    expect(driftReasons(probe(4000, 1.95), probe(4000, 1.5))).toEqual(['parallel capacity 1.50 cores, down from 1.95 at best so far', 'all cores at once computed 77% of what they did at best']);
+    expect(driftReasons(probe(4000, 1.95), probe(3000, 1.95))).toEqual(['one thread computed at 75% of its best speed so far', 'all cores at once computed 75% of what they did at best']);
     // A start above the cores (2 here) is taken as 2: 1.7 is then no drop of more than 20 %.
     expect(driftReasons(probe(4000, 2.08), probe(4000, 1.7))).toEqual([]);
-    expect(driftReasons(probe(4000, 2.08), probe(4400, 1.55))).toEqual(['parallel capacity 1.55 cores, down from 2.00 at the start']);
+    expect(driftReasons(probe(4000, 2.08), probe(4400, 1.55))).toEqual(['parallel capacity 1.55 cores, down from 2.00 at best so far']);
     // Every core computing less shows even when a slow single-thread measure keeps the ratio up.
     expect(driftReasons(probe(4000, 1.95), { ...probe(3300, 1.95), parallelRates: [3000, 3000] })).toEqual(['all cores at once computed 77% of what they did at best']);
   });

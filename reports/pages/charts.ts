@@ -101,6 +101,24 @@ export function kneeMarker(model: string, at: Point, style: ModelStyle): LineDat
   return { label: `${model}${KNEE}`, data: [at], borderColor: style.color, backgroundColor: '#ffffff', pointStyle: 'triangle', pointRadius: 9, pointBorderWidth: 2.5, showLine: false };
 }
 
+/**
+ * A legend that draws each line's dash, not its point (the comparison: colour tells the model, dash the run).
+ * chart.js gives a legend item the point's style when usePointStyle is on, without the line's dash: added here.
+ */
+export const legendOfDashes = {
+  labels: {
+    usePointStyle: true,
+    pointStyle: 'line' as const,
+    pointStyleWidth: 44,
+    generateLabels: (chart: ChartClass) =>
+      Chart.defaults.plugins.legend.labels.generateLabels(chart).map((item) => {
+        const dataset = item.datasetIndex === undefined ? undefined : chart.data.datasets[item.datasetIndex];
+        const dash = dataset !== undefined && 'borderDash' in dataset && Array.isArray(dataset.borderDash) ? dataset.borderDash.filter((n): n is number => typeof n === 'number') : [];
+        return { ...item, lineDash: dash };
+      }),
+  },
+};
+
 /** A legend of the measured lines only. */
 export const legendWithoutTheory = { labels: { filter: (item: { text: string }) => !item.text.endsWith(THEORY) && !item.text.endsWith(KNEE) } };
 

@@ -1,6 +1,6 @@
 /** The comparison page: runs side by side, from the view built and tested in Node (reports/compare-view.ts). */
 import type { CompareFigures, CompareView, CompareWorkload, ContradictionView } from '../compare-view.js';
-import { chartBox, clientsAxis, countAxis, coveringIntervals, drawCharts, intervalPlugin, line, logAxis, tooltipTexts, type AxisOptions, type IntervalMarks, type LineConfig, type LineDataset } from './charts.js';
+import { chartBox, clientsAxis, countAxis, coveringIntervals, drawCharts, intervalPlugin, legendOfDashes, line, logAxis, tooltipTexts, type AxisOptions, type IntervalMarks, type LineConfig, type LineDataset } from './charts.js';
 import { el, link, prose, readData, startPage, swatch, table } from './common.js';
 
 /** Colour tells the model, line style the run: the first run solid, then dashed, dotted, dash-dot. */
@@ -146,7 +146,15 @@ function overlayChart(models: readonly string[], labels: readonly string[], xAxi
   return {
     type: 'line',
     data: { labels: [...labels], datasets },
-    options: { plugins: { tooltip: tooltipTexts(figures.map((l) => l.map((f) => f?.text[field] ?? '—'))) }, scales: { x: xAxis, y: coveringIntervals(axis, marks) } },
+    options: {
+      plugins: {
+        tooltip: tooltipTexts(figures.map((l) => l.map((f) => f?.text[field] ?? '—'))),
+        // The legend draws each line's dash (the run), not its point: colour already tells the model.
+        legend: legendOfDashes,
+      },
+      // Room at both ends: the first and last points (and their whiskers) sit inside the plot, not on its edge.
+      scales: { x: { ...xAxis, offset: true }, y: coveringIntervals(axis, marks) },
+    },
     plugins: [intervalPlugin(marks)],
   };
 }

@@ -110,18 +110,18 @@ function machineSection(machine: MachineView | null): HTMLElement {
   }
   for (const s of machine.summary) section.append(el('p', { text: s }));
   const labels = machine.probes.map((p) => p.before);
-  const start = machine.probes[0];
-  const share = (f: (p: MachineView['probes'][number]) => number): number[] => machine.probes.map((p) => Math.round((f(p) / (start === undefined ? 1 : f(start))) * 1000) / 10);
+  // As the view computed them: shares of the run's best.
+  const share = (f: (p: MachineView['probes'][number]) => number): number[] => machine.probes.map((p) => Math.round(f(p) * 1000) / 10);
   const flagged = machine.probes.map((p) => (p.dropped ? '#b00020' : '#0072B2'));
-  const capacity = { ...line('parallel capacity', share((p) => p.capacity), { color: '#0072B2', dash: [], point: 'circle' }), pointBackgroundColor: flagged, pointBorderColor: flagged, pointRadius: machine.probes.map((p) => (p.dropped ? 9 : 5)) };
-  const speed = line('single-thread speed', share((p) => p.singleRate), { color: '#E69F00', dash: [8, 4], point: 'rect' });
-  const threshold = { ...line('80% of the start', machine.probes.map(() => 80), { color: '#777777', dash: [4, 4], point: 'circle' }, 0), borderWidth: 2, pointStyle: 'line' as const };
+ const capacity = { ...line('parallel capacity', share((p) => p.capacityShare), { color: '#0072B2', dash: [], point: 'circle' }), pointBackgroundColor: flagged, pointBorderColor: flagged, pointRadius: machine.probes.map((p) => (p.dropped ? 9 : 5)) };
+ const speed = line('single-thread speed', share((p) => p.speedShare), { color: '#E69F00', dash: [8, 4], point: 'rect' });
+  const threshold = { ...line('80% of the best', machine.probes.map(() => 80), { color: '#777777', dash: [4, 4], point: 'circle' }, 0), borderWidth: 2, pointStyle: 'line' as const };
   section.append(
     el('div', { className: 'charts' }, [
-      chartBox('Speed and parallel capacity (% of the start)', 'Probed at the start and before each cell. Red: capacity more than 20% below the start.', {
+      chartBox('Speed and parallel capacity (% of the run’s best)', 'Probed at the start and before each cell. Red: more than 20% below the best probe before it (one thread’s speed, the capacity, or what all cores computed together): the trials of the cell after it are marked.', {
         type: 'line',
         data: { labels, datasets: [capacity, speed, threshold] },
-        options: { scales: { x: { title: { display: true, text: 'probe (before the cell)' } }, y: { ...countAxis('% of the start'), suggestedMax: 110 } } },
+        options: { scales: { x: { title: { display: true, text: 'probe (before the cell)' } }, y: { ...countAxis('% of the best'), suggestedMax: 110 } } },
       }),
       table(
         ['before', 'time', 'one thread', '', 'all cores', '', 'others’ CPU'],
@@ -162,7 +162,7 @@ function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyl
     const predicted = field === 'rps' ? theoryDatasets((p) => p.rps) : theoryDatasets((p) => p.meanLatencyUs);
     const predictedTexts = field === 'rps' ? theoryTexts((p) => `${formatRps(p.rps)} req/s`) : theoryTexts((p) => `mean ${formatUs(p.meanLatencyUs)}`);
     const knees = field !== 'rps' || theory === null ? [] : theory.models.map((m) => kneeMarker(m.model, { x: m.knee, y: m.kneeRps }, styleFor(m.model)));
-    const kneeTexts = field !== 'rps' || theory === null ? [] : theory.models.map((m) => [`knee N* ≈ ${m.knee} clients (bottleneck: ${m.bottleneck})`]);
+    const kneeTexts = field !== 'rps' || theory === null ? [] : theory.models.map((m) => [`knee N* ≈ ${m.knee} client${m.knee === 1 ? '' : 's'} (bottleneck: ${m.bottleneck})`]);
     return {
       type: 'line',
       data: { datasets: [...measured, ...predicted, ...knees] },
