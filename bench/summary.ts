@@ -1,6 +1,6 @@
 import { cell } from '../results/aggregate.js';
 import { conclusions, rankingText } from '../results/conclusions.js';
-import { formatRps, formatUs } from '../results/format.js';
+import { formatRps, formatSpread, formatUs } from '../results/format.js';
 import type { Results } from '../results/schema.js';
 import { relativeHalfWidth } from '../results/stats.js';
 import { lostUpdatesText } from '../results/lost-updates.js';
@@ -8,7 +8,7 @@ import { lostUpdatesText } from '../results/lost-updates.js';
 function cellText(results: Results, model: string, workload: string, connections: number): string | null {
   const c = cell(results.cases, model, workload, connections);
   if (c.rps === null || c.p50 === null || c.p99 === null) return c.runs > 0 ? 'FAILED' : null;
-  const spread = c.rpsInterval === null ? '' : ` ±${Math.round(relativeHalfWidth(c.rps, c.rpsInterval) * 100)}%`;
+  const spread = c.rpsInterval === null ? '' : ` ${formatSpread(relativeHalfWidth(c.rps, c.rpsInterval))}`;
   const atLeast = c.latencyLowerBound ? '≥' : '';
   return `${formatRps(c.rps)}${spread} · ${atLeast}${formatUs(c.p50)} · ${atLeast}${formatUs(c.p99)}`;
 }

@@ -176,4 +176,22 @@ describe('--netns: servers in network namespaces', () => {
     const [page] = readdirSync(out).filter((d) => existsSync(join(out, d, 'report.html'))).map((d) => readFileSync(join(out, d, 'report.html'), 'utf8'));
     expect(page).toContain(delayBy === 'relay' ? "a namespace link with 5 ms each way (added by the lab's relay in the bench process: its CPU counts as the client's)" : 'a namespace link with 5 ms each way (tc netem)');
   });
+
+  it.skipIf(noNetns !== null)(`--netem-rate 1: the link carries no more than 1 Mbit/s, so static answers come at most 125 kB/s ÷ their size; nothing left behind${noNetns === null ? '' : ` (skipped: ${noNetns})`}`, async () => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-netns-'));
+    const run = await bench(['--netns', '--netem-rate', '1', '--models', 'event-loop', '--workloads', 'static', '--connections', '16', '--duration', '0.5', '--trials', '1', '--max-trials', '1', '--out', out]);
+    expect(run.status, run.output).toBe(0);
+    const results = resultsIn(out);
+    expect(results.options.network).toEqual({ namespaces: true, delayMs: 0, rateMbit: 1, delayBy });
+    const served = results.cases.find((c) => c.workload === 'static' && c.connections === 16);
+    expect(served?.status).toBe('ok');
+    // The body alone (headers come on top): 1 Mbit/s is 125,000 bytes a second, so no more answers than that allows.
+    const bodyBytes = readFileSync(join(repoRoot, 'servers', 'app', 'public', 'about.html')).length;
+    const rps = served?.status === 'ok' ? served.rps : Number.POSITIVE_INFINITY;
+    console.log(`--netem-rate 1 by ${delayBy}: static at 16 clients, ${rps} req/s (bound ${Math.round(125_000 / bodyBytes)})`);
+    expect(rps).toBeLessThanOrEqual(125_000 / bodyBytes);
+    expect(rps).toBeGreaterThan(10);
+    expect(labNamespaces().filter((n) => n.startsWith('labns-'))).toEqual([]);
+    expect(labLinks()).toEqual([]);
+  });
 });
