@@ -46,7 +46,8 @@ export function link(href: string, text: string): HTMLElement {
 export function table(headers: readonly string[] | null, rows: readonly HTMLTableRowElement[], className = ''): HTMLElement {
   return el('div', { className: 'table-wrap' }, [
     el('table', { className }, [
-      headers === null ? null : el('thead', {}, [el('tr', {}, headers.map((h, i) => el('th', { text: h, className: i === 0 ? 'name' : '' })))]),
+      // A header sits as its column does: left over text (cells of class "name"), right over numbers.
+      headers === null ? null : el('thead', {}, [el('tr', {}, headers.map((h, i) => el('th', { text: h, className: i === 0 || rows[0]?.cells[i]?.classList.contains('name') === true ? 'name' : '' })))]),
       el('tbody', {}, rows),
     ]),
   ]);
