@@ -4,7 +4,10 @@
  * the veth link) and forwards bytes both ways, holding each chunk `delayMs` before writing it on: a constant delay
  * per direction, so a round trip gains 2 × delayMs, as with netem on both ends of the link. With a rate, each
  * direction is one wire shared by every connection, as a link is: a chunk crosses after the chunks before it, at
- * the rate, then the delay runs.
+ * the rate, then the delay runs. Unlike netem's rate, it counts the bytes of the stream only (no TCP/IP headers, no
+ * ACKs: small answers cross about a fifth faster than a packet shaper would let them), it passes each read chunk
+ * whole (up to 64 KiB: its first byte arrives with its last), and it queues (up to HELD_LIMIT per connection and
+ * direction) instead of dropping packets as a full netem queue would.
  *
  * What it is not: netem delays packets, the relay delays bytes. TCP's handshake and acknowledgements are not
  * delayed (each side talks TCP to the relay, nearby), and the relay's CPU is the bench process's: it counts as
@@ -35,12 +38,21 @@ class Wire {
 
   constructor(private readonly bytesPerMs: number | null) {}
 
-  /** When `bytes` arriving now have crossed: once the bytes before them have, then at the wire's rate. */
-  crossed(now: number, bytes: number): number {
-    if (this.bytesPerMs === null) return now;
+  /** When `bytes` arriving now start and end crossing: once the bytes before them have, then at the wire's rate. */
+  crossing(now: number, bytes: number): { readonly start: number; readonly end: number } {
+    if (this.bytesPerMs === null) return { start: now, end: now };
     const start = Math.max(now, this.busyUntil);
     this.busyUntil = start + bytes / this.bytesPerMs;
-    return this.busyUntil;
+    return { start, end: this.busyUntil };
+  }
+
+  /**
+   * Gives back the wire's time of chunks dropped before they crossed (a connection torn down with answers still
+   * queued, as autocannon does at the end of each trial): the next trial's bytes must not wait behind them.
+   */
+  refund(now: number, dropped: readonly { readonly start: number; readonly end: number }[]): void {
+    const unused = dropped.reduce((sum, c) => sum + Math.max(0, c.end - Math.max(c.start, now)), 0);
+    this.busyUntil = Math.max(now, this.busyUntil - unused);
   }
 }
 
@@ -51,7 +63,7 @@ export function bytesPerMs(rateMbit: number): number {
 
 /** One direction: bytes from `from`, written to `to` `delayMs` after they crossed the wire, in order; then its end. */
 class DelayLine {
-  private readonly queue: { readonly due: number; readonly chunk: Buffer | null }[] = [];
+  private readonly queue: { readonly due: number; readonly chunk: Buffer | null; readonly start: number; readonly end: number }[] = [];
   private held = 0;
   private timer: NodeJS.Timeout | undefined;
   private waitingDrain = false;
@@ -79,7 +91,8 @@ class DelayLine {
   }
 
   private push(chunk: Buffer | null): void {
-    this.queue.push({ due: this.wire.crossed(performance.now(), chunk?.length ?? 0) + this.delayMs, chunk });
+    const crossing = this.wire.crossing(performance.now(), chunk?.length ?? 0);
+    this.queue.push({ due: crossing.end + this.delayMs, chunk, ...crossing });
     this.held += chunk?.length ?? 0;
     this.throttle();
     this.schedule();
@@ -124,6 +137,7 @@ class DelayLine {
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.wire.refund(performance.now(), this.queue);
     this.queue.length = 0;
     this.held = 0;
   }

@@ -374,6 +374,7 @@ export function benchHelp(): string {
     '  --netem-delay <ms>     with --netns: one-way delay added on each end of that link (round trip + 2 × ms);',
     '                         by tc netem, or without netem in the kernel by a relay in the bench (client CPU)',
     '  --netem-rate <Mbit/s>  with --netns: the link carries at most this many megabits per second each way',
+    '                         (tc netem, or the same relay where the kernel has no netem)',
     '  --live                 follow the run in a browser: prints live: http://127.0.0.1:<port>/ (a free port)',
     '  --live-port <n>        the live view on this port (implies --live)',
     '  --tls                  every server speaks HTTPS (the lab\'s self-signed certificate, in .lab-tls/)',

@@ -116,7 +116,7 @@ export function compareWarnings(runs: readonly CompareRun[]): string[] {
     );
   }
   const placements = distinct((r) => placementTag(r) || 'loopback');
-  if (placements.length > 1) warnings.push(`The runs placed client and server differently (${placements.join(' / ')}): latencies that cross a network include its round trips.`);
+  if (placements.length > 1) warnings.push(`The runs placed client and server differently (${placements.join(' / ')}): latencies that cross a network include its round trips, and a link with a rate (--netem-rate) caps the throughput of large answers.`);
   for (const r of runs) if (!r.results.complete) warnings.push(`Run ${r.label} was interrupted: its results are partial.`);
   const open = runs.filter((r) => r.results.options.rates !== undefined).map((r) => r.label);
   if (open.length > 0) {

@@ -280,7 +280,8 @@ export function machineView(results: Results): MachineView | null {
       capacityShare: share,
       backgroundCpuPercent: p.backgroundCpuPercent,
       // The bench's own verdict where the file has it (compared with the best probe before, confirmed at once).
-      dropped: p.drift === undefined ? share < CAPACITY_DROP : p.drift.length > 0 && p.confirmed !== false,
+      // Older files, without it: what those benches judged, a capacity below 80 % of the start's.
+      dropped: p.drift === undefined ? (start.capacity > 0 ? p.capacity / start.capacity : 1) < CAPACITY_DROP : p.drift.length > 0 && p.confirmed !== false,
       text: {
         time: `+${formatDuration(seconds)}`,
         single: `${Math.round(p.singleRate).toLocaleString('en-US')} /ms`,

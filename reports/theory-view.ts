@@ -91,5 +91,8 @@ export function workloadTheory(results: Results, workload: string, models: reado
       : disagreements.length === 0
         ? `Theory and measurement agree within ${Math.round(DISAGREEMENT * 100)}% on every case of this workload (the farthest: \`${worst.model}\` at ${worst.at} clients, ${errorText(worst.rpsError)}).`
         : `Theory and measurement part by more than ${Math.round(DISAGREEMENT * 100)}% on ${disagreements.length} of ${checks.length} cases; the likely causes are listed below.`;
-  return { models: views, checks, disagreements, summary };
+  // A capped link is a station the models leave out: its time hides in the 1-client wait, a pure delay to theory.
+  const rate = results.options.network?.rateMbit;
+  const linkNote = rate === undefined ? '' : ` This run's link carried at most ${rate} Mbit/s each way (--netem-rate): theory leaves the wire out (its time is in the 1-client wait, which it takes for a delay every client can spend at once), so at many clients it predicts more than the link can carry.`;
+  return { models: views, checks, disagreements, summary: summary + linkNote };
 }

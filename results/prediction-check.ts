@@ -62,6 +62,10 @@ export function likelyCause(results: Results, c: OkCase, error: number): string 
     return `client saturation: the load generator used ${Math.round(c.clientCpuPercent)}% of a core, so the client, not the model, set the pace`;
   }
   if (c.warnings.some((w) => w.code === 'client-lag')) return 'client saturation: the client trailed its own schedule, so fewer requests went out than planned';
+  const rate = results.options.network?.rateMbit;
+  if (rate !== undefined) {
+    return `the link's rate: at most ${rate} Mbit/s each way (--netem-rate), a station the model leaves out; answers queue for the wire, whose time theory counts as a delay every client can spend at once`;
+  }
   if (c.warnings.some((w) => w.code === 'slow-ramp')) {
     return 'clients still getting in: the window opened with some clients not yet answered (the bench stopped waiting for them), so fewer clients were served than the case says';
   }

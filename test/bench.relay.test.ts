@@ -209,6 +209,29 @@ describe('the delay relay', () => {
     expect(seconds).toBeLessThan(20);
   });
 
+  it('with a rate, a connection torn down with bytes still queued gives back their time on the wire', async () => {
+    const { server } = echoServer();
+    const relay = await startDelayRelay('127.0.0.1', await listen(server), 0, 1); // 125 bytes per ms
+    teardown.push(() => relay.close());
+    // 200 kB queued on the wire (1.6 s of it), then the connection reset, as autocannon leaves a trial.
+    const first = await dial(relay.port);
+    first.on('error', () => undefined);
+    first.write(randomBytes(200_000));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    first.resetAndDestroy();
+    expect(await until(() => relay.connections() === 0)).toBe(true);
+    // A new connection's 100 bytes cross in about 2 ms each way, not behind the 1.5 s the dropped bytes had left.
+    const second = await dial(relay.port);
+    const t0 = performance.now();
+    const echoed = new Promise<void>((resolve) => second.once('data', () => {
+      resolve();
+    }));
+    second.write(Buffer.alloc(100, 1));
+    await echoed;
+    expect(performance.now() - t0).toBeLessThan(800);
+    second.destroy();
+  });
+
   it('a refused server closes the client at once', async () => {
     // A port that was free a moment ago, and that nothing listens on now.
     const probe = createServer();

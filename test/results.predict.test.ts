@@ -89,4 +89,10 @@ describe('the likely cause where theory and measurement part', () => {
   it('a case measured below theory with a saturated client is', () => {
     expect(likelyCause(results, saturated, -0.4)).toContain('client saturation');
   });
+  it('a run over a link with a rate names the link, which theory leaves out', () => {
+    const calm = { ...saturated, clientCpuPercent: 10, warnings: [] };
+    const shaped = { ...results, options: { ...results.options, network: { namespaces: true as const, delayMs: 0, rateMbit: 1, delayBy: 'relay' as const } } };
+    expect(likelyCause(shaped, calm, -0.6)).toContain("the link's rate: at most 1 Mbit/s");
+    expect(likelyCause(results, calm, -0.6)).not.toContain("the link's rate");
+  });
 });

@@ -1,6 +1,6 @@
 /** The comparison page: runs side by side, from the view built and tested in Node (reports/compare-view.ts). */
 import type { CompareFigures, CompareView, CompareWorkload, ContradictionView } from '../compare-view.js';
-import { chartBox, clientsAxis, countAxis, coveringIntervals, drawCharts, intervalPlugin, legendOfDashes, line, logAxis, tooltipTexts, type AxisOptions, type IntervalMarks, type LineConfig, type LineDataset } from './charts.js';
+import { chartBox, clientsAxis, countAxis, coveringIntervals, drawCharts, intervalPlugin, legendOfDashes, levelsAxis, line, logAxis, tooltipTexts, type AxisOptions, type IntervalMarks, type LineConfig, type LineDataset } from './charts.js';
 import { el, link, prose, readData, startPage, swatch, table } from './common.js';
 
 /** Colour tells the model, line style the run: the first run solid, then dashed, dotted, dash-dot. */
@@ -116,11 +116,12 @@ function workloadSection(w: CompareWorkload): HTMLElement {
     const rates = [...new Set(w.openRows.map((r) => r.rate))].sort((a, b) => a - b);
     const openModels = [...new Set(w.openRows.map((r) => r.model))];
     const openFigures = openModels.flatMap((model) => view.runs.map((_, i) => rates.map((rate) => w.openRows.find((r) => r.model === model && r.rate === rate)?.runs[i])));
-    const rateAxis: AxisOptions = { title: { display: true, text: 'offered requests / s' } };
+    // A numeric axis, as on the run page: rates sit at their values (100 twice as far along as 50, on a log scale).
+    const rateAxis = levelsAxis('offered requests / s', rates);
     section.append(
       el('div', { className: 'charts', 'data-charts': 'open' }, [
-        chartBox('Open loop: achieved against offered', 'Colour: model. Line style: run. Past its capacity a server answers no more, whatever is offered.', overlayChart(openModels, rates.map(String), rateAxis, openFigures, 'rps', countAxis('answered requests / s'))),
-        chartBox('Open loop: p99 against offered rate', 'Log scale, from the planned send. The hockey stick: flat while the server keeps up, then up.', overlayChart(openModels, rates.map(String), rateAxis, openFigures, 'p99', logAxis('p99 latency'))),
+        chartBox('Open loop: achieved against offered', 'Colour: model. Line style: run. Past its capacity a server answers no more, whatever is offered.', overlayChart(openModels, rates, rateAxis, openFigures, 'rps', countAxis('answered requests / s'))),
+        chartBox('Open loop: p99 against offered rate', 'Log scales, p99 from the planned send. The hockey stick: flat while the server keeps up, then up.', overlayChart(openModels, rates, rateAxis, openFigures, 'p99', logAxis('p99 latency'))),
       ]),
     );
     section.append(table(openHeaders, openRows, 'numbers open'));
@@ -132,10 +133,13 @@ function workloadSection(w: CompareWorkload): HTMLElement {
  * One line per model and run over the levels (clients, or offered rates): the model's colour and point, the run's
  * dash, with whiskers where a run has an interval and an arrow where a latency is a lower bound.
  */
-function overlayChart(models: readonly string[], labels: readonly string[], xAxis: AxisOptions, figures: readonly (readonly (CompareFigures | undefined)[])[], field: 'rps' | 'p99', axis: AxisOptions): LineConfig {
+function overlayChart(models: readonly string[], levels: readonly string[] | readonly number[], xAxis: AxisOptions, figures: readonly (readonly (CompareFigures | undefined)[])[], field: 'rps' | 'p99', axis: AxisOptions): LineConfig {
+  // Text levels are categories (clients, evenly spaced); numbers sit at their values on the axis (offered rates).
+  const numeric = levels.every((l): l is number => typeof l === 'number');
   const datasets: LineDataset[] = models.flatMap((model, m) =>
     view.runs.map((run, i) => {
-      const pts = (figures[m * view.runs.length + i] ?? []).map((f) => f?.[field] ?? null);
+      const values = (figures[m * view.runs.length + i] ?? []).map((f) => f?.[field] ?? null);
+      const pts = numeric ? values.map((y, k) => ({ x: levels[k] ?? 0, y: y ?? Number.NaN })) : values;
       return line(`${model} · ${run.label}`, pts, { ...styleFor(model), dash: RUN_DASH[i % RUN_DASH.length] ?? [] });
     }),
   );
@@ -145,7 +149,7 @@ function overlayChart(models: readonly string[], labels: readonly string[], xAxi
   };
   return {
     type: 'line',
-    data: { labels: [...labels], datasets },
+    data: numeric ? { datasets } : { labels: levels.map(String), datasets },
     options: {
       plugins: {
         tooltip: tooltipTexts(figures.map((l) => l.map((f) => f?.text[field] ?? '—'))),
@@ -153,7 +157,7 @@ function overlayChart(models: readonly string[], labels: readonly string[], xAxi
         legend: legendOfDashes,
       },
       // Room at both ends: the first and last points (and their whiskers) sit inside the plot, not on its edge.
-      scales: { x: { ...xAxis, offset: true }, y: coveringIntervals(axis, marks) },
+      scales: { x: numeric ? xAxis : { ...xAxis, offset: true }, y: coveringIntervals(axis, marks) },
     },
     plugins: [intervalPlugin(marks)],
   };

@@ -155,7 +155,7 @@ function showStatus(status: LiveStatus): void {
     const load = t.rate === undefined ? `× ${t.connections} client${t.connections === 1 ? '' : 's'}` : `at ${t.rate} req/s offered`;
     const left = status.secondsLeft === null ? '' : ` — about ${formatDuration(status.secondsLeft)} left in the run`;
     caseLine.textContent = `Running: ${t.workload} ${load} · ${t.model} · ${t.retry ? 'retry' : `trial ${t.round}`} — cell ${t.cell + 1} of ${t.cells}${left}`;
-    windowNote.textContent = `Each trial: ${t.warmupSeconds} s of warm-up (not recorded; longer while some clients have had no answer yet), a measured window of ${t.durationSeconds} s, then the drain of the window's last requests.`;
+    windowNote.textContent = `Each trial: ${t.warmupSeconds} s of warm-up (not recorded${t.rate === undefined ? '; longer while some clients have had no answer yet' : ''}), a measured window of ${t.durationSeconds} s, then the drain of the window's last requests.`;
   }
   const p = status.now;
   nowLine.textContent =

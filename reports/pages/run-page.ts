@@ -113,8 +113,8 @@ function machineSection(machine: MachineView | null): HTMLElement {
   // As the view computed them: shares of the run's best.
   const share = (f: (p: MachineView['probes'][number]) => number): number[] => machine.probes.map((p) => Math.round(f(p) * 1000) / 10);
   const flagged = machine.probes.map((p) => (p.dropped ? '#b00020' : '#0072B2'));
- const capacity = { ...line('parallel capacity', share((p) => p.capacityShare), { color: '#0072B2', dash: [], point: 'circle' }), pointBackgroundColor: flagged, pointBorderColor: flagged, pointRadius: machine.probes.map((p) => (p.dropped ? 9 : 5)) };
- const speed = line('single-thread speed', share((p) => p.speedShare), { color: '#E69F00', dash: [8, 4], point: 'rect' });
+  const capacity = { ...line('parallel capacity', share((p) => p.capacityShare), { color: '#0072B2', dash: [], point: 'circle' }), pointBackgroundColor: flagged, pointBorderColor: flagged, pointRadius: machine.probes.map((p) => (p.dropped ? 9 : 5)) };
+  const speed = line('single-thread speed', share((p) => p.speedShare), { color: '#E69F00', dash: [8, 4], point: 'rect' });
   const threshold = { ...line('80% of the best', machine.probes.map(() => 80), { color: '#777777', dash: [4, 4], point: 'circle' }, 0), borderWidth: 2, pointStyle: 'line' as const };
   section.append(
     el('div', { className: 'charts' }, [
