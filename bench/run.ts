@@ -10,7 +10,7 @@ import { runCalibration, type Calibration } from './calibration.js';
 import { runCell, type CellModel } from './cell.js';
 import { gitInfo, machineInfo } from './machine.js';
 import type { ResolvedBenchOptions } from './options.js';
-import { bestProbe, driftReasons, startMachineProbe } from './probe.js';
+import { bestProbe, CAPACITY_DROP, driftReasons, startMachineProbe } from './probe.js';
 import { serverSet, type ExpectedAnswer } from './servers.js';
 import { connectTarget, remoteServerSet, type RemoteTarget } from './remote.js';
 import { delayMethod, removeLeftovers } from './netns.js';
@@ -124,19 +124,29 @@ function runWarnings(cpus: number): Warning[] {
   return warnings;
 }
 
-function driftWarning(probes: readonly Probe[]): Warning | null {
+/**
+ * The run's word on the machine under it: probes that found it slower than the best before them (their cells'
+ * trials were marked), and probes that found it short of its own cores (nothing before them to compare with: a
+ * run that starts on a machine missing part of a core judges its later probes by that low bar). Null when neither.
+ */
+export function driftWarning(probes: readonly Probe[], cores: number): Warning | null {
   const [start, ...rest] = probes;
   if (start === undefined) return null;
   const drifted = rest.filter((p) => (p.drift?.length ?? 0) > 0 && p.confirmed !== false);
-  if (drifted.length === 0) return null;
-  const low = Math.min(...rest.map((p) => p.capacity));
-  const best = bestProbe(probes) ?? start;
-  // As driftReasons judges it: no machine computes more than its cores.
-  const bar = Math.min(best.capacity, best.parallelRates.length > 0 ? best.parallelRates.length : best.capacity);
-  return {
-    code: 'machine-drift',
-    message: `the machine changed under the run: ${drifted.length} of ${rest.length} probes found it slower or with less parallel capacity than the best probe before them (${bar.toFixed(2)} cores of computing at best, ${low.toFixed(2)} at the lowest); trials after those probes are marked, and retried where the time budget allowed`,
-  };
+  const short = probes.filter((p) => p.capacity < CAPACITY_DROP * cores);
+  const parts: string[] = [];
+  if (drifted.length > 0) {
+    const low = Math.min(...rest.map((p) => p.capacity));
+    const best = bestProbe(probes) ?? start;
+    // As driftReasons judges it: no machine computes more than its cores.
+    const bar = Math.min(best.capacity, best.parallelRates.length > 0 ? best.parallelRates.length : best.capacity);
+    parts.push(`${drifted.length} of ${rest.length} probes found it slower or with less parallel capacity than the best probe before them (${bar.toFixed(2)} cores of computing at best, ${low.toFixed(2)} at the lowest); trials after those probes are marked, and retried where the time budget allowed`);
+  }
+  if (short.length > 0) {
+    const lowest = short.reduce((a, b) => (b.capacity < a.capacity ? b : a));
+    parts.push(`${short.length} of ${probes.length} probes found less than ${Math.round(CAPACITY_DROP * 100)}% of its ${cores} cores' worth of computing (${lowest.capacity.toFixed(2)} at the lowest, before ${lowest.before}): cells measured then had less machine than it has on a quiet day, every model alike (the trials are interleaved), so set them against another run with care; client-saturated cells such as hello at many clients lose the most`);
+  }
+  return parts.length === 0 ? null : { code: 'machine-drift', message: `the machine changed under the run: ${parts.join('; and ')}` };
 }
 
 /** The longest a trial waits after its window for the answers to requests sent in it (then they are censored). */
@@ -342,7 +352,7 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
     const p = predictions.get(c);
     return p === undefined || c.status !== 'ok' ? c : { ...c, predicted: { rps: Math.round(p.rps * 10) / 10, meanLatencyUs: Math.round(p.meanLatencyUs) } };
   });
-  const drift = driftWarning(results.probes);
+  const drift = driftWarning(results.probes, results.machine.cpus);
   if (drift !== null) results.warnings.push(drift);
   results.complete = !interrupted();
   save();

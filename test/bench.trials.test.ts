@@ -12,6 +12,7 @@ import { driftReasons, startMachineProbe } from '../bench/probe.js';
 import { startServerProcess, type ServerProcess } from '../bench/server-process.js';
 import { interleavedRounds, seededRandom, shuffled } from '../bench/shuffle.js';
 import { runCell } from '../bench/cell.js';
+import { driftWarning } from '../bench/run.js';
 import { machineMarks, runTrial } from '../bench/trial.js';
 import { littlesLaw } from '../results/case-summary.js';
 import { summarize } from '../bench/latency.js';
@@ -71,6 +72,18 @@ describe('the machine under the run', () => {
     expect(driftReasons(probe(4000, 2.08), probe(4400, 1.55))).toEqual(['parallel capacity 1.55 cores, down from 2.00 at best so far']);
     // Every core computing less shows even when a slow single-thread measure keeps the ratio up.
     expect(driftReasons(probe(4000, 1.95), { ...probe(3300, 1.95), parallelRates: [3000, 3000] })).toEqual(['all cores at once computed 77% of what they did at best']);
+  });
+
+  it('warns of a machine short of its cores from the start, which the drop rule (against the best so far) cannot see', () => {
+    const probe = (before: string, capacity: number, drift: string[] = []) => ({ at: '2026-11-28T00:00:00.000Z', before, singleRate: 4000, parallelRates: [2000 * capacity, 2000 * capacity], capacity, backgroundCpuPercent: 0, drift });
+    expect(driftWarning([probe('start', 1.95), probe('hello × 16', 1.9)], 2)).toBeNull();
+    const short = driftWarning([probe('start', 1.46), probe('hello × 16', 1.53), probe('hello × 64', 1.65)], 2);
+    expect(short?.code).toBe('machine-drift');
+    expect(short?.message).toContain("2 of 3 probes found less than 80% of its 2 cores' worth of computing (1.46 at the lowest, before start)");
+    expect(short?.message).not.toContain('trials after those probes are marked');
+    const both = driftWarning([probe('start', 1.95), probe('io × 16', 1.2, ['parallel capacity 1.20 cores, down from 1.95 at best so far'])], 2);
+    expect(both?.message).toContain('1 of 1 probes found it slower');
+    expect(both?.message).toContain('1 of 2 probes found less than 80%');
   });
 
 });
