@@ -1,5 +1,5 @@
 /** The comparison page: runs side by side, from the view built and tested in Node (reports/compare-view.ts). */
-import type { CompareFigures, CompareView, CompareWorkload, ContradictionView } from '../compare-view.js';
+import type { CompareFigures, CompareView, CompareWorkload, ContradictionView, OpenCompareRow } from '../compare-view.js';
 import { chartBox, clientsAxis, countAxis, coveringIntervals, drawCharts, intervalPlugin, legendOfDashes, levelsAxis, line, logAxis, tooltipTexts, type AxisOptions, type IntervalMarks, type LineConfig, type LineDataset } from './charts.js';
 import { el, link, prose, readData, startPage, swatch, table } from './common.js';
 
@@ -87,31 +87,23 @@ function workloadSection(w: CompareWorkload): HTMLElement {
   const figure = (field: 'rps' | 'p99', f: CompareFigures, i: number): HTMLElement =>
     el('td', { 'data-field': field, 'data-run': String(i), 'data-value': f[field] === null ? '' : String(f[field]), text: f.failed ? 'failed' : f.text[field] });
   const ratio = (field: string, x: number | null): HTMLElement => el('td', { 'data-field': field, text: x === null ? '—' : `${x.toFixed(2)}×` });
-  const rows = w.rows.map((row) =>
-    el('tr', { 'data-model': row.model, 'data-connections': String(row.connections), className: row.runs.some((f) => f.failed) ? 'failed' : '' }, [
+  /** A row of either table: the model, its level (clients, or offered rate), each run's figures and the ratios. */
+  const compareRow = (row: Omit<OpenCompareRow, 'rate'>, level: number, levelAttribute: 'data-connections' | 'data-rate'): HTMLTableRowElement =>
+    el('tr', { 'data-model': row.model, [levelAttribute]: String(level), className: row.runs.some((f) => f.failed) ? 'failed' : '' }, [
       el('td', { className: 'name' }, [swatch(styleFor(row.model).color), row.model]),
-      el('td', { text: String(row.connections) }),
+      el('td', { text: String(level) }),
       ...row.runs.map((f, i) => figure('rps', f, i)),
       ...row.rpsRatio.map((x) => ratio('rpsRatio', x)),
       ...row.runs.map((f, i) => figure('p99', f, i)),
       ...row.p99Ratio.map((x) => ratio('p99Ratio', x)),
-    ]),
-  );
+    ]);
+  const rows = w.rows.map((row) => compareRow(row, row.connections, 'data-connections'));
   section.append(table(headers, rows, 'numbers'));
   if (w.openRows.length > 0) {
     section.append(el('h3', { text: 'Open loop: at each offered rate' }));
     section.append(el('p', { className: 'note', text: 'Achieved: requests answered per second in the window. p99 counted from each request’s planned send time (corrected for coordinated omission).' }));
     const openHeaders = ['model', 'offered req/s', ...view.runs.map((r) => `achieved ${r.label}`), ...later.map((r) => `× ${r.label}`), ...view.runs.map((r) => `p99 ${r.label}`), ...later.map((r) => `p99 × ${r.label}`)];
-    const openRows = w.openRows.map((row) =>
-      el('tr', { 'data-model': row.model, 'data-rate': String(row.rate), className: row.runs.some((f) => f.failed) ? 'failed' : '' }, [
-        el('td', { className: 'name' }, [swatch(styleFor(row.model).color), row.model]),
-        el('td', { text: String(row.rate) }),
-        ...row.runs.map((f, i) => figure('rps', f, i)),
-        ...row.rpsRatio.map((x) => ratio('rpsRatio', x)),
-        ...row.runs.map((f, i) => figure('p99', f, i)),
-        ...row.p99Ratio.map((x) => ratio('p99Ratio', x)),
-      ]),
-    );
+    const openRows = w.openRows.map((row) => compareRow(row, row.rate, 'data-rate'));
     // The hockey sticks of the runs over each other: the rate where one run's latency turns up is the capacity it saw.
     const rates = [...new Set(w.openRows.map((r) => r.rate))].sort((a, b) => a - b);
     const openModels = [...new Set(w.openRows.map((r) => r.model))];
