@@ -22,6 +22,7 @@ import type { TrialInfo } from '../bench/run.js';
 import { repoRoot } from '../lib/paths.js';
 import type { LiveEvent, LiveSnapshot } from '../results/live-feed.js';
 import { openEvents, openEventsWhenUp, type EventStream } from './helpers/sse.js';
+import { eventually } from './helpers/wait.js';
 
 const BENCH = join(repoRoot, 'dist', 'scripts', 'bench.js');
 const children: ChildProcess[] = [];
@@ -39,15 +40,6 @@ function labServers(): number[] {
       return [];
     }
   });
-}
-
-async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return check();
 }
 
 /** Whether something accepts connections on 127.0.0.1:port. */

@@ -10,6 +10,7 @@ import { startDelayRelay, type DelayRelay } from '../bench/delay-relay.js';
 import { clientPlacement, placementTag } from '../reports/placement.js';
 import type { Results } from '../results/schema.js';
 import { rawRequest } from './helpers/http.js';
+import { eventually } from './helpers/wait.js';
 
 const teardown: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -62,15 +63,6 @@ const closed = (socket: Socket): Promise<number> => {
   }));
 };
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 2000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return check();
-}
-
 const connectionsOf = (server: Server): Promise<number> => new Promise((resolve, reject) => {
   server.getConnections((error, count) => {
     if (error) reject(error);
@@ -109,39 +101,39 @@ describe('the delay relay', () => {
     const echoed = Buffer.concat(chunks);
     expect(echoed.length).toBe(body.length);
     expect(createHash('sha256').update(echoed).digest('hex')).toBe(createHash('sha256').update(body).digest('hex'));
-    expect(await until(() => relay.connections() === 0)).toBe(true);
+    expect(await eventually(() => relay.connections() === 0)).toBe(true);
   });
 
   it('closing the client closes the server side, after the delay', async () => {
     const { server, sockets } = echoServer();
     const relay = await relayTo(await listen(server), 20);
     const socket = await dial(relay.port);
-    expect(await until(() => sockets.length === 1)).toBe(true);
+    expect(await eventually(() => sockets.length === 1)).toBe(true);
     const [serverSide] = sockets;
     if (serverSide === undefined) throw new Error('no server side');
     const gone = closed(serverSide);
     socket.destroy();
     expect(await gone).toBeGreaterThanOrEqual(15);
-    expect(await until(async () => (await connectionsOf(server)) === 0 && relay.connections() === 0)).toBe(true);
+    expect(await eventually(async () => (await connectionsOf(server)) === 0 && relay.connections() === 0)).toBe(true);
   });
 
   it('closing the server side closes the client, and a reset passes on as a reset', async () => {
     const { server, sockets } = echoServer();
     const relay = await relayTo(await listen(server), 5);
     const first = await dial(relay.port);
-    expect(await until(() => sockets.length === 1)).toBe(true);
+    expect(await eventually(() => sockets.length === 1)).toBe(true);
     const firstClosed = closed(first);
     sockets[0]?.destroy();
     await firstClosed;
 
     const second = await dial(relay.port);
-    expect(await until(() => sockets.length === 2)).toBe(true);
+    expect(await eventually(() => sockets.length === 2)).toBe(true);
     const error = new Promise<string>((resolve) => second.once('error', (e: NodeJS.ErrnoException) => {
       resolve(e.code ?? e.message);
     }));
     sockets[1]?.resetAndDestroy();
     expect(await error).toBe('ECONNRESET');
-    expect(await until(() => relay.connections() === 0)).toBe(true);
+    expect(await eventually(() => relay.connections() === 0)).toBe(true);
   });
 
   it('respects backpressure: a client that does not read stops the server writing, and the relay holds a bounded part', async () => {
@@ -166,14 +158,16 @@ describe('the delay relay', () => {
     const sockets = await Promise.all([1, 2, 3].map(() => dial(relay.port)));
     for (const s of sockets) {
       s.on('error', () => undefined);
+      // Read what comes back: a socket that never reads never sees the end behind its unread echo (nor closes).
+      s.resume();
       s.write('in flight');
     }
-    expect(await until(async () => (await connectionsOf(server)) === 3)).toBe(true);
+    expect(await eventually(async () => (await connectionsOf(server)) === 3)).toBe(true);
     const clientsClosed = Promise.all(sockets.map((s) => closed(s)));
     await relay.close();
     expect(relay.connections()).toBe(0);
     await clientsClosed;
-    expect(await until(async () => (await connectionsOf(server)) === 0)).toBe(true);
+    expect(await eventually(async () => (await connectionsOf(server)) === 0)).toBe(true);
     await expect(dial(relay.port)).rejects.toThrow(/ECONNREFUSED/);
   });
 
@@ -219,7 +213,7 @@ describe('the delay relay', () => {
     first.write(randomBytes(200_000));
     await new Promise((resolve) => setTimeout(resolve, 100));
     first.resetAndDestroy();
-    expect(await until(() => relay.connections() === 0)).toBe(true);
+    expect(await eventually(() => relay.connections() === 0)).toBe(true);
     // A new connection's 100 bytes cross in about 2 ms each way, not behind the 1.5 s the dropped bytes had left.
     const second = await dial(relay.port);
     const t0 = performance.now();
@@ -244,7 +238,7 @@ describe('the delay relay', () => {
     const socket = await dial(relay.port);
     socket.on('error', () => undefined);
     await closed(socket);
-    expect(await until(() => relay.connections() === 0)).toBe(true);
+    expect(await eventually(() => relay.connections() === 0)).toBe(true);
   });
 });
 

@@ -16,6 +16,7 @@ import type { ModelName } from '../servers/catalogue.js';
 import { runCell } from '../bench/cell.js';
 import { serverSet } from '../bench/servers.js';
 import { seededRandom } from '../bench/shuffle.js';
+import { eventually } from './helpers/wait.js';
 
 const BENCH = join(repoRoot, 'dist', 'scripts', 'bench.js');
 
@@ -31,15 +32,6 @@ function labServers(): number[] {
     }
   }
   return pids;
-}
-
-async function eventually(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
 }
 
 function resultsIn(out: string): Results {

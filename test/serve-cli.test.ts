@@ -9,6 +9,7 @@ import { processGroup } from '../bench/process-tree.js';
 import { MODEL_NAMES } from '../servers/catalogue.js';
 import { parseServeArgs } from '../servers/serve-options.js';
 import { rawRequest } from './helpers/http.js';
+import { eventually } from './helpers/wait.js';
 
 function serve(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [SERVE_SCRIPT, ...args], { encoding: 'utf8', timeout: 10_000 });
@@ -65,16 +66,6 @@ function answers(url: string): Promise<boolean> {
       resolve(false);
     });
   });
-}
-
-/** Polls until the check holds or the time is up; returns whether it held. */
-async function eventually(check: () => boolean | Promise<boolean>, withinMs: number): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('parseServeArgs', () => {

@@ -1,9 +1,19 @@
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 
 export interface RawResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: string;
+}
+
+/** An answer read whole: its status, headers and body as text (HTTP or HTTPS alike). */
+export function readAnswer(res: IncomingMessage, resolve: (answer: RawResponse) => void, reject: (error: Error) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => {
+    resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+  });
+  res.on('error', reject);
 }
 
 /**
@@ -14,12 +24,7 @@ export function rawRequest(baseUrl: string, path: string, init: { method?: strin
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = request({ hostname, port, path, method: init.method ?? 'GET', headers: init.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
-      });
-      res.on('error', reject);
+      readAnswer(res, resolve, reject);
     });
     req.on('error', reject);
     req.end();

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
 import { isServeListening, type ServeListening } from '../../servers/model-types.js';
 import { SERVE_SCRIPT } from '../../bench/server-process.js';
-import type { RawResponse } from './http.js';
+import { readAnswer, type RawResponse } from './http.js';
 
 /** A server started with any `serve` arguments (the bench's helper only passes numeric parameters). */
 export interface ServedModel {
@@ -75,12 +75,7 @@ export function httpsGet(baseUrl: string, path: string, ca?: string): Promise<Ra
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = httpsRequest({ hostname, port, path, agent: false, ...(ca === undefined ? { rejectUnauthorized: false } : { ca }) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
-      });
-      res.on('error', reject);
+      readAnswer(res, resolve, reject);
     });
     req.on('error', reject);
     req.end();
