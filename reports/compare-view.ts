@@ -55,12 +55,9 @@ export interface CompareWorkload {
   readonly openRows: readonly OpenCompareRow[];
 }
 
-export interface OpenCompareRow {
-  readonly model: string;
+/** A row of the open-loop table: as a closed row, by offered rate instead of clients. */
+export interface OpenCompareRow extends Omit<CompareRow, 'connections'> {
   readonly rate: number;
-  readonly runs: readonly CompareFigures[];
-  readonly rpsRatio: readonly (number | null)[];
-  readonly p99Ratio: readonly (number | null)[];
 }
 
 /** An open case's figures as the comparison shows them (no interval on the corrected p99). */

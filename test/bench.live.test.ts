@@ -4,7 +4,7 @@
  * exact numbers, and a real short run followed from its calibration to its end, on success and on Ctrl-C.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,15 +16,12 @@ import { newLatencyHistogram } from '../bench/latency.js';
 import { startLoad } from '../bench/load.js';
 import { startOpenLoad } from '../bench/open-load.js';
 import type { LoadTick } from '../bench/load-progress.js';
-import { allProcesses } from '../bench/process-tree.js';
-import { SERVE_SCRIPT } from '../bench/server-process.js';
 import type { TrialInfo } from '../bench/run.js';
-import { repoRoot } from '../lib/paths.js';
 import type { LiveEvent, LiveSnapshot } from '../results/live-feed.js';
 import { openEvents, openEventsWhenUp, type EventStream } from './helpers/sse.js';
 import { eventually } from './helpers/wait.js';
+import { BENCH, expectRefusal, labServers } from './helpers/bench-cli.js';
 
-const BENCH = join(repoRoot, 'dist', 'scripts', 'bench.js');
 const children: ChildProcess[] = [];
 const streams: EventStream[] = [];
 afterEach(() => {
@@ -32,15 +29,6 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-function labServers(): number[] {
-  return allProcesses().flatMap((p) => {
-    try {
-      return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(SERVE_SCRIPT) ? [p.pid] : [];
-    } catch {
-      return [];
-    }
-  });
-}
 
 /** Whether something accepts connections on 127.0.0.1:port. */
 function accepts(port: number): Promise<boolean> {
@@ -93,15 +81,7 @@ describe('--live options', () => {
     [['--live-port', '-1'], '--live-port'],
     [['--live=yes'], '--live'],
   ])('%j: one line, status 2, nothing started', (args, message) => {
-    const out = mkdtempSync(join(tmpdir(), 'lab-live-'));
-    const before = labServers().length;
-    const result = spawnSync(process.execPath, [BENCH, '--profile', 'smoke', ...args, '--out', out], { encoding: 'utf8', timeout: 10_000 });
-    expect(result.status).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toContain(message);
-    expect(readdirSync(out)).toEqual([]);
-    expect(labServers().length).toBe(before);
+    expectRefusal(['--profile', 'smoke', ...args], message);
   });
 
   it('a --live-port in use: one line, status 2, before any server or calibration', async () => {

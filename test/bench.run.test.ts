@@ -8,31 +8,15 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { allProcesses } from '../bench/process-tree.js';
 import { validateResults, type Results } from '../results/schema.js';
-import { SERVE_SCRIPT } from '../bench/server-process.js';
-import { repoRoot } from '../lib/paths.js';
 import type { ModelName } from '../servers/catalogue.js';
 import { runCell } from '../bench/cell.js';
 import { serverSet } from '../bench/servers.js';
 import { seededRandom } from '../bench/shuffle.js';
 import { eventually } from './helpers/wait.js';
+import { BENCH, expectRefusal, labServers } from './helpers/bench-cli.js';
 
-const BENCH = join(repoRoot, 'dist', 'scripts', 'bench.js');
 
-/** Servers of the lab now alive: processes running serve.js or a cluster worker of this checkout. */
-function labServers(): number[] {
-  const pids: number[] = [];
-  for (const p of allProcesses()) {
-    try {
-      const cmd = readFileSync(`/proc/${p.pid}/cmdline`, 'utf8');
-      if (cmd.includes(SERVE_SCRIPT) || cmd.includes(join(repoRoot, 'dist', 'servers', 'models', 'cluster-worker.js'))) pids.push(p.pid);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
 
 function resultsIn(out: string): Results {
   const [run] = readdirSync(out).filter((d) => existsSync(join(out, d, 'results.json')));
@@ -73,15 +57,7 @@ describe('bench CLI errors', () => {
     [['--rate', '50,x,200'], '--rate'],
     [['--rate', '50', '--connections', '4'], 'do not go together'],
   ])('%j: one line, status 2, no server started, no file written', (args, message) => {
-    const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
-    const before = labServers().length;
-    const result = spawnSync(process.execPath, [BENCH, ...args, '--out', out], { encoding: 'utf8', timeout: 10_000 });
-    expect(result.status).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toContain(message);
-    expect(readdirSync(out)).toEqual([]);
-    expect(labServers().length).toBe(before);
+    expectRefusal(args, message);
   });
 
   it.each(['/proc/x', '/proc/x/y', '/sys/lab', '/dev/null/runs'])('--out %s: one line, status 2, at once (no spin, no calibration)', (out) => {

@@ -2,7 +2,7 @@
  * How the bench speaks to the servers: --tls, --new-connections, --sessions and the session workload. The load
  * drivers against servers made here (which count their connections), then short real runs of the bench.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -16,11 +16,10 @@ import { parseBenchArgs } from '../bench/options.js';
 import { newVisitor, recordVisit, setCookieOf } from '../bench/visits.js';
 import { buildWorkload } from '../bench/workloads.js';
 import { PROFILES, PROFILE_NAMES } from '../bench/profiles.js';
-import { repoRoot } from '../lib/paths.js';
 import { validateResults, type OkCase, type Results } from '../results/schema.js';
 import { labCertificate } from '../servers/tls-cert.js';
+import { BENCH, expectRefusal } from './helpers/bench-cli.js';
 
-const BENCH = join(repoRoot, 'dist', 'scripts', 'bench.js');
 
 describe('the session client (bench/visits.ts)', () => {
   it('counts an answer that is not the previous count + 1 as a lost update, and follows Set-Cookie', () => {
@@ -74,13 +73,7 @@ describe('options', () => {
     [['--tls=yes'], '--tls'],
     [['--workloads', 'session', '--rate', '100'], '--rate does not go with the session workload'],
   ])('%j: one line, status 2, nothing written', (args, message) => {
-    const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
-    const result = spawnSync(process.execPath, [BENCH, ...args, '--out', out], { encoding: 'utf8', timeout: 10_000 });
-    expect(result.status).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toContain(message);
-    expect(readdirSync(out)).toEqual([]);
+    expectRefusal(args, message);
   });
 });
 

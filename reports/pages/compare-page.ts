@@ -1,5 +1,5 @@
 /** The comparison page: runs side by side, from the view built and tested in Node (reports/compare-view.ts). */
-import type { CompareFigures, CompareView, CompareWorkload, ContradictionView, OpenCompareRow } from '../compare-view.js';
+import type { CompareFigures, CompareRow, CompareView, CompareWorkload, ContradictionView } from '../compare-view.js';
 import { chartBox, clientsAxis, countAxis, coveringIntervals, drawCharts, intervalPlugin, legendOfDashes, levelsAxis, line, logAxis, tooltipTexts, type AxisOptions, type IntervalMarks, type LineConfig, type LineDataset } from './charts.js';
 import { el, link, prose, readData, startPage, swatch, table } from './common.js';
 
@@ -88,7 +88,7 @@ function workloadSection(w: CompareWorkload): HTMLElement {
     el('td', { 'data-field': field, 'data-run': String(i), 'data-value': f[field] === null ? '' : String(f[field]), text: f.failed ? 'failed' : f.text[field] });
   const ratio = (field: string, x: number | null): HTMLElement => el('td', { 'data-field': field, text: x === null ? '—' : `${x.toFixed(2)}×` });
   /** A row of either table: the model, its level (clients, or offered rate), each run's figures and the ratios. */
-  const compareRow = (row: Omit<OpenCompareRow, 'rate'>, level: number, levelAttribute: 'data-connections' | 'data-rate'): HTMLTableRowElement =>
+  const compareRow = (row: Omit<CompareRow, 'connections'>, level: number, levelAttribute: 'data-connections' | 'data-rate'): HTMLTableRowElement =>
     el('tr', { 'data-model': row.model, [levelAttribute]: String(level), className: row.runs.some((f) => f.failed) ? 'failed' : '' }, [
       el('td', { className: 'name' }, [swatch(styleFor(row.model).color), row.model]),
       el('td', { text: String(level) }),

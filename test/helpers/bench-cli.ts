@@ -1,0 +1,41 @@
+/**
+ * The bench as a command: where its compiled script is, which lab servers are alive, and the check every
+ * refused option gets (one line on stderr, status 2, nothing written, no server started).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { allProcesses } from '../../bench/process-tree.js';
+import { SERVE_SCRIPT } from '../../bench/server-process.js';
+import { repoRoot } from '../../lib/paths.js';
+
+export const BENCH = join(repoRoot, 'dist', 'scripts', 'bench.js');
+
+/** Servers of the lab now alive: processes running serve.js or a cluster worker of this checkout. */
+export function labServers(): number[] {
+  const pids: number[] = [];
+  for (const p of allProcesses()) {
+    try {
+      const cmd = readFileSync(`/proc/${p.pid}/cmdline`, 'utf8');
+      if (cmd.includes(SERVE_SCRIPT) || cmd.includes(join(repoRoot, 'dist', 'servers', 'models', 'cluster-worker.js'))) pids.push(p.pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** `npm run bench -- …args` refused: one line naming `message`, status 2, nothing in its --out, no server started. */
+export function expectRefusal(args: readonly string[], message: string): void {
+  const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
+  const before = labServers().length;
+  const result = spawnSync(process.execPath, [BENCH, ...args, '--out', out], { encoding: 'utf8', timeout: 10_000 });
+  expect(result.status).toBe(2);
+  expect(result.stdout).toBe('');
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.stderr).toContain(message);
+  expect(readdirSync(out)).toEqual([]);
+  expect(labServers().length).toBe(before);
+}
