@@ -4,10 +4,12 @@
  * route (this machine cannot read that one's /proc), and never stops it: it is not the bench's to stop.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool, request } from 'undici';
 import { messageOf } from '../lib/errors.js';
+import { printable, quoted } from '../lib/printable.js';
 import { CATALOGUE, isModelName, type ModelName } from '../servers/catalogue.js';
+import { firstIssue, ModelParamsSchema, PidSchema, TargetUsageSchema } from '../results/schema.js';
 import { median } from '../results/stats.js';
+import { getAnswer } from './http-get.js';
 import { assertLoadTarget } from './load-target.js';
 import type { Sampler } from './sampler.js';
 import { checkAnswers, waitHealthy, warmUp, type ExpectedAnswer, type RunningModel, type ServerSet } from './servers.js';
@@ -27,16 +29,18 @@ export interface RemoteTarget {
   readonly rtt: RoundTrip;
 }
 
+/** Every answer from a target, whole, within this long (a trickle of bytes does not reset it). */
 const TIMEOUT_MS = 5000;
+/** /health and /lab/usage are a few hundred bytes: anything near this is not a lab server. */
+const SMALL_ANSWER_BYTES = 64 * 1024;
 
-async function getJson(url: string): Promise<unknown> {
-  const response = await request(url, { headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
-  const text = await response.body.text();
-  if (response.statusCode !== 200) throw new Error(`${new URL(url).pathname} answered ${response.statusCode}`);
+async function getJson(url: string, signal?: AbortSignal): Promise<unknown> {
+  const answer = await getAnswer(url, { totalMs: TIMEOUT_MS, maxBytes: SMALL_ANSWER_BYTES, ...(signal === undefined ? {} : { signal }) });
+  if (answer.status !== 200) throw new Error(`${new URL(url).pathname} answered ${answer.status}`);
   try {
-    return JSON.parse(text);
+    return JSON.parse(answer.body);
   } catch {
-    throw new Error(`${new URL(url).pathname} did not answer JSON: ${JSON.stringify(text.slice(0, 40))}`);
+    throw new Error(`${new URL(url).pathname} did not answer JSON: ${quoted(answer.body, 40)}`);
   }
 }
 
@@ -45,12 +49,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Idle round trips to /health: a few to open the connection and wake the server, then `count` timed. */
-export async function measureRoundTrip(url: string, count = 10): Promise<RoundTrip> {
+export async function measureRoundTrip(url: string, count = 10, signal?: AbortSignal): Promise<RoundTrip> {
   const times: number[] = [];
   for (let i = 0; i < count + 2; i++) {
     const t0 = performance.now();
-    const response = await request(`${url}/health`, { headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
-    await response.body.text();
+    await getAnswer(`${url}/health`, { totalMs: TIMEOUT_MS, maxBytes: SMALL_ANSWER_BYTES, ...(signal === undefined ? {} : { signal }) });
     if (i >= 2) times.push(performance.now() - t0);
     await sleep(20); // held (not unref'd): idle keep-alive sockets alone do not keep the process up
   }
@@ -59,30 +62,62 @@ export async function measureRoundTrip(url: string, count = 10): Promise<RoundTr
 }
 
 /**
+ * What a target's /health says, held to the rules the results file will hold it to (a pid, a model of the lab,
+ * that model's parameters as whole numbers in serve's bounds): a lie is refused here, before any load, not after
+ * the whole run when the file is written. Every piece of its text in an error is escaped and bounded.
+ */
+export function checkHealth(url: string, health: unknown): Pick<RemoteTarget, 'model' | 'params' | 'pid'> {
+  if (!isRecord(health) || typeof health.model !== 'string') throw new Error(`--target ${url}: /health does not name a model of the lab`);
+  const model = health.model;
+  if (!isModelName(model) || CATALOGUE[model].reference) throw new Error(`--target ${url}: ${quoted(model, 40)} is not a model of the lab's application`);
+  const pid = PidSchema.safeParse(health.pid);
+  if (!pid.success) throw new Error(`--target ${url}: /health gives no valid pid (${printable(String(health.pid), 40)}: ${firstIssue(pid.error)})`);
+  const params = ModelParamsSchema.safeParse(health.params);
+  if (!isRecord(health.params) || !params.success) {
+    throw new Error(`--target ${url}: /health does not give the model's parameters as the lab does (${params.success ? 'missing' : firstIssue(params.error)}; a server of an older lab, or not started by npm run serve)`);
+  }
+  const expected: readonly string[] = CATALOGUE[model].params;
+  const names = Object.keys(params.data);
+  if (names.length !== expected.length || !names.every((n) => expected.includes(n))) {
+    throw new Error(`--target ${url}: /health gives parameters ${quoted(names.join(', '), 60)}, where ${model} has ${expected.length === 0 ? 'none' : expected.join(', ')}`);
+  }
+  return { model, params: params.data, pid: pid.data };
+}
+
+/** One /lab/usage sample, or why it is not one (held to the results file's bounds). */
+function checkUsage(value: unknown): { ok: true; sample: UsageSample } | { ok: false; why: string } {
+  const parsed = TargetUsageSchema.safeParse(value);
+  return parsed.success ? { ok: true, sample: parsed.data } : { ok: false, why: firstIssue(parsed.error) };
+}
+
+/**
  * What the target is: a model of the lab, started by `npm run serve` (so /health names its parameters), with the
  * /lab/usage route. Throws one line that says what is wrong, before anything else happens.
  */
-export async function connectTarget(url: string): Promise<RemoteTarget> {
+export async function connectTarget(url: string, signal?: AbortSignal): Promise<RemoteTarget> {
   assertLoadTarget(url, url);
   let health: unknown;
   try {
-    health = await getJson(`${url}/health`);
+    health = await getJson(`${url}/health`, signal);
   } catch (error: unknown) {
     throw new Error(`--target ${url}: no lab server answers there (${messageOf(error)}); start one with npm run serve -- <model> --host 0.0.0.0 --port N`);
   }
-  if (!isRecord(health) || typeof health.model !== 'string' || typeof health.pid !== 'number') throw new Error(`--target ${url}: /health does not name a model of the lab`);
-  const model = health.model;
-  if (!isModelName(model) || CATALOGUE[model].reference) throw new Error(`--target ${url}: '${model}' is not a model of the lab's application`);
-  const params = health.params;
-  if (!isRecord(params) || !Object.values(params).every((v) => typeof v === 'number')) {
-    throw new Error(`--target ${url}: /health does not give the model's parameters (a server of an older lab, or not started by npm run serve)`);
-  }
+  const checked = checkHealth(url, health);
+  let usage: unknown;
   try {
-    await getJson(`${url}/lab/usage`);
+    usage = await getJson(`${url}/lab/usage`, signal);
   } catch (error: unknown) {
     throw new Error(`--target ${url}: /lab/usage does not answer (${messageOf(error)}): the server's CPU could not be measured`);
   }
-  return { url, model, params: params as Record<string, number>, pid: health.pid, rtt: await measureRoundTrip(url) };
+  const sample = checkUsage(usage);
+  if (!sample.ok) throw new Error(`--target ${url}: /lab/usage reports what no server can (${sample.why})`);
+  let rtt: RoundTrip;
+  try {
+    rtt = await measureRoundTrip(url, 10, signal);
+  } catch (error: unknown) {
+    throw new Error(`--target ${url}: the round trip to /health could not be measured (${messageOf(error)})`);
+  }
+  return { url, ...checked, rtt };
 }
 
 interface UsageSample {
@@ -92,30 +127,26 @@ interface UsageSample {
   readonly processes: number;
 }
 
-function isUsage(value: unknown): value is UsageSample {
-  return isRecord(value) && ['atMs', 'cpuMs', 'rssBytes', 'processes'].every((k) => typeof value[k] === 'number');
-}
-
 /**
- * Samples the target's /lab/usage every `intervalMs` on a connection of its own. CPU is the difference between the
- * first and last samples over the server's own clock between them (not this machine's, not the network's). Stop
- * is synchronous, as the local sampler's: a sample still in flight then is left out.
+ * Samples the target's /lab/usage every `intervalMs`, each answer bounded in time and size. CPU is the difference
+ * between the first and last samples over the server's own clock between them (not this machine's, not the
+ * network's). A sample that breaks the results file's bounds is left out. Stop is synchronous, as the local
+ * sampler's: a sample still in flight then is left out.
  */
 export function startRemoteSampler(url: string, intervalMs = 100): Sampler {
-  const pool = new Pool(url, { connections: 1 });
   const samples: UsageSample[] = [];
   const clientStart = process.cpuUsage();
   const t0 = performance.now();
-  let stopped = false;
+  const stopper = new AbortController();
   // A function, not a read: stop() changes it while a request is out, which narrowing cannot see.
-  const isStopped = (): boolean => stopped;
+  const isStopped = (): boolean => stopper.signal.aborted;
   const poll = async (): Promise<void> => {
     while (!isStopped()) {
-      const next = sleep(intervalMs);
+      const next = sleep(intervalMs).catch(() => undefined);
       try {
-        const response = await pool.request({ path: '/lab/usage', method: 'GET', headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
-        const value: unknown = JSON.parse(await response.body.text());
-        if (!isStopped() && isUsage(value)) samples.push(value);
+        const answer = await getAnswer(`${url}/lab/usage`, { totalMs: TIMEOUT_MS, maxBytes: SMALL_ANSWER_BYTES, signal: stopper.signal });
+        const checked = checkUsage(JSON.parse(answer.body) as unknown);
+        if (!isStopped() && checked.ok) samples.push(checked.sample);
       } catch {
         // a missed sample: the window is measured between the ones that came
       }
@@ -125,8 +156,7 @@ export function startRemoteSampler(url: string, intervalMs = 100): Sampler {
   void poll();
   return {
     stop: () => {
-      stopped = true;
-      void pool.close().catch(() => undefined);
+      stopper.abort();
       const wallMs = performance.now() - t0;
       const client = process.cpuUsage(clientStart);
       const clientCpuMs = (client.user + client.system) / 1000;
@@ -151,7 +181,7 @@ export function startRemoteSampler(url: string, intervalMs = 100): Sampler {
  * The ServerSet of a remote target: `ensure` checks that it is still the model it was, healthy, answering the
  * workload as the application does, and warms it up; `stop` and `stopAll` leave it running.
  */
-export function remoteServerSet(target: RemoteTarget, expected: ReadonlyMap<string, ExpectedAnswer>): ServerSet {
+export function remoteServerSet(target: RemoteTarget, expected: ReadonlyMap<string, ExpectedAnswer>, signal?: AbortSignal): ServerSet {
   let checked = false;
   const running: RunningModel = {
     server: {
@@ -169,9 +199,9 @@ export function remoteServerSet(target: RemoteTarget, expected: ReadonlyMap<stri
     async ensure(model) {
       if (model !== target.model) throw new Error(`the target runs ${target.model}, not ${model}`);
       if (!checked) {
-        await waitHealthy(target.url, Date.now() + TIMEOUT_MS);
-        await checkAnswers(target.url, expected);
-        await warmUp(target.url, [...expected.keys()]);
+        await waitHealthy(target.url, Date.now() + TIMEOUT_MS, undefined, signal);
+        await checkAnswers(target.url, expected, undefined, signal);
+        await warmUp(target.url, [...expected.keys()], false, signal);
         checked = true;
       }
       return running;

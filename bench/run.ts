@@ -56,6 +56,8 @@ export interface TrialInfo {
 }
 
 export interface RunHooks {
+  /** Where the results file is written (once, before the first cell). */
+  onResultsPath?(path: string): void;
   /** Something that takes a moment and is not a trial: calibration, a probe, starting the servers. */
   onPhase?(text: string): void;
   onTrialStart?(info: TrialInfo): void;
@@ -227,6 +229,7 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
     writeResultsFile(resultsPath, results);
   };
   save();
+  hooks.onResultsPath?.(resultsPath);
 
   const machineProbe = startMachineProbe(machine.cpus);
   const probe = async (before: string): Promise<string[]> => {
@@ -279,7 +282,7 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
       const workload = workloads.get(name);
       const workloadCells = cells.filter((c) => c.workload === name);
       if (workload === undefined || workloadCells.length === 0 || interrupted()) continue;
-      const servers = remote === null ? serverSet(expectedAnswers(workload), { ...transport, newConnections: transport.newConnections || workload.session === true }, options.network, { onStart: (model) => hooks.onServerStart?.(model) }) : remoteServerSet(remote, expectedAnswers(workload));
+      const servers = remote === null ? serverSet(expectedAnswers(workload), { ...transport, newConnections: transport.newConnections || workload.session === true }, options.network, { onStart: (model) => hooks.onServerStart?.(model), signal }) : remoteServerSet(remote, expectedAnswers(workload), signal);
       try {
         for (const cell of workloadCells) {
           if (interrupted()) break;

@@ -1,4 +1,4 @@
-import { pause } from './pause.js';
+import { pause, settlesWithin } from './pause.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/paths.js';
@@ -101,7 +101,7 @@ export async function startServerProcess(model: string, options: StartOptions = 
     } catch {
       // already gone
     }
-    const graceful = await Promise.race([exited.then(() => true), pause(5000).then(() => false)]);
+    const graceful = await settlesWithin(exited, 5000);
     if (!graceful) killGroup(pid, 'SIGKILL');
     await exited;
     // Children (cluster processes) may outlive the primary for a moment: wait for the group to empty.

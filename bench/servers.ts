@@ -4,7 +4,9 @@
  * other models'. An idle server costs nothing measurable. A server that dies is started again for its next
  * trial. All are stopped at the end of the workload, on failure and on Ctrl-C.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
+import { quoted } from '../lib/printable.js';
+import { getAnswer } from './http-get.js';
 import { messageOf } from '../lib/errors.js';
 import { CATALOGUE, isModelName, type ModelName } from '../servers/catalogue.js';
 import { startLoad } from './load.js';
@@ -24,28 +26,43 @@ export interface ExpectedAnswer {
 
 const READY_TIMEOUT_MS = 15_000;
 
-export async function waitHealthy(url: string, deadline: number, dispatcher?: Dispatcher): Promise<void> {
+/** Tells why a wait for a server ended early: it died, or the run was interrupted. */
+function endedEarly(signal: AbortSignal | undefined): Error | null {
+  if (signal?.aborted !== true) return null;
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error('interrupted');
+}
+
+/** Asks /health until it answers 200 (each ask bounded as a whole), until `deadline` or `signal` ends the wait. */
+export async function waitHealthy(url: string, deadline: number, dispatcher?: Dispatcher, signal?: AbortSignal): Promise<void> {
   let last = 'no answer';
   while (Date.now() < deadline) {
+    const early = endedEarly(signal);
+    if (early !== null) throw early;
     try {
-      const response = await request(`${url}/health`, { headersTimeout: 2000, bodyTimeout: 2000, ...(dispatcher === undefined ? {} : { dispatcher }) });
-      await response.body.text();
-      if (response.statusCode === 200) return;
-      last = `status ${response.statusCode}`;
+      const answer = await getAnswer(`${url}/health`, { totalMs: Math.min(HEALTH_ASK_MS, Math.max(1, deadline - Date.now())), ...(dispatcher === undefined ? {} : { dispatcher }), ...(signal === undefined ? {} : { signal }) });
+      if (answer.status === 200) return;
+      last = `status ${answer.status}`;
     } catch (error: unknown) {
       last = messageOf(error);
     }
-    await pause(50);
+    await pause(50, signal);
   }
-  throw new Error(`/health did not answer 200 within ${READY_TIMEOUT_MS / 1000} s (${last})`);
+  throw endedEarly(signal) ?? new Error(`/health did not answer 200 within ${READY_TIMEOUT_MS / 1000} s (${last})`);
 }
 
-export async function checkAnswers(url: string, expected: ReadonlyMap<string, ExpectedAnswer>, dispatcher?: Dispatcher): Promise<void> {
+/** How long one ask of /health may take as a whole. */
+const HEALTH_ASK_MS = 2000;
+/** How long the answer to a workload's request may take as a whole, when checked. */
+const CHECK_MS = 10_000;
+
+export async function checkAnswers(url: string, expected: ReadonlyMap<string, ExpectedAnswer>, dispatcher?: Dispatcher, signal?: AbortSignal): Promise<void> {
   for (const [path, want] of expected) {
-    const response = await request(`${url}${path}`, { headersTimeout: 10_000, bodyTimeout: 10_000, ...(dispatcher === undefined ? {} : { dispatcher }) });
-    const body = await response.body.text();
-    if (response.statusCode !== want.status || body !== want.body) {
-      throw new Error(`wrong answer to ${path}: ${response.statusCode} ${JSON.stringify(body.slice(0, 80))}, expected ${want.status} ${JSON.stringify(want.body.slice(0, 80))}`);
+    // The expected answer is known: a little more than it is all that needs reading.
+    const maxBytes = Math.max(64 * 1024, 2 * Buffer.byteLength(want.body));
+    const answer = await getAnswer(`${url}${path}`, { totalMs: CHECK_MS, maxBytes, ...(dispatcher === undefined ? {} : { dispatcher }), ...(signal === undefined ? {} : { signal }) });
+    if (answer.status !== want.status || answer.body !== want.body) {
+      throw new Error(`wrong answer to ${path}: ${answer.status} ${quoted(answer.body, 80)}, expected ${want.status} ${quoted(want.body, 80)}`);
     }
   }
 }
@@ -55,10 +72,21 @@ export const SERVER_WARMUP_SECONDS = 0.3;
 
 /**
  * A fresh server's first requests run in the interpreter, before V8 compiles the hot path: that is not the
- * model, it is the server's youth. A short load, not recorded, keeps it out of the first trial.
+ * model, it is the server's youth. A short load, not recorded, keeps it out of the first trial. `signal` stops it.
  */
-export async function warmUp(url: string, paths: readonly string[], newConnections = false): Promise<void> {
-  await startLoad({ url, paths, connections: 8, warmupSeconds: SERVER_WARMUP_SECONDS, durationSeconds: 0.01, maxDrainSeconds: 2, newConnections }).done;
+export async function warmUp(url: string, paths: readonly string[], newConnections = false, signal?: AbortSignal): Promise<void> {
+  const load = startLoad({ url, paths, connections: 8, warmupSeconds: SERVER_WARMUP_SECONDS, durationSeconds: 0.01, maxDrainSeconds: 2, newConnections });
+  const stop = (): void => {
+    load.stop();
+  };
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    await load.done;
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
+  const early = endedEarly(signal);
+  if (early !== null) throw early;
 }
 
 export interface RunningModel {
@@ -83,6 +111,8 @@ export interface ServerSet {
 /** Told when a server is about to be started (the live view shows it as a phase). */
 export interface ServerSetHooks {
   onStart?(model: ModelName): void;
+  /** The run's Ctrl-C: ends a server's checks and warm-up at once. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -164,14 +194,26 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, transpo
       });
       const entry: RunningModel = { server, died: () => died };
       running.set(model, entry);
+      // A server that dies while it is being checked ends the checks at once, with its reason: not after the
+      // readiness wait's 15 s, and never with a bench left waiting on nothing.
+      const gone = new AbortController();
+      void server.exited.then(() => {
+        gone.abort(new Error(died ?? 'server exited'));
+      });
+      const interrupted = (): void => {
+        gone.abort(new Error('interrupted'));
+      };
+      hooks.signal?.addEventListener('abort', interrupted, { once: true });
       try {
         assertLoadTarget(server.url);
-        await waitHealthy(server.url, Date.now() + READY_TIMEOUT_MS, dispatcher);
-        await checkAnswers(server.url, expected, dispatcher);
-        await warmUp(server.url, [...expected.keys()], transport.newConnections);
+        await waitHealthy(server.url, Date.now() + READY_TIMEOUT_MS, dispatcher, gone.signal);
+        await checkAnswers(server.url, expected, dispatcher, gone.signal);
+        await warmUp(server.url, [...expected.keys()], transport.newConnections, gone.signal);
       } catch (error: unknown) {
         await stop(model);
         throw error;
+      } finally {
+        hooks.signal?.removeEventListener('abort', interrupted);
       }
       return entry;
     },

@@ -6,12 +6,21 @@
  * models' trials of the same cell; the case holds every trial, the median and its 95 % interval.
  */
 import { z } from 'zod';
+import { printable } from '../lib/printable.js';
 import { isRunId, RUN_ID_EXAMPLE, type RunId } from './run-id.js';
 
 export const SCHEMA_VERSION = 2;
 
 const nonNegative = z.number().nonnegative();
 const count = z.number().int().nonnegative();
+/** Memory of a machine: a number of bytes beyond what a double holds exactly is a lie or a bug, not a measure. */
+const bytes = nonNegative.max(Number.MAX_SAFE_INTEGER);
+/** Processes of one server: far above what any model starts (a few hundred at most). */
+const processCount = count.max(100_000);
+/** A process id: positive, and within what any system gives (Linux's pid_max is at most 2^22). */
+export const PidSchema = z.number().int().positive().max(2 ** 31 - 1);
+/** A model's parameters (threads, processes): short lower-case names, whole numbers within serve's bounds. */
+export const ModelParamsSchema = z.record(z.string().regex(/^[a-z][a-z-]{0,31}$/, 'must be a short lower-case name'), z.number().int().positive().max(4096));
 
 export const LatencySchema = z.object({
   min: nonNegative,
@@ -63,8 +72,8 @@ const usage = {
   timeouts: count,
   non2xx: count,
   serverCpuPercent: nonNegative,
-  serverRssPeakBytes: nonNegative,
-  serverProcesses: count,
+  serverRssPeakBytes: bytes,
+  serverProcesses: processCount,
   clientCpuPercent: nonNegative,
   /** Distinct pid/thread pairs that answered, from the X-Served-By-* headers. */
   servedBy: count,
@@ -156,7 +165,7 @@ export type Mode = (typeof MODES)[number];
 
 const CaseBase = z.object({
   model: z.string().min(1),
-  modelParams: z.record(z.string(), z.number()),
+  modelParams: ModelParamsSchema,
   workload: z.string().min(1),
   connections: z.number().int().positive(),
   mode: z.enum(MODES),
@@ -220,6 +229,28 @@ export const ProbeSchema = z.object({
   confirmed: z.boolean().optional(),
 });
 
+/** --target: the server measured and the idle round trip to it (bench/remote.ts checks a target's word against this). */
+export const RemoteSchema = z.object({
+  url: z.string().max(2048),
+  /** The server's pid on its own host. */
+  pid: PidSchema,
+  rttMedianMs: nonNegative,
+  rttMinMs: nonNegative,
+  rttSamples: count,
+});
+
+/**
+ * One sample of a target's GET /lab/usage (servers/lab-usage.ts), held to the bounds of the fields it feeds
+ * (serverRssPeakBytes, serverProcesses): a target that reports 1e300 bytes or -5 processes is refused before any
+ * load, and a lying sample later is left out.
+ */
+export const TargetUsageSchema = z.object({
+  atMs: nonNegative,
+  cpuMs: nonNegative,
+  rssBytes: bytes,
+  processes: processCount.min(1),
+});
+
 const ResultsObject = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   // The id becomes a folder and file name: only the run-id shape, so that a file cannot choose where pages go.
@@ -277,16 +308,7 @@ const ResultsObject = z.object({
     sessions: z.enum(['shared', 'local']).optional(),
   }),
   /** --target: the server measured and the idle round trip to it, measured before the first cell. */
-  remote: z
-    .object({
-      url: z.string(),
-      /** The server's pid on its own host. */
-      pid: count,
-      rttMedianMs: nonNegative,
-      rttMinMs: nonNegative,
-      rttSamples: count,
-    })
-    .optional(),
+  remote: RemoteSchema.optional(),
   calibration: z.object({
     iterationsPerMs: z.number().positive(),
     samples: z.array(z.number().positive()),
@@ -337,7 +359,8 @@ export type Results = z.infer<typeof ResultsSchema>;
 /** One readable line naming the first wrong field of a zod failure. */
 export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
-  const where = issue === undefined || issue.path.length === 0 ? 'the file' : issue.path.map(String).join('.');
+  // A path can hold a file's own keys: escaped and bounded, as anything read from elsewhere that may be printed.
+  const where = issue === undefined || issue.path.length === 0 ? 'the file' : printable(issue.path.map(String).join('.'), 120);
   return `${where}: ${issue?.message ?? 'invalid'}`;
 }
 

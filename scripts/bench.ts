@@ -47,27 +47,35 @@ const options = shaped === null ? parsed : { ...parsed, network: { ...shaped.net
 if (shaped !== null && shaped.noNetem !== null) {
   console.log(`bench: --netns: ${shaped.noNetem}: the lab's relay in the bench process adds ${linkShapeText(shaped.network)} instead (its CPU counts as the client's)`);
 }
-let remote: RemoteTarget | null = null;
-if (options.target !== null) {
-  try {
-    remote = await connectTarget(options.target);
-  } catch (error: unknown) {
-    console.error(`bench: ${messageOf(error)}`);
-    process.exit(2);
-  }
-  console.log(`bench: target ${remote.url}: ${remote.model}${Object.keys(remote.params).length === 0 ? '' : ` (${Object.entries(remote.params).map(([k, v]) => `${String(v)} ${k}`).join(', ')})`}, round trip ${remote.rtt.medianMs.toFixed(2)} ms median, ${remote.rtt.minMs.toFixed(2)} ms min, idle`);
-}
+// Signals first: Ctrl-C or SIGTERM while a target is being asked, or while a server is checked, ends the run within
+// a few seconds, whatever it was waiting for (every wait of the bench takes this signal; the watchdog is the floor).
 const controller = new AbortController();
 let signalled: NodeJS.Signals | undefined;
+let resultsPath: string | null = null;
+const STOP_WITHIN_MS = 5000;
 const onSignal = (signal: NodeJS.Signals): void => {
   if (signalled !== undefined) process.exit(130); // second Ctrl-C: the exit hook still kills the servers
   signalled = signal;
   process.stderr.write(`\nbench: ${signal}: stopping the current server and saving the finished cases…\n`);
   controller.abort();
+  setTimeout(() => {
+    process.stderr.write(`bench: still stopping after ${STOP_WITHIN_MS / 1000} s: exiting now${resultsPath === null ? '' : `; the finished cases are in ${relative(process.cwd(), resultsPath)}`}\n`);
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
+  }, STOP_WITHIN_MS).unref();
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
+let remote: RemoteTarget | null = null;
+if (options.target !== null) {
+  try {
+    remote = await connectTarget(options.target, controller.signal);
+  } catch (error: unknown) {
+    console.error(`bench: ${messageOf(error)}`);
+    process.exit(signalled === undefined ? 2 : signalled === 'SIGTERM' ? 143 : 130);
+  }
+  console.log(`bench: target ${remote.url}: ${remote.model}${Object.keys(remote.params).length === 0 ? '' : ` (${Object.entries(remote.params).map(([k, v]) => `${String(v)} ${k}`).join(', ')})`}, round trip ${remote.rtt.medianMs.toFixed(2)} ms median, ${remote.rtt.minMs.toFixed(2)} ms min, idle`);
+}
 const progress = createProgress(process.stderr);
 const t0 = performance.now();
 const banner =
@@ -95,8 +103,11 @@ if (options.tls || options.newConnections || options.sessions !== 'shared') {
   console.log(`bench: ${transportText(options)}${options.workloads.includes('session') ? ' (the session workload: always a new connection per visit)' : ''}`);
 }
 try {
-  const { results, resultsPath } = await runBench(options, controller.signal, {
+  const { results, resultsPath: written } = await runBench(options, controller.signal, {
     ...live?.hooks,
+    onResultsPath: (path) => {
+      resultsPath = path;
+    },
     onPhase: (text) => {
       progress.phase(text);
       live?.hooks.onPhase(text);
@@ -116,19 +127,19 @@ try {
   }, remote);
   progress.clear();
   console.log(`\n${summaryTables(results)}`);
-  const shown = relative(process.cwd(), resultsPath);
+  const shown = relative(process.cwd(), written);
   const wall = formatDuration((performance.now() - t0) / 1000);
   if (!results.complete) {
     refreshIndex(options.outDir);
-    const partial = writeRunReport(resultsPath);
+    const partial = writeRunReport(written);
     console.error(`bench: report of the finished cases: ${relative(process.cwd(), partial.path)}`);
     console.error(`bench: interrupted after ${results.cases.length} cases (${wall}); partial results, marked incomplete: ${shown}`);
-    await live?.end({ outcome: 'interrupted', message: `${results.cases.length} case${results.cases.length === 1 ? '' : 's'} finished; partial results in ${resolve(resultsPath)}, report ${resolve(partial.path)}` });
+    await live?.end({ outcome: 'interrupted', message: `${results.cases.length} case${results.cases.length === 1 ? '' : 's'} finished; partial results in ${resolve(written)}, report ${resolve(partial.path)}` });
     process.exit(signalled === 'SIGTERM' ? 143 : 130);
   }
   console.log(`results: ${shown}  (${results.cases.length} cases in ${wall})`);
   const index = refreshIndex(options.outDir);
-  const report = writeRunReport(resultsPath);
+  const report = writeRunReport(written);
   console.log(`report:  ${relative(process.cwd(), report.path)}`);
   console.log(`index:   ${relative(process.cwd(), index.path)}`);
   for (const skipped of index.skipped) console.error(`index: left out ${skipped}`);

@@ -15,6 +15,8 @@ import { serverSet } from '../bench/servers.js';
 import { seededRandom } from '../bench/shuffle.js';
 import { eventually } from './helpers/wait.js';
 import { BENCH, expectRefusal, labServers } from './helpers/bench-cli.js';
+import { openEventsWhenUp } from './helpers/sse.js';
+import { repoRoot } from '../lib/paths.js';
 
 
 
@@ -29,8 +31,8 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-function startBench(args: string[]): { child: ChildProcess; exit: Promise<number | null>; output: () => string } {
-  const child = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startBench(args: string[], env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; exit: Promise<number | null>; output: () => string } {
+  const child = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   children.push(child);
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -117,14 +119,61 @@ describe('a short real run', () => {
     expect(await eventually(() => labServers().length === 0, 3000)).toBe(true);
   });
 
-  it('records a server killed during its trial as a failed trial, starts it again, and goes on', async () => {
+});
+
+/** The time each line of a child's output arrived (Date.now()), to time what the bench says against a death. */
+function timedLines(child: ChildProcess): { lines: { at: number; text: string }[] } {
+  const record = { lines: [] as { at: number; text: string }[] };
+  const take = (d: Buffer): void => {
+    for (const text of d.toString().split('\n')) if (text.trim() !== '') record.lines.push({ at: Date.now(), text });
+  };
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
+  return record;
+}
+
+describe('a server that dies at any moment of its life', () => {
+  // test/fixtures/die-at.mjs, loaded into the server by NODE_OPTIONS, kills it with SIGKILL exactly at the named
+  // moment (no sleep in the test): right after it told the bench its address, at its first accepted connection,
+  // at its 5th request (the bench's warm-up: one /health and one check come before). Once: the server started
+  // again lives. The trial ends as failed with the reason within 2 s of the death, the run goes on, exit 0.
+  it.each(['listen', 'accept', 'request:5'])('dies at %s: its trial fails with the reason within 2 s, the run goes on, exit 0', async (moment) => {
     const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
-    const run = startBench(['--models', 'sequential,event-loop', '--workloads', 'hello', '--connections', '2', '--duration', '3', '--warmup', '0', '--trials', '2', '--max-trials', '2', '--out', out]);
-    expect(await eventually(() => labServers().length > 0, 15_000)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const marker = join(out, 'died');
+    const env = { ...process.env, NODE_OPTIONS: `--import ${join(repoRoot, 'test', 'fixtures', 'die-at.mjs')}`, LAB_DIE_AT: moment, LAB_DIE_ONCE: marker };
+    const run = startBench(['--models', 'event-loop', '--workloads', 'hello', '--connections', '1', '--duration', '0.3', '--warmup', '0.1', '--trials', '2', '--max-trials', '2', '--out', out], env);
+    const timed = timedLines(run.child);
+    expect(await run.exit).toBe(0);
+    const diedAt = Number(readFileSync(marker, 'utf8'));
+    const failed = timed.lines.find((l) => /FAILED: server killed by SIGKILL/.test(l.text));
+    expect(failed, run.output()).toBeDefined();
+    expect((failed?.at ?? Infinity) - diedAt).toBeLessThan(2000);
+    const results = resultsIn(out);
+    expect(results.complete).toBe(true);
+    const [hello] = results.cases;
+    expect(hello?.trials.map((t) => t.status)).toEqual(['failed', 'ok']);
+    expect(hello?.status).toBe('ok');
+    expect(await eventually(() => labServers().length === 0, 3000)).toBe(true);
+  });
+
+  it('killed in its trial window (seen on the live feed): the trial fails within 2 s, it is started again, the run goes on', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
+    const run = startBench(['--models', 'sequential,event-loop', '--workloads', 'hello', '--connections', '2', '--duration', '2', '--warmup', '0', '--trials', '2', '--max-trials', '2', '--live', '--out', out]);
+    const timed = timedLines(run.child);
+    expect(await eventually(() => /live: (http:\S+)/.test(run.output()), 15_000)).toBe(true);
+    const url = /live: (http:\S+)/.exec(run.output())?.[1] ?? '';
+    const events = await openEventsWhenUp(url, 5000);
+    // The first sample of a measured window: the server is in its trial, by the load driver's own word.
+    expect(await eventually(() => events.events.some((e) => e.event.type === 'point' && e.event.point.stage === 'window'), 30_000)).toBe(true);
     const [victim] = labServers();
+    expect(victim).toBeDefined();
+    const killedAt = Date.now();
     if (victim !== undefined) process.kill(victim, 'SIGKILL');
     expect(await run.exit).toBe(0);
+    events.close();
+    const failed = timed.lines.find((l) => /FAILED: server killed by SIGKILL/.test(l.text));
+    expect(failed, run.output()).toBeDefined();
+    expect((failed?.at ?? Infinity) - killedAt).toBeLessThan(2000);
     const results = resultsIn(out);
     expect(results.cases).toHaveLength(2);
     const failedTrials = results.cases.flatMap((c) => c.trials.flatMap((t) => (t.status === 'failed' ? [t.error] : [])));
