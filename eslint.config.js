@@ -11,7 +11,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js', 'test/fixtures/*.mjs'] }, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
     },
@@ -21,5 +21,5 @@ export default tseslint.config(
   { files: ['servers/**/*.ts'], rules: forbid('bench', 'results', 'reports', 'scripts') },
   { files: ['bench/**/*.ts'], rules: forbid('reports', 'scripts') },
   { files: ['reports/**/*.ts'], rules: forbid('servers', 'bench', 'scripts') },
-  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

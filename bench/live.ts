@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CONNECTIONS_CHECK_MS } from '../lib/http-bounds.js';
 import type { LiveEvent, LiveSnapshot } from '../results/live-feed.js';
 
 /** Viewers at once: a class projects one page; a few more tabs are fine. */
@@ -72,7 +73,8 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
     res.end(req.method === 'HEAD' ? undefined : options.page);
   };
 
-  const server = createServer((req, res) => {
+  // A viewer's request has nothing to wait for: a slow or silent client is cut off quickly (checked every second).
+  const server = createServer({ connectionsCheckingInterval: CONNECTIONS_CHECK_MS, headersTimeout: 5000, requestTimeout: 10_000 }, (req, res) => {
     const host = req.headers.host ?? '';
     const path = (req.url ?? '/').split('?')[0];
     if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) refuse(res, 421, 'this server answers 127.0.0.1 only');
@@ -81,9 +83,6 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
     else if (path !== '/') refuse(res, 404, 'not found: the page is at /, its events at /events');
     else servePage(req, res);
   });
-  // A viewer's request has nothing to wait for: a slow or silent client is cut off quickly.
-  server.headersTimeout = 5000;
-  server.requestTimeout = 10_000;
   server.maxConnections = MAX_VIEWERS * 2;
 
   const live: LiveServer = {

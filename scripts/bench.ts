@@ -14,6 +14,7 @@ import { ensureWritableDir } from '../lib/files.js';
 import { netemUnavailable, netnsUnavailable } from '../bench/netns.js';
 import { connectTarget, type RemoteTarget } from '../bench/remote.js';
 import { startLive, type Live } from './bench-live.js';
+import { labCertificate } from '../servers/tls-cert.js';
 
 const command = parseBenchArgs(process.argv.slice(2));
 if (command.kind === 'help') {
@@ -46,6 +47,16 @@ const shaped = parsed.network === null || !shapesLink(parsed.network) ? null : {
 const options = shaped === null ? parsed : { ...parsed, network: { ...shaped.network, delayBy: shaped.noNetem === null ? ('netem' as const) : ('relay' as const) } };
 if (shaped !== null && shaped.noNetem !== null) {
   console.log(`bench: --netns: ${shaped.noNetem}: the lab's relay in the bench process adds ${linkShapeText(shaped.network)} instead (its CPU counts as the client's)`);
+}
+// --tls: the certificate is read or made now, before anything prints or starts (a .lab-tls that is a file, a link or
+// open to others is one line here, not a failure after the banner).
+if (options.tls) {
+  try {
+    await labCertificate();
+  } catch (error: unknown) {
+    console.error(`bench: --tls: ${messageOf(error)}`);
+    process.exit(2);
+  }
 }
 // Signals first: Ctrl-C or SIGTERM while a target is being asked, or while a server is checked, ends the run within
 // a few seconds, whatever it was waiting for (every wait of the bench takes this signal; the watchdog is the floor).

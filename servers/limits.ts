@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { createServer as createSecureServer } from 'node:https';
 import type { Socket } from 'node:net';
+import { CONNECTIONS_CHECK_MS } from '../lib/http-bounds.js';
 import type { ClientWatch } from './app/cancel.js';
 import { answerLabRoute } from './lab-usage.js';
 import type { LabServer } from './listen.js';
@@ -25,7 +26,13 @@ export const LIMITS = {
   /** A connection that neither sends nor reads for this long is closed (a client that never reads). */
   idleTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
+  /** Node.js resets a request still unanswered this long after it began (every model): nothing may wait longer. */
   requestTimeoutMs: 30_000,
+  /**
+   * The longest a request waits in line for a thread or process of its own (per-request models), or in the
+   * sequential server's queue: past it, 503 JSON with Retry-After, well before Node.js's reset at requestTimeoutMs.
+   */
+  maxLineWaitMs: 10_000,
 } as const;
 
 /** Why a request was refused before the application saw it: becomes a 503 JSON answer. */
@@ -138,9 +145,11 @@ export function boundServer<S extends LabServer>(server: S): S {
 /** A node:http server, or node:https with `tls`: the same request listener either way. */
 export function createHttpServer(handler: RequestListener, tls: TlsMaterial | null): LabServer {
   // A client that starts a TLS handshake and never finishes it is bounded like one that never ends its headers.
+  // The deadlines are given at creation too: Node.js reads connectionsCheckingInterval only there.
+  const bounds = { connectionsCheckingInterval: CONNECTIONS_CHECK_MS, headersTimeout: LIMITS.headersTimeoutMs, requestTimeout: LIMITS.requestTimeoutMs };
   return tls === null
-    ? createServer(handler)
-    : createSecureServer({ key: tls.key, cert: tls.cert, handshakeTimeout: LIMITS.headersTimeoutMs }, handler);
+    ? createServer(bounds, handler)
+    : createSecureServer({ ...bounds, key: tls.key, cert: tls.cert, handshakeTimeout: LIMITS.headersTimeoutMs }, handler);
 }
 
 /**

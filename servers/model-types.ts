@@ -6,6 +6,9 @@ export const SESSION_MODES = ['shared', 'local'] as const satisfies readonly Ses
 export interface TlsMaterial {
   readonly key: string;
   readonly cert: string;
+  /** The files they were read from: what a cluster process is given (a private key never travels in an environment). */
+  readonly keyPath: string;
+  readonly certPath: string;
 }
 
 /** Options of a server model; each model reads the ones it declares in `params`. */

@@ -85,8 +85,8 @@ describe('per-request models: a thread or a process of its own for every request
     const threadIds = new Set<string>();
     const pids = new Set<string>();
     for (let i = 0; i < 5; i++) {
-      threadIds.add(String((await rawRequest(threads.url, '/health')).headers['x-served-by-thread']));
-      pids.add(String((await rawRequest(processes.url, '/health')).headers['x-served-by-pid']));
+      threadIds.add(String((await rawRequest(threads.url, '/')).headers['x-served-by-thread']));
+      pids.add(String((await rawRequest(processes.url, '/')).headers['x-served-by-pid']));
     }
     expect(threadIds.size).toBe(5);
     expect(pids.size).toBe(5);

@@ -91,11 +91,23 @@ describe.each(APP_MODELS)('model %s', (model) => {
     expect(response.headers['x-served-by-model']).toBe(model);
     expect(response.headers['x-served-by-pid']).toBe(String(body.pid));
     expect(response.headers['x-served-by-thread']).toBe(String(body.threadId));
-    // A child process answers, not the one that was started; a pool's or a request's thread, not the main one.
-    if (model === 'cluster' || model === 'process-per-request') expect(body.pid).not.toBe(server.pid);
+    // A cluster's child process answers, not the one that was started; a pool's thread, not the main one. The
+    // per-request models answer /health from the accepting process, so that readiness never waits in their line.
+    if (model === 'cluster') expect(body.pid).not.toBe(server.pid);
     else expect(body.pid).toBe(server.pid);
-    if (model === 'worker-pool' || model === 'thread-per-request') expect(body.threadId).toBeGreaterThan(0);
+    if (model === 'worker-pool') expect(body.threadId).toBeGreaterThan(0);
     else expect(body.threadId).toBe(0);
+  });
+
+  it('answers a request of the application from where the model runs it (a new thread or process per request)', async () => {
+    const response = await rawRequest(server.url, '/work?io=1');
+    expect(response.status).toBe(200);
+    const pid = Number(response.headers['x-served-by-pid']);
+    const thread = Number(response.headers['x-served-by-thread']);
+    if (model === 'cluster' || model === 'process-per-request') expect(pid).not.toBe(server.pid);
+    else expect(pid).toBe(server.pid);
+    if (model === 'worker-pool' || model === 'thread-per-request') expect(thread).toBeGreaterThan(0);
+    else expect(thread).toBe(0);
   });
 
   it.each(SAME_ANSWER)('answers %s with the application’s status and body', async (path) => {

@@ -9,8 +9,6 @@ export const SESSION_COOKIE = 'lab_session';
 const SESSION_ID = /^[0-9a-f]{32}$/;
 /** Beyond this many sessions the oldest is forgotten: a client minting cookies cannot grow the store forever. */
 export const MAX_SESSIONS = 100_000;
-/** A Cookie header longer than this is not parsed at all (Node.js already bounds headers to 16 KiB). */
-const MAX_COOKIE_HEADER = 4096;
 
 /** One visit: the session it counted for (a new one when the cookie was missing or not ours) and its count. */
 export interface Visit {
@@ -39,14 +37,18 @@ export function isVisit(value: unknown): value is Visit {
   return isSessionId(v.session) && typeof v.visits === 'number' && Number.isSafeInteger(v.visits) && v.visits >= 1;
 }
 
-/** The session id of a Cookie header, or null when it has none, or one that is not of our making. */
+/**
+ * The session id of a Cookie header wherever it stands in it, or null when it has none of our making (the first
+ * `lab_session` whose value is one of our ids counts: a browser sends the most specific cookie first). The header's
+ * length is bounded by Node.js (16 KiB of headers in all), and the scan is one pass over it.
+ */
 export function sessionFromCookie(header: string | undefined): string | null {
-  if (header === undefined || header.length > MAX_COOKIE_HEADER) return null;
+  if (header === undefined) return null;
   for (const pair of header.split(';')) {
     const eq = pair.indexOf('=');
     if (eq === -1 || pair.slice(0, eq).trim() !== SESSION_COOKIE) continue;
     const value = pair.slice(eq + 1).trim();
-    return isSessionId(value) ? value : null;
+    if (isSessionId(value)) return value;
   }
   return null;
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { messageOf } from '../../lib/errors.js';
 import { localSessions } from '../app/sessions.js';
 import { closeServer } from '../listen.js';
@@ -14,8 +15,8 @@ export interface ListenFailure {
  * One process of the cluster model: an event-loop server on the port the primary shares. The primary passes
  * its options in the environment; with shared sessions it keeps the store and this process asks it.
  */
-const { LAB_TLS_KEY: key, LAB_TLS_CERT: cert } = process.env;
-const tls = key !== undefined && cert !== undefined ? { key, cert } : null;
+const { LAB_TLS_KEY_FILE: keyPath, LAB_TLS_CERT_FILE: certPath } = process.env;
+const tls = keyPath !== undefined && certPath !== undefined ? { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), keyPath, certPath } : null;
 const sessions = process.env.LAB_SESSIONS === 'local' ? localSessions : new ParentSessions();
 const server = createEventLoopServer('cluster', tls, sessions);
 server.once('error', (error: unknown) => {

@@ -46,9 +46,10 @@ function lastLine(text: string): string {
 export async function start({ host, port, processes, sessions, tls }: ModelOptions): Promise<RunningServer> {
   // silent: the processes' stderr comes through us, so a start-up failure is told once, in one line.
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./cluster-worker.js', import.meta.url)), silent: true });
-  // Each process terminates its own TLS connections: it needs the key (only its parent and itself can read
-  // a process's environment).
-  const env: Record<string, string> = { LAB_HOST: host, LAB_PORT: String(port), LAB_SESSIONS: sessions, ...(tls === null ? {} : { LAB_TLS_KEY: tls.key, LAB_TLS_CERT: tls.cert }) };
+  // Each process terminates its own TLS connections: it reads the key from its file (0600, in a folder only this
+  // user can enter), named in its environment. The key itself never travels there: an environment is copied to
+  // every child and shown by tools that list processes' environments.
+  const env: Record<string, string> = { LAB_HOST: host, LAB_PORT: String(port), LAB_SESSIONS: sessions, ...(tls === null ? {} : { LAB_TLS_KEY_FILE: tls.keyPath, LAB_TLS_CERT_FILE: tls.certPath }) };
   // Shared sessions: the primary keeps the one store and answers its processes' questions.
   const store = new SessionMap();
   let closing = false;

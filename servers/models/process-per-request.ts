@@ -34,7 +34,7 @@ function exited(child: ChildProcess): Promise<void> {
 export async function start({ host, port, processes, sessions, tls }: ModelOptions): Promise<RunningServer> {
   const servedBy = servedByHere('process-per-request');
   const entry = fileURLToPath(new URL('./request-process.js', import.meta.url));
-  const line = new StartLine(processes);
+  const line = new StartLine(processes, 'process');
   const live = new Set<ChildProcess>();
   // Shared sessions: this process keeps the store; a request's process asks it over IPC.
   const store = new SessionMap();

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerBlocking } from '../app/answer.js';
 import { loadCsvData } from '../app/csv-data.js';
 import { servedByHere, toAppRequest, writeRefusal, writeResponse } from '../http-adapter.js';
-import { createLabServer, type Departure } from '../limits.js';
+import { createLabServer, LIMITS, type Departure } from '../limits.js';
 import { closeServer, listen } from '../listen.js';
 import type { ModelOptions, RunningServer } from '../model-types.js';
 
@@ -15,6 +15,8 @@ interface Queued {
   readonly departure: Departure;
   /** Two turns of the event loop have passed since it arrived (see below). */
   ready: boolean;
+  /** performance.now() when it arrived: past LIMITS.maxLineWaitMs in the queue it gets 503, not Node.js's reset. */
+  readonly arrivedAt: number;
 }
 
 /**
@@ -48,6 +50,12 @@ export async function start({ host, port, tls }: ModelOptions): Promise<RunningS
         queue.shift();
         continue;
       }
+      // Waited past its deadline (the thread was blocked that long): refused at once, which costs nothing.
+      if (performance.now() - head.arrivedAt > LIMITS.maxLineWaitMs) {
+        queue.shift();
+        writeRefusal(head.req, head.res, servedBy, `server busy: waited ${LIMITS.maxLineWaitMs / 1000} s in the queue of the one thread`);
+        continue;
+      }
       if (!head.ready || !caughtUp) return;
       queue.shift();
       serve(head);
@@ -66,10 +74,10 @@ export async function start({ host, port, tls }: ModelOptions): Promise<RunningS
     (req, res, departure) => {
       // Short requests (hello, a small file) are served at once: nobody gives up within a millisecond.
       if (queue.length === 0 && caughtUp && lastServiceMs < SHORT_SERVICE_MS) {
-        serve({ req, res, departure, ready: true });
+        serve({ req, res, departure, ready: true, arrivedAt: performance.now() });
         return;
       }
-      const queued: Queued = { req, res, departure, ready: false };
+      const queued: Queued = { req, res, departure, ready: false, arrivedAt: performance.now() };
       queue.push(queued);
       afterTwoTurns(() => {
         queued.ready = true;

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ServedBy } from '../app/types.js';
-import { writeRefusal } from '../http-adapter.js';
-import { createLabServer, type Departure } from '../limits.js';
+import { answerBlocking } from '../app/answer.js';
+import { splitTarget } from '../app/handler.js';
+import { toAppRequest, writeRefusal, writeResponse } from '../http-adapter.js';
+import { createLabServer, LIMITS, type Departure } from '../limits.js';
 import type { LabServer } from '../listen.js';
 import type { TlsMaterial } from '../model-types.js';
 
@@ -15,6 +17,8 @@ export interface Start {
   readonly res: ServerResponse;
   /** Starts its thread or process; resolves once that has ended (its place in the bound is free again). */
   run(): Promise<void>;
+  /** Answers without starting anything (503): it waited in line past its deadline. */
+  refuse(why: string): void;
 }
 
 /**
@@ -30,12 +34,15 @@ export interface Start {
  */
 export class StartLine {
   private readonly waiting: Start[] = [];
+  /** The deadline of each request in line: past LIMITS.maxLineWaitMs it is refused, not left to Node.js's reset. */
+  private readonly deadlines = new Map<Start, NodeJS.Timeout>();
   /** Requests held back behind an earlier one of their connection, per connection with one in line. */
   private readonly heldBack = new WeakMap<object, Start[]>();
   private live = 0;
   private closed = false;
 
-  constructor(private readonly limit: number) {}
+  /** `what`: a thread or a process, in the words of a refusal. */
+  constructor(private readonly limit: number, private readonly what: 'thread' | 'process', private readonly maxWaitMs: number = LIMITS.maxLineWaitMs) {}
 
   add(start: Start): void {
     if (this.closed) return;
@@ -53,6 +60,8 @@ export class StartLine {
   close(): void {
     this.closed = true;
     this.waiting.length = 0;
+    for (const timer of this.deadlines.values()) clearTimeout(timer);
+    this.deadlines.clear();
   }
 
   private enter(start: Start, connection: object): void {
@@ -68,6 +77,13 @@ export class StartLine {
     start.res.once('finish', release);
     start.departure.onLeave(release);
     this.waiting.push(start);
+    this.deadlines.set(start, setTimeout(() => {
+      this.deadlines.delete(start);
+      const at = this.waiting.indexOf(start);
+      if (at === -1) return;
+      this.waiting.splice(at, 1);
+      if (!start.departure.gone) start.refuse(`server busy: waited ${this.maxWaitMs / 1000} s in line for a ${this.what} of its own`);
+    }, this.maxWaitMs));
     this.next();
   }
 
@@ -75,6 +91,8 @@ export class StartLine {
     while (!this.closed && this.live < this.limit) {
       const start = this.waiting.shift();
       if (start === undefined) return;
+      clearTimeout(this.deadlines.get(start));
+      this.deadlines.delete(start);
       if (start.departure.gone) continue;
       this.live += 1;
       void start.run().finally(() => {
@@ -92,7 +110,21 @@ export class StartLine {
 export function lineServer(line: StartLine, servedBy: ServedBy, tls: TlsMaterial | null, run: (req: IncomingMessage, res: ServerResponse, departure: Departure) => Promise<void>): LabServer {
   return createLabServer(
     (req, res, departure) => {
-      line.add({ departure, connection: req.socket, res, run: () => run(req, res, departure) });
+      // Readiness is the accepting process's to say: /health never waits behind a burst of slow requests
+      // (the bench's own checks would time out with it). It is the application's answer, from this process.
+      if (splitTarget(req.url ?? '/').path === '/health') {
+        writeResponse(req, res, answerBlocking(toAppRequest(req, servedBy)));
+        return;
+      }
+      line.add({
+        departure,
+        connection: req.socket,
+        res,
+        run: () => run(req, res, departure),
+        refuse: (why) => {
+          writeRefusal(req, res, servedBy, why);
+        },
+      });
     },
     (req, res, why) => {
       writeRefusal(req, res, servedBy, why);

@@ -24,7 +24,7 @@ function isThreadAnswer(message: unknown): message is ThreadAnswer {
 export async function start({ host, port, threads, sessions, tls }: ModelOptions): Promise<RunningServer> {
   const servedBy = servedByHere('thread-per-request');
   const entry = new URL('./request-thread.js', import.meta.url);
-  const line = new StartLine(threads);
+  const line = new StartLine(threads, 'thread');
   const live = new Set<Worker>();
   // Shared sessions: this thread keeps the store; a request's thread asks it on a visit.
   const store = new SessionMap();
