@@ -1,8 +1,8 @@
 import type { Results } from '../results/schema.js';
-import { buildCompareView } from './compare-view.js';
+import { buildCompareView } from './views/compare-view.js';
 import { pageShell, type PageAssets } from './html.js';
-import { buildRunView } from './run-view.js';
-import type { IndexEntry, IndexView } from './index-view.js';
+import { buildRunView } from './views/run-view.js';
+import type { IndexEntry, IndexView } from './views/index-view.js';
 
 /** A run's page. Pure: results in, HTML out; the data goes in as JSON and is shown as text. */
 export function renderRunPage(results: Results, assets: PageAssets, indexHref: string | null = null): string {

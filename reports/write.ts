@@ -1,5 +1,5 @@
 /** The file I/O around the pure renderers: read results, write pages, refresh the index. */
-import { placementTag } from './placement.js';
+import { placementTag } from './views/placement.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { readResultsFile } from '../results/file.js';
@@ -7,7 +7,7 @@ import type { Results } from '../results/schema.js';
 import { isRunId, RUN_ID_EXAMPLE, type RunId } from '../results/run-id.js';
 import { DEFAULT_RUNS_DIR, repoRoot } from '../lib/paths.js';
 import { loadAssets } from './assets.js';
-import { indexEntry, sortEntries, type IndexEntry } from './index-view.js';
+import { indexEntry, sortEntries, type IndexEntry } from './views/index-view.js';
 import { renderComparePage, renderIndexPage, renderRunPage } from './render.js';
 import { messageOf } from '../lib/errors.js';
 import { writeFileAtomically } from '../lib/files.js';

@@ -3,7 +3,7 @@
  * current shape: each repeat of a case becomes a trial, its warnings become data with the code 'upgraded'
  * beside them, and no interval is claimed where there was one repeat. Anything else is refused in one line.
  */
-import { summarizeCase } from './case-summary.js';
+import { summarizeCase } from './stats/case-summary.js';
 import { ResultsSchemaV1, type CaseV1, type ResultsV1 } from './schema-v1.js';
 import { firstIssue, SCHEMA_VERSION, validateResults, type Results, type Trial, type Warning } from './schema.js';
 

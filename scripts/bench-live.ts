@@ -2,8 +2,8 @@
  * `npm run bench -- --live`: ties the live view together. The bench's side (bench/live.ts, bench/live-feed.ts)
  * never imports the reports, so the page is rendered here, above both, and handed to the server as a string.
  */
-import { createLiveFeed, type LiveFeed } from '../bench/live-feed.js';
-import { startLiveServer, type LiveServer } from '../bench/live.js';
+import { createLiveFeed, type LiveFeed } from '../bench/live/live-feed.js';
+import { startLiveServer, type LiveServer } from '../bench/live/live-server.js';
 import type { LiveEnd } from '../results/live-feed.js';
 import { loadAssets } from '../reports/assets.js';
 import { renderLivePage } from '../reports/live.js';

@@ -2,17 +2,18 @@
  * npm run bench -- [options]: drives many clients at every model and writes results (and the report).
  */
 import { relative, resolve } from 'node:path';
-import { benchHelp, parseBenchArgs, shapesLink } from '../bench/options.js';
-import { createProgress } from '../bench/progress.js';
-import { runBench } from '../bench/run.js';
-import { summaryTables } from '../bench/summary.js';
-import { formatDuration } from '../results/format.js';
-import { linkShapeText, transportText } from '../results/transport.js';
+import { benchHelp, parseBenchArgs } from '../bench/plan/parse-args.js';
+import { shapesLink } from '../bench/network/link-shape.js';
+import { createProgress } from '../bench/run/progress.js';
+import { runBench } from '../bench/run/run.js';
+import { summaryTables } from '../reports/text/summary.js';
+import { formatDuration } from '../lib/format.js';
+import { linkShapeText, transportText } from '../reports/text/transport.js';
 import { refreshIndex, writeRunReport } from '../reports/write.js';
 import { messageOf } from '../lib/errors.js';
 import { ensureWritableDir } from '../lib/files.js';
-import { netemUnavailable, netnsUnavailable } from '../bench/netns.js';
-import { connectTarget, type RemoteTarget } from '../bench/remote.js';
+import { netemUnavailable, netnsUnavailable } from '../bench/network/netns.js';
+import { connectTarget, type RemoteTarget } from '../bench/network/remote.js';
 import { startLive, type Live } from './bench-live.js';
 import { labCertificate } from '../servers/tls-cert.js';
 

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { associationsCsv, dataDir, eventsCsv } from '../servers/app/paths.js';
+import { associationsCsv, dataDir, eventsCsv } from '../servers/app/course/paths.js';
 import { csvLine } from './csv-write.js';
 import { seededRandom } from '../lib/random.js';
 

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { processTreeOf } from '../lib/process-tree.js';
-import { serveInfo } from './serve-info.js';
+import { serveInfo } from './app/launch-info.js';
 
 export const USAGE_PATH = '/lab/usage';
 

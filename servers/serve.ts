@@ -6,7 +6,7 @@ import { CATALOGUE } from './catalogue.js';
 import type { RunningServer, ServeListening } from './model-types.js';
 import { parseServeArgs, serveHelp } from './serve-options.js';
 import { labCertificate } from './tls-cert.js';
-import { publishServeInfo } from './serve-info.js';
+import { publishServeInfo } from './app/launch-info.js';
 import { messageOf } from '../lib/errors.js';
 
 const command = parseServeArgs(process.argv.slice(2));

@@ -13,7 +13,7 @@ import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
 import { messageOf } from '../lib/errors.js';
 import { repoRoot } from '../lib/paths.js';
-import { associationsCsv, eventsCsv } from '../servers/app/paths.js';
+import { associationsCsv, eventsCsv } from '../servers/app/course/paths.js';
 
 interface Build {
   /** Each compiled source with the file tsc writes for it. */

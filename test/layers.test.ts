@@ -1,7 +1,8 @@
 /**
- * The house's arrows run one way: servers ← bench → results ← reports, and everyone → lib. The lint rule
- * (eslint.config.js) refuses a wrong import line; this test follows every import from the entry points, so
- * that a report never loads server code, piscina or node:cluster, even through a chain of modules.
+ * The house's arrows run one way: servers ← bench → results ← reports, and everyone → lib; inside, the rooms lean
+ * one way too (eslint.config.js says how). The lint rule refuses a wrong import line; this test follows every
+ * import from the entry points, so that a report never loads server code, piscina or node:cluster, the load
+ * drivers never load the run, and the application never loads a model, even through a chain of modules.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -57,6 +58,40 @@ describe('one-way layers', () => {
       importsOf(join(repoRoot, file)).some((s) => /(^|\/)(servers|bench|reports|scripts)\//.test(s)),
     );
     expect(offenders).toEqual([]);
+  });
+
+  it.each(sourcesUnder('bench/load'))('%s, a load driver, reaches no other room of the bench and no page', (entry) => {
+    const { files } = reachable(entry);
+    expect([...files].filter((f) => /^(bench\/(run|plan|live|network|machine)|reports|scripts)\//.test(f))).toEqual([]);
+  });
+
+  it.each(sourcesUnder('bench/machine'))('%s, a machine probe, reaches no other room of the bench', (entry) => {
+    const { files } = reachable(entry);
+    expect([...files].filter((f) => /^(bench\/(run|plan|live|network|load)|reports|scripts)\//.test(f))).toEqual([]);
+  });
+
+  it.each(sourcesUnder('servers/app'))('%s, the application, reaches nothing of the models or the launcher', (entry) => {
+    const { files } = reachable(entry);
+    expect([...files].filter((f) => !/^(servers\/app|lib)\//.test(f))).toEqual([]);
+  });
+
+  it('results/stats reaches no theory; reports/text no view or page', () => {
+    const stats = sourcesUnder('results/stats').flatMap((f) => [...reachable(f).files]);
+    expect(stats.filter((f) => f.startsWith('results/theory/'))).toEqual([]);
+    const text = sourcesUnder('reports/text').flatMap((f) => [...reachable(f).files]);
+    expect(text.filter((f) => /^reports\/(views|pages)\//.test(f))).toEqual([]);
+  });
+
+  it('no folder of the source holds more than 15 files', () => {
+    const crowded: string[] = [];
+    const walk = (folder: string): void => {
+      const entries = readdirSync(join(repoRoot, folder), { withFileTypes: true });
+      const files = entries.filter((e) => e.isFile() && /\.(ts|mjs|css)$/.test(e.name));
+      if (files.length > 15) crowded.push(`${folder} (${files.length})`);
+      for (const e of entries) if (e.isDirectory() && !['data', 'public', 'fixtures'].includes(e.name)) walk(join(folder, e.name));
+    };
+    for (const top of ['lib', 'servers', 'bench', 'results', 'reports', 'scripts', 'test']) walk(top);
+    expect(crowded).toEqual([]);
   });
 
   it('the walk sees a forbidden chain when there is one (the check can fail)', () => {

@@ -3,9 +3,9 @@
  * the page script (reports/assets.ts) and defines the global `Chart`, typed here through chart.js's own types.
  */
 import type { Chart as ChartClass, ChartConfiguration, Plugin, Point, Scale, TooltipItem } from 'chart.js';
-import { formatUs } from '../../results/format.js';
-import type { Interval } from '../../results/stats.js';
-import type { ModelStyle } from '../palette.js';
+import { formatUs } from '../../lib/format.js';
+import type { Interval } from '../../results/stats/stats.js';
+import type { ModelStyle } from '../views/palette.js';
 import { el } from './common.js';
 
 /** Defined by chart.umd.min.js, inlined before the page script; module-scoped, so Node code cannot see it. */

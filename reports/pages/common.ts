@@ -2,7 +2,7 @@
  * Shared by every page: the DOM is built from data with textContent only (never innerHTML), so that text in a
  * results file can never become markup. Bundled into each page's script at build time (scripts/build-pages.ts).
  */
-import { styleOf, type ModelStyle } from '../palette.js';
+import { styleOf, type ModelStyle } from '../views/palette.js';
 
 type Child = Node | string | null;
 

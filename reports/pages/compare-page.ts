@@ -1,5 +1,5 @@
 /** The comparison page: runs side by side, from the view built and tested in Node (reports/compare-view.ts). */
-import type { CompareFigures, CompareRow, CompareView, CompareWorkload, ContradictionView } from '../compare-view.js';
+import type { CompareFigures, CompareRow, CompareView, CompareWorkload, ContradictionView } from '../views/compare-view.js';
 import { chartBox, clientsAxis, countAxis, coveringIntervals, drawCharts, intervalPlugin, legendOfDashes, levelsAxis, line, logAxis, tooltipTexts, type AxisOptions, type IntervalMarks, type LineConfig, type LineDataset } from './charts.js';
 import { el, link, prose, readData, startPage, swatch, table } from './common.js';
 

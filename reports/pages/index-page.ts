@@ -1,5 +1,5 @@
 /** The index of runs (reports/index-view.ts). Each link was built from a validated run id; link() checks it again. */
-import type { IndexView } from '../index-view.js';
+import type { IndexView } from '../views/index-view.js';
 import { el, link, readData, startPage, table } from './common.js';
 
 const { entries } = readData() as IndexView; // written by renderIndexPage of the same build

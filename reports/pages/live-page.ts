@@ -4,7 +4,7 @@
  * case's median. Everything from the events goes in as text (textContent) or as chart data, never as markup.
  */
 import type { Chart as ChartClass, ChartConfiguration } from 'chart.js';
-import { formatDuration, formatRps, formatUs } from '../../results/format.js';
+import { formatDuration, formatRps, formatUs } from '../../lib/format.js';
 import { liveCellName, type LiveCase, type LiveEvent, type LivePoint, type LiveSnapshot, type LiveStatus, type LiveTrialLine, type LiveTrialResult } from '../../results/live-feed.js';
 import type { LiveView } from '../live.js';
 import { chartBox, countAxis, drawCharts, latencyTooltip, line, logAxis, type LineConfig, type LineDataset } from './charts.js';

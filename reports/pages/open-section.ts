@@ -1,7 +1,7 @@
 /** An open-loop workload on the run page: draws the view built in Node (reports/open-view.ts). */
-import { formatUs } from '../../results/format.js';
-import type { OpenCellView, OpenWorkloadView } from '../open-view.js';
-import type { ModelStyle } from '../palette.js';
+import { formatUs } from '../../lib/format.js';
+import type { OpenCellView, OpenWorkloadView } from '../views/open-view.js';
+import type { ModelStyle } from '../views/palette.js';
 import { chartBox, intervalPlugin, legendWithoutTheory, type IntervalMarks, levelsAxis, line, logAxis, logCountAxis, percentileAxis, percentileX, theoryLine, tooltipTexts, type LineConfig, type LineDataset } from './charts.js';
 import { el, numberCell, prose, swatch, table } from './common.js';
 import { theoryBox } from './theory-box.js';

@@ -1,12 +1,12 @@
 /** The run page: draws the view built and tested in Node (reports/run-view.ts); it computes nothing itself. */
-import { formatUs } from '../../results/format.js';
-import type { CellView, MachineView, RunView, TrialRowView, WorkloadView } from '../run-view.js';
-import type { TheoryPoint } from '../theory-view.js';
-import { formatRps } from '../../results/format.js';
+import { formatUs } from '../../lib/format.js';
+import type { CellView, MachineView, RunView, TrialRowView, WorkloadView } from '../views/run-view.js';
+import type { TheoryPoint } from '../views/theory-view.js';
+import { formatRps } from '../../lib/format.js';
 import { openSection } from './open-section.js';
 import { theoryBox } from './theory-box.js';
-import type { WarningGroupView } from '../warnings.js';
-import type { ModelStyle } from '../palette.js';
+import type { WarningGroupView } from '../views/warnings.js';
+import type { ModelStyle } from '../views/palette.js';
 import {
   chartBox,
   clientsAxis,

@@ -1,5 +1,5 @@
 /** The "Predict, then measure" box of a workload, closed or open loop: theory per model, then where it parts from measurement. */
-import type { CheckView } from '../theory-view.js';
+import type { CheckView } from '../views/theory-view.js';
 import { el, prose } from './common.js';
 
 export function theoryBox(summary: string, models: readonly { readonly model: string; readonly text: string }[], disagreements: readonly CheckView[]): HTMLElement {

@@ -1,11 +1,11 @@
-import { csvApi } from './csv-api.js';
+import { csvApi } from './course/csv-api.js';
 import { json, jsonError } from './responses.js';
-import { staticFile } from './static-site.js';
+import { staticFile } from './course/static-site.js';
 import { sessionCookie, sessionFromCookie } from './sessions.js';
 import { visit, type Steps } from './steps.js';
 import type { AppRequest, AppResponse } from './types.js';
 import { work } from './work.js';
-import { serveInfo } from '../serve-info.js';
+import { serveInfo } from './launch-info.js';
 
 function healthExtras(): { params?: Record<string, number>; sessions?: string } {
   const info = serveInfo();

@@ -1,5 +1,5 @@
 import { answerAsync } from '../app/answer.js';
-import { loadCsvData } from '../app/csv-data.js';
+import { loadCsvData } from '../app/course/csv-data.js';
 import { localSessions, type SessionAccess } from '../app/sessions.js';
 import { servedByHere, toAppRequest, writeRefusal, writeResponse } from '../http-adapter.js';
 import { createLabServer } from '../limits.js';

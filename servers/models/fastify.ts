@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { answerAsync } from '../app/answer.js';
-import { loadCsvData } from '../app/csv-data.js';
+import { loadCsvData } from '../app/course/csv-data.js';
 import { jsonError } from '../app/responses.js';
 import type { ServedResponse } from '../app/types.js';
 import { SERVED_BY_HEADERS, servedByHere, toAppRequest, writeRefusal } from '../http-adapter.js';

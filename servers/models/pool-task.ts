@@ -1,6 +1,6 @@
 import { workerData } from 'piscina';
 import { answerBlocking } from '../app/answer.js';
-import { loadCsvData } from '../app/csv-data.js';
+import { loadCsvData } from '../app/course/csv-data.js';
 import { localSessions } from '../app/sessions.js';
 import type { AppRequest, ServedResponse } from '../app/types.js';
 import { servedByHere } from '../http-adapter.js';

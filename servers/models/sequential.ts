@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answerBlocking } from '../app/answer.js';
-import { loadCsvData } from '../app/csv-data.js';
+import { loadCsvData } from '../app/course/csv-data.js';
 import { servedByHere, toAppRequest, writeRefusal, writeResponse } from '../http-adapter.js';
 import { createLabServer, LIMITS, type Departure } from '../limits.js';
 import { closeServer, listen } from '../listen.js';

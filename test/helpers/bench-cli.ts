@@ -7,8 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { allProcesses } from '../../bench/process-tree.js';
-import { SERVE_SCRIPT } from '../../bench/server-process.js';
+import { allProcesses } from '../../lib/process-tree.js';
+import { SERVE_SCRIPT } from '../../bench/run/server-process.js';
 import { repoRoot } from '../../lib/paths.js';
 
 export const BENCH = join(repoRoot, 'dist', 'scripts', 'bench.js');

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
 import { isServeListening, type ServeListening } from '../../servers/model-types.js';
-import { SERVE_SCRIPT } from '../../bench/server-process.js';
+import { SERVE_SCRIPT } from '../../bench/run/server-process.js';
 import { readAnswer, type RawResponse } from './http.js';
 
 /** A server started with any `serve` arguments (the bench's helper only passes numeric parameters). */

@@ -8,7 +8,7 @@
  *
  * Two runs that contradict each other on purpose: buildV2Results() and buildV2Results(CONTRADICTING).
  */
-import { summarizeCase } from '../../results/case-summary.js';
+import { summarizeCase } from '../../results/stats/case-summary.js';
 import { validateResults, type CaseResult, type DistributionPoint, type FailedTrial, type Latency, type OkTrial, type Probe, type Results, type Trial, type Warning } from '../../results/schema.js';
 import { seededRandom } from '../../lib/random.js';
 

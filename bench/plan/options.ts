@@ -1,0 +1,135 @@
+/**
+ * What a run will do: the user's options, checked and filled in from the profile. Anything that makes no sense is
+ * an error here (one line), before any server starts.
+ */
+import { DEFAULT_RUNS_DIR } from '../../lib/paths.js';
+import { isOneOf } from '../../lib/guards.js';
+import { CATALOGUE, MODEL_NAMES, defaultProcesses, defaultThreads, isModelName } from '../../servers/catalogue.js';
+import { SESSION_MODES, type SessionMode } from '../../servers/model-types.js';
+import { ARRIVALS, type Arrivals } from '../load/schedule.js';
+import type { NetworkOptions } from '../network/link-shape.js';
+import { OPEN_DEFAULTS, type FlagKey, type ValueKey } from './option-table.js';
+import { list, OptionError, positiveInts, rates, seconds, wholeNumber } from './option-values.js';
+import { placement } from './placement.js';
+import { PROFILES, PROFILE_NAMES, isProfileName, type Profile, type ProfileName } from './profiles.js';
+import { BASELINE_WORKLOADS, WORKLOAD_NAMES, isWorkloadName } from './workloads.js';
+
+
+/** What the user may give (bench/plan/option-table.ts lists them); every field optional (the profile fills the rest). */
+export type BenchOptions = Partial<Record<ValueKey, string>> & Partial<Record<Exclude<FlagKey, 'help'>, boolean>>;
+
+/** Open loop (--rate): the offered rates, how arrivals are spaced, and the client's connections. */
+export interface OpenOptions {
+  readonly rates: readonly number[];
+  readonly arrivals: Arrivals;
+  readonly maxInflight: number;
+}
+
+/** Options with every value checked and filled in: a profile's fields, with overrides applied. */
+export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
+  readonly profile: ProfileName;
+  /** Pool threads of worker-pool and processes of cluster: the machine's cores unless told. */
+  readonly threads: number;
+  readonly processes: number;
+  /** Seed of the shuffled order of models in each round (recorded, so a run's order can be replayed). */
+  readonly seed: number;
+  readonly outDir: string;
+  /** Set by --rate: the run measures an open loop at these rates instead of closed-loop clients. */
+  readonly open: OpenOptions | null;
+  /** Measure the CPU calibration afresh instead of reusing the one kept in the runs folder (bench/calibration.ts). */
+  readonly recalibrate: boolean;
+  /** --target: the origin of a server started elsewhere with `npm run serve`; the bench starts none. */
+  readonly target: string | null;
+  /** --netns: each server in a network namespace of its own, over a veth link (bench/netns.ts). */
+  readonly network: NetworkOptions | null;
+  /** Set by --live or --live-port: serve the live view on 127.0.0.1 at this port (0: a free one). */
+  readonly live: { readonly port: number } | null;
+  /** Every server speaks HTTPS with the lab's self-signed certificate (--tls). */
+  readonly tls: boolean;
+  /** Every request on a new connection (--new-connections): the handshake's cost in every answer. */
+  readonly newConnections: boolean;
+  /** Where /visits counts in every server of the application (--sessions). */
+  readonly sessions: SessionMode;
+}
+
+const MAX_CONNECTIONS = 10_000;
+const MAX_WORKERS = 256;
+const MAX_TRIALS = 100;
+const MAX_INFLIGHT = 10_000;
+/** Fewest requests an open-loop window may plan at its lowest rate. */
+export const MIN_PLANNED = 20;
+
+/** Explicit options override the profile's; anything that makes no sense is an error here, before any server starts. */
+export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
+  const profileName = given.profile ?? 'default';
+  if (!isProfileName(profileName)) throw new OptionError(`--profile: unknown profile '${profileName}' (known: ${PROFILE_NAMES.join(', ')})`);
+  const profile = PROFILES[profileName];
+  const openLoop = given.rate !== undefined;
+  const trials = given.trials === undefined ? (openLoop ? OPEN_DEFAULTS.trials : profile.trials) : wholeNumber('trials', given.trials, 1, MAX_TRIALS);
+  const maxTrials = given.maxTrials === undefined ? Math.max(trials, openLoop ? OPEN_DEFAULTS.maxTrials : profile.maxTrials) : wholeNumber('max-trials', given.maxTrials, 1, MAX_TRIALS);
+  if (maxTrials < trials) throw new OptionError(`--max-trials (${maxTrials}) must be at least --trials (${trials})`);
+  if (given.out?.trim() === '') throw new OptionError('--out must name a folder');
+  const models = given.models === undefined ? profile.models : list('models', given.models, MODEL_NAMES, isModelName);
+  const workloads = given.workloads === undefined ? profile.workloads : list('workloads', given.workloads, WORKLOAD_NAMES, isWorkloadName);
+  // A reference model runs only its own workloads: a plan can be empty, which is a mistake, not a run.
+  if (!models.some((m) => !CATALOGUE[m].reference || workloads.some((w) => BASELINE_WORKLOADS.includes(w)))) {
+    throw new OptionError(`nothing to run: ${models.join(', ')} run${models.length === 1 ? 's' : ''} only the ${BASELINE_WORKLOADS.join(', ')} workload; add a model of the application or that workload`);
+  }
+  const open = openOptions(given);
+  const duration = given.duration === undefined ? (open === null ? profile.durationSeconds : OPEN_DEFAULTS.durationSeconds) : seconds('duration', given.duration, false);
+  const lowest = open?.rates[0];
+  // A rate is measured by counting requests: a window that plans a handful cannot tell 3 per second from 4.
+  if (lowest !== undefined && lowest * duration < MIN_PLANNED) {
+    throw new OptionError(`--rate ${lowest} with a window of ${duration} s plans ${Math.floor(lowest * duration)} requests: too few to measure a rate (at least ${MIN_PLANNED}: raise the rate or --duration)`);
+  }
+  const sessions = given.sessions ?? 'shared';
+  if (!isOneOf(SESSION_MODES, sessions)) throw new OptionError(`--sessions must be ${SESSION_MODES.join(' or ')}, got ${JSON.stringify(sessions)}`);
+  // Its clients each keep a cookie from answer to answer: that is a closed loop.
+  if (open !== null && workloads.includes('session')) throw new OptionError('--rate does not go with the session workload: each of its clients keeps a cookie from answer to answer (closed loop); use --connections');
+  return {
+    profile: profileName,
+    models,
+    workloads,
+    connections: given.connections === undefined ? (open === null ? profile.connections : [1]) : positiveInts('connections', given.connections, MAX_CONNECTIONS),
+    durationSeconds: duration,
+    warmupSeconds: given.warmup === undefined ? (open === null ? profile.warmupSeconds : OPEN_DEFAULTS.warmupSeconds) : seconds('warmup', given.warmup, true),
+    trials,
+    maxTrials,
+    budgetSeconds: given.budget === undefined ? profile.budgetSeconds : seconds('budget', given.budget, false),
+    seed: given.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : wholeNumber('seed', given.seed, 0, 2 ** 31 - 1),
+    threads: given.threads === undefined ? defaultThreads() : wholeNumber('threads', given.threads, 1, MAX_WORKERS),
+    processes: given.processes === undefined ? defaultProcesses() : wholeNumber('processes', given.processes, 1, MAX_WORKERS),
+    outDir: given.out ?? DEFAULT_RUNS_DIR,
+    open,
+    recalibrate: given.recalibrate === true,
+    ...placement(given),
+    live: liveOptions(given),
+    tls: given.tls === true,
+    newConnections: given.newConnections === true,
+    sessions,
+  };
+}
+
+/** --live-port alone means --live too: asking for a port is asking for the view. */
+function liveOptions(given: BenchOptions): { port: number } | null {
+  if (given.livePort !== undefined) return { port: wholeNumber('live-port', given.livePort, 0, 65_535) };
+  return given.live === true ? { port: 0 } : null;
+}
+
+function openOptions(given: BenchOptions): OpenOptions | null {
+  if (given.rate === undefined) {
+    if (given.arrivals !== undefined) throw new OptionError('--arrivals applies to an open loop only: give --rate too');
+    if (given.maxInflight !== undefined) throw new OptionError('--max-inflight applies to an open loop only: give --rate too');
+    return null;
+  }
+  // Closed-loop clients and an offered rate are two ways to load a server; a run measures one.
+  if (given.connections !== undefined) throw new OptionError('--rate and --connections do not go together: --rate offers requests per second (open loop), --connections sets clients (closed loop)');
+  const arrivals = given.arrivals ?? 'constant';
+  if (!isOneOf(ARRIVALS, arrivals)) throw new OptionError(`--arrivals: unknown '${arrivals}' (known: ${ARRIVALS.join(', ')})`);
+  return {
+    rates: rates(given.rate),
+    arrivals,
+    maxInflight: given.maxInflight === undefined ? OPEN_DEFAULTS.maxInflight : wholeNumber('max-inflight', given.maxInflight, 1, MAX_INFLIGHT),
+  };
+}
+

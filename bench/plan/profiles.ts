@@ -1,0 +1,87 @@
+import { CORE_MODELS, MODEL_NAMES, type ModelName } from '../../servers/catalogue.js';
+import { DEFAULT_WORKLOADS, type WorkloadName } from './workloads.js';
+import { isOneOf } from '../../lib/guards.js';
+
+export const PROFILE_NAMES = ['smoke', 'quick', 'default', 'course', 'full'] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+
+export interface Profile {
+  readonly description: string;
+  readonly models: readonly ModelName[];
+  readonly workloads: readonly WorkloadName[];
+  readonly connections: readonly number[];
+  /** Measured window of each trial. */
+  readonly durationSeconds: number;
+  /** Load before each window, not recorded. */
+  readonly warmupSeconds: number;
+  /** Trials per case at least (interleaved rounds), and at most while an interval stays wider than ±10 %. */
+  readonly trials: number;
+  readonly maxTrials: number;
+  /** The run's time budget: extra trials are added only while the rest of the plan still fits in it. */
+  readonly budgetSeconds: number;
+}
+
+/** Sized for a 2-core machine; the README gives the wall time each one took. */
+export const PROFILES = {
+  smoke: {
+    description: 'a check that everything runs (CI): two workloads, one level of clients, two trials',
+    models: CORE_MODELS,
+    workloads: ['hello', 'io'],
+    connections: [8],
+    durationSeconds: 0.5,
+    warmupSeconds: 0.2,
+    trials: 2,
+    maxTrials: 2,
+    budgetSeconds: 60,
+  },
+  quick: {
+    description: 'a first look: three workloads, few and many clients',
+    models: CORE_MODELS,
+    workloads: ['hello', 'cpu', 'io'],
+    connections: [1, 16],
+    durationSeconds: 0.5,
+    warmupSeconds: 0.25,
+    trials: 3,
+    maxTrials: 5,
+    budgetSeconds: 120,
+  },
+  default: {
+    description: 'every model and workload at 1, 16 and 64 clients, 3 to 6 interleaved trials per case',
+    models: CORE_MODELS,
+    workloads: DEFAULT_WORKLOADS,
+    connections: [1, 16, 64],
+    durationSeconds: 0.5,
+    warmupSeconds: 0.25,
+    trials: 3,
+    maxTrials: 6,
+    // Four runs took 4 min 23 s to 4 min 38 s with the build (README): the budget bounds the extra trials and
+    // retries; the base plan and the reports come on top of what it can foresee.
+    budgetSeconds: 265,
+  },
+  course: {
+    description: 'the rest of the course: a thread or a process per request and a framework, beside the pool and the event loop',
+    models: ['event-loop', 'fastify', 'worker-pool', 'thread-per-request', 'process-per-request'],
+    workloads: ['hello', 'io'],
+    connections: [1, 8, 32],
+    durationSeconds: 0.5,
+    warmupSeconds: 0.25,
+    trials: 3,
+    maxTrials: 5,
+    budgetSeconds: 180,
+  },
+  full: {
+    description: 'careful runs: longer windows, more clients, 5 to 10 trials per case',
+    models: MODEL_NAMES,
+    workloads: DEFAULT_WORKLOADS,
+    connections: [1, 4, 16, 64, 256],
+    durationSeconds: 2,
+    warmupSeconds: 1,
+    trials: 5,
+    maxTrials: 10,
+    budgetSeconds: 3600,
+  },
+} as const satisfies Record<ProfileName, Profile>;
+
+export function isProfileName(name: string): name is ProfileName {
+  return isOneOf(PROFILE_NAMES, name);
+}

@@ -1,0 +1,145 @@
+/**
+ * One cell (workload × clients): the trials of every model, interleaved in rounds. After the base rounds,
+ * where a throughput interval is still wider than ±10 % and the run's budget has room, another round is
+ * added (up to maxTrials); then each round that holds a trial taken while the machine was busy or slower is
+ * played once more, whole, after a fresh probe of the machine, as long as the budget allows. Each model's
+ * trials become its case.
+ */
+import { summarizeCase, usedTrials, WIDE_INTERVAL } from '../../results/stats/case-summary.js';
+import type { Histogram } from 'hdr-histogram-js';
+import type { CaseResult, DistributionPoint, Latency, Trial, Warning } from '../../results/schema.js';
+import { interval95, median, relativeHalfWidth } from '../../results/stats/stats.js';
+import { messageOf } from '../../lib/errors.js';
+import type { ModelName } from '../../servers/catalogue.js';
+import { distribution, newLatencyHistogram, summarize } from '../load/latency.js';
+import type { ServerSet } from './servers.js';
+import { interleavedRounds, shuffled } from './rounds.js';
+import { runTrial, type TrialRun, type TrialSpec } from './trial.js';
+
+export interface CellModel {
+  readonly model: ModelName;
+  readonly params: Readonly<Record<string, number>>;
+}
+
+export interface CellHooks {
+  onTrialStart?(model: ModelName, round: number, retry: boolean): void;
+  onTrialEnd?(model: ModelName, run: TrialRun): void;
+}
+
+export interface CellContext {
+  readonly servers: ServerSet;
+  readonly spec: TrialSpec;
+  readonly minTrials: number;
+  readonly maxTrials: number;
+  readonly random: () => number;
+  readonly signal: AbortSignal;
+  readonly cpus: number;
+  /** Marks for the cell's trials from the probe taken just before it. */
+  readonly marks: readonly string[];
+  /** Probes the machine again before the retries; returns the marks they carry. */
+  reprobe(): Promise<string[]>;
+  /** Whether an extra round of about this many seconds still fits the run's budget. */
+  allowsExtra(seconds: number): boolean;
+  readonly hooks?: CellHooks;
+  /** Runs one trial (bench/trial.ts); tests give a stand-in to drive the rounds without load. */
+  readonly runTrial?: typeof runTrial;
+}
+
+interface ModelTrials {
+  readonly cell: CellModel;
+  readonly runs: TrialRun[];
+  readonly problems: Warning[];
+}
+
+export async function runCell(workload: string, connections: number, models: readonly CellModel[], ctx: CellContext): Promise<CaseResult[]> {
+  // A function, not a property read: the signal changes while a trial runs, which narrowing cannot see.
+  const aborted = (): boolean => ctx.signal.aborted;
+  const byModel = new Map<ModelName, ModelTrials>(models.map((m) => [m.model, { cell: m, runs: [], problems: [] }]));
+  let round = 0;
+  const trialSeconds: number[] = [];
+
+  const runOne = async (entry: ModelTrials, order: number, marks: readonly string[], retryOf?: number): Promise<void> => {
+    const { model, params } = entry.cell;
+    ctx.hooks?.onTrialStart?.(model, round, retryOf !== undefined);
+    const t0 = performance.now();
+    const place = { round, order, marked: marks, ...(retryOf === undefined ? {} : { retryOf }) };
+    let run: TrialRun;
+    try {
+      const running = await ctx.servers.ensure(model, params);
+      run = await (ctx.runTrial ?? runTrial)(running, ctx.spec, place, ctx.signal);
+      if (run.trial.status === 'failed') {
+        // A dead or failing server is started afresh for its next trial.
+        const problem = await ctx.servers.stop(model);
+        if (problem !== undefined) entry.problems.push({ code: 'server-stop', message: problem });
+      }
+    } catch (error: unknown) {
+      run = { trial: { round, order, startedAt: new Date().toISOString(), marked: [...marks], status: 'failed', error: messageOf(error), ...(retryOf === undefined ? {} : { retryOf }) }, histogram: null };
+    }
+    trialSeconds.push((performance.now() - t0) / 1000);
+    entry.runs.push(run);
+    ctx.hooks?.onTrialEnd?.(model, run);
+  };
+
+  /** One round: every model once, in the given order; `retries` maps a model to the trial it re-measures. */
+  const playRound = async (order: readonly ModelTrials[], marks: readonly string[], retries?: ReadonlyMap<ModelTrials, number>): Promise<void> => {
+    round += 1;
+    for (const [position, entry] of order.entries()) {
+      if (aborted()) return;
+      await runOne(entry, position, marks, retries?.get(entry));
+    }
+  };
+
+  const entries = [...byModel.values()];
+  for (const order of interleavedRounds(entries, ctx.minTrials, ctx.random)) {
+    if (aborted()) break;
+    await playRound(order, ctx.marks);
+  }
+
+  // Adaptive: more rounds while an interval is wide, within the cap and the budget.
+  const wide = (): boolean =>
+    entries.some((e) => {
+      const used = usedTrials(e.runs.map((r) => r.trial)).used.map((t) => t.rps);
+      if (used.length < 2) return false; // failing or too few: more rounds of the same will not help
+      return relativeHalfWidth(median(used), interval95(used)) > WIDE_INTERVAL;
+    });
+  const roundSeconds = (): number => (trialSeconds.reduce((a, b) => a + b, 0) / Math.max(1, trialSeconds.length)) * entries.length;
+  while (!aborted() && round < ctx.maxTrials && wide() && ctx.allowsExtra(roundSeconds())) {
+    await playRound(shuffled(entries, ctx.random), ctx.marks);
+  }
+
+  // Retries: a round that holds a marked trial is played again, whole, after a fresh look at the machine, so that
+  // the retried trials pair with the other models' (conclusions compare models round by round). Within the budget.
+  const markedRounds = [...new Set(entries.flatMap((e) => e.runs.filter((r) => r.trial.marked.length > 0 && r.trial.retryOf === undefined).map((r) => r.trial.round)))].sort((a, b) => a - b);
+  let marks: readonly string[] | undefined;
+  for (const original of markedRounds) {
+    if (aborted() || !ctx.allowsExtra(roundSeconds())) break;
+    marks ??= await ctx.reprobe();
+    const retries = new Map<ModelTrials, number>();
+    for (const e of entries) {
+      const index = e.runs.findIndex((r) => r.trial.round === original);
+      if (index !== -1) retries.set(e, index);
+    }
+    await playRound(shuffled(entries, ctx.random), marks, retries);
+  }
+
+  return entries.map((e) => caseOf(workload, connections, e, ctx.cpus, ctx.spec.open?.rate));
+}
+
+function caseOf(workload: string, connections: number, entry: ModelTrials, cpus: number, targetRate: number | undefined): CaseResult {
+  const trials: Trial[] = entry.runs.map((r) => r.trial);
+  const used = new Set(usedTrials(trials).used);
+  const usedRuns = entry.runs.filter((r) => r.trial.status === 'ok' && used.has(r.trial));
+  /** The used trials' histograms of one kind, together. */
+  const merge = (pick: (r: TrialRun) => Histogram | null | undefined): { latencyUs: Latency; distribution: DistributionPoint[] } | null => {
+    const merged = newLatencyHistogram();
+    for (const run of usedRuns) {
+      const h = pick(run);
+      if (h !== null && h !== undefined) merged.add(h);
+    }
+    return merged.totalCount > 0 ? { latencyUs: summarize(merged), distribution: distribution(merged) } : null;
+  };
+  const base = { model: entry.cell.model, modelParams: entry.cell.params, workload, connections, trials, merged: merge((r) => r.histogram), cpus, extraWarnings: entry.problems };
+  if (targetRate === undefined) return summarizeCase(base);
+  return summarizeCase({ ...base, open: { targetRate, uncorrected: merge((r) => r.uncorrected), lateness: merge((r) => r.lateness)?.latencyUs ?? null } });
+}
+

@@ -1,0 +1,94 @@
+import { formatDuration, formatRps, formatUs } from '../../lib/format.js';
+import type { CaseResult } from '../../results/schema.js';
+import { relativeHalfWidth } from '../../results/stats/stats.js';
+import type { TrialInfo } from './run.js';
+import type { TrialRun } from './trial.js';
+
+const BAR = 20;
+
+export function progressBar(done: number, total: number): string {
+  const filled = total === 0 ? BAR : Math.round((Math.min(done, total) / total) * BAR);
+  return `[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}]`;
+}
+
+export function trialLabel(info: Pick<TrialInfo, 'workload' | 'connections' | 'rate' | 'model' | 'round' | 'retry'>): string {
+  const load = info.rate === undefined ? `× ${info.connections} client${info.connections === 1 ? '' : 's'}` : `at ${info.rate} req/s`;
+  return `${info.workload} ${load} · ${info.model} · ${info.retry ? 'retry' : `trial ${info.round}`}`;
+}
+
+export function trialLine(run: TrialRun): string {
+  const t = run.trial;
+  if (t.status === 'failed') return `FAILED: ${t.error}`;
+  const marked = t.marked.length > 0 ? ` (marked: ${t.marked.join('; ')})` : '';
+  return `${formatRps(t.rps)} req/s, p50 ${formatUs(t.latencyUs.p50)}, p99 ${formatUs(t.latencyUs.p99)}${marked}`;
+}
+
+/** One line per finished cell: each model's median and the spread of its trials. */
+export function cellLine(cases: readonly CaseResult[]): string {
+  const first = cases[0];
+  if (first === undefined) return '';
+  const parts = cases.map((c) => {
+    if (c.status === 'failed') return `${c.model} FAILED`;
+    const spread = c.rpsInterval === null ? '' : ` ±${Math.round(relativeHalfWidth(c.rps, c.rpsInterval) * 100)}%`;
+    return `${c.model} ${formatRps(c.rps)}${spread} (${c.trials.length})`;
+  });
+  return `${first.workload} ${first.targetRate === undefined ? `× ${first.connections}` : `at ${first.targetRate}/s`}: ${parts.join(' · ')}`;
+}
+
+/**
+ * One live line on a terminal, redrawn a few times a second (cell, bar, trial, time left); one line per finished
+ * cell otherwise (CI logs). Failed and marked trials always get a line of their own.
+ */
+export function createProgress(stream: NodeJS.WriteStream): {
+  phase(text: string): void;
+  trialStart(info: TrialInfo): void;
+  trialEnd(info: TrialInfo, run: TrialRun): void;
+  cellEnd(cell: number, cells: number, cases: readonly CaseResult[]): void;
+  clear(): void;
+} {
+  const live = stream.isTTY;
+  const width = (): number => (stream.columns > 20 ? stream.columns : 100) - 1;
+  const counter = (index: number, total: number): string => `[${String(index + 1).padStart(String(total).length)}/${total}]`;
+  let timer: NodeJS.Timeout | undefined;
+  const stopTimer = (): void => {
+    clearInterval(timer);
+    timer = undefined;
+  };
+  const draw = (text: string): void => {
+    if (live) stream.write(`\r\x1b[2K${text.slice(0, width())}`);
+  };
+  return {
+    phase(text) {
+      stopTimer();
+      draw(`bench: ${text}…`);
+    },
+    trialStart(info) {
+      if (!live) return;
+      stopTimer();
+      const t0 = performance.now();
+      const redraw = (): void => {
+        const elapsed = (performance.now() - t0) / 1000;
+        draw(`${counter(info.cell, info.cells)} ${progressBar(info.cell, info.cells)} ${trialLabel(info)} — ~${formatDuration(Math.max(0, info.secondsLeft - elapsed))} left`);
+      };
+      redraw();
+      timer = setInterval(redraw, 250);
+      timer.unref();
+    },
+    trialEnd(info, run) {
+      stopTimer();
+      if (run.trial.status === 'failed' || run.trial.marked.length > 0) {
+        if (live) stream.write('\r\x1b[2K');
+        stream.write(`${counter(info.cell, info.cells)} ${trialLabel(info)}: ${trialLine(run)}\n`);
+      }
+    },
+    cellEnd(cell, cells, cases) {
+      stopTimer();
+      if (live) stream.write('\r\x1b[2K');
+      if (!live) stream.write(`${counter(cell, cells)} ${cellLine(cases)}\n`);
+    },
+    clear() {
+      stopTimer();
+      if (live) stream.write('\r\x1b[2K');
+    },
+  };
+}

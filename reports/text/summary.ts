@@ -1,0 +1,97 @@
+import { cell } from '../../results/stats/aggregate.js';
+import { conclusions } from '../../results/stats/conclusions.js';
+import { rankingText } from './conclusions.js';
+import { formatRps, formatSpread, formatUs } from '../../lib/format.js';
+import type { Results } from '../../results/schema.js';
+import { relativeHalfWidth } from '../../results/stats/stats.js';
+import { lostUpdatesText } from './lost-updates.js';
+
+function cellText(results: Results, model: string, workload: string, connections: number): string | null {
+  const c = cell(results.cases, model, workload, connections);
+  if (c.rps === null || c.p50 === null || c.p99 === null) return c.runs > 0 ? 'FAILED' : null;
+  const spread = c.rpsInterval === null ? '' : ` ${formatSpread(relativeHalfWidth(c.rps, c.rpsInterval))}`;
+  const atLeast = c.latencyLowerBound ? '≥' : '';
+  return `${formatRps(c.rps)}${spread} · ${atLeast}${formatUs(c.p50)} · ${atLeast}${formatUs(c.p99)}`;
+}
+
+/** Open loop: per workload, models × offered rates, each cell "achieved req/s · p50 · p99" from the planned send times. */
+function openTables(results: Results): string[] {
+  const rates = results.options.rates ?? [];
+  if (rates.length === 0) return [];
+  const out: string[] = [];
+  for (const workload of results.options.workloads) {
+    const rows: string[][] = [];
+    for (const model of results.options.models) {
+      const cells = rates.map((rate) => {
+        const c = results.cases.find((x) => x.mode === 'open' && x.model === model && x.workload === workload && x.targetRate === rate);
+        if (c === undefined) return '—';
+        if (c.status === 'failed') return 'FAILED';
+        const atLeast = c.littlesLaw.lowerBound ? '≥' : '';
+        return `${formatRps(c.rps)} · ${atLeast}${formatUs(c.latencyUs.p50)} · ${atLeast}${formatUs(c.latencyUs.p99)}`;
+      });
+      if (cells.every((c) => c === '—')) continue;
+      rows.push([model, ...cells]);
+    }
+    if (rows.length === 0) continue;
+    const header = ['model', ...rates.map((r) => `${r} req/s offered`)];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+    out.push(`${workload}, open loop — achieved req/s · p50 · p99 from the planned send times`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '');
+  }
+  return out;
+}
+
+/** The session workload: each case's lost updates (a visit count that was not the client's previous + 1). */
+function lostUpdateLines(results: Results, workload: string): string[] {
+  const counted = results.cases.filter((c) => c.mode === 'closed' && c.workload === workload && c.status === 'ok' && c.lostUpdates !== undefined);
+  if (counted.length === 0) return [];
+  return [
+    `  lost updates (a visit count that was not the client's previous + 1; sessions ${results.options.sessions ?? 'shared'}):`,
+    ...counted.map((c) => `    ${c.model} × ${c.connections}: ${c.status === 'ok' ? lostUpdatesText(c.lostUpdates, c.requests) : ''}`),
+  ];
+}
+
+/**
+ * One table per workload: models × clients, each cell "req/s ±95% interval · p50 · p99" ("≥" where the latency is
+ * a lower bound), then the ranking at each number of clients ("≈": no measurable difference). Pure: returns text.
+ */
+export function summaryTables(results: Results): string {
+  const out: string[] = [];
+  const all = conclusions(results);
+  const connections = results.options.connections;
+  for (const workload of results.options.workloads) {
+    const rows: string[][] = [];
+    for (const model of results.options.models) {
+      const cells = connections.map((n) => cellText(results, model, workload, n));
+      if (cells.every((c) => c === null)) continue;
+      rows.push([model, ...cells.map((c) => c ?? '—')]);
+    }
+    if (rows.length === 0) continue;
+    const header = ['model', ...connections.map((c) => `${c} client${c === 1 ? '' : 's'}`)];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+    const demandsOnly = results.options.rates !== undefined ? ' (closed loop: what one request needs, for the predictions)' : '';
+    out.push(`${workload} — req/s ±95% · p50 · p99${demandsOnly}`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line));
+    for (const n of connections) {
+      const ranking = rankingText(results, all, workload, n);
+      if (ranking !== null && ranking.includes(' ')) out.push(`  ${n} client${n === 1 ? '' : 's'}: ${ranking}`);
+    }
+    out.push(...lostUpdateLines(results, workload));
+    out.push('');
+  }
+  out.push(...openTables(results));
+  for (const c of results.cases) if (c.status === 'failed') out.push(`FAILED ${c.model} · ${c.workload} · ${c.targetRate === undefined ? `${c.connections} clients` : `${c.targetRate} req/s offered`}: ${c.error}`);
+  const count = (code: string): number => results.cases.filter((c) => c.warnings.some((w) => w.code === code)).length;
+  const saturated = count('client-saturated');
+  if (saturated > 0) out.push(`${saturated} case(s) saturated the load generator: see the warnings in the results.`);
+  const lower = results.cases.filter((c) => c.status === 'ok' && c.littlesLaw.lowerBound).length;
+  if (lower > 0) out.push(`${lower} case(s) show latency as a lower bound (≥): some waiting was not seen (Little's law, or requests never answered).`);
+  const marked = results.cases.filter((c) => c.warnings.some((w) => w.code === 'marked-trials'));
+  if (marked.length > 0) {
+    const retried = marked.filter((c) => c.trials.some((t) => t.retryOf !== undefined)).length;
+    const how = retried === marked.length ? 'they were retried' : retried === 0 ? 'the time budget left no room to retry them' : `${retried} of them were retried, the time budget left no room for the others`;
+    out.push(`${marked.length} case(s) had trials taken while the machine was busy or slower; ${how} (see the marked trials on the page).`);
+  }
+  out.push('">": measurably more requests per second (95%); "≈": no measurable difference; "?": too few rounds to tell.');
+  return out.join('\n');
+}

@@ -1,0 +1,212 @@
+import type { Results } from '../../results/schema.js';
+import { axes, cell } from '../../results/stats/aggregate.js';
+import { conclusions, contradictions, type Contradiction } from '../../results/stats/conclusions.js';
+import { conclusionSentence } from '../text/conclusions.js';
+import type { Interval } from '../../results/stats/stats.js';
+import { latencyText, rpsText } from './figures.js';
+import { measuredText } from './index-view.js';
+import { transportText } from '../text/transport.js';
+import { placementTag } from './placement.js';
+import { modelViews, type ModelView } from './run-view.js';
+
+export interface CompareRun {
+  readonly label: string;
+  readonly results: Results;
+}
+
+export interface CompareFigures {
+  readonly rps: number | null;
+  readonly rpsInterval: Interval | null;
+  readonly p50: number | null;
+  readonly p99: number | null;
+  readonly p99Interval: Interval | null;
+  /** The latencies miss some waiting: shown as "≥". */
+  readonly latencyLowerBound: boolean;
+  readonly failed: boolean;
+  /** "12,345 ±6%", "≥ 1.36 s": as the run pages write them. */
+  readonly text: Readonly<Record<'rps' | 'p50' | 'p99', string>>;
+}
+
+/** A conclusion that runs do not share: each run's sentence, by label. */
+export interface ContradictionView {
+  readonly workload: string;
+  readonly connections: number;
+  readonly a: string;
+  readonly b: string;
+  readonly kind: Contradiction['kind'];
+  readonly sentences: readonly { readonly label: string; readonly text: string }[];
+}
+
+export interface CompareRow {
+  readonly model: string;
+  readonly connections: number;
+  readonly runs: readonly CompareFigures[];
+  /** Each later run against the first: throughput ratio (above 1 = more) and p99 ratio (above 1 = slower). */
+  readonly rpsRatio: readonly (number | null)[];
+  readonly p99Ratio: readonly (number | null)[];
+}
+
+export interface CompareWorkload {
+  readonly name: string;
+  readonly description: string;
+  readonly connections: readonly number[];
+  readonly models: readonly string[];
+  readonly rows: readonly CompareRow[];
+  /** Open-loop cases, by offered rate (runs made with --rate): achieved rate and corrected p99 in each run. */
+  readonly openRows: readonly OpenCompareRow[];
+}
+
+/** A row of the open-loop table: as a closed row, by offered rate instead of clients. */
+export interface OpenCompareRow extends Omit<CompareRow, 'connections'> {
+  readonly rate: number;
+}
+
+/** An open case's figures as the comparison shows them (no interval on the corrected p99). */
+function openFigures(r: Results, model: string, workload: string, rate: number): CompareFigures {
+  const c = r.cases.find((x) => x.mode === 'open' && x.model === model && x.workload === workload && x.targetRate === rate);
+  const ok = c?.status === 'ok' ? c : undefined;
+  const lower = ok?.littlesLaw.lowerBound ?? false;
+  return {
+    rps: ok?.rps ?? null,
+    rpsInterval: ok?.rpsInterval ?? null,
+    p50: ok?.latencyUs.p50 ?? null,
+    p99: ok?.latencyUs.p99 ?? null,
+    p99Interval: null,
+    latencyLowerBound: lower,
+    failed: c?.status === 'failed',
+    text: { rps: rpsText(ok?.rps ?? null, ok?.rpsInterval ?? null), p50: latencyText(ok?.latencyUs.p50 ?? null, null, lower), p99: latencyText(ok?.latencyUs.p99 ?? null, null, lower) },
+  };
+}
+
+export interface CompareView {
+  readonly title: string;
+  readonly runs: readonly { readonly label: string; readonly runId: string; readonly startedAt: string; readonly machine: string; readonly node: string; readonly profile: string; readonly measured: string; readonly complete: boolean }[];
+  readonly warnings: readonly string[];
+  readonly models: readonly ModelView[];
+  readonly workloads: readonly CompareWorkload[];
+  /** Conclusions the runs contradict: one says faster, another slower. */
+  readonly opposite: readonly ContradictionView[];
+  /** Differences one run found and another did not confirm (no measurable difference there). */
+  readonly unconfirmed: readonly ContradictionView[];
+  /** Pairs every run measured, but where some run had too few rounds to tell (a version-1 file): not checked. */
+  readonly unchecked: number;
+}
+
+const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || a === 0 ? null : Math.round((b / a) * 100) / 100);
+const machineOf = (r: Results): string => `${r.machine.cpuModel}, ${r.machine.cpus} cores`;
+
+/** Differences that make a comparison unfair, said plainly. */
+export function compareWarnings(runs: readonly CompareRun[]): string[] {
+  const warnings: string[] = [];
+  const distinct = (f: (r: Results) => string): string[] => [...new Set(runs.map((r) => f(r.results)))];
+  const machines = distinct(machineOf);
+  if (machines.length > 1) warnings.push(`The runs come from different machines (${machines.join(' / ')}): differences measure the machines as much as the models.`);
+  const nodes = distinct((r) => r.machine.node);
+  if (nodes.length > 1) warnings.push(`The runs used different Node.js versions (${nodes.join(', ')}).`);
+  const setups = distinct((r) => `${r.options.durationSeconds} s per trial, ${r.options.warmupSeconds} s warm-up`);
+  if (setups.length > 1) warnings.push(`The runs were measured differently (${setups.join(' / ')}).`);
+  const transports = distinct((r) => transportText(r.options) ?? 'plain HTTP, keep-alive');
+  if (transports.length > 1) warnings.push(`The runs spoke to their servers differently (${transports.join(' / ')}): a handshake per request, or TLS, costs every answer something, so their differences measure that as much as the models.`);
+  const calibrations = runs.map((r) => r.results.calibration.iterationsPerMs);
+  if (Math.max(...calibrations) > 1.1 * Math.min(...calibrations)) {
+    warnings.push(
+      `CPU speed differed between the runs (${calibrations.join(', ')} PBKDF2 iterations per ms at calibration): each run sized its CPU work to its own speed, so a cpu request is about 2 ms in each, but not the same number of iterations. On one machine, such a gap means it was busy with something else.`,
+    );
+  }
+  const placements = distinct((r) => placementTag(r) || 'loopback');
+  if (placements.length > 1) warnings.push(`The runs placed client and server differently (${placements.join(' / ')}): latencies that cross a network include its round trips, and a link with a rate (--netem-rate) caps the throughput of large answers.`);
+  for (const r of runs) if (!r.results.complete) warnings.push(`Run ${r.label} was interrupted: its results are partial.`);
+  const open = runs.filter((r) => r.results.options.rates !== undefined).map((r) => r.label);
+  if (open.length > 0) {
+    warnings.push(`Run${open.length === 1 ? '' : 's'} ${open.join(', ')} measured an open loop (--rate): its open-loop cases are compared by offered rate, in two charts and a table per workload (achieved rate, and p99 from the planned send); the charts by clients show the closed-loop cases only (there, the 1-client measures the predictions stand on).`);
+  }
+  for (const r of runs) {
+    if (r.results.upgradedFrom !== undefined) {
+      warnings.push(
+        `Run ${r.label} was read from a version-${r.results.upgradedFrom} results file: it had no interleaved trials (each case ran once, or repeated one after another), so its numbers mostly have no interval, and its conclusions are weaker than a version-2 run's.`,
+      );
+    }
+  }
+  return warnings;
+}
+
+export function buildCompareView(runs: readonly CompareRun[]): CompareView {
+  if (runs.length < 2) throw new Error('a comparison needs at least two runs');
+  const all = runs.map((r) => axes(r.results));
+  const union = <T>(f: (a: (typeof all)[number]) => readonly T[]): T[] => [...new Set(all.flatMap(f))];
+  const models = union((a) => a.models);
+  const workloads = union((a) => a.workloads);
+  const connections = union((a) => a.connections).sort((a, b) => a - b);
+  const first = runs[0];
+  if (first === undefined) throw new Error('a comparison needs at least two runs');
+
+  return {
+    title: `Concurrency lab — comparison of ${runs.length} runs`,
+    runs: runs.map((r) => ({
+      label: r.label,
+      runId: r.results.runId,
+      startedAt: r.results.startedAt,
+      machine: placementTag(r.results) === '' ? machineOf(r.results) : `${machineOf(r.results)} · ${r.results.options.target === undefined ? 'servers in' : 'client to'} ${placementTag(r.results)}`,
+      node: r.results.machine.node,
+      profile: r.results.options.profile,
+      measured: measuredText(r.results),
+      complete: r.results.complete,
+    })),
+    warnings: compareWarnings(runs),
+    models: modelViews(first.results, models),
+    workloads: workloads.map((name): CompareWorkload => {
+      const rows: CompareRow[] = [];
+      for (const model of models) {
+        for (const n of connections) {
+          const figures = runs.map((r): CompareFigures => {
+            const c = cell(r.results.cases, model, name, n);
+            return {
+              rps: c.rps,
+              rpsInterval: c.rpsInterval,
+              p50: c.p50,
+              p99: c.p99,
+              p99Interval: c.p99Interval,
+              latencyLowerBound: c.latencyLowerBound,
+              failed: c.rps === null && c.failed.length > 0,
+              text: { rps: rpsText(c.rps, c.rpsInterval), p50: latencyText(c.p50, c.p50Interval, c.latencyLowerBound), p99: latencyText(c.p99, c.p99Interval, c.latencyLowerBound) },
+            };
+          });
+          if (figures.every((f) => f.rps === null && !f.failed)) continue;
+          const base = figures[0];
+          rows.push({
+            model,
+            connections: n,
+            runs: figures,
+            rpsRatio: figures.slice(1).map((f) => ratio(base?.rps ?? null, f.rps)),
+            p99Ratio: figures.slice(1).map((f) => ratio(base?.p99 ?? null, f.p99)),
+          });
+        }
+      }
+      const description = runs.map((r) => r.results.workloads.find((w) => w.name === name)?.description).find((d) => d !== undefined) ?? '';
+      const rates = [...new Set(runs.flatMap((r) => r.results.options.rates ?? []))].sort((a, b) => a - b);
+      const openRows = models.flatMap((model) =>
+        rates.flatMap((rate): OpenCompareRow[] => {
+          const figures = runs.map((r) => openFigures(r.results, model, name, rate));
+          if (figures.every((f) => f.rps === null && !f.failed)) return [];
+          const base = figures[0];
+          return [{ model, rate, runs: figures, rpsRatio: figures.slice(1).map((f) => ratio(base?.rps ?? null, f.rps)), p99Ratio: figures.slice(1).map((f) => ratio(base?.p99 ?? null, f.p99)) }];
+        }),
+      );
+      return { name, description, connections, models: [...new Set(rows.map((r) => r.model))], rows, openRows };
+    }),
+    ...contradictionViews(runs),
+  };
+}
+
+/** Every conclusion the runs do not share, the contradictions first (results/conclusions.ts decides). */
+export function contradictionViews(runs: readonly CompareRun[]): { opposite: ContradictionView[]; unconfirmed: ContradictionView[]; unchecked: number } {
+  const views = contradictions(runs.map((r) => r.results)).map(
+    (c): ContradictionView => ({ workload: c.workload, connections: c.connections, a: c.a, b: c.b, kind: c.kind, sentences: c.found.map((found, i) => ({ label: runs[i]?.label ?? '', text: conclusionSentence(found) })) }),
+  );
+  const all = runs.map((r) => conclusions(r.results));
+  const unchecked = (all[0] ?? []).filter((c) => {
+    const matches = all.map((list) => list.find((d) => d.workload === c.workload && d.connections === c.connections && ((d.a === c.a && d.b === c.b) || (d.a === c.b && d.b === c.a))));
+    return matches.every((m) => m !== undefined) && matches.some((m) => m.comparison.interval === null);
+  }).length;
+  return { opposite: views.filter((v) => v.kind === 'opposite'), unconfirmed: views.filter((v) => v.kind === 'unconfirmed'), unchecked };
+}

@@ -1,0 +1,92 @@
+import { formatRps } from '../../lib/format.js';
+import type { Cell } from '../../results/stats/aggregate.js';
+import { verdictFor, type Conclusion } from '../../results/stats/conclusions.js';
+import type { Comparison } from '../../results/stats/stats.js';
+import { differencePlusMinus, latencyText, percentText, ratioRangeText, ratioText, rpsText } from './figures.js';
+
+const clientsText = (n: number): string => `${n} client${n === 1 ? '' : 's'}`;
+
+const find = (conclusions: readonly Conclusion[], a: string, b: string): Conclusion | undefined => conclusions.find((x) => (x.a === a && x.b === b) || (x.a === b && x.b === a));
+
+/** The comparison of a with b from the cell's conclusions, turned so that its ratio is a / b. */
+export function comparisonOf(conclusions: readonly Conclusion[], a: string, b: string): Comparison | undefined {
+  const c = find(conclusions, a, b);
+  if (c === undefined) return undefined;
+  if (c.a === a) return c.comparison;
+  const { ratio, interval, rounds } = c.comparison;
+  return { ratio: 1 / ratio, interval: interval === null ? null : { low: 1 / interval.high, high: 1 / interval.low }, rounds, verdict: verdictFor(c, a) };
+}
+
+/** "±8%" for a pair that does not differ, as the run's own conclusion about it says (in its order of the pair). */
+function spread(conclusions: readonly Conclusion[], a: string, b: string): string {
+  return differencePlusMinus(find(conclusions, a, b)?.comparison.interval ?? null);
+}
+
+/**
+ * "`a` served 63× the requests of `b` (95%: 60–66×)", or "`a` and `b` do not differ measurably (±8%)", from
+ * their paired comparison; `a` is the one with the higher median. Without rounds in common, the medians'
+ * ratio, said to be without an interval.
+ */
+function pairSentence(a: Cell, b: Cell, comparison: Comparison | undefined, pm: string): string {
+  if (comparison === undefined || comparison.interval === null) {
+    const ratio = (a.rps ?? 0) / (b.rps ?? 1);
+    const why = comparison === undefined ? 'not measured in the same rounds' : 'one round: no interval';
+    return `\`${a.model}\` served ${ratioText(ratio)}× the requests of \`${b.model}\` (${why})`;
+  }
+  if (comparison.verdict === 'same') return `\`${a.model}\` and \`${b.model}\` do not differ measurably (${pm})`;
+  // The paired rounds decide which served more, even where the medians say otherwise.
+  const [more, less, c] = comparison.verdict === 'faster' ? [a, b, comparison] : [b, a, invert(comparison)];
+  return `\`${more.model}\` served ${ratioText(c.ratio)}× the requests of \`${less.model}\` (${c.interval === null ? 'no interval' : ratioRangeText(c.interval)})`;
+}
+
+function invert(c: Comparison): Comparison {
+  return { ratio: 1 / c.ratio, interval: c.interval === null ? null : { low: 1 / c.interval.high, high: 1 / c.interval.low }, rounds: c.rounds, verdict: c.verdict === 'faster' ? 'slower' : c.verdict === 'slower' ? 'faster' : 'same' };
+}
+
+/** A headline's p99 carries its "≥" but not its ±: one uncertainty per sentence is what a class can read. */
+const p99Of = (c: Cell): string => latencyText(c.p99, null, c.latencyLowerBound);
+
+/**
+ * The sentence at the top of a workload, spoken as a conclusion with its uncertainty: the model that served
+ * most against the one that served least, then against the runner-up, then against the bare baseline. `cells`
+ * are the workload's cells at one number of clients and `conclusions` that cell's (results/conclusions.ts);
+ * reference models (baseline) are the ceiling, never a contender.
+ */
+export function headline(workload: string, connections: number, cells: readonly Cell[], conclusions: readonly Conclusion[], referenceModels: ReadonlySet<string>): string {
+  const here = conclusions.filter((c) => c.workload === workload && c.connections === connections);
+  const measured = cells.filter((c) => c.rps !== null && c.rps > 0);
+  const contenders = measured.filter((c) => !referenceModels.has(c.model)).sort((a, b) => (b.rps ?? 0) - (a.rps ?? 0));
+  const at = `At ${clientsText(connections)} on \`${workload}\``;
+  const best = contenders[0];
+  const worst = contenders[contenders.length - 1];
+  if (best === undefined || worst === undefined) return `${at}, no model of the application has a result.`;
+  const sentences: string[] = [];
+  if (best === worst) {
+    sentences.push(`${at}, only \`${best.model}\` has a result: ${rpsText(best.rps, best.rpsInterval)} requests per second.`);
+  } else {
+    const extremes = comparisonOf(here, best.model, worst.model);
+    if (extremes !== undefined && extremes.interval !== null && extremes.verdict === 'same') {
+      sentences.push(`${at}, the models do not differ measurably: \`${best.model}\` (the highest median) and \`${worst.model}\` (the lowest) are within ${spread(here, best.model, worst.model)} of each other.`);
+    } else {
+      sentences.push(`${at}, ${pairSentence(best, worst, extremes, spread(here, best.model, worst.model))}, with a p99 of ${p99Of(best)} against ${p99Of(worst)}.`);
+    }
+    const second = contenders[1];
+    if (contenders.length >= 3 && second !== undefined && !(extremes?.verdict === 'same' && extremes.interval !== null)) {
+      sentences.push(`Next: ${pairSentence(best, second, comparisonOf(here, best.model, second.model), spread(here, best.model, second.model))}.`);
+    }
+  }
+  for (const reference of measured.filter((c) => referenceModels.has(c.model))) {
+    sentences.push(referenceSentence(best, reference, comparisonOf(here, best.model, reference.model), spread(here, best.model, reference.model)));
+  }
+  const failed = cells.filter((c) => c.rps === null && c.failed.length > 0).map((c) => `\`${c.model}\``);
+  if (failed.length > 0) sentences.push(`Failed at this level: ${failed.join(', ')}.`);
+  return sentences.join(' ');
+}
+
+/** "`event-loop` reached 92% (95%: 88–96%) of the bare `baseline`’s 36,584 req/s." */
+function referenceSentence(best: Cell, reference: Cell, comparison: Comparison | undefined, pm: string): string {
+  const ceiling = `the bare \`${reference.model}\`’s ${formatRps(reference.rps ?? 0)} req/s`;
+  if (comparison === undefined || comparison.interval === null) return `\`${best.model}\` reached ${percentText((best.rps ?? 0) / (reference.rps ?? 1))} of ${ceiling} (no interval).`;
+  if (comparison.verdict === 'same') return `\`${best.model}\` and the bare \`${reference.model}\` (${formatRps(reference.rps ?? 0)} req/s) do not differ measurably (${pm}).`;
+  return `\`${best.model}\` reached ${percentText(comparison.ratio)} (95%: ${Math.round(comparison.interval.low * 100)}–${percentText(comparison.interval.high)}) of ${ceiling}.`;
+}

@@ -1,0 +1,55 @@
+import type { Results } from '../../results/schema.js';
+import { transportText } from '../text/transport.js';
+
+export interface IndexEntry {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly machine: string;
+  readonly node: string;
+  readonly profile: string;
+  /** "3–5 interleaved trials of 2 s", or the repeats of a version-1 file. */
+  readonly measured: string;
+  readonly cases: number;
+  /** Trials taken while the machine was busy or slower (marked and retried). */
+  readonly marked: number;
+  readonly failed: number;
+  readonly complete: boolean;
+  /** Link to the run's page, relative to the index and starting with ./ (built from a validated run id). */
+  readonly href: string;
+}
+
+/** What the index page shows. */
+export interface IndexView {
+  readonly entries: readonly IndexEntry[];
+}
+
+export function indexEntry(results: Results, href: string): IndexEntry {
+  return {
+    runId: results.runId,
+    startedAt: results.startedAt,
+    machine: `${results.machine.cpuModel}, ${results.machine.cpus} cores`,
+    node: results.machine.node,
+    profile: results.options.profile,
+    measured: measuredText(results),
+    cases: results.cases.length,
+    marked: results.cases.reduce((n, c) => n + c.trials.filter((t) => t.marked.length > 0).length, 0),
+    failed: results.cases.filter((c) => c.status === 'failed').length,
+    complete: results.complete,
+    href,
+  };
+}
+
+/** How a run measured its cases: "3–5 interleaved trials of 2 s", or "1 repeat of 0.5 s (version 1)". */
+export function measuredText(r: Results): string {
+  const o = r.options;
+  if (r.upgradedFrom !== undefined) return `${o.trials} repeat${o.trials === 1 ? '' : 's'} of ${o.durationSeconds} s, not interleaved (version ${r.upgradedFrom})`;
+  // How it spoke to the servers, where the file says: a TLS run must not be read against a plain one unawares.
+  const transport = transportText(o);
+  const loop = o.rates === undefined ? '' : `; open loop at ${o.rates.join(', ')} req/s`;
+  return `${o.trials === o.maxTrials ? o.trials : `${o.trials}–${o.maxTrials}`} interleaved trial${o.maxTrials === 1 ? '' : 's'} of ${o.durationSeconds} s${loop}${transport === null ? '' : `; ${transport}`}`;
+}
+
+/** Newest first. */
+export function sortEntries(entries: readonly IndexEntry[]): IndexEntry[] {
+  return [...entries].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+}

@@ -1,0 +1,106 @@
+/**
+ * What the run page shows of theory for a closed-loop workload: each model's predicted curve (exact MVA from
+ * the 1-client demands, results/predict.ts) over every number of clients, its knee, and the cases where
+ * measurement parts from it by more than 15 %, each with its likely cause (results/prediction-check.ts).
+ */
+import { formatRps, formatUs } from '../../lib/format.js';
+import { caseDemands, predictModel, runCores, shapeOf } from '../../results/theory/predict.js';
+import { checkPredictions, DISAGREEMENT, type PredictionCheck } from '../../results/theory/prediction-check.js';
+import { causeText, checkText, errorText } from '../text/causes.js';
+import type { Results } from '../../results/schema.js';
+
+export interface TheoryPoint {
+  readonly x: number;
+  readonly rps: number;
+  readonly meanLatencyUs: number;
+}
+
+export interface ModelTheoryView {
+  readonly model: string;
+  /** Predicted throughput and mean latency at many numbers of clients, for a smooth dashed line. */
+  readonly curve: readonly TheoryPoint[];
+  /** N*: clients where the bottleneck starts to be the limit; with the predicted throughput there. */
+  readonly knee: number;
+  readonly kneeRps: number;
+  readonly bottleneck: string;
+  /** The demands it stands on, as a sentence. */
+  readonly demands: string;
+}
+
+export interface CheckView extends Omit<PredictionCheck, 'cause'> {
+  readonly text: string;
+  /** The likely cause where theory and measurement part, in words; null where they agree. */
+  readonly cause: string | null;
+}
+
+/** A check with its words. */
+export function checkView(k: PredictionCheck): CheckView {
+  return { ...k, text: checkText(k), cause: k.cause === null ? null : causeText(k.cause) };
+}
+
+export interface WorkloadTheoryView {
+  readonly models: readonly ModelTheoryView[];
+  /** Every predicted case of the workload, with its errors (the numbers table shows them). */
+  readonly checks: readonly CheckView[];
+  /** The checks that disagree by more than 15 %. */
+  readonly disagreements: readonly CheckView[];
+  /** One sentence: how close theory came over the workload. */
+  readonly summary: string;
+}
+
+/** Clients to draw the curve at: every level measured, and a log-spaced grid between 1 and the largest. */
+export function curveClients(levels: readonly number[]): number[] {
+  const max = Math.max(1, ...levels);
+  const grid = new Set<number>(levels);
+  for (let x = 1; x <= max; x = Math.max(x + 1, Math.round(x * 1.15))) grid.add(x);
+  grid.add(max);
+  return [...grid].sort((a, b) => a - b);
+}
+
+export function workloadTheory(results: Results, workload: string, models: readonly string[], levels: readonly number[]): WorkloadTheoryView | null {
+  const cores = runCores(results);
+  const clients = curveClients(levels);
+  const max = clients[clients.length - 1] ?? 1;
+  const views: ModelTheoryView[] = [];
+  for (const model of models) {
+    const c = results.cases.find((x) => x.mode === 'closed' && x.model === model && x.workload === workload);
+    const demands = caseDemands(results, model, workload);
+    if (c === undefined || demands === null) continue;
+    const prediction = predictModel(shapeOf(c), demands, cores, max);
+    if (prediction === null) continue;
+    const at = (n: number): TheoryPoint | null => {
+      const p = prediction.points[n - 1];
+      return p === undefined ? null : { x: n, rps: p.rps, meanLatencyUs: p.meanLatencyUs };
+    };
+    const curve = clients.map(at).filter((p): p is TheoryPoint => p !== null);
+    const knee = Math.max(1, prediction.knee);
+    // The throughput at the knee, between the two whole numbers of clients around it.
+    const lo = at(Math.max(1, Math.min(max, Math.floor(knee))));
+    const hi = at(Math.max(1, Math.min(max, Math.ceil(knee))));
+    const kneeRps = lo === null || hi === null ? 0 : lo.rps + (hi.rps - lo.rps) * (knee - Math.floor(knee));
+    views.push({
+      model,
+      curve,
+      knee: Math.round(knee * 10) / 10,
+      kneeRps,
+      bottleneck: prediction.bottleneck,
+      demands: `server CPU ${formatUs(demands.serverCpu * 1e6)}, client CPU ${formatUs(demands.clientCpu * 1e6)}, waiting ${formatUs(demands.wait * 1e6)} per request; bottleneck: ${prediction.bottleneck}, knee N* ≈ ${(Math.round(knee * 10) / 10).toString()} client${Math.round(knee * 10) === 10 ? '' : 's'}; at ${max} clients, ${formatRps(prediction.points[prediction.points.length - 1]?.rps ?? 0)} req/s`,
+    });
+  }
+  if (views.length === 0) return null;
+  const checks = checkPredictions(results)
+    .filter((k) => k.mode === 'closed' && k.workload === workload)
+    .map(checkView);
+  const disagreements = checks.filter((k) => k.disagrees);
+  const worst = checks.reduce<CheckView | null>((w, k) => (w === null || Math.abs(k.rpsError) > Math.abs(w.rpsError) ? k : w), null);
+  const summary =
+    worst === null
+      ? 'No case beyond 1 client to check the predictions against.'
+      : disagreements.length === 0
+        ? `Theory and measurement agree within ${Math.round(DISAGREEMENT * 100)}% on every case of this workload (the farthest: \`${worst.model}\` at ${worst.at} clients, ${errorText(worst.rpsError)}).`
+        : `Theory and measurement part by more than ${Math.round(DISAGREEMENT * 100)}% on ${disagreements.length} of ${checks.length} cases; the likely causes are listed below.`;
+  // A capped link is a station the models leave out: its time hides in the 1-client wait, a pure delay to theory.
+  const rate = results.options.network?.rateMbit;
+  const linkNote = rate === undefined ? '' : ` This run's link carried at most ${rate} Mbit/s each way (--netem-rate): theory leaves the wire out (its time is in the 1-client wait, which it takes for a delay every client can spend at once), so at many clients it predicts more than the link can carry.`;
+  return { models: views, checks, disagreements, summary: summary + linkNote };
+}

@@ -1,0 +1,179 @@
+/**
+ * From trials to a case: which trials count, their median and interval, Little's law, and the warnings a
+ * reader needs. Shared by the bench (when a cell is done) and the upgrade of version-1 files.
+ */
+import type { CaseResult, DistributionPoint, Latency, LittlesLaw, OkTrial, Trial, Warning } from '../schema.js';
+import { formatUs } from '../../lib/format.js';
+import { interval95, median, relativeHalfWidth } from './stats.js';
+
+/** Above this share of one core, the load generator is the bottleneck: the numbers measure the client. */
+export const CLIENT_SATURATED_PERCENT = 90;
+/** Little's law check: a mean latency below this share of N / X misses waiting that happened. */
+export const LITTLE_LOWER_BOUND_RATIO = 0.85;
+/** An interval wider than this (either side) asks for more trials. */
+export const WIDE_INTERVAL = 0.1;
+
+/**
+ * The trials a case stands on: the clean ok ones (not taken while the machine was busy or slower); all ok
+ * ones when fewer than two are clean, since a marked number is better than none (and says so).
+ */
+export function usedTrials(trials: readonly Trial[]): { used: OkTrial[]; includesMarked: boolean } {
+  const ok = trials.filter((t): t is OkTrial => t.status === 'ok');
+  const clean = ok.filter((t) => t.marked.length === 0);
+  return clean.length >= 2 || clean.length === ok.length ? { used: clean, includesMarked: false } : { used: ok, includesMarked: true };
+}
+
+export function littlesLaw(connections: number, rps: number, meanUs: number, censored: number): LittlesLaw {
+  const expectedMeanUs = rps > 0 ? (connections / rps) * 1e6 : 0;
+  const ratio = expectedMeanUs > 0 ? meanUs / expectedMeanUs : 0;
+  return { expectedMeanUs: Math.round(expectedMeanUs), ratio: Math.round(ratio * 1000) / 1000, lowerBound: ratio < LITTLE_LOWER_BOUND_RATIO || censored > 0 };
+}
+
+export interface CaseInput {
+  readonly model: string;
+  readonly modelParams: Readonly<Record<string, number>>;
+  readonly workload: string;
+  readonly connections: number;
+  readonly trials: readonly Trial[];
+  /** Latency of the used trials' samples together (the bench merges their histograms). */
+  readonly merged: { readonly latencyUs: Latency; readonly distribution: readonly DistributionPoint[] } | null;
+  /** Cores of the machine, to tell an oversubscribed model. */
+  readonly cpus: number;
+  /** Warnings the bench adds (a server that survived its stop). */
+  readonly extraWarnings?: readonly Warning[];
+  /** Open loop: the offered rate, and the used trials' uncorrected latency and lateness together. */
+  readonly open?: {
+    readonly targetRate: number;
+    readonly uncorrected: { readonly latencyUs: Latency; readonly distribution: readonly DistributionPoint[] } | null;
+    readonly lateness: Latency | null;
+  };
+}
+
+/** Open loop: a client whose sends trail their plan by more than this (p99, µs) is too busy to keep the pace. */
+export const CLIENT_LAG_US = 5000;
+
+const sum = (trials: readonly OkTrial[], f: (t: OkTrial) => number): number => trials.reduce((acc, t) => acc + f(t), 0);
+const round1 = (value: number): number => Math.round(value * 10) / 10;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function summarizeCase(input: CaseInput): CaseResult {
+  const base = {
+    model: input.model,
+    modelParams: { ...input.modelParams },
+    workload: input.workload,
+    connections: input.connections,
+    mode: input.open === undefined ? ('closed' as const) : ('open' as const),
+    ...(input.open === undefined ? {} : { targetRate: input.open.targetRate }),
+    trials: [...input.trials],
+  };
+  const failed = input.trials.filter((t) => t.status === 'failed');
+  const { used, includesMarked } = usedTrials(input.trials);
+  const extra = [...(input.extraWarnings ?? [])];
+  if (used.length === 0) {
+    const error = failed[0]?.status === 'failed' ? failed[0].error : 'no trial completed';
+    return { ...base, status: 'failed', error, warnings: extra };
+  }
+  const rps = median(used.map((t) => t.rps));
+  const latencyUs = input.merged?.latencyUs ?? medianLatency(used);
+  const censored = sum(used, (t) => t.censored);
+  const openPart = input.open === undefined ? null : openSummary(input.open, used, latencyUs);
+  // Open loop: L is the measured mean in flight and R the time from the actual send; a request never sent or
+  // never answered makes the latencies lower bounds.
+  const little = openPart === null ? littlesLaw(input.connections, rps, latencyUs.mean, censored) : { ...littlesLaw(openPart.fields.meanInflight, rps, openPart.fields.uncorrectedLatencyUs.mean, censored), lowerBound: censored + openPart.fields.dropped > 0 };
+  const rpsInterval = interval95(used.map((t) => t.rps));
+  const clientCpuPercent = round1(median(used.map((t) => t.clientCpuPercent)));
+  const okCase = {
+    ...base,
+    status: 'ok' as const,
+    rps: round1(rps),
+    rpsInterval,
+    latencyUs,
+    p50Interval: interval95(used.map((t) => t.latencyUs.p50)),
+    p99Interval: interval95(used.map((t) => t.latencyUs.p99)),
+    distribution: [...(input.merged?.distribution ?? [])],
+    requests: sum(used, (t) => t.requests),
+    errors: sum(used, (t) => t.errors),
+    timeouts: sum(used, (t) => t.timeouts),
+    non2xx: sum(used, (t) => t.non2xx),
+    serverCpuPercent: round1(median(used.map((t) => t.serverCpuPercent))),
+    serverRssPeakBytes: Math.max(...used.map((t) => t.serverRssPeakBytes)),
+    serverProcesses: Math.max(...used.map((t) => t.serverProcesses)),
+    clientCpuPercent,
+    servedBy: Math.max(...used.map((t) => t.servedBy)),
+    littlesLaw: little,
+    ...(openPart?.fields ?? {}),
+    // The session workload: lost updates of the used trials together, beside their requests.
+    ...(used.some((t) => t.lostUpdates !== undefined) ? { lostUpdates: sum(used, (t) => t.lostUpdates ?? 0) } : {}),
+  };
+  const warnings: Warning[] = [...(openPart?.warnings ?? [])];
+  if (clientCpuPercent >= CLIENT_SATURATED_PERCENT) {
+    warnings.push({ code: 'client-saturated', message: `the load generator used ${clientCpuPercent.toFixed(0)}% of a core: it was saturated, so these numbers measure the client as much as the server` });
+  }
+  const workers = input.modelParams.processes ?? input.modelParams.threads ?? 1;
+  if (workers + 1 > input.cpus) {
+    const what = input.modelParams.processes !== undefined ? 'processes' : input.modelParams.threads !== undefined ? 'threads' : 'thread';
+    warnings.push({ code: 'oversubscribed', message: `oversubscribed: ${workers} server ${what} and the load generator share ${input.cpus} cores` });
+  }
+  if (okCase.errors > 0) warnings.push({ code: 'errors', message: `${okCase.errors} requests failed (connection errors or timeouts)` });
+  if (okCase.non2xx > 0) warnings.push({ code: 'non-2xx', message: `${okCase.non2xx} answers were not 2xx: the server refused or failed some requests under load` });
+  if (used.some((t) => t.requests === 0)) warnings.push({ code: 'no-response', message: 'no response completed in some trial’s window: the server was too slow for this many clients, or stuck' });
+  if (censored > 0) {
+    warnings.push({ code: 'censored', message: `${plural(censored, 'request')} sent during the window had no answer when the bench stopped waiting: the latency shown is a lower bound (≥)` });
+  }
+  if (openPart === null && little.ratio < LITTLE_LOWER_BOUND_RATIO && rps > 0) {
+    warnings.push({
+      code: 'littles-law',
+      message: `Little's law: ${input.connections} clients at ${round1(rps)} req/s should wait ${formatUs(little.expectedMeanUs)} on average, but the measured mean is ${formatUs(latencyUs.mean)} (${Math.round(little.ratio * 100)}%): some waiting was not seen, so the latency shown is a lower bound (≥)`,
+    });
+  }
+  const unanswered = used.filter((t) => (t.unansweredAtWindow ?? 0) > 0);
+  const worstRamp = unanswered.reduce<OkTrial | undefined>((w, t) => (w === undefined || (t.unansweredAtWindow ?? 0) > (w.unansweredAtWindow ?? 0) ? t : w), undefined);
+  if (worstRamp !== undefined) {
+    warnings.push({
+      code: 'slow-ramp',
+      message: `in ${plural(unanswered.length, 'trial')}, the window opened with clients still unanswered (up to ${worstRamp.unansweredAtWindow ?? 0} of ${input.connections}, after ${(worstRamp.rampSeconds ?? 0).toFixed(1)} s): fewer clients were served than the case says, and their first requests raise the latency`,
+    });
+  }
+  const marked = input.trials.filter((t) => t.marked.length > 0).length;
+  if (marked > 0) {
+    const retried = input.trials.filter((t) => t.retryOf !== undefined).length;
+    const retriedText = retried === 0 ? 'the time budget left no room to retry' : `${retried} ${retried === 1 ? 'retry' : 'retries'} taken`;
+    warnings.push({
+      code: 'marked-trials',
+      message: `${plural(marked, 'trial')} ran while the machine was busy or slower (${retriedText})${includesMarked ? '; too few clean trials remained, so marked ones count too' : ''}`,
+    });
+  }
+  if (failed.length > 0) warnings.push({ code: 'failed-trials', message: `${plural(failed.length, 'trial')} of ${input.trials.length} failed: ${failed[0]?.status === 'failed' ? failed[0].error : ''}` });
+  const width = relativeHalfWidth(okCase.rps, rpsInterval);
+  if (used.length >= 2 && width > WIDE_INTERVAL) {
+    warnings.push({ code: 'wide-interval', message: `the throughput's 95% interval is ±${Math.round(width * 100)}% after ${plural(used.length, 'trial')}: the machine varied more than the lab could average out` });
+  }
+  return { ...okCase, warnings: [...warnings, ...extra] };
+}
+
+/** The open-loop fields of a case and their warnings: late and dropped sends, and a client that lagged. */
+function openSummary(open: NonNullable<CaseInput['open']>, used: readonly OkTrial[], corrected: Latency): { fields: { uncorrectedLatencyUs: Latency; uncorrectedDistribution: DistributionPoint[]; late: number; dropped: number; lateness: Latency | undefined; meanInflight: number; planned: number }; warnings: Warning[] } {
+  const late = sum(used, (t) => t.late ?? 0);
+  const dropped = sum(used, (t) => t.dropped ?? 0);
+  const planned = sum(used, (t) => t.planned ?? t.sample + (t.dropped ?? 0) + t.censored);
+  const uncorrected = open.uncorrected?.latencyUs ?? medianLatency(used.map((t) => ({ ...t, latencyUs: t.uncorrectedLatencyUs ?? t.latencyUs })));
+  const lateness = open.lateness ?? undefined;
+  const warnings: Warning[] = [];
+  if (late > 0) {
+    warnings.push({ code: 'late-sends', message: `${plural(late, 'request')} of ${planned} found every connection busy at its planned time and went out late: the corrected latency (p99 ${formatUs(corrected.p99)}) counts that wait, the uncorrected one (p99 ${formatUs(uncorrected.p99)}) does not` });
+  }
+  if (dropped > 0) warnings.push({ code: 'dropped-sends', message: `${plural(dropped, 'request')} planned in the window never went out before the bench stopped waiting: the latency shown is a lower bound (≥)` });
+  if (lateness !== undefined && lateness.p99 > CLIENT_LAG_US) {
+    warnings.push({ code: 'client-lag', message: `the client's sends trailed their plan by ${formatUs(lateness.p99)} at p99 while a connection was free: the load generator could not keep the pace of ${open.targetRate} req/s` });
+  }
+  return {
+    fields: { uncorrectedLatencyUs: uncorrected, uncorrectedDistribution: [...(open.uncorrected?.distribution ?? [])], late, dropped, lateness, meanInflight: Number(median(used.map((t) => t.meanInflight ?? 0)).toPrecision(3)), planned },
+    warnings,
+  };
+}
+
+/** Without the histograms (an upgraded file), each percentile is the median of the trials'. */
+function medianLatency(trials: readonly OkTrial[]): Latency {
+  const pick = (f: (l: Latency) => number): number => median(trials.map((t) => f(t.latencyUs)));
+  return { min: pick((l) => l.min), mean: pick((l) => l.mean), p50: pick((l) => l.p50), p90: pick((l) => l.p90), p99: pick((l) => l.p99), p999: pick((l) => l.p999), max: pick((l) => l.max) };
+}

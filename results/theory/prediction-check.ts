@@ -1,0 +1,123 @@
+/**
+ * Theory against measurement, case by case: how far each prediction (results/predict.ts, predict-open.ts) is
+ * from what the run measured, and where they part by more than 15 %, the likely cause, read from what the
+ * case itself recorded (the client's CPU, the machine's marks, memory, the model's hand-offs). The words for them
+ * are the pages' (reports/text/causes.ts).
+ */
+import { CLIENT_SATURATED_PERCENT } from '../stats/case-summary.js';
+import type { OkCase, Results } from '../schema.js';
+import { openCurve } from './predict-open.js';
+
+/** Theory and measurement "disagree" beyond this relative error of the throughput. */
+export const DISAGREEMENT = 0.15;
+
+export interface PredictionCheck {
+  readonly model: string;
+  readonly workload: string;
+  readonly mode: 'closed' | 'open';
+  /** Clients (closed loop) or offered rate (open loop). */
+  readonly at: number;
+  readonly measuredRps: number;
+  readonly predictedRps: number;
+  /** measured / predicted − 1: +0.2 means 20 % more than theory said. */
+  readonly rpsError: number;
+  readonly measuredMeanUs: number;
+  readonly predictedMeanUs: number;
+  readonly latencyError: number;
+  readonly disagrees: boolean;
+  /** The likely cause where they disagree (reports/text/causes.ts words it); null where they agree. */
+  readonly cause: Cause | null;
+}
+
+/** Why a case parts from theory, with the figures that say so: data, worded by the pages in their language. */
+export type Cause =
+  | { readonly kind: 'uncertain-demands'; readonly why: string }
+  | { readonly kind: 'jit-batching' }
+  | { readonly kind: 'client-saturation'; readonly clientCpuPercent: number }
+  | { readonly kind: 'client-lag' }
+  | { readonly kind: 'link-rate'; readonly rateMbit: number }
+  | { readonly kind: 'slow-ramp' }
+  | { readonly kind: 'machine-changed' }
+  | { readonly kind: 'memory'; readonly rssBytes: number; readonly baseRssBytes: number }
+  | { readonly kind: 'hand-off' }
+  | { readonly kind: 'contention' }
+  | { readonly kind: 'open-client-lag' }
+  | { readonly kind: 'too-few-requests'; readonly requests: number; readonly windows: number }
+  | { readonly kind: 'near-saturation'; readonly capacity: number; readonly rate: number }
+  | { readonly kind: 'slow-settle' }
+  | { readonly kind: 'variable-service' }
+  | { readonly kind: 'batching' };
+
+/** Models whose requests cross between threads or processes on the way. */
+const HAND_OFF_MODELS = new Set(['worker-pool', 'cluster']);
+
+function oneClientCase(results: Results, c: OkCase): OkCase | undefined {
+  const found = results.cases.find((x) => x.mode === 'closed' && x.model === c.model && x.workload === c.workload && x.connections === 1);
+  return found?.status === 'ok' ? found : undefined;
+}
+
+/**
+ * The likeliest reason a case's throughput is `error` away from theory, from what the case recorded. Above
+ * theory, only what makes the 1-client demands too high can explain it; below, whatever slowed the case.
+ */
+export function likelyCause(results: Results, c: OkCase, error: number): Cause {
+  const base = oneClientCase(results, c);
+  const shaky = base?.warnings.find((w) => w.code === 'wide-interval' || w.code === 'marked-trials');
+  const unsure: Cause | null = shaky === undefined ? null : { kind: 'uncertain-demands', why: shaky.message };
+  if (error > 0) return unsure ?? { kind: 'jit-batching' };
+  if (c.warnings.some((w) => w.code === 'client-saturated') || c.clientCpuPercent >= CLIENT_SATURATED_PERCENT) return { kind: 'client-saturation', clientCpuPercent: c.clientCpuPercent };
+  if (c.warnings.some((w) => w.code === 'client-lag')) return { kind: 'client-lag' };
+  const rate = results.options.network?.rateMbit;
+  if (rate !== undefined) return { kind: 'link-rate', rateMbit: rate };
+  if (c.warnings.some((w) => w.code === 'slow-ramp')) return { kind: 'slow-ramp' };
+  if (c.trials.some((t) => t.marked.length > 0)) return { kind: 'machine-changed' };
+  if (unsure !== null) return unsure;
+  if (base !== undefined && c.serverRssPeakBytes > 1.5 * base.serverRssPeakBytes) return { kind: 'memory', rssBytes: c.serverRssPeakBytes, baseRssBytes: base.serverRssPeakBytes };
+  if (HAND_OFF_MODELS.has(c.model)) return { kind: 'hand-off' };
+  return { kind: 'contention' };
+}
+
+/** Every ok case that carries a prediction, with its errors and, where they part, the likely cause. */
+export function checkPredictions(results: Results): PredictionCheck[] {
+  const out: PredictionCheck[] = [];
+  for (const c of results.cases) {
+    if (c.status !== 'ok' || c.predicted === undefined || !(c.predicted.rps > 0)) continue;
+    // A 1-client closed case is where the demands come from: theory matches it by construction.
+    if (c.mode === 'closed' && c.connections === 1) continue;
+    const rpsError = c.rps / c.predicted.rps - 1;
+    const latencyError = c.predicted.meanLatencyUs > 0 ? c.latencyUs.mean / c.predicted.meanLatencyUs - 1 : 0;
+    // In an open loop below saturation every model keeps up: the latency is where theory can be wrong.
+    const disagrees = Math.abs(rpsError) > DISAGREEMENT || (c.mode === 'open' && Math.abs(latencyError) > DISAGREEMENT);
+    const capacity = c.mode === 'open' ? (openCurve(results, c.model, c.workload, c.modelParams, [c.targetRate ?? 0])?.capacity ?? null) : null;
+    const cause = !disagrees ? null : c.mode === 'open' ? openCause(results, c, rpsError, latencyError, capacity) : likelyCause(results, c, rpsError);
+    out.push({
+      model: c.model,
+      workload: c.workload,
+      mode: c.mode,
+      at: c.mode === 'open' ? (c.targetRate ?? 0) : c.connections,
+      measuredRps: c.rps,
+      predictedRps: c.predicted.rps,
+      rpsError,
+      measuredMeanUs: c.latencyUs.mean,
+      predictedMeanUs: c.predicted.meanLatencyUs,
+      latencyError,
+      disagrees,
+      cause,
+    });
+  }
+  return out;
+}
+
+/** An offered rate this close to a capacity (either side) makes the queue, and so the latency, hang on small errors. */
+export const NEAR_CAPACITY = 0.15;
+
+/** Why an open-loop case parts from theory: its throughput (the client, the capacity) or its latency. */
+function openCause(results: Results, c: OkCase, rpsError: number, latencyError: number, capacity: number | null): Cause {
+  const rate = c.targetRate ?? 0;
+  if (c.warnings.some((w) => w.code === 'client-lag' || w.code === 'client-saturated')) return { kind: 'open-client-lag' };
+  if (c.rps > rate * (1 + DISAGREEMENT)) return { kind: 'too-few-requests', requests: c.planned ?? c.requests, windows: c.trials.length };
+  if (capacity !== null && Math.abs(rate / capacity - 1) < NEAR_CAPACITY) return { kind: 'near-saturation', capacity, rate };
+  if (Math.abs(rpsError) > DISAGREEMENT) return likelyCause(results, c, rpsError);
+  if (latencyError > 0.5) return { kind: 'slow-settle' };
+  return latencyError > 0 ? { kind: 'variable-service' } : { kind: 'batching' };
+}

@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import { CALIBRATION_FILE, iterationsFor, keptCalibration, median, runCalibration } from '../../bench/machine/calibration.js';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatUs } from '../../lib/format.js';
+import { distribution, msToUs, newLatencyHistogram, summarize } from '../../bench/load/latency.js';
+import { parseBenchArgs } from '../../bench/plan/parse-args.js';
+import { resolveOptions } from '../../bench/plan/options.js';
+import { parseProcStat, processTree } from '../../lib/process-tree.js';
+import { PROFILES } from '../../bench/plan/profiles.js';
+import type { Results } from '../../results/schema.js';
+import { readAnyVersion } from '../../results/upgrade.js';
+import { maxDrainSeconds } from '../../bench/run/run.js';
+import { planCells } from '../../bench/run/plan-cells.js';
+import { newRunId } from '../../results/run-id.js';
+import { cpuBetween } from '../../bench/machine/sampler.js';
+import { summaryTables } from '../../reports/text/summary.js';
+import { progressBar } from '../../bench/run/progress.js';
+import { buildWorkload, WORKLOAD_NAMES } from '../../bench/plan/workloads.js';
+import { readFileSync } from 'node:fs';
+import { fixturePath } from '../helpers/fixtures.js';
+
+describe('latency statistics', () => {
+  it('summarises an HDR histogram with exact percentiles', () => {
+    const h = newLatencyHistogram();
+    for (let us = 1; us <= 100; us++) h.recordValue(us);
+    expect(summarize(h)).toEqual({ min: 1, mean: 50.5, p50: 50, p90: 90, p99: 99, p999: 100, max: 100 });
+  });
+  it('keeps microseconds: fast answers are not rounded to whole milliseconds', () => {
+    const h = newLatencyHistogram();
+    for (const ms of [0.137, 0.142, 0.251, 1.5]) h.recordValue(msToUs(ms));
+    expect(summarize(h)).toMatchObject({ min: 137, p50: 142, max: 1500 });
+  });
+  it('an empty histogram summarises to zeros and an empty distribution', () => {
+    expect(summarize(newLatencyHistogram()).p99).toBe(0);
+    expect(distribution(newLatencyHistogram())).toEqual([]);
+  });
+  it('draws the distribution from 0 to 100 percent, non-decreasing', () => {
+    const h = newLatencyHistogram();
+    for (let us = 1; us <= 1000; us++) h.recordValue(us);
+    const points = distribution(h);
+    expect(points[0]).toEqual({ percentile: 0, us: 1 });
+    expect(points.at(-1)).toEqual({ percentile: 100, us: 1000 });
+    for (let i = 1; i < points.length; i++) expect(points[i]?.us).toBeGreaterThanOrEqual(points[i - 1]?.us ?? 0);
+  });
+  it('converts fractional milliseconds to whole microseconds, at least 1', () => {
+    expect(msToUs(0.1234)).toBe(123);
+    expect(msToUs(0)).toBe(1);
+    expect(msToUs(20.5)).toBe(20_500);
+  });
+  it('formats latencies with their unit', () => {
+    expect(formatUs(850)).toBe('850 µs');
+    expect(formatUs(2_345)).toBe('2.35 ms');
+    expect(formatUs(21_400)).toBe('21.4 ms');
+    expect(formatUs(1_300_000)).toBe('1.30 s');
+  });
+});
+
+describe('calibration', () => {
+  it('takes the median', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+  it('turns milliseconds into iterations', () => {
+    expect(iterationsFor(2, { iterationsPerMs: 5000 })).toBe(10_000);
+    expect(buildWorkload('cpu', { iterationsPerMs: 5000 }).paths).toEqual(['/work?cpu=10000']);
+    expect(buildWorkload('mixed', { iterationsPerMs: 2000 }).paths).toEqual(['/work?cpu=2000&io=10']);
+  });
+});
+
+describe('options', () => {
+  it('npm run bench alone runs the default profile: every model and workload at 1, 16, 64 clients, 3 to 6 trials', () => {
+    const options = resolveOptions({});
+    expect(options.profile).toBe('default');
+    expect(options.models).toEqual(['sequential', 'event-loop', 'worker-pool', 'cluster', 'baseline']);
+    // Every workload but session, which is run on demand (--workloads session) and would only lengthen the run.
+    expect(options.workloads).toEqual(WORKLOAD_NAMES.filter((w) => w !== 'session'));
+    expect(options.connections).toEqual([1, 16, 64]);
+    expect(options).toMatchObject({ trials: 3, maxTrials: 6 });
+    expect(options.budgetSeconds).toBeLessThanOrEqual(300);
+  });
+  it('explicit options override the profile', () => {
+    const options = resolveOptions({ profile: 'full', models: 'cluster,event-loop', connections: '16,4', duration: '0.5', warmup: '0', trials: '2', maxTrials: '4', budget: '90', seed: '7' });
+    expect(options).toMatchObject({ profile: 'full', models: ['cluster', 'event-loop'], connections: [4, 16], durationSeconds: 0.5, warmupSeconds: 0, trials: 2, maxTrials: 4, budgetSeconds: 90, seed: 7 });
+    expect(options.workloads).toEqual(PROFILES.full.workloads);
+  });
+  it('raises the cap to the minimum of trials asked, and refuses a cap below it', () => {
+    expect(resolveOptions({ trials: '8' }).maxTrials).toBe(8);
+    expect(parseBenchArgs(['--trials', '5', '--max-trials', '3'])).toMatchObject({ kind: 'error', message: '--max-trials (3) must be at least --trials (5)' });
+  });
+  it.each([
+    [['--models', 'threaded'], "--models: unknown model 'threaded'"],
+    [['--workloads', 'hello,disk'], "--workloads: unknown workload 'disk'"],
+    [['--connections', '0'], '--connections: "0" is not a whole number from 1'],
+    [['--connections', '4,-1'], '--connections: "-1"'],
+    [['--connections', '4,,8'], '--connections: ""'],
+    [['--duration', '0'], '--duration must be a number of seconds, above 0'],
+    [['--duration', 'abc'], '--duration must be'],
+    [['--warmup', '-1'], "option '--warmup' needs a value"],
+    [['--trials', '0'], '--trials must be a whole number from 1 to 100'],
+    [['--repeats', '2'], "unknown option '--repeats'"],
+    [['--budget', '0'], '--budget must be a number of seconds'],
+    [['--seed', '-3'], "option '--seed' needs a value"],
+    [['--profile', 'huge'], "--profile: unknown profile 'huge'"],
+    [['--models', 'cluster,cluster'], "'cluster' is listed twice"],
+    [['--bogus'], "unknown option '--bogus'"],
+    [['extra'], "unexpected argument 'extra'"],
+    [['--models', 'baseline', '--workloads', 'cpu'], 'nothing to run'],
+    [['--threads', '0'], '--threads must be a whole number from 1 to 256'],
+    [['--processes', 'many'], '--processes must be a whole number'],
+  ])('refuses %j', (args, message) => {
+    const command = parseBenchArgs(args);
+    expect(command.kind).toBe('error');
+    if (command.kind === 'error') expect(command.message).toContain(message);
+  });
+});
+
+describe('planning', () => {
+  it('plans cells workload by workload, the baseline on hello only', () => {
+    const cells = planCells(resolveOptions({}));
+    expect(cells).toHaveLength(6 * 3);
+    expect(cells.map((c) => c.workload).slice(0, 4)).toEqual(['hello', 'hello', 'hello', 'cpu']);
+    expect(cells.filter((c) => c.models.includes('baseline')).map((c) => c.workload)).toEqual(['hello', 'hello', 'hello']);
+    expect(cells.find((c) => c.workload === 'io')?.models).toEqual(['sequential', 'event-loop', 'worker-pool', 'cluster']);
+  });
+  it('gives each trial time to drain: at least 5 s, or four windows', () => {
+    expect(maxDrainSeconds(0.5)).toBe(5);
+    expect(maxDrainSeconds(2)).toBe(8);
+  });
+  it('makes sortable run ids', () => {
+    expect(newRunId(new Date('2026-11-27T21:52:02.123Z'))).toMatch(/^2026-11-27T21-52-02Z-[0-9a-f]{4}$/);
+  });
+});
+
+describe('progress', () => {
+  it('draws a bar of the run done so far', () => {
+    expect(progressBar(0, 10)).toBe(`[${'-'.repeat(20)}]`);
+    expect(progressBar(5, 10)).toBe(`[${'#'.repeat(10)}${'-'.repeat(10)}]`);
+    expect(progressBar(10, 10)).toBe(`[${'#'.repeat(20)}]`);
+  });
+});
+
+describe('process sampling', () => {
+  it('parses /proc/<pid>/stat, even with spaces and parentheses in the name', () => {
+    // utime 150, stime 50, cutime 30, cstime 10 ticks: the process and its reaped children, 2,400 ms.
+    const fields = ['S', '10', '42', '42', '0', '-1', '0', '0', '0', '0', '0', '150', '50', '30', '10', '20', '0', '1', '0', '100', '123456', '1000'];
+    expect(parseProcStat(77, `77 (node (x) y) ${fields.join(' ')}`)).toEqual({ pid: 77, ppid: 10, pgid: 42, cpuMs: 2400, rssBytes: 1000 * 4096 });
+  });
+  it('finds a whole process tree', () => {
+    const p = (pid: number, ppid: number) => ({ pid, ppid, pgid: 1, cpuMs: 0, rssBytes: 0 });
+    const tree = processTree(2, [p(1, 0), p(2, 1), p(3, 2), p(4, 3), p(5, 1)]);
+    expect(tree.map((x) => x.pid).sort()).toEqual([2, 3, 4]);
+  });
+  it('counts CPU between snapshots, a newborn process from its start', () => {
+    const p = (pid: number, cpuMs: number) => ({ pid, ppid: 1, pgid: 1, cpuMs, rssBytes: 0 });
+    expect(cpuBetween([p(1, 100), p(2, 50)], [p(1, 300), p(2, 60), p(3, 40)])).toBe(200 + 10 + 40);
+  });
+  it('counts a child that ended in between once: its time moved into its parent’s, less what it had used before', () => {
+    const p = (pid: number, cpuMs: number) => ({ pid, ppid: 1, pgid: 1, cpuMs, rssBytes: 0 });
+    // The child (2) had used 50 ms, then 30 more, and was reaped: the parent (1) went from 100 to 100 + 20 + 80.
+    expect(cpuBetween([p(1, 100), p(2, 50)], [p(1, 200)])).toBe(20 + 30);
+  });
+});
+
+describe('summary', () => {
+  const v1 = (): Results => readAnyVersion(JSON.parse(readFileSync(fixturePath('run-a.json'), 'utf8')));
+  it('summarises a run as one table per workload, with the spread and the ranking', () => {
+    const text = summaryTables(v1());
+    expect(text).toContain('hello — req/s ±95% · p50 · p99');
+    expect(text).toContain('io — req/s ±95% · p50 · p99');
+    expect(text).toMatch(/^event-loop +[\d,.]+ · /m);
+    expect(text).toContain('FAILED');
+    expect(text).toContain('"≈": no measurable difference');
+  });
+  it('marks a latency that is a lower bound with ≥', () => {
+    const results = v1();
+    const target = results.cases.find((c) => c.status === 'ok');
+    if (target?.status !== 'ok') throw new Error('fixture without an ok case');
+    const lowered = { ...results, cases: results.cases.map((c) => (c === target ? { ...target, littlesLaw: { ...target.littlesLaw, lowerBound: true } } : c)) };
+    expect(summaryTables(lowered)).toMatch(/≥[\d.]+ (µs|ms|s) · ≥/);
+    expect(summaryTables(lowered)).toContain('lower bound (≥): some waiting was not seen');
+  });
+});
+
+
+describe('the calibration a machine keeps', () => {
+  const machine = { cpuModel: 'Test CPU', cpus: 2, node: 'v20.0.0' };
+  it('is measured and kept by the first run, reused by the next ones on the same machine, measured afresh when told or elsewhere', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-cal-'));
+    const first = await runCalibration(out, machine, false, new Date('2026-11-28T06:00:00Z'));
+    expect(first.method).toContain('median');
+    expect(existsSync(join(out, CALIBRATION_FILE))).toBe(true);
+    const second = await runCalibration(out, machine, false);
+    expect(second.iterationsPerMs).toBe(first.iterationsPerMs);
+    expect(second.method).toContain('kept from the first run on this machine (2026-11-28T06:00:00.000Z)');
+    // Another machine (or Node.js) in the same folder does not reuse it.
+    expect(keptCalibration(out, { ...machine, node: 'v22.0.0' })).toBeNull();
+    expect(keptCalibration(out, { ...machine, cpus: 4 })).toBeNull();
+    // --recalibrate measures afresh and keeps the new one.
+    writeFileSync(join(out, CALIBRATION_FILE), JSON.stringify({ machine, at: 'then', iterationsPerMs: 1, samples: [1] }));
+    expect((await runCalibration(out, machine, false)).iterationsPerMs).toBe(1);
+    const fresh = await runCalibration(out, machine, true);
+    expect(fresh.iterationsPerMs).toBeGreaterThan(1);
+    expect(keptCalibration(out, machine)?.iterationsPerMs).toBe(fresh.iterationsPerMs);
+    // A damaged file is measured over.
+    writeFileSync(join(out, CALIBRATION_FILE), '{ not json');
+    expect((await runCalibration(out, machine, false)).method).toContain('median');
+  });
+});
+
+describe('combinations that make no sense', () => {
+  it.each([
+    [['--netns', '--tls'], '--tls does not go with --netns'],
+    [['--target', 'http://127.0.0.1:8089', '--tls'], '--tls does not go with --target'],
+    [['--target', 'http://127.0.0.1:8089', '--sessions', 'local'], '--sessions does not go with --target'],
+  ])('%j is refused in one line', (args, message) => {
+    const command = parseBenchArgs(args);
+    expect(command.kind).toBe('error');
+    if (command.kind === 'error') expect(command.message).toContain(message);
+  });
+});

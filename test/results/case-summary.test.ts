@@ -1,0 +1,96 @@
+/** results/case-summary.ts: from trials to a case, with exact numbers. */
+import { describe, expect, it } from 'vitest';
+import { CLIENT_SATURATED_PERCENT, littlesLaw, summarizeCase, usedTrials, type CaseInput } from '../../results/stats/case-summary.js';
+import type { FailedTrial, OkTrial, Trial } from '../../results/schema.js';
+import { okTrial } from '../helpers/v2-fixture.js';
+
+
+const failedTrial = (round: number, error: string): FailedTrial => ({ round, order: 0, startedAt: '2026-12-01T09:00:00.000Z', marked: [], status: 'failed', error });
+
+const input = (trials: Trial[], more: Partial<CaseInput> = {}): CaseInput => ({ model: 'event-loop', modelParams: {}, workload: 'io', connections: 16, trials, merged: null, cpus: 2, ...more });
+const codes = (c: { warnings: readonly { code: string }[] }): string[] => c.warnings.map((w) => w.code);
+
+describe('usedTrials', () => {
+  it('leaves marked trials out while two clean ones remain', () => {
+    const trials = [okTrial(1, 100), okTrial(2, 60, { marked: ['busy'] }), okTrial(3, 102), okTrial(2, 101, { retryOf: 1 })];
+    const { used, includesMarked } = usedTrials(trials);
+    expect(used.map((t) => t.rps)).toEqual([100, 102, 101]);
+    expect(includesMarked).toBe(false);
+  });
+  it('counts marked trials too when fewer than two clean ones remain, and says so', () => {
+    const trials = [okTrial(1, 100), okTrial(2, 60, { marked: ['busy'] }), failedTrial(3, 'timeout')];
+    const { used, includesMarked } = usedTrials(trials);
+    expect(used.map((t) => t.rps)).toEqual([100, 60]);
+    expect(includesMarked).toBe(true);
+  });
+});
+
+describe("Little's law (closed loop: N = X × R)", () => {
+  it('expects N / X and flags a mean more than 15 % below it as a lower bound', () => {
+    // io, sequential, 64 clients: 47 req/s means 1.36 s of waiting on average; 270 ms was seen.
+    expect(littlesLaw(64, 47, 270_000, 0)).toEqual({ expectedMeanUs: 1_361_702, ratio: 0.198, lowerBound: true });
+    expect(littlesLaw(16, 800, 20_000, 0)).toEqual({ expectedMeanUs: 20_000, ratio: 1, lowerBound: false });
+    expect(littlesLaw(16, 800, 17_000, 0)).toEqual({ expectedMeanUs: 20_000, ratio: 0.85, lowerBound: false });
+    expect(littlesLaw(16, 800, 16_990, 0).lowerBound).toBe(true);
+  });
+  it('flags censored requests as a lower bound whatever the ratio', () => {
+    expect(littlesLaw(16, 800, 20_000, 1).lowerBound).toBe(true);
+  });
+});
+
+describe('summarizeCase', () => {
+  it('takes the median of the trials, its 95 % interval and the intervals of p50 and p99', () => {
+    const c = summarizeCase(input([okTrial(1, 100), okTrial(2, 110), okTrial(3, 105)]));
+    expect(c.status).toBe('ok');
+    if (c.status !== 'ok') return;
+    expect(c.rps).toBe(105);
+    expect(Math.round((c.rpsInterval?.low ?? 0) * 1000) / 1000).toBe(93.205);
+    expect(Math.round((c.rpsInterval?.high ?? 0) * 1000) / 1000).toBe(118.109);
+    expect(c.p50Interval).not.toBeNull();
+    expect(c.requests).toBe(200 + 220 + 210);
+    expect(c.trials).toHaveLength(3);
+    expect(c.mode).toBe('closed');
+    // Without merged histograms, each percentile is the median of the trials'.
+    expect(c.latencyUs.p50).toBe(Math.round((16 / 105) * 1e6));
+    expect(c.littlesLaw.lowerBound).toBe(false);
+    expect(codes(c)).toEqual(['wide-interval']); // ±12 % after three trials
+  });
+  it('has no interval with one trial, and no wide-interval warning either', () => {
+    const c = summarizeCase(input([okTrial(1, 100)]));
+    expect(c.status === 'ok' ? c.rpsInterval : 'failed').toBeNull();
+    expect(codes(c)).toEqual([]);
+  });
+  it('leaves a marked trial out of the median, and says that it was retried', () => {
+    const c = summarizeCase(input([okTrial(1, 100), okTrial(2, 50, { marked: ['parallel capacity 61% of the start'] }), okTrial(3, 101), okTrial(2, 102, { retryOf: 1 })]));
+    expect(c.status === 'ok' ? c.rps : null).toBe(101);
+    expect(codes(c)).toEqual(['marked-trials']);
+    expect(c.warnings[0]?.message).toBe('1 trial ran while the machine was busy or slower (1 retry taken)');
+  });
+  it("warns by code when Little's law is broken, and the message names it", () => {
+    const slow = (round: number): OkTrial => okTrial(round, 47, { latencyUs: { min: 20_000, mean: 270_000, p50: 250_000, p90: 400_000, p99: 600_000, p999: 800_000, max: 900_000 } });
+    const c = summarizeCase(input([slow(1), slow(2), slow(3)], { model: 'sequential', connections: 64 }));
+    expect(c.status === 'ok' ? c.littlesLaw : null).toEqual({ expectedMeanUs: 1_361_702, ratio: 0.198, lowerBound: true });
+    const little = c.warnings.find((w) => w.code === 'littles-law');
+    expect(little?.message).toBe(
+      "Little's law: 64 clients at 47 req/s should wait 1.36 s on average, but the measured mean is 270 ms (20%): some waiting was not seen, so the latency shown is a lower bound (≥)",
+    );
+  });
+  it('counts censored requests as a lower bound', () => {
+    const c = summarizeCase(input([okTrial(1, 100, { censored: 2 }), okTrial(2, 100, { censored: 1 })]));
+    expect(c.status === 'ok' ? c.littlesLaw.lowerBound : null).toBe(true);
+    expect(c.warnings.find((w) => w.code === 'censored')?.message).toBe('3 requests sent during the window had no answer when the bench stopped waiting: the latency shown is a lower bound (≥)');
+  });
+  it('warns of a saturated client and of oversubscription, by code', () => {
+    const c = summarizeCase(input([okTrial(1, 100, { clientCpuPercent: CLIENT_SATURATED_PERCENT }), okTrial(2, 100, { clientCpuPercent: 95 })], { modelParams: { threads: 2 }, model: 'worker-pool' }));
+    expect(codes(c)).toEqual(['client-saturated', 'oversubscribed']);
+    expect(c.warnings[1]?.message).toBe('oversubscribed: 2 server threads and the load generator share 2 cores');
+  });
+  it('stands on the trials that completed, and fails only when none did', () => {
+    const some = summarizeCase(input([okTrial(1, 100), failedTrial(2, 'no answer within 10 s'), okTrial(3, 100)]));
+    expect(some.status).toBe('ok');
+    expect(some.warnings.find((w) => w.code === 'failed-trials')?.message).toBe('1 trial of 3 failed: no answer within 10 s');
+    const none = summarizeCase(input([failedTrial(1, 'the server exited with code 134'), failedTrial(2, 'other')]));
+    expect(none.status).toBe('failed');
+    expect(none.status === 'failed' ? none.error : '').toBe('the server exited with code 134');
+  });
+});
