@@ -31,8 +31,12 @@ export default tseslint.config(
   { files: ['results/stats/**/*.ts'], rules: rule(layer('servers'), layer('bench'), layer('reports'), layer('scripts'), room('results/theory', 'statistics know no theory: results/theory builds on results/stats')) },
   { files: ['servers/**/*.ts'], rules: rule(layer('bench'), layer('results'), layer('reports'), layer('scripts')) },
   {
-    files: ['servers/app/**/*.ts'],
+    files: ['servers/app/*.ts'],
     rules: rule(layer('bench'), layer('results'), layer('reports'), layer('scripts'), [['../*.js', '../models/*', '../sessions/*'], 'the application is written once and knows nothing of the models or the launcher that run it']),
+  },
+  {
+    files: ['servers/app/*/**/*.ts'],
+    rules: rule(layer('bench'), layer('results'), layer('reports'), layer('scripts'), [['../../*.js', '../../models/*', '../../sessions/*'], 'the application is written once and knows nothing of the models or the launcher that run it']),
   },
   { files: ['bench/**/*.ts'], rules: rule(layer('reports'), layer('scripts'), room('bench/live', 'the bench does not know its live view: the view listens to the run\'s hooks')) },
   { files: ['bench/live/**/*.ts'], rules: rule(layer('reports'), layer('scripts')) },

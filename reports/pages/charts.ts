@@ -1,12 +1,11 @@
 /**
- * Chart helpers of the run and comparison pages. chart.js itself is not bundled: its UMD file is inlined before
- * the page script (reports/assets.ts) and defines the global `Chart`, typed here through chart.js's own types.
+ * The pieces of the run and comparison pages' charts: datasets, axes, whiskers, tooltips (drawing them is
+ * reports/pages/chart-draw.ts).
  */
 import type { Chart as ChartClass, ChartConfiguration, Plugin, Point, Scale, TooltipItem } from 'chart.js';
 import { formatUs } from '../../lib/format.js';
 import type { Interval } from '../../results/stats/stats.js';
 import type { ModelStyle } from '../views/palette.js';
-import { el } from './common.js';
 
 /** Defined by chart.umd.min.js, inlined before the page script; module-scoped, so Node code cannot see it. */
 declare const Chart: typeof ChartClass;
@@ -15,37 +14,6 @@ export type LinePoint = number | null | Point;
 export type LineConfig = ChartConfiguration<'line', LinePoint[]>;
 export type ChartConfig = LineConfig | ChartConfiguration<'bar', (number | null)[]>;
 export type LineDataset = ChartConfiguration<'line', LinePoint[]>['data']['datasets'][number];
-
-const configs = new Map<HTMLCanvasElement, ChartConfig>();
-
-export function chartBox(title: string, note: string, config: ChartConfig): HTMLElement {
-  const canvas = el('canvas', { role: 'img', 'aria-label': title });
-  configs.set(canvas, config);
-  return el('figure', { className: 'chart' }, [el('h3', { text: title }), el('div', { className: 'canvas' }, [canvas]), note === '' ? null : el('p', { className: 'note', text: note })]);
-}
-
-/** Charts are created once their boxes are in the document, so that they know their size. */
-export function drawCharts(root: HTMLElement): void {
-  Chart.defaults.animation = false; // drawn at once: for print, screenshots and slow projectors
-  Chart.defaults.font.size = 15;
-  Chart.defaults.color = '#111';
-  Chart.defaults.borderColor = '#d0d0d0';
-  Chart.defaults.maintainAspectRatio = false;
-  Chart.defaults.plugins.legend.labels.usePointStyle = true;
-  Chart.defaults.layout.padding = { top: 4, right: 20, bottom: 0, left: 0 }; // room for the whiskers of the last clients level
-  const drawn: ChartClass[] = [];
-  for (const [canvas, config] of configs) {
-    if (!root.contains(canvas)) continue;
-    drawn.push(new Chart(canvas, config));
-    configs.delete(canvas);
-  }
-  // Paper is narrower than the screen: redraw at the printed size, then back (chart.js's advice for printing).
-  const resizeAll = (): void => {
-    for (const chart of drawn) chart.resize();
-  };
-  window.addEventListener('beforeprint', resizeAll);
-  window.addEventListener('afterprint', resizeAll);
-}
 
 export function line(label: string, data: LinePoint[], style: ModelStyle, pointRadius = 5): LineDataset {
   return {
@@ -93,12 +61,13 @@ export const KNEE = ' · knee';
 
 /** Theory's line: thin, translucent, dashed, without points, in the model's colour. */
 export function theoryLine(model: string, data: Point[], style: ModelStyle): LineDataset {
-  return { label: `${model}${THEORY}`, data, borderColor: `${style.color}b0`, backgroundColor: `${style.color}b0`, borderDash: [6, 5], borderWidth: 2, pointRadius: 0, pointHitRadius: 6, spanGaps: true };
+  // order 1: drawn under the measured lines (order 0), so that theory never hides a measured point.
+  return { label: `${model}${THEORY}`, data, borderColor: `${style.color}b0`, backgroundColor: `${style.color}b0`, borderDash: [6, 5], borderWidth: 2, pointRadius: 0, pointHitRadius: 6, spanGaps: true, order: 1 };
 }
 
 /** The knee N* on theory's throughput line: a hollow triangle. */
 export function kneeMarker(model: string, at: Point, style: ModelStyle): LineDataset {
-  return { label: `${model}${KNEE}`, data: [at], borderColor: style.color, backgroundColor: '#ffffff', pointStyle: 'triangle', pointRadius: 9, pointBorderWidth: 2.5, showLine: false };
+  return { label: `${model}${KNEE}`, data: [at], borderColor: style.color, backgroundColor: '#ffffff', pointStyle: 'triangle', pointRadius: 9, pointBorderWidth: 2.5, showLine: false, order: 1 };
 }
 
 /**

@@ -23,7 +23,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Readonl
 }
 
 /** A sentence where `names` in backticks become <code>, everything still as text. */
-export function prose(tag: 'p' | 'li' | 'summary', sentence: string, attrs: Readonly<Record<string, string>> = {}): HTMLElement {
+export function prose(tag: 'p' | 'li' | 'summary' | 'span', sentence: string, attrs: Readonly<Record<string, string>> = {}): HTMLElement {
   return el(tag, attrs, sentence.split('`').map((part, i) => (i % 2 === 1 ? el('code', { text: part }) : part)));
 }
 

@@ -1,6 +1,9 @@
 /** The comparison page: runs side by side, from the view built and tested in Node (reports/compare-view.ts). */
 import type { CompareFigures, CompareRow, CompareView, CompareWorkload, ContradictionView } from '../views/compare-view.js';
-import { chartBox, clientsAxis, countAxis, coveringIntervals, drawCharts, intervalPlugin, legendOfDashes, levelsAxis, line, logAxis, tooltipTexts, type AxisOptions, type IntervalMarks, type LineConfig, type LineDataset } from './charts.js';
+import { chartBox, drawCharts } from './chart-draw.js';
+import { anchor, contents, foldedSection, openOnNavigation } from './fold.js';
+import { sectionId } from '../views/anchors.js';
+import { clientsAxis, countAxis, coveringIntervals, intervalPlugin, legendOfDashes, levelsAxis, line, logAxis, tooltipTexts, type AxisOptions, type IntervalMarks, type LineConfig, type LineDataset } from './charts.js';
 import { el, link, prose, readData, startPage, swatch, table } from './common.js';
 
 /** Colour tells the model, line style the run: the first run solid, then dashed, dotted, dash-dot. */
@@ -34,10 +37,40 @@ app.append(
   ), 'facts'),
 );
 app.append(contradictionsSection(view.opposite, view.unconfirmed, view.unchecked));
-app.append(el('p', { text: 'Ratios compare each run with the first: for throughput, above 1 means more requests per second; for p99, above 1 means slower. ± is the half-width of a run’s 95% interval; ≥ marks a latency that misses some waiting.' }));
+// The story: per workload, each run's throughput over the others' (a small chart), and their ratio in a sentence.
+app.append(
+  el('section', { className: 'story', 'data-section': 'glance' }, [
+    el('div', { className: 'story-head' }, [
+      el('h3', { text: 'Throughput against clients, run over run' }),
+      el('ul', { className: 'story-legend' }, [
+        ...view.models.map((m) => el('li', {}, [swatch(styleFor(m.name).color), el('code', { text: m.name })])),
+        el('li', { text: `line: ${view.runs.map((r, i) => `${r.label} ${i === 0 ? 'solid' : (RUN_LINE[(i - 1) % RUN_LINE.length] ?? '')}`).join(', ')}` }),
+      ]),
+    ]),
+    el('div', { className: 'story-grid' }, view.workloads.map((w) =>
+      el('article', { className: 'story-card', 'data-workload': w.name }, [
+        el('h4', {}, [anchor(sectionId('closed', w.name), [el('code', { text: w.name })])]),
+        chartBox('', '', miniOverlay(w), 'chart mini'),
+        el('p', { className: 'story-sentence', text: w.story }),
+      ]),
+    )),
+  ]),
+);
+app.append(contents(view.workloads.map((w) => ({ id: sectionId('closed', w.name), title: ['Workload ', el('code', { text: w.name })], line: w.description }))));
+app.append(el('p', { className: 'note', text: 'Ratios compare each run with the first: for throughput, above 1 means more requests per second; for p99, above 1 means slower. ± is the half-width of a run’s 95% interval; ≥ marks a latency that misses some waiting.' }));
 
-for (const w of view.workloads) app.append(workloadSection(w));
+for (const w of view.workloads) {
+  app.append(foldedSection(sectionId('closed', w.name), ['Workload ', el('code', { text: w.name })], w.description, { 'data-workload': w.name }, [workloadSection(w)]));
+}
 drawCharts(app);
+openOnNavigation();
+
+/** The story's small chart of a workload: throughput by clients, a line per model and run (no legend, no whiskers). */
+function miniOverlay(w: CompareWorkload): LineConfig {
+  const figures = w.models.flatMap((model) => view.runs.map((_, i) => w.connections.map((n) => w.rows.find((r) => r.model === model && r.connections === n)?.runs[i])));
+  const config = overlayChart(w.models, w.connections, levelsAxis('clients', w.connections), figures, 'rps', { ...countAxis('req/s'), grace: '10%', ticks: { maxTicksLimit: 4 } });
+  return { ...config, options: { ...config.options, plugins: { ...config.options?.plugins, legend: { display: false } } }, plugins: [] };
+}
 
 /** What the runs do not agree on: contradictions first, as such; then differences a second run did not confirm. */
 function contradictionsSection(opposite: readonly ContradictionView[], unconfirmed: readonly ContradictionView[], unchecked: number): HTMLElement {
@@ -57,15 +90,17 @@ function contradictionsSection(opposite: readonly ContradictionView[], unconfirm
   section.append(
     el('div', { className: `box ${opposite.length > 0 ? 'failures' : 'agree'}`, 'data-kind': 'opposite' }, [
       el('h3', { text: opposite.length === 0 ? 'No contradiction: no pair of models is faster in one run and slower in another' : `Contradictions (${opposite.length}): one run says faster, another slower` }),
-      opposite.length === 0 ? null : el('ol', {}, opposite.map(item)),
+      opposite.length === 0 ? null : el('details', { className: 'contradiction-list', open: '' }, [el('summary', { text: `The ${opposite.length} pair${opposite.length === 1 ? '' : 's'}, each run's sentence` }), el('ol', {}, opposite.map(item))]),
     ]),
   );
   if (unconfirmed.length > 0) {
     section.append(
       el('div', { className: 'box warnings', 'data-kind': 'unconfirmed' }, [
         el('h3', { text: `Not confirmed (${unconfirmed.length}): a difference in one run, none measurable in another` }),
-        el('p', { className: 'note', text: 'Not a contradiction (“no measurable difference” does not claim that they are equal), but a difference that a second run did not confirm: do not teach it as a fact.' }),
-        el('ol', {}, unconfirmed.map(item)),
+        el('details', { className: 'contradiction-list' }, [
+          el('summary', { text: 'Not a contradiction (“no measurable difference” does not claim that they are equal), but a difference that a second run did not confirm: do not teach it as a fact. The pairs:' }),
+          el('ol', {}, unconfirmed.map(item)),
+        ]),
       ]),
     );
   }
@@ -74,7 +109,7 @@ function contradictionsSection(opposite: readonly ContradictionView[], unconfirm
 }
 
 function workloadSection(w: CompareWorkload): HTMLElement {
-  const section = el('section', { 'data-workload': w.name }, [el('h2', {}, ['Workload ', el('code', { text: w.name })]), el('p', { text: w.description })]);
+  const section = el('div', { className: 'workload-body' });
   const figures = w.models.flatMap((model) => view.runs.map((_, i) => w.connections.map((n) => w.rows.find((r) => r.model === model && r.connections === n)?.runs[i])));
   section.append(
     el('div', { className: 'charts' }, [

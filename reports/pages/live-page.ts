@@ -7,7 +7,8 @@ import type { Chart as ChartClass, ChartConfiguration } from 'chart.js';
 import { formatDuration, formatRps, formatUs } from '../../lib/format.js';
 import { liveCellName, type LiveCase, type LiveEvent, type LivePoint, type LiveSnapshot, type LiveStatus, type LiveTrialLine, type LiveTrialResult } from '../../results/live-feed.js';
 import type { LiveView } from '../live.js';
-import { chartBox, countAxis, drawCharts, latencyTooltip, line, logAxis, type LineConfig, type LineDataset } from './charts.js';
+import { chartBox, drawCharts } from './chart-draw.js';
+import { countAxis, latencyTooltip, line, logAxis, type LineConfig, type LineDataset } from './charts.js';
 import { el, readData, startPage } from './common.js';
 
 /** Defined by chart.umd.min.js, inlined before this script. */

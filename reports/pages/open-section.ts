@@ -2,7 +2,8 @@
 import { formatUs } from '../../lib/format.js';
 import type { OpenCellView, OpenWorkloadView } from '../views/open-view.js';
 import type { ModelStyle } from '../views/palette.js';
-import { chartBox, intervalPlugin, legendWithoutTheory, type IntervalMarks, levelsAxis, line, logAxis, logCountAxis, percentileAxis, percentileX, theoryLine, tooltipTexts, type LineConfig, type LineDataset } from './charts.js';
+import { chartBox } from './chart-draw.js';
+import { intervalPlugin, legendWithoutTheory, type IntervalMarks, levelsAxis, line, logAxis, logCountAxis, percentileAxis, percentileX, theoryLine, tooltipTexts, type LineConfig, type LineDataset } from './charts.js';
 import { el, numberCell, prose, swatch, table } from './common.js';
 import { theoryBox } from './theory-box.js';
 
@@ -30,7 +31,8 @@ export function openSection(w: OpenWorkloadView, styleFor: (model: string) => Mo
     plugins: [intervalPlugin(lowerMarks((c) => c.mean))],
   };
   // The ideal: every offered request answered.
-  const ideal: LineDataset = { ...line('offered = achieved', w.rates.map((r) => ({ x: r, y: r })), { color: '#777777', dash: [2, 4], point: 'circle' }, 0), borderWidth: 1.5 };
+  // Drawn under the measured lines (order 1): a model that keeps up sits on it.
+  const ideal: LineDataset = { ...line('offered = achieved', w.rates.map((r) => ({ x: r, y: r })), { color: '#777777', dash: [2, 4], point: 'circle' }, 0), borderWidth: 1.5, order: 1 };
   const achievedChart: LineConfig = {
     type: 'line',
     data: { datasets: [...measured((c) => c.rps), ...theory((p) => p.rps), ideal] },
@@ -66,9 +68,8 @@ export function openSection(w: OpenWorkloadView, styleFor: (model: string) => Mo
     );
   }
 
-  const section = el('section', { 'data-workload': w.name, 'data-mode': 'open' }, [
-    el('h2', {}, ['Workload ', el('code', { text: w.name }), ' — open loop']),
-    el('p', { text: `${w.description} — ` }, w.paths.map((p, i) => el('code', { text: (i > 0 ? ' ' : '') + p }))),
+  const section = el('div', { className: 'workload-body' }, [
+    el('p', { text: 'Requests: ' }, w.paths.map((p, i) => el('code', { text: (i > 0 ? ' ' : '') + p }))),
     prose('p', w.headline, { className: 'headline' }),
     el('div', { className: 'charts' }, charts),
   ]);

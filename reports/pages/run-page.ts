@@ -1,337 +1,67 @@
-/** The run page: draws the view built and tested in Node (reports/run-view.ts); it computes nothing itself. */
-import { formatUs } from '../../lib/format.js';
-import type { CellView, MachineView, RunView, TrialRowView, WorkloadView } from '../views/run-view.js';
-import type { TheoryPoint } from '../views/theory-view.js';
-import { formatRps } from '../../lib/format.js';
+/**
+ * The run page: draws the view built and tested in Node (reports/views/run-view.ts); it computes nothing itself.
+ * It opens on one screen (the story, the warnings that matter, the contents); every section below folds.
+ */
+import { sectionId } from '../views/anchors.js';
+import type { RunView } from '../views/run-view.js';
+import { drawCharts } from './chart-draw.js';
+import { el, link, readData, startPage, table } from './common.js';
+import { contents, foldedSection, openOnNavigation, type ContentsItem } from './fold.js';
 import { openSection } from './open-section.js';
-import { theoryBox } from './theory-box.js';
-import type { WarningGroupView } from '../views/warnings.js';
-import type { ModelStyle } from '../views/palette.js';
-import {
-  chartBox,
-  clientsAxis,
-  countAxis,
-  coveringIntervals,
-  drawCharts,
-  intervalPlugin,
-  kneeMarker,
-  latencyTooltip,
-  legendWithoutTheory,
-  levelsAxis,
-  line,
-  theoryLine,
-  type LineDataset,
-  logAxis,
-  percentileAxis,
-  percentileX,
-  tooltipTexts,
-  type IntervalMarks,
-  type LineConfig,
-} from './charts.js';
-import { el, numberCell, link, prose, readData, startPage, swatch, table } from './common.js';
+import { machineSection, modelsGrid, warningsBox } from './run-machine.js';
+import { storySection, topWarningsBox } from './run-story.js';
+import { workloadSection } from './run-workload.js';
 
 const view = readData() as RunView; // written by the renderer of the same build
 const { app, styleFor } = startPage(view.models);
 
 app.append(el('h1', { text: view.title }));
-app.append(el('p', { className: 'subtitle', text: `Run ${view.runId}` }, view.indexHref === null ? [] : [' · ', link(view.indexHref, 'all runs')]));
+app.append(el('p', { className: 'subtitle', text: `${view.oneLine} · run ${view.runId}` }, view.indexHref === null ? [] : [' · ', link(view.indexHref, 'all runs')]));
 if (view.incomplete !== null) app.append(el('p', { className: 'banner', text: 'Incomplete run: it was interrupted, and only the cases below finished.' }));
+app.append(storySection(view, styleFor));
+const top = topWarningsBox(view);
+if (top !== null) app.append(top);
 
-app.append(el('section', { className: 'box glance', 'data-section': 'glance' }, [el('h3', { text: 'At a glance' }), el('ul', {}, view.headlines.map((h) => prose('li', h)))]));
+const code = (name: string): HTMLElement => el('code', { text: name });
+const items: ContentsItem[] = [
+  ...view.story.map((s) => ({ id: s.id, title: [s.mode === 'open' ? 'Open loop: ' : 'Workload ', code(s.name)], line: s.description })),
+  ...(view.warnings.length > 0 || view.failed.length > 0 ? [{ id: 'warnings', title: ['Warnings'], line: `${view.warnings.length + (view.failed.length > 0 ? 1 : 0)} kinds` }] : []),
+  { id: 'machine', title: ['Machine and options'], line: view.machine === null ? 'no probes in this file' : `${view.machine.probes.length} probes of its speed` },
+  { id: 'models', title: ['The models'], line: view.models.map((m) => m.name).join(', ') },
+  { id: 'reading', title: ['How to read the numbers'], line: '±, ≥, whiskers, theory' },
+];
+app.append(contents(items));
+
+for (const w of view.workloads) {
+  app.append(foldedSection(sectionId('closed', w.name), ['Workload ', code(w.name)], w.description, { 'data-workload': w.name }, [workloadSection(w, styleFor)]));
+}
+for (const w of view.open) {
+  app.append(foldedSection(sectionId('open', w.name), ['Workload ', code(w.name), ' — open loop'], w.description, { 'data-workload': w.name, 'data-mode': 'open' }, [openSection(w, styleFor)]));
+}
+if (view.warnings.length > 0 || view.failed.length > 0) {
+  const failures =
+    view.failed.length === 0
+      ? null
+      : el('div', { className: 'box failures', 'data-section': 'failed' }, [el('h3', { text: `Failed cases (${view.failed.length})` }), el('ul', {}, view.failed.map((f) => el('li', { text: f })))]);
+  app.append(foldedSection('warnings', ['Warnings'], 'read the numbers with these in mind', { 'data-section': 'all-warnings' }, [failures, warningsBox(view.warnings)]));
+}
 app.append(
-  el('p', { className: 'legend-note' }, [
-    view.upgradedFrom === null ? 'How to read the numbers: each case ran several trials; a number is their median, ' : 'How to read the numbers: this file is from before trials (most cases ran once, so most numbers have no interval); ',
-    el('strong', { text: '±' }),
-    ' is the half-width of its 95% interval, and ',
-    el('strong', { text: '≥' }),
-    ' marks a latency that misses some waiting (the real one is higher). On the charts, whiskers are the 95% intervals and an arrow up marks a “≥”.',
+  foldedSection('machine', ['Machine and options'], view.machine === null ? 'the options of the run' : `the options, and ${view.machine.probes.length} probes of the machine's speed during the run`, { 'data-section': 'machine-and-options' }, [
+    table(null, view.facts.map(([name, value]) => el('tr', {}, [el('th', { className: 'name', text: name }), el('td', { className: 'name', text: value })])), 'facts'),
+    machineSection(view.machine),
   ]),
 );
-if (view.warnings.length > 0) app.append(warningsBox(view.warnings));
-if (view.failed.length > 0) {
-  app.append(
-    el('section', { className: 'box failures', 'data-section': 'failed' }, [
-      el('h3', { text: `Failed cases (${view.failed.length})` }),
-      el('ul', {}, view.failed.map((f) => el('li', { text: f }))),
-    ]),
-  );
-}
-
-app.append(el('h2', { text: 'Machine and options' }));
-app.append(table(null, view.facts.map(([name, value]) => el('tr', {}, [el('th', { className: 'name', text: name }), el('td', { className: 'name', text: value })])), 'facts'));
-app.append(machineSection(view.machine));
-
-app.append(el('h2', { text: 'The models' }));
+app.append(foldedSection('models', ['The models'], view.models.map((m) => m.name).join(', '), { 'data-section': 'models' }, [modelsGrid(view.models)]));
 app.append(
-  el('div', { className: 'models' }, view.models.map((m) => {
-    const box = el('div', { className: 'model' }, [el('h3', {}, [swatch(m.color), el('code', { text: m.name }), ` — ${m.summary}`]), prose('p', m.paragraph)]);
-    box.style.borderTopColor = m.color;
-    return box;
-  })),
-);
-
-for (const w of view.workloads) app.append(workloadSection(w, styleFor));
-for (const w of view.open) app.append(openSection(w, styleFor));
-drawCharts(app);
-// Printed, every collapsed table is open: paper has no "show more".
-window.addEventListener('beforeprint', () => {
-  for (const details of document.querySelectorAll('details')) details.open = true;
-});
-
-/** Grouped by code: what the code means, once, then the cases that carry it; each message as text. */
-function warningsBox(groups: readonly WarningGroupView[]): HTMLElement {
-  return el('section', { className: 'box warnings', 'data-section': 'warnings' }, [
-    el('h3', { text: 'Warnings: read the numbers with these in mind' }),
-    el('ul', {}, groups.map((g) => {
-      const where = g.cases.map((c) => `${c.model} · ${c.workload} · ${c.connections}`);
-      const shown = where.length <= 6 ? where.join('; ') : `${where.slice(0, 6).join('; ')} and ${where.length - 6} more`;
-      return el('li', { 'data-code': g.code }, [
-        el('strong', { text: g.title }),
-        g.cases.length > 0 ? ` (${g.cases.length} case${g.cases.length === 1 ? '' : 's'})` : '',
-        g.meaning === '' ? '' : `: ${g.meaning}`,
-        g.messages.length > 0 ? el('ul', { className: 'messages' }, g.messages.map((m) => el('li', { className: 'message', text: m }))) : null,
-        g.cases.length > 0
-          ? el('details', {}, [
-              el('summary', { text: shown }),
-              el('ul', { className: 'messages' }, g.cases.map((c) => el('li', { className: 'message' }, [el('code', { text: `${c.model} · ${c.workload} · ${c.connections}` }), ` ${c.message}`]))),
-            ])
-          : null,
-      ]);
-    })),
-  ]);
-}
-
-/** The probes: single-thread speed and parallel capacity, as shares of the start, with drops flagged. */
-function machineSection(machine: MachineView | null): HTMLElement {
-  const section = el('section', { 'data-section': 'machine' }, [el('h3', { text: 'The machine during the run' })]);
-  if (machine === null) {
-    section.append(el('p', { text: 'This file has no probes of the machine (it was written before trials and probes): whether the machine changed during the run is unknown.' }));
-    return section;
-  }
-  for (const s of machine.summary) section.append(el('p', { text: s }));
-  const labels = machine.probes.map((p) => p.before);
-  // As the view computed them: shares of the run's best.
-  const share = (f: (p: MachineView['probes'][number]) => number): number[] => machine.probes.map((p) => Math.round(f(p) * 1000) / 10);
-  const flagged = machine.probes.map((p) => (p.dropped ? '#b00020' : '#0072B2'));
-  const capacity = { ...line('parallel capacity', share((p) => p.capacityShare), { color: '#0072B2', dash: [], point: 'circle' }), pointBackgroundColor: flagged, pointBorderColor: flagged, pointRadius: machine.probes.map((p) => (p.dropped ? 9 : 5)) };
-  const speed = line('single-thread speed', share((p) => p.speedShare), { color: '#E69F00', dash: [8, 4], point: 'rect' });
-  const threshold = { ...line('80% of the best', machine.probes.map(() => 80), { color: '#777777', dash: [4, 4], point: 'circle' }, 0), borderWidth: 2, pointStyle: 'line' as const };
-  section.append(
-    el('div', { className: 'charts' }, [
-      chartBox('Speed and parallel capacity (% of the run’s best)', 'Probed at the start and before each cell. Red: more than 20% below the best probe before it (one thread’s speed, the capacity, or what all cores computed together): the trials of the cell after it are marked.', {
-        type: 'line',
-        data: { labels, datasets: [capacity, speed, threshold] },
-        options: { scales: { x: { title: { display: true, text: 'probe (before the cell)' } }, y: { ...countAxis('% of the best'), suggestedMax: 110 } } },
-      }),
-      table(
-        ['before', 'time', 'one thread', '', 'all cores', '', 'others’ CPU'],
-        machine.probes.map((p) =>
-          el('tr', { className: p.dropped ? 'dropped' : '', 'data-before': p.before }, [
-            el('td', { className: 'name', text: p.dropped ? `⚑ ${p.before}` : p.before }),
-            el('td', { text: p.text.time }),
-            el('td', { text: p.text.single }),
-            el('td', { text: p.text.singleShare }),
-            el('td', { 'data-field': 'capacity', 'data-value': String(p.capacity), text: p.text.capacity }),
-            el('td', { 'data-field': 'capacityShare', text: p.text.capacityShare }),
-            el('td', { text: p.text.background }),
-          ]),
-        ),
-        'numbers probes',
-      ),
+  foldedSection('reading', ['How to read the numbers'], '', { 'data-section': 'reading' }, [
+    el('p', { className: 'legend-note' }, [
+      view.upgradedFrom === null ? 'Each case ran several trials; a number is their median, ' : 'This file is from before trials (most cases ran once, so most numbers have no interval); ',
+      el('strong', { text: '±' }),
+      ' is the half-width of its 95% interval, and ',
+      el('strong', { text: '≥' }),
+      ' marks a latency that misses some waiting (the real one is higher). On the charts, whiskers are the 95% intervals and an arrow up marks a “≥”; thin dashed lines are queueing theory’s predictions.',
     ]),
-  );
-  return section;
-}
-
-function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyle): HTMLElement {
-  const labels = w.connections.map(String);
-  const cellAt = (cells: readonly CellView[]): CellView | undefined => cells.find((c) => c.connections === w.distributionAt);
-  const datasets = (f: (c: CellView) => number | null): ReturnType<typeof line>[] => w.series.map((s) => line(s.model, s.cells.map(f), styleFor(s.model)));
-  const theory = w.theory;
-  /** Theory's dashed line of one figure per model, after the measured ones (the whiskers skip them). */
-  const theoryDatasets = (f: (p: TheoryPoint) => number): LineDataset[] => (theory === null ? [] : theory.models.map((m) => theoryLine(m.model, m.curve.map((p) => ({ x: p.x, y: f(p) })), styleFor(m.model))));
-  const theoryTexts = (f: (p: TheoryPoint) => string): string[][] => (theory === null ? [] : theory.models.map((m) => m.curve.map((p) => `theory at ${p.x}: ${f(p)}`)));
-  /** A chart of one figure per model and clients, with its intervals and "≥" marks, theory's line, and tooltips that say them. */
-  const withIntervals = (field: 'rps' | 'p50' | 'p99' | 'mean', axis: ReturnType<typeof logAxis>): LineConfig => {
-    const marks: IntervalMarks = {
-      intervals: w.series.map((s) => s.cells.map((c) => (field === 'rps' ? c.rpsInterval : c.latencyLowerBound || field === 'mean' ? null : field === 'p50' ? c.p50Interval : c.p99Interval))),
-      lowerBounds: w.series.map((s) => s.cells.map((c) => field !== 'rps' && c.latencyLowerBound && c[field] !== null)),
-    };
-    const measured = w.series.map((s) => line(s.model, s.cells.map((c) => ({ x: c.connections, y: c[field] ?? Number.NaN })), styleFor(s.model)));
-    const texts = w.series.map((s) => s.cells.map((c) => (field === 'mean' ? (c.mean === null ? '—' : `${c.latencyLowerBound ? '≥ ' : ''}${formatUs(c.mean)}`) : [c.text[field], c.range[field]].filter((t) => t !== '').join(' · '))));
-    const predicted = field === 'rps' ? theoryDatasets((p) => p.rps) : theoryDatasets((p) => p.meanLatencyUs);
-    const predictedTexts = field === 'rps' ? theoryTexts((p) => `${formatRps(p.rps)} req/s`) : theoryTexts((p) => `mean ${formatUs(p.meanLatencyUs)}`);
-    const knees = field !== 'rps' || theory === null ? [] : theory.models.map((m) => kneeMarker(m.model, { x: m.knee, y: m.kneeRps }, styleFor(m.model)));
-    const kneeTexts = field !== 'rps' || theory === null ? [] : theory.models.map((m) => [`knee N* ≈ ${m.knee} client${m.knee === 1 ? '' : 's'} (bottleneck: ${m.bottleneck})`]);
-    return {
-      type: 'line',
-      data: { datasets: [...measured, ...predicted, ...knees] },
-      options: { plugins: { legend: legendWithoutTheory, tooltip: tooltipTexts([...texts, ...predictedTexts, ...kneeTexts]) }, scales: { x: levelsAxis('concurrent clients', w.connections), y: coveringIntervals(axis, marks) } },
-      plugins: [intervalPlugin(marks)],
-    };
-  };
-
-  const section = el('section', { 'data-workload': w.name }, [
-    el('h2', {}, ['Workload ', el('code', { text: w.name })]),
-    el('p', { text: `${w.description} — ` }, w.paths.map((p, i) => el('code', { text: (i > 0 ? ' ' : '') + p }))),
-    prose('p', w.headline, { className: 'headline' }),
-  ]);
-  if (w.lostUpdatesNote !== null) section.append(el('p', { className: 'lost-updates-note', text: w.lostUpdatesNote }));
-  const theoryNote = theory === null ? '' : ' Thin dashed: theory (exact MVA from the 1-client demands).';
-  const charts = [
-    chartBox('Throughput (requests per second)', `Higher is better. Median of the trials; whiskers: 95% interval.${theoryNote}${theory === null ? '' : ' △: the knee N*, where adding clients stops adding throughput.'}`, withIntervals('rps', countAxis('requests / s'))),
-    chartBox('Mean latency, measured and predicted', `Log scale. All used trials’ requests together; arrow up: a lower bound (≥).${theoryNote}`, withIntervals('mean', logAxis('mean latency'))),
-    chartBox('Median latency (p50)', 'Log scale. Whiskers: 95% interval; arrow up: a lower bound (≥). Thin dashed: theory’s mean, for scale.', withIntervals('p50', logAxis('p50 latency'))),
-    chartBox('Tail latency (p99)', 'One request in a hundred waited at least this long. Log scale; arrow up: ≥. Thin dashed: theory’s mean, for scale.', withIntervals('p99', logAxis('p99 latency'))),
-  ];
-  const lowerAt = w.series.filter((s) => cellAt(s.cells)?.latencyLowerBound === true).map((s) => s.model);
-  if (w.distributionAt !== null) {
-    charts.push(
-      chartBox(`Latency distribution at ${w.distributionAt} clients`, `HDR plot of every used trial together: the right end is the worst requests. Both axes log.${lowerAt.length === 0 ? '' : ` A lower bound (≥, the real latencies are higher): ${lowerAt.join(', ')}.`}`, {
-        type: 'line',
-        data: {
-          datasets: w.series.map((s) => {
-            const pts = (cellAt(s.cells)?.distribution ?? []).filter((d) => d.percentile < 100).map((d) => ({ x: percentileX(d.percentile), y: d.us }));
-            return line(s.model, pts, styleFor(s.model), 2);
-          }),
-        },
-        options: { plugins: { tooltip: latencyTooltip }, scales: { x: percentileAxis(), y: logAxis('latency') } },
-      }),
-    );
-  }
-  charts.push(
-    chartBox('Server CPU (% of one core)', 'The whole process tree: pool threads and cluster processes included. Median of the trials.', {
-      type: 'line',
-      data: { labels, datasets: datasets((c) => c.serverCpuPercent) },
-      options: { scales: { x: clientsAxis, y: countAxis('% of one core') } },
-    }),
-  );
-  const peaks = w.series.map((s) => {
-    const values = s.cells.map((c) => c.serverRssPeakBytes).filter((v) => v !== null);
-    return values.length > 0 ? Math.max(...values) / 1048576 : null;
-  });
-  charts.push(
-    chartBox('Peak memory (resident, MiB)', 'Largest resident memory of the whole server, over all clients levels.', {
-      type: 'bar',
-      data: { labels: w.series.map((s) => s.model), datasets: [{ label: 'peak RSS (MiB)', data: peaks, backgroundColor: w.series.map((s) => styleFor(s.model).color) }] },
-      options: { plugins: { legend: { display: false } }, scales: { y: countAxis('MiB') } },
-    }),
-  );
-  section.append(el('div', { className: 'charts' }, charts));
-
-  if (theory !== null) section.append(theoryBox(theory.summary, theory.models.map((m) => ({ model: m.model, text: m.demands })), theory.disagreements));
-  if (w.conclusions.length > 0) section.append(conclusionsBlock(w));
-
-  section.append(el('h3', { text: 'The numbers behind the charts' }));
-  // The session workload adds its lost updates, its main number: beside the clients, before the scroll.
-  const lost = w.lostUpdatesNote !== null;
-  const rows = w.series.flatMap((s) => s.cells.filter((c) => c.runs > 0).map((c) => numbersRow(c, styleFor(s.model).color, lost)));
-  section.append(table(['model', 'clients', ...(lost ? ['lost updates'] : []), 'req/s', 'p50', 'p99', 'p99.9', 'trials', 'server CPU', 'peak RSS', 'client CPU', 'served by', 'errors / timeouts / non-2xx', 'theory req/s', 'vs theory', 'status'], rows, 'numbers'));
-  if (w.lowerBounds.length > 0) {
-    section.append(
-      el('div', { className: 'box warnings lower-bounds', 'data-section': 'lower-bounds' }, [
-        el('strong', { text: '≥ — latency shown as a lower bound:' }),
-        el('ul', {}, w.lowerBounds.map((b) => el('li', {}, [el('code', { text: `${b.model} · ${b.connections}` }), ` ${b.message}`]))),
-      ]),
-    );
-  }
-
-  if (w.trials.length > 0) section.append(trialsTable(w, styleFor));
-
-  const withDist = w.series.flatMap((s) => {
-    const c = cellAt(s.cells);
-    return c !== undefined && c.distribution.length > 0 ? [{ model: s.model, cell: c }] : [];
-  });
-  const first = withDist[0];
-  if (w.distributionAt !== null && first !== undefined) {
-    const distribution = el('details', { className: 'distribution-table' }, [el('summary', { text: `Latency distribution at ${w.distributionAt} clients, as numbers` })]);
-    const percentiles = first.cell.distribution.map((d) => d.percentile);
-    const distributionRows = percentiles.map((p, i) =>
-      el('tr', {}, [
-        el('td', { className: 'name', text: `${p}%` }),
-        ...withDist.map((x) => {
-          const d = x.cell.distribution[i];
-          const lower = x.cell.latencyLowerBound ? '≥ ' : '';
-          return el('td', { 'data-field': 'distribution', 'data-value': d === undefined ? '' : String(d.us), text: d === undefined ? '—' : lower + formatUs(d.us) });
-        }),
-      ]),
-    );
-    distribution.append(table(['percentile', ...withDist.map((x) => x.model)], distributionRows, 'distribution'));
-    section.append(distribution);
-  }
-  return section;
-}
-
-/**
- * Every pair of models, per number of clients, as results/conclusions.ts says it. The level of the headline is
- * shown; the others are folded (a pair per line adds up: ten pairs per level with five models).
- */
-function conclusionsBlock(w: WorkloadView): HTMLElement {
-  const group = (g: WorkloadView['conclusions'][number]): HTMLElement =>
-    el('div', { className: 'conclusion-group', 'data-connections': String(g.connections) }, [
-      el('ul', {}, g.items.map((c) => prose('li', c.text, { className: `verdict-${c.verdict}`, 'data-verdict': c.verdict, 'data-a': c.a, 'data-b': c.b }))),
-    ]);
-  const shown = w.conclusions.find((g) => g.connections === w.distributionAt) ?? w.conclusions[w.conclusions.length - 1];
-  const others = w.conclusions.filter((g) => g !== shown);
-  const clients = (n: number): string => `${n} client${n === 1 ? '' : 's'}`;
-  return el('div', { className: 'conclusions', 'data-section': 'conclusions' }, [
-    el('h3', { text: `What this run concludes${shown === undefined ? '' : ` at ${clients(shown.connections)}`}` }),
-    el('p', { className: 'note', text: 'Each pair of models, compared round by round (the trials that ran side by side): a difference is claimed only where the 95% interval of the ratio lies wholly beyond 5% (smaller differences come and go between runs on a shared machine); greyed: no measurable difference.' }),
-    shown === undefined ? null : group(shown),
-    ...others.map((g) => el('details', { className: 'conclusions-more' }, [el('summary', { text: `At ${clients(g.connections)} (${g.items.length} pairs)` }), group(g)])),
-  ]);
-}
-
-/** Every trial in the order it ran; marked ones stand out, with their reasons and what re-measured them. */
-function trialsTable(w: WorkloadView, styleFor: (model: string) => ModelStyle): HTMLElement {
-  const notable = w.trials.some((t) => t.marked.length > 0 || t.status === 'failed');
-  const details = el('details', { className: 'trials', 'data-section': 'trials' }, [prose('summary', w.trialsSummary)]);
-  details.open = notable;
-  const rows = w.trials.map((t: TrialRowView) => {
-    const marked = t.marked.length > 0;
-    return el('tr', { className: [marked ? 'marked' : '', t.status === 'failed' ? 'failed' : '', t.used ? '' : 'unused'].join(' ').trim(), 'data-model': t.model, 'data-connections': String(t.connections), 'data-trial': String(t.number) }, [
-      el('td', { className: 'name' }, [swatch(styleFor(t.model).color), t.model]),
-      el('td', { text: String(t.connections) }),
-      el('td', { text: `#${t.number}` }),
-      el('td', { text: String(t.round) }),
-      el('td', { text: String(t.order + 1) }),
-      el('td', { 'data-field': 'rps', 'data-value': t.rps === null ? '' : String(t.rps), text: t.text.rps }),
-      el('td', { 'data-field': 'p50', 'data-value': t.p50 === null ? '' : String(t.p50), text: t.text.p50 }),
-      el('td', { 'data-field': 'p99', 'data-value': t.p99 === null ? '' : String(t.p99), text: t.text.p99 }),
-      el('td', { 'data-field': 'ramp', text: t.text.ramp }),
-      el('td', { 'data-field': 'background', text: t.text.background }),
-      el('td', { className: 'name', 'data-field': 'marked', text: marked ? `⚑ ${t.text.marked}` : '' }),
-      el('td', { className: 'name', 'data-field': 'retry', text: t.text.retry }),
-      el('td', { 'data-field': 'used', text: t.text.used }),
-    ]);
-  });
-  details.append(
-    el('p', { className: 'note', text: 'Order: position in the round (the models of a cell take turns in a shuffled order each round). All in after: how long from the start of the load until every client had its first answer; the window opens only then (a busy event loop lets in one new connection per turn of its loop). ⚑: taken while the machine was busy or slower; such a trial is retried once where the time budget allows, and left out of the median when enough clean trials remain.' }),
-    table(['model', 'clients', 'trial', 'round', 'order', 'req/s', 'p50', 'p99', 'all in after', 'background CPU', 'marked', 'retry', 'in median'], rows, 'numbers trials-table'),
-  );
-  return details;
-}
-
-/** One row of the numbers table: each figure as text, and its exact value in data-value for the tests. */
-function numbersRow(c: CellView, color: string, lostUpdates: boolean): HTMLTableRowElement {
-  const failed = c.rps === null && c.failed.length > 0;
-  const status = failed ? `failed: ${c.failed.join('; ')}` : c.failed.length > 0 ? `${c.failed.length} of ${c.runs} trials failed: ${c.failed.join('; ')}` : 'ok';
-  return el('tr', { className: [failed ? 'failed' : '', c.latencyLowerBound ? 'lower-bound' : ''].join(' ').trim(), 'data-model': c.model, 'data-connections': String(c.connections) }, [
-    el('td', { className: 'name' }, [swatch(color), c.model]),
-    el('td', { text: String(c.connections) }),
-    ...(lostUpdates ? [numberCell('lostUpdates', c.lostUpdates, c.text.lostUpdates)] : []),
-    numberCell('rps', c.rps, c.text.rps),
-    numberCell('p50', c.p50, c.text.p50),
-    numberCell('p99', c.p99, c.text.p99),
-    numberCell('p999', c.p999, c.text.p999),
-    numberCell('trials', c.runs, c.text.trials),
-    numberCell('serverCpuPercent', c.serverCpuPercent, c.text.cpu),
-    numberCell('serverRssPeakBytes', c.serverRssPeakBytes, c.text.rss),
-    numberCell('clientCpuPercent', c.clientCpuPercent, c.text.client),
-    numberCell('servedBy', c.servedBy, c.servedBy === null ? '—' : String(c.servedBy)),
-    numberCell('errors', c.errors + c.timeouts + c.non2xx, `${c.errors} / ${c.timeouts} / ${c.non2xx}`),
-    numberCell('theory', c.predicted?.rps ?? null, c.text.theory),
-    el('td', { 'data-field': 'theoryError', text: c.text.theoryError }),
-    el('td', { className: 'name', 'data-field': 'status', text: status }),
-  ]);
-}
+  ]),
+);
+drawCharts(app);
+openOnNavigation();

@@ -54,6 +54,8 @@ export interface CompareWorkload {
   readonly rows: readonly CompareRow[];
   /** Open-loop cases, by offered rate (runs made with --rate): achieved rate and corrected p99 in each run. */
   readonly openRows: readonly OpenCompareRow[];
+  /** "Run B against A: 0.82–1.04× the throughput over 15 cases (median 0.97×)": what the first screen says of it. */
+  readonly story: string;
 }
 
 /** A row of the open-loop table: as a closed row, by offered rate instead of clients. */
@@ -192,10 +194,23 @@ export function buildCompareView(runs: readonly CompareRun[]): CompareView {
           return [{ model, rate, runs: figures, rpsRatio: figures.slice(1).map((f) => ratio(base?.rps ?? null, f.rps)), p99Ratio: figures.slice(1).map((f) => ratio(base?.p99 ?? null, f.p99)) }];
         }),
       );
-      return { name, description, connections, models: [...new Set(rows.map((r) => r.model))], rows, openRows };
+      return { name, description, connections, models: [...new Set(rows.map((r) => r.model))], rows, openRows, story: storyOf(runs, [...rows, ...openRows]) };
     }),
     ...contradictionViews(runs),
   };
+}
+
+/** Each later run against the first, in one sentence: the range and the median of its throughput ratios. */
+function storyOf(runs: readonly CompareRun[], rows: readonly Pick<CompareRow, 'rpsRatio'>[]): string {
+  const parts = runs.slice(1).map((r, i) => {
+    const ratios = rows.map((row) => row.rpsRatio[i]).filter((x): x is number => x !== null && x !== undefined && Number.isFinite(x)).sort((a, b) => a - b);
+    if (ratios.length === 0) return `Run ${r.label}: no case in common with run ${runs[0]?.label ?? ''}`;
+    const mid = ratios[Math.floor(ratios.length / 2)] ?? 0;
+    const low = ratios[0] ?? 0;
+    const high = ratios[ratios.length - 1] ?? 0;
+    return `Run ${r.label} served ${low.toFixed(2)}–${high.toFixed(2)}× the requests of run ${runs[0]?.label ?? ''} over ${ratios.length} case${ratios.length === 1 ? '' : 's'} (median ${mid.toFixed(2)}×)`;
+  });
+  return `${parts.join('; ')}.`;
 }
 
 /** Every conclusion the runs do not share, the contradictions first (results/conclusions.ts decides). */

@@ -53,13 +53,18 @@ const p99Of = (c: Cell): string => latencyText(c.p99, null, c.latencyLowerBound)
  * reference models (baseline) are the ceiling, never a contender.
  */
 export function headline(workload: string, connections: number, cells: readonly Cell[], conclusions: readonly Conclusion[], referenceModels: ReadonlySet<string>): string {
+  return headlineSentences(workload, connections, cells, conclusions, referenceModels).join(' ');
+}
+
+/** The headline's sentences: the first is the story a report opens with; the others follow in the workload's section. */
+export function headlineSentences(workload: string, connections: number, cells: readonly Cell[], conclusions: readonly Conclusion[], referenceModels: ReadonlySet<string>): string[] {
   const here = conclusions.filter((c) => c.workload === workload && c.connections === connections);
   const measured = cells.filter((c) => c.rps !== null && c.rps > 0);
   const contenders = measured.filter((c) => !referenceModels.has(c.model)).sort((a, b) => (b.rps ?? 0) - (a.rps ?? 0));
   const at = `At ${clientsText(connections)} on \`${workload}\``;
   const best = contenders[0];
   const worst = contenders[contenders.length - 1];
-  if (best === undefined || worst === undefined) return `${at}, no model of the application has a result.`;
+  if (best === undefined || worst === undefined) return [`${at}, no model of the application has a result.`];
   const sentences: string[] = [];
   if (best === worst) {
     sentences.push(`${at}, only \`${best.model}\` has a result: ${rpsText(best.rps, best.rpsInterval)} requests per second.`);
@@ -80,7 +85,7 @@ export function headline(workload: string, connections: number, cells: readonly 
   }
   const failed = cells.filter((c) => c.rps === null && c.failed.length > 0).map((c) => `\`${c.model}\``);
   if (failed.length > 0) sentences.push(`Failed at this level: ${failed.join(', ')}.`);
-  return sentences.join(' ');
+  return sentences;
 }
 
 /** "`event-loop` reached 92% (95%: 88–96%) of the bare `baseline`’s 36,584 req/s." */

@@ -56,3 +56,33 @@ export function groupWarnings(results: Results): WarningGroupView[] {
     return messages.length === 0 && cases.length === 0 ? [] : [{ code, ...WARNING_KINDS[code], messages, cases }];
   });
 }
+
+/** A warning on the first screen: its kind, how many cases carry it, and what it means, in one line. */
+export interface TopWarningView {
+  readonly code: WarningCode | 'failed-cases';
+  readonly title: string;
+  /** Cases that carry it (0 for a warning about the whole run). */
+  readonly count: number;
+  readonly line: string;
+}
+
+/**
+ * What a reader must meet before any number, most telling first: failed cases, a machine that changed, a saturated
+ * client, latencies that are lower bounds, failed requests. The rest (and every detail) is in the warnings section.
+ */
+const FIRST: readonly WarningCode[] = ['machine-drift', 'client-saturated', 'littles-law', 'censored', 'errors', 'non-2xx', 'dropped-sends', 'client-lag', 'wide-interval', 'slow-ramp', 'marked-trials', 'upgraded', 'oversubscribed', 'late-sends', 'failed-trials', 'no-response', 'server-stop', 'machine'];
+
+/** The first sentence of a meaning, or of a message where the kind has no meaning of its own. */
+const firstSentence = (text: string): string => (text.split(/(?<=\.)\s/)[0] ?? text).replace(/\.$/, '');
+
+export function topWarnings(results: Results, failedCases: number, at = 3): TopWarningView[] {
+  const groups = new Map(groupWarnings(results).map((g) => [g.code, g]));
+  const out: TopWarningView[] = [];
+  if (failedCases > 0) out.push({ code: 'failed-cases', title: 'Failed cases', count: failedCases, line: 'these cases have no result: their reason is in the warnings section' });
+  for (const code of FIRST) {
+    const g = groups.get(code);
+    if (g === undefined) continue;
+    out.push({ code, title: g.title, count: g.cases.length, line: firstSentence(g.meaning !== '' ? g.meaning : (g.messages[0] ?? g.cases[0]?.message ?? '')) });
+  }
+  return out.slice(0, at);
+}

@@ -248,12 +248,22 @@ describe('open cases in the results file', () => {
       expect(c.targetRate).toBeGreaterThan(0);
       if (c.status === 'ok') {
         expect(c.uncorrectedLatencyUs?.p99).toBeGreaterThan(0);
-        expect(c.late).toBeGreaterThanOrEqual(0);
-        expect(c.dropped).toBeGreaterThanOrEqual(0);
+        // A case's late and dropped sends are its trials' together.
+        const trials = c.trials.flatMap((t) => (t.status === 'ok' ? [t] : []));
+        expect(c.late).toBe(trials.reduce((n, t) => n + (t.late ?? 0), 0));
+        expect(c.dropped).toBe(trials.reduce((n, t) => n + (t.dropped ?? 0), 0));
         // Corrected latency counts from the planned time, which is never after the actual send.
         expect(c.latencyUs.p50).toBeGreaterThanOrEqual(c.uncorrectedLatencyUs?.p50 ?? Infinity);
       }
     }
+    // In this run, sequential at 100/s (capacity ≈ 47/s) found every connection busy and sent late: the corrected p99
+    // counts that wait and is far above the uncorrected one; the event loop at 25/s kept up and sent nothing late.
+    const at = (model: string, rate: number): (typeof open)[number] | undefined => open.find((c) => c.model === model && c.targetRate === rate);
+    const overloaded = at('sequential', 100);
+    const calm = at('event-loop', 25);
+    expect(overloaded?.status === 'ok' ? overloaded.late : 0).toBeGreaterThan(100);
+    expect(overloaded?.status === 'ok' ? overloaded.latencyUs.p99 / (overloaded.uncorrectedLatencyUs?.p99 ?? Infinity) : 0).toBeGreaterThan(2);
+    expect(calm?.status === 'ok' ? calm.late : -1).toBe(0);
   });
 
   it('refuses open cases the pages could not draw: no options.rates, a rate not listed, a case twice', () => {

@@ -2,7 +2,7 @@ import { accessSync, constants, mkdirSync, readdirSync, statSync, writeFileSync 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { describe } from 'vitest';
+import { describe, expect } from 'vitest';
 import { repoRoot } from '../../lib/paths.js';
 
 /** What the search may look at, as values and functions, so that a test can hand it a made-up machine. */
@@ -159,6 +159,119 @@ export async function openWatched(browser: Browser, file: string): Promise<Watch
   });
   await page.goto(url, { waitUntil: 'load' });
   return { page, consoleErrors, requests, dialogs };
+}
+
+/**
+ * Opens every folded section (and every <details>) of a page, as a reader who clicks each one, and waits until
+ * every chart it holds is drawn.
+ */
+export async function unfold(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    for (const d of document.querySelectorAll('details')) d.open = true;
+  });
+  await page.waitForFunction(() => {
+    const chart = (window as unknown as { Chart?: { getChart(c: HTMLCanvasElement): unknown } }).Chart;
+    return chart === undefined || [...document.querySelectorAll('canvas')].every((c) => chart.getChart(c) !== undefined);
+  });
+}
+
+/** A page's height, in screens of the viewport (everything folded as it opens). */
+export function screensTall(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollHeight / window.innerHeight);
+}
+
+export interface DrawnChart {
+  readonly label: string;
+  readonly drawn: boolean;
+  /** Points (or bars) of its data that chart.js placed in the plot (theory's lines and knees aside). */
+  readonly points: number;
+  /** Of those, how many show on the canvas, at their place, their own colour or that of a point drawn over them. */
+  readonly inked: number;
+  readonly missing: readonly string[];
+  /** Datasets none of whose points shows. */
+  readonly unseenDatasets: readonly string[];
+}
+
+/**
+ * For each canvas: whether a chart is on it, and whether its data shows where chart.js put it: at every point of every
+ * measured dataset, the canvas must carry that dataset's colour (or the colour of another dataset's point at the same
+ * place, drawn over it). Axes and grid alone ink no point: a chart drawn without its data fails this.
+ */
+export function chartsDrawn(page: Page, shownOnly = false): Promise<DrawnChart[]> {
+  return page.evaluate((onlyShown) => {
+    interface Placed {
+      readonly x: number;
+      readonly y: number;
+      readonly base?: number;
+      readonly skip?: boolean;
+    }
+    interface ChartLike {
+      readonly config: { readonly type: string };
+      readonly data: { readonly datasets: readonly { readonly label?: string; readonly borderColor?: unknown; readonly backgroundColor?: unknown; readonly pointBackgroundColor?: unknown; readonly pointRadius?: unknown }[] };
+      getDatasetMeta(i: number): { readonly data: readonly Placed[]; readonly hidden: boolean | null };
+    }
+    const lib = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): ChartLike | undefined } }).Chart;
+    const rgb = (hex: string): number[] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    // Folded away (inside a closed <details>): not on the page a reader sees, and not drawn until opened.
+    const hidden = (canvas: HTMLCanvasElement): boolean => {
+      for (let d = canvas.closest('details'); d !== null; d = d.parentElement?.closest('details') ?? null) if (!d.open) return true;
+      return false;
+    };
+    return [...document.querySelectorAll('canvas')].filter((canvas) => !onlyShown || !hidden(canvas)).map((canvas) => {
+      const label = canvas.getAttribute('aria-label') ?? '';
+      const chart = lib.getChart(canvas);
+      const ctx = canvas.getContext('2d');
+      if (chart === undefined || ctx === null) return { label, drawn: false, points: 0, inked: 0, missing: [], unseenDatasets: [] };
+      const ratio = window.devicePixelRatio;
+      // Theory's lines (no points) and its knees (hollow markers) are drawings over the data, not data.
+      const points = chart.data.datasets.flatMap((ds, i) => {
+        const meta = chart.getDatasetMeta(i);
+        if (meta.hidden === true || ds.pointRadius === 0 || / · (theory|knee)$/.test(ds.label ?? '')) return [];
+        // A point's fill: per point where the chart gives one (the probes' red drops, the bars' models), else the line's.
+        const fill = ds.pointBackgroundColor ?? (Array.isArray(ds.backgroundColor) ? ds.backgroundColor : undefined) ?? ds.borderColor ?? ds.backgroundColor;
+        const colours = (Array.isArray(fill) ? fill : [fill]).filter((c): c is string => typeof c === 'string' && /^#[0-9a-f]{6}/i.test(c));
+        const radius = (k: number): number => {
+          const r: unknown = Array.isArray(ds.pointRadius) ? ds.pointRadius[k] : ds.pointRadius;
+          return typeof r === 'number' ? Math.max(2, r) : 3;
+        };
+        return meta.data
+          .filter((e) => e.skip !== true && Number.isFinite(e.x) && Number.isFinite(e.y))
+          .map((e, k) => ({ label: ds.label ?? '', x: e.x, y: chart.config.type === 'bar' && e.base !== undefined ? (e.y + e.base) / 2 : e.y, r: radius(k), colour: rgb(colours[k % Math.max(1, colours.length)] ?? '#000000') }));
+      });
+      const missing: string[] = [];
+      const seenLabels = new Set<string>();
+      for (const p of points) {
+        // Within the point's own disc: its colour, or that of a point whose disc overlaps it (drawn over it).
+        const here = points.filter((q) => Math.hypot(q.x - p.x, q.y - p.y) <= p.r + q.r).map((q) => q.colour);
+        const side = Math.max(1, Math.round((2 * p.r + 1) * ratio));
+        const box = ctx.getImageData(Math.round((p.x - p.r) * ratio), Math.round((p.y - p.r) * ratio), side, side).data;
+        let seen = false;
+        for (let k = 0; k < box.length && !seen; k += 4) {
+          if ((box[k + 3] ?? 0) > 200 && here.some((want) => [0, 1, 2].every((c) => Math.abs((box[k + c] ?? 0) - (want[c] ?? 0)) <= 12))) seen = true;
+        }
+        if (!seen) missing.push(`${p.label} at (${Math.round(p.x)}, ${Math.round(p.y)})`);
+        else seenLabels.add(p.label);
+      }
+      const unseenDatasets = [...new Set(points.map((p) => p.label))].filter((l) => !seenLabels.has(l));
+      return { label, drawn: true, points: points.length, inked: points.length - missing.length, missing, unseenDatasets };
+    });
+  }, shownOnly);
+}
+
+/**
+ * Every chart a reader sees (all of them once unfolded) is drawn with its data: every dataset shows its colour at one
+ * of its points at least, and most points show (the lines of other models may cross a few of them).
+ */
+export async function expectChartsDrawn(page: Page, count?: number, shownOnly = false): Promise<void> {
+  const charts = await chartsDrawn(page, shownOnly);
+  if (count !== undefined) expect(charts.length).toBe(count);
+  expect(charts.length).toBeGreaterThan(0);
+  for (const chart of charts) {
+    expect(chart.drawn, chart.label).toBe(true);
+    expect(chart.points, `${chart.label}: points of data`).toBeGreaterThan(0);
+    expect(chart.unseenDatasets, `${chart.label}: datasets with no point inked`).toEqual([]);
+    expect(chart.inked, `${chart.label}: points inked (missing: ${chart.missing.slice(0, 5).join('; ')})`).toBeGreaterThanOrEqual(chart.points / 2);
+  }
 }
 
 /** For each canvas: how many pixels are drawn, and how many carry the given colour (±8 per channel). */

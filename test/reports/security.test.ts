@@ -14,7 +14,7 @@ import { loadAssets } from '../../reports/assets.js';
 import { indexEntry } from '../../reports/views/index-view.js';
 import { renderIndexPage, renderRunPage } from '../../reports/render.js';
 import { refreshIndex } from '../../reports/write.js';
-import { browserDescribe, launch, openWatched, outputPath, writePage } from '../helpers/browser.js';
+import { browserDescribe, launch, openWatched, outputPath, unfold, writePage } from '../helpers/browser.js';
 import { fixturePath, loadFixture } from '../helpers/fixtures.js';
 import { buildV2Results } from '../helpers/v2-fixture.js';
 
@@ -66,6 +66,7 @@ describe('the content security policy of a page', () => {
     expect(consoleErrors).toEqual([]);
     expect(await page.$$eval('canvas', (canvases) => canvases.length)).toBeGreaterThan(0);
     expect(await page.textContent('[data-section=glance]')).toMatch(/served [\d.]+× the requests of/);
+    await unfold(page);
     expect(await page.$$eval('canvas[data-intervals]', (canvases) => canvases.length)).toBeGreaterThan(0); // the interval plugin ran
     await page.close();
   });

@@ -1,0 +1,79 @@
+/** The run page's sections about the run itself: its warnings, its machine and options, and the models. */
+import type { MachineView } from '../views/machine-view.js';
+import type { ModelView } from '../views/run-view.js';
+import type { WarningGroupView } from '../views/warnings.js';
+import { chartBox } from './chart-draw.js';
+import { countAxis, line } from './charts.js';
+import { el, prose, swatch, table } from './common.js';
+
+/**
+ * Grouped by code, one line per kind with its count; unfolded, what the kind means (once), the run's own messages,
+ * then every case that carries it, each message as text.
+ */
+export function warningsBox(groups: readonly WarningGroupView[]): HTMLElement {
+  return el('div', { className: 'box warnings', 'data-section': 'warnings' }, [
+    el('ul', {}, groups.map((g) => {
+      const count = g.cases.length > 0 ? ` (${g.cases.length} case${g.cases.length === 1 ? '' : 's'})` : g.messages.length > 1 ? ` (${g.messages.length})` : '';
+      return el('li', { 'data-code': g.code }, [
+        el('details', { className: 'warning-kind' }, [
+          el('summary', {}, [el('strong', { text: g.title }), count]),
+          g.meaning === '' ? null : el('p', { className: 'meaning', text: g.meaning }),
+          g.messages.length > 0 ? el('ul', { className: 'messages' }, g.messages.map((m) => el('li', { className: 'message', text: m }))) : null,
+          g.cases.length > 0 ? el('ul', { className: 'messages' }, g.cases.map((c) => el('li', { className: 'message' }, [el('code', { text: `${c.model} · ${c.workload} · ${c.connections}` }), ` ${c.message}`]))) : null,
+        ]),
+      ]);
+    })),
+  ]);
+}
+
+/** The probes: single-thread speed and parallel capacity, as shares of the start, with drops flagged. */
+export function machineSection(machine: MachineView | null): HTMLElement {
+  const section = el('section', { 'data-section': 'machine' }, [el('h3', { text: 'The machine during the run' })]);
+  if (machine === null) {
+    section.append(el('p', { text: 'This file has no probes of the machine (it was written before trials and probes): whether the machine changed during the run is unknown.' }));
+    return section;
+  }
+  for (const s of machine.summary) section.append(el('p', { text: s }));
+  const labels = machine.probes.map((p) => p.before);
+  // As the view computed them: shares of the run's best.
+  const share = (f: (p: MachineView['probes'][number]) => number): number[] => machine.probes.map((p) => Math.round(f(p) * 1000) / 10);
+  const flagged = machine.probes.map((p) => (p.dropped ? '#b00020' : '#0072B2'));
+  const capacity = { ...line('parallel capacity', share((p) => p.capacityShare), { color: '#0072B2', dash: [], point: 'circle' }), pointBackgroundColor: flagged, pointBorderColor: flagged, pointRadius: machine.probes.map((p) => (p.dropped ? 9 : 5)) };
+  const speed = line('single-thread speed', share((p) => p.speedShare), { color: '#E69F00', dash: [8, 4], point: 'rect' });
+  const threshold = { ...line('80% of the best', machine.probes.map(() => 80), { color: '#777777', dash: [4, 4], point: 'circle' }, 0), borderWidth: 2, pointStyle: 'line' as const };
+  section.append(
+    el('div', { className: 'charts' }, [
+      chartBox('Speed and parallel capacity (% of the run’s best)', 'Probed at the start and before each cell. Red: more than 20% below the best probe before it (one thread’s speed, the capacity, or what all cores computed together): the trials of the cell after it are marked.', {
+        type: 'line',
+        data: { labels, datasets: [capacity, speed, threshold] },
+        options: { scales: { x: { title: { display: true, text: 'probe (before the cell)' } }, y: { ...countAxis('% of the best'), suggestedMax: 110 } } },
+      }),
+      table(
+        ['before', 'time', 'one thread', '', 'all cores', '', 'others’ CPU'],
+        machine.probes.map((p) =>
+          el('tr', { className: p.dropped ? 'dropped' : '', 'data-before': p.before }, [
+            el('td', { className: 'name', text: p.dropped ? `⚑ ${p.before}` : p.before }),
+            el('td', { text: p.text.time }),
+            el('td', { text: p.text.single }),
+            el('td', { text: p.text.singleShare }),
+            el('td', { 'data-field': 'capacity', 'data-value': String(p.capacity), text: p.text.capacity }),
+            el('td', { 'data-field': 'capacityShare', text: p.text.capacityShare }),
+            el('td', { text: p.text.background }),
+          ]),
+        ),
+        'numbers probes',
+      ),
+    ]),
+  );
+  return section;
+}
+
+
+/** Each model with its paragraph: what to expect, and why. */
+export function modelsGrid(models: readonly ModelView[]): HTMLElement {
+  return el('div', { className: 'models' }, models.map((m) => {
+    const box = el('div', { className: 'model' }, [el('h3', {}, [swatch(m.color), el('code', { text: m.name }), ` — ${m.summary}`]), prose('p', m.paragraph)]);
+    box.style.borderTopColor = m.color;
+    return box;
+  }));
+}

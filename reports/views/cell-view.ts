@@ -1,0 +1,53 @@
+/** A case as the pages show it: its figures, and the same as text, formatted once, here. */
+import { formatBytes, formatRps } from '../../lib/format.js';
+import type { Trial } from '../../results/schema.js';
+import type { Cell } from '../../results/stats/aggregate.js';
+import { errorText } from '../text/causes.js';
+import { lostUpdatesText } from '../text/lost-updates.js';
+import { latencyRangeText, latencyText, rpsRangeText, rpsText } from './figures.js';
+
+const dash = '—';
+const text = (value: number | null, f: (n: number) => string): string => (value === null ? dash : f(value));
+const percent = (n: number): string => `${n.toFixed(0)}%`;
+
+type CellText = Readonly<Record<'rps' | 'p50' | 'p99' | 'p999' | 'cpu' | 'rss' | 'client' | 'trials' | 'theory' | 'theoryError' | 'lostUpdates', string>>;
+
+/** A cell's figures and the same as text, formatted once, here; its trials are listed in the workload's trials table. */
+export interface CellView extends Omit<Cell, 'trials'> {
+  readonly text: CellText;
+  /** "95%: 11,900–12,800 req/s" for tooltips; "" without an interval. */
+  readonly range: Readonly<Record<'rps' | 'p50' | 'p99', string>>;
+}
+
+/** "3", "4 (1 marked)", "3 (1 failed)": the trials a case ran. */
+export function trialsText(trials: readonly Trial[]): string {
+  const marked = trials.filter((t) => t.marked.length > 0).length;
+  const failed = trials.filter((t) => t.status === 'failed').length;
+  const notes = [marked > 0 ? `${marked} marked` : '', failed > 0 ? `${failed} failed` : ''].filter((n) => n !== '');
+  return `${trials.length}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
+}
+
+export function cellView(c: Cell): CellView {
+  const { trials, ...rest } = c;
+  const lower = c.latencyLowerBound;
+  const theory = c.predicted;
+  return {
+    ...rest,
+    text: {
+      rps: rpsText(c.rps, c.rpsInterval),
+      p50: latencyText(c.p50, c.p50Interval, lower),
+      p99: latencyText(c.p99, c.p99Interval, lower),
+      p999: latencyText(c.p999, null, lower),
+      cpu: text(c.serverCpuPercent, percent),
+      rss: text(c.serverRssPeakBytes, formatBytes),
+      client: text(c.clientCpuPercent, percent),
+      trials: trials.length === 0 ? dash : trialsText(trials),
+      theory: theory === null ? dash : formatRps(theory.rps),
+      // The 1-client case is where the demands come from: theory meets it by construction.
+      theoryError: theory === null || c.rps === null || !(theory.rps > 0) ? dash : c.connections === 1 ? 'source' : errorText(c.rps / theory.rps - 1),
+      lostUpdates: lostUpdatesText(c.lostUpdates, c.requests),
+    },
+    range: { rps: rpsRangeText(c.rpsInterval), p50: lower ? '' : latencyRangeText(c.p50Interval), p99: lower ? '' : latencyRangeText(c.p99Interval) },
+  };
+}
+

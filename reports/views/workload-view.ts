@@ -1,0 +1,92 @@
+/** A workload's section of the run page: its cells, its headline, its conclusions, its trials and its theory. */
+import type { Results } from '../../results/schema.js';
+import { axes, cell } from '../../results/stats/aggregate.js';
+import type { Conclusion } from '../../results/stats/conclusions.js';
+import type { Verdict } from '../../results/stats/stats.js';
+import { conclusionSentence } from '../text/conclusions.js';
+import { cellView, type CellView } from './cell-view.js';
+import { headlineSentences } from './headline.js';
+import { workloadTheory, type WorkloadTheoryView } from './theory-view.js';
+import { trialsSummary, workloadTrials, type TrialRowView } from './trials-view.js';
+
+export interface ConclusionView {
+  readonly a: string;
+  readonly b: string;
+  readonly verdict: Verdict;
+  readonly text: string;
+}
+
+export interface WorkloadView {
+  readonly name: string;
+  readonly description: string;
+  readonly paths: readonly string[];
+  /** The session workload: what its lost updates mean in this run; null elsewhere (and no such column). */
+  readonly lostUpdatesNote: string | null;
+  readonly headline: string;
+  /** The headline's first sentence: what the report's first screen says of this workload. */
+  readonly story: string;
+  readonly connections: readonly number[];
+  /** Highest number of clients with a result: the distribution chart is drawn there. */
+  readonly distributionAt: number | null;
+  readonly series: readonly { readonly model: string; readonly cells: readonly CellView[] }[];
+  /** Per number of clients, every pair of models: faster, slower or no measurable difference. */
+  readonly conclusions: readonly { readonly connections: number; readonly items: readonly ConclusionView[] }[];
+  /** Why some latencies are shown as "≥": the cases' own Little's law or censoring messages. */
+  readonly lowerBounds: readonly { readonly model: string; readonly connections: number; readonly message: string }[];
+  readonly trials: readonly TrialRowView[];
+  readonly trialsSummary: string;
+  /** Predict, then measure: the queueing model's curves and how far each case is from them; null without 1-client cases. */
+  readonly theory: WorkloadTheoryView | null;
+}
+
+/** What a lost update is, for a workload whose cases counted them; null for the others. */
+export function lostUpdatesNote(results: Results, workload: string): string | null {
+  const counted = results.cases.filter((c) => c.workload === workload && c.status === 'ok' && c.lostUpdates !== undefined);
+  if (counted.length === 0) return null;
+  const mode = results.options.sessions ?? 'shared';
+  const losing = counted.filter((c) => c.status === 'ok' && (c.lostUpdates ?? 0) > 0).map((c) => c.model);
+  return [
+    "Lost updates: answers whose visit count was not the client's previous count + 1. Such a visit landed in a store that did not know the client's cookie, which started a new session at 1.",
+    `This run counted sessions ${mode === 'local' ? 'locally (--sessions local): under cluster, worker-pool and the per-request models each process or thread has its own map, so a client whose visits land on different processes or threads loses its count' : 'in one shared store per server (--sessions shared): no model should lose any'}.`,
+    'Every visit comes on a new connection, which the cluster hands to its processes in turn; with keep-alive a client would stay on one process and the bug would hide.',
+    losing.length === 0 ? 'No model lost an update here.' : `Lost updates here: ${[...new Set(losing)].join(', ')}.`,
+  ].join(' ');
+}
+
+/**
+ * The closed-loop workloads of a run, each as its section shows it. A workload the options did not ask for is the
+ * bench's own 1-client measure of `hello` for the predictions: the theory blocks use it; it gets no section.
+ */
+export function workloadViews(results: Results, conclusions: readonly Conclusion[], references: ReadonlySet<string>): WorkloadView[] {
+  const { models, workloads, connections } = axes(results);
+  return workloads.filter((name) => results.options.workloads.includes(name) || results.cases.some((c) => c.workload === name && c.connections > 1)).map((name): WorkloadView => {
+    const info = results.workloads.find((w) => w.name === name);
+    const cells = models.map((model) => ({ model, cells: connections.map((n) => cell(results.cases, model, name, n)) })).filter((s) => s.cells.some((c) => c.runs > 0));
+    const withData = connections.filter((n) => cells.some((s) => s.cells.some((c) => c.connections === n && c.rps !== null)));
+    const at = withData[withData.length - 1] ?? null;
+    const cellsAt = at === null ? [] : cells.flatMap((s) => s.cells.filter((c) => c.connections === at));
+    const mine = conclusions.filter((c) => c.workload === name);
+    const trials = workloadTrials(results, name, models, connections);
+    const sentences = at === null ? [`No model has a result on \`${name}\`.`] : headlineSentences(name, at, cellsAt, mine, references);
+    return {
+      name,
+      description: info?.description ?? '',
+      paths: info?.paths ?? [],
+      lostUpdatesNote: lostUpdatesNote(results, name),
+      headline: sentences.join(' '),
+      story: sentences[0] ?? '',
+      connections,
+      distributionAt: at,
+      series: cells.map((s) => ({ model: s.model, cells: s.cells.map(cellView) })),
+      conclusions: connections
+        .map((n) => ({ connections: n, items: mine.filter((c) => c.connections === n).map((c): ConclusionView => ({ a: c.a, b: c.b, verdict: c.comparison.verdict, text: conclusionSentence(c) })) }))
+        .filter((g) => g.items.length > 0),
+      lowerBounds: cells.flatMap((s) =>
+        s.cells.flatMap((c) => c.warnings.filter((w) => w.code === 'littles-law' || w.code === 'censored').map((w) => ({ model: s.model, connections: c.connections, message: w.message }))),
+      ),
+      trials,
+      trialsSummary: trialsSummary(name, trials),
+      theory: workloadTheory(results, name, models, connections),
+    };
+  });
+}
