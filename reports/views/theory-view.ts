@@ -1,5 +1,5 @@
 /**
- * What the run page shows of theory for a closed-loop workload: each model's predicted curve (exact MVA from
+ * What the run page shows of theory for a closed-loop workload: each model's predicted curve (mean value analysis from
  * the 1-client demands, results/predict.ts) over every number of clients, its knee, and the cases where
  * measurement parts from it by more than 15 %, each with its likely cause (results/prediction-check.ts).
  */

@@ -6,6 +6,8 @@ import type { Results, WarningCode } from '../../results/schema.js';
 
 export interface WarningKind {
   readonly title: string;
+  /** What it means in one line, for the first screen (the first sentence of `meaning` when absent). */
+  readonly short?: string;
   /** What it means for the numbers, said once for every case that carries it ("" where the messages say it all). */
   readonly meaning: string;
 }
@@ -14,9 +16,9 @@ export interface WarningKind {
 export const WARNING_KINDS = {
   upgraded: { title: 'Read from an older results file', meaning: 'A version-1 file, made before trials: each case was measured once (or repeated one after another, not interleaved with the other models), so most numbers have no interval and the conclusions cannot be checked.' },
   machine: { title: 'The machine', meaning: '' },
-  'machine-drift': { title: 'The machine changed during the run', meaning: 'Its speed or its parallel capacity moved between cells (see "The machine during the run"). Trials are interleaved so that drift falls on every model of a cell alike.' },
-  'littles-law': { title: 'Latency is a lower bound (Little’s law)', meaning: 'In a closed loop, N clients at X requests per second wait N / X on average. Where the measured mean is more than 15% below that, some waiting was not seen: the latencies of these cases are shown as “≥”.' },
-  censored: { title: 'Latency is a lower bound (unanswered requests)', meaning: 'Requests sent during a trial had no answer when the bench stopped waiting: their latency is missing, so the latencies of these cases are shown as “≥”.' },
+  'machine-drift': { title: 'The machine changed during the run', short: 'its speed or parallel capacity moved between cells; trials taken then are marked, and every model of a cell met it alike', meaning: 'Its speed or its parallel capacity moved between cells (see "The machine during the run"). Trials are interleaved so that drift falls on every model of a cell alike.' },
+  'littles-law': { title: 'Latency is a lower bound (Little’s law)', short: 'some waiting was not seen, so these latencies are shown as “≥”', meaning: 'In a closed loop, N clients at X requests per second wait N / X on average. Where the measured mean is more than 15% below that, some waiting was not seen: the latencies of these cases are shown as “≥”.' },
+  censored: { title: 'Latency is a lower bound (unanswered requests)', short: 'some requests had no answer when the bench stopped waiting, so these latencies are shown as “≥”', meaning: 'Requests sent during a trial had no answer when the bench stopped waiting: their latency is missing, so the latencies of these cases are shown as “≥”.' },
   'late-sends': { title: 'Sends that waited for a connection (open loop)', meaning: 'Every connection the client may open (--max-inflight) was busy when these requests were due: they went out late, and their corrected latency counts the wait from the planned time. The uncorrected latency does not, which is the coordinated omission the corrected one undoes.' },
   'dropped-sends': { title: 'Requests never sent (open loop)', meaning: 'Requests planned during the window were still waiting for a connection when the bench stopped waiting: their latency is missing, so the latencies of these cases are lower bounds (“≥”).' },
   'client-lag': { title: 'The client trailed its own schedule (open loop)', meaning: 'Requests left later than planned while a connection was free: the load generator itself was too busy to keep the pace, so part of the latency is the client’s.' },
@@ -82,7 +84,7 @@ export function topWarnings(results: Results, failedCases: number, at = 3): TopW
   for (const code of FIRST) {
     const g = groups.get(code);
     if (g === undefined) continue;
-    out.push({ code, title: g.title, count: g.cases.length, line: firstSentence(g.meaning !== '' ? g.meaning : (g.messages[0] ?? g.cases[0]?.message ?? '')) });
+    out.push({ code, title: g.title, count: g.cases.length, line: (WARNING_KINDS[code] as WarningKind).short ?? firstSentence(g.meaning !== '' ? g.meaning : (g.messages[0] ?? g.cases[0]?.message ?? '')) });
   }
   return out.slice(0, at);
 }

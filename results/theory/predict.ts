@@ -1,6 +1,6 @@
 /**
  * Predict, then measure: each model of the lab is a textbook queueing system. From what a request needs (its
- * service demands, measured at 1 client) and the model's structure, exact MVA (results/mva.ts) predicts the
+ * service demands, measured at 1 client) and the model's structure, mean value analysis (results/theory/mva.ts; exact for one-server stations, Seidmann's approximation for the others) predicts the
  * closed-loop throughput and mean latency at every number of clients; the cores bound what it can reach.
  *
  *   sequential      the client's CPU, then one thread held for the whole request (CPU and wait): a queue.

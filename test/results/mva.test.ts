@@ -6,7 +6,7 @@ const close = (a: number, b: number, digits = 4): void => {
   expect(a).toBeCloseTo(b, digits);
 };
 
-describe('exact MVA', () => {
+describe('mean value analysis (exact for one-server stations)', () => {
   it('two queueing stations (0.2 s and 0.1 s), no think time', () => {
     // n=1: R = 0.2 + 0.1 = 0.3, X = 3.3333, Q = (0.6667, 0.3333)
     // n=2: R1 = 0.2 × 1.6667 = 0.3333, R2 = 0.1 × 1.3333 = 0.1333, X = 2 / 0.4667 = 4.2857, Q = (1.4286, 0.5714)

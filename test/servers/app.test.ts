@@ -106,11 +106,11 @@ describe('CSV data', () => {
 const ASSOCIATIONS_SHA256 = '2975e985408f2ca285346529b70446b833bb37ce85cf4b3766380d73549f652b';
 const EVENTS_SHA256 = 'e44ad98de3f0342a6a0a9f3cea99daba6d968b206df27e4f3e5510f9f30e3dc5';
 
-describe('README', () => {
+describe('docs/models.md', () => {
   it('carries every model paragraph of the catalogue, word for word', async () => {
     const { readFileSync } = await import('node:fs');
     const { CATALOGUE } = await import('../../servers/catalogue.js');
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    for (const model of Object.values(CATALOGUE)) expect(readme).toContain(model.paragraph);
+    const models = readFileSync(new URL('../../docs/models.md', import.meta.url), 'utf8');
+    for (const model of Object.values(CATALOGUE)) expect(models).toContain(model.paragraph);
   });
 });
