@@ -177,13 +177,23 @@ const CaseBase = z.object({
 
 export const OkCaseSchema = CaseBase.extend({
   status: z.literal('ok'),
-  /** Median of the trials used (clean ones; all ok ones if fewer than two are clean). */
+  /**
+   * Throughput of the trials used (clean ones; all ok ones if fewer than two are clean): their geometric mean in
+   * files with `statistics` (the median in older ones), and the 95 % interval of that same estimate.
+   */
   rps: nonNegative,
   rpsInterval: IntervalSchema,
   /** From every used trial's sample together. */
   latencyUs: LatencySchema,
   p50Interval: IntervalSchema,
   p99Interval: IntervalSchema,
+  /**
+   * The answers behind the latency figures (every used trial's together): a percentile needs a sample that can hold
+   * it (p99: 1,000; p99.9: 10,000). With it, the percentiles' intervals are the pooled sample's order-statistic
+   * intervals (options `statistics`); older files do not say.
+   */
+  latencySample: count.optional(),
+  p999Interval: IntervalSchema.optional(),
   distribution: z.array(DistributionPointSchema),
   requests: count,
   ...usage,
@@ -309,6 +319,21 @@ const ResultsObject = z.object({
   }),
   /** --target: the server measured and the idle round trip to it, measured before the first cell. */
   remote: RemoteSchema.optional(),
+  /**
+   * How every case's figures and intervals were computed (results/stats/stats.ts). Absent in older files: there the
+   * throughput is the median of the trials with the t interval of their logarithms around their geometric mean, and
+   * a percentile's interval is the t interval of the trials' percentiles.
+   */
+  statistics: z
+    .object({
+      /** The geometric mean of the used trials; its 95 % Student t interval on their logarithms, at least ±1 answer per trial. */
+      throughput: z.literal('geometric-mean'),
+      /** The percentile of the used trials' answers together; its 95 % distribution-free order-statistic interval. */
+      latency: z.literal('pooled-order-statistics'),
+      /** The number of trials per case was fixed before any was measured (marked trials are retried, not added). */
+      trials: z.literal('fixed'),
+    })
+    .optional(),
   calibration: z.object({
     iterationsPerMs: z.number().positive(),
     samples: z.array(z.number().positive()),

@@ -1,5 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 import type { DistributionPoint, Latency } from '../../results/schema.js';
+import { quantileRanks } from '../../results/stats/stats.js';
 
 /** Microseconds; an hour is far above any answer the bench waits for, and the histogram grows if needed. */
 export function newLatencyHistogram(): hdr.Histogram {
@@ -32,4 +33,43 @@ export function summarize(histogram: hdr.Histogram): Latency {
 export function distribution(histogram: hdr.Histogram): DistributionPoint[] {
   if (histogram.totalCount === 0) return [];
   return DISTRIBUTION_PERCENTILES.map((percentile) => ({ percentile, us: histogram.getValueAtPercentile(percentile) }));
+}
+
+/** The width of the histogram's bucket at a value (3 significant digits: exact up to 2,048 µs, then 1 part in 1,024). */
+function resolution(us: number): number {
+  return us < 2048 ? 1 : 2 ** (Math.floor(Math.log2(us)) - 10);
+}
+
+/**
+ * The 95 % interval of a percentile of the histogram's values: the values at the ranks of its distribution-free
+ * interval (results/stats/stats.ts quantileRanks), the upper one to the end of its bucket. Null without values.
+ */
+export function percentileInterval(histogram: hdr.Histogram, percentile: number): { low: number; high: number } | null {
+  const n = histogram.totalCount;
+  if (n === 0) return null;
+  const ranks = quantileRanks(n, percentile / 100);
+  const low = histogram.getValueAtPercentile((100 * ranks.low) / n);
+  const top = histogram.getValueAtPercentile((100 * ranks.high) / n);
+  return { low, high: top + resolution(top) };
+}
+
+/** A case's latency: its summary, the answers behind it, and the interval of each percentile the pages show. */
+export interface LatencyFigures {
+  readonly latencyUs: Latency;
+  readonly distribution: DistributionPoint[];
+  readonly sample: number;
+  readonly p50Interval: { low: number; high: number } | null;
+  readonly p99Interval: { low: number; high: number } | null;
+  readonly p999Interval: { low: number; high: number } | null;
+}
+
+export function latencyFigures(histogram: hdr.Histogram): LatencyFigures {
+  return {
+    latencyUs: summarize(histogram),
+    distribution: distribution(histogram),
+    sample: histogram.totalCount,
+    p50Interval: percentileInterval(histogram, 50),
+    p99Interval: percentileInterval(histogram, 99),
+    p999Interval: percentileInterval(histogram, 99.9),
+  };
 }

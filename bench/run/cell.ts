@@ -1,17 +1,14 @@
 /**
- * One cell (workload × clients): the trials of every model, interleaved in rounds. After the base rounds,
- * where a throughput interval is still wider than ±10 % and the run's budget has room, another round is
- * added (up to maxTrials); then each round that holds a trial taken while the machine was busy or slower is
- * played once more, whole, after a fresh probe of the machine, as long as the budget allows. Each model's
- * trials become its case.
+ * One cell (workload × clients): the trials of every model, interleaved in rounds: a fixed number of rounds, then
+ * each round that holds a trial taken while the machine was busy or slower is played once more, whole, after a
+ * fresh probe of the machine, as long as the budget allows. Each model's trials become its case.
  */
-import { summarizeCase, usedTrials, WIDE_INTERVAL } from '../../results/stats/case-summary.js';
+import { summarizeCase, usedTrials } from '../../results/stats/case-summary.js';
 import type { Histogram } from 'hdr-histogram-js';
-import type { CaseResult, DistributionPoint, Latency, Trial, Warning } from '../../results/schema.js';
-import { interval95, median, relativeHalfWidth } from '../../results/stats/stats.js';
+import type { CaseResult, Trial, Warning } from '../../results/schema.js';
 import { messageOf } from '../../lib/errors.js';
 import type { ModelName } from '../../servers/catalogue.js';
-import { distribution, newLatencyHistogram, summarize } from '../load/latency.js';
+import { latencyFigures, newLatencyHistogram, type LatencyFigures } from '../load/latency.js';
 import type { ServerSet } from './servers.js';
 import { interleavedRounds, shuffled } from './rounds.js';
 import { runTrial, type TrialRun, type TrialSpec } from './trial.js';
@@ -95,24 +92,18 @@ export async function runCell(workload: string, connections: number, models: rea
     await playRound(order, ctx.marks);
   }
 
-  // Adaptive: more rounds while an interval is wide, within the cap and the budget.
-  const wide = (): boolean =>
-    entries.some((e) => {
-      const used = usedTrials(e.runs.map((r) => r.trial)).used.map((t) => t.rps);
-      if (used.length < 2) return false; // failing or too few: more rounds of the same will not help
-      return relativeHalfWidth(median(used), interval95(used)) > WIDE_INTERVAL;
-    });
+  // No round is added because an interval came out wide: an interval chosen for being narrow would not mean 95 %.
+  // The number of trials is fixed before any is measured; only a trial taken on a busy or slower machine is played
+  // again (below), and that decision looks at the machine, never at the figure.
   const roundSeconds = (): number => (trialSeconds.reduce((a, b) => a + b, 0) / Math.max(1, trialSeconds.length)) * entries.length;
-  while (!aborted() && round < ctx.maxTrials && wide() && ctx.allowsExtra(roundSeconds())) {
-    await playRound(shuffled(entries, ctx.random), ctx.marks);
-  }
 
   // Retries: a round that holds a marked trial is played again, whole, after a fresh look at the machine, so that
   // the retried trials pair with the other models' (conclusions compare models round by round). Within the budget.
   const markedRounds = [...new Set(entries.flatMap((e) => e.runs.filter((r) => r.trial.marked.length > 0 && r.trial.retryOf === undefined).map((r) => r.trial.round)))].sort((a, b) => a - b);
   let marks: readonly string[] | undefined;
   for (const original of markedRounds) {
-    if (aborted() || !ctx.allowsExtra(roundSeconds())) break;
+    // Retries fit the budget and --max-trials (trials per case, retries included).
+    if (aborted() || round >= ctx.maxTrials || !ctx.allowsExtra(roundSeconds())) break;
     marks ??= await ctx.reprobe();
     const retries = new Map<ModelTrials, number>();
     for (const e of entries) {
@@ -129,14 +120,14 @@ function caseOf(workload: string, connections: number, entry: ModelTrials, cpus:
   const trials: Trial[] = entry.runs.map((r) => r.trial);
   const used = new Set(usedTrials(trials).used);
   const usedRuns = entry.runs.filter((r) => r.trial.status === 'ok' && used.has(r.trial));
-  /** The used trials' histograms of one kind, together. */
-  const merge = (pick: (r: TrialRun) => Histogram | null | undefined): { latencyUs: Latency; distribution: DistributionPoint[] } | null => {
+  /** The used trials' histograms of one kind, together: the percentiles of all their answers, with their intervals. */
+  const merge = (pick: (r: TrialRun) => Histogram | null | undefined): LatencyFigures | null => {
     const merged = newLatencyHistogram();
     for (const run of usedRuns) {
       const h = pick(run);
       if (h !== null && h !== undefined) merged.add(h);
     }
-    return merged.totalCount > 0 ? { latencyUs: summarize(merged), distribution: distribution(merged) } : null;
+    return merged.totalCount > 0 ? latencyFigures(merged) : null;
   };
   const base = { model: entry.cell.model, modelParams: entry.cell.params, workload, connections, trials, merged: merge((r) => r.histogram), cpus, extraWarnings: entry.problems };
   if (targetRate === undefined) return summarizeCase(base);

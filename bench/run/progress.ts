@@ -23,7 +23,7 @@ export function trialLine(run: TrialRun): string {
   return `${formatRps(t.rps)} req/s, p50 ${formatUs(t.latencyUs.p50)}, p99 ${formatUs(t.latencyUs.p99)}${marked}`;
 }
 
-/** One line per finished cell: each model's median and the spread of its trials. */
+/** One line per finished cell: each model's throughput and the spread of its trials. */
 export function cellLine(cases: readonly CaseResult[]): string {
   const first = cases[0];
   if (first === undefined) return '';

@@ -131,6 +131,8 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
       sessions: options.sessions,
     },
     ...(remote === null ? {} : { remote: { url: remote.url, pid: remote.pid, rttMedianMs: remote.rtt.medianMs, rttMinMs: remote.rtt.minMs, rttSamples: remote.rtt.samples } }),
+    // How every figure below is estimated (results/stats/stats.ts): the reader of the file need not guess.
+    statistics: { throughput: 'geometric-mean', latency: 'pooled-order-statistics', trials: 'fixed' },
     calibration,
     probes: [],
     workloads: [...workloads.values()].map((w) => ({ name: w.name, description: w.description, paths: [...w.paths] })),

@@ -55,7 +55,7 @@ app.append(foldedSection('models', ['The models'], view.models.map((m) => m.name
 app.append(
   foldedSection('reading', ['How to read the numbers'], '', { 'data-section': 'reading' }, [
     el('p', { className: 'legend-note' }, [
-      view.upgradedFrom === null ? 'Each case ran several trials; a number is their median, ' : 'This file is from before trials (most cases ran once, so most numbers have no interval); ',
+      view.upgradedFrom !== null ? 'This file is from before trials (most cases ran once, so most numbers have no interval); ' : view.statistics === null ? 'Each case ran several trials; a throughput is their median (a file from before this version of the lab), ' : 'Each case ran a fixed number of trials; a throughput is their geometric mean, a latency percentile is that of all their answers together (“max of n” where too few answers stand behind a p99), ',
       el('strong', { text: '±' }),
       ' is the half-width of its 95% interval, and ',
       el('strong', { text: '≥' }),

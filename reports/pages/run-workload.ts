@@ -192,8 +192,8 @@ function trialsTable(w: WorkloadView, styleFor: (model: string) => ModelStyle): 
     ]);
   });
   details.append(
-    el('p', { className: 'note', text: 'Order: position in the round (the models of a cell take turns in a shuffled order each round). All in after: how long from the start of the load until every client had its first answer; the window opens only then (a busy event loop lets in one new connection per turn of its loop). ⚑: taken while the machine was busy or slower; such a trial is retried once where the time budget allows, and left out of the median when enough clean trials remain.' }),
-    table(['model', 'clients', 'trial', 'round', 'order', 'req/s', 'p50', 'p99', 'all in after', 'background CPU', 'marked', 'retry', 'in median'], rows, 'numbers trials-table'),
+    el('p', { className: 'note', text: 'Order: position in the round (the models of a cell take turns in a shuffled order each round). All in after: how long from the start of the load until every client had its first answer; the window opens only then (a busy event loop lets in one new connection per turn of its loop). ⚑: taken while the machine was busy or slower; such a trial is retried once where the time budget allows, and left out of the estimate when enough clean trials remain.' }),
+    table(['model', 'clients', 'trial', 'round', 'order', 'req/s', 'p50', 'p99', 'all in after', 'background CPU', 'marked', 'retry', 'used'], rows, 'numbers trials-table'),
   );
   return details;
 }

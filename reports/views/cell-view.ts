@@ -1,5 +1,6 @@
 /** A case as the pages show it: its figures, and the same as text, formatted once, here. */
-import { formatBytes, formatRps } from '../../lib/format.js';
+import { formatBytes, formatRps, formatUs } from '../../lib/format.js';
+import { supportsPercentile } from '../../results/stats/stats.js';
 import type { Trial } from '../../results/schema.js';
 import type { Cell } from '../../results/stats/aggregate.js';
 import { errorText } from '../text/causes.js';
@@ -27,17 +28,31 @@ export function trialsText(trials: readonly Trial[]): string {
   return `${trials.length}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 }
 
+/**
+ * "max 12.3 ms of 72": what a percentile becomes when its sample cannot hold it (p99 of fewer than 1,000 answers is
+ * the largest few of them, not a percentile); the page does not draw it as one.
+ */
+function unsupported(c: Cell, percentile: number): string | null {
+  if (c.latencySample === null || c.max === null || supportsPercentile(c.latencySample, percentile)) return null;
+  return `${c.latencyLowerBound ? '≥ ' : ''}max ${formatUs(c.max)} of ${c.latencySample.toLocaleString('en-US')}`;
+}
+
 export function cellView(c: Cell): CellView {
   const { trials, ...rest } = c;
   const lower = c.latencyLowerBound;
   const theory = c.predicted;
+  const p99Max = unsupported(c, 99);
+  const p999Max = unsupported(c, 99.9);
   return {
     ...rest,
+    // A percentile its sample cannot hold is not drawn as that percentile.
+    p99: p99Max === null ? c.p99 : null,
+    p999: p999Max === null ? c.p999 : null,
     text: {
       rps: rpsText(c.rps, c.rpsInterval),
       p50: latencyText(c.p50, c.p50Interval, lower),
-      p99: latencyText(c.p99, c.p99Interval, lower),
-      p999: latencyText(c.p999, null, lower),
+      p99: p99Max ?? latencyText(c.p99, c.p99Interval, lower),
+      p999: p999Max ?? latencyText(c.p999, c.p999Interval, lower),
       cpu: text(c.serverCpuPercent, percent),
       rss: text(c.serverRssPeakBytes, formatBytes),
       client: text(c.clientCpuPercent, percent),
@@ -47,7 +62,7 @@ export function cellView(c: Cell): CellView {
       theoryError: theory === null || c.rps === null || !(theory.rps > 0) ? dash : c.connections === 1 ? 'source' : errorText(c.rps / theory.rps - 1),
       lostUpdates: lostUpdatesText(c.lostUpdates, c.requests),
     },
-    range: { rps: rpsRangeText(c.rpsInterval), p50: lower ? '' : latencyRangeText(c.p50Interval), p99: lower ? '' : latencyRangeText(c.p99Interval) },
+    range: { rps: rpsRangeText(c.rpsInterval), p50: lower ? '' : latencyRangeText(c.p50Interval), p99: lower || p99Max !== null ? '' : latencyRangeText(c.p99Interval) },
   };
 }
 

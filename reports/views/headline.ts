@@ -71,7 +71,7 @@ export function headlineSentences(workload: string, connections: number, cells: 
   } else {
     const extremes = comparisonOf(here, best.model, worst.model);
     if (extremes !== undefined && extremes.interval !== null && extremes.verdict === 'same') {
-      sentences.push(`${at}, the models do not differ measurably: \`${best.model}\` (the highest median) and \`${worst.model}\` (the lowest) are within ${spread(here, best.model, worst.model)} of each other.`);
+      sentences.push(`${at}, the models do not differ measurably: \`${best.model}\` (the highest throughput) and \`${worst.model}\` (the lowest) are within ${spread(here, best.model, worst.model)} of each other.`);
     } else {
       sentences.push(`${at}, ${pairSentence(best, worst, extremes, spread(here, best.model, worst.model))}, with a p99 of ${p99Of(best)} against ${p99Of(worst)}.`);
     }

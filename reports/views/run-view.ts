@@ -42,6 +42,8 @@ export interface RunView {
   readonly oneLine: string;
   readonly complete: boolean;
   readonly upgradedFrom: number | null;
+  /** How the figures were estimated (results/schema.ts `statistics`); null in files from before it was said. */
+  readonly statistics: NonNullable<Results['statistics']> | null;
   readonly facts: readonly (readonly [string, string])[];
   readonly incomplete: string | null;
   readonly story: readonly StoryView[];
@@ -107,6 +109,7 @@ export function buildRunView(results: Results, indexHref: string | null = null):
     oneLine: [plural(m.cpus, 'core'), m.cpuModel, `Node.js ${m.node}`, `${plural(results.cases.length, 'case')} in ${formatDuration(seconds)}`].join(' · '),
     complete: results.complete,
     upgradedFrom: results.upgradedFrom ?? null,
+    statistics: results.statistics ?? null,
     facts: machineFacts(results),
     incomplete: results.complete ? null : 'this run was interrupted: the results are partial',
     story: storyOf(workloads, open),

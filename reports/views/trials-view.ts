@@ -17,7 +17,7 @@ export interface TrialRowView {
   readonly round: number;
   readonly order: number;
   readonly status: 'ok' | 'failed';
-  /** Counted in the case's median and interval. */
+  /** Counted in the case's estimate and interval. */
   readonly used: boolean;
   readonly rps: number | null;
   readonly p50: number | null;

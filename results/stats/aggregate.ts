@@ -17,6 +17,9 @@ export interface Cell {
   readonly p99: number | null;
   readonly p99Interval: Interval | null;
   readonly p999: number | null;
+  readonly p999Interval: Interval | null;
+  /** The answers behind the latency figures (all used trials together); null in older files, which do not say. */
+  readonly latencySample: number | null;
   readonly mean: number | null;
   readonly max: number | null;
   readonly serverCpuPercent: number | null;
@@ -63,6 +66,8 @@ export function cell(cases: readonly CaseResult[], model: string, workload: stri
     p99: ok?.latencyUs.p99 ?? null,
     p99Interval: ok?.p99Interval ?? null,
     p999: ok?.latencyUs.p999 ?? null,
+    p999Interval: ok?.p999Interval ?? null,
+    latencySample: ok?.latencySample ?? null,
     mean: ok?.latencyUs.mean ?? null,
     max: ok?.latencyUs.max ?? null,
     serverCpuPercent: ok?.serverCpuPercent ?? null,

@@ -4,7 +4,7 @@
  */
 import type { CaseResult, DistributionPoint, Latency, LittlesLaw, OkTrial, Trial, Warning } from '../schema.js';
 import { formatUs } from '../../lib/format.js';
-import { interval95, median, relativeHalfWidth } from './stats.js';
+import { interval95, median, relativeHalfWidth, throughputEstimate, type Interval } from './stats.js';
 
 /** Above this share of one core, the load generator is the bottleneck: the numbers measure the client. */
 export const CLIENT_SATURATED_PERCENT = 90;
@@ -29,14 +29,26 @@ export function littlesLaw(connections: number, rps: number, meanUs: number, cen
   return { expectedMeanUs: Math.round(expectedMeanUs), ratio: Math.round(ratio * 1000) / 1000, lowerBound: ratio < LITTLE_LOWER_BOUND_RATIO || censored > 0 };
 }
 
+export interface MergedLatency {
+  readonly latencyUs: Latency;
+  readonly distribution: readonly DistributionPoint[];
+  readonly sample?: number;
+  readonly p50Interval?: Interval | null;
+  readonly p99Interval?: Interval | null;
+  readonly p999Interval?: Interval | null;
+}
+
 export interface CaseInput {
   readonly model: string;
   readonly modelParams: Readonly<Record<string, number>>;
   readonly workload: string;
   readonly connections: number;
   readonly trials: readonly Trial[];
-  /** Latency of the used trials' samples together (the bench merges their histograms). */
-  readonly merged: { readonly latencyUs: Latency; readonly distribution: readonly DistributionPoint[] } | null;
+  /**
+   * Latency of the used trials' answers together (the bench merges their histograms): its summary and distribution,
+   * and, from the bench, how many answers it holds and each percentile's distribution-free interval.
+   */
+  readonly merged: MergedLatency | null;
   /** Cores of the machine, to tell an oversubscribed model. */
   readonly cpus: number;
   /** Warnings the bench adds (a server that survived its stop). */
@@ -73,14 +85,20 @@ export function summarizeCase(input: CaseInput): CaseResult {
     const error = failed[0]?.status === 'failed' ? failed[0].error : 'no trial completed';
     return { ...base, status: 'failed', error, warnings: extra };
   }
-  const rps = median(used.map((t) => t.rps));
-  const latencyUs = input.merged?.latencyUs ?? medianLatency(used);
+  // One estimator per figure, its interval that estimator's (results/stats/stats.ts).
+  const throughput = throughputEstimate(used);
+  const rps = throughput.value;
+  const merged = input.merged;
+  const latencyUs = merged?.latencyUs ?? medianLatency(used);
+  // From the bench: percentiles of the pooled answers with their order-statistic intervals. Older inputs (a
+  // version-1 file) have no pooled sample: the trials' percentiles, as they were.
+  const pooled = merged?.sample !== undefined;
   const censored = sum(used, (t) => t.censored);
   const openPart = input.open === undefined ? null : openSummary(input.open, used, latencyUs);
   // Open loop: L is the measured mean in flight and R the time from the actual send; a request never sent or
   // never answered makes the latencies lower bounds.
   const little = openPart === null ? littlesLaw(input.connections, rps, latencyUs.mean, censored) : { ...littlesLaw(openPart.fields.meanInflight, rps, openPart.fields.uncorrectedLatencyUs.mean, censored), lowerBound: censored + openPart.fields.dropped > 0 };
-  const rpsInterval = interval95(used.map((t) => t.rps));
+  const rpsInterval = throughput.interval;
   const clientCpuPercent = round1(median(used.map((t) => t.clientCpuPercent)));
   const okCase = {
     ...base,
@@ -88,8 +106,9 @@ export function summarizeCase(input: CaseInput): CaseResult {
     rps: round1(rps),
     rpsInterval,
     latencyUs,
-    p50Interval: interval95(used.map((t) => t.latencyUs.p50)),
-    p99Interval: interval95(used.map((t) => t.latencyUs.p99)),
+    p50Interval: pooled ? (merged.p50Interval ?? null) : interval95(used.map((t) => t.latencyUs.p50)),
+    p99Interval: pooled ? (merged.p99Interval ?? null) : interval95(used.map((t) => t.latencyUs.p99)),
+    ...(pooled ? { latencySample: merged.sample, p999Interval: merged.p999Interval ?? null } : {}),
     distribution: [...(input.merged?.distribution ?? [])],
     requests: sum(used, (t) => t.requests),
     errors: sum(used, (t) => t.errors),

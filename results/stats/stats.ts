@@ -1,13 +1,19 @@
 /**
  * The statistics behind every number a page shows with its uncertainty. Pure functions, tested with exact
  * numbers. A case is measured as a few trials; the trials of all models of a cell are interleaved in rounds,
- * so that a slow minute of the machine falls on every model alike.
+ * so that a slow minute of the machine falls on every model alike. One estimator per figure, and its interval is
+ * the interval of that same estimator:
  *
- * - A case's value is the median of its trials.
- * - Its 95 % interval is Student's t interval of the trials' logarithms: with the 3 to 8 trials a run can
- *   afford, no distribution-free interval reaches 95 % (the widest, min to max of 5 trials, covers 94 %), and
- *   a bootstrap of 3 values is a guess. Logarithms, because throughput and latency vary by factors: the
- *   interval is ×/÷ a factor around the geometric mean, never below zero.
+ * - Throughput: the **geometric mean** of the trials, with Student's t interval of their logarithms. With the 3 to 6
+ *   trials a run can afford, no distribution-free interval reaches 95 % (from the smallest to the largest of 5 trials
+ *   covers 94 %), and throughput varies by factors: the interval is ×/÷ a factor around the geometric mean, never below
+ *   zero, and the figure is always its centre. A throughput is a count of answers: each trial's count is known to
+ *   ±1 answer, so the interval is never narrower than that (three trials of exactly 24 answers are 48 ± 2 req/s, not
+ *   48 exactly).
+ * - Latency percentiles: the percentile of every answer of the used trials together, with the distribution-free
+ *   interval of that order statistic (the ranks a binomial count of answers below the true percentile would put it
+ *   between, 95 %), widened to the histogram's resolution. A percentile needs a sample that can hold it: p99 at least
+ *   1,000 answers, p99.9 at least 10,000; below that, the pages show the largest answer of n instead.
  * - Two models of one cell are compared round by round: the ratio of their trials in the same round cancels
  *   what the machine did during that round. The 95 % t interval of the log-ratios decides: above 1, faster;
  *   below 1, slower; containing 1, no measurable difference.
@@ -58,6 +64,51 @@ export function interval95(values: readonly number[]): Interval | null {
   const half = (tQuantile975(values.length - 1) * standardDeviation(logs)) / Math.sqrt(values.length);
   const centre = mean(logs);
   return { low: Math.exp(centre - half), high: Math.exp(centre + half) };
+}
+
+/** What a throughput estimate stands on: a trial's throughput and the answers it counted. */
+export interface CountedTrial {
+  readonly rps: number;
+  readonly requests: number;
+}
+
+export interface Estimate {
+  readonly value: number;
+  /** Null with a single trial: one trial says nothing about its spread. */
+  readonly interval: Interval | null;
+}
+
+/**
+ * A throughput from its trials: their geometric mean, and the t interval of their logarithms, at least as wide as a
+ * count known to ±1 answer (1 / the mean count, in log terms) allows. Trials with no answer cannot be logged: the
+ * estimate is then their plain mean, without an interval.
+ */
+export function throughputEstimate(trials: readonly CountedTrial[]): Estimate {
+  if (trials.length === 0) throw new RangeError('a throughput of no trial');
+  if (trials.some((t) => !(t.rps > 0) || !(t.requests > 0))) return { value: mean(trials.map((t) => t.rps)), interval: null };
+  const logs = trials.map((t) => Math.log(t.rps));
+  const centre = mean(logs);
+  if (trials.length < 2) return { value: Math.exp(centre), interval: null };
+  const spread = (tQuantile975(trials.length - 1) * standardDeviation(logs)) / Math.sqrt(trials.length);
+  const counting = 1 / mean(trials.map((t) => t.requests));
+  const half = Math.hypot(spread, counting);
+  return { value: Math.exp(centre), interval: { low: Math.exp(centre - half), high: Math.exp(centre + half) } };
+}
+
+/** The fewest answers behind a percentile worth the name: 10 answers beyond it (p99: 1,000; p99.9: 10,000). */
+export function supportsPercentile(sample: number, percentile: number): boolean {
+  return sample * (1 - percentile / 100) >= 10 - 1e-9;
+}
+
+/**
+ * The 95 % distribution-free interval of the q-th quantile of n values, as 1-based ranks: the number of values below
+ * the true quantile is Binomial(n, q), so the interval runs from the rank at its 2.5 % point to the rank after its
+ * 97.5 % point (the normal approximation, clamped to [1, n]).
+ */
+export function quantileRanks(n: number, q: number): { low: number; high: number } {
+  if (!(n >= 1) || !(q >= 0 && q <= 1)) throw new RangeError(`quantile ranks of n=${n}, q=${q}`);
+  const spread = 1.96 * Math.sqrt(n * q * (1 - q));
+  return { low: Math.max(1, Math.min(n, Math.floor(n * q - spread))), high: Math.max(1, Math.min(n, Math.ceil(n * q + spread) + 1)) };
 }
 
 /** How wide an interval is around a value, as a fraction: 0.08 means ±8 % (the larger side). */

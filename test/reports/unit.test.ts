@@ -24,7 +24,7 @@ import { buildV2Results, CONTRADICTING, HOSTILE } from '../helpers/v2-fixture.js
 
 function fakeCell(model: string, rps: number | null, p99: number | null, more: Partial<Cell> = {}): Cell {
   return {
-    model, workload: 'io', connections: 64, runs: 3, failed: [], warnings: [], rps, rpsInterval: null, p50: null, p50Interval: null, p99, p99Interval: null, p999: null, mean: null, max: null,
+    model, workload: 'io', connections: 64, runs: 3, failed: [], warnings: [], rps, rpsInterval: null, p50: null, p50Interval: null, p99, p99Interval: null, p999: null, p999Interval: null, latencySample: null, mean: null, max: null,
     serverCpuPercent: null, serverRssPeakBytes: null, clientCpuPercent: null, errors: 0, timeouts: 0, non2xx: 0, servedBy: null, requests: 0, littlesLaw: null, latencyLowerBound: false,
     trials: [], markedTrials: 0, distribution: [], predicted: null, lostUpdates: null, ...more,
   };
@@ -83,7 +83,7 @@ describe('headline: one conclusion per workload, with its uncertainty', () => {
     const cells = [fakeCell('sequential', 28_487, 1_180), fakeCell('event-loop', 29_645, 1_130)];
     const conclusions = [fakeConclusion('hello', 16, 'sequential', 'event-loop', 0.97, 0.93, 1.02, 'same')];
     expect(headline('hello', 16, cells, conclusions, new Set())).toBe(
-      'At 16 clients on `hello`, the models do not differ measurably: `event-loop` (the highest median) and `sequential` (the lowest) are within ±7% of each other.',
+      'At 16 clients on `hello`, the models do not differ measurably: `event-loop` (the highest throughput) and `sequential` (the lowest) are within ±7% of each other.',
     );
   });
   it('then the runner-up, and the bare baseline as the ceiling, never a contender', () => {

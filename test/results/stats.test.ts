@@ -1,6 +1,6 @@
 /** results/stats.ts: the numbers behind every interval and verdict, checked with exact values. */
 import { describe, expect, it } from 'vitest';
-import { comparePaired, interval95, mean, median, MIN_EFFECT, relativeHalfWidth, standardDeviation, tQuantile975 } from '../../results/stats/stats.js';
+import { comparePaired, interval95, mean, median, MIN_EFFECT, relativeHalfWidth, standardDeviation, tQuantile975, throughputEstimate, quantileRanks, supportsPercentile } from '../../results/stats/stats.js';
 
 const to3 = (x: number | undefined): number => Math.round((x ?? NaN) * 1000) / 1000;
 
@@ -99,5 +99,35 @@ describe('comparePaired: two models, round by round', () => {
     expect(comparePaired([[120, 100]])).toEqual({ ratio: 1.2, interval: null, rounds: 1, verdict: 'same' });
     expect(comparePaired([[0, 100], [100, 0]])).toBeNull();
     expect(comparePaired([])).toBeNull();
+  });
+});
+
+describe('the estimators of results/stats/stats.ts, with exact numbers', () => {
+  it('throughput: the geometric mean, a t interval on the logs, never narrower than ±1 answer', () => {
+    const e = throughputEstimate([{ rps: 100, requests: 200 }, { rps: 110, requests: 220 }, { rps: 105, requests: 210 }]);
+    expect(Math.round(e.value * 1000) / 1000).toBe(104.921);
+    expect(Math.round((e.interval?.low ?? 0) * 1000) / 1000).toBe(93.196);
+    expect(Math.round((e.interval?.high ?? 0) * 1000) / 1000).toBe(118.12);
+    const exact = throughputEstimate([{ rps: 48, requests: 24 }, { rps: 48, requests: 24 }]);
+    expect(exact.value).toBeCloseTo(48, 10);
+    expect(exact.interval?.low).toBeCloseTo(48 * Math.exp(-1 / 24), 10);
+    expect(exact.interval?.high).toBeCloseTo(48 * Math.exp(1 / 24), 10);
+    expect(throughputEstimate([{ rps: 48, requests: 24 }]).interval).toBeNull();
+    expect(throughputEstimate([{ rps: 0, requests: 0 }, { rps: 10, requests: 5 }])).toEqual({ value: 5, interval: null });
+  });
+  it('the ranks of a quantile\'s distribution-free interval: Binomial(n, q) ± 1.96 sd', () => {
+    // n = 1,000, q = 0.5: 500 ± 1.96 × 15.81 = 469.01 … 530.99: ranks 469 to 531, and the upper one past it.
+    expect(quantileRanks(1000, 0.5)).toEqual({ low: 469, high: 532 });
+    // n = 1,000, q = 0.99: 990 ± 1.96 × 3.146 = 983.8 … 996.2.
+    expect(quantileRanks(1000, 0.99)).toEqual({ low: 983, high: 998 });
+    expect(quantileRanks(10, 0.99)).toEqual({ low: 9, high: 10 });
+    expect(quantileRanks(1, 0.5)).toEqual({ low: 1, high: 1 });
+  });
+  it('a percentile needs ten answers beyond it', () => {
+    expect(supportsPercentile(999, 99)).toBe(false);
+    expect(supportsPercentile(1000, 99)).toBe(true);
+    expect(supportsPercentile(9999, 99.9)).toBe(false);
+    expect(supportsPercentile(10000, 99.9)).toBe(true);
+    expect(supportsPercentile(20, 50)).toBe(true);
   });
 });
