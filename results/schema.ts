@@ -61,6 +61,8 @@ export const WARNING_CODES = [
   'dropped-sends', // open loop: planned sends never went out before the bench stopped waiting
   'client-lag', // open loop: the client's own schedule trailed its plan (a busy client, not the server)
   'slow-ramp', // closed loop: some clients had no answer yet when the window opened (the ramp gave up)
+  'placement', // --cpus: a process could not be pinned where the cell runs it
+  'cold-server', // a server's warm-up reached its bound before its throughput settled
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
@@ -139,6 +141,11 @@ export const OkTrialSchema = TrialBase.extend({
   ...usage,
   /** Whole-machine CPU used by processes other than the lab's, in % of one core. */
   backgroundCpuPercent: nonNegative,
+  /**
+   * How fast each core computed during the window, as a share of its best in the run (its gauge, sampled every
+   * 250 ms, rate per CPU-millisecond); null for a core without a sample. Below 0.8, the trial is marked.
+   */
+  coreSpeeds: z.array(nonNegative.nullable()).optional(),
   ...openFields,
   ...sessionFields,
 });
@@ -171,6 +178,13 @@ const CaseBase = z.object({
   mode: z.enum(MODES),
   /** Open loop: the offered rate, requests per second. */
   targetRate: z.number().positive().optional(),
+  /** The cores the server and the load generator were pinned to for this case (--cpus); null: every core. */
+  placement: z.object({ server: z.string().max(200).nullable(), client: z.string().max(200).nullable() }).optional(),
+  /**
+   * The warm-up of each server the case's trials ran on: how long it took, and whether its throughput settled within
+   * the bound (the bench warms a fresh server until it does, so that no trial measures its cold start).
+   */
+  warmup: z.array(z.object({ seconds: nonNegative, settled: z.boolean() })).optional(),
   trials: z.array(TrialSchema),
   warnings: z.array(WarningSchema),
 });
@@ -183,6 +197,12 @@ export const OkCaseSchema = CaseBase.extend({
    */
   rps: nonNegative,
   rpsInterval: IntervalSchema,
+  /**
+   * The factors by which the machine's speed could move this throughput, between the slowest and the fastest state
+   * the run met (its cores' gauges, results/stats/machine-range.ts): `rpsInterval` is widened by them. Absent in older
+   * files and where the machine has no gauges.
+   */
+  machineRange: z.object({ low: z.number().positive().max(1), high: z.number().min(1) }).optional(),
   /** From every used trial's sample together. */
   latencyUs: LatencySchema,
   p50Interval: IntervalSchema,
@@ -316,6 +336,12 @@ const ResultsObject = z.object({
     tls: z.boolean().optional(),
     newConnections: z.boolean().optional(),
     sessions: z.enum(['shared', 'local']).optional(),
+    /**
+     * --cpus: where the servers and the load generator ran: `auto` (per cell on fewer than 4 cores, a client of its
+     * own from 4 up), `none` (the scheduler's choice), or a given `server` and `client` list; `note` when pinning was
+     * not possible here (then nothing was pinned). Each case says where it ran (`placement`).
+     */
+    cpus: z.object({ mode: z.enum(['auto', 'none', 'spec']), server: z.string().max(200).optional(), client: z.string().max(200).optional(), note: z.string().optional() }).optional(),
   }),
   /** --target: the server measured and the idle round trip to it, measured before the first cell. */
   remote: RemoteSchema.optional(),
@@ -332,6 +358,23 @@ const ResultsObject = z.object({
       latency: z.literal('pooled-order-statistics'),
       /** The number of trials per case was fixed before any was measured (marked trials are retried, not added). */
       trials: z.literal('fixed'),
+      /** Throughput intervals also hold what the machine's speed, as the run met it, could make of the figure. */
+      machine: z.literal('speed-range').optional(),
+    })
+    .optional(),
+  /**
+   * How fast the cores computed during the run, by their gauges (bench/machine/core-monitor.ts): the median, 5th and
+   * 95th percentile of the trials' speeds, as shares of the best rate (PBKDF2 iterations per ms of CPU) the gauges
+   * have seen on this machine (`best`); `history`: the slowest state earlier runs in the same results folder met, and
+   * how many they were. Two runs whose medians differ measured the host's state as much as the models.
+   */
+  machineSpeed: z
+    .object({
+      median: z.number().positive().max(1),
+      low: z.number().positive().max(1),
+      high: z.number().positive().max(1),
+      best: z.number().positive(),
+      history: z.object({ low: z.number().positive().max(1), runs: z.number().int().positive() }).optional(),
     })
     .optional(),
   calibration: z.object({

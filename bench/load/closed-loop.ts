@@ -118,7 +118,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
 
   const inWindow = (time: number): boolean => time >= windowStart && time < windowEnd;
   const stageAt = (time: number): LoadStage => (time < windowStart ? (time < warmupEnd ? 'warmup' : 'ramp') : time < windowEnd ? 'window' : 'drain');
-  const ticker = options.onProgress === undefined ? null : startTicker(options.onProgress, t0, stageAt);
+  const ticker = options.onProgress === undefined ? null : startTicker(options.onProgress, t0, stageAt, options.tickMs);
   /** Requests of the sample (sent inside the window, or waiting through all of it) that still wait for their answer. */
   const waiting = (): number => connections.filter((c) => c.sentAt !== null && (c.spanning || inWindow(c.sentAt))).length;
 

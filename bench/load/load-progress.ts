@@ -37,7 +37,7 @@ export interface Ticker {
  * Ticks every TICK_MS while the load runs. `stageAt` says where a time (performance.now) falls in the trial.
  * The timer is unref'd: a forgotten ticker never holds the process open.
  */
-export function startTicker(onProgress: LoadProgress, t0: number, stageAt: (now: number) => LoadStage): Ticker {
+export function startTicker(onProgress: LoadProgress, t0: number, stageAt: (now: number) => LoadStage, tickMs: number = TICK_MS): Ticker {
   const histogram = newLatencyHistogram();
   let responses = 0;
   let errors = 0;
@@ -55,7 +55,7 @@ export function startTicker(onProgress: LoadProgress, t0: number, stageAt: (now:
       histogram.reset();
     }
   };
-  const timer = setInterval(tick, TICK_MS);
+  const timer = setInterval(tick, tickMs);
   timer.unref();
   return {
     record(latencyUs) {
@@ -90,6 +90,8 @@ export interface LoadWindow {
   readonly onWindowEnd?: () => void;
   /** The live view: answers, errors and latencies every few hundred ms, for the whole load (warm-up and drain too). */
   readonly onProgress?: LoadProgress;
+  /** How often onProgress is called (TICK_MS unless told: a server's warm-up watches its pace more closely). */
+  readonly tickMs?: number;
   /** Every request on a new connection: the server closes after each answer. */
   readonly newConnections?: boolean;
 }

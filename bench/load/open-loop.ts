@@ -98,7 +98,7 @@ export function startOpenLoad(options: OpenLoadOptions): RunningOpenLoad {
   const inWindow = (t: number): boolean => t >= windowStart && t < windowEnd;
   // The ticker runs on real time; a test's hand-driven clock gives no onProgress.
   const stageAt = (t: number): LoadStage => (t < windowStart ? 'warmup' : t < windowEnd ? 'window' : 'drain');
-  const ticker = options.onProgress === undefined ? null : startTicker(options.onProgress, t0, stageAt);
+  const ticker = options.onProgress === undefined ? null : startTicker(options.onProgress, t0, stageAt, options.tickMs);
 
   const send = async (plannedAt: number, sentAt: number, waited: boolean): Promise<void> => {
     const sample = inWindow(plannedAt);

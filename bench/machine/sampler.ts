@@ -8,9 +8,11 @@ export interface UsageSummary {
   readonly serverRssPeakBytes: number;
   /** Most processes seen in the tree at once (cluster children included). */
   readonly serverProcesses: number;
-  /** CPU of this process (the load generator) over the same time, in % of one core. */
-  readonly clientCpuPercent: number;
-  readonly clientCpuMs: number;
+  /**
+   * CPU of the bench's own process over the same time (the sampler, the probes, the live view, the relay): not the
+   * client's (the load runs in its own process, bench/load/load-process.ts), but the lab's, not the machine's others'.
+   */
+  readonly benchCpuMs: number;
   readonly wallMs: number;
 }
 
@@ -35,16 +37,15 @@ export function cpuBetween(before: readonly ProcessSample[], after: readonly Pro
 const sum = (tree: readonly ProcessSample[]): number => tree.reduce((acc, p) => acc + p.rssBytes, 0);
 
 /**
- * Samples the server's process tree (and this process's own CPU) until stopped. It runs on the load
- * generator's thread, so it reads only the server's own processes (a handful of small files), never all of
- * /proc: a full scan every 200 ms paused the client for most of a millisecond each time.
+ * Samples the server's process tree (and this process's own CPU) until stopped. It reads only the server's own
+ * processes (a handful of small files), never all of /proc: a full scan every 200 ms cost most of a millisecond.
  */
 export function startSampler(rootPid: number, intervalMs = 200): Sampler {
   const first = processTreeOf(rootPid);
   let last = first;
   let rssPeak = sum(first);
   let processes = first.length;
-  const clientStart = process.cpuUsage();
+  const benchStart = process.cpuUsage();
   const t0 = performance.now();
   const sample = (): void => {
     const tree = processTreeOf(rootPid);
@@ -61,16 +62,14 @@ export function startSampler(rootPid: number, intervalMs = 200): Sampler {
       clearInterval(timer);
       sample();
       const wallMs = performance.now() - t0;
-      const client = process.cpuUsage(clientStart);
+      const bench = process.cpuUsage(benchStart);
       const serverCpuMs = cpuBetween(first, last);
-      const clientCpuMs = (client.user + client.system) / 1000;
       return {
         serverCpuPercent: round1((serverCpuMs / wallMs) * 100),
         serverCpuMs,
         serverRssPeakBytes: rssPeak,
         serverProcesses: processes,
-        clientCpuPercent: round1((clientCpuMs / wallMs) * 100),
-        clientCpuMs,
+        benchCpuMs: (bench.user + bench.system) / 1000,
         wallMs,
       };
     },

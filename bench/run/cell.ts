@@ -9,9 +9,11 @@ import type { CaseResult, Trial, Warning } from '../../results/schema.js';
 import { messageOf } from '../../lib/errors.js';
 import type { ModelName } from '../../servers/catalogue.js';
 import { latencyFigures, newLatencyHistogram, type LatencyFigures } from '../load/latency.js';
-import type { ServerSet } from './servers.js';
+import type { ServerSet, Warmup } from './servers.js';
 import { interleavedRounds, shuffled } from './rounds.js';
 import { runTrial, type TrialRun, type TrialSpec } from './trial.js';
+import type { LoadGenerator } from '../load/load-host.js';
+import type { CoreMonitor } from '../machine/core-monitor.js';
 
 export interface CellModel {
   readonly model: ModelName;
@@ -38,7 +40,15 @@ export interface CellContext {
   /** Whether an extra round of about this many seconds still fits the run's budget. */
   allowsExtra(seconds: number): boolean;
   readonly hooks?: CellHooks;
-  /** Runs one trial (bench/trial.ts); tests give a stand-in to drive the rounds without load. */
+  /** The load generator's process, which runs every trial's load. */
+  readonly generator: LoadGenerator;
+  /** The cores' gauges, which mark a trial taken while the host slowed a core; null where the machine has none. */
+  readonly monitor?: CoreMonitor | null;
+  /** Pins a server's processes where the cell runs them (--cpus); returns what went wrong, if anything. */
+  pinServer?(pid: number): string | null;
+  /** Where the cell's server and client ran, recorded with each case. */
+  readonly placement?: { readonly server: string | null; readonly client: string | null };
+  /** Runs one trial (bench/run/trial.ts); tests give a stand-in to drive the rounds without load. */
   readonly runTrial?: typeof runTrial;
 }
 
@@ -46,12 +56,14 @@ interface ModelTrials {
   readonly cell: CellModel;
   readonly runs: TrialRun[];
   readonly problems: Warning[];
+  /** The warm-ups of the servers its trials ran on (one unless a server was started again). */
+  readonly warmups: Warmup[];
 }
 
 export async function runCell(workload: string, connections: number, models: readonly CellModel[], ctx: CellContext): Promise<CaseResult[]> {
   // A function, not a property read: the signal changes while a trial runs, which narrowing cannot see.
   const aborted = (): boolean => ctx.signal.aborted;
-  const byModel = new Map<ModelName, ModelTrials>(models.map((m) => [m.model, { cell: m, runs: [], problems: [] }]));
+  const byModel = new Map<ModelName, ModelTrials>(models.map((m) => [m.model, { cell: m, runs: [], problems: [], warmups: [] }]));
   let round = 0;
   const trialSeconds: number[] = [];
 
@@ -62,8 +74,15 @@ export async function runCell(workload: string, connections: number, models: rea
     const place = { round, order, marked: marks, ...(retryOf === undefined ? {} : { retryOf }) };
     let run: TrialRun;
     try {
-      const running = await ctx.servers.ensure(model, params);
-      run = await (ctx.runTrial ?? runTrial)(running, ctx.spec, place, ctx.signal);
+      // Pinned where the cell runs it (--cpus): a new server before its warm-up, a running one again (a cluster may
+      // have replaced a process, a cell of another number of clients may place it elsewhere).
+      const running = await ctx.servers.ensure(model, params, (pid) => {
+        const pinned = ctx.pinServer?.(pid) ?? null;
+        if (pinned !== null && !entry.problems.some((p) => p.message === pinned)) entry.problems.push({ code: 'placement', message: pinned });
+        return pinned;
+      });
+      if (running.warmup !== undefined && !entry.warmups.includes(running.warmup)) entry.warmups.push(running.warmup);
+      run = await (ctx.runTrial ?? runTrial)(running, ctx.spec, place, ctx.signal, { generator: ctx.generator, monitor: ctx.monitor ?? null });
       if (run.trial.status === 'failed') {
         // A dead or failing server is started afresh for its next trial.
         const problem = await ctx.servers.stop(model);
@@ -113,7 +132,7 @@ export async function runCell(workload: string, connections: number, models: rea
     await playRound(shuffled(entries, ctx.random), marks, retries);
   }
 
-  return entries.map((e) => caseOf(workload, connections, e, ctx.cpus, ctx.spec.open?.rate));
+  return entries.map((e) => ({ ...caseOf(workload, connections, e, ctx.cpus, ctx.spec.open?.rate), ...(ctx.placement === undefined ? {} : { placement: ctx.placement }) }));
 }
 
 function caseOf(workload: string, connections: number, entry: ModelTrials, cpus: number, targetRate: number | undefined): CaseResult {
@@ -129,7 +148,7 @@ function caseOf(workload: string, connections: number, entry: ModelTrials, cpus:
     }
     return merged.totalCount > 0 ? latencyFigures(merged) : null;
   };
-  const base = { model: entry.cell.model, modelParams: entry.cell.params, workload, connections, trials, merged: merge((r) => r.histogram), cpus, extraWarnings: entry.problems };
+  const base = { model: entry.cell.model, modelParams: entry.cell.params, workload, connections, trials, merged: merge((r) => r.histogram), cpus, extraWarnings: entry.problems, warmups: entry.warmups };
   if (targetRate === undefined) return summarizeCase(base);
   return summarizeCase({ ...base, open: { targetRate, uncorrected: merge((r) => r.uncorrected), lateness: merge((r) => r.lateness)?.latencyUs ?? null } });
 }

@@ -1,6 +1,7 @@
 /** The servers of a run against a remote target (--target): checked and warmed up, never started or stopped. */
-import { checkAnswers, waitHealthy, warmUp, type ExpectedAnswer, type RunningModel, type ServerSet } from './servers.js';
+import { checkAnswers, waitHealthy, warmUp, type ExpectedAnswer, type RunningModel, type ServerSet, type Warmup } from './servers.js';
 import { startRemoteSampler, type RemoteTarget } from '../network/remote.js';
+import type { LoadGenerator } from '../load/load-host.js';
 
 /** Every check of a target has this long to answer whole. */
 const TIMEOUT_MS = 5000;
@@ -9,9 +10,9 @@ const TIMEOUT_MS = 5000;
  * The ServerSet of a remote target: `ensure` checks that it is still the model it was, healthy, answering the
  * workload as the application does, and warms it up; `stop` and `stopAll` leave it running.
  */
-export function remoteServerSet(target: RemoteTarget, expected: ReadonlyMap<string, ExpectedAnswer>, signal?: AbortSignal): ServerSet {
+export function remoteServerSet(generator: LoadGenerator, target: RemoteTarget, expected: ReadonlyMap<string, ExpectedAnswer>, signal?: AbortSignal): ServerSet {
   let checked = false;
-  const running: RunningModel = {
+  const running: RunningModel & { warmup?: Warmup } = {
     server: {
       url: target.url,
       pid: target.pid,
@@ -29,7 +30,7 @@ export function remoteServerSet(target: RemoteTarget, expected: ReadonlyMap<stri
       if (!checked) {
         await waitHealthy(target.url, Date.now() + TIMEOUT_MS, undefined, signal);
         await checkAnswers(target.url, expected, undefined, signal);
-        await warmUp(target.url, [...expected.keys()], false, signal);
+        running.warmup = await warmUp(generator, target.url, [...expected.keys()], false, signal);
         checked = true;
       }
       return running;

@@ -3,18 +3,22 @@ import { writeResultsFile } from '../../results/file.js';
 import { predictCases } from '../../results/theory/predict.js';
 import { predictOpenCases } from '../../results/theory/predict-open.js';
 import { newRunId } from '../../results/run-id.js';
+import { speedRange, withMachineRange } from '../../results/stats/machine-range.js';
 import { SCHEMA_VERSION, type CaseResult, type Results } from '../../results/schema.js';
-import { answerBlocking } from '../../servers/app/answer.js';
 import { CATALOGUE, type ModelName } from '../../servers/catalogue.js';
 import { benchParams, cellName, DEMAND_WINDOW_SECONDS, planCells, type PlannedCell } from './plan-cells.js';
 import { driftWarning, runWarnings } from '../machine/run-warnings.js';
-import { runCalibration, type Calibration } from '../machine/calibration.js';
+import { keepGauge, keptGauge, runCalibration, type Calibration } from '../machine/calibration.js';
 import { runCell, type CellModel } from './cell.js';
 import { gitInfo, machineInfo } from '../machine/machine-info.js';
 import type { ResolvedBenchOptions } from '../plan/options.js';
 import { startMachineProbe } from '../machine/probe.js';
 import { bestProbe, driftReasons } from '../../results/stats/probes.js';
 import { serverSet, type ExpectedAnswer } from './servers.js';
+import { expectedAnswers } from './expected.js';
+import { startLoadGenerator } from '../load/load-host.js';
+import { autoReason, pinningUnavailable, pinTree, placeCell } from '../machine/placement.js';
+import { startCoreMonitor } from '../machine/core-monitor.js';
 import { connectTarget, type RemoteTarget } from '../network/remote.js';
 import { remoteServerSet } from './remote-servers.js';
 import { delayMethod, removeLeftovers } from '../network/netns.js';
@@ -54,17 +58,6 @@ export interface RunHooks {
   onLoadProgress?: LoadProgress;
 }
 
-function expectedAnswers(workload: Workload): Map<string, ExpectedAnswer> {
-  const expected = new Map<string, ExpectedAnswer>();
-  for (const path of workload.paths) {
-    const answer = answerBlocking({ method: 'GET', url: path, servedBy: { model: 'bench', pid: process.pid, threadId: 0 } });
-    const body = typeof answer.body === 'string' ? answer.body : Buffer.from(answer.body).toString('utf8');
-    if (answer.status !== 200) throw new Error(`workload ${workload.name}: the application answers ${path} with ${answer.status}`);
-    expected.set(path, { status: answer.status, body });
-  }
-  return expected;
-}
-
 /** The longest a trial waits after its window for the answers to requests sent in it (then they are censored). */
 export function maxDrainSeconds(durationSeconds: number): number {
   return Math.max(5, 4 * durationSeconds);
@@ -101,6 +94,17 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
   const random = seededRandom(options.seed);
   // HTTPS, new connections, sessions: the certificate is made (once) before any server starts.
   const transport = await benchTransport(options);
+  hooks.onPhase?.('asking a reference server for the expected answers');
+  const expected = await expectedAnswers(workloads.values(), signal);
+  // The load runs in a process of its own, apart from everything the bench does meanwhile.
+  hooks.onPhase?.('starting the load generator');
+  const generator = await startLoadGenerator();
+  // --cpus: pinned with taskset, cell by cell (bench/machine/placement.ts); where it cannot pin, `auto` pins nothing.
+  const noPinning = options.cpus.mode === 'none' ? null : pinningUnavailable();
+  // Each core's gauge, for the whole run: a trial taken while the host slowed a core is marked.
+  const gaugeHistory = keptGauge(options.outDir, machine);
+  const monitor = startCoreMonitor(machine.cpus, pinningUnavailable() === null, gaugeHistory?.best);
+  const cpus = noPinning !== null ? { mode: 'none' as const } : options.cpus;
 
   const results: Results = {
     schemaVersion: SCHEMA_VERSION,
@@ -129,10 +133,11 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
       tls: options.tls,
       newConnections: options.newConnections,
       sessions: options.sessions,
+      cpus: { mode: options.cpus.mode, ...(options.cpus.mode === 'spec' ? { server: options.cpus.server, client: options.cpus.client } : {}), ...(noPinning !== null ? { note: noPinning } : options.cpus.mode === 'auto' ? { note: autoReason(machine.cpus) } : {}) },
     },
     ...(remote === null ? {} : { remote: { url: remote.url, pid: remote.pid, rttMedianMs: remote.rtt.medianMs, rttMinMs: remote.rtt.minMs, rttSamples: remote.rtt.samples } }),
     // How every figure below is estimated (results/stats/stats.ts): the reader of the file need not guess.
-    statistics: { throughput: 'geometric-mean', latency: 'pooled-order-statistics', trials: 'fixed' },
+    statistics: { throughput: 'geometric-mean', latency: 'pooled-order-statistics', trials: 'fixed', machine: 'speed-range' },
     calibration,
     probes: [],
     workloads: [...workloads.values()].map((w) => ({ name: w.name, description: w.description, paths: [...w.paths] })),
@@ -198,13 +203,18 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
       const workload = workloads.get(name);
       const workloadCells = cells.filter((c) => c.workload === name);
       if (workload === undefined || workloadCells.length === 0 || interrupted()) continue;
-      const servers = remote === null ? serverSet(expectedAnswers(workload), { ...transport, newConnections: transport.newConnections || workload.session === true }, options.network, { onStart: (model) => hooks.onServerStart?.(model), signal }) : remoteServerSet(remote, expectedAnswers(workload), signal);
+      const answers = expected.get(name) ?? new Map<string, ExpectedAnswer>();
+      const servers = remote === null ? serverSet(generator, answers, { ...transport, newConnections: transport.newConnections || workload.session === true }, options.network, { onStart: (model) => hooks.onServerStart?.(model), signal }) : remoteServerSet(generator, remote, answers, signal);
       try {
         for (const cell of workloadCells) {
           if (interrupted()) break;
           const cellIndex = index;
           index += 1;
           const marks = await probe(cellName(cell));
+          const placement = placeCell(cpus, machine.cpus);
+          // Pinned only where the placement names cores (auto on fewer than 4 cores leaves it to the scheduler).
+          const pins = placement.server !== null || placement.client !== null;
+          const clientPinned = pins ? pinTree(generator.pid, placement.client, machine.cpus) : null;
           const models: CellModel[] = cell.models.map((model) => ({ model, params: remote === null ? benchParams(model, options) : { ...remote.params } }));
           const spec = trialSpec(workload, cell);
           let trialStarted = 0;
@@ -224,6 +234,9 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
           });
           const cases = await runCell(name, cell.connections, models, {
             servers,
+            generator,
+            monitor,
+            ...(pins ? { placement, pinServer: (pid: number) => (remote === null ? pinTree(pid, placement.server, machine.cpus) : null) ?? clientPinned } : {}),
             spec,
             minTrials: options.trials,
             maxTrials: options.maxTrials,
@@ -263,9 +276,18 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
       }
     }
   } finally {
-    await machineProbe.close();
+    await Promise.all([machineProbe.close(), generator.close(), monitor?.close()]);
   }
   // Predict, then measure: theory's numbers beside each measured case, from the demands measured at 1 client.
+  // What the machine's speed, as the run met it, could make of each throughput: the intervals hold that too.
+  const range = speedRange(results);
+  results.cases = results.cases.map((c) => (c.status === 'ok' ? withMachineRange(c, range) : c));
+  const gaugeBest = monitor?.best() ?? null;
+  if (range !== null && gaugeBest !== null) {
+    results.machineSpeed = { ...range, best: Math.round(gaugeBest), ...(gaugeHistory === null ? {} : { history: { low: gaugeHistory.low, runs: gaugeHistory.runs } }) };
+    // Only a whole run says what state the host can be in: an interrupted one keeps nothing.
+    if (!interrupted()) keepGauge(options.outDir, machine, { best: gaugeBest, low: range.low });
+  }
   const predictions = new Map<CaseResult, { readonly rps: number; readonly meanLatencyUs: number }>([...predictCases(results), ...predictOpenCases(results)]);
   results.cases = results.cases.map((c) => {
     const p = predictions.get(c);

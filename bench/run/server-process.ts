@@ -29,6 +29,11 @@ export interface StartOptions {
   readonly tls?: boolean;
   /** Where /visits counts (`--sessions`); left to the server's default when absent (the baseline takes none). */
   readonly sessions?: SessionMode;
+  /**
+   * 'reference': the server that only tells the bench what the answers must be (bench/run/expected.ts), in its
+   * environment as LAB_SERVER_ROLE, so that a test's fault can aim at the measured servers alone.
+   */
+  readonly role?: 'reference';
 }
 
 const live = new Set<number>();
@@ -81,7 +86,7 @@ export async function startServerProcess(model: string, options: StartOptions = 
   // detached: its own process group, so that a Ctrl-C in the terminal reaches the bench, which stops the
   // server in order. The IPC channel is a lifeline: the server exits when this process dies.
   const [command, commandArgs] = options.netns === undefined ? [process.execPath, args] : ['ip', ['netns', 'exec', options.netns, process.execPath, ...args]];
-  const child = spawn(command, commandArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = spawn(command, commandArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], ...(options.role === undefined ? {} : { env: { ...process.env, LAB_SERVER_ROLE: options.role } }) });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${model}`);
   live.add(pid);

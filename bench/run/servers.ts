@@ -9,7 +9,7 @@ import { quoted } from '../../lib/printable.js';
 import { getAnswer } from '../network/http-get.js';
 import { messageOf } from '../../lib/errors.js';
 import { CATALOGUE, isModelName, type ModelName } from '../../servers/catalogue.js';
-import { startLoad } from '../load/closed-loop.js';
+import type { LoadGenerator } from '../load/load-host.js';
 import { pause } from '../../lib/pause.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { assertLoadTarget } from '../network/load-target.js';
@@ -67,19 +67,71 @@ export async function checkAnswers(url: string, expected: ReadonlyMap<string, Ex
   }
 }
 
-/** How long a fresh server is loaded before its first trial, so that the JIT has compiled the hot path. */
-export const SERVER_WARMUP_SECONDS = 0.3;
+/** The warm-up of a fresh server: it ends once the throughput settles, or at its bound. */
+export const WARMUP = {
+  /** Never shorter: the first ticks are the JIT's and the pool's start, not the server's pace. */
+  minSeconds: 0.5,
+  /** Never longer: a server that does not settle in this long is measured anyway, and its case says so. */
+  maxSeconds: 4,
+  /** Settled: the last `ticks` ticks' throughputs within this share of their mean (or within two counts' noise). */
+  tolerance: 0.1,
+  ticks: 4,
+  tickMs: 100,
+  connections: 8,
+} as const;
+
+/** What a server's warm-up found: how long it took, and whether its throughput settled within the bound. */
+export interface Warmup {
+  readonly seconds: number;
+  readonly settled: boolean;
+}
 
 /**
- * A fresh server's first requests run in the interpreter, before V8 compiles the hot path: that is not the
- * model, it is the server's youth. A short load, not recorded, keeps it out of the first trial. `signal` stops it.
+ * Whether the last `WARMUP.ticks` throughputs are steady: each within ±10 % of their mean, or within the noise of
+ * counting that few answers (two standard deviations of a count, 2 / √count): a slow server's ticks of a dozen
+ * answers each cannot agree to 10 %.
  */
-export async function warmUp(url: string, paths: readonly string[], newConnections = false, signal?: AbortSignal): Promise<void> {
-  const load = startLoad({ url, paths, connections: 8, warmupSeconds: SERVER_WARMUP_SECONDS, durationSeconds: 0.01, maxDrainSeconds: 2, newConnections });
+export function steady(rates: readonly { readonly rps: number; readonly count: number }[]): boolean {
+  const last = rates.slice(-WARMUP.ticks);
+  if (last.length < WARMUP.ticks) return false;
+  const mean = last.reduce((a, r) => a + r.rps, 0) / last.length;
+  const count = last.reduce((a, r) => a + r.count, 0) / last.length;
+  if (!(mean > 0) || !(count > 0)) return false;
+  const tolerance = Math.max(WARMUP.tolerance, 2 / Math.sqrt(count));
+  return last.every((r) => Math.abs(r.rps / mean - 1) <= tolerance);
+}
+
+/**
+ * A fresh server's first requests run in the interpreter, before V8 compiles the hot path, and a pool's threads
+ * start cold: that is not the model, it is the server's youth. A load, not recorded, keeps it out of the first trial:
+ * it runs until the throughput settles (after at least WARMUP.minSeconds), at most WARMUP.maxSeconds. `signal` stops it.
+ */
+export async function warmUp(generator: LoadGenerator, url: string, paths: readonly string[], newConnections = false, signal?: AbortSignal): Promise<Warmup> {
+  const rates: { rps: number; count: number }[] = [];
+  const state: { settledAt: number | null } = { settledAt: null };
+  const load = generator.closed({
+    url,
+    paths,
+    connections: WARMUP.connections,
+    warmupSeconds: WARMUP.maxSeconds,
+    durationSeconds: 0.01,
+    maxDrainSeconds: 2,
+    newConnections,
+    tickMs: WARMUP.tickMs,
+    onProgress: (tick) => {
+      if (state.settledAt !== null || tick.stage !== 'warmup' || !(tick.intervalSeconds > 0.05)) return;
+      rates.push({ rps: tick.responses / tick.intervalSeconds, count: tick.responses });
+      if (tick.elapsedSeconds >= WARMUP.minSeconds && steady(rates)) {
+        state.settledAt = tick.elapsedSeconds;
+        load.stop();
+      }
+    },
+  });
   const stop = (): void => {
     load.stop();
   };
   signal?.addEventListener('abort', stop, { once: true });
+  const t0 = performance.now();
   try {
     await load.done;
   } finally {
@@ -87,10 +139,13 @@ export async function warmUp(url: string, paths: readonly string[], newConnectio
   }
   const early = endedEarly(signal);
   if (early !== null) throw early;
+  return { seconds: Math.round((state.settledAt ?? (performance.now() - t0) / 1000) * 100) / 100, settled: state.settledAt !== null };
 }
 
 export interface RunningModel {
   readonly server: ServerProcess;
+  /** How its warm-up went (absent for a stand-in). */
+  readonly warmup?: Warmup;
   /** Set once the server's main process has exited: the reason, with its last words. */
   died(): string | undefined;
   /** Samples the server's CPU and memory over a window, where /proc of its pid cannot (a remote server). */
@@ -101,7 +156,7 @@ export interface RunningModel {
 
 export interface ServerSet {
   /** The model's server, started (and checked) if it is not running. Rejects with the reason it cannot run. */
-  ensure(model: ModelName, params: Readonly<Record<string, number>>): Promise<RunningModel>;
+  ensure(model: ModelName, params: Readonly<Record<string, number>>, pin?: (pid: number) => string | null): Promise<RunningModel>;
   /** Stops one server (after it died, or to start it afresh); returns what went wrong stopping it, if anything. */
   stop(model: ModelName): Promise<string | undefined>;
   /** Stops every server; returns what went wrong, if anything (a process that survived SIGKILL). */
@@ -148,7 +203,7 @@ async function behindRelay(server: ServerProcess, shape: LinkShape): Promise<Ser
  * `transport`: how every server is started (--tls, --sessions) and spoken to (HTTPS checks trust the lab's
  * certificate; the warm-up opens connections as the trials will); `given`: --netns, and how its delay is made.
  */
-export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, transport: Transport = PLAIN_TRANSPORT, given: NetworkOptions | null = null, hooks: ServerSetHooks = {}): ServerSet {
+export function serverSet(generator: LoadGenerator, expected: ReadonlyMap<string, ExpectedAnswer>, transport: Transport = PLAIN_TRANSPORT, given: NetworkOptions | null = null, hooks: ServerSetHooks = {}): ServerSet {
   const network = given === null ? null : delayMethod(given);
   const running = new Map<ModelName, RunningModel>();
   // --netns: each server's namespace, removed once its server is stopped (also when it failed to start).
@@ -169,9 +224,13 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, transpo
     }
   };
   return {
-    async ensure(model, params) {
+    async ensure(model, params, pin) {
       const existing = running.get(model);
-      if (existing !== undefined && existing.died() === undefined) return existing;
+      if (existing !== undefined && existing.died() === undefined) {
+        // Where this cell runs it (--cpus): a cell of another number of clients may place it elsewhere.
+        pin?.(existing.server.pid);
+        return existing;
+      }
       if (existing !== undefined) await stop(model);
       hooks.onStart?.(model);
       const link = network === null ? undefined : createLink(network.delayBy === 'netem' ? network : null);
@@ -192,7 +251,7 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, transpo
       void server.exited.then((how) => {
         died = `server ${how}${server.stderrTail() === '' ? '' : `: ${server.stderrTail()}`}`;
       });
-      const entry: RunningModel = { server, died: () => died };
+      const entry: { server: ServerProcess; died: () => string | undefined; warmup?: Warmup } = { server, died: () => died };
       running.set(model, entry);
       // A server that dies while it is being checked ends the checks at once, with its reason: not after the
       // readiness wait's 15 s, and never with a bench left waiting on nothing.
@@ -206,9 +265,11 @@ export function serverSet(expected: ReadonlyMap<string, ExpectedAnswer>, transpo
       hooks.signal?.addEventListener('abort', interrupted, { once: true });
       try {
         assertLoadTarget(server.url);
+        // Pinned before it warms up (--cpus): it warms where it will be measured.
+        pin?.(server.pid);
         await waitHealthy(server.url, Date.now() + READY_TIMEOUT_MS, dispatcher, gone.signal);
         await checkAnswers(server.url, expected, dispatcher, gone.signal);
-        await warmUp(server.url, [...expected.keys()], transport.newConnections, gone.signal);
+        entry.warmup = await warmUp(generator, server.url, [...expected.keys()], transport.newConnections, gone.signal);
       } catch (error: unknown) {
         await stop(model);
         throw error;

@@ -6,8 +6,10 @@ import type { Histogram } from 'hdr-histogram-js';
 import { messageOf } from '../../lib/errors.js';
 import type { Trial } from '../../results/schema.js';
 import { summarize } from '../load/latency.js';
-import { startLoad, type LoadOutcome } from '../load/closed-loop.js';
-import { startOpenLoad, type OpenLoadOutcome } from '../load/open-loop.js';
+import type { LoadOutcome } from '../load/closed-loop.js';
+import type { ClientCpu, LoadGenerator } from '../load/load-host.js';
+import { coreMarks, type CoreMonitor } from '../machine/core-monitor.js';
+import type { OpenLoadOutcome } from '../load/open-loop.js';
 import type { Arrivals } from '../load/schedule.js';
 import type { LoadProgress } from '../load/load-progress.js';
 import { loadBetween, machineCpu, type CpuTimes } from '../machine/machine-load.js';
@@ -16,6 +18,8 @@ import type { RunningModel } from './servers.js';
 
 /** Background load (other processes, % of one core) above which a trial is not trusted. */
 export const BACKGROUND_LIMIT_PERCENT = 25;
+/** Below this much CPU (server and client together, % of one core), a trial's pace does not hang on a core's speed. */
+export const CPU_BOUND_PERCENT = 25;
 /** Time taken by the hypervisor (% of the window, all cores) above which a trial is not trusted. */
 export const STEAL_LIMIT_PERCENT = 10;
 
@@ -71,11 +75,18 @@ export function machineMarks(background: number, steal: number): string[] {
 }
 
 /** Runs one trial; never throws: a server that dies or a load that fails makes a failed trial. */
-export async function runTrial(running: RunningModel, spec: TrialSpec, place: TrialPlace, signal: AbortSignal): Promise<TrialRun> {
+/** What runs a trial beside the server: the load generator's process, and the cores' gauges where the machine has them. */
+export interface TrialTools {
+  readonly generator: LoadGenerator;
+  readonly monitor?: CoreMonitor | null;
+}
+
+export async function runTrial(running: RunningModel, spec: TrialSpec, place: TrialPlace, signal: AbortSignal, tools: TrialTools): Promise<TrialRun> {
+  const { generator } = tools;
   const base = { round: place.round, order: place.order, startedAt: new Date().toISOString(), marked: [...place.marked], ...(place.retryOf === undefined ? {} : { retryOf: place.retryOf }) };
   const { server } = running;
   // Filled by the window's callbacks while the load runs.
-  const window: { sampler?: Sampler; usage?: UsageSummary; cpuStart: CpuTimes | null; cpuEnd: CpuTimes | null } = { cpuStart: null, cpuEnd: null };
+  const window: { sampler?: Sampler; usage?: UsageSummary; cpuStart: CpuTimes | null; cpuEnd: CpuTimes | null; startMs: number; endMs: number } = { cpuStart: null, cpuEnd: null, startMs: 0, endMs: 0 };
   const common = {
     url: server.url,
     paths: spec.paths,
@@ -87,16 +98,20 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     onWindowStart: () => {
       window.sampler = running.sampleUsage?.() ?? startSampler(server.pid);
       window.cpuStart = machineCpu();
+      window.startMs = Date.now();
     },
     onWindowEnd: () => {
       window.usage = window.sampler?.stop();
       window.cpuEnd = machineCpu();
+      window.endMs = Date.now();
     },
   };
-  const load: { done: Promise<LoadOutcome | OpenLoadOutcome>; stop(): void } =
+  // The load runs in the load generator's own process; the Poisson gaps of an open loop come from a seed drawn
+  // here, from the run's seeded sequence, so that every trial's arrivals differ and the run can be replayed.
+  const load: { done: Promise<(LoadOutcome | OpenLoadOutcome) & ClientCpu>; stop(): void } =
     spec.open === undefined
-      ? startLoad({ ...common, connections: spec.connections, session: spec.session === true })
-      : startOpenLoad({ ...common, rate: spec.open.rate, arrivals: spec.open.arrivals, maxInflight: spec.open.maxInflight, random: spec.open.random, ...(spec.ca === undefined ? {} : { ca: spec.ca }) });
+      ? generator.closed({ ...common, connections: spec.connections, session: spec.session === true })
+      : generator.open({ ...common, rate: spec.open.rate, arrivals: spec.open.arrivals, maxInflight: spec.open.maxInflight, seed: Math.floor(spec.open.random() * 2 ** 31), ...(spec.ca === undefined ? {} : { ca: spec.ca }) });
   const onAbort = (): void => {
     load.stop();
   };
@@ -110,10 +125,15 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     if (died !== undefined) return { trial: { ...base, status: 'failed', error: died }, histogram: null };
     if (signal.aborted) return { trial: { ...base, status: 'failed', error: 'interrupted' }, histogram: null };
     const used = window.usage ?? window.sampler?.stop() ?? (running.sampleUsage?.() ?? startSampler(server.pid)).stop();
-    // A remote server's CPU is spent on its own machine: here, only the client's is the lab's.
-    const labCpuMs = running.remote === true ? used.clientCpuMs : used.serverCpuMs + used.clientCpuMs;
+    // The client's CPU, measured in the load process between the window's edges. The lab's CPU on this machine is
+    // the server's (a remote one's is spent on its own machine), the client's and the bench's own.
+    const windowMs = outcome.durationSeconds * 1000;
+    const clientCpuPercent = windowMs > 0 ? round1((outcome.clientCpuMs / windowMs) * 100) : 0;
+    const labCpuMs = (running.remote === true ? 0 : used.serverCpuMs) + outcome.clientCpuMs + used.benchCpuMs;
     const machine = loadBetween(window.cpuStart, window.cpuEnd ?? machineCpu(), labCpuMs);
     const latencyUs = summarize(outcome.histogram);
+    // How fast each core computed during the window, by its gauge: a core the host slowed marks the trial.
+    const coreSpeeds = tools.monitor?.speedsBetween(window.startMs, window.endMs || Date.now()) ?? [];
     const open =
       'uncorrected' in outcome
         ? { uncorrectedLatencyUs: summarize(outcome.uncorrected), late: outcome.late, dropped: outcome.dropped, lateness: summarize(outcome.lateness), meanInflight: Number(outcome.meanInflight.toPrecision(3)), planned: outcome.planned }
@@ -121,7 +141,8 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     return {
       trial: {
         ...base,
-        marked: [...place.marked, ...machineMarks(machine.backgroundCpuPercent, machine.stealPercent)],
+        // A core the host slowed matters only to a trial that computes: a case of waits (io) is not marked for it.
+        marked: [...place.marked, ...machineMarks(machine.backgroundCpuPercent, machine.stealPercent), ...(used.serverCpuPercent + clientCpuPercent >= CPU_BOUND_PERCENT ? coreMarks(coreSpeeds) : [])],
         status: 'ok',
         durationSeconds: Math.round(outcome.durationSeconds * 1000) / 1000,
         requests: outcome.responses,
@@ -135,8 +156,9 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
         serverCpuPercent: used.serverCpuPercent,
         serverRssPeakBytes: used.serverRssPeakBytes,
         serverProcesses: used.serverProcesses,
-        clientCpuPercent: used.clientCpuPercent,
+        clientCpuPercent,
         backgroundCpuPercent: machine.backgroundCpuPercent,
+        ...(coreSpeeds.length === 0 ? {} : { coreSpeeds }),
         servedBy: outcome.servedBy.size,
         ...open,
         ...('lostUpdates' in outcome && outcome.lostUpdates !== undefined ? { lostUpdates: outcome.lostUpdates } : {}),

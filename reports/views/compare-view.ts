@@ -115,6 +115,16 @@ export function compareWarnings(runs: readonly CompareRun[]): string[] {
       `CPU speed differed between the runs (${calibrations.join(', ')} PBKDF2 iterations per ms at calibration): each run sized its CPU work to its own speed, so a cpu request is about 2 ms in each, but not the same number of iterations. On one machine, such a gap means it was busy with something else.`,
     );
   }
+  const speeds = runs.flatMap((r) => (r.results.machineSpeed === undefined ? [] : [{ label: r.label, median: r.results.machineSpeed.median }]));
+  if (speeds.length > 1 && machines.length === 1) {
+    const slow = speeds.reduce((a, b) => (b.median < a.median ? b : a));
+    const fast = speeds.reduce((a, b) => (b.median > a.median ? b : a));
+    if (fast.median > 1.1 * slow.median) {
+      warnings.push(
+        `The machine was in different states: run ${slow.label}'s cores computed at ${Math.round(slow.median * 100)}% of their best, run ${fast.label}'s at ${Math.round(fast.median * 100)}% (by the gauges pinned to each core). Figures of work that computes (cpu, and the client-bound hello) moved with that, by up to ${Math.round((fast.median / slow.median - 1) * 100)}%; waits (io) did not.`,
+      );
+    }
+  }
   const placements = distinct((r) => placementTag(r) || 'loopback');
   if (placements.length > 1) warnings.push(`The runs placed client and server differently (${placements.join(' / ')}): latencies that cross a network include its round trips, and a link with a rate (--netem-rate) caps the throughput of large answers.`);
   for (const r of runs) if (!r.results.complete) warnings.push(`Run ${r.label} was interrupted: its results are partial.`);

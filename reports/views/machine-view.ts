@@ -54,10 +54,23 @@ export function machineFacts(results: Results): [string, string][] {
     })(),
     ['Pools', `${plural(o.threads, 'thread')} for worker-pool (at most as many alive for thread-per-request), ${o.processes} process${o.processes === 1 ? '' : 'es'} for cluster (at most as many alive for process-per-request)`],
     ['Client', clientPlacement(results)],
+    ['Cores', coresText(results)],
+    ...((): [string, string][] => {
+      const text = machineSpeedText(results);
+      return text === null ? [] : [['Core speed', text]];
+    })(),
     ['Calibration', `${results.calibration.iterationsPerMs.toLocaleString('en-US')} PBKDF2 iterations per ms of CPU (${results.calibration.method})`],
   ];
 }
 
+
+/** How fast the cores computed during the run, against this machine's best, and against earlier runs here. */
+export function machineSpeedText(results: Pick<Results, 'machineSpeed'>): string | null {
+  const s = results.machineSpeed;
+  if (s === undefined) return null;
+  const history = s.history === undefined ? '' : ` Earlier runs in this folder (${s.history.runs}) met states down to ${percent(s.history.low * 100)}.`;
+  return `the cores computed at ${percent(s.median * 100)} of this machine's best (${percent(s.low * 100)}–${percent(s.high * 100)} over the trials; best ${s.best.toLocaleString('en-US')} PBKDF2 iterations per ms of CPU, by a gauge pinned to each core). A shared machine's host slows its cores for minutes at a time: a run made in a slower state measures lower throughputs for work that computes, and its intervals cannot know it.${history}`;
+}
 
 export function machineView(results: Results): MachineView | null {
   const probes: readonly Probe[] = results.probes;
@@ -107,3 +120,20 @@ export function machineView(results: Results): MachineView | null {
   return { cores: results.machine.cpus, probes: views, summary };
 }
 
+
+/** Where the servers and the load generator ran (--cpus), as the cases recorded it. */
+function coresText(results: Results): string {
+  const cpus = results.options.cpus;
+  if (cpus === undefined) return 'not recorded (the scheduler decided: a file from before --cpus)';
+  if (cpus.note !== undefined && cpus.mode !== 'auto') return `not pinned: ${cpus.note}`;
+  if (cpus.mode === 'auto' && results.cases.every((c) => c.placement === undefined || (c.placement.server === null && c.placement.client === null))) return `auto: ${cpus.note ?? 'not pinned'}`;
+  if (cpus.mode === 'none') return 'not pinned (--cpus none): the scheduler placed servers and client';
+  const where = new Map<string, number[]>();
+  for (const c of results.cases) {
+    const p = c.placement;
+    const text = p === undefined || (p.server === null && p.client === null) ? 'every core, for both' : p.server === p.client ? `server and client on core${(p.server ?? '').length > 1 ? 's' : ''} ${p.server ?? 'all'}` : `server on ${p.server ?? 'every core'}, client on ${p.client ?? 'every core'}`;
+    where.set(text, [...new Set([...(where.get(text) ?? []), c.connections])]);
+  }
+  const parts = [...where].map(([text, levels]) => `${text} at ${levels.sort((a, b) => a - b).join(', ')} client${levels.length === 1 && levels[0] === 1 ? '' : 's'}`);
+  return `${cpus.mode === 'auto' ? 'auto' : `server=${cpus.server ?? ''},client=${cpus.client ?? ''}`} (pinned with taskset): ${parts.join('; ')}`;
+}

@@ -1,11 +1,11 @@
 /**
  * What the run page shows of theory for a closed-loop workload: each model's predicted curve (mean value analysis from
  * the 1-client demands, results/predict.ts) over every number of clients, its knee, and the cases where
- * measurement parts from it by more than 15 %, each with its likely cause (results/prediction-check.ts).
+ * measurement parts from it (outside the case's 95 % interval), each with its likely cause (results/theory/prediction-check.ts).
  */
 import { formatRps, formatUs } from '../../lib/format.js';
 import { caseDemands, predictModel, runCores, shapeOf } from '../../results/theory/predict.js';
-import { checkPredictions, DISAGREEMENT, type PredictionCheck } from '../../results/theory/prediction-check.js';
+import { checkPredictions, type PredictionCheck } from '../../results/theory/prediction-check.js';
 import { causeText, checkText, errorText } from '../text/causes.js';
 import type { Results } from '../../results/schema.js';
 
@@ -42,7 +42,7 @@ export interface WorkloadTheoryView {
   readonly models: readonly ModelTheoryView[];
   /** Every predicted case of the workload, with its errors (the numbers table shows them). */
   readonly checks: readonly CheckView[];
-  /** The checks that disagree by more than 15 %. */
+  /** The checks whose prediction falls outside the measurement's interval. */
   readonly disagreements: readonly CheckView[];
   /** One sentence: how close theory came over the workload. */
   readonly summary: string;
@@ -97,8 +97,8 @@ export function workloadTheory(results: Results, workload: string, models: reado
     worst === null
       ? 'No case beyond 1 client to check the predictions against.'
       : disagreements.length === 0
-        ? `Theory and measurement agree within ${Math.round(DISAGREEMENT * 100)}% on every case of this workload (the farthest: \`${worst.model}\` at ${worst.at} clients, ${errorText(worst.rpsError)}).`
-        : `Theory and measurement part by more than ${Math.round(DISAGREEMENT * 100)}% on ${disagreements.length} of ${checks.length} cases; the likely causes are listed below.`;
+        ? `Theory falls inside the measurement's 95% interval on every case of this workload (the farthest: \`${worst.model}\` at ${worst.at} clients, ${errorText(worst.rpsError)}).`
+        : `Theory falls outside the measurement's 95% interval on ${disagreements.length} of ${checks.length} cases; the likely causes are listed below.`;
   // A capped link is a station the models leave out: its time hides in the 1-client wait, a pure delay to theory.
   const rate = results.options.network?.rateMbit;
   const linkNote = rate === undefined ? '' : ` This run's link carried at most ${rate} Mbit/s each way (--netem-rate): theory leaves the wire out (its time is in the 1-client wait, which it takes for a delay every client can spend at once), so at many clients it predicts more than the link can carry.`;

@@ -32,6 +32,8 @@ export const WARNING_KINDS = {
   'non-2xx': { title: 'Answers that were not 2xx', meaning: 'The server refused or failed some requests under load.' },
   'no-response': { title: 'No answer in a trial', meaning: 'Nothing completed in some trial’s window: the server was too slow for this many clients, or stuck.' },
   'server-stop': { title: 'A server outlived its stop', meaning: 'A process of the server was still there after it was stopped.' },
+  'cold-server': { title: 'A server that did not settle', meaning: 'The bench warms every fresh server until its throughput settles; these did not within the bound, so their first trials may still measure the start (code not yet compiled, cold threads).' },
+  placement: { title: 'Not pinned as asked', meaning: 'A process could not be pinned to the cores the cell runs it on (--cpus): it ran where the scheduler put it.' },
 } as const satisfies Record<WarningCode, WarningKind>;
 
 export interface WarningCaseView {

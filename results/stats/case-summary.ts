@@ -53,6 +53,8 @@ export interface CaseInput {
   readonly cpus: number;
   /** Warnings the bench adds (a server that survived its stop). */
   readonly extraWarnings?: readonly Warning[];
+  /** How the warm-ups of the case's servers went (bench/run/servers.ts). */
+  readonly warmups?: readonly { readonly seconds: number; readonly settled: boolean }[];
   /** Open loop: the offered rate, and the used trials' uncorrected latency and lateness together. */
   readonly open?: {
     readonly targetRate: number;
@@ -77,6 +79,7 @@ export function summarizeCase(input: CaseInput): CaseResult {
     mode: input.open === undefined ? ('closed' as const) : ('open' as const),
     ...(input.open === undefined ? {} : { targetRate: input.open.targetRate }),
     trials: [...input.trials],
+    ...(input.warmups === undefined || input.warmups.length === 0 ? {} : { warmup: input.warmups.map((w) => ({ seconds: w.seconds, settled: w.settled })) }),
   };
   const failed = input.trials.filter((t) => t.status === 'failed');
   const { used, includesMarked } = usedTrials(input.trials);
@@ -161,6 +164,10 @@ export function summarizeCase(input: CaseInput): CaseResult {
       code: 'marked-trials',
       message: `${plural(marked, 'trial')} ran while the machine was busy or slower (${retriedText})${includesMarked ? '; too few clean trials remained, so marked ones count too' : ''}`,
     });
+  }
+  const cold = (input.warmups ?? []).filter((w) => !w.settled);
+  if (cold.length > 0) {
+    warnings.push({ code: 'cold-server', message: `the server's throughput had not settled after ${(cold[0]?.seconds ?? 0).toFixed(1)} s of warm-up: its first trials may still measure its start (JIT, cold threads)` });
   }
   if (failed.length > 0) warnings.push({ code: 'failed-trials', message: `${plural(failed.length, 'trial')} of ${input.trials.length} failed: ${failed[0]?.status === 'failed' ? failed[0].error : ''}` });
   const width = relativeHalfWidth(okCase.rps, rpsInterval);

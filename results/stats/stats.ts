@@ -148,3 +148,14 @@ export function comparePaired(pairs: readonly (readonly [number, number])[]): Co
   const verdict: Verdict = interval === null ? 'same' : interval.low > 1 + MIN_EFFECT ? 'faster' : interval.high < 1 / (1 + MIN_EFFECT) ? 'slower' : 'same';
   return { ratio: centre, interval, rounds: ratios.length, verdict };
 }
+
+/**
+ * An interval widened by what the machine's speed could make of the figure (log terms, combined as independent
+ * errors): `low` and `high` are the factors by which the figure would move at the slowest and the fastest the
+ * machine ran during the run (1 when they would not move it).
+ */
+export function widened(value: number, interval: Interval, low: number, high: number): Interval {
+  const below = Math.log(value / interval.low);
+  const above = Math.log(interval.high / value);
+  return { low: value * Math.exp(-Math.hypot(below, Math.log(1 / Math.min(1, low)))), high: value * Math.exp(Math.hypot(above, Math.log(Math.max(1, high)))) };
+}

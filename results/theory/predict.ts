@@ -5,13 +5,17 @@
  *
  *   sequential      the client's CPU, then one thread held for the whole request (CPU and wait): a queue.
  *   event-loop      the client, one thread for the CPU (a queue), and the wait as a pure delay.
- *   cluster (P)     the client, P event loops on min(P, cores) cores (a queue of that many servers), the wait a delay.
+ *   cluster (P)     the client, P event loops on min(P, cores) cores (a queue of that many servers, fractional
+ *                   where the machine gives part of a core), the wait a delay.
  *   worker-pool (T) the client, the main thread (the HTTP part, a queue), T pool threads each held for the
  *                   handler's CPU and its wait (a queue of T servers).
  *   fastify         as event-loop.
  *   thread- and process-per-request (at most N alive): the client, N servers each held for the whole request,
  *                   the start of its thread or process included.
  *   and for all:    X ≤ cores / (server CPU + client CPU): the cores are shared by the server and the client.
+ *
+ * The machine is part of the model: a case's CPU demands are brought to the speed its cores ran at (each core's gauge:
+ * this lab's host slows a core by 40 % for tens of seconds at a time), and its cores are those other processes left.
  */
 import { bounds, solveMva, type Network, type Station } from './mva.js';
 import type { CaseResult, OkCase, Results } from '../schema.js';
@@ -85,7 +89,8 @@ export function networkFor(shape: ModelShape, d: Demands, cores: number): Networ
       };
     case 'cluster':
       return {
-        stations: [client, { name: 'event loops', kind: 'queue', demand: d.serverCpu, servers: Math.max(1, Math.min(shape.processes ?? cores, Math.round(cores))) }, { name: 'wait', kind: 'delay', demand: d.wait }],
+        // P loops on the cores the machine gives: 1.6 cores' worth is 1.6 servers (the MVA is exact for fractions).
+        stations: [client, { name: 'event loops', kind: 'queue', demand: d.serverCpu, servers: Math.max(1, Math.min(shape.processes ?? cores, cores)) }, { name: 'wait', kind: 'delay', demand: d.wait }],
       };
     case 'worker-pool':
       return {
@@ -139,24 +144,71 @@ export function runCores(results: Pick<Results, 'probes' | 'machine'>): number {
 }
 
 /**
- * What one request of a model and workload needs, from the run's closed-loop measures at 1 client: that case
- * itself, and the model's `hello` at 1 client (the pool's main-thread share, and the client's cost of an
- * answer). Null where the run has no 1-client measure of the model and workload.
+ * How fast the cores computed while a case ran, as a share of their best in the run: the mean of its used trials'
+ * gauges (bench/machine/core-monitor.ts). 1 where the file does not say (older files, machines without gauges).
  */
-export function caseDemands(results: Results, model: string, workload: string): Demands | null {
-  const oneClient = (w: string): OkCase | undefined => {
-    const found = results.cases.find((c) => c.mode === 'closed' && c.model === model && c.workload === w && c.connections === 1);
-    return found?.status === 'ok' ? found : undefined;
-  };
-  const base = oneClient(workload);
+export function caseSpeed(c: OkCase): number {
+  const speeds = c.trials.flatMap((t) => (t.status === 'ok' && t.marked.length === 0 ? (t.coreSpeeds ?? []).filter((x): x is number => x !== null && x > 0) : []));
+  const all = speeds.length > 0 ? speeds : c.trials.flatMap((t) => (t.status === 'ok' ? (t.coreSpeeds ?? []).filter((x): x is number => x !== null && x > 0) : []));
+  return all.length === 0 ? 1 : all.reduce((a, b) => a + b, 0) / all.length;
+}
+
+/** Other processes' share of the cores while a case ran (its used trials' background CPU, in cores). */
+function caseBackground(c: OkCase): number {
+  const ok = c.trials.flatMap((t) => (t.status === 'ok' ? [t.backgroundCpuPercent] : []));
+  return ok.length === 0 ? 0 : ok.reduce((a, b) => a + b, 0) / ok.length / 100;
+}
+
+/** The same demands on cores running at `to` instead of `from` (shares of their best): CPU scales, waits do not. */
+export function atSpeed(d: Demands, from: number, to: number): Demands {
+  const k = to > 0 ? from / to : 1;
+  return { serverCpu: d.serverCpu * k, clientCpu: d.clientCpu * k, wait: d.wait, overheadCpu: d.overheadCpu * k };
+}
+
+/** Demands with the speed of the cores they were measured at. */
+export interface MeasuredDemands extends Demands {
+  readonly speed: number;
+}
+
+const closedOk = (results: Results, model: string, workload: string, connections: number): OkCase | undefined => {
+  const found = results.cases.find((c) => c.mode === 'closed' && c.model === model && c.workload === workload && c.connections === connections);
+  return found?.status === 'ok' ? found : undefined;
+};
+
+/** Below this many clients a level still measures what a request needs more than how it queues (for the CPU's fit). */
+const FIT_CLIENTS = 8;
+
+/**
+ * What one request of a model and workload needs, from the run's closed-loop measures: the 1-client case for the
+ * time a request takes alone (its wait), and the CPU a request costs from the 1-client case and any level up to 8
+ * clients, whichever is lower once both are brought to the cores' best speed (at 1 client each request pays a wake-up
+ * of the client and of the server that a few clients share: for the cheapest requests the 1-client CPU overstates
+ * it by half). The model's `hello` at 1 client gives the pool's main-thread share and the client's cost of an
+ * answer. Null where the run has no 1-client measure of the model and workload.
+ */
+export function caseDemands(results: Results, model: string, workload: string): MeasuredDemands | null {
+  const base = closedOk(results, model, workload, 1);
   if (base === undefined) return null;
-  const hello = oneClient('hello');
+  const hello = closedOk(results, model, 'hello', 1);
   const overhead = hello === undefined || !(hello.rps > 0) ? 0 : hello.serverCpuPercent / 100 / hello.rps;
   const helloClient = hello === undefined || !(hello.rps > 0) ? 0 : hello.clientCpuPercent / 100 / hello.rps;
   const paths = results.workloads.find((w) => w.name === workload)?.paths ?? [];
   const work = workloadCpu(paths, results.calibration.iterationsPerMs);
   const known = work === undefined || hello === undefined ? undefined : { serverCpu: overhead + work, clientCpu: helloClient };
-  return demandsFrom(base.rps, base.serverCpuPercent, base.clientCpuPercent, overhead, known);
+  const d = demandsFrom(base.rps, base.serverCpuPercent, base.clientCpuPercent, overhead, known);
+  if (d === null) return null;
+  const speed = caseSpeed(base);
+  // The fit: per-request CPU at a few clients, at the base case's speed, where lower than at 1 client.
+  let serverCpu = d.serverCpu;
+  let clientCpu = d.clientCpu;
+  for (const n of [...new Set(results.cases.map((c) => c.connections))].filter((n) => n > 1 && n <= FIT_CLIENTS)) {
+    const level = closedOk(results, model, workload, n);
+    if (level === undefined || !(level.rps > 0)) continue;
+    const k = caseSpeed(level) / speed;
+    serverCpu = Math.min(serverCpu, (level.serverCpuPercent / 100 / level.rps) * k);
+    clientCpu = Math.min(clientCpu, (level.clientCpuPercent / 100 / level.rps) * k);
+  }
+  return { serverCpu, clientCpu, wait: d.wait + (d.serverCpu - serverCpu) + (d.clientCpu - clientCpu), overheadCpu: Math.min(d.overheadCpu, serverCpu), speed };
 }
 
 /** The model's shape as a case records it. */
@@ -165,18 +217,27 @@ export function shapeOf(c: Pick<CaseResult, 'model' | 'modelParams'>): ModelShap
 }
 
 /**
- * Every ok closed-loop case with its prediction, from the demands measured at 1 client in the same run. A
- * case gets none where the run has no 1-client measure of its model and workload.
+ * A case's prediction: the model at its number of clients, from the run's demands brought to the speed its cores
+ * ran at (its gauges), on the cores other processes left it. Null where the run has no 1-client measure.
+ */
+export function predictCase(results: Results, c: OkCase): Prediction | null {
+  const measured = caseDemands(results, c.model, c.workload);
+  if (measured === null) return null;
+  const demands = atSpeed(measured, measured.speed, caseSpeed(c));
+  const cores = Math.max(0.5, results.machine.cpus - caseBackground(c));
+  return predictModel(shapeOf(c), demands, cores, c.connections)?.points[c.connections - 1] ?? null;
+}
+
+/**
+ * Every ok closed-loop case with its prediction, from the demands measured at 1 client (and a few clients) in the
+ * same run. A case gets none where the run has no 1-client measure of its model and workload.
  */
 export function predictCases(results: Results): Map<CaseResult, Prediction> {
   const out = new Map<CaseResult, Prediction>();
-  const cores = runCores(results);
   for (const c of results.cases) {
     if (c.status !== 'ok' || c.mode !== 'closed') continue;
-    const demands = caseDemands(results, c.model, c.workload);
-    if (demands === null) continue;
-    const point = predictModel(shapeOf(c), demands, cores, c.connections)?.points[c.connections - 1];
-    if (point !== undefined) out.set(c, point);
+    const point = predictCase(results, c);
+    if (point !== null) out.set(c, point);
   }
   return out;
 }

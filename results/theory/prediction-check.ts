@@ -1,6 +1,6 @@
 /**
  * Theory against measurement, case by case: how far each prediction (results/predict.ts, predict-open.ts) is
- * from what the run measured, and where they part by more than 15 %, the likely cause, read from what the
+ * from what the run measured, and where they part (outside the case's 95 % interval), the likely cause, read from what the
  * case itself recorded (the client's CPU, the machine's marks, memory, the model's hand-offs). The words for them
  * are the pages' (reports/text/causes.ts).
  */
@@ -8,7 +8,7 @@ import { CLIENT_SATURATED_PERCENT } from '../stats/case-summary.js';
 import type { OkCase, Results } from '../schema.js';
 import { openCurve } from './predict-open.js';
 
-/** Theory and measurement "disagree" beyond this relative error of the throughput. */
+/** Without an interval to judge by (one trial), theory and measurement "disagree" beyond this relative error. */
 export const DISAGREEMENT = 0.15;
 
 export interface PredictionCheck {
@@ -86,8 +86,11 @@ export function checkPredictions(results: Results): PredictionCheck[] {
     if (c.mode === 'closed' && c.connections === 1) continue;
     const rpsError = c.rps / c.predicted.rps - 1;
     const latencyError = c.predicted.meanLatencyUs > 0 ? c.latencyUs.mean / c.predicted.meanLatencyUs - 1 : 0;
-    // In an open loop below saturation every model keeps up: the latency is where theory can be wrong.
-    const disagrees = Math.abs(rpsError) > DISAGREEMENT || (c.mode === 'open' && Math.abs(latencyError) > DISAGREEMENT);
+    // Judged against the measurement's own uncertainty: theory misses where its throughput lies outside the case's
+    // 95 % interval (without an interval, one trial, beyond DISAGREEMENT). In an open loop below saturation every
+    // model keeps up: the latency is where theory can be wrong (its mean has no interval: DISAGREEMENT).
+    const outside = c.rpsInterval === null ? Math.abs(rpsError) > DISAGREEMENT : c.predicted.rps < c.rpsInterval.low || c.predicted.rps > c.rpsInterval.high;
+    const disagrees = outside || (c.mode === 'open' && Math.abs(latencyError) > DISAGREEMENT);
     const capacity = c.mode === 'open' ? (openCurve(results, c.model, c.workload, c.modelParams, [c.targetRate ?? 0])?.capacity ?? null) : null;
     const cause = !disagrees ? null : c.mode === 'open' ? openCause(results, c, rpsError, latencyError, capacity) : likelyCause(results, c, rpsError);
     out.push({

@@ -14,6 +14,7 @@ import { parseBenchArgs } from '../../bench/plan/parse-args.js';
 import { serverSet } from '../../bench/run/servers.js';
 import { validateResults, type Results } from '../../results/schema.js';
 import { rawRequest } from '../helpers/http.js';
+import { NO_GENERATOR } from '../helpers/generator.js';
 import { serveWith, type ServedModel } from '../helpers/serve.js';
 
 const BENCH = join(repoRoot, 'dist', 'scripts', 'bench.js');
@@ -141,7 +142,7 @@ describe('--netns: servers in network namespaces', () => {
   });
 
   it.skipIf(noNetns !== null)(`a server that fails to start in its namespace leaves no namespace behind${noNetns === null ? '' : ` (skipped: ${noNetns})`}`, async () => {
-    const servers = serverSet(new Map([['/', { status: 200, body: 'Hello, world!\n' }]]), undefined, { namespaces: true, delayMs: 0 });
+    const servers = serverSet(NO_GENERATOR, new Map([['/', { status: 200, body: 'Hello, world!\n' }]]), undefined, { namespaces: true, delayMs: 0 });
     await expect(servers.ensure('worker-pool', { threads: 0 })).rejects.toThrow(/threads/);
     expect(ofPid(process.pid)).toEqual([]);
   });

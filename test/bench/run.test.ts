@@ -16,6 +16,7 @@ import { seededRandom } from '../../lib/random.js';
 import { eventually } from '../helpers/wait.js';
 import { BENCH, expectRefusal, labServers } from '../helpers/bench-cli.js';
 import { openEventsWhenUp } from '../helpers/sse.js';
+import { NO_GENERATOR } from '../helpers/generator.js';
 import { repoRoot } from '../../lib/paths.js';
 
 
@@ -102,8 +103,11 @@ describe('a short real run', () => {
       expect(c.trials.length).toBeGreaterThanOrEqual(2);
       expect(c.rpsInterval).not.toBeNull();
       expect(c.mode).toBe('closed');
-      // Little's law: the drained latency is not a fraction of what clients / throughput says.
-      expect(c.littlesLaw.ratio).toBeGreaterThan(0.85);
+      // Little's law: the drained latency is not a fraction of what clients / throughput says. A hello
+      // exchange lasts about 100 µs, so the client's own turn between two requests is a visible part of
+      // it (0.83 seen on a loaded CI machine); a 20 ms wait leaves no room for that.
+      expect(c.littlesLaw.ratio).toBeGreaterThan(c.workload === 'io' ? 0.85 : 0.5);
+      expect(c.littlesLaw.ratio).toBeLessThan(1.2);
     }
     // Interleaved: in each round, both models ran one trial.
     for (const round of [1, 2]) expect(results.cases.filter((c) => c.workload === 'io').map((c) => c.trials.filter((t) => t.round === round).length)).toEqual([1, 1]);
@@ -160,6 +164,17 @@ describe('a server that dies at any moment of its life', () => {
     expect(await eventually(() => labServers().length === 0, 3000)).toBe(true);
   });
 
+  it('the reference server that tells the expected answers dies at listen: another is started, the run measures, exit 0', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
+    const marker = join(out, 'died');
+    const env = { ...process.env, NODE_OPTIONS: `--import ${join(repoRoot, 'test', 'fixtures', 'die-at.mjs')}`, LAB_DIE_AT: 'listen', LAB_DIE_ONCE: marker, LAB_DIE_REFERENCE: '1' };
+    const run = startBench(['--models', 'event-loop', '--workloads', 'hello', '--connections', '1', '--duration', '0.3', '--warmup', '0', '--trials', '2', '--max-trials', '2', '--out', out], env);
+    expect(await run.exit, run.output()).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+    expect(resultsIn(out).cases[0]?.status).toBe('ok');
+    expect(await eventually(() => labServers().length === 0, 3000)).toBe(true);
+  });
+
   it('killed in its trial window (seen on the live feed): the trial fails within 2 s, it is started again, the run goes on', async () => {
     const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
     const run = startBench(['--models', 'sequential,event-loop', '--workloads', 'hello', '--connections', '2', '--duration', '2', '--warmup', '0', '--trials', '2', '--max-trials', '2', '--live', '--out', out]);
@@ -193,9 +208,10 @@ describe('a server that dies at any moment of its life', () => {
 
 describe('a server that never becomes ready', () => {
   it('makes its case failed with the reason, without throwing', async () => {
-    const servers = serverSet(new Map([['/', { status: 200, body: 'Hello, world!\n' }]]));
+    const servers = serverSet(NO_GENERATOR, new Map([['/', { status: 200, body: 'Hello, world!\n' }]]));
     const cases = await runCell('hello', 1, [{ model: 'no-such-model' as ModelName, params: {} }], {
       servers,
+      generator: NO_GENERATOR,
       spec: { paths: ['/'], connections: 1, warmupSeconds: 0, durationSeconds: 0.5, maxDrainSeconds: 1 },
       minTrials: 2,
       maxTrials: 2,

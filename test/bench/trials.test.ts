@@ -18,6 +18,7 @@ import { driftWarning } from '../../bench/machine/run-warnings.js';
 import { machineMarks, runTrial } from '../../bench/run/trial.js';
 import { littlesLaw } from '../../results/stats/case-summary.js';
 import { summarize } from '../../bench/load/latency.js';
+import { NO_GENERATOR, useGenerator } from '../helpers/generator.js';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -91,6 +92,7 @@ describe('the machine under the run', () => {
 });
 
 describe('a busy process started beside the lab', () => {
+  const generator = useGenerator();
   const busy: ChildProcess[] = [];
   afterEach(() => {
     for (const b of busy.splice(0)) b.kill('SIGKILL');
@@ -138,13 +140,13 @@ describe('a busy process started beside the lab', () => {
       await pause(300);
       const running = { server, died: () => undefined };
       const spec = { paths: ['/work?io=5'], connections: 4, warmupSeconds: 0.2, durationSeconds: 1, maxDrainSeconds: 2 };
-      const { trial } = await runTrial(running, spec, { round: 1, order: 0, marked: [] }, new AbortController().signal);
+      const { trial } = await runTrial(running, spec, { round: 1, order: 0, marked: [] }, new AbortController().signal, { generator: generator() });
       expect(trial.status).toBe('ok');
       expect(trial.marked.join(' ')).toMatch(/other processes used \d+% of a core/);
       if (trial.status === 'ok') expect(trial.backgroundCpuPercent).toBeGreaterThan(25);
       for (const b of busy.splice(0)) b.kill('SIGKILL');
       await pause(300);
-      const { trial: calm } = await runTrial(running, spec, { round: 2, order: 0, marked: [] }, new AbortController().signal);
+      const { trial: calm } = await runTrial(running, spec, { round: 2, order: 0, marked: [] }, new AbortController().signal, { generator: generator() });
       expect(calm.status).toBe('ok');
       if (calm.status === 'ok' && trial.status === 'ok') expect(calm.backgroundCpuPercent).toBeLessThan(trial.backgroundCpuPercent - 30);
     } finally {
@@ -248,6 +250,7 @@ describe('the rounds of a cell', () => {
   });
   const context = (overrides: Partial<Parameters<typeof runCell>[3]>): Parameters<typeof runCell>[3] => ({
     servers: fakeServers,
+    generator: NO_GENERATOR,
     spec: { paths: ['/'], connections: 1, warmupSeconds: 0, durationSeconds: 0.5, maxDrainSeconds: 1 },
     minTrials: 3,
     maxTrials: 6,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CALIBRATION_FILE, iterationsFor, keptCalibration, median, runCalibration } from '../../bench/machine/calibration.js';
+import { CALIBRATION_FILE, fastest, iterationsFor, keepGauge, keptCalibration, keptGauge, runCalibration } from '../../bench/machine/calibration.js';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,9 +58,11 @@ describe('latency statistics', () => {
 });
 
 describe('calibration', () => {
-  it('takes the median', () => {
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 2, 3])).toBe(2.5);
+  it('takes the speed of a machine that nothing slows: the 90th percentile of its samples, not one outlier', () => {
+    // A shared machine is slowed now and then, never sped up: slow samples are the host's, the fast ones its own.
+    expect(fastest([3000, 5000, 5100, 3100, 5050, 4990, 3050, 5020, 5080, 5060])).toBe(5080);
+    expect(fastest([4000])).toBe(4000);
+    expect(fastest([1, 2, 3, 4, 5, 6, 7, 8, 9, 100])).toBe(9);
   });
   it('turns milliseconds into iterations', () => {
     expect(iterationsFor(2, { iterationsPerMs: 5000 })).toBe(10_000);
@@ -70,14 +72,14 @@ describe('calibration', () => {
 });
 
 describe('options', () => {
-  it('npm run bench alone runs the default profile: every model and workload at 1, 16, 64 clients, 3 to 6 trials', () => {
+  it('npm run bench alone runs the default profile: every model and workload at 1, 16, 64 clients, 4 trials (a fifth where one was marked)', () => {
     const options = resolveOptions({});
     expect(options.profile).toBe('default');
     expect(options.models).toEqual(['sequential', 'event-loop', 'worker-pool', 'cluster', 'baseline']);
     // Every workload but session, which is run on demand (--workloads session) and would only lengthen the run.
     expect(options.workloads).toEqual(WORKLOAD_NAMES.filter((w) => w !== 'session'));
     expect(options.connections).toEqual([1, 16, 64]);
-    expect(options).toMatchObject({ trials: 3, maxTrials: 6 });
+    expect(options).toMatchObject({ trials: 4, maxTrials: 5 });
     expect(options.budgetSeconds).toBeLessThanOrEqual(300);
   });
   it('explicit options override the profile', () => {
@@ -189,7 +191,7 @@ describe('the calibration a machine keeps', () => {
   it('is measured and kept by the first run, reused by the next ones on the same machine, measured afresh when told or elsewhere', async () => {
     const out = mkdtempSync(join(tmpdir(), 'lab-cal-'));
     const first = await runCalibration(out, machine, false, new Date('2026-11-28T06:00:00Z'));
-    expect(first.method).toContain('median');
+    expect(first.method).toContain('90th percentile');
     expect(existsSync(join(out, CALIBRATION_FILE))).toBe(true);
     const second = await runCalibration(out, machine, false);
     expect(second.iterationsPerMs).toBe(first.iterationsPerMs);
@@ -205,7 +207,41 @@ describe('the calibration a machine keeps', () => {
     expect(keptCalibration(out, machine)?.iterationsPerMs).toBe(fresh.iterationsPerMs);
     // A damaged file is measured over.
     writeFileSync(join(out, CALIBRATION_FILE), '{ not json');
-    expect((await runCalibration(out, machine, false)).method).toContain('median');
+    expect((await runCalibration(out, machine, false)).method).toContain('90th percentile');
+  });
+});
+
+describe('what the core gauges have seen on a machine', () => {
+  const machine = { cpuModel: 'Test CPU', cpus: 2, node: 'v20.0.0' };
+  const kept = (out: string): void => {
+    writeFileSync(join(out, CALIBRATION_FILE), JSON.stringify({ machine, at: 'then', iterationsPerMs: 5000, samples: [5000] }));
+  };
+  it('keeps the best rate and the slowest state across runs, beside the calibration and without touching it', () => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-gauge-'));
+    kept(out);
+    expect(keptGauge(out, machine)).toBeNull();
+    keepGauge(out, machine, { best: 5000, low: 0.9 });
+    expect(keptGauge(out, machine)).toEqual({ best: 5000, low: 0.9, runs: 1 });
+    // A run in a slow state: its shares were of the best it knew (5,000), its low is lower.
+    keepGauge(out, machine, { best: 5000, low: 0.6 });
+    expect(keptGauge(out, machine)).toEqual({ best: 5000, low: 0.6, runs: 2 });
+    // A run that met a faster best: the best rises, the slowest state seen so far stays.
+    keepGauge(out, machine, { best: 5500, low: 0.8 });
+    expect(keptGauge(out, machine)).toEqual({ best: 5500, low: 0.6, runs: 3 });
+    expect(keptCalibration(out, machine)?.iterationsPerMs).toBe(5000);
+    // Another machine does not read it; no calibration, nothing is kept.
+    expect(keptGauge(out, { ...machine, cpus: 4 })).toBeNull();
+    const empty = mkdtempSync(join(tmpdir(), 'lab-gauge-'));
+    keepGauge(empty, machine, { best: 5000, low: 0.9 });
+    expect(existsSync(join(empty, CALIBRATION_FILE))).toBe(false);
+  });
+  it('rescales an earlier best: a run whose low was a share of a lower best is lower against the new one', () => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-gauge-'));
+    kept(out);
+    keepGauge(out, machine, { best: 5000, low: 1 });
+    // This run knew 4,000 as its best (the history was not read), and met 0.9 of it: 3,600 of 5,000 = 0.72.
+    keepGauge(out, machine, { best: 4000, low: 0.9 });
+    expect(keptGauge(out, machine)).toEqual({ best: 5000, low: 0.72, runs: 2 });
   });
 });
 

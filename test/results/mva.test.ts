@@ -56,6 +56,23 @@ describe('mean value analysis (exact for one-server stations)', () => {
     close((points[63]?.queues.pool ?? 0) + (points[63]?.queues['pool (parallel part)'] ?? 0), 64, 6);
   });
 
+  it('a station of several servers is solved exactly (load-dependent), where Seidmann only approximates', () => {
+    // Two servers of 1 s, two clients: each client has a server, nobody waits: X = 2, R = 1.
+    // (Seidmann: a queue of 0.5 and a delay of 0.5 gives n=2: R = 0.5 × 1.5 + 0.5 = 1.25, X = 1.6.)
+    const two = solveMva({ stations: [{ name: 'pool', kind: 'queue', demand: 1, servers: 2 }] }, 2);
+    close(two[0]?.throughput ?? 0, 1);
+    close(two[1]?.throughput ?? 0, 2);
+    close(two[1]?.responseTime ?? 0, 1);
+    // 1.5 cores' worth of a 1 s demand, two clients: n=2: R = 1/1 × 1 × p(0|1) + 2/1.5 × 1 × p(1|1) = 0 + 1.3333, X = 1.5.
+    const fraction = solveMva({ stations: [{ name: 'cores', kind: 'queue', demand: 1, servers: 1.5 }] }, 2);
+    close(fraction[1]?.responseTime ?? 0, 1.33333);
+    close(fraction[1]?.throughput ?? 0, 1.5);
+    // Little's law at every point, and the capacity m / D once saturated.
+    const many = solveMva({ stations: [{ name: 'client', kind: 'queue', demand: 0.001 }, { name: 'pool', kind: 'queue', demand: 0.01, servers: 2 }] }, 64);
+    for (const p of many) close(p.throughput * p.responseTime, p.clients, 6);
+    close(many[63]?.throughput ?? 0, 200, 1);
+  });
+
   it('refuses nonsense', () => {
     expect(() => solveMva({ stations: [] }, 0)).toThrow(/clients/);
     expect(() => solveMva({ stations: [{ name: 'x', kind: 'queue', demand: -1 }] }, 2)).toThrow(/demand/);

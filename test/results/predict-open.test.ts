@@ -84,10 +84,13 @@ describe('theory against a real open run (test/fixtures/open-run.json)', () => {
   const results = loadFixture('open-run.json');
   const checks = checkPredictions(results).filter((k) => k.mode === 'open');
 
-  it('checks every open case with a prediction, gives a cause exactly where they part by more than 15 %', () => {
+  it('checks every open case with a prediction, gives a cause exactly where they part: outside the 95 % interval, or a mean latency 15 % off', () => {
     expect(checks.length).toBe(results.cases.filter((c) => c.mode === 'open' && c.status === 'ok').length);
     for (const k of checks) {
-      const parts = Math.abs(k.rpsError) > DISAGREEMENT || Math.abs(k.latencyError) > DISAGREEMENT;
+      const c = results.cases.find((x) => x.mode === 'open' && x.model === k.model && x.workload === k.workload && x.targetRate === k.at);
+      const interval = c?.status === 'ok' ? c.rpsInterval : null;
+      const outside = interval === null ? Math.abs(k.rpsError) > DISAGREEMENT : k.predictedRps < interval.low || k.predictedRps > interval.high;
+      const parts = outside || Math.abs(k.latencyError) > DISAGREEMENT;
       expect(k.disagrees, `${k.model} at ${k.at}`).toBe(parts);
       expect(k.cause === null, `${k.model} at ${k.at}`).toBe(!parts);
     }

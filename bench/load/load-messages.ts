@@ -1,0 +1,60 @@
+/**
+ * What the bench and its load process say to each other (bench/load/load-process.ts, bench/load/load-host.ts): a
+ * trial's options without their callbacks, the load's ticks and window edges, and its outcome with its histograms
+ * encoded (HDR's compressed base64, merged exactly on the other side).
+ */
+import * as hdr from 'hdr-histogram-js';
+import type { LoadStage } from './load-progress.js';
+import type { LoadOutcome, LoadOptions } from './closed-loop.js';
+import type { OpenLoadOptions, OpenLoadOutcome } from './open-loop.js';
+
+type Callbacks = 'onWindowStart' | 'onWindowEnd' | 'onProgress';
+
+/** A closed-loop trial, as sent: `progress` asks for ticks (the live view). */
+export type ClosedSpec = Omit<LoadOptions, Callbacks> & { readonly progress: boolean };
+/** An open-loop trial, as sent: its Poisson gaps come from a seed (a function cannot cross), its ticks if asked. */
+export type OpenSpec = Omit<OpenLoadOptions, Callbacks | 'random' | 'clock'> & { readonly seed: number; readonly progress: boolean };
+
+export type ToLoad =
+  | { readonly type: 'closed'; readonly id: number; readonly spec: ClosedSpec }
+  | { readonly type: 'open'; readonly id: number; readonly spec: OpenSpec }
+  | { readonly type: 'stop'; readonly id: number };
+
+export interface EncodedTick {
+  readonly elapsedSeconds: number;
+  readonly intervalSeconds: number;
+  readonly stage: LoadStage;
+  readonly responses: number;
+  readonly errors: number;
+  readonly histogram: string;
+}
+
+export type EncodedClosed = Omit<LoadOutcome, 'histogram' | 'servedBy'> & { readonly histogram: string; readonly servedBy: readonly string[] };
+export type EncodedOpen = Omit<OpenLoadOutcome, 'histogram' | 'uncorrected' | 'lateness' | 'servedBy'> & { readonly histogram: string; readonly uncorrected: string; readonly lateness: string; readonly servedBy: readonly string[] };
+
+export type FromLoad =
+  | { readonly type: 'ready'; readonly pid: number }
+  | { readonly type: 'tick'; readonly id: number; readonly tick: EncodedTick }
+  /** `cpuMs`: the load process's own CPU time so far (user + system), read at the edge. */
+  | { readonly type: 'window'; readonly id: number; readonly edge: 'start' | 'end'; readonly cpuMs: number }
+  | { readonly type: 'closed-done'; readonly id: number; readonly outcome: EncodedClosed }
+  | { readonly type: 'open-done'; readonly id: number; readonly outcome: EncodedOpen }
+  | { readonly type: 'failed'; readonly id: number; readonly message: string };
+
+export function encodeHistogram(h: hdr.Histogram): string {
+  return hdr.encodeIntoCompressedBase64(h);
+}
+
+export function decodeHistogram(text: string): hdr.Histogram {
+  return hdr.decodeFromCompressedBase64(text);
+}
+
+export function isFromLoad(message: unknown): message is FromLoad {
+  return typeof message === 'object' && message !== null && typeof (message as { type?: unknown }).type === 'string';
+}
+
+export function isToLoad(message: unknown): message is ToLoad {
+  if (typeof message !== 'object' || message === null) return false;
+  const m = message as { type?: unknown; id?: unknown };
+  return (m.type === 'closed' || m.type === 'open' || m.type === 'stop') && typeof m.id === 'number';
+}

@@ -1,0 +1,82 @@
+/**
+ * The load generator's own process: it runs the lab's load drivers (autocannon for the closed loop, undici for the
+ * open loop) and nothing else, so that the bench's sampler, probes, live view, relay and bookkeeping never share its
+ * event loop. The bench forks it once per run (bench/load/load-host.ts), pinned to the client's cores where
+ * --cpus says so, and sends it one trial at a time; it answers with the load's ticks, the window's edges (with its
+ * own CPU time, the client's CPU of the trial) and the outcome. It ends when the bench goes (its IPC channel closes).
+ */
+import { messageOf } from '../../lib/errors.js';
+import { seededRandom } from '../../lib/random.js';
+import { startLoad, type RunningLoad } from './closed-loop.js';
+import { encodeHistogram, isToLoad, type FromLoad, type ToLoad } from './load-messages.js';
+import type { LoadProgress } from './load-progress.js';
+import { startOpenLoad, type RunningOpenLoad } from './open-loop.js';
+
+const send = (message: FromLoad): void => {
+  process.send?.(message);
+};
+
+const cpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+const running = new Map<number, RunningLoad | RunningOpenLoad>();
+
+function callbacks(id: number, progress: boolean): { onWindowStart: () => void; onWindowEnd: () => void; onProgress?: LoadProgress } {
+  return {
+    onWindowStart: () => {
+      send({ type: 'window', id, edge: 'start', cpuMs: cpuMs() });
+    },
+    onWindowEnd: () => {
+      send({ type: 'window', id, edge: 'end', cpuMs: cpuMs() });
+    },
+    ...(progress
+      ? {
+          onProgress: (tick) => {
+            send({ type: 'tick', id, tick: { elapsedSeconds: tick.elapsedSeconds, intervalSeconds: tick.intervalSeconds, stage: tick.stage, responses: tick.responses, errors: tick.errors, histogram: encodeHistogram(tick.histogram) } });
+          },
+        }
+      : {}),
+  };
+}
+
+function start(message: Exclude<ToLoad, { type: 'stop' }>): void {
+  const { id } = message;
+  if (message.type === 'closed') {
+    const { progress, ...spec } = message.spec;
+    const load = startLoad({ ...spec, ...callbacks(id, progress) });
+    running.set(id, load);
+    load.done.then(
+      (o) => {
+        send({ type: 'closed-done', id, outcome: { ...o, histogram: encodeHistogram(o.histogram), servedBy: [...o.servedBy] } });
+      },
+      (error: unknown) => {
+        send({ type: 'failed', id, message: messageOf(error) });
+      },
+    ).finally(() => running.delete(id));
+    return;
+  }
+  const { progress, seed, ...spec } = message.spec;
+  const load = startOpenLoad({ ...spec, random: seededRandom(seed), ...callbacks(id, progress) });
+  running.set(id, load);
+  load.done.then(
+    (o) => {
+      send({ type: 'open-done', id, outcome: { ...o, histogram: encodeHistogram(o.histogram), uncorrected: encodeHistogram(o.uncorrected), lateness: encodeHistogram(o.lateness), servedBy: [...o.servedBy] } });
+    },
+    (error: unknown) => {
+      send({ type: 'failed', id, message: messageOf(error) });
+    },
+  ).finally(() => running.delete(id));
+}
+
+process.on('message', (message: unknown) => {
+  if (!isToLoad(message)) return;
+  if (message.type === 'stop') running.get(message.id)?.stop();
+  else start(message);
+});
+// The bench is gone (even killed): nothing is left to load for.
+process.on('disconnect', () => process.exit(0));
+// Ctrl-C in the terminal reaches the whole group: the bench stops the trial in order.
+process.on('SIGINT', () => undefined);
+send({ type: 'ready', pid: process.pid });

@@ -1,0 +1,50 @@
+/**
+ * What each workload's requests must be answered with: asked of a reference server of the application (event-loop,
+ * in a process of its own), never computed in the bench, whose process must not parse 30,000 rows of CSV beside the
+ * load. Every model's server is then checked against these answers before it is measured.
+ */
+import { getAnswer } from '../network/http-get.js';
+import type { Workload, WorkloadName } from '../plan/workloads.js';
+import { startServerProcess } from './server-process.js';
+import type { ExpectedAnswer } from './servers.js';
+
+/** How long the reference server may take to answer one request (the CSV lists are the largest, a few hundred kB). */
+const ANSWER_MS = 10_000;
+/** The largest answer a workload asks for: the CSV API's lists, and /work with its bytes. */
+const MAX_EXPECTED_BYTES = 16 * 1024 * 1024;
+
+/** Reference servers started before the bench gives up: one that dies on its way is not the application's fault. */
+const REFERENCE_ATTEMPTS = 3;
+
+export async function expectedAnswers(workloads: Iterable<Workload>, signal?: AbortSignal): Promise<Map<WorkloadName, Map<string, ExpectedAnswer>>> {
+  const list = [...workloads];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await askReference(list, signal);
+    } catch (error: unknown) {
+      // A wrong answer is the application's, and will not change; a server that died or never listened may.
+      if (error instanceof WrongAnswer || signal?.aborted === true || attempt >= REFERENCE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+class WrongAnswer extends Error {}
+
+async function askReference(workloads: readonly Workload[], signal?: AbortSignal): Promise<Map<WorkloadName, Map<string, ExpectedAnswer>>> {
+  const reference = await startServerProcess('event-loop', { role: 'reference' });
+  try {
+    const out = new Map<WorkloadName, Map<string, ExpectedAnswer>>();
+    for (const workload of workloads) {
+      const answers = new Map<string, ExpectedAnswer>();
+      for (const path of workload.paths) {
+        const answer = await getAnswer(`${reference.url}${path}`, { totalMs: ANSWER_MS, maxBytes: MAX_EXPECTED_BYTES, ...(signal === undefined ? {} : { signal }) });
+        if (answer.status !== 200) throw new WrongAnswer(`workload ${workload.name}: the application answers ${path} with ${answer.status}`);
+        answers.set(path, { status: answer.status, body: answer.body });
+      }
+      out.set(workload.name, answers);
+    }
+    return out;
+  } finally {
+    await reference.stop();
+  }
+}
