@@ -44,7 +44,9 @@ export default tseslint.config(
   { files: ['bench/load/**/*.ts'], rules: rule(layer('reports'), layer('scripts'), ...['run', 'plan', 'live', 'network', 'machine'].map((r) => room(`bench/${r}`, `the load drivers are a leaf (a load process or an agent runs them alone): not bench/${r}`))) },
   { files: ['bench/network/**/*.ts'], rules: rule(layer('reports'), layer('scripts'), ...['run', 'plan', 'live'].map((r) => room(`bench/${r}`, `the network room does not know the run: not bench/${r}`))) },
   { files: ['bench/plan/**/*.ts'], rules: rule(layer('reports'), layer('scripts'), ...['run', 'live'].map((r) => room(`bench/${r}`, `the plan is made before the run: not bench/${r}`))) },
-  { files: ['reports/**/*.ts'], rules: rule(layer('servers'), layer('bench'), layer('scripts')) },
+  { files: ['reports/**/*.ts'], rules: rule(layer('servers'), layer('bench'), layer('scripts'), layer('hub')) },
   { files: ['reports/text/**/*.ts'], rules: rule(layer('servers'), layer('bench'), layer('scripts'), room('reports/views', 'the words know no view'), room('reports/pages', 'the words know no page')) },
+  // The class hub sits beside the reports: it renders the class page from shared results, and runs nothing.
+  { files: ['hub/**/*.ts'], rules: rule(layer('servers'), layer('bench'), layer('scripts')) },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -1,3 +1,5 @@
+import { currentLang, decimal, grouped } from './lang/lang.js';
+
 /**
  * Latency in microseconds, with three significant digits and the unit that keeps them (850 µs, 2.35 ms, 21.4 ms,
  * 1.30 s): the tables (formatted in Node) and the chart axes (in the browser) both use this one function. The
@@ -6,16 +8,16 @@
  * ticks are round values and "2 ms" reads faster than "2.00 ms" on a projected chart.
  */
 export function formatUs(us: number, { trimZeros = false }: { readonly trimZeros?: boolean } = {}): string {
-  const digits = (n: number): string => (trimZeros ? String(Number(n.toPrecision(3))) : n.toPrecision(3));
+  const digits = (n: number): string => decimal(trimZeros ? String(Number(n.toPrecision(3))) : n.toPrecision(3));
   if (Math.round(us) < 1000) return `${Math.round(us)} µs`;
   const ms = Number((us / 1000).toPrecision(3));
   if (ms < 1000) return `${digits(ms)} ms`;
   const s = Number((us / 1_000_000).toPrecision(3));
-  return s < 1000 ? `${digits(s)} s` : `${Math.round(us / 1_000_000).toLocaleString('en-US')} s`;
+  return s < 1000 ? `${digits(s)} s` : `${grouped(us / 1_000_000)} s`;
 }
 
 export function formatRps(rps: number): string {
-  return rps >= 100 ? Math.round(rps).toLocaleString('en-US') : rps.toFixed(1);
+  return rps >= 100 ? grouped(rps) : decimal(rps.toFixed(1));
 }
 
 export function formatDuration(seconds: number): string {
@@ -26,8 +28,8 @@ export function formatDuration(seconds: number): string {
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  if (bytes < 1024 ** 3) return `${decimal((bytes / 1024 / 1024).toFixed(1))} MiB`;
+  return `${decimal((bytes / 1024 ** 3).toFixed(1))} GiB`;
 }
 
 /**
@@ -37,5 +39,5 @@ export function formatBytes(bytes: number): string {
 export function formatSpread(fraction: number): string {
   const percent = fraction * 100;
   // Below 0.95 %, a whole number would round to 0 or 1: one decimal then ("±0.4%"), and "±1%" from 0.95 % up.
-  return `±${percent < 0.95 ? percent.toFixed(1) : Math.round(percent).toString()}%`;
+  return `±${percent < 0.95 ? decimal(percent.toFixed(1)) : Math.round(percent).toString()}${currentLang() === 'fr' ? '\u00a0%' : '%'}`;
 }

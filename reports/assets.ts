@@ -29,6 +29,6 @@ function readAssets(): PageAssets {
   return {
     chartJs,
     css: read(join(repoRoot, 'reports', 'pages', 'page.css')),
-    pageJs: { run: pageScript('run'), compare: pageScript('compare'), index: pageScript('index'), live: pageScript('live') },
+    pageJs: { run: pageScript('run'), compare: pageScript('compare'), index: pageScript('index'), live: pageScript('live'), class: pageScript('class') },
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { currentLang, type Lang } from '../lib/lang/lang.js';
 
 /** The only two ways data enters a page: escaped text, or JSON that a script reads and shows as text. */
 export function escapeHtml(text: string): string {
@@ -22,7 +23,7 @@ export interface PageAssets {
   readonly pageJs: Readonly<Record<PageKind, string>>;
 }
 
-export type PageKind = 'run' | 'compare' | 'index' | 'live';
+export type PageKind = 'run' | 'compare' | 'index' | 'live' | 'class';
 
 /** A CSP hash source: the browser runs an inline element only if its exact text has one of these hashes. */
 export function cspHash(text: string): string {
@@ -50,15 +51,15 @@ export function contentSecurityPolicy(scripts: readonly string[], styles: readon
 const parsedNewlines = (text: string): string => text.replace(/\r\n?/g, '\n');
 
 /** One self-contained page: styles, chart.js, the data and the page's script, all inline. */
-export function pageShell(title: string, kind: PageKind, data: unknown, assets: PageAssets): string {
-  const scripts = [...(kind === 'index' ? [] : [assets.chartJs]), assets.pageJs[kind]].map((source) => parsedNewlines(inlineScript(source)));
+export function pageShell(title: string, kind: PageKind, data: unknown, assets: PageAssets, { lang = currentLang(), connect = kind === 'live' ? 'self' : 'none' }: { readonly lang?: Lang; readonly connect?: 'none' | 'self' } = {}): string {
+  const scripts = [...(kind === 'index' || kind === 'class' ? [] : [assets.chartJs]), assets.pageJs[kind]].map((source) => parsedNewlines(inlineScript(source)));
   const css = parsedNewlines(assets.css);
   return `<!doctype html>
-<html lang="en">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(scripts, [css], kind === 'live' ? 'self' : 'none')}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(scripts, [css], connect)}">
 <title>${escapeHtml(title)}</title>
 <style>${css}</style>
 </head>

@@ -4,7 +4,7 @@ import { DEFAULT_RUNS_DIR } from '../lib/paths.js';
 import { failWith, parseFilesCommand } from './cli-args.js';
 import { refreshIndex, writeRunReport } from './write.js';
 
-const USAGE = 'Usage: npm run report -- <results.json> [--out <dir>]';
+const USAGE = 'Usage: npm run report -- <results.json> [--out <dir>] [--lang en|fr]';
 const { files, out } = parseFilesCommand('report', USAGE, 'Writes report.html next to the results file, or <run-id>.html in --out.');
 const [file, ...extra] = files;
 if (file === undefined) failWith('report', new Error(`name a results file (${USAGE})`));

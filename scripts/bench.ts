@@ -16,6 +16,10 @@ import { netemUnavailable, netnsUnavailable } from '../bench/network/netns.js';
 import { connectTarget, type RemoteTarget } from '../bench/network/remote.js';
 import { startLive, type Live } from './bench-live.js';
 import { labCertificate } from '../servers/tls-cert.js';
+import { pinningUnavailable } from '../bench/machine/placement.js';
+import { createSharer } from '../bench/network/share.js';
+import { setLang } from '../lib/lang/lang.js';
+import { readFileSync } from 'node:fs';
 
 const command = parseBenchArgs(process.argv.slice(2));
 if (command.kind === 'help') {
@@ -28,6 +32,7 @@ if (command.kind === 'error') {
 }
 
 const { options: parsed } = command;
+setLang(parsed.lang);
 try {
   // Before calibrating or starting anything: a folder that cannot be written ends the run now, in one line.
   ensureWritableDir(parsed.outDir);
@@ -48,6 +53,14 @@ const shaped = parsed.network === null || !shapesLink(parsed.network) ? null : {
 const options = shaped === null ? parsed : { ...parsed, network: { ...shaped.network, delayBy: shaped.noNetem === null ? ('netem' as const) : ('relay' as const) } };
 if (shaped !== null && shaped.noNetem !== null) {
   console.log(`bench: --netns: ${shaped.noNetem}: the lab's relay in the bench process adds ${linkShapeText(shaped.network)} instead (its CPU counts as the client's)`);
+}
+// --cpus server=…,client=…: pinning is asked for, so a machine that cannot pin ends the run here, in one line.
+if (parsed.cpus.mode === 'spec') {
+  const why = pinningUnavailable();
+  if (why !== null) {
+    console.error(`bench: ${why}`);
+    process.exit(2);
+  }
 }
 // --tls: the certificate is read or made now, before anything prints or starts (a .lab-tls that is a file, a link or
 // open to others is one line here, not a failure after the banner).
@@ -110,6 +123,15 @@ if (options.live !== null) {
   process.stderr.write(`live: ${live.url}\n`);
 }
 console.log(banner);
+// --share: the class hub hears of each trial as it starts and gets the results file at the end.
+const sharer = options.share === null ? null : createSharer(options.share);
+/** Sends the written file to the hub; a failure is one line, and the run's exit status stays what it was. */
+async function share(path: string): Promise<void> {
+  if (sharer === null || options.share === null) return;
+  const outcome = await sharer.upload(readFileSync(path, 'utf8'));
+  if ('id' in outcome) console.log(`shared:  ${options.share.url} as ${options.share.name} (run ${outcome.id})`);
+  else console.error(`bench: --share: sharing failed (${outcome.error}); the run is kept here`);
+}
 // How the servers are spoken to, when it is not plain HTTP with keep-alive and shared sessions.
 if (options.tls || options.newConnections || options.sessions !== 'shared') {
   console.log(`bench: ${transportText(options)}${options.workloads.includes('session') ? ' (the session workload: always a new connection per visit)' : ''}`);
@@ -123,10 +145,12 @@ try {
     onPhase: (text) => {
       progress.phase(text);
       live?.hooks.onPhase(text);
+      sharer?.progress(text);
     },
     onTrialStart: (info) => {
       progress.trialStart(info);
       live?.hooks.onTrialStart(info);
+      sharer?.progress(`${info.workload} × ${info.rate === undefined ? info.connections : `${info.rate}/s`} · ${info.model} · round ${info.round} (cell ${info.cell} of ${info.cells})`);
     },
     onTrialEnd: (info, run) => {
       progress.trialEnd(info, run);
@@ -146,6 +170,7 @@ try {
     const partial = writeRunReport(written);
     console.error(`bench: report of the finished cases: ${relative(process.cwd(), partial.path)}`);
     console.error(`bench: interrupted after ${results.cases.length} cases (${wall}); partial results, marked incomplete: ${shown}`);
+    await sharer?.stopped();
     await live?.end({ outcome: 'interrupted', message: `${results.cases.length} case${results.cases.length === 1 ? '' : 's'} finished; partial results in ${resolve(written)}, report ${resolve(partial.path)}` });
     process.exit(signalled === 'SIGTERM' ? 143 : 130);
   }
@@ -155,12 +180,14 @@ try {
   console.log(`report:  ${relative(process.cwd(), report.path)}`);
   console.log(`index:   ${relative(process.cwd(), index.path)}`);
   for (const skipped of index.skipped) console.error(`index: left out ${skipped}`);
+  await share(written);
   await live?.end({ outcome: 'complete', message: `${results.cases.length} case${results.cases.length === 1 ? '' : 's'} in ${wall}; report ${resolve(report.path)}` });
   // Exit now: autocannon can leave request timers behind for connections to a server that died mid-case.
   process.exit(0);
 } catch (error: unknown) {
   progress.clear();
   console.error(`bench: ${messageOf(error)}`);
+  await sharer?.stopped();
   await live?.end({ outcome: 'failed', message: messageOf(error) });
   process.exit(1);
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { build, type RolldownLog } from 'rolldown';
 import { repoRoot } from '../lib/paths.js';
 
-const PAGES = ['run', 'compare', 'index', 'live'] as const;
+const PAGES = ['run', 'compare', 'index', 'live', 'class'] as const;
 const pagesOut = join(repoRoot, 'dist', 'pages');
 
 /** A warning (an unresolved import, a Node built-in pulled into a page…) would ship a broken page: stop the build. */

@@ -82,6 +82,15 @@ describe('one-way layers', () => {
     expect(text.filter((f) => /^reports\/(views|pages)\//.test(f))).toEqual([]);
   });
 
+  it('the class hub loads no server or bench code, and nothing outside it loads the hub', () => {
+    const { files, packages } = reachable('hub/class-cli.ts');
+    expect(files.has('hub/store.ts')).toBe(true);
+    expect([...files].filter((f) => /^(servers|bench|scripts)\//.test(f))).toEqual([]);
+    expect([...packages].filter((p) => ['piscina', 'node:cluster', 'autocannon', 'undici'].includes(p))).toEqual([]);
+    const outside = ['lib', 'servers', 'bench', 'results', 'reports', 'scripts'].flatMap(sourcesUnder).filter((file) => importsOf(join(repoRoot, file)).some((s) => /(^|\/)hub\//.test(s)));
+    expect(outside).toEqual([]);
+  });
+
   it('no folder of the source holds more than 15 files', () => {
     const crowded: string[] = [];
     const walk = (folder: string): void => {
@@ -90,7 +99,7 @@ describe('one-way layers', () => {
       if (files.length > 15) crowded.push(`${folder} (${files.length})`);
       for (const e of entries) if (e.isDirectory() && !['data', 'public', 'fixtures'].includes(e.name)) walk(join(folder, e.name));
     };
-    for (const top of ['lib', 'servers', 'bench', 'results', 'reports', 'scripts', 'test']) walk(top);
+    for (const top of ['lib', 'servers', 'bench', 'results', 'reports', 'scripts', 'hub', 'test']) walk(top);
     expect(crowded).toEqual([]);
   });
 

@@ -8,7 +8,8 @@ import { WORKLOAD_NAMES } from './workloads.js';
 /** Options that take a value, by their key in BenchOptions. */
 export type ValueKey =
   | 'profile' | 'models' | 'workloads' | 'connections' | 'duration' | 'warmup' | 'trials' | 'maxTrials' | 'budget' | 'seed'
-  | 'threads' | 'processes' | 'rate' | 'arrivals' | 'maxInflight' | 'out' | 'target' | 'netemDelay' | 'netemRate' | 'livePort' | 'sessions';
+  | 'threads' | 'processes' | 'rate' | 'arrivals' | 'maxInflight' | 'out' | 'target' | 'netemDelay' | 'netemRate' | 'livePort' | 'sessions' | 'cpus'
+  | 'share' | 'name' | 'code' | 'lang';
 /** Options that are flags. */
 export type FlagKey = 'recalibrate' | 'netns' | 'live' | 'tls' | 'newConnections' | 'help';
 
@@ -29,12 +30,13 @@ export const BENCH_OPTIONS: readonly OptionSpec[] = [
   value('connections', 'connections', '1,4,16', 'concurrent clients (closed loop), one case per value'),
   value('duration', 'duration', '<seconds>', 'measured window of each trial'),
   value('warmup', 'warmup', '<seconds>', 'load before each window, not recorded (0 for none)'),
-  value('trials', 'trials', '<n>', 'trials per case at least, interleaved with the other models in rounds'),
-  value('max-trials', 'maxTrials', '<n>', 'at most, while a 95% interval stays wider than ±10% and the budget allows'),
-  value('budget', 'budget', '<seconds>', 'time the run may take: extra trials are added only within it'),
+  value('trials', 'trials', '<n>', 'trials per case, fixed before any is measured, interleaved with the other models in rounds'),
+  value('max-trials', 'maxTrials', '<n>', 'at most, counting retries of trials marked because the machine was slower (within the budget)'),
+  value('budget', 'budget', '<seconds>', 'time the run may take: marked trials are retried only within it'),
   value('seed', 'seed', '<n>', 'seed of the shuffled order of models in each round (default: random, recorded)'),
   value('threads', 'threads', '<n>', `worker-pool threads, thread-per-request's bound (default ${defaultThreads()}, the cores)`),
   value('processes', 'processes', '<n>', `cluster processes, process-per-request's bound (default ${defaultProcesses()}, the cores)`),
+  value('cpus', 'cpus', '<where>', 'where servers and client run: auto (default), none, or server=LIST,client=LIST', '(taskset lists such as 0-5 and 6,7; auto: the client on its own cores from 4 cores up, else per cell)'),
   value('rate', 'rate', '50,200,1000', 'open loop: requests per second offered whatever the server does, one case per rate;', `then --duration defaults to ${OPEN_DEFAULTS.durationSeconds} s, --warmup to ${OPEN_DEFAULTS.warmupSeconds} s, --trials to ${OPEN_DEFAULTS.trials} (up to ${OPEN_DEFAULTS.maxTrials})`),
   value('arrivals', 'arrivals', '<kind>', 'constant (even spacing, the default) | poisson (random gaps of the same mean)'),
   value('max-inflight', 'maxInflight', '<n>', `open loop: most requests in flight, i.e. connections (default ${OPEN_DEFAULTS.maxInflight}); more wait, counted late`),
@@ -49,6 +51,10 @@ export const BENCH_OPTIONS: readonly OptionSpec[] = [
   flag('tls', 'tls', "every server speaks HTTPS (the lab's self-signed certificate, in .lab-tls/)"),
   flag('new-connections', 'newConnections', 'every request on a new connection (a TCP, and with --tls a TLS, handshake each)'),
   value('sessions', 'sessions', '<mode>', 'where /visits counts in every server: shared (default) | local (each process or', 'thread its own); see the session workload (--workloads session: not in any profile)'),
+  value('share', 'share', '<url>', "send the run to a class hub (npm run class): live progress, then the results file;", 'a hub that is down or refuses costs one line, never the local run'),
+  value('name', 'name', '<name>', 'with --share: your name on the class page (1 to 40 characters)'),
+  value('code', 'code', '<code>', 'with --share: the class code the hub printed'),
+  value('lang', 'lang', 'en|fr', 'the language of the summary and the report (default: from LANG)'),
   flag('help', 'help', 'this text'),
 ];
 

@@ -11,8 +11,13 @@ import type { NetworkOptions } from '../network/link-shape.js';
 import { OPEN_DEFAULTS, type FlagKey, type ValueKey } from './option-table.js';
 import { list, OptionError, positiveInts, rates, seconds, wholeNumber } from './option-values.js';
 import { placement } from './placement.js';
+import { parseCpus, splitCores, coresOf, type CpusOption } from '../machine/placement.js';
+import { availableParallelism } from 'node:os';
 import { PROFILES, PROFILE_NAMES, isProfileName, type Profile, type ProfileName } from './profiles.js';
 import { BASELINE_WORKLOADS, WORKLOAD_NAMES, isWorkloadName } from './workloads.js';
+import { shareTarget, type ShareTarget } from '../network/share.js';
+import { LANGS, isLang, type Lang } from '../../lib/lang/lang.js';
+import { langFromEnv } from '../../lib/lang/env-lang.js';
 
 
 /** What the user may give (bench/plan/option-table.ts lists them); every field optional (the profile fills the rest). */
@@ -50,6 +55,12 @@ export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
   readonly newConnections: boolean;
   /** Where /visits counts in every server of the application (--sessions). */
   readonly sessions: SessionMode;
+  /** Where the servers and the load generator run (--cpus, bench/machine/placement.ts). */
+  readonly cpus: CpusOption;
+  /** --share: the class hub this run goes to, under which name and code (bench/network/share.ts). */
+  readonly share: ShareTarget | null;
+  /** --lang: the language of the summary and the report (LANG when not given). */
+  readonly lang: Lang;
 }
 
 const MAX_CONNECTIONS = 10_000;
@@ -97,8 +108,8 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     maxTrials,
     budgetSeconds: given.budget === undefined ? profile.budgetSeconds : seconds('budget', given.budget, false),
     seed: given.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : wholeNumber('seed', given.seed, 0, 2 ** 31 - 1),
-    threads: given.threads === undefined ? defaultThreads() : wholeNumber('threads', given.threads, 1, MAX_WORKERS),
-    processes: given.processes === undefined ? defaultProcesses() : wholeNumber('processes', given.processes, 1, MAX_WORKERS),
+    threads: given.threads === undefined ? serverCores(given) ?? defaultThreads() : wholeNumber('threads', given.threads, 1, MAX_WORKERS),
+    processes: given.processes === undefined ? serverCores(given) ?? defaultProcesses() : wholeNumber('processes', given.processes, 1, MAX_WORKERS),
     outDir: given.out ?? DEFAULT_RUNS_DIR,
     open,
     recalibrate: given.recalibrate === true,
@@ -107,7 +118,48 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     tls: given.tls === true,
     newConnections: given.newConnections === true,
     sessions,
+    cpus: cpusOption(given.cpus),
+    share: shareOption(given),
+    lang: langOption(given.lang),
   };
+}
+
+function shareOption(given: BenchOptions): ShareTarget | null {
+  if (given.share === undefined) {
+    if (given.name !== undefined || given.code !== undefined) throw new OptionError(`--${given.name !== undefined ? 'name' : 'code'} goes with --share URL (the class hub's address)`);
+    return null;
+  }
+  const name = (given.name ?? '').trim();
+  if (name === '') throw new OptionError('--share needs --name NAME: how the class page shows your run');
+  if (name.length > 40 || /[\p{Cc}\p{Cf}]/u.test(name)) throw new OptionError('--name: 1 to 40 printable characters');
+  try {
+    return shareTarget(given.share, name, given.code);
+  } catch (error: unknown) {
+    throw new OptionError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function langOption(raw: string | undefined): Lang {
+  const lang = raw ?? langFromEnv();
+  if (!isLang(lang)) throw new OptionError(`--lang must be ${LANGS.join(' or ')}, got ${JSON.stringify(lang.slice(0, 20))}`);
+  return lang;
+}
+
+/** The servers' cores when --cpus gives the client cores of its own: what a pool or a cluster should use. */
+function serverCores(given: BenchOptions): number | null {
+  const option = cpusOption(given.cpus);
+  const cores = availableParallelism();
+  if (option.mode === 'spec') return coresOf(option.server).length;
+  if (option.mode === 'auto' && cores >= 4) return coresOf(splitCores(cores).server ?? '').length;
+  return null;
+}
+
+function cpusOption(raw: string | undefined): CpusOption {
+  try {
+    return raw === undefined ? { mode: 'auto' } : parseCpus(raw, availableParallelism());
+  } catch (error: unknown) {
+    throw new OptionError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** --live-port alone means --live too: asking for a port is asking for the view. */

@@ -4,6 +4,7 @@
  * (reports/pages/chart-draw.ts).
  */
 import { el, prose } from './common.js';
+import { t } from '../../lib/lang/lang.js';
 
 type Child = Node | string | null;
 
@@ -37,7 +38,7 @@ export interface ContentsItem {
 /** The contents: every section, with its one line. */
 export function contents(items: readonly ContentsItem[]): HTMLElement {
   return el('nav', { className: 'contents', 'data-section': 'contents' }, [
-    el('h3', { text: 'Contents' }),
+    el('h3', { text: t('run.contents') }),
     el('ol', {}, items.map((item) => el('li', {}, [anchor(item.id, item.title), item.line === '' ? null : prose('span', ` — ${item.line}`, { className: 'fold-line' })]))),
   ]);
 }

@@ -1,12 +1,14 @@
 /** The index of runs (reports/index-view.ts). Each link was built from a validated run id; link() checks it again. */
 import type { IndexView } from '../views/index-view.js';
 import { el, link, readData, startPage, table } from './common.js';
+import { setLang, t } from '../../lib/lang/lang.js';
 
-const { entries } = readData() as IndexView; // written by renderIndexPage of the same build
+const { entries, lang } = readData() as IndexView; // written by renderIndexPage of the same build
+setLang(lang ?? 'en');
 const { app } = startPage();
 
-app.append(el('h1', { text: 'Concurrency lab — runs' }));
-app.append(el('p', { className: 'subtitle', text: `${entries.length} run${entries.length === 1 ? '' : 's'}, newest first. Compare two with: npm run compare -- <a.json> <b.json>` }));
+app.append(el('h1', { text: t('index.title') }));
+app.append(el('p', { className: 'subtitle', text: t('index.subtitle', { n: entries.length }) }));
 app.append(
   table(['run', 'date', 'machine', 'Node.js', 'profile', 'measured as', 'cases', 'status'], entries.map((e) =>
     el('tr', { className: e.failed > 0 || !e.complete ? 'failed' : '' }, [

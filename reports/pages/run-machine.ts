@@ -5,6 +5,7 @@ import type { WarningGroupView } from '../views/warnings.js';
 import { chartBox } from './chart-draw.js';
 import { countAxis, line } from './charts.js';
 import { el, prose, swatch, table } from './common.js';
+import { t } from '../../lib/lang/lang.js';
 
 /**
  * Grouped by code, one line per kind with its count; unfolded, what the kind means (once), the run's own messages,
@@ -28,7 +29,7 @@ export function warningsBox(groups: readonly WarningGroupView[]): HTMLElement {
 
 /** The probes: single-thread speed and parallel capacity, as shares of the start, with drops flagged. */
 export function machineSection(machine: MachineView | null): HTMLElement {
-  const section = el('section', { 'data-section': 'machine' }, [el('h3', { text: 'The machine during the run' })]);
+  const section = el('section', { 'data-section': 'machine' }, [el('h3', { text: t('run.machineDuring') })]);
   if (machine === null) {
     section.append(el('p', { text: 'This file has no probes of the machine (it was written before trials and probes): whether the machine changed during the run is unknown.' }));
     return section;

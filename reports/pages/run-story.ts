@@ -9,6 +9,7 @@ import { countAxis, levelsAxis, line, tooltipTexts, type LineConfig } from './ch
 import { el, prose, swatch } from './common.js';
 import { anchor } from './fold.js';
 import { formatRps } from '../../lib/format.js';
+import { t } from '../../lib/lang/lang.js';
 
 /** A small throughput chart: one line per model over the clients (or offered rates), no legend (the story has one). */
 function miniChart(s: StoryView, styleFor: (model: string) => ModelStyle): LineConfig {
@@ -16,8 +17,8 @@ function miniChart(s: StoryView, styleFor: (model: string) => ModelStyle): LineC
     type: 'line',
     data: { datasets: s.series.map((m) => line(m.model, m.rps.map((y, i) => ({ x: s.levels[i] ?? 0, y: y ?? Number.NaN })), styleFor(m.model), 3)) },
     options: {
-      plugins: { legend: { display: false }, tooltip: tooltipTexts(s.series.map((m) => m.rps.map((y) => (y === null ? '—' : `${formatRps(y)} req/s`)))) },
-      scales: { x: levelsAxis(s.mode === 'open' ? 'offered req/s' : 'clients', s.levels), y: { ...countAxis('req/s'), grace: '10%', ticks: { maxTicksLimit: 4 } } },
+      plugins: { legend: { display: false }, tooltip: tooltipTexts(s.series.map((m) => m.rps.map((y) => (y === null ? '—' : `${formatRps(y)} ${t('chart.rps')}`)))) },
+      scales: { x: levelsAxis(s.mode === 'open' ? t('chart.offered') : t('chart.clients'), s.levels), y: { ...countAxis(t('chart.rps')), grace: '10%', ticks: { maxTicksLimit: 4 } } },
     },
   };
 }
@@ -26,7 +27,7 @@ export function storySection(view: RunView, styleFor: (model: string) => ModelSt
   const models = [...new Set(view.story.flatMap((s) => s.series.map((m) => m.model)))];
   return el('section', { className: 'story', 'data-section': 'glance' }, [
     el('div', { className: 'story-head' }, [
-      el('h3', { text: 'What this run shows: throughput against clients' }),
+      el('h3', { text: t('run.story') }),
       el('ul', { className: 'story-legend' }, models.map((m) => el('li', {}, [swatch(styleFor(m).color), el('code', { text: m })]))),
     ]),
     el('div', { className: 'story-grid' }, view.story.map((s) =>
@@ -47,6 +48,6 @@ export function topWarningsBox(view: RunView): HTMLElement | null {
     el('ul', {}, view.topWarnings.map((w) =>
       el('li', { 'data-code': w.code }, [el('strong', { text: w.title }), w.count > 0 ? ` (${w.count} case${w.count === 1 ? '' : 's'})` : '', w.line === '' ? '' : `: ${w.line}.`]),
     )),
-    el('p', { className: 'note' }, [anchor('warnings', [more > 0 ? `All warnings (${more} more kind${more === 1 ? '' : 's'}), with every case` : 'The warnings, with every case'])]),
+    el('p', { className: 'note' }, [anchor('warnings', [more > 0 ? t('run.allWarnings', { n: more }) : t('run.allWarningsNone')])]),
   ]);
 }

@@ -27,6 +27,7 @@ import {
 } from './charts.js';
 import { el, numberCell, prose, swatch, table } from './common.js';
 import { theoryBox } from './theory-box.js';
+import { t } from '../../lib/lang/lang.js';
 
 /** The body of a workload's folded section (its title and headline are the fold's summary). */
 export function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyle): HTMLElement {
@@ -58,7 +59,7 @@ export function workloadSection(w: WorkloadView, styleFor: (model: string) => Mo
   };
 
   const section = el('div', { className: 'workload-body' }, [
-    el('p', { text: 'Requests: ' }, w.paths.map((p, i) => el('code', { text: (i > 0 ? ' ' : '') + p }))),
+    el('p', { text: t('run.requests') }, w.paths.map((p, i) => el('code', { text: (i > 0 ? ' ' : '') + p }))),
     prose('p', w.headline, { className: 'headline' }),
   ]);
   if (w.lostUpdatesNote !== null) section.append(el('p', { className: 'lost-updates-note', text: w.lostUpdatesNote }));
@@ -108,7 +109,7 @@ export function workloadSection(w: WorkloadView, styleFor: (model: string) => Mo
   if (theory !== null) section.append(theoryBox(theory.summary, theory.models.map((m) => ({ model: m.model, text: m.demands })), theory.disagreements));
   if (w.conclusions.length > 0) section.append(conclusionsBlock(w));
 
-  section.append(el('h3', { text: 'The numbers behind the charts' }));
+  section.append(el('h3', { text: t('run.numbers') }));
   // The session workload adds its lost updates, its main number: beside the clients, before the scroll.
   const lost = w.lostUpdatesNote !== null;
   const rows = w.series.flatMap((s) => s.cells.filter((c) => c.runs > 0).map((c) => numbersRow(c, styleFor(s.model).color, lost)));

@@ -10,7 +10,7 @@ export function theoryBox(summary: string, models: readonly { readonly model: st
     disagreements.length === 0
       ? null
       : el('div', { 'data-section': 'disagreements' }, [
-          el('strong', { text: 'Where theory and measurement part (more than 15%), and the likely cause:' }),
+          el('strong', { text: 'Where theory falls outside the measurement’s 95% interval, and the likely cause:' }),
           el('ul', {}, disagreements.map((k) => el('li', { 'data-model': k.model, 'data-at': String(k.at) }, [prose('p', k.text), el('p', { className: 'note', text: k.cause ?? '' })]))),
         ]),
   ]);

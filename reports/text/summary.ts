@@ -5,6 +5,7 @@ import { formatRps, formatSpread, formatUs } from '../../lib/format.js';
 import type { Results } from '../../results/schema.js';
 import { relativeHalfWidth } from '../../results/stats/stats.js';
 import { lostUpdatesText } from './lost-updates.js';
+import { t } from '../../lib/lang/lang.js';
 
 function cellText(results: Results, model: string, workload: string, connections: number): string | null {
   const c = cell(results.cases, model, workload, connections);
@@ -71,7 +72,7 @@ export function summaryTables(results: Results): string {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
     const demandsOnly = results.options.rates !== undefined ? ' (closed loop: what one request needs, for the predictions)' : '';
-    out.push(`${workload} — req/s ±95% · p50 · p99${demandsOnly}`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line));
+    out.push(`${t('summary.heading', { workload })}${demandsOnly}`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line));
     for (const n of connections) {
       const ranking = rankingText(results, all, workload, n);
       if (ranking !== null && ranking.includes(' ')) out.push(`  ${n} client${n === 1 ? '' : 's'}: ${ranking}`);
@@ -91,6 +92,11 @@ export function summaryTables(results: Results): string {
     const retried = marked.filter((c) => c.trials.some((t) => t.retryOf !== undefined)).length;
     const how = retried === marked.length ? 'they were retried' : retried === 0 ? 'the time budget left no room to retry them' : `${retried} of them were retried, the time budget left no room for the others`;
     out.push(`${marked.length} case(s) had trials taken while the machine was busy or slower; ${how} (see the marked trials on the page).`);
+  }
+  const speed = results.machineSpeed;
+  if (speed !== undefined) {
+    const history = speed.history === undefined ? '' : `; earlier runs here met down to ${Math.round(speed.history.low * 100)}%`;
+    out.push(`The cores computed at ${Math.round(speed.median * 100)}% of this machine's best during the run (${Math.round(speed.low * 100)}–${Math.round(speed.high * 100)}%${history}): figures of work that computes move with it.`);
   }
   out.push('">": measurably more requests per second (95%); "≈": no measurable difference; "?": too few rounds to tell.');
   return out.join('\n');

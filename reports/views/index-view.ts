@@ -1,5 +1,6 @@
 import type { Results } from '../../results/schema.js';
 import { transportText } from '../text/transport.js';
+import type { Lang } from '../../lib/lang/lang.js';
 
 export interface IndexEntry {
   readonly runId: string;
@@ -21,6 +22,8 @@ export interface IndexEntry {
 /** What the index page shows. */
 export interface IndexView {
   readonly entries: readonly IndexEntry[];
+  /** The language of the page's labels (absent in views of older builds: English). */
+  readonly lang?: Lang;
 }
 
 export function indexEntry(results: Results, href: string): IndexEntry {

@@ -13,6 +13,7 @@ import { buildOpenViews, type OpenWorkloadView } from './open-view.js';
 import { styleOf, type ModelStyle } from './palette.js';
 import { groupWarnings, topWarnings, type TopWarningView, type WarningGroupView } from './warnings.js';
 import { workloadViews, type WorkloadView } from './workload-view.js';
+import { currentLang, t, type Lang } from '../../lib/lang/lang.js';
 
 export interface ModelView extends ModelStyle {
   readonly name: string;
@@ -34,6 +35,8 @@ export interface StoryView {
 }
 
 export interface RunView {
+  /** The language the view was written in: the page writes its own labels and numbers in it too. */
+  readonly lang: Lang;
   readonly runId: string;
   /** Link back to the index of runs, relative to the page; null when the page stands alone. */
   readonly indexHref: string | null;
@@ -103,9 +106,10 @@ export function buildRunView(results: Results, indexHref: string | null = null):
   const m = results.machine;
   const seconds = (Date.parse(results.finishedAt) - Date.parse(results.startedAt)) / 1000;
   return {
+    lang: currentLang(),
     runId: results.runId,
     indexHref,
-    title: `Concurrency lab — run of ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
+    title: t('run.title', { at: results.startedAt.slice(0, 16).replace('T', ' ') }),
     oneLine: [plural(m.cpus, 'core'), m.cpuModel, `Node.js ${m.node}`, `${plural(results.cases.length, 'case')} in ${formatDuration(seconds)}`].join(' · '),
     complete: results.complete,
     upgradedFrom: results.upgradedFrom ?? null,

@@ -329,7 +329,7 @@ describe('the content security policy', () => {
   const assets: PageAssets = {
     chartJs: 'window.Chart = function () {}; // "</script>" inside',
     css: 'body {\r\n  color: #111;\r\n}\r\n',
-    pageJs: { run: 'document.title = "run";', compare: 'document.title = "compare";', index: 'document.title = "index";', live: 'document.title = "live";' },
+    pageJs: { run: 'document.title = "run";', compare: 'document.title = "compare";', index: 'document.title = "index";', live: 'document.title = "live";', class: 'document.title = "class";' },
   };
   const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
   const directive = (html: string, name: string): string[] => {

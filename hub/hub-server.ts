@@ -1,0 +1,213 @@
+/**
+ * The class hub's HTTP interface (the bench's --share speaks it; scripts may too):
+ *
+ *   GET  /                        the class page (live: who is running, the questions' forms)
+ *   GET  /api/live                who is running and where (names and cells only)
+ *   POST /api/live?name=N         a bench's progress {cell, done, total}              (X-Class-Code)
+ *   POST /api/runs?name=N         a results file as the JSON body → 201 {"id"}        (X-Class-Code)
+ *   GET  /api/runs                [{id, name, machine, runId, …}]                       (X-Class-Code)
+ *   GET  /api/runs/ID             one run's results file as it was uploaded            (X-Class-Code)
+ *   POST /api/questions?relation=R  opens a question → 201 {"id"}                      (X-Class-Code)
+ *   POST /api/answers?question=Q&name=N&value=V  a student's prediction → 201           (X-Class-Code)
+ *
+ * Every refusal is JSON {"error"} naming what was wrong: 403 without the right code, 400 for a bad field or an
+ * invalid results file, 413 for a body over the limit, 429 when one address sends faster than the hub takes.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { CONNECTIONS_CHECK_MS } from '../lib/http-bounds.js';
+import { messageOf } from '../lib/errors.js';
+import { readAnyVersion } from '../results/upgrade.js';
+import { buildClassView, isRelationKey } from '../reports/classroom/class-view.js';
+import { renderClassPage } from '../reports/render.js';
+import { loadAssets } from '../reports/assets.js';
+import type { ClassStore } from './store.js';
+import { TokenBuckets } from './rate-limit.js';
+
+/** A default run's file is about 0.6 MB; a full profile's a few MB. Far above that is not a results file. */
+export const MAX_RESULTS_BYTES = 16 * 1024 * 1024;
+const MAX_SMALL_BYTES = 4 * 1024;
+/** A progress line older than this is a bench that stopped without saying so. */
+const LIVE_FORGET_MS = 60_000;
+export const NAME_MAX = 40;
+
+export interface HubOptions {
+  readonly store: ClassStore;
+  readonly code: string;
+  /** The address students share to, for the page's "how to share" line. */
+  readonly publicUrl: () => string;
+  /** Uploads and answers an address may send at once, and then per second (a class behind one NAT shares them). */
+  readonly burst?: number;
+  readonly perSecond?: number;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A student's name: printable text of 1 to 40 characters, kept as text (the pages show it with textContent). */
+export function checkName(raw: string | null): string {
+  const name = (raw ?? '').trim();
+  if (name === '') throw new HttpError(400, 'name: missing (?name=…)');
+  if (name.length > NAME_MAX) throw new HttpError(400, `name: longer than ${NAME_MAX} characters`);
+  // Control characters would garble a terminal or a CSV line; slashes and markup are kept, as text.
+  if (/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(name)) throw new HttpError(400, 'name: control characters are not allowed');
+  return name;
+}
+
+function sameCode(given: string | undefined, code: string): boolean {
+  const a = Buffer.from(given ?? '');
+  const b = Buffer.from(code);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(text);
+}
+
+/** The request's body, refused with 413 as soon as it passes `limit` (by its Content-Length, or while it streams). */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limit) return Promise.reject(new HttpError(413, `body: larger than ${limit} bytes`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new HttpError(413, `body: larger than ${limit} bytes`));
+        req.removeAllListeners('data');
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => { resolve(Buffer.concat(chunks).toString('utf8')); });
+    req.on('error', reject);
+  });
+}
+
+interface Progress {
+  readonly line: string;
+  readonly at: number;
+}
+
+export function createHub(options: HubOptions): Server {
+  const { store, code } = options;
+  const buckets = new TokenBuckets(options.burst ?? 60, options.perSecond ?? 2);
+  const running = new Map<string, Progress>();
+
+  const requireCode = (req: IncomingMessage): void => {
+    const given = req.headers['x-class-code'];
+    if (!sameCode(Array.isArray(given) ? given[0] : given, code)) throw new HttpError(403, 'X-Class-Code: missing or wrong class code');
+  };
+  const throttle = (req: IncomingMessage): void => {
+    if (!buckets.take(req.socket.remoteAddress ?? '?')) throw new HttpError(429, 'too many requests from this address: wait a few seconds and send again');
+  };
+
+  const routes = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && path === '/') {
+      const view = buildClassView(store.classRuns(), store.questions(), store.answers(), { live: true, renderedAt: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', shareUrl: options.publicUrl() });
+      const html = renderClassPage(view, loadAssets());
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      res.end(html);
+      return;
+    }
+    if (method === 'GET' && path === '/api/live') {
+      const now = Date.now();
+      for (const [name, p] of running) if (now - p.at > LIVE_FORGET_MS) running.delete(name);
+      send(res, 200, [...running].map(([name, p]) => ({ name, line: p.line })));
+      return;
+    }
+    if (method === 'POST' && path === '/api/live') {
+      requireCode(req);
+      const name = checkName(url.searchParams.get('name'));
+      const body = parseJson(await readBody(req, MAX_SMALL_BYTES)) as { line?: unknown; done?: unknown };
+      if (body.done === true) running.delete(name);
+      else if (typeof body.line === 'string') running.set(name, { line: body.line.replace(/[\p{Cc}\p{Cf}]/gu, ' ').slice(0, 200), at: Date.now() });
+      else throw new HttpError(400, 'line: a text is required');
+      res.writeHead(204).end();
+      return;
+    }
+    if (method === 'POST' && path === '/api/runs') {
+      requireCode(req);
+      const name = checkName(url.searchParams.get('name'));
+      throttle(req);
+      const text = await readBody(req, MAX_RESULTS_BYTES);
+      let results;
+      try {
+        results = readAnyVersion(parseJson(text));
+      } catch (error: unknown) {
+        if (error instanceof HttpError) throw error;
+        throw new HttpError(400, messageOf(error));
+      }
+      const id = store.addRun(name, results, text);
+      running.delete(name);
+      send(res, 201, { id });
+      return;
+    }
+    if (method === 'GET' && path === '/api/runs') {
+      requireCode(req);
+      send(res, 200, store.runs());
+      return;
+    }
+    const one = /^\/api\/runs\/(\d{1,9})$/.exec(path);
+    if (method === 'GET' && one !== null) {
+      requireCode(req);
+      const raw = store.rawRun(Number(one[1]));
+      if (raw === null) throw new HttpError(404, `run ${one[1]}: no such run`);
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      res.end(raw);
+      return;
+    }
+    if (method === 'POST' && path === '/api/questions') {
+      requireCode(req);
+      const relation = url.searchParams.get('relation') ?? '';
+      if (!isRelationKey(relation)) throw new HttpError(400, 'relation: one of io, cpu, hello, start');
+      send(res, 201, { id: store.addQuestion(relation) });
+      return;
+    }
+    if (method === 'POST' && path === '/api/answers') {
+      requireCode(req);
+      const name = checkName(url.searchParams.get('name'));
+      const question = Number(url.searchParams.get('question'));
+      if (!store.questions().some((q) => q.id === question)) throw new HttpError(400, 'question: no such question');
+      const value = Number((url.searchParams.get('value') ?? '').replace(',', '.'));
+      if (!Number.isFinite(value) || value <= 0 || value > 1e6) throw new HttpError(400, 'value: a positive number (a ratio, e.g. 12 or 0,5)');
+      throttle(req);
+      store.addAnswer(question, name, value);
+      send(res, 201, { ok: true });
+      return;
+    }
+    throw new HttpError(method === 'GET' || method === 'POST' ? 404 : 405, `${method} ${path.slice(0, 80)}: not part of the hub's interface`);
+  };
+
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 60_000, connectionsCheckingInterval: CONNECTIONS_CHECK_MS }, (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://hub.invalid');
+    routes(req, res, url).catch((error: unknown) => {
+      const status = error instanceof HttpError ? error.status : 500;
+      if (status === 500) console.error(`class: ${messageOf(error)}`);
+      if (!res.headersSent) send(res, status, { error: status === 500 ? 'the hub failed on this request' : messageOf(error) });
+      // A body refused midway: close the connection rather than read the rest of it.
+      if (status === 413) req.socket.destroySoon();
+    });
+  });
+  return server;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'body: not JSON');
+  }
+}

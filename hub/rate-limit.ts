@@ -1,0 +1,28 @@
+/**
+ * How the hub answers a flood: each address holds a bucket of `burst` tokens that refills at `perSecond`; an
+ * upload or an answer takes one, and an empty bucket means 429 at once (before the body is read), so that a
+ * runaway script costs the hub a header, not a parse. Thirty students each have their own bucket; a class behind
+ * one address shares one, which is why the burst is larger than a class.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  take(key: string): boolean {
+    const t = this.now();
+    const b = this.buckets.get(key) ?? { tokens: this.burst, at: t };
+    b.tokens = Math.min(this.burst, b.tokens + ((t - b.at) / 1000) * this.perSecond);
+    b.at = t;
+    this.buckets.set(key, b);
+    // Forget full buckets now and then, so that the map does not grow with every address ever seen.
+    if (this.buckets.size > 10_000) for (const [k, v] of this.buckets) if (v.tokens >= this.burst) this.buckets.delete(k);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+}
