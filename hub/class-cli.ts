@@ -126,8 +126,10 @@ if (v.code !== undefined) store.setCode(v.code);
 const code = store.code(newCode);
 const host = v.host ?? '127.0.0.1';
 let url = '';
+/** The address the page tells students to share to: this machine's own when the hub is open to the room. */
+let shareUrl = '';
 const hubStore = store;
-const server = createHub({ store: hubStore, code, publicUrl: () => url });
+const server = createHub({ store: hubStore, code, publicUrl: () => shareUrl });
 server.on('error', (error: NodeJS.ErrnoException) => {
   fail(`--host ${host} --port ${port}: ${error.code === 'EADDRINUSE' ? 'that port is in use (choose another with --port)' : messageOf(error)}`);
 });
@@ -138,6 +140,7 @@ server.listen(port ?? DEFAULT_PORT, host, () => {
   console.log(`class: ${url} (code ${code})`);
   // Open to the room: the students need this machine's own addresses, not 0.0.0.0.
   const room = host === '0.0.0.0' || host === '::' ? Object.values(networkInterfaces()).flatMap((list) => (list ?? []).filter((i) => i.family === 'IPv4' && !i.internal).map((i) => `http://${i.address}:${actual}/`)) : [url];
+  shareUrl = room[0] ?? url;
   for (const address of room) console.log(`class: students run  npm run bench -- --share ${address} --name <their name> --code ${code}`);
 });
 const stop = (): void => {

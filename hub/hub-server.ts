@@ -23,13 +23,19 @@ import { renderClassPage } from '../reports/render.js';
 import { loadAssets } from '../reports/assets.js';
 import type { ClassStore } from './store.js';
 import { TokenBuckets } from './rate-limit.js';
+import { nameProblem } from '../lib/student-name.js';
 
 /** A default run's file is about 0.6 MB; a full profile's a few MB. Far above that is not a results file. */
 export const MAX_RESULTS_BYTES = 16 * 1024 * 1024;
 const MAX_SMALL_BYTES = 4 * 1024;
 /** A progress line older than this is a bench that stopped without saying so. */
 const LIVE_FORGET_MS = 60_000;
-export const NAME_MAX = 40;
+/** Upload bodies held in memory at once, all uploads together: a class's thirty files fit many times over. */
+const MAX_BUFFERED_BYTES = 128 * 1024 * 1024;
+/** Runs kept under one name: a script that uploads in a loop fills its own quota, not the disk. */
+const MAX_RUNS_PER_NAME = 20;
+/** Students shown as running at once. */
+const MAX_RUNNING = 500;
 
 export interface HubOptions {
   readonly store: ClassStore;
@@ -50,14 +56,11 @@ class HttpError extends Error {
   }
 }
 
-/** A student's name: printable text of 1 to 40 characters, kept as text (the pages show it with textContent). */
+/** A student's name (lib/student-name.ts): slashes and markup are kept, as text. */
 export function checkName(raw: string | null): string {
-  const name = (raw ?? '').trim();
-  if (name === '') throw new HttpError(400, 'name: missing (?name=…)');
-  if (name.length > NAME_MAX) throw new HttpError(400, `name: longer than ${NAME_MAX} characters`);
-  // Control characters would garble a terminal or a CSV line; slashes and markup are kept, as text.
-  if (/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(name)) throw new HttpError(400, 'name: control characters are not allowed');
-  return name;
+  const problem = nameProblem(raw ?? '');
+  if (problem !== null) throw new HttpError(400, `name: ${problem}${problem === 'missing' ? ' (?name=…)' : ''}`);
+  return (raw ?? '').trim();
 }
 
 function sameCode(given: string | undefined, code: string): boolean {
@@ -72,25 +75,51 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-/** The request's body, refused with 413 as soon as it passes `limit` (by its Content-Length, or while it streams). */
+/** Bytes of request bodies held right now, by every request together. */
+let buffered = 0;
+
+/**
+ * The request's body, refused with 413 as soon as it passes `limit` (by its Content-Length, or while it streams),
+ * and with 429 when all the bodies being received at once would pass MAX_BUFFERED_BYTES: a flood of large uploads
+ * costs the hub a bounded amount of memory.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > limit) return Promise.reject(new HttpError(413, `body: larger than ${limit} bytes`));
+  if (buffered + declared > MAX_BUFFERED_BYTES) return Promise.reject(new HttpError(429, 'the hub is receiving too much at once: send again in a few seconds'));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      buffered -= size;
+    };
+    const refuse = (error: HttpError): void => {
+      finish();
+      reject(error);
+      req.removeAllListeners('data');
+      req.resume();
+    };
     req.on('data', (chunk: Buffer) => {
+      if (done) return;
       size += chunk.length;
-      if (size > limit) {
-        reject(new HttpError(413, `body: larger than ${limit} bytes`));
-        req.removeAllListeners('data');
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
+      buffered += chunk.length;
+      if (size > limit) refuse(new HttpError(413, `body: larger than ${limit} bytes`));
+      else if (buffered > MAX_BUFFERED_BYTES) refuse(new HttpError(429, 'the hub is receiving too much at once: send again in a few seconds'));
+      else chunks.push(chunk);
     });
-    req.on('end', () => { resolve(Buffer.concat(chunks).toString('utf8')); });
-    req.on('error', reject);
+    req.on('end', () => {
+      if (done) return;
+      finish();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', (error) => {
+      finish();
+      reject(error);
+    });
+    req.on('close', finish);
   });
 }
 
@@ -103,10 +132,22 @@ export function createHub(options: HubOptions): Server {
   const { store, code } = options;
   const buckets = new TokenBuckets(options.burst ?? 60, options.perSecond ?? 2);
   const running = new Map<string, Progress>();
+  /** What changed the class page: each added run, question or answer moves it on. */
+  let version = 0;
+  let page: { version: string; html: string } | null = null;
 
+  // Wrong codes draw on their own bucket: guessing the code is as slow as flooding.
+  const guesses = new TokenBuckets(20, 0.5);
   const requireCode = (req: IncomingMessage): void => {
     const given = req.headers['x-class-code'];
-    if (!sameCode(Array.isArray(given) ? given[0] : given, code)) throw new HttpError(403, 'X-Class-Code: missing or wrong class code');
+    if (sameCode(Array.isArray(given) ? given[0] : given, code)) return;
+    if (!guesses.take(req.socket.remoteAddress ?? '?')) throw new HttpError(429, 'too many wrong codes from this address: wait a minute');
+    throw new HttpError(403, 'X-Class-Code: missing or wrong class code');
+  };
+  // A bench reports at most once a second; hundreds a minute from one address is a script, not a class.
+  const liveBuckets = new TokenBuckets(120, 10);
+  const throttleLive = (req: IncomingMessage): void => {
+    if (!liveBuckets.take(req.socket.remoteAddress ?? '?')) throw new HttpError(429, 'too many progress lines from this address');
   };
   const throttle = (req: IncomingMessage): void => {
     if (!buckets.take(req.socket.remoteAddress ?? '?')) throw new HttpError(429, 'too many requests from this address: wait a few seconds and send again');
@@ -116,8 +157,13 @@ export function createHub(options: HubOptions): Server {
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/') {
-      const view = buildClassView(store.classRuns(), store.questions(), store.answers(), { live: true, renderedAt: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', shareUrl: options.publicUrl() });
-      const html = renderClassPage(view, loadAssets());
+      // Built again only when a run, a question or an answer came in: a page view costs a lookup, not an analysis.
+      const now = `${version}:${store.othersChanges()}`;
+      if (page === null || page.version !== now) {
+        const view = buildClassView(store.classRuns(), store.questions(), store.answers(), { live: true, renderedAt: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', shareUrl: options.publicUrl() });
+        page = { version: now, html: renderClassPage(view, loadAssets()) };
+      }
+      const html = page.html;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
       res.end(html);
       return;
@@ -131,10 +177,15 @@ export function createHub(options: HubOptions): Server {
     if (method === 'POST' && path === '/api/live') {
       requireCode(req);
       const name = checkName(url.searchParams.get('name'));
-      const body = parseJson(await readBody(req, MAX_SMALL_BYTES)) as { line?: unknown; done?: unknown };
+      throttleLive(req);
+      const parsed = parseJson(await readBody(req, MAX_SMALL_BYTES));
+      if (typeof parsed !== 'object' || parsed === null) throw new HttpError(400, 'body: a JSON object {"line": …} is required');
+      const body = parsed as { line?: unknown; done?: unknown };
       if (body.done === true) running.delete(name);
-      else if (typeof body.line === 'string') running.set(name, { line: body.line.replace(/[\p{Cc}\p{Cf}]/gu, ' ').slice(0, 200), at: Date.now() });
-      else throw new HttpError(400, 'line: a text is required');
+      else if (typeof body.line === 'string') {
+        if (!running.has(name) && running.size >= MAX_RUNNING) throw new HttpError(429, 'too many benches running at once');
+        running.set(name, { line: body.line.replace(/[\p{Cc}\p{Cf}]/gu, ' ').slice(0, 200), at: Date.now() });
+      } else throw new HttpError(400, 'line: a text is required');
       res.writeHead(204).end();
       return;
     }
@@ -150,7 +201,9 @@ export function createHub(options: HubOptions): Server {
         if (error instanceof HttpError) throw error;
         throw new HttpError(400, messageOf(error));
       }
+      if (store.runs().filter((r) => r.name === name).length >= MAX_RUNS_PER_NAME) throw new HttpError(429, `name: ${MAX_RUNS_PER_NAME} runs are kept under one name; share under another name or ask the teacher`);
       const id = store.addRun(name, results, text);
+      version++;
       running.delete(name);
       send(res, 201, { id });
       return;
@@ -173,7 +226,9 @@ export function createHub(options: HubOptions): Server {
       requireCode(req);
       const relation = url.searchParams.get('relation') ?? '';
       if (!isRelationKey(relation)) throw new HttpError(400, 'relation: one of io, cpu, hello, start');
-      send(res, 201, { id: store.addQuestion(relation) });
+      const id = store.addQuestion(relation);
+      version++;
+      send(res, 201, { id });
       return;
     }
     if (method === 'POST' && path === '/api/answers') {
@@ -185,6 +240,7 @@ export function createHub(options: HubOptions): Server {
       if (!Number.isFinite(value) || value <= 0 || value > 1e6) throw new HttpError(400, 'value: a positive number (a ratio, e.g. 12 or 0,5)');
       throttle(req);
       store.addAnswer(question, name, value);
+      version++;
       send(res, 201, { ok: true });
       return;
     }
@@ -192,7 +248,14 @@ export function createHub(options: HubOptions): Server {
   };
 
   const server = createServer({ headersTimeout: 10_000, requestTimeout: 60_000, connectionsCheckingInterval: CONNECTIONS_CHECK_MS }, (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://hub.invalid');
+    // A request target like `//a:99999/` is not a path new URL() can read: 400, never an exception out of the parser.
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://hub.invalid');
+    } catch {
+      send(res, 400, { error: 'path: not a path the hub can read' });
+      return;
+    }
     routes(req, res, url).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       if (status === 500) console.error(`class: ${messageOf(error)}`);

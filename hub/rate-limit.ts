@@ -15,12 +15,15 @@ export class TokenBuckets {
 
   take(key: string): boolean {
     const t = this.now();
+    // Forget buckets that have refilled (their address has been quiet long enough) before adding a new one, so that
+    // the map does not grow with every address ever seen.
+    if (this.buckets.size >= 10_000 && !this.buckets.has(key)) {
+      for (const [k, v] of this.buckets) if (v.tokens + ((t - v.at) / 1000) * this.perSecond >= this.burst) this.buckets.delete(k);
+    }
     const b = this.buckets.get(key) ?? { tokens: this.burst, at: t };
     b.tokens = Math.min(this.burst, b.tokens + ((t - b.at) / 1000) * this.perSecond);
     b.at = t;
     this.buckets.set(key, b);
-    // Forget full buckets now and then, so that the map does not grow with every address ever seen.
-    if (this.buckets.size > 10_000) for (const [k, v] of this.buckets) if (v.tokens >= this.burst) this.buckets.delete(k);
     if (b.tokens < 1) return false;
     b.tokens -= 1;
     return true;

@@ -36,6 +36,11 @@ export interface ClassStore {
   /** The code kept from the first start, so that a restarted hub keeps the code its students have. */
   code(fallback: () => string): string;
   setCode(code: string): void;
+  /**
+   * Moves on whenever another connection (npm run class -- --ask or --add while the hub runs) commits to the file:
+   * SQLite's data_version, which this connection's own commits leave alone.
+   */
+  othersChanges(): number;
   close(): void;
 }
 
@@ -139,6 +144,9 @@ export function openStore(dataDir: string): ClassStore {
     },
     setCode(code) {
       setMeta.run('code', code);
+    },
+    othersChanges() {
+      return Number(db.pragma('data_version', { simple: true }));
     },
     close() {
       db.close();

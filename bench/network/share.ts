@@ -56,13 +56,30 @@ async function post(target: ShareTarget, path: string, body: string, timeoutMs: 
 export function createSharer(target: ShareTarget): Sharer {
   let last = 0;
   let inFlight = false;
+  let pending: string | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const quiet = (): void => {
+    pending = null;
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  };
   return {
     progress(line) {
-      const now = Date.now();
-      if (inFlight || now - last < PROGRESS_EVERY_MS) return;
-      last = now;
+      pending = line;
+      const wait = PROGRESS_EVERY_MS - (Date.now() - last);
+      // Too soon after the last one: the newest line goes when the second is up (a trial's line after a phase's).
+      if (wait > 0 || inFlight) {
+        timer ??= setTimeout(() => {
+          timer = null;
+          if (pending !== null) this.progress(pending);
+        }, Math.max(wait, 50)).unref();
+        return;
+      }
+      const sending = pending;
+      pending = null;
+      last = Date.now();
       inFlight = true;
-      post(target, 'api/live', JSON.stringify({ line }), PROGRESS_TIMEOUT_MS)
+      post(target, 'api/live', JSON.stringify({ line: sending }), PROGRESS_TIMEOUT_MS)
         .then((r) => r.body?.cancel())
         .catch(() => undefined)
         .finally(() => {
@@ -70,6 +87,7 @@ export function createSharer(target: ShareTarget): Sharer {
         });
     },
     async upload(json) {
+      quiet();
       try {
         const response = await post(target, 'api/runs', json, UPLOAD_TIMEOUT_MS);
         const body = (await response.json().catch(() => ({}))) as { id?: unknown; error?: unknown };
@@ -81,6 +99,7 @@ export function createSharer(target: ShareTarget): Sharer {
       }
     },
     async stopped() {
+      quiet();
       await post(target, 'api/live', JSON.stringify({ done: true }), PROGRESS_TIMEOUT_MS)
         .then((r) => r.body?.cancel())
         .catch(() => undefined);

@@ -18,6 +18,7 @@ import { BASELINE_WORKLOADS, WORKLOAD_NAMES, isWorkloadName } from './workloads.
 import { shareTarget, type ShareTarget } from '../network/share.js';
 import { LANGS, isLang, type Lang } from '../../lib/lang/lang.js';
 import { langFromEnv } from '../../lib/lang/env-lang.js';
+import { nameProblem } from '../../lib/student-name.js';
 
 
 /** What the user may give (bench/plan/option-table.ts lists them); every field optional (the profile fills the rest). */
@@ -131,7 +132,8 @@ function shareOption(given: BenchOptions): ShareTarget | null {
   }
   const name = (given.name ?? '').trim();
   if (name === '') throw new OptionError('--share needs --name NAME: how the class page shows your run');
-  if (name.length > 40 || /[\p{Cc}\p{Cf}]/u.test(name)) throw new OptionError('--name: 1 to 40 printable characters');
+  const problem = nameProblem(name);
+  if (problem !== null) throw new OptionError(`--name: ${problem} (1 to 40 printable characters)`);
   try {
     return shareTarget(given.share, name, given.code);
   } catch (error: unknown) {

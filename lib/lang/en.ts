@@ -48,6 +48,14 @@ export const en = {
   'live.finished': 'Finished cases',
   // The bench's terminal summary
   'summary.heading': '{workload} — req/s ±95% · p50 · p99',
+  'summary.model': 'model',
+  'summary.clients': '{n} clients',
+  'summary.client': '1 client',
+  'summary.legend': '">": measurably more requests per second (95%); "≈": no measurable difference; "?": too few rounds to tell.',
+  'summary.saturated': '{n} case(s) saturated the load generator: see the warnings in the results.',
+  'summary.lower': '{n} case(s) show latency as a lower bound (≥): some waiting was not seen (Little’s law, or requests never answered).',
+  'summary.speed': 'The cores computed at {median}% of this machine’s best during the run ({low}–{high}%{history}): figures of work that computes move with it.',
+  'summary.history': '; earlier runs here met down to {low}%',
   // The class page
   'class.title': 'The class — {n} machines',
   'class.subtitle': '{runs} runs from {machines} machines; rendered {at}',

@@ -47,9 +47,14 @@ for (const q of view.questions) {
     const send = el('button', { type: 'button', text: tx('class.answer') });
     send.addEventListener('click', () => {
       void (async () => {
-        const response = await fetch(`./api/answers?question=${q.id}&name=${encodeURIComponent(name.value)}&value=${encodeURIComponent(value.value)}`, { method: 'POST', headers: { 'X-Class-Code': code.value } });
-        const body = (await response.json().catch(() => ({}))) as { error?: string };
-        said.textContent = response.ok ? tx('class.answerSent') : tx('class.answerFailed').replace('{why}', body.error ?? String(response.status));
+        try {
+          const response = await fetch(`./api/answers?question=${q.id}&name=${encodeURIComponent(name.value)}&value=${encodeURIComponent(value.value)}`, { method: 'POST', headers: { 'X-Class-Code': code.value } });
+          const body = (await response.json().catch(() => ({}))) as { error?: string };
+          said.textContent = response.ok ? tx('class.answerSent') : tx('class.answerFailed').replace('{why}', body.error ?? String(response.status));
+        } catch (error: unknown) {
+          // The hub is gone, or the code holds a character no header can carry.
+          said.textContent = tx('class.answerFailed').replace('{why}', error instanceof Error ? error.message : String(error));
+        }
       })();
     });
     box.append(el('p', { className: 'answer-form' }, [name, ' ', value, ' ', code, ' ', send]), said);
@@ -181,7 +186,13 @@ fill();
 
 /** CSV with a point as decimal separator and commas between fields (what spreadsheets read in every language). */
 function csv(): string {
-  const quote = (v: string | number): string => (typeof v === 'number' ? String(v) : /[",\n]/.test(v) || /^[=+\-@]/.test(v) ? `"${(/^[=+\-@]/.test(v) ? `'${v}` : v).replace(/"/g, '""')}"` : v);
+  // A text that a spreadsheet would read as a formula (=, +, -, @, tab or CR first) gets a leading quote; a text
+  // with a separator or a line break in it is quoted.
+  const quote = (v: string | number): string => {
+    if (typeof v === 'number') return String(v);
+    const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+    return /[",\r\n]/.test(safe) || safe !== v ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
   return [view.table.headers, ...view.table.rows].map((r) => r.map(quote).join(',')).join('\n') + '\n';
 }
 const download = el('button', { type: 'button', text: tx('class.csv'), 'data-role': 'csv' });

@@ -3,6 +3,7 @@
  * results file can never become markup. Bundled into each page's script at build time (scripts/build-pages.ts).
  */
 import { styleOf, type ModelStyle } from '../views/palette.js';
+import { setLang } from '../../lib/lang/lang.js';
 
 type Child = Node | string | null;
 
@@ -69,6 +70,8 @@ export function readData(): unknown {
 
 /** Every page starts alike: an emptied #app (the <noscript> note goes), and the style of each model by name. */
 export function startPage(models: readonly (ModelStyle & { readonly name: string })[] = []): { app: HTMLElement; styleFor: (model: string) => ModelStyle } {
+  // The page speaks the language it was rendered in (<html lang>): its labels, axes and tooltips agree with its tables.
+  setLang(document.documentElement.lang === 'fr' ? 'fr' : 'en');
   const app = document.getElementById('app');
   if (app === null) throw new Error('the page has no #app element');
   app.textContent = '';

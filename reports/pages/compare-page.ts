@@ -5,6 +5,7 @@ import { anchor, contents, foldedSection, openOnNavigation } from './fold.js';
 import { sectionId } from '../views/anchors.js';
 import { clientsAxis, countAxis, coveringIntervals, intervalPlugin, legendOfDashes, levelsAxis, line, logAxis, tooltipTexts, type AxisOptions, type IntervalMarks, type LineConfig, type LineDataset } from './charts.js';
 import { el, link, prose, readData, startPage, swatch, table } from './common.js';
+import { t } from '../../lib/lang/lang.js';
 
 /** Colour tells the model, line style the run: the first run solid, then dashed, dotted, dash-dot. */
 const RUN_DASH: readonly (readonly number[])[] = [[], [10, 5], [3, 3], [14, 4, 3, 4]];
@@ -14,11 +15,11 @@ const view = readData() as CompareView; // written by the renderer of the same b
 const { app, styleFor } = startPage(view.models);
 
 app.append(el('h1', { text: view.title }));
-app.append(el('p', { className: 'subtitle' }, ['Index: ', link('../index.html', 'all runs')]));
+app.append(el('p', { className: 'subtitle' }, ['Index: ', link('../index.html', t('run.allRuns'))]));
 if (view.warnings.length > 0) {
   app.append(
     el('section', { className: 'box warnings', 'data-section': 'warnings' }, [
-      el('h3', { text: 'Read this before comparing' }),
+      el('h3', { text: t('compare.readFirst') }),
       el('ul', {}, view.warnings.map((w) => el('li', { text: w }))),
     ]),
   );
@@ -78,7 +79,7 @@ function contradictionsSection(opposite: readonly ContradictionView[], unconfirm
     el('li', { 'data-workload': c.workload, 'data-connections': String(c.connections), 'data-a': c.a, 'data-b': c.b, 'data-kind': c.kind }, [
       el('ul', {}, c.sentences.map((s) => prose('li', `Run ${s.label}: ${s.text}`))),
     ]);
-  const section = el('section', { 'data-section': 'contradictions' }, [el('h2', { text: 'Do the runs agree?' })]);
+  const section = el('section', { 'data-section': 'contradictions' }, [el('h2', { text: t('compare.agree') })]);
   const notChecked =
     unchecked === 0
       ? null

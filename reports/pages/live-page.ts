@@ -10,6 +10,7 @@ import type { LiveView } from '../live.js';
 import { chartBox, drawCharts } from './chart-draw.js';
 import { countAxis, latencyTooltip, line, logAxis, type LineConfig, type LineDataset } from './charts.js';
 import { el, readData, startPage } from './common.js';
+import { t } from '../../lib/lang/lang.js';
 
 /** Defined by chart.umd.min.js, inlined before this script. */
 declare const Chart: typeof ChartClass;
@@ -18,12 +19,12 @@ const view = readData() as LiveView; // written by renderLivePage of the same bu
 const { app, styleFor } = startPage();
 
 const text = (attrs: Readonly<Record<string, string>>): HTMLElement => el('p', attrs);
-const plan = el('p', { className: 'subtitle', id: 'live-plan', text: 'Waiting for the bench…' });
-const phaseLine = text({ id: 'live-phase', className: 'headline', text: 'Connecting to the bench…' });
-const caseLine = text({ id: 'live-case', text: 'No trial running.' });
+const plan = el('p', { className: 'subtitle', id: 'live-plan', text: t('live.waiting') });
+const phaseLine = text({ id: 'live-phase', className: 'headline', text: t('live.connecting') });
+const caseLine = text({ id: 'live-case', text: t('live.noTrial') });
 const nowLine = text({ id: 'live-now', text: '' });
 const connection = text({ id: 'live-connection', className: 'legend-note', text: '' });
-const cellTitle = el('h2', { id: 'live-cell', text: 'The running cell' });
+const cellTitle = el('h2', { id: 'live-cell', text: t('live.cell') });
 const windowNote = text({ className: 'legend-note', id: 'live-window', text: '' });
 const casesBody = el('tbody');
 
@@ -56,7 +57,7 @@ const casesChart = chartBox('Finished cases: median throughput', 'One bar per ca
 app.append(el('section', { 'data-section': 'cell' }, [cellTitle, windowNote, charts]));
 app.append(
   el('section', { 'data-section': 'cases' }, [
-    el('h2', { text: 'Finished cases' }),
+    el('h2', { text: t('live.finished') }),
     casesChart,
     el('div', { className: 'table-wrap' }, [
       el('table', { className: 'numbers', id: 'live-cases' }, [

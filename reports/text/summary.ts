@@ -68,7 +68,7 @@ export function summaryTables(results: Results): string {
       rows.push([model, ...cells.map((c) => c ?? '—')]);
     }
     if (rows.length === 0) continue;
-    const header = ['model', ...connections.map((c) => `${c} client${c === 1 ? '' : 's'}`)];
+    const header = [t('summary.model'), ...connections.map((c) => (c === 1 ? t('summary.client') : t('summary.clients', { n: c })))];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
     const demandsOnly = results.options.rates !== undefined ? ' (closed loop: what one request needs, for the predictions)' : '';
@@ -84,9 +84,9 @@ export function summaryTables(results: Results): string {
   for (const c of results.cases) if (c.status === 'failed') out.push(`FAILED ${c.model} · ${c.workload} · ${c.targetRate === undefined ? `${c.connections} clients` : `${c.targetRate} req/s offered`}: ${c.error}`);
   const count = (code: string): number => results.cases.filter((c) => c.warnings.some((w) => w.code === code)).length;
   const saturated = count('client-saturated');
-  if (saturated > 0) out.push(`${saturated} case(s) saturated the load generator: see the warnings in the results.`);
+  if (saturated > 0) out.push(t('summary.saturated', { n: saturated }));
   const lower = results.cases.filter((c) => c.status === 'ok' && c.littlesLaw.lowerBound).length;
-  if (lower > 0) out.push(`${lower} case(s) show latency as a lower bound (≥): some waiting was not seen (Little's law, or requests never answered).`);
+  if (lower > 0) out.push(t('summary.lower', { n: lower }));
   const marked = results.cases.filter((c) => c.warnings.some((w) => w.code === 'marked-trials'));
   if (marked.length > 0) {
     const retried = marked.filter((c) => c.trials.some((t) => t.retryOf !== undefined)).length;
@@ -95,9 +95,9 @@ export function summaryTables(results: Results): string {
   }
   const speed = results.machineSpeed;
   if (speed !== undefined) {
-    const history = speed.history === undefined ? '' : `; earlier runs here met down to ${Math.round(speed.history.low * 100)}%`;
-    out.push(`The cores computed at ${Math.round(speed.median * 100)}% of this machine's best during the run (${Math.round(speed.low * 100)}–${Math.round(speed.high * 100)}%${history}): figures of work that computes move with it.`);
+    const history = speed.history === undefined ? '' : t('summary.history', { low: Math.round(speed.history.low * 100) });
+    out.push(t('summary.speed', { median: Math.round(speed.median * 100), low: Math.round(speed.low * 100), high: Math.round(speed.high * 100), history }));
   }
-  out.push('">": measurably more requests per second (95%); "≈": no measurable difference; "?": too few rounds to tell.');
+  out.push(t('summary.legend'));
   return out.join('\n');
 }

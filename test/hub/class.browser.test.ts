@@ -4,7 +4,7 @@
  * restart that keeps both runs; then the same page and a run report in French.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -26,6 +26,7 @@ function bench(args: readonly string[]): { child: ChildProcess; exit: Promise<nu
 }
 
 /** Every relation the page draws needs these models, workloads and clients; two short trials each. */
+const BOB = '<i>bob</i>';
 const PLAN = ['--models', 'sequential,event-loop,worker-pool,cluster,process-per-request', '--workloads', 'io,cpu,hello', '--connections', '1,16,64', '--duration', '0.3', '--warmup', '0', '--trials', '2', '--max-trials', '2', '--threads', '2', '--processes', '2'];
 
 describe('a class of two on one hub', () => {
@@ -38,7 +39,8 @@ describe('a class of two on one hub', () => {
     data = mkdtempSync(join(tmpdir(), 'lab-class-'));
     hub = await startHub(data, ['--code', 'abc123']);
     browser = await launch();
-    const outs = ['alice', 'bob'].map((name) => ({ name, out: mkdtempSync(join(tmpdir(), `lab-${name}-`)) }));
+    // bob's name carries markup: it must show as text everywhere.
+    const outs = [{ name: 'alice', dir: 'alice' }, { name: BOB, dir: 'bob' }].map(({ name, dir }) => ({ name, out: mkdtempSync(join(tmpdir(), `lab-${dir}-`)) }));
     const runs = outs.map(({ name, out }) => bench([...PLAN, '--out', out, '--share', hub.url, '--name', name, '--code', 'abc123']));
     const poll = setInterval(() => {
       void fetch(new URL('api/live', hub.url))
@@ -51,7 +53,7 @@ describe('a class of two on one hub', () => {
     const exits = await Promise.all(runs.map((r) => r.exit));
     clearInterval(poll);
     expect(exits, runs.map((r) => r.output()).join('\n')).toEqual([0, 0]);
-    for (const r of runs) expect(r.output()).toMatch(/shared: {2}http:\/\/127\.0\.0\.1:\d+\/ as (alice|bob) \(run \d+\)/);
+    for (const r of runs) expect(r.output()).toMatch(/shared: {2}http:\/\/127\.0\.0\.1:\d+\/ as (alice|<i>bob<\/i>) \(run \d+\)/);
   }, 600_000);
 
   afterAll(async () => {
@@ -60,9 +62,9 @@ describe('a class of two on one hub', () => {
   });
 
   it('showed each running bench on the hub while it ran, and holds both runs after', async () => {
-    expect([...seenRunning].sort()).toEqual(['alice', 'bob']);
+    expect([...seenRunning].sort()).toEqual([BOB, 'alice']);
     const runs = (await (await fetch(new URL('api/runs', hub.url), { headers: { 'x-class-code': 'abc123' } })).json()) as { name: string }[];
-    expect(runs.map((r) => r.name).sort()).toEqual(['alice', 'bob']);
+    expect(runs.map((r) => r.name).sort()).toEqual([BOB, 'alice']);
     expect(await eventually(() => labServers().length === 0, 5000)).toBe(true);
   });
 
@@ -75,10 +77,13 @@ describe('a class of two on one hub', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(hub.url);
     await page.waitForSelector('[data-section="machines"] tr[data-machine]');
-    expect(await page.$$eval('[data-section="machines"] tr[data-machine]', (rows) => rows.map((r) => r.getAttribute('data-machine')).sort())).toEqual(['alice', 'bob']);
+    expect(await page.$$eval('[data-section="machines"] tr[data-machine]', (rows) => rows.map((r) => r.getAttribute('data-machine')).sort())).toEqual([BOB, 'alice']);
+    // The name with markup is text: no <i> element anywhere in the page, its characters shown as typed.
+    expect(await page.$$eval('i', (is) => is.length)).toBe(0);
+    expect(await page.textContent('[data-section="machines"]')).toContain(BOB);
     for (const relation of ['io', 'cpu', 'hello', 'start']) {
       const dots = await page.$$eval(`svg[data-relation="${relation}"] g.dot`, (gs) => gs.map((g) => ({ name: g.getAttribute('data-name'), value: Number(g.getAttribute('data-value')), circle: g.querySelector('circle') !== null })));
-      expect(dots.map((d) => d.name).sort(), relation).toEqual(['alice', 'bob']);
+      expect(dots.map((d) => d.name).sort(), relation).toEqual([BOB, 'alice']);
       expect(dots.every((d) => d.circle && d.value > 0)).toBe(true);
     }
     // The relations the course teaches hold on both machines: waiting overlaps, a process per request costs.
@@ -86,6 +91,18 @@ describe('a class of two on one hub', () => {
     for (const v of await values('io')) expect(v).toBeGreaterThan(3);
     for (const v of await values('start')) expect(v).toBeGreaterThan(3);
     expect(await page.$$eval('svg[data-relation] line.theory', (ls) => ls.length)).toBeGreaterThan(0);
+    // The table downloads as CSV: a header, one line per case of both machines, the markup name as plain text.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-role="csv"]')]);
+    const csv = readFileSync((await download.path()), 'utf8').trim().split('\n');
+    expect(csv[0]).toContain('req/s per unit of speed');
+    const rows = await page.$$eval('table.class-table tbody tr', (trs) => trs.length);
+    expect(csv.length - 1).toBe(rows);
+    expect(csv.some((line) => line.startsWith(`${BOB},io,16,event-loop,`))).toBe(true);
+    // Sorting by req/s (column 5) puts the rows in order of their numbers.
+    await page.click('details.class-table-fold summary');
+    await page.click('th[data-column="4"]');
+    const sorted = await page.$$eval('table.class-table tbody tr td:nth-child(5)', (tds) => tds.map((td) => Number(td.textContent.replace(/[^0-9.]/g, ''))));
+    expect(sorted).toEqual([...sorted].sort((x, y) => x - y));
     await page.screenshot({ path: outputPath('class-page.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

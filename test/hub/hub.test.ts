@@ -129,6 +129,31 @@ describe('a class hub', () => {
     expect((await fetch(new URL('api/live', hub.url))).status).toBe(200);
   });
 
+  it('answers 400 to a request target that is no path, and keeps serving', async () => {
+    const { connect } = await import('node:net');
+    const url = new URL(hub.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => socket.write('GET //a:99999/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString()));
+      socket.on('end', () => {
+        resolve(text);
+      });
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect((await fetch(new URL('api/live', hub.url))).status).toBe(200);
+  });
+
+  it('refuses a progress body that is not an object with 400, and slows a guesser of codes down to 429', async () => {
+    const live = await fetch(new URL('api/live?name=x', hub.url), { method: 'POST', headers: { 'x-class-code': hub.code }, body: 'null' });
+    expect(live.status).toBe(400);
+    const statuses = [];
+    for (let i = 0; i < 30; i++) statuses.push((await fetch(new URL('api/runs', hub.url), { headers: { 'x-class-code': `guess-${i}` } })).status);
+    expect(statuses.slice(0, 10).every((s) => s === 403)).toBe(true);
+    expect(statuses.slice(-5).every((s) => s === 429)).toBe(true);
+  });
+
   it('keeps every upload and its code across a restart', async () => {
     const before = ((await (await list(hub)).json()) as unknown[]).length;
     await hub.stop();
@@ -145,6 +170,30 @@ describe('a class hub', () => {
     expect(html).toContain("connect-src 'self'");
     expect(html).not.toContain('<img src=x');
     expect((await fetch(new URL('etc/passwd', hub.url))).status).toBe(404);
+  });
+});
+
+describe('a hub killed (SIGKILL) in the middle of thirty uploads', () => {
+  it('keeps every upload it answered 201 to', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'lab-hub-'));
+    let hub = await startHub(data, ['--code', 'kill-me']);
+    const landed: number[] = [];
+    const uploads = Array.from({ length: 30 }, (_, i) =>
+      upload(hub, `s${i}`, fileText)
+        .then(async (r) => {
+          if (r.status === 201) landed.push(((await r.json()) as { id: number }).id);
+        })
+        .catch(() => undefined),
+    );
+    // Kill it as soon as some uploads have landed and others are still on their way.
+    const { eventually } = await import('../helpers/wait.js');
+    expect(await eventually(() => landed.length >= 5, 20_000)).toBe(true);
+    hub.child.kill('SIGKILL');
+    await Promise.all(uploads);
+    hub = await startHub(data);
+    const kept = ((await (await list(hub)).json()) as { id: number }[]).map((r) => r.id);
+    for (const id of landed) expect(kept).toContain(id);
+    await hub.stop();
   });
 });
 

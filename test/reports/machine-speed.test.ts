@@ -30,6 +30,6 @@ describe('the terminal summary', () => {
     const results = buildV2Results();
     expect(summaryTables(results)).not.toContain('The cores computed at');
     const withSpeed: Results = { ...results, machineSpeed: { median: 0.62, low: 0.55, high: 0.7, best: 5000, history: { low: 0.5, runs: 2 } } };
-    expect(summaryTables(withSpeed)).toContain("The cores computed at 62% of this machine's best during the run (55–70%; earlier runs here met down to 50%)");
+    expect(summaryTables(withSpeed)).toContain('The cores computed at 62% of this machine’s best during the run (55–70%; earlier runs here met down to 50%)');
   });
 });
