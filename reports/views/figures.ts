@@ -4,6 +4,7 @@
  * views format here, once, and the page scripts only show the text.
  */
 import { formatRps, formatSpread, formatUs } from '../../lib/format.js';
+import { decimal } from '../../lib/lang/lang.js';
 import { relativeHalfWidth, type Interval } from '../../results/stats/stats.js';
 
 const dash = '—';
@@ -44,7 +45,7 @@ export function latencyRangeText(interval: Interval | null): string {
 
 /** A ratio as a headline says it: "63×", "1.92×". */
 export function ratioText(ratio: number): string {
-  return ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(2);
+  return ratio >= 10 ? ratio.toFixed(0) : decimal(ratio.toFixed(2));
 }
 
 /** "95%: 60–66×" */

@@ -3,6 +3,7 @@ import type { Cell } from '../../results/stats/aggregate.js';
 import { verdictFor, type Conclusion } from '../../results/stats/conclusions.js';
 import type { Comparison } from '../../results/stats/stats.js';
 import { differencePlusMinus, latencyText, percentText, ratioRangeText, ratioText, rpsText } from './figures.js';
+import { t } from '../../lib/lang/lang.js';
 
 const clientsText = (n: number): string => `${n} client${n === 1 ? '' : 's'}`;
 
@@ -30,13 +31,13 @@ function spread(conclusions: readonly Conclusion[], a: string, b: string): strin
 function pairSentence(a: Cell, b: Cell, comparison: Comparison | undefined, pm: string): string {
   if (comparison === undefined || comparison.interval === null) {
     const ratio = (a.rps ?? 0) / (b.rps ?? 1);
-    const why = comparison === undefined ? 'not measured in the same rounds' : 'one round: no interval';
-    return `\`${a.model}\` served ${ratioText(ratio)}× the requests of \`${b.model}\` (${why})`;
+    const why = comparison === undefined ? t('headline.notPaired') : t('headline.oneRound');
+    return t('headline.served', { a: a.model, ratio: ratioText(ratio), b: b.model, how: why });
   }
-  if (comparison.verdict === 'same') return `\`${a.model}\` and \`${b.model}\` do not differ measurably (${pm})`;
+  if (comparison.verdict === 'same') return t('headline.same', { a: a.model, b: b.model, pm });
   // The paired rounds decide which served more, even where the medians say otherwise.
   const [more, less, c] = comparison.verdict === 'faster' ? [a, b, comparison] : [b, a, invert(comparison)];
-  return `\`${more.model}\` served ${ratioText(c.ratio)}× the requests of \`${less.model}\` (${c.interval === null ? 'no interval' : ratioRangeText(c.interval)})`;
+  return t('headline.served', { a: more.model, ratio: ratioText(c.ratio), b: less.model, how: c.interval === null ? t('headline.noInterval') : ratioRangeText(c.interval) });
 }
 
 function invert(c: Comparison): Comparison {
@@ -61,30 +62,30 @@ export function headlineSentences(workload: string, connections: number, cells: 
   const here = conclusions.filter((c) => c.workload === workload && c.connections === connections);
   const measured = cells.filter((c) => c.rps !== null && c.rps > 0);
   const contenders = measured.filter((c) => !referenceModels.has(c.model)).sort((a, b) => (b.rps ?? 0) - (a.rps ?? 0));
-  const at = `At ${clientsText(connections)} on \`${workload}\``;
+  const at = t('headline.at', { clients: clientsText(connections), workload });
   const best = contenders[0];
   const worst = contenders[contenders.length - 1];
-  if (best === undefined || worst === undefined) return [`${at}, no model of the application has a result.`];
+  if (best === undefined || worst === undefined) return [t('headline.none', { at })];
   const sentences: string[] = [];
   if (best === worst) {
-    sentences.push(`${at}, only \`${best.model}\` has a result: ${rpsText(best.rps, best.rpsInterval)} requests per second.`);
+    sentences.push(t('headline.only', { at, model: best.model, rps: rpsText(best.rps, best.rpsInterval) }));
   } else {
     const extremes = comparisonOf(here, best.model, worst.model);
     if (extremes !== undefined && extremes.interval !== null && extremes.verdict === 'same') {
-      sentences.push(`${at}, the models do not differ measurably: \`${best.model}\` (the highest throughput) and \`${worst.model}\` (the lowest) are within ${spread(here, best.model, worst.model)} of each other.`);
+      sentences.push(t('headline.allSame', { at, best: best.model, worst: worst.model, pm: spread(here, best.model, worst.model) }));
     } else {
-      sentences.push(`${at}, ${pairSentence(best, worst, extremes, spread(here, best.model, worst.model))}, with a p99 of ${p99Of(best)} against ${p99Of(worst)}.`);
+      sentences.push(t('headline.extremes', { at, pair: pairSentence(best, worst, extremes, spread(here, best.model, worst.model)), p99a: p99Of(best), p99b: p99Of(worst) }));
     }
     const second = contenders[1];
     if (contenders.length >= 3 && second !== undefined && !(extremes?.verdict === 'same' && extremes.interval !== null)) {
-      sentences.push(`Next: ${pairSentence(best, second, comparisonOf(here, best.model, second.model), spread(here, best.model, second.model))}.`);
+      sentences.push(t('headline.next', { pair: pairSentence(best, second, comparisonOf(here, best.model, second.model), spread(here, best.model, second.model)) }));
     }
   }
   for (const reference of measured.filter((c) => referenceModels.has(c.model))) {
     sentences.push(referenceSentence(best, reference, comparisonOf(here, best.model, reference.model), spread(here, best.model, reference.model)));
   }
   const failed = cells.filter((c) => c.rps === null && c.failed.length > 0).map((c) => `\`${c.model}\``);
-  if (failed.length > 0) sentences.push(`Failed at this level: ${failed.join(', ')}.`);
+  if (failed.length > 0) sentences.push(t('headline.failed', { models: failed.join(', ') }));
   return sentences;
 }
 

@@ -170,6 +170,8 @@ describe('a class of two on one hub', () => {
     expect(await page.textContent('h1')).toContain('Laboratoire de concurrence — mesure du');
     expect(await page.textContent('body')).toContain('Ce que montre cette mesure');
     expect(await page.textContent('body')).toContain('Sommaire');
+    // The story's sentences too: "À 16 clients sur `io`, `event-loop` a servi 15,4× les requêtes de `sequential` (95 % : …)".
+    expect(await page.textContent('[data-section="glance"]')).toMatch(/À \d+ clients? sur \w+, .*(a servi [\d,]+× les requêtes de|ne diffèrent pas)/);
     // Throughputs of a thousand and more are grouped by a space, never a comma; decimals take a comma.
     const figures = await page.$$eval('td[data-field="rps"]', (tds) => tds.map((td) => td.textContent));
     expect(figures.length).toBeGreaterThan(0);

@@ -68,7 +68,9 @@ describe.each(APP_MODELS)('model %s under hostile clients', (model) => {
     }
     // 300 answers of 10 MiB would be 3 GiB; the lab holds at most 64 MiB of unread answers per process.
     expect(peak - before).toBeLessThan(600 * 1024 * 1024);
-    expect(slowestHealth).toBeLessThan(3000);
+    // Unbounded, /health waited 8 s behind them; bounded, about a second. 3 s was passed once (3.04 s, worker-pool, with the
+    // whole suite running on 2 cores): the margin is for the machine, the bound still fails the 8 s behaviour.
+    expect(slowestHealth).toBeLessThan(6000);
   }, 60_000);
 
   it('refuses a deeper pipeline than its bound with 503 JSON, and answers the rest', async () => {
