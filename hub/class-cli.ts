@@ -19,7 +19,7 @@ import { repoRoot } from '../lib/paths.js';
 import { readResultsFile } from '../results/file.js';
 import { loadAssets } from '../reports/assets.js';
 import { renderClassPage } from '../reports/render.js';
-import { buildClassView, isRelationKey } from '../reports/classroom/class-view.js';
+import { buildClassView, isRelationKey, renderedStamp } from '../reports/classroom/class-view.js';
 import { checkName, createHub } from './hub-server.js';
 import { openStore } from './store.js';
 
@@ -112,7 +112,7 @@ if (v.ask !== undefined && isRelationKey(v.ask)) {
 if (v.render !== undefined) {
   const out = resolve(v.render);
   try {
-    const view = buildClassView(store.classRuns(), store.questions(), store.answers(), { live: false, renderedAt: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', shareUrl: 'http://<hub>/' });
+    const view = buildClassView(store.classRuns(), store.questions(), store.answers(), { live: false, renderedAt: renderedStamp(), shareUrl: 'http://<hub>/' });
     writeFileAtomically(out, renderClassPage(view, loadAssets()));
   } catch (error: unknown) {
     fail(`--render ${out}: ${messageOf(error)}`);

@@ -18,7 +18,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { CONNECTIONS_CHECK_MS } from '../lib/http-bounds.js';
 import { messageOf } from '../lib/errors.js';
 import { readAnyVersion } from '../results/upgrade.js';
-import { buildClassView, isRelationKey } from '../reports/classroom/class-view.js';
+import { buildClassView, isRelationKey, renderedStamp } from '../reports/classroom/class-view.js';
 import { renderClassPage } from '../reports/render.js';
 import { loadAssets } from '../reports/assets.js';
 import type { ClassStore } from './store.js';
@@ -69,11 +69,17 @@ function sameCode(given: string | undefined, code: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-  res.end(text);
+/** Every answer of the hub: never cached (runs and answers change), never sniffed into another type. */
+function headers(type: 'application/json' | 'text/html'): Record<string, string> {
+  return { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 }
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, headers('application/json'));
+  res.end(JSON.stringify(body));
+}
+
+const addressOf = (req: IncomingMessage): string => req.socket.remoteAddress ?? '?';
 
 /** Bytes of request bodies held right now, by every request together. */
 let buffered = 0;
@@ -141,16 +147,16 @@ export function createHub(options: HubOptions): Server {
   const requireCode = (req: IncomingMessage): void => {
     const given = req.headers['x-class-code'];
     if (sameCode(Array.isArray(given) ? given[0] : given, code)) return;
-    if (!guesses.take(req.socket.remoteAddress ?? '?')) throw new HttpError(429, 'too many wrong codes from this address: wait a minute');
+    if (!guesses.take(addressOf(req))) throw new HttpError(429, 'too many wrong codes from this address: wait a minute');
     throw new HttpError(403, 'X-Class-Code: missing or wrong class code');
   };
   // A bench reports at most once a second; hundreds a minute from one address is a script, not a class.
   const liveBuckets = new TokenBuckets(120, 10);
   const throttleLive = (req: IncomingMessage): void => {
-    if (!liveBuckets.take(req.socket.remoteAddress ?? '?')) throw new HttpError(429, 'too many progress lines from this address');
+    if (!liveBuckets.take(addressOf(req))) throw new HttpError(429, 'too many progress lines from this address');
   };
   const throttle = (req: IncomingMessage): void => {
-    if (!buckets.take(req.socket.remoteAddress ?? '?')) throw new HttpError(429, 'too many requests from this address: wait a few seconds and send again');
+    if (!buckets.take(addressOf(req))) throw new HttpError(429, 'too many requests from this address: wait a few seconds and send again');
   };
 
   const routes = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
@@ -160,11 +166,11 @@ export function createHub(options: HubOptions): Server {
       // Built again only when a run, a question or an answer came in: a page view costs a lookup, not an analysis.
       const now = `${version}:${store.othersChanges()}`;
       if (page === null || page.version !== now) {
-        const view = buildClassView(store.classRuns(), store.questions(), store.answers(), { live: true, renderedAt: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', shareUrl: options.publicUrl() });
+        const view = buildClassView(store.classRuns(), store.questions(), store.answers(), { live: true, renderedAt: renderedStamp(), shareUrl: options.publicUrl() });
         page = { version: now, html: renderClassPage(view, loadAssets()) };
       }
       const html = page.html;
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      res.writeHead(200, headers('text/html'));
       res.end(html);
       return;
     }
@@ -201,7 +207,7 @@ export function createHub(options: HubOptions): Server {
         if (error instanceof HttpError) throw error;
         throw new HttpError(400, messageOf(error));
       }
-      if (store.runs().filter((r) => r.name === name).length >= MAX_RUNS_PER_NAME) throw new HttpError(429, `name: ${MAX_RUNS_PER_NAME} runs are kept under one name; share under another name or ask the teacher`);
+      if (store.runsNamed(name) >= MAX_RUNS_PER_NAME) throw new HttpError(429, `name: ${MAX_RUNS_PER_NAME} runs are kept under one name; share under another name or ask the teacher`);
       const id = store.addRun(name, results, text);
       version++;
       running.delete(name);
@@ -218,7 +224,7 @@ export function createHub(options: HubOptions): Server {
       requireCode(req);
       const raw = store.rawRun(Number(one[1]));
       if (raw === null) throw new HttpError(404, `run ${one[1]}: no such run`);
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      res.writeHead(200, headers('application/json'));
       res.end(raw);
       return;
     }

@@ -26,6 +26,8 @@ export interface StoredRunInfo {
 export interface ClassStore {
   addRun(name: string, results: Results, json: string): number;
   runs(): StoredRunInfo[];
+  /** How many runs are kept under a name (a count, not the list: asked on every upload). */
+  runsNamed(name: string): number;
   /** Every run with its results, parsed again (the files were validated on the way in). */
   classRuns(): ClassRun[];
   rawRun(id: number): string | null;
@@ -89,6 +91,7 @@ export function openStore(dataDir: string): ClassStore {
   const insertRun = db.prepare('INSERT INTO runs (name, received_at, run_id, cpu_model, cpus, node, cases, complete, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const listRuns = db.prepare('SELECT id, name, received_at, run_id, cpu_model, cpus, node, cases, complete FROM runs ORDER BY id');
   const oneRun = db.prepare('SELECT results FROM runs WHERE id = ?');
+  const countNamed = db.prepare('SELECT count(*) AS n FROM runs WHERE name = ?');
   const insertQuestion = db.prepare('INSERT INTO questions (relation, opened_at) VALUES (?, ?)');
   const listQuestions = db.prepare('SELECT id, relation FROM questions ORDER BY id');
   // A student who answers again changes their answer: one answer per name and question.
@@ -118,6 +121,9 @@ export function openStore(dataDir: string): ClassStore {
         }
         return { id: r.id, name: r.name, receivedAt: r.received_at, results };
       });
+    },
+    runsNamed(name) {
+      return (countNamed.get(name) as { n: number }).n;
     },
     rawRun(id) {
       const row = oneRun.get(id) as { results: string } | undefined;

@@ -5,7 +5,7 @@
  */
 import { currentLang, formatNumber, t, type Lang, type TextKey } from '../../lib/lang/lang.js';
 import { bestProbe } from '../../results/stats/probes.js';
-import { conclusions } from '../../results/stats/conclusions.js';
+import { conclusions, type Conclusion } from '../../results/stats/conclusions.js';
 import { checkPredictions } from '../../results/theory/prediction-check.js';
 import type { OkCase, Results } from '../../results/schema.js';
 import { median } from '../../results/stats/stats.js';
@@ -116,11 +116,11 @@ function okCase(results: Results, model: string, workload: string, connections: 
 }
 
 /** The paired ratio a ÷ b of one run, with its interval, and theory's ratio; null where the run lacks either case. */
-export function relationOf(results: Results, spec: RelationSpec): { value: number; low: number | null; high: number | null; theory: number | null } | null {
+export function relationOf(results: Results, spec: RelationSpec, all: readonly Conclusion[] = conclusions(results)): { value: number; low: number | null; high: number | null; theory: number | null } | null {
   const a = okCase(results, spec.a, spec.workload, spec.connections);
   const b = okCase(results, spec.b, spec.workload, spec.connections);
   if (a === undefined || b === undefined || !(a.rps > 0) || !(b.rps > 0)) return null;
-  const paired = conclusions(results).find((c) => c.workload === spec.workload && c.connections === spec.connections && ((c.a === spec.a && c.b === spec.b) || (c.a === spec.b && c.b === spec.a)));
+  const paired = all.find((c) => c.workload === spec.workload && c.connections === spec.connections && ((c.a === spec.a && c.b === spec.b) || (c.a === spec.b && c.b === spec.a)));
   const theory = a.predicted !== undefined && b.predicted !== undefined && b.predicted.rps > 0 ? a.predicted.rps / b.predicted.rps : null;
   if (paired === undefined) return { value: a.rps / b.rps, low: null, high: null, theory };
   const flip = paired.a !== spec.a;
@@ -148,10 +148,10 @@ function machineRow(run: ClassRun): MachineRow {
   };
 }
 
-function relationView(runs: readonly ClassRun[], spec: RelationSpec, answers: readonly { name: string; value: number }[]): RelationView {
+function relationView(runs: readonly ClassRun[], concluded: ReadonlyMap<number, readonly Conclusion[]>, spec: RelationSpec, answers: readonly { name: string; value: number }[]): RelationView {
   const dots: RelationDot[] = [];
   for (const run of runs) {
-    const r = relationOf(run.results, spec);
+    const r = relationOf(run.results, spec, concluded.get(run.id));
     if (r === null) continue;
     const title = r.low === null || r.high === null ? `${run.name}: ${ratio(r.value)}×` : t('class.dotTitle', { name: run.name, value: ratio(r.value), low: ratio(r.low), high: ratio(r.high) });
     dots.push({ id: run.id, name: run.name, ...r, title: r.theory === null ? title : `${title} · ${t('class.theory', { value: `${ratio(r.theory)}×` })}` });
@@ -239,10 +239,17 @@ const PAGE_TEXTS: readonly TextKey[] = [
   'class.questions', 'class.questionsNone', 'class.answer', 'class.answerName', 'class.answerValue', 'class.answerCode', 'class.answerSent', 'class.answerFailed',
 ];
 
+/** "2026-12-03 21:41 UTC": when a class page was made, as its subtitle says it. */
+export function renderedStamp(at: Date = new Date()): string {
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 export function buildClassView(runs: readonly ClassRun[], questions: readonly Question[], answers: readonly Answer[], options: { readonly live: boolean; readonly renderedAt: string; readonly shareUrl: string }): ClassView {
+  // Each run's paired comparisons, once: every relation reads its own pair from them.
+  const concluded = new Map(runs.map((run) => [run.id, conclusions(run.results)]));
   const relations = RELATIONS.map((spec) => {
     const asked = new Set(questions.filter((q) => q.relation === spec.key).map((q) => q.id));
-    return relationView(runs, spec, answers.filter((a) => asked.has(a.question)).map((a) => ({ name: a.name, value: a.value })));
+    return relationView(runs, concluded, spec, answers.filter((a) => asked.has(a.question)).map((a) => ({ name: a.name, value: a.value })));
   });
   const machines = new Set(runs.map((r) => `${r.name}\u0000${r.results.machine.cpuModel}`)).size;
   const text: Record<string, string> = {};

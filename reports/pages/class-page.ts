@@ -3,7 +3,7 @@
  * running (GET /api/live every 2 s) and takes the students' predictions (POST /api/answers); saved with --render
  * it is a still page that asks nothing of the network.
  */
-import { setLang } from '../../lib/lang/lang.js';
+import { formatNumber, setLang } from '../../lib/lang/lang.js';
 import type { ClassView, RelationView } from '../classroom/class-view.js';
 import { el, prose, readData, startPage, table } from './common.js';
 
@@ -87,7 +87,7 @@ function strip(r: RelationView): Element {
       const v = m * 10 ** p;
       if (v < r.min || v > r.max) continue;
       root.append(svg('line', { x1: x(v), x2: x(v), y1: 4, y2: height - 18, stroke: v === 1 ? '#666' : '#ddd', 'stroke-width': v === 1 ? 1.5 : 1 }));
-      root.append(svg('text', { x: x(v), y: height - 4, 'text-anchor': 'middle', 'font-size': 11, fill: '#555' }, `${v.toLocaleString(view.lang === 'fr' ? 'fr-FR' : 'en-US')}×`));
+      root.append(svg('text', { x: x(v), y: height - 4, 'text-anchor': 'middle', 'font-size': 11, fill: '#555' }, `${formatNumber(v, 3)}×`));
     }
   }
   r.dots.forEach((d, i) => {
@@ -138,8 +138,8 @@ app.append(
           el('td', { className: 'name', text: m.name }),
           el('td', { className: 'name', text: m.cpuModel }),
           el('td', { text: String(m.cores) }),
-          el('td', { text: m.singleRate === null ? '—' : m.singleRate.toLocaleString(view.lang === 'fr' ? 'fr-FR' : 'en-US') }),
-          el('td', { text: m.capacity === null ? '—' : m.capacity.toLocaleString(view.lang === 'fr' ? 'fr-FR' : 'en-US') }),
+          el('td', { text: m.singleRate === null ? '—' : formatNumber(m.singleRate, 3) }),
+          el('td', { text: m.capacity === null ? '—' : formatNumber(m.capacity, 3) }),
           el('td', { className: 'name', text: m.node }),
           el('td', { className: 'name', text: m.runId }),
         ]),
@@ -158,7 +158,7 @@ app.append(
 
 // Every case: sortable, downloadable.
 const locale = view.lang === 'fr' ? 'fr-FR' : 'en-US';
-const cellText = (v: string | number): string => (typeof v === 'number' ? v.toLocaleString(locale) : v);
+const cellText = (v: string | number): string => (typeof v === 'number' ? formatNumber(v, 3) : v);
 const body = el('tbody');
 let order: { column: number; up: boolean } = { column: -1, up: true };
 function fill(): void {
