@@ -27,6 +27,8 @@ export function formatDuration(seconds: number): string {
 }
 
 export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
+  if (bytes < 10 * 1024) return `${decimal((bytes / 1024).toFixed(1))} KiB`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
   if (bytes < 1024 ** 3) return `${decimal((bytes / 1024 / 1024).toFixed(1))} MiB`;
   return `${decimal((bytes / 1024 ** 3).toFixed(1))} GiB`;

@@ -2,7 +2,7 @@ import type { Results } from '../results/schema.js';
 import { currentLang, t } from '../lib/lang/lang.js';
 import { buildCompareView } from './views/compare-view.js';
 import { pageShell, type PageAssets } from './html.js';
-import { buildRunView } from './views/run-view.js';
+import { buildRunView } from './views/run/run-view.js';
 import type { IndexEntry, IndexView } from './views/index-view.js';
 import type { ClassView } from './classroom/class-view.js';
 

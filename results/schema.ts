@@ -63,6 +63,8 @@ export const WARNING_CODES = [
   'slow-ramp', // closed loop: some clients had no answer yet when the window opened (the ramp gave up)
   'placement', // --cpus: a process could not be pinned where the cell runs it
   'cold-server', // a server's warm-up reached its bound before its throughput settled
+  'held-refused', // --hold: some idle connections could not be opened (refused, or left waiting in the model's line)
+  'lost-deliveries', // ws-chat: members did not receive every message once (lost or duplicated deliveries)
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
@@ -107,6 +109,26 @@ const sessionFields = {
   lostUpdates: count.optional(),
 };
 
+/**
+ * The chat (ws-chat): the room's members, the messages planned in the window, their deliveries that arrived, and those
+ * lost (never arrived before the drain ended) or duplicated (arrived twice). A correct server loses and duplicates none.
+ */
+export const ChatSchema = z.object({ members: count, messages: count, deliveries: count, lost: count, duplicated: count });
+
+/**
+ * --hold: idle WebSocket connections held open through a trial. `asked`, how many of them opened, were refused (an
+ * HTTP answer instead of 101) or failed; the server's memory (its whole process tree) just before and after they opened.
+ */
+export const TrialHeldSchema = z.object({ asked: count, opened: count, refused: count, failed: count, openSeconds: nonNegative, rssBeforeBytes: bytes, rssAfterBytes: bytes });
+
+/**
+ * A held case: the idle connections asked for, the fewest that opened in a used trial, the refusals of every used
+ * trial, and the memory each held connection cost: the median over the used trials of (memory once they were open −
+ * memory just before, once the previous trial's had gone) ÷ connections opened; null when none opened. `rssBaseBytes`:
+ * the lowest memory before any opened; `rssHeldBytes`: the median memory with them open.
+ */
+export const CaseHeldSchema = z.object({ connections: count, opened: count, refused: count, rssPerConnectionBytes: nonNegative.nullable(), rssBaseBytes: bytes, rssHeldBytes: bytes });
+
 /** One trial: one load window on a running server, with the machine's state while it ran. */
 const TrialBase = z.object({
   /** Round of the cell (1, 2, …): in a round, every model of the cell runs one trial, in a shuffled order. */
@@ -148,6 +170,8 @@ export const OkTrialSchema = TrialBase.extend({
   coreSpeeds: z.array(nonNegative.nullable()).optional(),
   ...openFields,
   ...sessionFields,
+  held: TrialHeldSchema.optional(),
+  chat: ChatSchema.optional(),
 });
 
 export const FailedTrialSchema = TrialBase.extend({ status: z.literal('failed'), error: z.string().min(1) });
@@ -224,6 +248,9 @@ export const OkCaseSchema = CaseBase.extend({
   uncorrectedDistribution: z.array(DistributionPointSchema).optional(),
   /** What queueing theory predicts from the run's 1-client demands (results/predict.ts); absent where it cannot. */
   predicted: z.object({ rps: nonNegative, meanLatencyUs: nonNegative }).optional(),
+  held: CaseHeldSchema.optional(),
+  /** ws-chat: the used trials' deliveries together (throughput, rps, is then deliveries per second). */
+  chat: ChatSchema.optional(),
 });
 
 export const FailedCaseSchema = CaseBase.extend({
@@ -342,6 +369,9 @@ const ResultsObject = z.object({
      * not possible here (then nothing was pinned). Each case says where it ran (`placement`).
      */
     cpus: z.object({ mode: z.enum(['auto', 'none', 'spec']), server: z.string().max(200).optional(), client: z.string().max(200).optional(), note: z.string().optional() }).optional(),
+    /** --hold: the levels of idle WebSocket connections held through the trials (0: none); ws-chat's room size. */
+    hold: z.array(count).optional(),
+    members: count.optional(),
   }),
   /** --target: the server measured and the idle round trip to it, measured before the first cell. */
   remote: RemoteSchema.optional(),
@@ -422,6 +452,9 @@ export type OkCase = z.infer<typeof OkCaseSchema>;
 export type FailedCase = z.infer<typeof FailedCaseSchema>;
 export type CaseResult = z.infer<typeof CaseSchema>;
 export type Probe = z.infer<typeof ProbeSchema>;
+export type ChatCountsResult = z.infer<typeof ChatSchema>;
+export type TrialHeld = z.infer<typeof TrialHeldSchema>;
+export type CaseHeld = z.infer<typeof CaseHeldSchema>;
 export type Results = z.infer<typeof ResultsSchema>;
 
 /** One readable line naming the first wrong field of a zod failure. */

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
-import { createServer as createSecureServer } from 'node:https';
+import { createServer as createSecureServer, Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { CONNECTIONS_CHECK_MS } from '../lib/http-bounds.js';
 import type { ClientWatch } from './app/cancel.js';
@@ -33,6 +33,21 @@ export const LIMITS = {
    * sequential server's queue: past it, 503 JSON with Retry-After, well before Node.js's reset at requestTimeoutMs.
    */
   maxLineWaitMs: 10_000,
+  /**
+   * WebSocket connections per process, open or waiting for their turn: far above the C10k lesson's 10,000 held
+   * connections, within a default file limit of 20,000. Beyond it, an upgrade is refused with 503.
+   */
+  maxWsConnections: 12_000,
+  /** The largest WebSocket message a server reads (ws closes a larger one with 1009, "message too big"). */
+  maxWsMessageBytes: 64 * 1024,
+  /**
+   * Bytes written to one WebSocket connection and not yet taken by its peer, and bytes received and not yet read
+   * by its conversation: past this, a peer that does not read is dropped (1013), one that sends faster than it is
+   * served is paused (TCP then holds it back). With maxWsConnections, the memory of a process stays bounded.
+   */
+  maxWsBufferedBytes: 1024 * 1024,
+  /** Each WebSocket is pinged this often; one that has not answered the previous ping is closed (a dead peer). */
+  wsPingIntervalMs: 30_000,
 } as const;
 
 /** Why a request was refused before the application saw it: becomes a 503 JSON answer. */
@@ -132,9 +147,38 @@ export function reserveAnswerBytes(res: ServerResponse, bytes: number): boolean 
   return true;
 }
 
+/** The HTTP connections of a server (those not upgraded to WebSocket), counted against LIMITS.maxConnections. */
+const httpConnections = new WeakMap<LabServer, { count: number; readonly upgraded: WeakSet<Socket> }>();
+
+/**
+ * A connection that became a WebSocket leaves the HTTP count (LIMITS.maxWsConnections bounds it from now on): a
+ * server that holds 10,000 WebSockets still takes HTTP clients.
+ */
+export function leaveHttpCount(server: LabServer, socket: Socket): void {
+  const counter = httpConnections.get(server);
+  if (counter === undefined || counter.upgraded.has(socket)) return;
+  counter.upgraded.add(socket);
+  counter.count -= 1;
+}
+
 /** Node's own bounds on a server: connections, header and request time, idle connections. */
 export function boundServer<S extends LabServer>(server: S): S {
-  server.maxConnections = LIMITS.maxConnections;
+  // Node's own cap counts every socket, WebSockets included; HTTP connections are held to theirs below.
+  server.maxConnections = LIMITS.maxConnections + LIMITS.maxWsConnections;
+  const counter = { count: 0, upgraded: new WeakSet<Socket>() };
+  httpConnections.set(server, counter);
+  // Over TLS, the socket a request (or an upgrade) comes on is the TLS socket: count those, once their handshake is
+  // done (one that never finishes it is closed by handshakeTimeout).
+  server.on(server instanceof HttpsServer ? 'secureConnection' : 'connection', (socket: Socket) => {
+    if (counter.count >= LIMITS.maxConnections) {
+      socket.destroy();
+      return;
+    }
+    counter.count += 1;
+    socket.once('close', () => {
+      if (!counter.upgraded.has(socket)) counter.count -= 1;
+    });
+  });
   server.headersTimeout = LIMITS.headersTimeoutMs;
   server.requestTimeout = LIMITS.requestTimeoutMs;
   // With no 'timeout' listener, Node.js destroys a socket idle for this long: its buffered answers go with it.

@@ -23,8 +23,16 @@ export function listen(server: LabServer, host: string, port: number): Promise<s
   });
 }
 
+const beforeClose = new WeakMap<LabServer, () => void>();
+
+/** Something that holds connections the HTTP server does not close itself (its WebSockets): ended by closeServer. */
+export function onCloseServer(server: LabServer, end: () => void): void {
+  beforeClose.set(server, end);
+}
+
 /** Closes a server now: idle keep-alive connections would otherwise hold it open for seconds. */
 export function closeServer(server: LabServer): Promise<void> {
+  beforeClose.get(server)?.();
   return new Promise((resolve) => {
     server.close(() => {
       resolve();

@@ -26,6 +26,8 @@ export interface ModelOptions {
   readonly sessions: SessionMode;
   /** HTTPS with this certificate, or plain HTTP (null). Every model's listening socket uses it. */
   readonly tls: TlsMaterial | null;
+  /** cluster: a Redis URL whose pub/sub carries chat rooms between processes, instead of the primary (null). */
+  readonly broker: string | null;
 }
 
 export type ModelParam = 'threads' | 'processes';

@@ -13,7 +13,22 @@ export type ServeCommand =
   | { readonly kind: 'serve'; readonly model: ModelName; readonly options: Omit<ModelOptions, 'tls'>; readonly tls: boolean }
   | { readonly kind: 'error'; readonly message: string };
 
-const MAX_WORKERS = 256;
+/** Threads: thread-per-request holds one per WebSocket connection, so its bound may reach the thousands. */
+export const MAX_THREADS = 2048;
+export const MAX_PROCESSES = 256;
+
+/** A broker's address: redis:// (or rediss://) with a host; checked for reachability when the server starts. */
+export function brokerProblem(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `--broker must be a URL like redis://127.0.0.1:6379, got ${JSON.stringify(raw.slice(0, 80))}`;
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return `--broker must be a redis:// or rediss:// URL, got ${url.protocol.slice(0, 20)}`;
+  if (url.hostname === '') return '--broker must name a host, as in redis://127.0.0.1:6379';
+  return null;
+}
 
 function toInt(name: string, raw: string, min: number, max: number): number | string {
   const value = parseWholeNumber(raw);
@@ -37,6 +52,7 @@ export function parseServeArgs(argv: readonly string[]): ServeCommand {
         processes: { type: 'string' },
         sessions: { type: 'string' },
         tls: { type: 'boolean' },
+        broker: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -57,8 +73,8 @@ export function parseServeArgs(argv: readonly string[]): ServeCommand {
     }
   }
   const port = toInt('port', values.port ?? '0', 0, 65535);
-  const threads = toInt('threads', values.threads ?? String(defaultThreads(model)), 1, MAX_WORKERS);
-  const processes = toInt('processes', values.processes ?? String(defaultProcesses()), 1, MAX_WORKERS);
+  const threads = toInt('threads', values.threads ?? String(defaultThreads(model)), 1, MAX_THREADS);
+  const processes = toInt('processes', values.processes ?? String(defaultProcesses()), 1, MAX_PROCESSES);
   for (const value of [port, threads, processes]) if (typeof value === 'string') return { kind: 'error', message: value };
   const host = values.host ?? DEFAULT_HOST;
   if (host.trim() === '') return { kind: 'error', message: '--host must not be empty' };
@@ -66,10 +82,14 @@ export function parseServeArgs(argv: readonly string[]): ServeCommand {
   if (!isOneOf(SESSION_MODES, sessions)) return { kind: 'error', message: `--sessions must be ${SESSION_MODES.join(' or ')}, got ${JSON.stringify(sessions)}` };
   // The baseline is not the application: it has no /visits to count.
   if (values.sessions !== undefined && CATALOGUE[model].reference) return { kind: 'error', message: `--sessions does not apply to ${model}` };
+  // Only a cluster has chat rooms to share between processes.
+  if (values.broker !== undefined && model !== 'cluster') return { kind: 'error', message: `--broker applies to cluster only (its chat rooms span processes), not ${model}` };
+  const brokerIssue = values.broker === undefined ? null : brokerProblem(values.broker);
+  if (brokerIssue !== null) return { kind: 'error', message: brokerIssue };
   return {
     kind: 'serve',
     model,
-    options: { host, port: port as number, threads: threads as number, processes: processes as number, sessions },
+    options: { host, port: port as number, threads: threads as number, processes: processes as number, sessions, broker: values.broker ?? null },
     tls: values.tls === true,
   };
 }
@@ -77,7 +97,7 @@ export function parseServeArgs(argv: readonly string[]): ServeCommand {
 export function serveHelp(): string {
   const lines = [
     'Usage: npm run serve -- <model> [--port N] [--host H] [--threads N] [--processes N]',
-    '                                [--sessions shared|local] [--tls]',
+    '                                [--sessions shared|local] [--tls] [--broker redis://HOST:PORT]',
     '',
     `  --port N        port to listen on (default 0: a free port, printed at start)`,
     `  --host H        address to bind (default ${DEFAULT_HOST})`,
@@ -90,6 +110,11 @@ export function serveHelp(): string {
     '                  (each process or thread its own: the classic bug under a cluster or a pool)',
     '  --tls           serve HTTPS with a self-signed certificate for 127.0.0.1 and localhost, made on first',
     '                  use and kept in .lab-tls/ (git-ignored); try it with curl -k https://127.0.0.1:PORT/',
+    '  --broker URL    cluster: chat rooms (/ws/chat) cross processes through Redis pub/sub at URL',
+    '                  (redis://HOST:PORT) instead of the primary process',
+    '',
+    'WebSocket (every model but the baseline): /ws/ is a page that uses /ws/echo, /ws/countdown?from=N and',
+    '/ws/chat?room=R from the browser.',
     '',
     'Models:',
   ];

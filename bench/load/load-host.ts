@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../../lib/paths.js';
 import type { LoadOptions, LoadOutcome } from './closed-loop.js';
-import { decodeHistogram, isFromLoad, type FromLoad } from './load-messages.js';
+import { decodeHistogram, isFromLoad, type ClosedProtocol, type FromLoad, type OpenProtocol } from './load-messages.js';
+import type { HoldOutcome, HoldSpec } from './held.js';
+import type { ChatCounts } from './ws-chat.js';
 import type { LoadProgress } from './load-progress.js';
 import type { OpenLoadOptions, OpenLoadOutcome } from './open-loop.js';
 
@@ -20,12 +22,20 @@ export interface ClientCpu {
   readonly clientCpuMs: number;
 }
 
-export type HostedOpenOptions = Omit<OpenLoadOptions, 'random' | 'clock'> & { readonly seed: number };
+export type HostedOpenOptions = Omit<OpenLoadOptions, 'random' | 'clock'> & { readonly seed: number; readonly protocol?: OpenProtocol; readonly members?: number };
+export type HostedClosedOptions = LoadOptions & { readonly protocol?: ClosedProtocol; readonly ca?: string };
+
+/** Idle connections held by the load process until released (--hold). */
+export interface HeldConnections {
+  readonly done: Promise<HoldOutcome>;
+  release(): Promise<void>;
+}
 
 export interface LoadGenerator {
   readonly pid: number;
-  closed(options: LoadOptions): { readonly done: Promise<LoadOutcome & ClientCpu>; stop(): void };
-  open(options: HostedOpenOptions): { readonly done: Promise<OpenLoadOutcome & ClientCpu>; stop(): void };
+  closed(options: HostedClosedOptions): { readonly done: Promise<LoadOutcome & ClientCpu>; stop(): void };
+  open(options: HostedOpenOptions): { readonly done: Promise<OpenLoadOutcome & ClientCpu & { readonly chat?: ChatCounts }>; stop(): void };
+  hold(spec: HoldSpec): HeldConnections;
   /** Ends the load process (any load still running fails). */
   close(): Promise<void>;
 }
@@ -34,6 +44,12 @@ export interface LoadGenerator {
 function entry(): string {
   const beside = fileURLToPath(new URL('./load-process.js', import.meta.url));
   return existsSync(beside) ? beside : join(repoRoot, 'dist', 'bench', 'load', 'load-process.js');
+}
+
+interface PendingHold {
+  held(outcome: HoldOutcome): void;
+  released(): void;
+  fail(error: Error): void;
 }
 
 interface Pending {
@@ -52,12 +68,22 @@ process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-/** Starts the load process; `cpus` (a taskset list such as "1" or "2-3") pins it. Resolves once it is ready. */
-export function startLoadGenerator(options: { readonly cpus?: string } = {}): Promise<LoadGenerator> {
-  const args = [entry()];
-  const child = options.cpus === undefined ? spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }) : spawn('taskset', ['-c', options.cpus, process.execPath, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/**
+ * Starts the load process; `cpus` (a taskset list such as "1" or "2-3") pins it; `fileLimit` raises its open files
+ * (prlimit: --hold opens a connection per idle client). Resolves once it is ready.
+ */
+export function startLoadGenerator(options: { readonly cpus?: string; readonly fileLimit?: number | null } = {}): Promise<LoadGenerator> {
+  const command = [
+    ...(options.fileLimit === undefined || options.fileLimit === null ? [] : ['prlimit', `--nofile=${options.fileLimit}:${options.fileLimit}`, '--']),
+    ...(options.cpus === undefined ? [] : ['taskset', '-c', options.cpus]),
+    process.execPath,
+    entry(),
+  ];
+  const [program = process.execPath, ...args] = command;
+  const child = spawn(program, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   live.add(child);
   const pending = new Map<number, Pending>();
+  const holds = new Map<number, PendingHold>();
   let nextId = 1;
   let gone: Error | null = null;
   const exited = new Promise<void>((resolve) => {
@@ -66,11 +92,22 @@ export function startLoadGenerator(options: { readonly cpus?: string } = {}): Pr
       gone = new Error(`the load process ${signal === null ? `exited with code ${String(code)}` : `was killed by ${signal}`}`);
       for (const p of pending.values()) p.fail(gone);
       pending.clear();
+      for (const h of holds.values()) h.fail(gone);
+      holds.clear();
       resolve();
     });
   });
   child.on('message', (message: unknown) => {
     if (!isFromLoad(message) || message.type === 'ready') return;
+    if (message.type === 'held' || message.type === 'released') {
+      const h = holds.get(message.id);
+      if (message.type === 'held') h?.held(message.outcome);
+      else {
+        holds.delete(message.id);
+        h?.released();
+      }
+      return;
+    }
     const p = pending.get(message.id);
     if (p === undefined) return;
     switch (message.type) {
@@ -147,6 +184,35 @@ export function startLoadGenerator(options: { readonly cpus?: string } = {}): Pr
       });
       send(id, { type: 'open', id, spec: { ...spec, progress: onProgress !== undefined } });
       return { done, stop: () => { send(id, { type: 'stop', id }); } };
+    },
+    hold(spec) {
+      const id = nextId++;
+      let onReleased: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => {
+        onReleased = resolve;
+      });
+      const done = new Promise<HoldOutcome>((resolve, reject) => {
+        holds.set(id, {
+          held: resolve,
+          released: onReleased,
+          fail: (error) => {
+            reject(error);
+            onReleased();
+          },
+        });
+      });
+      // A failure of the load process is told by the trial's own load; this promise must not go unhandled.
+      done.catch(() => undefined);
+      if (gone !== null || !child.connected) holds.get(id)?.fail(gone ?? new Error('the load process is gone'));
+      else child.send({ type: 'hold', id, spec });
+      return {
+        done,
+        release: () => {
+          if (gone === null && child.connected) child.send({ type: 'release', id });
+          else onReleased();
+          return released;
+        },
+      };
     },
     async close() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -7,18 +7,28 @@ import * as hdr from 'hdr-histogram-js';
 import type { LoadStage } from './load-progress.js';
 import type { LoadOutcome, LoadOptions } from './closed-loop.js';
 import type { OpenLoadOptions, OpenLoadOutcome } from './open-loop.js';
+import type { HoldOutcome, HoldSpec } from './held.js';
+import type { ChatCounts } from './ws-chat.js';
+
+/** What a closed loop speaks: HTTP requests (autocannon) or WebSocket messages echoed (bench/load/ws-echo.ts). */
+export type ClosedProtocol = 'http' | 'ws-echo';
+/** What an open loop sends: HTTP requests (undici) or chat messages to a room of `members` (bench/load/ws-chat.ts). */
+export type OpenProtocol = 'http' | 'ws-chat';
 
 type Callbacks = 'onWindowStart' | 'onWindowEnd' | 'onProgress';
 
 /** A closed-loop trial, as sent: `progress` asks for ticks (the live view). */
-export type ClosedSpec = Omit<LoadOptions, Callbacks> & { readonly progress: boolean };
+export type ClosedSpec = Omit<LoadOptions, Callbacks> & { readonly progress: boolean; readonly protocol?: ClosedProtocol; readonly ca?: string };
 /** An open-loop trial, as sent: its Poisson gaps come from a seed (a function cannot cross), its ticks if asked. */
-export type OpenSpec = Omit<OpenLoadOptions, Callbacks | 'random' | 'clock'> & { readonly seed: number; readonly progress: boolean };
+export type OpenSpec = Omit<OpenLoadOptions, Callbacks | 'random' | 'clock'> & { readonly seed: number; readonly progress: boolean; readonly protocol?: OpenProtocol; readonly members?: number };
 
 export type ToLoad =
   | { readonly type: 'closed'; readonly id: number; readonly spec: ClosedSpec }
   | { readonly type: 'open'; readonly id: number; readonly spec: OpenSpec }
-  | { readonly type: 'stop'; readonly id: number };
+  | { readonly type: 'stop'; readonly id: number }
+  /** Opens idle WebSocket connections and keeps them until 'release' (--hold). */
+  | { readonly type: 'hold'; readonly id: number; readonly spec: HoldSpec }
+  | { readonly type: 'release'; readonly id: number };
 
 export interface EncodedTick {
   readonly elapsedSeconds: number;
@@ -30,7 +40,7 @@ export interface EncodedTick {
 }
 
 export type EncodedClosed = Omit<LoadOutcome, 'histogram' | 'servedBy'> & { readonly histogram: string; readonly servedBy: readonly string[] };
-export type EncodedOpen = Omit<OpenLoadOutcome, 'histogram' | 'uncorrected' | 'lateness' | 'servedBy'> & { readonly histogram: string; readonly uncorrected: string; readonly lateness: string; readonly servedBy: readonly string[] };
+export type EncodedOpen = Omit<OpenLoadOutcome, 'histogram' | 'uncorrected' | 'lateness' | 'servedBy'> & { readonly histogram: string; readonly uncorrected: string; readonly lateness: string; readonly servedBy: readonly string[]; readonly chat?: ChatCounts };
 
 export type FromLoad =
   | { readonly type: 'ready'; readonly pid: number }
@@ -39,7 +49,9 @@ export type FromLoad =
   | { readonly type: 'window'; readonly id: number; readonly edge: 'start' | 'end'; readonly cpuMs: number }
   | { readonly type: 'closed-done'; readonly id: number; readonly outcome: EncodedClosed }
   | { readonly type: 'open-done'; readonly id: number; readonly outcome: EncodedOpen }
-  | { readonly type: 'failed'; readonly id: number; readonly message: string };
+  | { readonly type: 'failed'; readonly id: number; readonly message: string }
+  | { readonly type: 'held'; readonly id: number; readonly outcome: HoldOutcome }
+  | { readonly type: 'released'; readonly id: number };
 
 export function encodeHistogram(h: hdr.Histogram): string {
   return hdr.encodeIntoCompressedBase64(h);
@@ -56,5 +68,5 @@ export function isFromLoad(message: unknown): message is FromLoad {
 export function isToLoad(message: unknown): message is ToLoad {
   if (typeof message !== 'object' || message === null) return false;
   const m = message as { type?: unknown; id?: unknown };
-  return (m.type === 'closed' || m.type === 'open' || m.type === 'stop') && typeof m.id === 'number';
+  return (m.type === 'closed' || m.type === 'open' || m.type === 'stop' || m.type === 'hold' || m.type === 'release') && typeof m.id === 'number';
 }

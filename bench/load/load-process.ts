@@ -11,6 +11,9 @@ import { startLoad, type RunningLoad } from './closed-loop.js';
 import { encodeHistogram, isToLoad, type FromLoad, type ToLoad } from './load-messages.js';
 import type { LoadProgress } from './load-progress.js';
 import { startOpenLoad, type RunningOpenLoad } from './open-loop.js';
+import { holdConnections, type Holding } from './held.js';
+import { startChatLoad } from './ws-chat.js';
+import { startWsEcho } from './ws-echo.js';
 
 const send = (message: FromLoad): void => {
   process.send?.(message);
@@ -22,6 +25,7 @@ const cpuMs = (): number => {
 };
 
 const running = new Map<number, RunningLoad | RunningOpenLoad>();
+const holdings = new Map<number, Holding>();
 
 function callbacks(id: number, progress: boolean): { onWindowStart: () => void; onWindowEnd: () => void; onProgress?: LoadProgress } {
   return {
@@ -41,11 +45,27 @@ function callbacks(id: number, progress: boolean): { onWindowStart: () => void; 
   };
 }
 
-function start(message: Exclude<ToLoad, { type: 'stop' }>): void {
+function hold(message: Extract<ToLoad, { type: 'hold' }>): void {
+  const holding = holdConnections(message.spec);
+  holdings.set(message.id, holding);
+  void holding.done.then((outcome) => {
+    send({ type: 'held', id: message.id, outcome });
+  });
+}
+
+function release(id: number): void {
+  const holding = holdings.get(id);
+  holdings.delete(id);
+  void (holding?.release() ?? Promise.resolve()).then(() => {
+    send({ type: 'released', id });
+  });
+}
+
+function start(message: Extract<ToLoad, { type: 'closed' | 'open' }>): void {
   const { id } = message;
   if (message.type === 'closed') {
-    const { progress, ...spec } = message.spec;
-    const load = startLoad({ ...spec, ...callbacks(id, progress) });
+    const { progress, protocol, ...spec } = message.spec;
+    const load = protocol === 'ws-echo' ? startWsEcho({ ...spec, ...callbacks(id, progress) }) : startLoad({ ...spec, ...callbacks(id, progress) });
     running.set(id, load);
     load.done.then(
       (o) => {
@@ -57,8 +77,8 @@ function start(message: Exclude<ToLoad, { type: 'stop' }>): void {
     ).finally(() => running.delete(id));
     return;
   }
-  const { progress, seed, ...spec } = message.spec;
-  const load = startOpenLoad({ ...spec, random: seededRandom(seed), ...callbacks(id, progress) });
+  const { progress, seed, protocol, members, ...spec } = message.spec;
+  const load = protocol === 'ws-chat' ? startChatLoad({ ...spec, members: members ?? 2, random: seededRandom(seed), ...callbacks(id, progress) }) : startOpenLoad({ ...spec, random: seededRandom(seed), ...callbacks(id, progress) });
   running.set(id, load);
   load.done.then(
     (o) => {
@@ -73,6 +93,8 @@ function start(message: Exclude<ToLoad, { type: 'stop' }>): void {
 process.on('message', (message: unknown) => {
   if (!isToLoad(message)) return;
   if (message.type === 'stop') running.get(message.id)?.stop();
+  else if (message.type === 'hold') hold(message);
+  else if (message.type === 'release') release(message.id);
   else start(message);
 });
 // The bench is gone (even killed): nothing is left to load for.

@@ -9,7 +9,7 @@ import { WORKLOAD_NAMES } from './workloads.js';
 export type ValueKey =
   | 'profile' | 'models' | 'workloads' | 'connections' | 'duration' | 'warmup' | 'trials' | 'maxTrials' | 'budget' | 'seed'
   | 'threads' | 'processes' | 'rate' | 'arrivals' | 'maxInflight' | 'out' | 'target' | 'netemDelay' | 'netemRate' | 'livePort' | 'sessions' | 'cpus'
-  | 'share' | 'name' | 'code' | 'lang';
+  | 'share' | 'name' | 'code' | 'lang' | 'hold' | 'members';
 /** Options that are flags. */
 export type FlagKey = 'recalibrate' | 'netns' | 'live' | 'tls' | 'newConnections' | 'help';
 
@@ -19,6 +19,8 @@ export type OptionSpec =
 
 /** Open loop defaults where the options do not say (bench/plan/options.ts uses them; the help names them). */
 export const OPEN_DEFAULTS = { durationSeconds: 5, warmupSeconds: 1, trials: 2, maxTrials: 3, maxInflight: 64 } as const;
+/** ws-chat's room where the options do not say. */
+export const CHAT_DEFAULTS = { members: 20 } as const;
 
 const value = (flag: string, key: ValueKey, arg: string, ...help: string[]): OptionSpec => ({ flag, type: 'string', key, arg, help });
 const flag = (name: string, key: FlagKey, ...help: string[]): OptionSpec => ({ flag: name, type: 'boolean', key, help });
@@ -40,6 +42,8 @@ export const BENCH_OPTIONS: readonly OptionSpec[] = [
   value('rate', 'rate', '50,200,1000', 'open loop: requests per second offered whatever the server does, one case per rate;', `then --duration defaults to ${OPEN_DEFAULTS.durationSeconds} s, --warmup to ${OPEN_DEFAULTS.warmupSeconds} s, --trials to ${OPEN_DEFAULTS.trials} (up to ${OPEN_DEFAULTS.maxTrials})`),
   value('arrivals', 'arrivals', '<kind>', 'constant (even spacing, the default) | poisson (random gaps of the same mean)'),
   value('max-inflight', 'maxInflight', '<n>', `open loop: most requests in flight, i.e. connections (default ${OPEN_DEFAULTS.maxInflight}); more wait, counted late`),
+  value('hold', 'hold', '1000,5000', 'idle WebSocket connections held open through every trial, one case per value (0: none);', "the server's memory per held connection, and the clients' latency meanwhile (the C10k lesson)"),
+  value('members', 'members', '<n>', `ws-chat: members of the room, the publisher included (default ${CHAT_DEFAULTS.members}); the rate is --rate`),
   flag('recalibrate', 'recalibrate', 'measure the CPU calibration afresh (by default a machine keeps its first one in <out>/calibration.json)'),
   value('out', 'out', '<dir>', 'where runs go (default reports/runs): <dir>/<run-id>/results.json'),
   value('target', 'target', '<url>', 'drive a server started elsewhere (npm run serve -- <model> --host 0.0.0.0 on that host);', 'its model and parameters come from its /health; any host, since you named it'),

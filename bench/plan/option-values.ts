@@ -54,3 +54,15 @@ export function wholeNumber(flag: string, raw: string, min: number, max: number)
   return value;
 }
 
+
+/** Whole numbers from 0 (0 means none), each once, ascending: `--hold 0,1000,5000`. */
+export function wholeInts(flag: string, raw: string, max: number): number[] {
+  const out: number[] = [];
+  for (const item of raw.split(',').map((s) => s.trim())) {
+    const value = parseWholeNumber(item);
+    if (value === null || value > max) throw new OptionError(`--${flag}: ${JSON.stringify(item)} is not a whole number from 0 to ${max}`);
+    if (out.includes(value)) throw new OptionError(`--${flag}: ${value} is listed twice`);
+    out.push(value);
+  }
+  return out.sort((a, b) => a - b);
+}

@@ -6,10 +6,12 @@ import { DEFAULT_RUNS_DIR } from '../../lib/paths.js';
 import { isOneOf } from '../../lib/guards.js';
 import { CATALOGUE, MODEL_NAMES, defaultProcesses, defaultThreads, isModelName } from '../../servers/catalogue.js';
 import { SESSION_MODES, type SessionMode } from '../../servers/model-types.js';
+import { MAX_PROCESSES, MAX_THREADS } from '../../servers/serve-options.js';
 import { ARRIVALS, type Arrivals } from '../load/schedule.js';
 import type { NetworkOptions } from '../network/link-shape.js';
-import { OPEN_DEFAULTS, type FlagKey, type ValueKey } from './option-table.js';
-import { list, OptionError, positiveInts, rates, seconds, wholeNumber } from './option-values.js';
+import { CHAT_DEFAULTS, OPEN_DEFAULTS, type FlagKey, type ValueKey } from './option-table.js';
+import { list, OptionError, positiveInts, rates, seconds, wholeInts, wholeNumber } from './option-values.js';
+import { fileLimitFor } from '../machine/file-limit.js';
 import { placement } from './placement.js';
 import { parseCpus, splitCores, coresOf, type CpusOption } from '../machine/placement.js';
 import { availableParallelism } from 'node:os';
@@ -34,6 +36,12 @@ export interface OpenOptions {
 /** Options with every value checked and filled in: a profile's fields, with overrides applied. */
 export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
   readonly profile: ProfileName;
+  /** Whether --threads and --processes were given: a held case raises a per-connection model's bound only when not. */
+  readonly boundsGiven: { readonly threads: boolean; readonly processes: boolean };
+  /** ws-chat: the room's members, the publisher included. */
+  readonly members: number;
+  /** The file limit the servers and the load process need for --hold, and how it is raised (prlimit) where it must be. */
+  readonly fileLimit: number | null;
   /** Pool threads of worker-pool and processes of cluster: the machine's cores unless told. */
   readonly threads: number;
   readonly processes: number;
@@ -65,7 +73,9 @@ export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
 }
 
 const MAX_CONNECTIONS = 10_000;
-const MAX_WORKERS = 256;
+/** Idle connections a run may hold: the C10k lesson and a margin; the file limit decides what a machine takes. */
+const MAX_HOLD = 100_000;
+const MAX_MEMBERS = 10_000;
 const MAX_TRIALS = 100;
 const MAX_INFLIGHT = 10_000;
 /** Fewest requests an open-loop window may plan at its lowest rate. */
@@ -98,19 +108,37 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
   if (!isOneOf(SESSION_MODES, sessions)) throw new OptionError(`--sessions must be ${SESSION_MODES.join(' or ')}, got ${JSON.stringify(sessions)}`);
   // Its clients each keep a cookie from answer to answer: that is a closed loop.
   if (open !== null && workloads.includes('session')) throw new OptionError('--rate does not go with the session workload: each of its clients keeps a cookie from answer to answer (closed loop); use --connections');
+  // The chat publishes at a rate, whatever the server does: an open loop; the echo waits for each answer: a closed one.
+  if (open === null && workloads.includes('ws-chat')) throw new OptionError('--workloads ws-chat needs --rate: the messages per second its publisher sends to the room (members: --members)');
+  if (open !== null && workloads.includes('ws-echo')) throw new OptionError('--rate does not go with ws-echo: each client waits for its echo before the next message (closed loop); use --connections, or ws-chat for a rate');
+  if (given.members !== undefined && !workloads.includes('ws-chat')) throw new OptionError('--members applies to the ws-chat workload only');
+  const members = given.members === undefined ? CHAT_DEFAULTS.members : wholeNumber('members', given.members, 2, MAX_MEMBERS);
+  const hold = given.hold === undefined ? profile.hold : wholeInts('hold', given.hold, MAX_HOLD);
+  const connections = given.connections === undefined ? (open === null ? profile.connections : [1]) : positiveInts('connections', given.connections, MAX_CONNECTIONS);
+  // Held connections take a file each, in a server process and in the load process: say before any server starts
+  // whether this system allows them.
+  const mostConnections = Math.max(...hold) + Math.max(...connections, open === null ? 0 : workloads.includes('ws-chat') ? members : 0);
+  const files = fileLimitFor(mostConnections);
+  if ('problem' in files) throw new OptionError(`--hold: ${files.problem}`);
+  const fileLimit = files.raise;
   return {
     profile: profileName,
     models,
     workloads,
-    connections: given.connections === undefined ? (open === null ? profile.connections : [1]) : positiveInts('connections', given.connections, MAX_CONNECTIONS),
+    connections,
+    hold,
+    ...('heldCell' in profile && given.hold === undefined ? { heldCell: profile.heldCell } : {}),
+    members,
+    fileLimit,
+    boundsGiven: { threads: given.threads !== undefined, processes: given.processes !== undefined },
     durationSeconds: duration,
     warmupSeconds: given.warmup === undefined ? (open === null ? profile.warmupSeconds : OPEN_DEFAULTS.warmupSeconds) : seconds('warmup', given.warmup, true),
     trials,
     maxTrials,
     budgetSeconds: given.budget === undefined ? profile.budgetSeconds : seconds('budget', given.budget, false),
     seed: given.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : wholeNumber('seed', given.seed, 0, 2 ** 31 - 1),
-    threads: given.threads === undefined ? serverCores(given) ?? defaultThreads() : wholeNumber('threads', given.threads, 1, MAX_WORKERS),
-    processes: given.processes === undefined ? serverCores(given) ?? defaultProcesses() : wholeNumber('processes', given.processes, 1, MAX_WORKERS),
+    threads: given.threads === undefined ? serverCores(given) ?? defaultThreads() : wholeNumber('threads', given.threads, 1, MAX_THREADS),
+    processes: given.processes === undefined ? serverCores(given) ?? defaultProcesses() : wholeNumber('processes', given.processes, 1, MAX_PROCESSES),
     outDir: given.out ?? DEFAULT_RUNS_DIR,
     open,
     recalibrate: given.recalibrate === true,

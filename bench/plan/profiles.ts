@@ -19,6 +19,12 @@ export interface Profile {
   readonly maxTrials: number;
   /** The run's time budget: marked trials are retried only while the rest of the plan still fits in it. */
   readonly budgetSeconds: number;
+  /**
+   * Idle WebSocket connections held through every trial, one case per level (0: none), for every workload and
+   * number of clients (--hold gives them); a profile may instead name the one cell its held levels apply to.
+   */
+  readonly hold: readonly number[];
+  readonly heldCell?: { readonly workload: WorkloadName; readonly connections: number; readonly models: readonly ModelName[] };
 }
 
 /** Sized for a 2-core machine; the README gives the wall time each one took. */
@@ -33,6 +39,7 @@ export const PROFILES = {
     trials: 2,
     maxTrials: 2,
     budgetSeconds: 60,
+    hold: [0],
   },
   quick: {
     description: 'a first look: three workloads, few and many clients',
@@ -44,6 +51,7 @@ export const PROFILES = {
     trials: 3,
     maxTrials: 5,
     budgetSeconds: 120,
+    hold: [0],
   },
   default: {
     description: 'every model and workload at 1, 16 and 64 clients, 4 interleaved trials per case (up to 5 with retries)',
@@ -59,28 +67,34 @@ export const PROFILES = {
     // Two runs took 4 min 55 s and 5 min 08 s with the build (docs/measurements.md, December): the budget bounds the extra trials and
     // retries; the base plan and the reports come on top of what it can foresee.
     budgetSeconds: 265,
+    hold: [0],
   },
   course: {
-    description: 'the rest of the course: a thread or a process per request and a framework, beside the pool and the event loop',
+    description: 'the rest of the course: a thread or a process per request, a framework, WebSocket, beside the pool and the event loop',
     models: ['event-loop', 'fastify', 'worker-pool', 'thread-per-request', 'process-per-request'],
-    workloads: ['hello', 'io'],
+    workloads: ['hello', 'io', 'ws-echo'],
     connections: [1, 8, 32],
     durationSeconds: 0.5,
     warmupSeconds: 0.25,
     trials: 3,
     maxTrials: 5,
-    budgetSeconds: 180,
+    budgetSeconds: 240,
+    // What a held connection costs: 200 idle WebSockets beside one client, on the models that hold them in a thread
+    // or in a few kilobytes (a process per idle connection would take gigabytes of a student's laptop).
+    hold: [200],
+    heldCell: { workload: 'ws-echo', connections: 1, models: ['event-loop', 'fastify', 'worker-pool', 'thread-per-request'] },
   },
   full: {
     description: 'careful runs: longer windows, more clients, 5 to 10 trials per case',
     models: MODEL_NAMES,
-    workloads: DEFAULT_WORKLOADS,
+    workloads: [...DEFAULT_WORKLOADS, 'ws-echo'],
     connections: [1, 4, 16, 64, 256],
     durationSeconds: 2,
     warmupSeconds: 1,
     trials: 5,
     maxTrials: 10,
     budgetSeconds: 3600,
+    hold: [0],
   },
 } as const satisfies Record<ProfileName, Profile>;
 

@@ -1,17 +1,30 @@
 import { iterationsFor, type Calibration } from '../machine/calibration.js';
 import { isOneOf } from '../../lib/guards.js';
+import { workloadKey } from '../../results/workload-key.js';
 
-export const WORKLOAD_NAMES = ['hello', 'cpu', 'io', 'mixed', 'static', 'csv', 'session'] as const;
+export const WORKLOAD_NAMES = ['hello', 'cpu', 'io', 'mixed', 'static', 'csv', 'session', 'ws-echo', 'ws-chat'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 /**
- * What the default and full profiles run: every workload but `session`, which is a lesson about state, not
- * speed (run it with --workloads session), and would only lengthen the default run.
+ * What the default and full profiles run: every HTTP workload but `session`, which is a lesson about state, not
+ * speed (run it with --workloads session), and would only lengthen the default run. The WebSocket workloads are
+ * the course's last lesson: the `course` profile runs ws-echo, and ws-chat needs a rate (--rate).
  */
-export const DEFAULT_WORKLOADS: readonly WorkloadName[] = WORKLOAD_NAMES.filter((w) => w !== 'session');
+export const DEFAULT_WORKLOADS: readonly WorkloadName[] = ['hello', 'cpu', 'io', 'mixed', 'static', 'csv'];
+
+/**
+ * How a workload talks to the server: HTTP requests, WebSocket messages echoed in a closed loop (ws-echo), or chat
+ * messages published to a room at a rate, every member receiving each (ws-chat, an open loop).
+ */
+export type Protocol = 'http' | 'ws-echo' | 'ws-chat';
 
 export interface Workload {
-  readonly name: WorkloadName;
+  /** The workload's key in the results: its name, or `<name>+hold<N>` with N idle WebSocket connections held (--hold). */
+  readonly name: string;
+  readonly base: WorkloadName;
+  readonly protocol: Protocol;
+  /** Idle WebSocket connections held open through every trial (--hold): 0 for none. */
+  readonly hold: number;
   readonly description: string;
   /** Request paths; a connection sends them in turn, round and round (autocannon's request sequence). */
   readonly paths: readonly string[];
@@ -29,8 +42,19 @@ export function isWorkloadName(name: string): name is WorkloadName {
   return isOneOf(WORKLOAD_NAMES, name);
 }
 
-/** The workloads, with CPU work turned into iterations at the run's calibration. */
-export function buildWorkload(name: WorkloadName, calibration: Pick<Calibration, 'iterationsPerMs'>): Workload {
+export { workloadKey };
+
+/** The workloads, with CPU work turned into iterations at the run's calibration, and `hold` idle connections beside. */
+export function buildWorkload(name: WorkloadName, calibration: Pick<Calibration, 'iterationsPerMs'>, hold = 0): Workload {
+  const base = baseWorkload(name, calibration);
+  const protocol: Protocol = name === 'ws-echo' || name === 'ws-chat' ? name : 'http';
+  if (hold === 0) return { ...base, base: name, protocol, hold };
+  return { ...base, name: workloadKey(name, hold), base: name, protocol, hold, description: `${base.description}, with ${hold} idle WebSocket connections held open` };
+}
+
+type BaseWorkload = Omit<Workload, 'base' | 'protocol' | 'hold'>;
+
+function baseWorkload(name: WorkloadName, calibration: Pick<Calibration, 'iterationsPerMs'>): BaseWorkload {
   switch (name) {
     case 'hello':
       return { name, description: 'GET / — the smallest answer: the cost of the model itself', paths: ['/'] };
@@ -65,5 +89,9 @@ export function buildWorkload(name: WorkloadName, calibration: Pick<Calibration,
         paths: ['/visits'],
         session: true,
       };
+    case 'ws-echo':
+      return { name, description: 'WebSocket: each client sends a message and waits for its echo (reversed), then sends the next', paths: ['/ws/echo'] };
+    case 'ws-chat':
+      return { name, description: 'WebSocket: members of one room; one publishes at a set rate and every member, the publisher too, must receive each message', paths: ['/ws/chat'] };
   }
 }

@@ -4,7 +4,8 @@
  * load. Every model's server is then checked against these answers before it is measured.
  */
 import { getAnswer } from '../network/http-get.js';
-import type { Workload, WorkloadName } from '../plan/workloads.js';
+import type { Workload } from '../plan/workloads.js';
+import { askWebSocket, wsCheck, WS_PROBE_TEXT } from '../network/ws-ask.js';
 import { startServerProcess } from './server-process.js';
 import type { ExpectedAnswer } from './servers.js';
 
@@ -16,7 +17,7 @@ const MAX_EXPECTED_BYTES = 16 * 1024 * 1024;
 /** Reference servers started before the bench gives up: one that dies on its way is not the application's fault. */
 const REFERENCE_ATTEMPTS = 3;
 
-export async function expectedAnswers(workloads: Iterable<Workload>, signal?: AbortSignal): Promise<Map<WorkloadName, Map<string, ExpectedAnswer>>> {
+export async function expectedAnswers(workloads: Iterable<Workload>, signal?: AbortSignal): Promise<Map<string, Map<string, ExpectedAnswer>>> {
   const list = [...workloads];
   for (let attempt = 1; ; attempt++) {
     try {
@@ -30,13 +31,20 @@ export async function expectedAnswers(workloads: Iterable<Workload>, signal?: Ab
 
 class WrongAnswer extends Error {}
 
-async function askReference(workloads: readonly Workload[], signal?: AbortSignal): Promise<Map<WorkloadName, Map<string, ExpectedAnswer>>> {
+async function askReference(workloads: readonly Workload[], signal?: AbortSignal): Promise<Map<string, Map<string, ExpectedAnswer>>> {
   const reference = await startServerProcess('event-loop', { role: 'reference' });
   try {
-    const out = new Map<WorkloadName, Map<string, ExpectedAnswer>>();
+    const out = new Map<string, Map<string, ExpectedAnswer>>();
     for (const workload of workloads) {
       const answers = new Map<string, ExpectedAnswer>();
       for (const path of workload.paths) {
+        if (workload.protocol !== 'http') {
+          // A WebSocket workload: the reference's answer to the probe message (101: the handshake went through).
+          const check = wsCheck(path);
+          const body = await askWebSocket(reference.url, check.path, WS_PROBE_TEXT, { totalMs: ANSWER_MS, ...(signal === undefined ? {} : { signal }), ...(check.accept === undefined ? {} : { accept: check.accept }) });
+          answers.set(path, { status: 101, body });
+          continue;
+        }
         const answer = await getAnswer(`${reference.url}${path}`, { totalMs: ANSWER_MS, maxBytes: MAX_EXPECTED_BYTES, ...(signal === undefined ? {} : { signal }) });
         if (answer.status !== 200) throw new WrongAnswer(`workload ${workload.name}: the application answers ${path} with ${answer.status}`);
         answers.set(path, { status: answer.status, body: answer.body });

@@ -1,14 +1,18 @@
 /** The plan of a run: its cells (workload × clients, or × rate), in the order they run, and the models' parameters. */
 import { CATALOGUE, type ModelName } from '../../servers/catalogue.js';
+import { MAX_PROCESSES, MAX_THREADS } from '../../servers/serve-options.js';
 import type { ResolvedBenchOptions } from '../plan/options.js';
-import { BASELINE_WORKLOADS, type WorkloadName } from '../plan/workloads.js';
+import { BASELINE_WORKLOADS, workloadKey, type WorkloadName } from '../plan/workloads.js';
 
 /**
  * One cell of the plan: a workload at a number of clients, and the models measured there. An open-loop cell
  * has a rate: requests per second offered on at most `connections` connections.
  */
 export interface PlannedCell {
-  readonly workload: WorkloadName;
+  /** The workload's key: its name, or `<name>+hold<N>` when N idle WebSocket connections are held (--hold). */
+  readonly workload: string;
+  readonly base: WorkloadName;
+  readonly hold: number;
   readonly connections: number;
   readonly rate?: number;
   readonly models: readonly ModelName[];
@@ -19,34 +23,67 @@ export function cellName(cell: Pick<PlannedCell, 'workload' | 'connections' | 'r
   return cell.rate === undefined ? `${cell.workload} × ${cell.connections}` : `${cell.workload} at ${cell.rate}/s`;
 }
 
-/** Parameters each model runs with in the bench: the threads or processes of the options. */
-export function benchParams(model: ModelName, options: Pick<ResolvedBenchOptions, 'threads' | 'processes'>): Record<string, number> {
-  return Object.fromEntries(CATALOGUE[model].params.map((p) => [p, options[p]]));
+/** The models that give every connection a thread or a process of their own (their bound is then a bound on connections). */
+const PER_CONNECTION: readonly ModelName[] = ['thread-per-request', 'process-per-request'];
+
+/**
+ * Parameters each model runs with in the bench: the threads or processes of the options. With `connections` held
+ * at once (idle connections and clients), a model that gives each its own thread or process gets a bound of at
+ * least that many, unless --threads or --processes said otherwise: a bound below it would measure its line, not
+ * what a held connection costs.
+ */
+export function benchParams(model: ModelName, options: Pick<ResolvedBenchOptions, 'threads' | 'processes'> & { readonly boundsGiven?: ResolvedBenchOptions['boundsGiven'] }, connections = 0): Record<string, number> {
+  return Object.fromEntries(
+    CATALOGUE[model].params.map((p) => {
+      const raise = connections > 0 && PER_CONNECTION.includes(model) && options.boundsGiven?.[p] !== true;
+      return [p, raise ? Math.min(p === 'threads' ? MAX_THREADS : MAX_PROCESSES, Math.max(options[p], connections)) : options[p]];
+    }),
+  );
 }
 
 /**
- * Every cell of the matrix, workload by workload (a workload's servers run while its cells are measured). An
- * open-loop run measures each workload at 1 client first (closed loop: what one request needs, for the
- * predictions), then at every rate.
+ * Every cell of the matrix, workload by workload (a workload's servers run while its cells are measured), and each
+ * level of held connections as a workload of its own (`ws-echo+hold500`: its servers start afresh). An open-loop run
+ * measures each HTTP workload at 1 client first (closed loop: what one request needs, for the predictions), then at
+ * every rate; the chat's rate is its messages, and its cells have `members` connections.
  */
-export function planCells(options: Pick<ResolvedBenchOptions, 'models' | 'workloads' | 'connections' | 'open'>): PlannedCell[] {
+export function planCells(options: Pick<ResolvedBenchOptions, 'models' | 'workloads' | 'connections' | 'open' | 'hold' | 'heldCell' | 'members'>): PlannedCell[] {
   const cells: PlannedCell[] = [];
+  const modelsFor = (workload: WorkloadName): ModelName[] => options.models.filter((m) => !CATALOGUE[m].reference || BASELINE_WORKLOADS.includes(workload));
+  const http = options.workloads.some((w) => w !== 'ws-chat');
   // Where the predictions have 1-client cases to stand on (always in an open run), `hello` is measured at 1 client
   // too: a model's own cost per request, which caps what a slow 1-client measure would make of the CPU a request
   // needs (results/predict.ts).
-  if ((options.open !== null || options.connections.includes(1)) && !options.workloads.includes('hello')) {
-    const models = options.models.filter((m) => !CATALOGUE[m].reference || BASELINE_WORKLOADS.includes('hello'));
-    if (models.length > 0) cells.push({ workload: 'hello', connections: 1, models });
+  if (http && (options.open !== null || options.connections.includes(1)) && !options.workloads.includes('hello')) {
+    const models = modelsFor('hello');
+    if (models.length > 0) cells.push({ workload: 'hello', base: 'hello', hold: 0, connections: 1, models });
   }
-  for (const workload of options.workloads) {
-    const models = options.models.filter((m) => !CATALOGUE[m].reference || BASELINE_WORKLOADS.includes(workload));
-    if (models.length === 0) continue;
-    if (options.open === null) {
-      for (const connections of options.connections) cells.push({ workload, connections, models });
-      continue;
+  // A profile's held levels apply to its one held cell; --hold's to every workload and number of clients.
+  const held = options.heldCell;
+  const levels = held === undefined ? options.hold : [0];
+  for (const hold of levels) {
+    for (const workload of options.workloads) {
+      const models = modelsFor(workload);
+      if (models.length === 0) continue;
+      const key = workloadKey(workload, hold);
+      const cell = (connections: number, rate?: number): PlannedCell => ({ workload: key, base: workload, hold, connections, ...(rate === undefined ? {} : { rate }), models });
+      if (options.open === null) {
+        for (const connections of options.connections) cells.push(cell(connections));
+        continue;
+      }
+      if (workload === 'ws-chat') {
+        for (const rate of options.open.rates) cells.push(cell(options.members, rate));
+        continue;
+      }
+      cells.push(cell(1));
+      for (const rate of options.open.rates) cells.push(cell(options.open.maxInflight, rate));
     }
-    cells.push({ workload, connections: 1, models });
-    for (const rate of options.open.rates) cells.push({ workload, connections: options.open.maxInflight, rate, models });
+  }
+  if (held !== undefined) {
+    for (const hold of options.hold.filter((h) => h > 0)) {
+      const models = modelsFor(held.workload).filter((m) => held.models.includes(m));
+      if (models.length > 0 && options.workloads.includes(held.workload)) cells.push({ workload: workloadKey(held.workload, hold), base: held.workload, hold, connections: held.connections, models });
+    }
   }
   return cells;
 }

@@ -2,6 +2,7 @@
 import { checkAnswers, waitHealthy, warmUp, type ExpectedAnswer, type RunningModel, type ServerSet, type Warmup } from './servers.js';
 import { startRemoteSampler, type RemoteTarget } from '../network/remote.js';
 import type { LoadGenerator } from '../load/load-host.js';
+import type { Protocol } from '../plan/workloads.js';
 
 /** Every check of a target has this long to answer whole. */
 const TIMEOUT_MS = 5000;
@@ -10,7 +11,7 @@ const TIMEOUT_MS = 5000;
  * The ServerSet of a remote target: `ensure` checks that it is still the model it was, healthy, answering the
  * workload as the application does, and warms it up; `stop` and `stopAll` leave it running.
  */
-export function remoteServerSet(generator: LoadGenerator, target: RemoteTarget, expected: ReadonlyMap<string, ExpectedAnswer>, signal?: AbortSignal): ServerSet {
+export function remoteServerSet(generator: LoadGenerator, target: RemoteTarget, expected: ReadonlyMap<string, ExpectedAnswer>, signal?: AbortSignal, protocol: Protocol = 'http'): ServerSet {
   let checked = false;
   const running: RunningModel & { warmup?: Warmup } = {
     server: {
@@ -30,7 +31,7 @@ export function remoteServerSet(generator: LoadGenerator, target: RemoteTarget, 
       if (!checked) {
         await waitHealthy(target.url, Date.now() + TIMEOUT_MS, undefined, signal);
         await checkAnswers(target.url, expected, undefined, signal);
-        running.warmup = await warmUp(generator, target.url, [...expected.keys()], false, signal);
+        running.warmup = await warmUp(generator, target.url, [...expected.keys()], false, signal, protocol);
         checked = true;
       }
       return running;

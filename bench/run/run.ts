@@ -90,7 +90,8 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
   const cells = planCells(options);
   // The plan's workloads in its order: an open run's `hello` demand cell comes first.
   const planned = [...new Set(cells.map((c) => c.workload))];
-  const workloads = new Map(planned.map((name) => [name, buildWorkload(name, calibration)]));
+  const workloads = new Map<string, Workload>();
+  for (const c of cells) if (!workloads.has(c.workload)) workloads.set(c.workload, buildWorkload(c.base, calibration, c.hold));
   const random = seededRandom(options.seed);
   // HTTPS, new connections, sessions: the certificate is made (once) before any server starts.
   const transport = await benchTransport(options);
@@ -98,7 +99,7 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
   const expected = await expectedAnswers(workloads.values(), signal);
   // The load runs in a process of its own, apart from everything the bench does meanwhile.
   hooks.onPhase?.('starting the load generator');
-  const generator = await startLoadGenerator();
+  const generator = await startLoadGenerator({ fileLimit: options.fileLimit });
   // --cpus: pinned with taskset, cell by cell (bench/machine/placement.ts); where it cannot pin, `auto` pins nothing.
   const noPinning = options.cpus.mode === 'none' ? null : pinningUnavailable();
   // Each core's gauge, for the whole run: a trial taken while the host slowed a core is marked.
@@ -128,6 +129,8 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
       processes: options.processes,
       seed: options.seed,
       ...(options.open === null ? {} : { rates: [...options.open.rates], arrivals: options.open.arrivals, maxInflight: options.open.maxInflight }),
+      ...(cells.some((c) => c.hold > 0) ? { hold: [...options.hold] } : {}),
+      ...(options.workloads.includes('ws-chat') ? { members: options.members } : {}),
       ...(options.target === null ? {} : { target: options.target }),
       ...(options.network === null ? {} : { network: { ...options.network } }),
       tls: options.tls,
@@ -187,8 +190,14 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
       newConnections: transport.newConnections || w.session === true,
       session: w.session === true,
       ...(transport.ca === null ? {} : { ca: transport.ca }),
+      protocol: w.protocol,
+      hold: w.hold,
+      ...(w.protocol === 'ws-chat' ? { members: cell.connections } : {}),
     };
   };
+  // The most connections a workload's servers hold for their whole life at once (held idle ones, and every WebSocket
+  // client): a per-connection model's bound must let them all in, or the cell measures its line.
+  const heldAtOnce = (name: string): number => Math.max(0, ...cells.filter((c) => c.workload === name && (c.hold > 0 || c.base.startsWith('ws-'))).map((c) => c.hold + c.connections));
   const baseTrials = (from: number): number => cells.slice(from).reduce((acc, c) => acc + c.models.length * options.trials, 0);
   let trialsDone = 0;
   let trialSecondsTotal = 0;
@@ -203,8 +212,8 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
       const workload = workloads.get(name);
       const workloadCells = cells.filter((c) => c.workload === name);
       if (workload === undefined || workloadCells.length === 0 || interrupted()) continue;
-      const answers = expected.get(name) ?? new Map<string, ExpectedAnswer>();
-      const servers = remote === null ? serverSet(generator, answers, { ...transport, newConnections: transport.newConnections || workload.session === true }, options.network, { onStart: (model) => hooks.onServerStart?.(model), signal }) : remoteServerSet(generator, remote, answers, signal);
+      const answers = expected.get(workload.name) ?? new Map<string, ExpectedAnswer>();
+      const servers = remote === null ? serverSet(generator, answers, { ...transport, newConnections: transport.newConnections || workload.session === true, protocol: workload.protocol, fileLimit: options.fileLimit }, options.network, { onStart: (model) => hooks.onServerStart?.(model), signal }) : remoteServerSet(generator, remote, answers, signal, workload.protocol);
       try {
         for (const cell of workloadCells) {
           if (interrupted()) break;
@@ -215,7 +224,7 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
           // Pinned only where the placement names cores (auto on fewer than 4 cores leaves it to the scheduler).
           const pins = placement.server !== null || placement.client !== null;
           const clientPinned = pins ? pinTree(generator.pid, placement.client, machine.cpus) : null;
-          const models: CellModel[] = cell.models.map((model) => ({ model, params: remote === null ? benchParams(model, options) : { ...remote.params } }));
+          const models: CellModel[] = cell.models.map((model) => ({ model, params: remote === null ? benchParams(model, options, heldAtOnce(name)) : { ...remote.params } }));
           const spec = trialSpec(workload, cell);
           let trialStarted = 0;
           let doneInCell = 0;

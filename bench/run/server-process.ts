@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../lib/paths.js';
 import { isServeListening, type ModelParam, type SessionMode } from '../../servers/model-types.js';
 import { processGroup } from '../../lib/process-tree.js';
+import { fileLimitPrefix } from '../machine/file-limit.js';
 
 export const SERVE_SCRIPT = join(repoRoot, 'dist', 'servers', 'serve.js');
 
@@ -34,6 +35,8 @@ export interface StartOptions {
    * environment as LAB_SERVER_ROLE, so that a test's fault can aim at the measured servers alone.
    */
   readonly role?: 'reference';
+  /** Start it with this file limit (prlimit): a server that holds thousands of WebSockets needs a file for each. */
+  readonly fileLimit?: number | null;
 }
 
 const live = new Set<number>();
@@ -85,7 +88,9 @@ export async function startServerProcess(model: string, options: StartOptions = 
   if (options.sessions !== undefined) args.push('--sessions', options.sessions);
   // detached: its own process group, so that a Ctrl-C in the terminal reaches the bench, which stops the
   // server in order. The IPC channel is a lifeline: the server exits when this process dies.
-  const [command, commandArgs] = options.netns === undefined ? [process.execPath, args] : ['ip', ['netns', 'exec', options.netns, process.execPath, ...args]];
+  // prlimit and ip netns exec both exec what follows: the pid and the IPC channel stay the server's.
+  const node = [...fileLimitPrefix(options.fileLimit ?? null), process.execPath, ...args];
+  const [command = process.execPath, ...commandArgs] = options.netns === undefined ? node : ['ip', 'netns', 'exec', options.netns, ...node];
   const child = spawn(command, commandArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], ...(options.role === undefined ? {} : { env: { ...process.env, LAB_SERVER_ROLE: options.role } }) });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${model}`);

@@ -17,7 +17,9 @@ import { createLink, delayMethod, type LabLink, type LinkShape } from '../networ
 import { startDelayRelay, type DelayRelay } from '../network/delay-relay.js';
 import { shapesLink, type NetworkOptions } from '../network/link-shape.js';
 import type { Sampler } from '../machine/sampler.js';
+import type { Protocol } from '../plan/workloads.js';
 import { PLAIN_TRANSPORT, type Transport } from './transport.js';
+import { askWebSocket, wsCheck, WS_PROBE_TEXT } from '../network/ws-ask.js';
 
 export interface ExpectedAnswer {
   readonly status: number;
@@ -56,8 +58,15 @@ const HEALTH_ASK_MS = 2000;
 /** How long the answer to a workload's request may take as a whole, when checked. */
 const CHECK_MS = 10_000;
 
-export async function checkAnswers(url: string, expected: ReadonlyMap<string, ExpectedAnswer>, dispatcher?: Dispatcher, signal?: AbortSignal): Promise<void> {
+export async function checkAnswers(url: string, expected: ReadonlyMap<string, ExpectedAnswer>, dispatcher?: Dispatcher, signal?: AbortSignal, ca?: string): Promise<void> {
   for (const [path, want] of expected) {
+    if (want.status === 101) {
+      // A WebSocket path: the model's answer to the probe message must be the reference's.
+      const check = wsCheck(path);
+      const answer = await askWebSocket(url, check.path, WS_PROBE_TEXT, { totalMs: CHECK_MS, ...(signal === undefined ? {} : { signal }), ...(ca === undefined ? {} : { ca }), ...(check.accept === undefined ? {} : { accept: check.accept }) });
+      if (answer !== want.body) throw new Error(`wrong answer on ${path}: ${quoted(answer, 80)}, expected ${quoted(want.body, 80)}`);
+      continue;
+    }
     // The expected answer is known: a little more than it is all that needs reading.
     const maxBytes = Math.max(64 * 1024, 2 * Buffer.byteLength(want.body));
     const answer = await getAnswer(`${url}${path}`, { totalMs: CHECK_MS, maxBytes, ...(dispatcher === undefined ? {} : { dispatcher }), ...(signal === undefined ? {} : { signal }) });
@@ -106,12 +115,15 @@ export function steady(rates: readonly { readonly rps: number; readonly count: n
  * start cold: that is not the model, it is the server's youth. A load, not recorded, keeps it out of the first trial:
  * it runs until the throughput settles (after at least WARMUP.minSeconds), at most WARMUP.maxSeconds. `signal` stops it.
  */
-export async function warmUp(generator: LoadGenerator, url: string, paths: readonly string[], newConnections = false, signal?: AbortSignal): Promise<Warmup> {
+export async function warmUp(generator: LoadGenerator, url: string, paths: readonly string[], newConnections = false, signal?: AbortSignal, protocol: Protocol = 'http', ca?: string): Promise<Warmup> {
   const rates: { rps: number; count: number }[] = [];
   const state: { settledAt: number | null } = { settledAt: null };
+  // A WebSocket server warms with the echo's closed loop (the chat's own warm-up is its trials' first second).
+  const ws = protocol !== 'http';
   const load = generator.closed({
     url,
-    paths,
+    paths: ws ? ['/ws/echo'] : paths,
+    ...(ws ? { protocol: 'ws-echo' as const, ...(ca === undefined ? {} : { ca }) } : {}),
     connections: WARMUP.connections,
     warmupSeconds: WARMUP.maxSeconds,
     durationSeconds: 0.01,
@@ -240,7 +252,7 @@ export function serverSet(generator: LoadGenerator, expected: ReadonlyMap<string
       const sessions = isModelName(model) && CATALOGUE[model].reference ? {} : { sessions: transport.sessions };
       let server: ServerProcess;
       try {
-        server = await startServerProcess(model, { params, readyTimeoutMs: READY_TIMEOUT_MS, tls: transport.tls, ...sessions, ...(link === undefined ? {} : { host: link.serverAddress, netns: link.namespace }) });
+        server = await startServerProcess(model, { params, readyTimeoutMs: READY_TIMEOUT_MS, tls: transport.tls, ...sessions, ...(link === undefined ? {} : { host: link.serverAddress, netns: link.namespace }), fileLimit: transport.fileLimit ?? null });
         if (network?.delayBy === 'relay' && shapesLink(network)) server = await behindRelay(server, network);
       } catch (error: unknown) {
         link?.remove();
@@ -268,8 +280,8 @@ export function serverSet(generator: LoadGenerator, expected: ReadonlyMap<string
         // Pinned before it warms up (--cpus): it warms where it will be measured.
         pin?.(server.pid);
         await waitHealthy(server.url, Date.now() + READY_TIMEOUT_MS, dispatcher, gone.signal);
-        await checkAnswers(server.url, expected, dispatcher, gone.signal);
-        entry.warmup = await warmUp(generator, server.url, [...expected.keys()], transport.newConnections, gone.signal);
+        await checkAnswers(server.url, expected, dispatcher, gone.signal, transport.ca ?? undefined);
+        entry.warmup = await warmUp(generator, server.url, [...expected.keys()], transport.newConnections, gone.signal, transport.protocol, transport.ca ?? undefined);
       } catch (error: unknown) {
         await stop(model);
         throw error;

@@ -4,6 +4,7 @@
  */
 import { labCertificate } from '../../servers/tls-cert.js';
 import type { SessionMode } from '../../servers/model-types.js';
+import type { Protocol } from '../plan/workloads.js';
 
 export interface Transport {
   readonly tls: boolean;
@@ -15,6 +16,10 @@ export interface Transport {
   readonly ca: string | null;
   readonly newConnections: boolean;
   readonly sessions: SessionMode;
+  /** What the workload speaks (its servers are warmed and checked that way): HTTP unless told. */
+  readonly protocol?: Protocol;
+  /** The file limit to start servers with (--hold needs a file per connection): null or absent, the bench's own. */
+  readonly fileLimit?: number | null;
 }
 
 export const PLAIN_TRANSPORT: Transport = { tls: false, ca: null, newConnections: false, sessions: 'shared' };

@@ -4,7 +4,7 @@
  */
 import type { Histogram } from 'hdr-histogram-js';
 import { messageOf } from '../../lib/errors.js';
-import type { Trial } from '../../results/schema.js';
+import type { ChatCountsResult, Trial } from '../../results/schema.js';
 import { summarize } from '../load/latency.js';
 import type { LoadOutcome } from '../load/closed-loop.js';
 import type { ClientCpu, LoadGenerator } from '../load/load-host.js';
@@ -15,6 +15,10 @@ import type { LoadProgress } from '../load/load-progress.js';
 import { loadBetween, machineCpu, type CpuTimes } from '../machine/machine-load.js';
 import { startSampler, type Sampler, type UsageSummary } from '../machine/sampler.js';
 import type { RunningModel } from './servers.js';
+import type { Protocol } from '../plan/workloads.js';
+import type { TrialHeld } from '../../results/schema.js';
+import { pause } from '../../lib/pause.js';
+import type { HeldConnections } from '../load/load-host.js';
 
 /** Background load (other processes, % of one core) above which a trial is not trusted. */
 export const BACKGROUND_LIMIT_PERCENT = 25;
@@ -37,6 +41,12 @@ export interface TrialSpec {
   readonly newConnections?: boolean;
   readonly session?: boolean;
   readonly ca?: string;
+  /** What the workload speaks: HTTP (the default), WebSocket echoes (closed loop) or a chat room at a rate (open). */
+  readonly protocol?: Protocol;
+  /** Idle WebSocket connections held open through the trial, opened before its load (--hold); 0 or absent: none. */
+  readonly hold?: number;
+  /** ws-chat: the room's members, the publisher included. */
+  readonly members?: number;
 }
 
 export interface OpenSpec {
@@ -106,12 +116,22 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
       window.endMs = Date.now();
     },
   };
+  // --hold: the idle connections open first, and the server's memory is read before and after they do.
+  let holding: { connections: HeldConnections; held: TrialHeld } | null = null;
+  if ((spec.hold ?? 0) > 0) {
+    try {
+      holding = await holdIdle(running, spec, generator);
+    } catch (error: unknown) {
+      return { trial: { ...base, status: 'failed', error: running.died() ?? `holding ${spec.hold ?? 0} idle connections: ${messageOf(error)}` }, histogram: null };
+    }
+  }
   // The load runs in the load generator's own process; the Poisson gaps of an open loop come from a seed drawn
   // here, from the run's seeded sequence, so that every trial's arrivals differ and the run can be replayed.
-  const load: { done: Promise<(LoadOutcome | OpenLoadOutcome) & ClientCpu>; stop(): void } =
+  const ca = spec.ca === undefined ? {} : { ca: spec.ca };
+  const load: { done: Promise<(LoadOutcome | OpenLoadOutcome) & ClientCpu & { readonly chat?: ChatCountsResult }>; stop(): void } =
     spec.open === undefined
-      ? generator.closed({ ...common, connections: spec.connections, session: spec.session === true })
-      : generator.open({ ...common, rate: spec.open.rate, arrivals: spec.open.arrivals, maxInflight: spec.open.maxInflight, seed: Math.floor(spec.open.random() * 2 ** 31), ...(spec.ca === undefined ? {} : { ca: spec.ca }) });
+      ? generator.closed({ ...common, connections: spec.connections, session: spec.session === true, ...(spec.protocol === 'ws-echo' ? { protocol: 'ws-echo' as const, ...ca } : {}) })
+      : generator.open({ ...common, rate: spec.open.rate, arrivals: spec.open.arrivals, maxInflight: spec.open.maxInflight, seed: Math.floor(spec.open.random() * 2 ** 31), ...ca, ...(spec.protocol === 'ws-chat' ? { protocol: 'ws-chat' as const, members: spec.members ?? spec.connections } : {}) });
   const onAbort = (): void => {
     load.stop();
   };
@@ -162,6 +182,8 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
         servedBy: outcome.servedBy.size,
         ...open,
         ...('lostUpdates' in outcome && outcome.lostUpdates !== undefined ? { lostUpdates: outcome.lostUpdates } : {}),
+        ...(holding === null ? {} : { held: holding.held }),
+        ...(outcome.chat === undefined ? {} : { chat: { ...outcome.chat } }),
       },
       histogram: outcome.histogram,
       ...('uncorrected' in outcome ? { uncorrected: outcome.uncorrected, lateness: outcome.lateness } : {}),
@@ -171,5 +193,51 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
   } finally {
     clearInterval(onDeath);
     signal.removeEventListener('abort', onAbort);
+    await holding?.connections.release();
+  }
+}
+
+/** How long a held connection may take to open: a model's line may keep its handshake waiting up to 10 s. */
+const HOLD_OPEN_SECONDS = 12;
+/** After the held connections open, the server's memory is read once it has had a moment to settle. */
+const HOLD_SETTLE_MS = 300;
+
+/** The server's resident memory now, its whole process tree (or what a remote target says of itself). */
+function serverRssNow(running: RunningModel): number {
+  return (running.sampleUsage?.() ?? startSampler(running.server.pid)).stop().serverRssPeakBytes;
+}
+
+/** How long the server may take to give back what the previous trial's held connections used (threads ending). */
+const SETTLE_LIMIT_MS = 3000;
+
+/**
+ * The server's memory once it has stopped moving (two readings 100 ms apart within 1 %): the threads or processes of
+ * the previous trial's held connections end after their connections close, and must not count as this trial's base.
+ */
+async function settledRss(running: RunningModel): Promise<number> {
+  let last = serverRssNow(running);
+  for (let waited = 0; waited < SETTLE_LIMIT_MS; waited += 100) {
+    await pause(100);
+    const now = serverRssNow(running);
+    const steady = Math.abs(now - last) <= 0.01 * last;
+    last = now;
+    if (steady) break;
+  }
+  return last;
+}
+
+/** Opens the trial's idle connections (before its load) and measures what they cost the server in memory. */
+async function holdIdle(running: RunningModel, spec: TrialSpec, generator: LoadGenerator): Promise<{ connections: HeldConnections; held: TrialHeld }> {
+  const asked = spec.hold ?? 0;
+  const rssBeforeBytes = await settledRss(running);
+  const connections = generator.hold({ url: running.server.url, path: '/ws/echo', count: asked, timeoutSeconds: HOLD_OPEN_SECONDS, ...(spec.ca === undefined ? {} : { ca: spec.ca }) });
+  try {
+    const outcome = await connections.done;
+    await pause(HOLD_SETTLE_MS);
+    const rssAfterBytes = serverRssNow(running);
+    return { connections, held: { asked, opened: outcome.opened, refused: outcome.refused, failed: outcome.failed, openSeconds: Math.round(outcome.seconds * 100) / 100, rssBeforeBytes, rssAfterBytes } };
+  } catch (error: unknown) {
+    await connections.release();
+    throw error;
   }
 }

@@ -68,6 +68,14 @@ openOnNavigation();
 
 /** The story's small chart of a workload: throughput by clients, a line per model and run (no legend, no whiskers). */
 function miniOverlay(w: CompareWorkload): LineConfig {
+  // A workload measured only at offered rates (the chat) is drawn by rate.
+  if (w.rows.length === 0) {
+    const rates = [...new Set(w.openRows.map((r) => r.rate))].sort((a, b) => a - b);
+    const models = [...new Set(w.openRows.map((r) => r.model))];
+    const byRate = models.flatMap((model) => view.runs.map((_, i) => rates.map((rate) => w.openRows.find((r) => r.model === model && r.rate === rate)?.runs[i])));
+    const open = overlayChart(models, rates, levelsAxis('offered / s', rates), byRate, 'rps', { ...countAxis('achieved / s'), grace: '10%', ticks: { maxTicksLimit: 4 } });
+    return { ...open, options: { ...open.options, plugins: { ...open.options?.plugins, legend: { display: false } } }, plugins: [] };
+  }
   const figures = w.models.flatMap((model) => view.runs.map((_, i) => w.connections.map((n) => w.rows.find((r) => r.model === model && r.connections === n)?.runs[i])));
   const config = overlayChart(w.models, w.connections, levelsAxis('clients', w.connections), figures, 'rps', { ...countAxis('req/s'), grace: '10%', ticks: { maxTicksLimit: 4 } });
   return { ...config, options: { ...config.options, plugins: { ...config.options?.plugins, legend: { display: false } } }, plugins: [] };
@@ -112,12 +120,6 @@ function contradictionsSection(opposite: readonly ContradictionView[], unconfirm
 function workloadSection(w: CompareWorkload): HTMLElement {
   const section = el('div', { className: 'workload-body' });
   const figures = w.models.flatMap((model) => view.runs.map((_, i) => w.connections.map((n) => w.rows.find((r) => r.model === model && r.connections === n)?.runs[i])));
-  section.append(
-    el('div', { className: 'charts' }, [
-      chartBox('Throughput (requests per second)', 'Colour: model. Line style: run. Whiskers: 95% intervals.', overlayChart(w.models, w.connections.map(String), clientsAxis, figures, 'rps', countAxis('requests / s'))),
-      chartBox('Tail latency (p99)', 'Log scale. Arrow up: a lower bound (≥).', overlayChart(w.models, w.connections.map(String), clientsAxis, figures, 'p99', logAxis('p99 latency'))),
-    ]),
-  );
   const later = view.runs.slice(1);
   const headers = ['model', 'clients', ...view.runs.map((r) => `req/s ${r.label}`), ...later.map((r) => `× ${r.label}`), ...view.runs.map((r) => `p99 ${r.label}`), ...later.map((r) => `p99 × ${r.label}`)];
   const figure = (field: 'rps' | 'p99', f: CompareFigures, i: number): HTMLElement =>
@@ -133,8 +135,17 @@ function workloadSection(w: CompareWorkload): HTMLElement {
       ...row.runs.map((f, i) => figure('p99', f, i)),
       ...row.p99Ratio.map((x) => ratio('p99Ratio', x)),
     ]);
-  const rows = w.rows.map((row) => compareRow(row, row.connections, 'data-connections'));
-  section.append(table(headers, rows, 'numbers'));
+  // A workload with only open-loop cases (the chat at a rate) has nothing to draw by clients.
+  if (w.rows.length > 0) {
+    section.append(
+      el('div', { className: 'charts' }, [
+        chartBox('Throughput (requests per second)', 'Colour: model. Line style: run. Whiskers: 95% intervals.', overlayChart(w.models, w.connections.map(String), clientsAxis, figures, 'rps', countAxis('requests / s'))),
+        chartBox('Tail latency (p99)', 'Log scale. Arrow up: a lower bound (≥).', overlayChart(w.models, w.connections.map(String), clientsAxis, figures, 'p99', logAxis('p99 latency'))),
+      ]),
+    );
+    const rows = w.rows.map((row) => compareRow(row, row.connections, 'data-connections'));
+    section.append(table(headers, rows, 'numbers'));
+  }
   if (w.openRows.length > 0) {
     section.append(el('h3', { text: 'Open loop: at each offered rate' }));
     section.append(el('p', { className: 'note', text: 'Achieved: requests answered per second in the window. p99 counted from each request’s planned send time (corrected for coordinated omission).' }));

@@ -1,16 +1,17 @@
 /**
- * The run page: draws the view built and tested in Node (reports/views/run-view.ts); it computes nothing itself.
+ * The run page: draws the view built and tested in Node (reports/views/run/run-view.ts); it computes nothing itself.
  * It opens on one screen (the story, the warnings that matter, the contents); every section below folds.
  */
 import { sectionId } from '../views/anchors.js';
-import type { RunView } from '../views/run-view.js';
+import type { RunView } from '../views/run/run-view.js';
 import { drawCharts } from './chart-draw.js';
 import { el, link, readData, startPage, table } from './common.js';
 import { contents, foldedSection, openOnNavigation, type ContentsItem } from './fold.js';
-import { openSection } from './open-section.js';
-import { machineSection, modelsGrid, warningsBox } from './run-machine.js';
-import { storySection, topWarningsBox } from './run-story.js';
-import { workloadSection } from './run-workload.js';
+import { openSection } from './run/open-section.js';
+import { machineSection, modelsGrid, warningsBox } from './run/run-machine.js';
+import { storySection, topWarningsBox } from './run/run-story.js';
+import { workloadSection } from './run/run-workload.js';
+import { connectionsSection } from './run/run-connections.js';
 import { setLang, t } from '../../lib/lang/lang.js';
 
 const view = readData() as RunView; // written by the renderer of the same build
@@ -27,6 +28,7 @@ if (top !== null) app.append(top);
 const code = (name: string): HTMLElement => el('code', { text: name });
 const items: ContentsItem[] = [
   ...view.story.map((s) => ({ id: s.id, title: [s.mode === 'open' ? t('run.openLoopPrefix') : t('run.workload'), code(s.name)], line: s.description })),
+  ...(view.connections === null ? [] : [{ id: 'connections', title: [t('connections.title')], line: t('connections.line') }]),
   ...(view.warnings.length > 0 || view.failed.length > 0 ? [{ id: 'warnings', title: [t('run.warnings')], line: t('run.warningKinds', { n: view.warnings.length + (view.failed.length > 0 ? 1 : 0) }) }] : []),
   { id: 'machine', title: [t('run.machine')], line: view.machine === null ? t('run.machineLineNone') : t('run.machineLine', { n: view.machine.probes.length }) },
   { id: 'models', title: [t('run.models')], line: view.models.map((m) => m.name).join(', ') },
@@ -39,6 +41,9 @@ for (const w of view.workloads) {
 }
 for (const w of view.open) {
   app.append(foldedSection(sectionId('open', w.name), [t('run.workload'), code(w.name), t('run.openLoopSuffix')], w.description, { 'data-workload': w.name, 'data-mode': 'open' }, [openSection(w, styleFor)]));
+}
+if (view.connections !== null) {
+  app.append(foldedSection('connections', [t('connections.title')], t('connections.line'), { 'data-section': 'connections' }, [connectionsSection(view.connections, styleFor)]));
 }
 if (view.warnings.length > 0 || view.failed.length > 0) {
   const failures =

@@ -1,4 +1,5 @@
-import { cell } from '../../results/stats/aggregate.js';
+import { axes, cell } from '../../results/stats/aggregate.js';
+import { offeredUnit, rateUnit } from '../../results/workload-key.js';
 import { conclusions } from '../../results/stats/conclusions.js';
 import { rankingText } from './conclusions.js';
 import { formatRps, formatSpread, formatUs } from '../../lib/format.js';
@@ -34,10 +35,11 @@ function openTables(results: Results): string[] {
       rows.push([model, ...cells]);
     }
     if (rows.length === 0) continue;
-    const header = ['model', ...rates.map((r) => `${r} req/s offered`)];
+    const offered = offeredUnit(workload) === 'requests' ? 'req/s' : 'msg/s';
+    const header = ['model', ...rates.map((r) => `${r} ${offered} offered`)];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-    out.push(`${workload}, open loop — achieved req/s · p50 · p99 from the planned send times`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '');
+    out.push(`${workload}, open loop — achieved ${rateUnit(workload) === 'deliveries' ? 'deliveries/s' : 'req/s'} · p50 · p99 from the planned send times`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '');
   }
   return out;
 }
@@ -60,7 +62,8 @@ export function summaryTables(results: Results): string {
   const out: string[] = [];
   const all = conclusions(results);
   const connections = results.options.connections;
-  for (const workload of results.options.workloads) {
+  // The options' workloads, and each level of idle connections held (`ws-echo+hold500`) as a workload of its own.
+  for (const workload of axes(results).workloads) {
     const rows: string[][] = [];
     for (const model of results.options.models) {
       const cells = connections.map((n) => cellText(results, model, workload, n));
@@ -72,7 +75,7 @@ export function summaryTables(results: Results): string {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
     const demandsOnly = results.options.rates !== undefined ? ' (closed loop: what one request needs, for the predictions)' : '';
-    out.push(`${t('summary.heading', { workload })}${demandsOnly}`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line));
+    out.push(`${t('summary.heading', { workload, unit: t(rateUnit(workload) === 'requests' ? 'chart.rps' : rateUnit(workload) === 'messages' ? 'chart.messages' : 'chart.deliveries') })}${demandsOnly}`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line));
     for (const n of connections) {
       const ranking = rankingText(results, all, workload, n);
       if (ranking !== null && ranking.includes(' ')) out.push(`  ${n} client${n === 1 ? '' : 's'}: ${ranking}`);

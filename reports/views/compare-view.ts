@@ -7,7 +7,7 @@ import { latencyText, rpsText } from './figures.js';
 import { measuredText } from './index-view.js';
 import { transportText } from '../text/transport.js';
 import { placementTag } from './placement.js';
-import { modelViews, type ModelView } from './run-view.js';
+import { modelViews, type ModelView } from './run/run-view.js';
 
 export interface CompareRun {
   readonly label: string;

@@ -4,6 +4,7 @@ import { verdictFor, type Conclusion } from '../../results/stats/conclusions.js'
 import type { Comparison } from '../../results/stats/stats.js';
 import { differencePlusMinus, latencyText, percentText, ratioRangeText, ratioText, rpsText } from './figures.js';
 import { t } from '../../lib/lang/lang.js';
+import { rateUnit } from '../../results/workload-key.js';
 
 const clientsText = (n: number): string => `${n} client${n === 1 ? '' : 's'}`;
 
@@ -29,15 +30,16 @@ function spread(conclusions: readonly Conclusion[], a: string, b: string): strin
  * ratio, said to be without an interval.
  */
 function pairSentence(a: Cell, b: Cell, comparison: Comparison | undefined, pm: string): string {
+  const what = t(`unit.${rateUnit(a.workload)}`);
   if (comparison === undefined || comparison.interval === null) {
     const ratio = (a.rps ?? 0) / (b.rps ?? 1);
     const why = comparison === undefined ? t('headline.notPaired') : t('headline.oneRound');
-    return t('headline.served', { a: a.model, ratio: ratioText(ratio), b: b.model, how: why });
+    return t('headline.served', { a: a.model, ratio: ratioText(ratio), b: b.model, how: why, what });
   }
   if (comparison.verdict === 'same') return t('headline.same', { a: a.model, b: b.model, pm });
   // The paired rounds decide which served more, even where the medians say otherwise.
   const [more, less, c] = comparison.verdict === 'faster' ? [a, b, comparison] : [b, a, invert(comparison)];
-  return t('headline.served', { a: more.model, ratio: ratioText(c.ratio), b: less.model, how: c.interval === null ? t('headline.noInterval') : ratioRangeText(c.interval) });
+  return t('headline.served', { a: more.model, ratio: ratioText(c.ratio), b: less.model, how: c.interval === null ? t('headline.noInterval') : ratioRangeText(c.interval), what });
 }
 
 function invert(c: Comparison): Comparison {
@@ -68,7 +70,7 @@ export function headlineSentences(workload: string, connections: number, cells: 
   if (best === undefined || worst === undefined) return [t('headline.none', { at })];
   const sentences: string[] = [];
   if (best === worst) {
-    sentences.push(t('headline.only', { at, model: best.model, rps: rpsText(best.rps, best.rpsInterval) }));
+    sentences.push(t('headline.only', { at, model: best.model, rps: rpsText(best.rps, best.rpsInterval), what: t(`unit.${rateUnit(workload)}`) }));
   } else {
     const extremes = comparisonOf(here, best.model, worst.model);
     if (extremes !== undefined && extremes.interval !== null && extremes.verdict === 'same') {

@@ -33,6 +33,8 @@ export const WARNING_KINDS = {
   'no-response': { title: 'No answer in a trial', meaning: 'Nothing completed in some trial’s window: the server was too slow for this many clients, or stuck.' },
   'server-stop': { title: 'A server outlived its stop', meaning: 'A process of the server was still there after it was stopped.' },
   'cold-server': { title: 'A server that did not settle', meaning: 'The bench warms every fresh server until its throughput settles; these did not within the bound, so their first trials may still measure the start (code not yet compiled, cold threads).' },
+  'held-refused': { title: 'Idle connections turned away (--hold)', short: 'the server would not hold every idle connection asked for: its bound, or its line, refused some', meaning: 'A model that gives every connection a thread or a process of its own holds at most its bound (--threads, --processes); the others wait in its line and are refused after 10 s, and every process refuses WebSockets past its own bound. The memory per connection is counted over the connections that opened.' },
+  'lost-deliveries': { title: 'Chat messages lost or duplicated', short: 'some members did not receive every message exactly once', meaning: 'Every member of a room, the sender included, must receive every message once. A member the server dropped (a reader too slow for the room) loses what follows; a relay that loses or repeats messages shows here.' },
   placement: { title: 'Not pinned as asked', meaning: 'A process could not be pinned to the cores the cell runs it on (--cpus): it ran where the scheduler put it.' },
 } as const satisfies Record<WarningCode, WarningKind>;
 
@@ -74,7 +76,7 @@ export interface TopWarningView {
  * What a reader must meet before any number, most telling first: failed cases, a machine that changed, a saturated
  * client, latencies that are lower bounds, failed requests. The rest (and every detail) is in the warnings section.
  */
-const FIRST: readonly WarningCode[] = ['machine-drift', 'client-saturated', 'littles-law', 'censored', 'errors', 'non-2xx', 'dropped-sends', 'client-lag', 'wide-interval', 'slow-ramp', 'marked-trials', 'upgraded', 'oversubscribed', 'late-sends', 'failed-trials', 'no-response', 'server-stop', 'machine'];
+const FIRST: readonly WarningCode[] = ['machine-drift', 'client-saturated', 'lost-deliveries', 'littles-law', 'censored', 'errors', 'non-2xx', 'held-refused', 'dropped-sends', 'client-lag', 'wide-interval', 'slow-ramp', 'marked-trials', 'upgraded', 'oversubscribed', 'late-sends', 'failed-trials', 'no-response', 'server-stop', 'machine'];
 
 /** The first sentence of a meaning, or of a message where the kind has no meaning of its own. */
 const firstSentence = (text: string): string => (text.split(/(?<=\.)\s/)[0] ?? text).replace(/\.$/, '');

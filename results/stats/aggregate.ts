@@ -1,4 +1,5 @@
 import type { CaseResult, LittlesLaw, OkCase, Results, Trial, Warning } from '../schema.js';
+import { splitWorkloadKey } from '../workload-key.js';
 import type { Interval } from './stats.js';
 
 /** The figures of one cell (model × workload × connections): its case, flattened for tables and charts. */
@@ -92,7 +93,9 @@ export function cell(cases: readonly CaseResult[], model: string, workload: stri
 export function axes(results: Results): { models: string[]; workloads: string[]; connections: number[] } {
   const seen = (f: (c: CaseResult) => string): string[] => [...new Set(results.cases.map(f))];
   const models = [...new Set([...results.options.models, ...seen((c) => c.model)])];
-  const workloads = [...new Set([...results.options.workloads, ...seen((c) => c.workload)])];
+  // A workload measured only with idle connections held (`ws-echo+hold500`) is shown under that key alone.
+  const heldOnly = (w: string): boolean => !results.cases.some((c) => c.workload === w) && results.cases.some((c) => splitWorkloadKey(c.workload).base === w);
+  const workloads = [...new Set([...results.options.workloads.filter((w) => !heldOnly(w)), ...seen((c) => c.workload)])];
   const connections = [...new Set([...results.options.connections, ...results.cases.filter((c) => c.mode === 'closed').map((c) => c.connections)])].sort((a, b) => a - b);
   return { models, workloads, connections };
 }

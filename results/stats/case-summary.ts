@@ -2,7 +2,7 @@
  * From trials to a case: which trials count, their median and interval, Little's law, and the warnings a
  * reader needs. Shared by the bench (when a cell is done) and the upgrade of version-1 files.
  */
-import type { CaseResult, DistributionPoint, Latency, LittlesLaw, OkTrial, Trial, Warning } from '../schema.js';
+import type { CaseHeld, CaseResult, ChatCountsResult, DistributionPoint, Latency, LittlesLaw, OkTrial, Trial, Warning } from '../schema.js';
 import { formatUs } from '../../lib/format.js';
 import { interval95, median, relativeHalfWidth, throughputEstimate, type Interval } from './stats.js';
 
@@ -68,7 +68,38 @@ export const CLIENT_LAG_US = 5000;
 
 const sum = (trials: readonly OkTrial[], f: (t: OkTrial) => number): number => trials.reduce((acc, t) => acc + f(t), 0);
 const round1 = (value: number): number => Math.round(value * 10) / 10;
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+
+/**
+ * What a held case and a chat case add: the idle connections held and what each cost in memory (the median over the
+ * used trials of what the server's memory grew while they opened, per connection opened), and the room's deliveries
+ * together. Each trial's growth is its own: the server's memory also drifts from trial to trial with the active
+ * load (its heap grows and is collected), which is not the held connections' cost.
+ */
+export function heldAndChat(used: readonly OkTrial[]): { held?: CaseHeld; chat?: ChatCountsResult } {
+  const heldTrials = used.flatMap((t) => (t.held === undefined ? [] : [t.held]));
+  const chats = used.flatMap((t) => (t.chat === undefined ? [] : [t.chat]));
+  const out: { held?: CaseHeld; chat?: ChatCountsResult } = {};
+  const first = heldTrials[0];
+  if (first !== undefined) {
+    const base = Math.min(...heldTrials.map((h) => h.rssBeforeBytes));
+    const perConnection = heldTrials.filter((h) => h.opened > 0).map((h) => Math.max(0, h.rssAfterBytes - h.rssBeforeBytes) / h.opened);
+    out.held = {
+      connections: first.asked,
+      opened: Math.min(...heldTrials.map((h) => h.opened)),
+      refused: heldTrials.reduce((a, h) => a + h.refused, 0),
+      rssPerConnectionBytes: perConnection.length === 0 ? null : Math.round(median(perConnection)),
+      rssBaseBytes: base,
+      rssHeldBytes: Math.round(median(heldTrials.map((h) => h.rssAfterBytes))),
+    };
+  }
+  const firstChat = chats[0];
+  if (firstChat !== undefined) {
+    const total = (f: (c: ChatCountsResult) => number): number => chats.reduce((a, c) => a + f(c), 0);
+    out.chat = { members: firstChat.members, messages: total((c) => c.messages), deliveries: total((c) => c.deliveries), lost: total((c) => c.lost), duplicated: total((c) => c.duplicated) };
+  }
+  return out;
+}
 
 export function summarizeCase(input: CaseInput): CaseResult {
   const base = {
@@ -126,8 +157,15 @@ export function summarizeCase(input: CaseInput): CaseResult {
     ...(openPart?.fields ?? {}),
     // The session workload: lost updates of the used trials together, beside their requests.
     ...(used.some((t) => t.lostUpdates !== undefined) ? { lostUpdates: sum(used, (t) => t.lostUpdates ?? 0) } : {}),
+    ...heldAndChat(used),
   };
   const warnings: Warning[] = [...(openPart?.warnings ?? [])];
+  if (okCase.held !== undefined && okCase.held.opened < okCase.held.connections) {
+    warnings.push({ code: 'held-refused', message: `only ${okCase.held.opened} of ${okCase.held.connections} idle connections could be held open in some trial (${okCase.held.refused} refused): the server's bound, or its line, turned the others away` });
+  }
+  if (okCase.chat !== undefined && okCase.chat.lost + okCase.chat.duplicated > 0) {
+    warnings.push({ code: 'lost-deliveries', message: `the room lost ${plural(okCase.chat.lost, 'delivery', 'deliveries')} and duplicated ${okCase.chat.duplicated} of ${okCase.chat.messages} messages × ${okCase.chat.members} members: not every member received every message once` });
+  }
   if (clientCpuPercent >= CLIENT_SATURATED_PERCENT) {
     warnings.push({ code: 'client-saturated', message: `the load generator used ${clientCpuPercent.toFixed(0)}% of a core: it was saturated, so these numbers measure the client as much as the server` });
   }

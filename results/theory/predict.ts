@@ -36,6 +36,8 @@ export interface ModelShape {
   readonly model: string;
   readonly threads?: number;
   readonly processes?: number;
+  /** WebSocket messages (ws-echo): a connection, not a request, holds a thread or a process, or sequential's one turn. */
+  readonly websocket?: boolean;
 }
 
 /**
@@ -74,6 +76,20 @@ export function workloadCpu(paths: readonly string[], iterationsPerMs: number): 
 /** The model's queueing network, or null for a model the lab has no structure for. */
 export function networkFor(shape: ModelShape, d: Demands, cores: number): Network | null {
   const client: Station = { name: 'client', kind: 'queue', demand: d.clientCpu };
+  if (shape.websocket === true) {
+    switch (shape.model) {
+      case 'sequential':
+        // One connection at a time: the others wait for it to close, so one client's whole cycle is the station.
+        return { stations: [{ name: 'the one connection', kind: 'queue', demand: d.clientCpu + d.serverCpu + d.wait }] };
+      case 'thread-per-request':
+      case 'process-per-request':
+        // A thread or a process per connection (the bench gives every client one): messages cross from the main
+        // thread, which holds every socket (a queue), to the connection's own (no queue between connections).
+        return { stations: [client, { name: 'main thread', kind: 'queue', demand: d.serverCpu }, { name: 'own thread or process', kind: 'delay', demand: d.wait }] };
+      default:
+        break; // the others hold a connection as they hold a request: their HTTP shape below
+    }
+  }
   switch (shape.model) {
     case 'sequential':
       return { stations: [client, { name: 'thread', kind: 'queue', demand: d.serverCpu + d.wait }] };
@@ -212,8 +228,8 @@ export function caseDemands(results: Results, model: string, workload: string): 
 }
 
 /** The model's shape as a case records it. */
-export function shapeOf(c: Pick<CaseResult, 'model' | 'modelParams'>): ModelShape {
-  return { model: c.model, threads: c.modelParams.threads, processes: c.modelParams.processes };
+export function shapeOf(c: Pick<CaseResult, 'model' | 'modelParams'> & { readonly workload?: string }): ModelShape {
+  return { model: c.model, threads: c.modelParams.threads, processes: c.modelParams.processes, ...(c.workload?.startsWith('ws-') === true ? { websocket: true } : {}) };
 }
 
 /**

@@ -6,6 +6,7 @@ import { visit, type Steps } from './steps.js';
 import type { AppRequest, AppResponse } from './types.js';
 import { work } from './work.js';
 import { serveInfo } from './launch-info.js';
+import { isWsPath, upgradeRequired, wsPage } from './ws/page.js';
 
 function healthExtras(): { params?: Record<string, number>; sessions?: string } {
   const info = serveInfo();
@@ -43,6 +44,10 @@ function route(path: string): Route | null {
       throw new Error('this route always fails, to show that the server survives it');
     };
   }
+  // WebSocket: the page that uses it; its own paths answer plain HTTP with 426 (the upgrade is the server's).
+  if (path === '/ws') return () => answer({ status: 301, headers: { location: '/ws/' }, body: '' });
+  if (path === '/ws/') return () => wsPage();
+  if (isWsPath(path)) return () => answer(upgradeRequired(path));
   if (path.startsWith('/api/')) {
     const response = csvApi(path.slice('/api/'.length).split('/'));
     return response === null ? null : () => answer(response);

@@ -4,6 +4,7 @@ import { SessionMap } from '../app/sessions.js';
 import { baseUrl } from '../listen.js';
 import type { ModelOptions, RunningServer } from '../model-types.js';
 import { answerVisitQuestion } from '../sessions/process-link.js';
+import { checkBroker, relayToAll } from '../ws/relay.js';
 import type { ListenFailure } from './cluster-worker.js';
 
 const STOP_GRACE_MS = 3000;
@@ -42,14 +43,18 @@ function lastLine(text: string): string {
  * connections to them in turn (round robin on Linux and macOS). CPU work spreads over cores, and each
  * process holds its own copy of everything (memory grows with N). A dead process is replaced; one that
  * keeps dying right after it starts is replaced ever more slowly, then no more.
+ * WebSocket connections spread over the processes as HTTP connections do; a chat room spans them all: the primary
+ * passes each room message to every process (or, with `broker`, Redis pub/sub does).
  */
-export async function start({ host, port, processes, sessions, tls }: ModelOptions): Promise<RunningServer> {
+export async function start({ host, port, processes, sessions, tls, broker }: ModelOptions): Promise<RunningServer> {
+  // A broker that does not answer is one line at start, not a chat that silently reaches nobody.
+  if (broker !== null) await checkBroker(broker);
   // silent: the processes' stderr comes through us, so a start-up failure is told once, in one line.
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./cluster-worker.js', import.meta.url)), silent: true });
   // Each process terminates its own TLS connections: it reads the key from its file (0600, in a folder only this
   // user can enter), named in its environment. The key itself never travels there: an environment is copied to
   // every child and shown by tools that list processes' environments.
-  const env: Record<string, string> = { LAB_HOST: host, LAB_PORT: String(port), LAB_SESSIONS: sessions, ...(tls === null ? {} : { LAB_TLS_KEY_FILE: tls.keyPath, LAB_TLS_CERT_FILE: tls.certPath }) };
+  const env: Record<string, string> = { LAB_HOST: host, LAB_PORT: String(port), LAB_SESSIONS: sessions, ...(tls === null ? {} : { LAB_TLS_KEY_FILE: tls.keyPath, LAB_TLS_CERT_FILE: tls.certPath }), ...(broker === null ? {} : { LAB_BROKER: broker }) };
   // Shared sessions: the primary keeps the one store and answers its processes' questions.
   const store = new SessionMap();
   let closing = false;
@@ -77,6 +82,7 @@ export async function start({ host, port, processes, sessions, tls }: ModelOptio
     worker.process.stdout?.resume();
     worker.on('message', (message: unknown) => {
       if (isListenFailure(message)) listenFailureOf.set(worker, message.message);
+      else if (relayToAll(message, Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w.isConnected()))) return;
       else if (sessions === 'shared') answerVisitQuestion(worker, message, store);
     });
     worker.once('exit', (code: number | null, signal: string | null) => {

@@ -8,6 +8,9 @@ import { SERVED_BY_HEADERS, servedByHere, toAppRequest, writeRefusal } from '../
 import { createLabServer, LIMITS, reserveAnswerBytes, type Departure } from '../limits.js';
 import { closeServer, listen, type LabServer } from '../listen.js';
 import type { ModelOptions, RunningServer } from '../model-types.js';
+import { serveHere } from '../ws/here.js';
+import { localPlace } from '../ws/place.js';
+import { acceptWebSockets } from '../ws/upgrade.js';
 
 /**
  * The application's routes, as fastify's router sees them. Each leads to the same handler (which reads the
@@ -23,7 +26,9 @@ const ROUTES = [
 /**
  * fastify: the event-loop model, with fastify between the socket and the application. The lab's own bounded
  * server (limits.ts) is handed to fastify (serverFactory), so that connections, requests in flight and unread
- * answers are bounded as in every model; fastify routes each request and writes its answer.
+ * answers are bounded as in every model; fastify routes each request and writes its answer. WebSocket: the same
+ * `ws` server as every model's, on that same HTTP server (not @fastify/websocket), so that its bounds are the
+ * others' and its connections are held on the one thread, as the event loop holds them.
  */
 export async function start({ host, port, tls }: ModelOptions): Promise<RunningServer> {
   const servedBy = servedByHere('fastify');
@@ -90,6 +95,8 @@ export async function start({ host, port, tls }: ModelOptions): Promise<RunningS
   await app.ready();
   if (server === undefined) throw new Error('fastify did not ask for its server');
   const labServer = server;
+  const place = localPlace();
+  acceptWebSockets(labServer, servedBy, { serve: (ws, route, member) => serveHere(ws, route, member, place, servedBy) });
   const url = await listen(labServer, host, port);
   return {
     url,

@@ -6,6 +6,7 @@ import type { AppRequest, ServedResponse } from '../app/types.js';
 import { servedByHere } from '../http-adapter.js';
 import type { SessionMode } from '../model-types.js';
 import { MainThreadSessions } from '../sessions/thread-link.js';
+import { performJob, type TalkJob } from '../app/ws/talk.js';
 
 /** What the main thread sends with each request: the request, and the slot of its cancel cell. */
 export interface PoolTask {
@@ -32,4 +33,9 @@ loadCsvData(); // when the thread starts, not inside a measured request
  */
 export default function poolTask({ request, slot }: PoolTask): ServedResponse {
   return answerBlocking({ ...request, servedBy }, { cells, index: slot }, sessions);
+}
+
+/** Runs on a pool thread: one WebSocket message's own work (piscina calls it by name: `{ name: 'wsJob' }`). */
+export function wsJob(job: TalkJob): string {
+  return performJob(job);
 }

@@ -1,4 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import type WebSocket from 'ws';
+import type { WsRoute } from '../app/ws/routes.js';
+import { bridge } from '../ws/bridge.js';
+import type { ChatPlace } from '../ws/here.js';
+import { localPlace } from '../ws/place.js';
+import { acceptWebSockets } from '../ws/upgrade.js';
+import type { WsProcessJob } from './ws-process.js';
 import { fileURLToPath } from 'node:url';
 import { internalError } from '../app/responses.js';
 import { SessionMap } from '../app/sessions.js';
@@ -30,6 +37,8 @@ function exited(child: ChildProcess): Promise<void> {
  * application, runs the one request, answers over IPC and exits. Every request pays a process start: tens of
  * milliseconds before any work, and its memory. At most `processes` processes live at once; the next requests
  * wait in line here. A client that leaves gets its process killed: nothing else can stop it mid-request.
+ * A WebSocket connection gets a process of its own for as long as it lasts (process per connection), from the
+ * same bound: while `processes` connections are open, the next ones (and the next requests) wait in line.
  */
 export async function start({ host, port, processes, sessions, tls }: ModelOptions): Promise<RunningServer> {
   const servedBy = servedByHere('process-per-request');
@@ -72,6 +81,9 @@ export async function start({ host, port, processes, sessions, tls }: ModelOptio
       child.send(job);
     }),
   );
+  const place = localPlace();
+  const wsEntry = fileURLToPath(new URL('./ws-process.js', import.meta.url));
+  acceptWebSockets(server, servedBy, { line, serve: (ws, route, member) => startWsProcess(wsEntry, ws, route, member, place, live) });
   const url = await listen(server, host, port);
   return {
     url,
@@ -88,4 +100,34 @@ export async function start({ host, port, processes, sessions, tls }: ModelOptio
       clearTimeout(timer);
     },
   };
+}
+
+/** A process for one WebSocket connection: the socket stays here, its messages cross to the process over IPC. */
+function startWsProcess(entry: string, ws: WebSocket, route: WsRoute, member: string, place: ChatPlace, live: Set<ChildProcess>): Promise<void> {
+  const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  live.add(child);
+  const ended = new Promise<void>((resolve) => {
+    const end = (): void => {
+      live.delete(child);
+      resolve();
+    };
+    child.once('exit', end);
+    // A process that could not start (too many processes, no memory): 'exit' may never come.
+    child.once('error', (error: Error) => {
+      console.error(`[process-per-request] a connection's process failed: ${error.message}`);
+      end();
+    });
+  });
+  const link = bridge(ws, route, place, {
+    post: (message) => {
+      if (child.connected) child.send(message);
+    },
+    ended,
+  });
+  child.on('message', (message: unknown) => {
+    link.receive(message);
+  });
+  const job: WsProcessJob = { type: 'start', route, member };
+  child.send(job);
+  return link.done;
 }

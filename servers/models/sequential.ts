@@ -5,6 +5,10 @@ import { servedByHere, toAppRequest, writeRefusal, writeResponse } from '../http
 import { createLabServer, LIMITS, type Departure } from '../limits.js';
 import { closeServer, listen } from '../listen.js';
 import type { ModelOptions, RunningServer } from '../model-types.js';
+import { serveHere } from '../ws/here.js';
+import { localPlace } from '../ws/place.js';
+import { acceptWebSockets } from '../ws/upgrade.js';
+import { StartLine } from './start-line.js';
 
 /** Below this, the last request was too short for anyone to have given up behind it. */
 const SHORT_SERVICE_MS = 2;
@@ -23,6 +27,8 @@ interface Queued {
  * sequential: one thread, and every step of a request blocks it (sync file reads, blocking sleeps).
  * The kernel still accepts many connections, but their requests are served strictly one after another,
  * in the order they arrived. One thread, one store of sessions: `--sessions` changes nothing here.
+ * A WebSocket connection is served the same way: one at a time. The next one waits in line, its handshake not even
+ * answered, until the one before it closes (or it gives up after LIMITS.maxLineWaitMs: 503).
  */
 export async function start({ host, port, tls }: ModelOptions): Promise<RunningServer> {
   const servedBy = servedByHere('sequential');
@@ -89,6 +95,16 @@ export async function start({ host, port, tls }: ModelOptions): Promise<RunningS
     },
     tls,
   );
+  const turn = new StartLine(1, 'turn');
+  const place = localPlace();
+  acceptWebSockets(server, servedBy, { line: turn, serve: (ws, route, member) => serveHere(ws, route, member, place, servedBy) });
   const url = await listen(server, host, port);
-  return { url, params: {}, close: () => closeServer(server) };
+  return {
+    url,
+    params: {},
+    close: () => {
+      turn.close();
+      return closeServer(server);
+    },
+  };
 }

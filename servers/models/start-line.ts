@@ -13,8 +13,8 @@ export interface Start {
   readonly departure: Departure;
   /** Its connection (the request's socket: a pipelined answer gets its socket only when its turn comes). */
   readonly connection: Socket;
-  /** Where its answer goes: its connection's next request joins the line once this answer is out. */
-  readonly res: ServerResponse;
+  /** Where its answer goes: its connection's next request joins the line once this answer is out (none: a WebSocket). */
+  readonly res?: ServerResponse;
   /** Starts its thread or process; resolves once that has ended (its place in the bound is free again). */
   run(): Promise<void>;
   /** Answers without starting anything (503): it waited in line past its deadline. */
@@ -41,8 +41,8 @@ export class StartLine {
   private live = 0;
   private closed = false;
 
-  /** `what`: a thread or a process, in the words of a refusal. */
-  constructor(private readonly limit: number, private readonly what: 'thread' | 'process', private readonly maxWaitMs: number = LIMITS.maxLineWaitMs) {}
+  /** `what`: a thread or a process (or a sequential server's one turn), in the words of a refusal. */
+  constructor(private readonly limit: number, private readonly what: 'thread' | 'process' | 'turn', private readonly maxWaitMs: number = LIMITS.maxLineWaitMs) {}
 
   add(start: Start): void {
     if (this.closed) return;
@@ -74,7 +74,7 @@ export class StartLine {
       else this.enter(next, connection);
     };
     // The answer is out (written to the socket, taken by the client), or nobody is left to take it.
-    start.res.once('finish', release);
+    start.res?.once('finish', release);
     start.departure.onLeave(release);
     this.waiting.push(start);
     this.deadlines.set(start, setTimeout(() => {

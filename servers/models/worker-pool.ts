@@ -9,11 +9,17 @@ import { closeServer, listen } from '../listen.js';
 import type { ModelOptions, RunningServer } from '../model-types.js';
 import { acceptSessionLink } from '../sessions/thread-link.js';
 import type { PoolData, PoolTask } from './pool-task.js';
+import type { TalkJob } from '../app/ws/talk.js';
+import { serveHere } from '../ws/here.js';
+import { localPlace } from '../ws/place.js';
+import { acceptWebSockets } from '../ws/upgrade.js';
 
 /**
  * worker-pool: the main thread only accepts and parses; each request is handed to one of N pool threads
  * (piscina), which runs it start to finish with blocking waits. At most N requests progress at once;
  * the others queue in the pool. The hand-off (structured clone there and back) is the price of the pool.
+ * WebSocket connections stay on the main thread, which holds their sockets; each message's own work (reversing an
+ * echo, writing a chat line) is a task on the pool, so a message pays the same hand-off as a request.
  */
 export async function start({ host, port, threads, sessions, tls }: ModelOptions): Promise<RunningServer> {
   // One cancel cell per request that can be pending at once. When a client leaves, the main thread sets its
@@ -24,7 +30,7 @@ export async function start({ host, port, threads, sessions, tls }: ModelOptions
   const cells = new Int32Array(cancelCells);
   const free = Array.from({ length: slots }, (_, i) => slots - 1 - i);
 
-  const pool = new Piscina<PoolTask, ServedResponse>({
+  const pool = new Piscina<PoolTask | TalkJob, ServedResponse | string>({
     filename: new URL('./pool-task.js', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
@@ -43,6 +49,8 @@ export async function start({ host, port, threads, sessions, tls }: ModelOptions
   // Listen only once every thread has loaded the application (and its data): one task per thread,
   // sent together, lands on each idle thread, so a thread still starting cannot distort the first requests.
   await Promise.all(Array.from({ length: threads }, () => pool.run({ request: { method: 'GET', url: '/health', servedBy }, slot: slots - 1 })));
+  const runRequest = (task: PoolTask): Promise<ServedResponse> => pool.run(task) as Promise<ServedResponse>;
+  const runMessage = (job: TalkJob): Promise<string> => pool.run(job, { name: 'wsJob' }) as Promise<string>;
   const server = createLabServer(
     (req, res, departure) => {
       const slot = free.pop();
@@ -56,7 +64,7 @@ export async function start({ host, port, threads, sessions, tls }: ModelOptions
       departure.onLeave(() => {
         if (holds) cancel({ cells, index: slot });
       });
-      pool.run({ request: toAppRequest(req, servedBy), slot }).then(
+      runRequest({ request: toAppRequest(req, servedBy), slot }).then(
         (response) => {
           writeResponse(req, res, response);
         },
@@ -76,6 +84,8 @@ export async function start({ host, port, threads, sessions, tls }: ModelOptions
     },
     tls,
   );
+  const place = localPlace();
+  acceptWebSockets(server, servedBy, { serve: (ws, route, member) => serveHere(ws, route, member, place, servedBy, runMessage) });
   const url = await listen(server, host, port);
   return {
     url,

@@ -26,5 +26,8 @@ export const NO_GENERATOR: LoadGenerator = {
   open: () => {
     throw new Error('this test runs no load');
   },
+  hold: () => {
+    throw new Error('this test runs no load');
+  },
   close: () => Promise.resolve(),
 };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Results } from '../../results/schema.js';
 import { compareWarnings } from '../../reports/views/compare-view.js';
-import { machineSpeedText } from '../../reports/views/machine-view.js';
+import { machineSpeedText } from '../../reports/views/run/machine-view.js';
 import { summaryTables } from '../../reports/text/summary.js';
 import { buildV2Results } from '../helpers/v2-fixture.js';
 

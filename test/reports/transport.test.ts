@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { summaryTables } from '../../reports/text/summary.js';
 import { measuredText } from '../../reports/views/index-view.js';
-import { buildRunView } from '../../reports/views/run-view.js';
+import { buildRunView } from '../../reports/views/run/run-view.js';
 import { validateResults, type Results } from '../../results/schema.js';
 import { buildV2Results } from '../helpers/v2-fixture.js';
 

@@ -1,13 +1,16 @@
 /** A workload's section of the run page: its cells, its headline, its conclusions, its trials and its theory. */
-import type { Results } from '../../results/schema.js';
-import { axes, cell } from '../../results/stats/aggregate.js';
-import type { Conclusion } from '../../results/stats/conclusions.js';
-import type { Verdict } from '../../results/stats/stats.js';
-import { conclusionSentence } from '../text/conclusions.js';
-import { cellView, type CellView } from './cell-view.js';
-import { headlineSentences } from './headline.js';
-import { workloadTheory, type WorkloadTheoryView } from './theory-view.js';
+import type { Results } from '../../../results/schema.js';
+import { axes, cell } from '../../../results/stats/aggregate.js';
+import type { Conclusion } from '../../../results/stats/conclusions.js';
+import type { Verdict } from '../../../results/stats/stats.js';
+import { conclusionSentence } from '../../text/conclusions.js';
+import { cellView, type CellView } from '../cell-view.js';
+import { headlineSentences } from '../headline.js';
+import { workloadTheory, type WorkloadTheoryView } from '../theory-view.js';
 import { trialsSummary, workloadTrials, type TrialRowView } from './trials-view.js';
+import { memorySentence } from './connections-view.js';
+import type { OkCase } from '../../../results/schema.js';
+import { splitWorkloadKey } from '../../../results/workload-key.js';
 
 export interface ConclusionView {
   readonly a: string;
@@ -59,7 +62,7 @@ export function lostUpdatesNote(results: Results, workload: string): string | nu
  */
 export function workloadViews(results: Results, conclusions: readonly Conclusion[], references: ReadonlySet<string>): WorkloadView[] {
   const { models, workloads, connections } = axes(results);
-  return workloads.filter((name) => results.options.workloads.includes(name) || results.cases.some((c) => c.workload === name && c.connections > 1)).map((name): WorkloadView => {
+  return workloads.filter((name) => results.options.workloads.includes(splitWorkloadKey(name).base) || results.cases.some((c) => c.workload === name && c.connections > 1)).map((name): WorkloadView => {
     const info = results.workloads.find((w) => w.name === name);
     const cells = models.map((model) => ({ model, cells: connections.map((n) => cell(results.cases, model, name, n)) })).filter((s) => s.cells.some((c) => c.runs > 0));
     const withData = connections.filter((n) => cells.some((s) => s.cells.some((c) => c.connections === n && c.rps !== null)));
@@ -67,7 +70,10 @@ export function workloadViews(results: Results, conclusions: readonly Conclusion
     const cellsAt = at === null ? [] : cells.flatMap((s) => s.cells.filter((c) => c.connections === at));
     const mine = conclusions.filter((c) => c.workload === name);
     const trials = workloadTrials(results, name, models, connections);
-    const sentences = at === null ? [`No model has a result on \`${name}\`.`] : headlineSentences(name, at, cellsAt, mine, references);
+    const measured = at === null ? [`No model has a result on \`${name}\`.`] : headlineSentences(name, at, cellsAt, mine, references);
+    // Idle connections held beside the clients: what each cost is this workload's story; its throughput follows.
+    const memory = memorySentence(results.cases.filter((c): c is OkCase => c.status === 'ok' && c.workload === name));
+    const sentences = memory === null ? measured : [memory, ...measured];
     return {
       name,
       description: info?.description ?? '',

@@ -2,23 +2,25 @@
  * The first screen of a run page: what the run shows (a sentence and a small chart per workload), the warnings a
  * reader must meet first, and the contents. Everything else folds below it.
  */
-import type { RunView, StoryView } from '../views/run-view.js';
-import type { ModelStyle } from '../views/palette.js';
-import { chartBox } from './chart-draw.js';
-import { countAxis, levelsAxis, line, tooltipTexts, type LineConfig } from './charts.js';
-import { el, prose, swatch } from './common.js';
-import { anchor } from './fold.js';
-import { formatRps } from '../../lib/format.js';
-import { t } from '../../lib/lang/lang.js';
+import type { RunView, StoryView } from '../../views/run/run-view.js';
+import type { ModelStyle } from '../../views/palette.js';
+import { chartBox } from '../chart-draw.js';
+import { countAxis, levelsAxis, line, tooltipTexts, type LineConfig } from '../charts.js';
+import { el, prose, swatch } from '../common.js';
+import { anchor } from '../fold.js';
+import { formatRps } from '../../../lib/format.js';
+import { t } from '../../../lib/lang/lang.js';
 
 /** A small throughput chart: one line per model over the clients (or offered rates), no legend (the story has one). */
 function miniChart(s: StoryView, styleFor: (model: string) => ModelStyle): LineConfig {
+  const unit = t(s.unit === 'requests' ? 'chart.rps' : s.unit === 'messages' ? 'chart.messages' : 'chart.deliveries');
+  const offered = s.unit === 'requests' ? t('chart.offered') : t('chart.offeredMessages');
   return {
     type: 'line',
     data: { datasets: s.series.map((m) => line(m.model, m.rps.map((y, i) => ({ x: s.levels[i] ?? 0, y: y ?? Number.NaN })), styleFor(m.model), 3)) },
     options: {
-      plugins: { legend: { display: false }, tooltip: tooltipTexts(s.series.map((m) => m.rps.map((y) => (y === null ? '—' : `${formatRps(y)} ${t('chart.rps')}`)))) },
-      scales: { x: levelsAxis(s.mode === 'open' ? t('chart.offered') : t('chart.clients'), s.levels), y: { ...countAxis(t('chart.rps')), grace: '10%', ticks: { maxTicksLimit: 4 } } },
+      plugins: { legend: { display: false }, tooltip: tooltipTexts(s.series.map((m) => m.rps.map((y) => (y === null ? '—' : `${formatRps(y)} ${unit}`)))) },
+      scales: { x: levelsAxis(s.mode === 'open' ? offered : t('chart.clients'), s.levels), y: { ...countAxis(unit), grace: '10%', ticks: { maxTicksLimit: 4 } } },
     },
   };
 }

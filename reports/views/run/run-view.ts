@@ -3,17 +3,19 @@
  * screen that tells the story (a sentence and a small chart per workload, the warnings that matter most, the
  * contents); every section below it folds (reports/pages/fold.ts).
  */
-import { formatDuration } from '../../lib/format.js';
-import type { Results } from '../../results/schema.js';
-import { axes } from '../../results/stats/aggregate.js';
-import { conclusions as runConclusions } from '../../results/stats/conclusions.js';
-import { sectionId } from './anchors.js';
+import { formatDuration } from '../../../lib/format.js';
+import type { Results } from '../../../results/schema.js';
+import { axes } from '../../../results/stats/aggregate.js';
+import { conclusions as runConclusions } from '../../../results/stats/conclusions.js';
+import { sectionId } from '../anchors.js';
 import { machineFacts, machineView, type MachineView } from './machine-view.js';
 import { buildOpenViews, type OpenWorkloadView } from './open-view.js';
-import { styleOf, type ModelStyle } from './palette.js';
-import { groupWarnings, topWarnings, type TopWarningView, type WarningGroupView } from './warnings.js';
+import { styleOf, type ModelStyle } from '../palette.js';
+import { groupWarnings, topWarnings, type TopWarningView, type WarningGroupView } from '../warnings.js';
 import { workloadViews, type WorkloadView } from './workload-view.js';
-import { currentLang, t, type Lang } from '../../lib/lang/lang.js';
+import { currentLang, t, type Lang } from '../../../lib/lang/lang.js';
+import { connectionsView, type ConnectionsView } from './connections-view.js';
+import { rateUnit, type RateUnit } from '../../../results/workload-key.js';
 
 export interface ModelView extends ModelStyle {
   readonly name: string;
@@ -30,6 +32,8 @@ export interface StoryView {
   readonly sentence: string;
   /** Clients (closed loop) or offered requests per second (open loop). */
   readonly mode: 'closed' | 'open';
+  /** What the throughput counts: requests, echoed messages, or the chat's deliveries. */
+  readonly unit: RateUnit;
   readonly levels: readonly number[];
   readonly series: readonly { readonly model: string; readonly rps: readonly (number | null)[] }[];
 }
@@ -61,6 +65,8 @@ export interface RunView {
   readonly workloads: readonly WorkloadView[];
   /** Open-loop runs (--rate): their workloads; the closed `workloads` are then empty (their 1-client cases are the demands). */
   readonly open: readonly OpenWorkloadView[];
+  /** WebSocket: what held connections cost, and the chat's deliveries; null when the run had neither. */
+  readonly connections: ConnectionsView | null;
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -80,6 +86,7 @@ function storyOf(workloads: readonly WorkloadView[], open: readonly OpenWorkload
       description: w.description,
       sentence: w.headline.split(/(?<=\.)\s/)[0] ?? w.headline,
       mode: 'open',
+      unit: rateUnit(w.name),
       levels: w.rates,
       series: w.series.map((s) => ({ model: s.model, rps: w.rates.map((r) => s.cells.find((c) => c.rate === r)?.rps ?? null) })),
     }));
@@ -90,6 +97,7 @@ function storyOf(workloads: readonly WorkloadView[], open: readonly OpenWorkload
     description: w.description,
     sentence: w.story,
     mode: 'closed',
+    unit: rateUnit(w.name),
     levels: w.connections,
     series: w.series.map((s) => ({ model: s.model, rps: w.connections.map((n) => s.cells.find((c) => c.connections === n)?.rps ?? null) })),
   }));
@@ -125,5 +133,6 @@ export function buildRunView(results: Results, indexHref: string | null = null):
     machine: machineView(results),
     workloads,
     open,
+    connections: connectionsView(results, models),
   };
 }

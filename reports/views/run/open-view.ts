@@ -4,15 +4,16 @@
  * uncorrected latency distributions at the highest rate, and the 1-client demands the predictions stand on.
  * Computed here (tested in Node); the page script only draws it.
  */
-import { formatRps, formatUs } from '../../lib/format.js';
-import { openCurve } from '../../results/theory/predict-open.js';
-import { caseDemands } from '../../results/theory/predict.js';
-import { checkPredictions, DISAGREEMENT } from '../../results/theory/prediction-check.js';
-import { errorText } from '../text/causes.js';
-import type { CaseResult, DistributionPoint, OkCase, Results, Warning } from '../../results/schema.js';
-import type { Interval } from '../../results/stats/stats.js';
-import { latencyText, rpsText } from './figures.js';
-import { checkView, type CheckView } from './theory-view.js';
+import { offeredUnit, rateUnit } from '../../../results/workload-key.js';
+import { formatRps, formatUs } from '../../../lib/format.js';
+import { openCurve } from '../../../results/theory/predict-open.js';
+import { caseDemands } from '../../../results/theory/predict.js';
+import { checkPredictions, DISAGREEMENT } from '../../../results/theory/prediction-check.js';
+import { errorText } from '../../text/causes.js';
+import type { CaseResult, DistributionPoint, OkCase, Results, Warning } from '../../../results/schema.js';
+import type { Interval } from '../../../results/stats/stats.js';
+import { latencyText, rpsText } from '../figures.js';
+import { checkView, type CheckView } from '../theory-view.js';
 
 export interface OpenCellView {
   readonly model: string;
@@ -31,6 +32,8 @@ export interface OpenCellView {
   readonly lowerBound: boolean;
   /** Answered in the window ÷ planned in it; null for files without `planned`. */
   readonly answeredShare: number | null;
+  /** Deliveries owed per message offered: the chat's members, 1 for a request. */
+  readonly fanOut: number;
   readonly predictedRps: number | null;
   readonly predictedMeanUs: number | null;
   readonly warnings: readonly Warning[];
@@ -94,7 +97,9 @@ export function openCellView(c: CaseResult | undefined, model: string, rate: num
     dropped: ok?.dropped ?? 0,
     latenessP99: ok?.lateness?.p99 ?? null,
     lowerBound: lower,
-    answeredShare: ok?.planned === undefined || ok.planned === 0 ? null : ok.requests / ok.planned,
+    // The chat's answered share: deliveries that arrived, of those owed (every message to every member).
+    answeredShare: ok?.chat !== undefined ? (ok.chat.messages * ok.chat.members === 0 ? null : ok.chat.deliveries / (ok.chat.messages * ok.chat.members)) : ok?.planned === undefined || ok.planned === 0 ? null : ok.requests / ok.planned,
+    fanOut: ok?.chat?.members ?? 1,
     predictedRps: predicted?.rps ?? null,
     predictedMeanUs: predicted?.meanLatencyUs ?? null,
     warnings: c?.warnings ?? [],
@@ -124,16 +129,19 @@ export function curveRates(rates: readonly number[], capacities: readonly number
 }
 
 function headlineOf(workload: string, rate: number, cells: readonly OpenCellView[], theory: readonly OpenTheoryView[]): string {
-  const at = `At ${rate} req/s offered on \`${workload}\``;
+  const offered = offeredUnit(workload) === 'requests' ? 'req/s' : 'messages/s';
+  const unit = rateUnit(workload) === 'deliveries' ? 'deliveries/s' : 'req/s';
+  const at = `At ${rate} ${offered} offered on \`${workload}\``;
   const parts = cells.flatMap((c) => {
     if (c.rps === null || c.p99 === null) return [];
-    // Kept up: answered nearly all it was offered (on the requests planned, where the file has them).
-    const keptUp = c.answeredShare === null ? c.rps >= 0.95 * rate : c.answeredShare >= 0.95;
+    // Kept up: answered nearly all it was offered (on the requests planned, where the file has them; the chat owes
+    // every message to every member).
+    const keptUp = c.answeredShare === null ? c.rps >= 0.95 * rate * c.fanOut : c.answeredShare >= 0.95;
     const cap = theory.find((t) => t.model === c.model)?.capacity;
-    if (keptUp && cap !== undefined && cap < 1.15 * rate) return [`\`${c.model}\` barely kept up (${formatRps(c.rps)} req/s, near theory’s capacity ≈ ${formatRps(cap)}/s): its p99 rose to ${c.text.p99}`];
-    if (keptUp) return [`\`${c.model}\` kept up (${formatRps(c.rps)} req/s, p99 ${c.text.p99})`];
+    if (keptUp && cap !== undefined && cap < 1.15 * rate) return [`\`${c.model}\` barely kept up (${formatRps(c.rps)} ${unit}, near theory’s capacity ≈ ${formatRps(cap)}/s): its p99 rose to ${c.text.p99}`];
+    if (keptUp) return [`\`${c.model}\` kept up (${formatRps(c.rps)} ${unit}, p99 ${c.text.p99})`];
     const capText = cap === undefined ? '' : `, theory’s capacity ≈ ${formatRps(cap)}/s`;
-    return [`\`${c.model}\` could not (${formatRps(c.rps)} req/s${capText}): its latency grew to p99 ${c.text.p99} — timed from the actual sends, as a closed-loop tool would, it looks like ${c.text.uncorrectedP99}`];
+    return [`\`${c.model}\` could not (${formatRps(c.rps)} ${unit}${capText}): its latency grew to p99 ${c.text.p99} — timed from the actual sends, as a closed-loop tool would, it looks like ${c.text.uncorrectedP99}`];
   });
   return parts.length === 0 ? `${at}, no model has a result.` : `${at}: ${parts.join('; ')}.`;
 }

@@ -1,11 +1,11 @@
 /** The run page's sections about the run itself: its warnings, its machine and options, and the models. */
-import type { MachineView } from '../views/machine-view.js';
-import type { ModelView } from '../views/run-view.js';
-import type { WarningGroupView } from '../views/warnings.js';
-import { chartBox } from './chart-draw.js';
-import { countAxis, line } from './charts.js';
-import { el, prose, swatch, table } from './common.js';
-import { t } from '../../lib/lang/lang.js';
+import type { MachineView } from '../../views/run/machine-view.js';
+import type { ModelView } from '../../views/run/run-view.js';
+import type { WarningGroupView } from '../../views/warnings.js';
+import { chartBox } from '../chart-draw.js';
+import { countAxis, line } from '../charts.js';
+import { el, prose, swatch, table } from '../common.js';
+import { t } from '../../../lib/lang/lang.js';
 
 /**
  * Grouped by code, one line per kind with its count; unfolded, what the kind means (once), the run's own messages,

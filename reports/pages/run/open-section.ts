@@ -1,10 +1,10 @@
 /** An open-loop workload on the run page: draws the view built in Node (reports/open-view.ts). */
-import { formatUs } from '../../lib/format.js';
-import type { OpenCellView, OpenWorkloadView } from '../views/open-view.js';
-import type { ModelStyle } from '../views/palette.js';
-import { chartBox } from './chart-draw.js';
-import { intervalPlugin, legendWithoutTheory, type IntervalMarks, levelsAxis, line, logAxis, logCountAxis, percentileAxis, percentileX, theoryLine, tooltipTexts, type LineConfig, type LineDataset } from './charts.js';
-import { el, numberCell, prose, swatch, table } from './common.js';
+import { formatUs } from '../../../lib/format.js';
+import type { OpenCellView, OpenWorkloadView } from '../../views/run/open-view.js';
+import type { ModelStyle } from '../../views/palette.js';
+import { chartBox } from '../chart-draw.js';
+import { intervalPlugin, legendWithoutTheory, type IntervalMarks, levelsAxis, line, logAxis, logCountAxis, percentileAxis, percentileX, theoryLine, tooltipTexts, type LineConfig, type LineDataset } from '../charts.js';
+import { el, numberCell, prose, swatch, table } from '../common.js';
 import { theoryBox } from './theory-box.js';
 
 const UNCORRECTED = ' · uncorrected';

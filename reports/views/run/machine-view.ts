@@ -1,9 +1,9 @@
 /** The machine and the options of a run, and its probes: how fast one thread computed, how much all cores gave. */
-import { formatBytes, formatDuration } from '../../lib/format.js';
-import type { Probe, Results } from '../../results/schema.js';
-import { CAPACITY_DROP } from '../../results/stats/probes.js';
-import { transportSentence } from '../text/transport.js';
-import { clientPlacement } from './placement.js';
+import { formatBytes, formatDuration } from '../../../lib/format.js';
+import type { Probe, Results } from '../../../results/schema.js';
+import { CAPACITY_DROP } from '../../../results/stats/probes.js';
+import { transportSentence } from '../../text/transport.js';
+import { clientPlacement } from '../placement.js';
 
 const percent = (n: number): string => `${n.toFixed(0)}%`;
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

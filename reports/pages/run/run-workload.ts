@@ -1,11 +1,11 @@
 /** A workload's section of the run page: its charts, theory, conclusions, numbers and trials. */
-import { formatRps, formatUs } from '../../lib/format.js';
-import type { CellView } from '../views/cell-view.js';
-import type { ModelStyle } from '../views/palette.js';
-import type { TheoryPoint } from '../views/theory-view.js';
-import type { TrialRowView } from '../views/trials-view.js';
-import type { WorkloadView } from '../views/workload-view.js';
-import { chartBox } from './chart-draw.js';
+import { formatRps, formatUs } from '../../../lib/format.js';
+import type { CellView } from '../../views/cell-view.js';
+import type { ModelStyle } from '../../views/palette.js';
+import type { TheoryPoint } from '../../views/theory-view.js';
+import type { TrialRowView } from '../../views/run/trials-view.js';
+import type { WorkloadView } from '../../views/run/workload-view.js';
+import { chartBox } from '../chart-draw.js';
 import {
   clientsAxis,
   countAxis,
@@ -24,10 +24,10 @@ import {
   tooltipTexts,
   type IntervalMarks,
   type LineConfig,
-} from './charts.js';
-import { el, numberCell, prose, swatch, table } from './common.js';
+} from '../charts.js';
+import { el, numberCell, prose, swatch, table } from '../common.js';
 import { theoryBox } from './theory-box.js';
-import { t } from '../../lib/lang/lang.js';
+import { t } from '../../../lib/lang/lang.js';
 
 /** The body of a workload's folded section (its title and headline are the fold's summary). */
 export function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyle): HTMLElement {

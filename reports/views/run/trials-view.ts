@@ -1,9 +1,9 @@
 /** Every trial of a workload, in the order it ran: marked ones with their reasons, retries tied to what they re-measured. */
-import { formatRps, formatUs } from '../../lib/format.js';
-import type { OkTrial, Results, Trial } from '../../results/schema.js';
-import { cell } from '../../results/stats/aggregate.js';
-import { littlesLaw, usedTrials } from '../../results/stats/case-summary.js';
-import { latencyText } from './figures.js';
+import { formatRps, formatUs } from '../../../lib/format.js';
+import type { OkTrial, Results, Trial } from '../../../results/schema.js';
+import { cell } from '../../../results/stats/aggregate.js';
+import { littlesLaw, usedTrials } from '../../../results/stats/case-summary.js';
+import { latencyText } from '../figures.js';
 
 const dash = '—';
 const percent = (n: number): string => `${n.toFixed(0)}%`;

@@ -1,6 +1,6 @@
 /** The "Predict, then measure" box of a workload, closed or open loop: theory per model, then where it parts from measurement. */
-import type { CheckView } from '../views/theory-view.js';
-import { el, prose } from './common.js';
+import type { CheckView } from '../../views/theory-view.js';
+import { el, prose } from '../common.js';
 
 export function theoryBox(summary: string, models: readonly { readonly model: string; readonly text: string }[], disagreements: readonly CheckView[]): HTMLElement {
   return el('div', { className: 'box theory', 'data-section': 'theory' }, [
