@@ -34,8 +34,9 @@ export const LIMITS = {
    */
   maxLineWaitMs: 10_000,
   /**
-   * WebSocket connections per process, open or waiting for their turn: far above the C10k lesson's 10,000 held
-   * connections, within a default file limit of 20,000. Beyond it, an upgrade is refused with 503.
+   * WebSocket connections per process, open or waiting for their turn: above the C10k lesson's 10,000 held
+   * connections. Beyond it, an upgrade is refused with 503; the process's file limit (ulimit -n: often 1,024 by
+   * default, raised by the bench for --hold) may refuse connections earlier.
    */
   maxWsConnections: 12_000,
   /** The largest WebSocket message a server reads (ws closes a larger one with 1009, "message too big"). */
@@ -43,7 +44,8 @@ export const LIMITS = {
   /**
    * Bytes written to one WebSocket connection and not yet taken by its peer, and bytes received and not yet read
    * by its conversation: past this, a peer that does not read is dropped (1013), one that sends faster than it is
-   * served is paused (TCP then holds it back). With maxWsConnections, the memory of a process stays bounded.
+   * served is paused (TCP then holds it back). With maxWsConnections, the memory of a process stays bounded (by
+   * their product: a bound on what hostile peers can make it hold, far above what a class's clients do).
    */
   maxWsBufferedBytes: 1024 * 1024,
   /** Each WebSocket is pinged this often; one that has not answered the previous ping is closed (a dead peer). */

@@ -1,9 +1,10 @@
 /**
  * Idle WebSocket connections held open through a trial (--hold N): the C10k lesson. They are opened before the
- * trial's load, a few hundred at a time, and answer the server's pings (ws does) but never send: what they cost the
- * server is memory (and, in a per-connection model, a thread or a process each), and what they cost the active
- * clients is the server's attention. A connection the server refuses (its bound) or leaves waiting in its line past
- * the deadline counts as not opened.
+ * trial's load, a few hundred at a time, and answer the server's pings (ws does) but otherwise stay quiet: what they
+ * cost the server is memory (and, in a per-connection model, a thread or a process each), and what they cost the
+ * active clients is the server's attention. A connection counts as held once it has had one echo: then whatever
+ * serves it (a thread or a process of its own) is running, and its memory is in the server's. One the server refuses
+ * (its bound) or leaves waiting in its line past the deadline counts as not opened.
  */
 import WebSocket from 'ws';
 import { wsUrl } from './ws-echo.js';
@@ -57,6 +58,9 @@ export function holdConnections(spec: HoldSpec): Holding {
         resolve();
       };
       ws.on('open', () => {
+        ws.send('held');
+      });
+      ws.once('message', () => {
         settle('opened');
       });
       ws.on('unexpected-response', (_request, response) => {

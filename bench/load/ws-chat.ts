@@ -4,9 +4,10 @@
  * receive every message once. A delivery's latency counts from the message's planned send to that member's receipt
  * (the fan-out latency, coordinated omission corrected); the uncorrected one from the actual send beside it.
  *
- * The sample is every message planned inside the window, times the members that were in the room when it was sent:
- * a delivery that has not arrived when the drain gives up is lost, a second copy is duplicated. Both must be 0 on a
- * correct server; a member the server dropped (a reader too slow for the room) loses what follows, and says so.
+ * The sample is every message planned inside the window, times every member of the room: a delivery that has not
+ * arrived when the drain gives up is lost, a second copy is duplicated. Both must be 0 on a correct server; a member
+ * the server dropped (a reader too slow for the room) loses what follows, and it counts; a message the publisher could
+ * not send (its own connection gone) is dropped, and counts too.
  */
 import WebSocket from 'ws';
 import { wsText } from '../../lib/ws-text.js';
@@ -64,8 +65,6 @@ interface Member {
 interface Sent {
   readonly plannedAt: number;
   readonly sentAt: number;
-  /** Members in the room when it was sent: what the server owes. */
-  readonly owed: number;
   received: number;
 }
 
@@ -80,7 +79,9 @@ export function startChatLoad(options: ChatLoadOptions): RunningOpenLoad {
   // A room of its own for every trial: a late delivery of an earlier trial cannot count in this one.
   const tag = `t${Math.floor(Math.random() * 2 ** 31).toString(36)}`;
   const room = `bench-${tag}`;
-  const counts = { responses: 0, errors: 0, non2xx: 0, duplicated: 0 };
+  const counts = { responses: 0, errors: 0, non2xx: 0, duplicated: 0, dropped: 0 };
+  /** Deliveries of the sample's messages still owed: the drain ends when none is (kept as a count, not searched). */
+  let outstanding = 0;
   const members: Member[] = Array.from({ length: options.members }, (_, i) => ({ name: `m${i}`, ws: null, joined: false, receipts: new Receipts() }));
   const sent: Sent[] = [];
   let joined = 0;
@@ -138,12 +139,14 @@ export function startChatLoad(options: ChatLoadOptions): RunningOpenLoad {
     const seq = Number(e.text.slice(tag.length + 1));
     const message = sent[seq];
     if (message === undefined) return;
+    const sample = inWindow(message.plannedAt);
     if (!member.receipts.mark(seq)) {
-      counts.duplicated += 1;
+      if (sample) counts.duplicated += 1;
       return;
     }
     const now = performance.now();
     message.received += 1;
+    if (sample) outstanding -= 1;
     changeOwed(-1);
     if (stopped) return;
     ticker?.record(msToUs(now - message.plannedAt));
@@ -203,13 +206,18 @@ export function startChatLoad(options: ChatLoadOptions): RunningOpenLoad {
       clock: realClock,
       send: (plannedAt, sentAt) => {
         const ws = publisher?.ws;
-        if (ws === null || ws === undefined || ws.readyState !== WebSocket.OPEN) return Promise.resolve();
-        const present = members.filter((m) => m.ws !== null).length;
+        const sample = inWindow(plannedAt);
+        if (sample) planInWindow += 1;
+        if (ws === null || ws === undefined || ws.readyState !== WebSocket.OPEN) {
+          if (sample) counts.dropped += 1;
+          return Promise.resolve();
+        }
         const seq = sent.length;
-        sent.push({ plannedAt, sentAt, owed: present, received: 0 });
-        changeOwed(present);
-        if (inWindow(plannedAt)) {
-          planInWindow += 1;
+        sent.push({ plannedAt, sentAt, received: 0 });
+        // Every member is owed every message, also one the server has dropped since: its losses count.
+        changeOwed(members.length);
+        if (sample) {
+          outstanding += members.length;
           lateness.recordValue(msToUs(Math.max(0, sentAt - plannedAt)));
         }
         ws.send(`${tag}:${seq}`);
@@ -225,10 +233,9 @@ export function startChatLoad(options: ChatLoadOptions): RunningOpenLoad {
     at(windowEnd + options.maxDrainSeconds * 1000, finish);
   }
 
-  const sample = (): Sent[] => sent.filter((m) => inWindow(m.plannedAt));
   function finishIfDrained(): void {
     if (schedule === null || schedule.nextPlannedAt < windowEnd) return;
-    if (sample().every((m) => m.received >= m.owed)) finish();
+    if (outstanding <= 0) finish();
   }
   function fail(error: Error): void {
     if (stopped) return;
@@ -256,9 +263,9 @@ export function startChatLoad(options: ChatLoadOptions): RunningOpenLoad {
       options.onWindowEnd?.();
     }
     const now = performance.now();
-    const messages = sample();
+    const messages = sent.filter((m) => inWindow(m.plannedAt));
     const deliveries = messages.reduce((a, m) => a + m.received, 0);
-    const lost = messages.reduce((a, m) => a + Math.max(0, m.owed - m.received), 0);
+    const lost = messages.reduce((a, m) => a + Math.max(0, members.length - m.received), 0);
     const outcome: ChatLoadOutcome = {
       responses: counts.responses,
       durationSeconds: Math.max(0.001, (Math.min(now, windowEnd) - windowStart) / 1000),
@@ -267,7 +274,7 @@ export function startChatLoad(options: ChatLoadOptions): RunningOpenLoad {
       lateness,
       planned: planInWindow,
       late: 0,
-      dropped: 0,
+      dropped: counts.dropped,
       censored: lost,
       meanInflight: owedArea / Math.max(1, Math.min(now, windowEnd) - windowStart),
       errors: counts.errors,

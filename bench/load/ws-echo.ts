@@ -38,6 +38,8 @@ export function servedByOf(headers: Record<string, string | string[] | undefined
 
 interface Client {
   ws: WebSocket | null;
+  /** Its last connection was refused at the upgrade (counted as non-2xx, not again as an error when it closes). */
+  refused: boolean;
   /** When its message in flight was sent (performance.now), or null between messages. */
   sentAt: number | null;
   spanning: boolean;
@@ -97,11 +99,12 @@ export function startWsEcho(options: LoadOptions & { readonly ca?: string }): Ru
     c.ws.send(ECHO_TEXT);
   };
 
-  /** A message of the sample given up (its connection closed, or it timed out) has no answer. */
+  /** A message of the sample given up (its connection closed, or it timed out) has no answer; it may have been the last. */
   const giveUp = (c: Client): void => {
     if (inSample(c)) lostInDrain += 1;
     c.sentAt = null;
     c.spanning = false;
+    if (windowClosed && waiting() === 0) stop();
   };
 
   const connect = (c: Client): void => {
@@ -115,6 +118,7 @@ export function startWsEcho(options: LoadOptions & { readonly ca?: string }): Ru
     });
     ws.on('unexpected-response', (_request, response) => {
       // Refused at the upgrade (503: the server's bound, or its line gave up): an answer, but not the one asked for.
+      c.refused = true;
       if (!stopped && performance.now() >= windowStart) counts.non2xx += 1;
       response.resume();
       ws.terminate();
@@ -151,7 +155,8 @@ export function startWsEcho(options: LoadOptions & { readonly ca?: string }): Ru
     ws.on('close', () => {
       if (c.ws !== ws || stopped) return;
       c.ws = null;
-      countError(false);
+      if (!c.refused) countError(false);
+      c.refused = false;
       giveUp(c);
       later(() => {
         connect(c);
@@ -235,7 +240,7 @@ export function startWsEcho(options: LoadOptions & { readonly ca?: string }): Ru
   later(stop, (options.warmupSeconds + 2 * options.maxDrainSeconds + options.durationSeconds + 1) * 1000);
 
   for (let i = 0; i < options.connections; i++) {
-    const client: Client = { ws: null, sentAt: null, spanning: false, answered: false };
+    const client: Client = { ws: null, refused: false, sentAt: null, spanning: false, answered: false };
     clients.push(client);
     connect(client);
   }

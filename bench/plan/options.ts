@@ -92,7 +92,8 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
   if (maxTrials < trials) throw new OptionError(`--max-trials (${maxTrials}) must be at least --trials (${trials})`);
   if (given.out?.trim() === '') throw new OptionError('--out must name a folder');
   const models = given.models === undefined ? profile.models : list('models', given.models, MODEL_NAMES, isModelName);
-  const workloads = given.workloads === undefined ? profile.workloads : list('workloads', given.workloads, WORKLOAD_NAMES, isWorkloadName);
+  // A profile's workloads under --rate: the echo waits for each answer (a closed loop), so an open run leaves it out.
+  const workloads = given.workloads === undefined ? profile.workloads.filter((w) => !(openLoop && w === 'ws-echo')) : list('workloads', given.workloads, WORKLOAD_NAMES, isWorkloadName);
   // A reference model runs only its own workloads: a plan can be empty, which is a mistake, not a run.
   if (!models.some((m) => !CATALOGUE[m].reference || workloads.some((w) => BASELINE_WORKLOADS.includes(w)))) {
     throw new OptionError(`nothing to run: ${models.join(', ')} run${models.length === 1 ? 's' : ''} only the ${BASELINE_WORKLOADS.join(', ')} workload; add a model of the application or that workload`);
@@ -119,7 +120,7 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
   // whether this system allows them.
   const mostConnections = Math.max(...hold) + Math.max(...connections, open === null ? 0 : workloads.includes('ws-chat') ? members : 0);
   const files = fileLimitFor(mostConnections);
-  if ('problem' in files) throw new OptionError(`--hold: ${files.problem}`);
+  if ('problem' in files) throw new OptionError(`${Math.max(...hold) > 0 ? '--hold' : '--connections'}: ${files.problem}`);
   const fileLimit = files.raise;
   return {
     profile: profileName,

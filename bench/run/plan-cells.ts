@@ -1,4 +1,5 @@
 /** The plan of a run: its cells (workload × clients, or × rate), in the order they run, and the models' parameters. */
+import { totalmem } from 'node:os';
 import { CATALOGUE, type ModelName } from '../../servers/catalogue.js';
 import { MAX_PROCESSES, MAX_THREADS } from '../../servers/serve-options.js';
 import type { ResolvedBenchOptions } from '../plan/options.js';
@@ -27,16 +28,25 @@ export function cellName(cell: Pick<PlannedCell, 'workload' | 'connections' | 'r
 const PER_CONNECTION: readonly ModelName[] = ['thread-per-request', 'process-per-request'];
 
 /**
+ * What one connection's thread or process costs in memory, as measured here (a worker thread with the conversation
+ * loaded: about 7 MiB; a Node.js process: about 45 MiB), with room to spare: a raised bound never asks for more than
+ * half the machine's memory.
+ */
+const CONNECTION_COST_BYTES = { threads: 10 * 1024 * 1024, processes: 64 * 1024 * 1024 } as const;
+const mostByMemory = (p: 'threads' | 'processes'): number => Math.max(1, Math.floor(totalmem() / 2 / CONNECTION_COST_BYTES[p]));
+
+/**
  * Parameters each model runs with in the bench: the threads or processes of the options. With `connections` held
  * at once (idle connections and clients), a model that gives each its own thread or process gets a bound of at
  * least that many, unless --threads or --processes said otherwise: a bound below it would measure its line, not
- * what a held connection costs.
+ * what a held connection costs. Never more than half the machine's memory can hold (the rest wait in line, as a
+ * real thread-per-connection server's would).
  */
 export function benchParams(model: ModelName, options: Pick<ResolvedBenchOptions, 'threads' | 'processes'> & { readonly boundsGiven?: ResolvedBenchOptions['boundsGiven'] }, connections = 0): Record<string, number> {
   return Object.fromEntries(
     CATALOGUE[model].params.map((p) => {
       const raise = connections > 0 && PER_CONNECTION.includes(model) && options.boundsGiven?.[p] !== true;
-      return [p, raise ? Math.min(p === 'threads' ? MAX_THREADS : MAX_PROCESSES, Math.max(options[p], connections)) : options[p]];
+      return [p, raise ? Math.max(options[p], Math.min(p === 'threads' ? MAX_THREADS : MAX_PROCESSES, mostByMemory(p), connections)) : options[p]];
     }),
   );
 }
@@ -49,7 +59,8 @@ export function benchParams(model: ModelName, options: Pick<ResolvedBenchOptions
  */
 export function planCells(options: Pick<ResolvedBenchOptions, 'models' | 'workloads' | 'connections' | 'open' | 'hold' | 'heldCell' | 'members'>): PlannedCell[] {
   const cells: PlannedCell[] = [];
-  const modelsFor = (workload: WorkloadName): ModelName[] => options.models.filter((m) => !CATALOGUE[m].reference || BASELINE_WORKLOADS.includes(workload));
+  // The baseline answers its own workload over HTTP only: it holds no WebSocket, so no held level is measured on it.
+  const modelsFor = (workload: WorkloadName, hold = 0): ModelName[] => options.models.filter((m) => !CATALOGUE[m].reference || (BASELINE_WORKLOADS.includes(workload) && hold === 0));
   const http = options.workloads.some((w) => w !== 'ws-chat');
   // Where the predictions have 1-client cases to stand on (always in an open run), `hello` is measured at 1 client
   // too: a model's own cost per request, which caps what a slow 1-client measure would make of the CPU a request
@@ -63,7 +74,7 @@ export function planCells(options: Pick<ResolvedBenchOptions, 'models' | 'worklo
   const levels = held === undefined ? options.hold : [0];
   for (const hold of levels) {
     for (const workload of options.workloads) {
-      const models = modelsFor(workload);
+      const models = modelsFor(workload, hold);
       if (models.length === 0) continue;
       const key = workloadKey(workload, hold);
       const cell = (connections: number, rate?: number): PlannedCell => ({ workload: key, base: workload, hold, connections, ...(rate === undefined ? {} : { rate }), models });
@@ -81,7 +92,7 @@ export function planCells(options: Pick<ResolvedBenchOptions, 'models' | 'worklo
   }
   if (held !== undefined) {
     for (const hold of options.hold.filter((h) => h > 0)) {
-      const models = modelsFor(held.workload).filter((m) => held.models.includes(m));
+      const models = modelsFor(held.workload, hold).filter((m) => held.models.includes(m));
       if (models.length > 0 && options.workloads.includes(held.workload)) cells.push({ workload: workloadKey(held.workload, hold), base: held.workload, hold, connections: held.connections, models });
     }
   }

@@ -161,7 +161,7 @@ export function summarizeCase(input: CaseInput): CaseResult {
   };
   const warnings: Warning[] = [...(openPart?.warnings ?? [])];
   if (okCase.held !== undefined && okCase.held.opened < okCase.held.connections) {
-    warnings.push({ code: 'held-refused', message: `only ${okCase.held.opened} of ${okCase.held.connections} idle connections could be held open in some trial (${okCase.held.refused} refused): the server's bound, or its line, turned the others away` });
+    warnings.push({ code: 'held-refused', message: `only ${okCase.held.opened} of ${okCase.held.connections} idle connections could be held open in the trial that held fewest (${okCase.held.refused} refused over all the trials): the server's bound, or its line, turned the others away` });
   }
   if (okCase.chat !== undefined && okCase.chat.lost + okCase.chat.duplicated > 0) {
     warnings.push({ code: 'lost-deliveries', message: `the room lost ${plural(okCase.chat.lost, 'delivery', 'deliveries')} and duplicated ${okCase.chat.duplicated} of ${okCase.chat.messages} messages × ${okCase.chat.members} members: not every member received every message once` });

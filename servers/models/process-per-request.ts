@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type WebSocket from 'ws';
 import type { WsRoute } from '../app/ws/routes.js';
 import { bridge } from '../ws/bridge.js';
+import type { ToTalk } from '../ws/talk-messages.js';
 import type { ChatPlace } from '../ws/here.js';
 import { localPlace } from '../ws/place.js';
 import { acceptWebSockets } from '../ws/upgrade.js';
@@ -78,7 +79,8 @@ export async function start({ host, port, processes, sessions, tls }: ModelOptio
         resolve();
       }
       const job: ProcessJob = { type: 'job', request: toAppRequest(req, servedBy), sessions };
-      child.send(job);
+      // A process that could not start has no channel: its 'error' answers the request (500).
+      if (child.connected) child.send(job);
     }),
   );
   const place = localPlace();
@@ -111,23 +113,22 @@ function startWsProcess(entry: string, ws: WebSocket, route: WsRoute, member: st
       live.delete(child);
       resolve();
     };
-    child.once('exit', end);
-    // A process that could not start (too many processes, no memory): 'exit' may never come.
-    child.once('error', (error: Error) => {
+    // 'close', not 'exit': its last messages (the countdown's last number, its close) are read before it counts as ended.
+    child.once('close', end);
+    // A process that could not start (too many processes, no memory): 'close' may never come. A second error (a send
+    // to a process on its way out) must not go unheard, or it would end the server.
+    child.on('error', (error: Error) => {
       console.error(`[process-per-request] a connection's process failed: ${error.message}`);
       end();
     });
   });
-  const link = bridge(ws, route, place, {
-    post: (message) => {
-      if (child.connected) child.send(message);
-    },
-    ended,
-  });
+  const post = (message: ToTalk | WsProcessJob): void => {
+    if (child.connected) child.send(message);
+  };
+  const link = bridge(ws, route, place, { post, ended });
   child.on('message', (message: unknown) => {
     link.receive(message);
   });
-  const job: WsProcessJob = { type: 'start', route, member };
-  child.send(job);
+  post({ type: 'start', route, member });
   return link.done;
 }

@@ -95,7 +95,8 @@ export class StartLine {
       this.deadlines.delete(start);
       if (start.departure.gone) continue;
       this.live += 1;
-      void start.run().finally(() => {
+      // A run that fails still frees its place (its own failure is told where it happened).
+      void start.run().catch(() => undefined).finally(() => {
         this.live -= 1;
         this.next();
       });

@@ -7,6 +7,8 @@ import { LIMITS } from '../limits.js';
 
 /** What the heartbeat needs of a connection (ws's WebSocket has it). */
 export interface Pingable {
+  /** Paused by its own inbox (it sends faster than it is served): its pongs wait unread, it is not dead. */
+  readonly isPaused: boolean;
   ping(): void;
   terminate(): void;
   on(event: 'pong', listener: () => void): unknown;
@@ -41,7 +43,7 @@ export class Heartbeat {
 
   private beat(): void {
     for (const [ws, answered] of this.answered) {
-      if (!answered) {
+      if (!answered && !ws.isPaused) {
         this.answered.delete(ws);
         ws.terminate();
         continue;

@@ -7,7 +7,7 @@
  * under the process's bound) and when (at once, or when the model's line gives it its turn); the model decides
  * where its conversation runs (WsHost).
  */
-import type { IncomingMessage } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -34,10 +34,16 @@ export interface WsHost {
 const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 404: 'Not Found', 503: 'Service Unavailable' };
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
 
-/** Answers an upgrade that will not happen with JSON, as every error of the lab, and closes the connection. */
+/**
+ * Answers an upgrade that will not happen with JSON, as every error of the lab, and closes the connection once the
+ * answer is out (an HTTP server allows half-open sockets: ending our side alone would keep it, and its place, open).
+ */
 function refuse(socket: Duplex, servedBy: ServedBy, status: number, error: string): void {
   if (socket.destroyed) return;
   const body = JSON.stringify({ error });
+  socket.once('finish', () => {
+    socket.destroy();
+  });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
       'Content-Type: application/json; charset=utf-8\r\n' +
@@ -57,6 +63,18 @@ export function handshakeProblem(req: IncomingMessage): string | null {
   if (key === undefined || !KEY.test(key)) return "header 'Sec-WebSocket-Key' must be 16 random bytes in base64 (24 characters ending in ==)";
   if (req.headers['sec-websocket-version'] !== '13') return "header 'Sec-WebSocket-Version' must be 13";
   return null;
+}
+
+/** Serves a request that came with another Upgrade than websocket as the plain request it is, then closes. */
+function answerAsHttp(server: LabServer, req: IncomingMessage, socket: Socket): void {
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket);
+  res.once('finish', () => {
+    res.detachSocket(socket);
+    socket.destroySoon();
+  });
+  server.emit('request', req, res);
 }
 
 export interface WsServer {
@@ -79,9 +97,17 @@ export function acceptWebSockets(server: LabServer, servedBy: ServedBy, host: Ws
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    // The HTTP server's idle timeout must not end a WebSocket that is quiet on purpose: ping/pong watches it now.
-    socket.setTimeout(0);
     socket.on('error', () => undefined); // a peer's reset: 'close' follows, and says enough
+    // Node hands every request with an Upgrade header here: one that asks for something else (curl --http2 asks for
+    // h2c) is served as the plain HTTP request it also is.
+    if (req.headers.upgrade?.toLowerCase() !== 'websocket') {
+      answerAsHttp(server, req, socket);
+      return;
+    }
+    // Until its handshake, a connection is bounded in time like any request (its line's deadline is shorter).
+    socket.setTimeout(LIMITS.requestTimeoutMs, () => {
+      socket.destroy();
+    });
     const route = wsRouteOf(req.url ?? '/');
     if (isWsRefusal(route)) {
       refuse(socket, servedBy, route.status, route.error);
@@ -117,14 +143,19 @@ export function acceptWebSockets(server: LabServer, servedBy: ServedBy, host: Ws
         });
         wss.handleUpgrade(req, socket, head, (ws) => {
           upgraded = true;
+          // A WebSocket is quiet on purpose between messages: ping/pong watches it from now on.
+          socket.setTimeout(0);
           // A message over the size limit (1009) or a broken frame: ws closes the connection and says why there.
           ws.on('error', () => undefined);
           heartbeat.add(ws);
-          host.serve(ws, route, member).then(resolve, (error: unknown) => {
-            console.error(`[${servedBy.model} pid ${servedBy.pid}] a WebSocket conversation failed: ${messageOf(error)}`);
-            if (ws.readyState === WebSocket.OPEN) ws.close(1011, 'internal error: the server goes on');
-            resolve();
-          });
+          // Through a promise: a model that throws at once (no thread or process to be had) fails this one conversation.
+          Promise.resolve()
+            .then(() => host.serve(ws, route, member))
+            .then(resolve, (error: unknown) => {
+              console.error(`[${servedBy.model} pid ${servedBy.pid}] a WebSocket conversation failed: ${messageOf(error)}`);
+              if (ws.readyState === WebSocket.OPEN) ws.close(1011, 'internal error: the server goes on');
+              resolve();
+            });
         });
       });
     if (host.line === undefined) void open();

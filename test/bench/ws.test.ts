@@ -12,6 +12,7 @@ import { parseBenchArgs } from '../../bench/plan/parse-args.js';
 import { benchParams, planCells } from '../../bench/run/plan-cells.js';
 import { resolveOptions } from '../../bench/plan/options.js';
 import { fileLimits } from '../../bench/machine/file-limit.js';
+import { totalmem } from 'node:os';
 import { validateResults, type OkCase, type Results } from '../../results/schema.js';
 import { buildRunView } from '../../reports/views/run/run-view.js';
 import { BENCH, expectRefusal, labServers } from '../helpers/bench-cli.js';
@@ -53,7 +54,8 @@ describe('the WebSocket options', () => {
   it('gives a model with a thread or a process per connection room for every connection held, unless --threads says otherwise', () => {
     const options = resolveOptions({ workloads: 'ws-echo' });
     expect(benchParams('thread-per-request', options, 501)).toEqual({ threads: 501 });
-    expect(benchParams('process-per-request', options, 501)).toEqual({ processes: 256 }); // the most serve takes
+    // The most serve takes, and never more than half the machine's memory holds (about 64 MiB a process).
+    expect(benchParams('process-per-request', options, 501)).toEqual({ processes: Math.max(options.processes, Math.min(256, Math.floor(totalmem() / 2 / (64 * 1024 * 1024)))) });
     expect(benchParams('worker-pool', options, 501)).toEqual({ threads: options.threads }); // a pool is not per connection
     expect(benchParams('thread-per-request', resolveOptions({ workloads: 'ws-echo', threads: '3' }), 501)).toEqual({ threads: 3 });
   });
@@ -95,7 +97,7 @@ describe('a held run: what an idle connection costs', () => {
     const view = buildRunView(results);
     const story = view.story.find((s) => s.name === 'ws-echo+hold500');
     expect(story?.sentence).toMatch(/With 500 idle connections held, each cost `thread-per-request` [\d.]+ (MiB|KiB) of memory and `event-loop` [\d.]+ KiB: \d+× as much\./);
-    expect(view.connections?.memory?.series.map((s) => s.model)).toEqual(['event-loop', 'thread-per-request']);
+    expect(view.connections?.memory[0]?.series.map((s) => s.model)).toEqual(['event-loop', 'thread-per-request']);
     expect(stdout).toContain('ws-echo+hold500 — messages/s');
     expect(labServers().length).toBe(before);
   }, 240_000);

@@ -138,7 +138,7 @@ for (const { name, results } of v2Runs()) {
     const shownCases = results.cases.filter((c) => workloads.includes(c.workload));
     // The Connections section's charts (WebSocket): memory per held connection, latency against held connections.
     const connections = buildRunView(results).connections;
-    const connectionCharts = connections === null ? 0 : (connections.memory === null ? 0 : 1) + connections.latency.length + (connections.chat === null ? 0 : 1);
+    const connectionCharts = connections === null ? 0 : connections.memory.length + connections.latency.length + (connections.chat === null ? 0 : 1);
 
     it('opens folded on a few screens that tell the story; unfolded, every chart is drawn with its data', async () => {
       const { page, consoleErrors, requests } = await openWatched(browser, file(''));

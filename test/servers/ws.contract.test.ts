@@ -135,6 +135,16 @@ describe.each(APP_MODELS)('WebSocket on %s', (model) => {
     expect(badRoom.head.toLowerCase()).toContain(`x-served-by-model: ${model}`);
   });
 
+  it('closes a refused upgrade once its answer is out, and serves a request that asks for another Upgrade (h2c) as plain HTTP', async () => {
+    const t0 = performance.now();
+    const refused = await rawUpgrade(server.url, '/ws/nothing', GOOD_UPGRADE);
+    expect(refused.status).toBe(404);
+    expect(performance.now() - t0).toBeLessThan(2000); // closed by the server, not by the helper's 5 s fallback
+    const h2c = await rawUpgrade(server.url, '/', { Connection: 'Upgrade, HTTP2-Settings', Upgrade: 'h2c', 'HTTP2-Settings': 'AAMAAABkAARAAAAAAAIAAAAA' });
+    expect(h2c.status).toBe(200);
+    expect(h2c.body).toBe('Hello, world!\n');
+  });
+
   it('serves the page at /ws/, tells a plain GET on a WebSocket path to upgrade (426), and still answers HTTP', async () => {
     const page = await get(server.url, '/ws/');
     expect(page.status).toBe(200);

@@ -89,6 +89,7 @@ describe('the routes', () => {
 class FakeSocket extends EventEmitter implements Pingable {
   pings = 0;
   terminated = false;
+  isPaused = false;
   constructor(private readonly answers: boolean) {
     super();
   }

@@ -11,10 +11,9 @@ export function connectionsSection(view: ConnectionsView, styleFor: (model: stri
   const body = el('div', { className: 'connections-body' });
   if (view.sentence !== null) body.append(prose('p', view.sentence, { className: 'headline' }));
   const charts: HTMLElement[] = [];
-  const memory = view.memory;
-  if (memory !== null) {
+  for (const memory of view.memory) {
     charts.push(
-      chartBox(t('connections.memoryChart'), t('connections.memoryNote'), {
+      chartBox(view.memory.length > 1 ? `${t('connections.memoryChart')} · ${memory.workload}` : t('connections.memoryChart'), t('connections.memoryNote'), {
         type: 'bar',
         data: {
           labels: memory.series.map((s) => s.model),

@@ -12,6 +12,8 @@ import { splitWorkloadKey } from '../../../results/workload-key.js';
 import { latencyText, ratioText } from '../figures.js';
 
 export interface MemoryView {
+  /** The workload the connections were held beside (its name without the held level). */
+  readonly workload: string;
   /** Held levels (idle connections), ascending; one bar per model and level. */
   readonly levels: readonly number[];
   readonly series: readonly { readonly model: string; readonly kib: readonly (number | null)[]; readonly texts: readonly string[] }[];
@@ -43,7 +45,8 @@ export interface ChatRowView {
 export interface ConnectionsView {
   /** The story's sentence: what each held connection cost the models that cost most and least. */
   readonly sentence: string | null;
-  readonly memory: MemoryView | null;
+  /** One per workload measured with connections held. */
+  readonly memory: readonly MemoryView[];
   readonly latency: readonly HeldLatencyView[];
   readonly chat: { readonly rows: readonly ChatRowView[]; readonly rate: number; readonly distributions: readonly { readonly model: string; readonly points: readonly DistributionPoint[] }[] } | null;
   /** Theory, one paragraph each: what a held connection costs by model, and what a room's message costs. */
@@ -69,7 +72,11 @@ export function memorySentence(cases: readonly OkCase[]): string | null {
     const each = c.held?.rssPerConnectionBytes ?? 0;
     return each * (c.held?.opened ?? 0) < MEASURABLE_GROWTH_BYTES ? 0 : each;
   };
-  const at = measured.filter((c) => c.held?.connections === level).sort((a, b) => bytes(b) - bytes(a));
+  // One cell: the largest level held, of one workload, at its fewest clients (where the held connections are most of it).
+  const atLevel = measured.filter((c) => c.held?.connections === level);
+  const workload = atLevel[0]?.workload;
+  const clients = Math.min(...atLevel.filter((c) => c.workload === workload).map((c) => c.connections));
+  const at = atLevel.filter((c) => c.workload === workload && c.connections === clients).sort((a, b) => bytes(b) - bytes(a));
   const most = at[0];
   if (most === undefined) return null;
   const grew = at.filter((c) => bytes(c) > 0);
@@ -84,12 +91,21 @@ export function memorySentence(cases: readonly OkCase[]): string | null {
   return bytes(most) > 0 && unseen.length > 0 ? `${first} ${t('connections.memoryUnseen', { models: unseen.join(', ') })}` : first;
 }
 
-function memoryView(held: readonly OkCase[], models: readonly string[]): MemoryView | null {
+function memoryViews(held: readonly OkCase[], models: readonly string[]): MemoryView[] {
+  const bases = [...new Set(held.map((c) => splitWorkloadKey(c.workload).base))];
+  return bases.flatMap((base) => {
+    const view = memoryView(base, held.filter((c) => splitWorkloadKey(c.workload).base === base), models);
+    return view === null ? [] : [view];
+  });
+}
+
+function memoryView(workload: string, held: readonly OkCase[], models: readonly string[]): MemoryView | null {
   const measured = held.filter((c) => c.held !== undefined);
   if (measured.length === 0) return null;
   const levels = [...new Set(measured.map((c) => c.held?.connections ?? 0))].sort((a, b) => a - b);
   const names = [...new Set(measured.map((c) => c.model))].sort(byName(models));
   return {
+    workload,
     levels,
     series: names.map((model) => {
       // Several clients levels at one held level: the fewest clients, where the held connections are most of it.
@@ -154,9 +170,9 @@ function chatView(cases: readonly OkCase[], models: readonly string[]): Connecti
 }
 
 /** Theory's paragraphs: what a held connection costs by model, and what the room's messages cost the event loop. */
-function theoryOf(memory: MemoryView | null, chat: ConnectionsView['chat']): string[] {
+function theoryOf(memory: readonly MemoryView[], chat: ConnectionsView['chat']): string[] {
   const out: string[] = [];
-  if (memory !== null) out.push(t('connections.theoryMemory'));
+  if (memory.length > 0) out.push(t('connections.theoryMemory'));
   const row = chat?.rows.find((r) => r.model === 'event-loop' && r.cpuPerDeliveryUs !== null) ?? chat?.rows.find((r) => r.cpuPerDeliveryUs !== null);
   if (chat !== null && row !== undefined && row.cpuPerDeliveryUs !== null && row.cpuPerDeliveryUs > 0) {
     const perCore = 1e6 / row.cpuPerDeliveryUs;
@@ -169,8 +185,8 @@ function theoryOf(memory: MemoryView | null, chat: ConnectionsView['chat']): str
 export function connectionsView(results: Results, models: readonly string[]): ConnectionsView | null {
   const cases = results.cases.filter(ok);
   const held = cases.filter((c) => c.held !== undefined);
-  const memory = memoryView(held, models);
+  const memory = memoryViews(held, models);
   const chat = chatView(cases, models);
-  if (memory === null && chat === null) return null;
+  if (memory.length === 0 && chat === null) return null;
   return { sentence: memorySentence(held), memory, latency: latencyViews(cases, models), chat, theory: theoryOf(memory, chat) };
 }
