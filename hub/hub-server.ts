@@ -1,29 +1,25 @@
 /**
- * The class hub's HTTP interface (the bench's --share speaks it; scripts may too):
+ * The class hub's HTTP interface (the bench's --share speaks it; scripts may too), as one table: method, path, who
+ * may call it, what it does. "class": the class code (X-Class-Code, or the cookie that `/?code=…` sets); "teacher":
+ * the teacher code (X-Teacher-Code), which only the teacher's terminal printed. A student's name belongs to whoever
+ * used it first: the hub gives them a token (X-Student-Token, or the cookie the page keeps), and anyone else gets 403.
  *
- *   GET  /                        the class page (live: who is running, the questions' forms)
- *   GET  /api/live                who is running and where (names and cells only)
- *   POST /api/live?name=N         a bench's progress {cell, done, total}              (X-Class-Code)
- *   POST /api/runs?name=N         a results file as the JSON body → 201 {"id"}        (X-Class-Code)
- *   GET  /api/runs                [{id, name, machine, runId, …}]                       (X-Class-Code)
- *   GET  /api/runs/ID             one run's results file as it was uploaded            (X-Class-Code)
- *   POST /api/questions?relation=R  opens a question → 201 {"id"}                      (X-Class-Code)
- *   POST /api/answers?question=Q&name=N&value=V  a student's prediction → 201           (X-Class-Code)
- *
- * Every refusal is JSON {"error"} naming what was wrong: 403 without the right code, 400 for a bad field or an
- * invalid results file, 413 for a body over the limit, 429 when one address sends faster than the hub takes.
+ * Every refusal is JSON {"error"} naming what was wrong: 403 without the right code or token, 400 for a bad field or
+ * an invalid results file, 413 for a body over the limit, 429 when one address sends faster than the hub takes, 507
+ * when the hub holds all it may.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { CONNECTIONS_CHECK_MS } from '../lib/http-bounds.js';
 import { messageOf } from '../lib/errors.js';
-import { readAnyVersion } from '../results/upgrade.js';
+import { t } from '../lib/lang/lang.js';
+import { nameKey, nameProblem } from '../lib/student-name.js';
 import { buildClassView, isRelationKey, renderedStamp } from '../reports/classroom/class-view.js';
 import { renderClassPage } from '../reports/render.js';
 import { loadAssets } from '../reports/assets.js';
-import type { ClassStore } from './store.js';
+import { STORE_LIMITS, type ClassStore } from './store.js';
 import { TokenBuckets } from './rate-limit.js';
-import { nameProblem } from '../lib/student-name.js';
+import type { IntakeOutcome } from './intake.js';
 
 /** A default run's file is about 0.6 MB; a full profile's a few MB. Far above that is not a results file. */
 export const MAX_RESULTS_BYTES = 16 * 1024 * 1024;
@@ -36,12 +32,20 @@ const MAX_BUFFERED_BYTES = 128 * 1024 * 1024;
 const MAX_RUNS_PER_NAME = 20;
 /** Students shown as running at once. */
 const MAX_RUNNING = 500;
+/** A prediction: a plain decimal (no exponent, no hexadecimal), within what a relation between two models can be. */
+const ANSWER = /^\d{1,6}(?:[.,]\d{1,6})?$/;
+export const ANSWER_RANGE = { min: 0.001, max: 100_000 } as const;
 
 export interface HubOptions {
   readonly store: ClassStore;
   readonly code: string;
+  readonly teacherCode: string;
   /** The address students share to, for the page's "how to share" line. */
   readonly publicUrl: () => string;
+  /** Reads, validates and summarises an upload, off the hub's event loop (hub/intake-worker.ts). */
+  readonly intake: (text: string) => Promise<IntakeOutcome>;
+  /** The most runs the hub keeps (--max-runs): past it, an upload gets 507. */
+  readonly maxRuns?: number;
   /** Uploads and answers an address may send at once, and then per second (a class behind one NAT shares them). */
   readonly burst?: number;
   readonly perSecond?: number;
@@ -56,16 +60,17 @@ class HttpError extends Error {
   }
 }
 
-/** A student's name (lib/student-name.ts): slashes and markup are kept, as text. */
-export function checkName(raw: string | null): string {
+/** A student's name (lib/student-name.ts): kept as text, compared by its key. */
+export function checkName(raw: string | null): { readonly name: string; readonly key: string } {
   const problem = nameProblem(raw ?? '');
   if (problem !== null) throw new HttpError(400, `name: ${problem}${problem === 'missing' ? ' (?name=…)' : ''}`);
-  return (raw ?? '').trim();
+  const name = (raw ?? '').trim();
+  return { name, key: nameKey(name) };
 }
 
-function sameCode(given: string | undefined, code: string): boolean {
+function same(given: string | undefined, expected: string): boolean {
   const a = Buffer.from(given ?? '');
-  const b = Buffer.from(code);
+  const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
@@ -74,12 +79,28 @@ function headers(type: 'application/json' | 'text/html'): Record<string, string>
   return { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, headers('application/json'));
+function send(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...headers('application/json'), ...extra });
   res.end(JSON.stringify(body));
 }
 
 const addressOf = (req: IncomingMessage): string => req.socket.remoteAddress ?? '?';
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function cookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+/** HttpOnly: no script reads it; SameSite=Strict: no other site's page sends it. */
+const cookieLine = (name: string, value: string): string => `${name}=${encodeURIComponent(value)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=2592000`;
 
 /** Bytes of request bodies held right now, by every request together. */
 let buffered = 0;
@@ -134,124 +155,257 @@ interface Progress {
   readonly at: number;
 }
 
+/** Who may call a route. */
+type Access = 'page' | 'class' | 'teacher';
+
+interface Call {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  /** The path's captured id, for /api/runs/ID and /api/questions/ID. */
+  readonly id: number;
+}
+
+interface Route {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly path: string | RegExp;
+  readonly access: Access;
+  handle(call: Call): Promise<void> | void;
+}
+
 export function createHub(options: HubOptions): Server {
-  const { store, code } = options;
+  const { store, code, teacherCode } = options;
   const buckets = new TokenBuckets(options.burst ?? 60, options.perSecond ?? 2);
-  const running = new Map<string, Progress>();
+  const running = new Map<string, Progress & { name: string }>();
   /** What changed the class page: each added run, question or answer moves it on. */
   let version = 0;
   let page: { version: string; html: string } | null = null;
 
-  // Wrong codes draw on their own bucket: guessing the code is as slow as flooding.
+  // Wrong codes draw on their own bucket: guessing a code is as slow as flooding.
   const guesses = new TokenBuckets(20, 0.5);
-  const requireCode = (req: IncomingMessage): void => {
-    const given = req.headers['x-class-code'];
-    if (sameCode(Array.isArray(given) ? given[0] : given, code)) return;
+  const guessed = (req: IncomingMessage): void => {
     if (!guesses.take(addressOf(req))) throw new HttpError(429, 'too many wrong codes from this address: wait a minute');
+  };
+  const hasClassCode = (req: IncomingMessage): boolean => same(header(req, 'x-class-code') ?? cookie(req, 'lab_code'), code);
+  const allow = (req: IncomingMessage, access: Access): void => {
+    if (access === 'page') return;
+    if (access === 'teacher') {
+      if (same(header(req, 'x-teacher-code'), teacherCode)) return;
+      guessed(req);
+      throw new HttpError(403, 'X-Teacher-Code: missing or wrong teacher code (questions, removing or hiding runs and closing uploads are the teacher’s)');
+    }
+    if (hasClassCode(req)) return;
+    guessed(req);
     throw new HttpError(403, 'X-Class-Code: missing or wrong class code');
   };
   // A bench reports at most once a second; hundreds a minute from one address is a script, not a class.
   const liveBuckets = new TokenBuckets(120, 10);
-  const throttleLive = (req: IncomingMessage): void => {
-    if (!liveBuckets.take(addressOf(req))) throw new HttpError(429, 'too many progress lines from this address');
+  const throttle = (req: IncomingMessage, bucket: TokenBuckets = buckets): void => {
+    if (!bucket.take(addressOf(req))) throw new HttpError(429, 'too many requests from this address: wait a few seconds and send again');
   };
-  const throttle = (req: IncomingMessage): void => {
-    if (!buckets.take(addressOf(req))) throw new HttpError(429, 'too many requests from this address: wait a few seconds and send again');
+  /**
+   * The name's owner must show its token; a free name is claimed by this call (`claim`), and its token is returned.
+   * What a call that is refused claims: nothing.
+   */
+  const ownName = (req: IncomingMessage, raw: string | null): { name: string; key: string; token: string | null } => {
+    const { name, key } = checkName(raw);
+    const owner = store.owner(key);
+    if (owner === null) return { name, key, token: null };
+    if (store.tokenMatches(key, header(req, 'x-student-token') ?? cookie(req, 'lab_token'))) return { name: owner, key, token: null };
+    throw new HttpError(403, `name: "${owner}" is taken on this hub; its token is missing (the bench that first used it keeps it in reports/.class-tokens.json, the page in its cookie; --token gives it), or choose another name`);
+  };
+  const changed = (): void => {
+    version += 1;
   };
 
-  const routes = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const path = url.pathname;
-    const method = req.method ?? 'GET';
-    if (method === 'GET' && path === '/') {
-      // Built again only when a run, a question or an answer came in: a page view costs a lookup, not an analysis.
-      const now = `${version}:${store.othersChanges()}`;
-      if (page === null || page.version !== now) {
-        const view = buildClassView(store.classRuns(), store.questions(), store.answers(), { live: true, renderedAt: renderedStamp(), shareUrl: options.publicUrl() });
-        page = { version: now, html: renderClassPage(view, loadAssets()) };
-      }
-      const html = page.html;
-      res.writeHead(200, headers('text/html'));
-      res.end(html);
-      return;
-    }
-    if (method === 'GET' && path === '/api/live') {
-      const now = Date.now();
-      for (const [name, p] of running) if (now - p.at > LIVE_FORGET_MS) running.delete(name);
-      send(res, 200, [...running].map(([name, p]) => ({ name, line: p.line })));
-      return;
-    }
-    if (method === 'POST' && path === '/api/live') {
-      requireCode(req);
-      const name = checkName(url.searchParams.get('name'));
-      throttleLive(req);
-      const parsed = parseJson(await readBody(req, MAX_SMALL_BYTES));
-      if (typeof parsed !== 'object' || parsed === null) throw new HttpError(400, 'body: a JSON object {"line": …} is required');
-      const body = parsed as { line?: unknown; done?: unknown };
-      if (body.done === true) running.delete(name);
-      else if (typeof body.line === 'string') {
-        if (!running.has(name) && running.size >= MAX_RUNNING) throw new HttpError(429, 'too many benches running at once');
-        running.set(name, { line: body.line.replace(/[\p{Cc}\p{Cf}]/gu, ' ').slice(0, 200), at: Date.now() });
-      } else throw new HttpError(400, 'line: a text is required');
-      res.writeHead(204).end();
-      return;
-    }
-    if (method === 'POST' && path === '/api/runs') {
-      requireCode(req);
-      const name = checkName(url.searchParams.get('name'));
-      throttle(req);
-      const text = await readBody(req, MAX_RESULTS_BYTES);
-      let results;
-      try {
-        results = readAnyVersion(parseJson(text));
-      } catch (error: unknown) {
-        if (error instanceof HttpError) throw error;
-        throw new HttpError(400, messageOf(error));
-      }
-      if (store.runsNamed(name) >= MAX_RUNS_PER_NAME) throw new HttpError(429, `name: ${MAX_RUNS_PER_NAME} runs are kept under one name; share under another name or ask the teacher`);
-      const id = store.addRun(name, results, text);
-      version++;
-      running.delete(name);
-      send(res, 201, { id });
-      return;
-    }
-    if (method === 'GET' && path === '/api/runs') {
-      requireCode(req);
-      send(res, 200, store.runs());
-      return;
-    }
-    const one = /^\/api\/runs\/(\d{1,9})$/.exec(path);
-    if (method === 'GET' && one !== null) {
-      requireCode(req);
-      const raw = store.rawRun(Number(one[1]));
-      if (raw === null) throw new HttpError(404, `run ${one[1]}: no such run`);
-      res.writeHead(200, headers('application/json'));
-      res.end(raw);
-      return;
-    }
-    if (method === 'POST' && path === '/api/questions') {
-      requireCode(req);
-      const relation = url.searchParams.get('relation') ?? '';
-      if (!isRelationKey(relation)) throw new HttpError(400, 'relation: one of io, cpu, hello, start');
-      const id = store.addQuestion(relation);
-      version++;
-      send(res, 201, { id });
-      return;
-    }
-    if (method === 'POST' && path === '/api/answers') {
-      requireCode(req);
-      const name = checkName(url.searchParams.get('name'));
-      const question = Number(url.searchParams.get('question'));
-      if (!store.questions().some((q) => q.id === question)) throw new HttpError(400, 'question: no such question');
-      const value = Number((url.searchParams.get('value') ?? '').replace(',', '.'));
-      if (!Number.isFinite(value) || value <= 0 || value > 1e6) throw new HttpError(400, 'value: a positive number (a ratio, e.g. 12 or 0,5)');
-      throttle(req);
-      store.addAnswer(question, name, value);
-      version++;
-      send(res, 201, { ok: true });
-      return;
-    }
-    throw new HttpError(method === 'GET' || method === 'POST' ? 404 : 405, `${method} ${path.slice(0, 80)}: not part of the hub's interface`);
-  };
+  const routes: readonly Route[] = [
+    {
+      method: 'GET',
+      path: '/',
+      access: 'page',
+      handle({ req, res, url }) {
+        // The link the hub printed (/?code=…) keeps the code in a cookie and comes back without it in the address bar.
+        const given = url.searchParams.get('code');
+        if (given !== null) {
+          if (!same(given, code)) {
+            guessed(req);
+            throw new HttpError(403, 'code: wrong class code');
+          }
+          res.writeHead(303, { location: '/', 'set-cookie': cookieLine('lab_code', code), 'cache-control': 'no-store' });
+          res.end();
+          return;
+        }
+        if (!hasClassCode(req)) {
+          res.writeHead(403, headers('text/html'));
+          res.end(`<!doctype html><meta charset="utf-8"><title>${t('class.needCodeTitle')}</title><p>${t('class.needCode')}</p>`);
+          return;
+        }
+        // Built again only when a run, a question or an answer came in: a page view costs a lookup, not an analysis.
+        const now = `${version}:${store.othersChanges()}`;
+        if (page === null || page.version !== now) {
+          const students = store.students();
+          const view = buildClassView(students, store.questions(), store.answers(), { live: true, renderedAt: renderedStamp(), shareUrl: options.publicUrl(), runs: store.totals().runs });
+          page = { version: now, html: renderClassPage(view, loadAssets()) };
+        }
+        res.writeHead(200, headers('text/html'));
+        res.end(page.html);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/live',
+      access: 'class',
+      handle({ res }) {
+        const now = Date.now();
+        for (const [key, p] of running) if (now - p.at > LIVE_FORGET_MS) running.delete(key);
+        send(res, 200, [...running.values()].map((p) => ({ name: p.name, line: p.line })));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/live',
+      access: 'class',
+      async handle({ req, res, url }) {
+        throttle(req, liveBuckets);
+        const { name, key } = ownName(req, url.searchParams.get('name'));
+        const parsed = parseJson(await readBody(req, MAX_SMALL_BYTES));
+        if (typeof parsed !== 'object' || parsed === null) throw new HttpError(400, 'body: a JSON object {"line": …} is required');
+        const body = parsed as { line?: unknown; done?: unknown };
+        if (body.done === true) running.delete(key);
+        else if (typeof body.line === 'string') {
+          if (!running.has(key) && running.size >= MAX_RUNNING) throw new HttpError(429, 'too many benches running at once');
+          running.set(key, { name, line: body.line.replace(/[\p{Cc}\p{Cf}]/gu, ' ').slice(0, 200), at: Date.now() });
+        } else throw new HttpError(400, 'line: a text is required');
+        res.writeHead(204).end();
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/runs',
+      access: 'class',
+      async handle({ req, res, url }) {
+        throttle(req);
+        if (!store.uploadsOpen()) throw new HttpError(403, 'uploads are closed: the teacher closed them');
+        const owned = ownName(req, url.searchParams.get('name'));
+        // A retry of an upload whose answer was lost: the run it stored, not a second copy.
+        const idempotency = header(req, 'idempotency-key') ?? null;
+        if (idempotency !== null && !/^[\w.:-]{1,100}$/.test(idempotency)) throw new HttpError(400, 'Idempotency-Key: 1 to 100 letters, digits, . : _ or -');
+        const earlier = idempotency === null ? null : store.runByIdempotency(idempotency);
+        if (earlier !== null) {
+          req.resume();
+          send(res, 200, { id: earlier, repeated: true });
+          return;
+        }
+        if (store.runsNamed(owned.key) >= MAX_RUNS_PER_NAME) throw new HttpError(429, `name: ${MAX_RUNS_PER_NAME} runs are kept under one name; ask the teacher to remove some`);
+        const totals = store.totals();
+        const maxRuns = options.maxRuns ?? STORE_LIMITS.runs;
+        if (totals.runs >= maxRuns || totals.bytes >= STORE_LIMITS.bytes) {
+          throw new HttpError(507, `the hub holds all it may (${maxRuns} runs or ${STORE_LIMITS.bytes / 1024 / 1024} MB): the teacher can remove runs (npm run class -- --remove ID)`);
+        }
+        const taken = await options.intake(await readBody(req, MAX_RESULTS_BYTES));
+        if ('error' in taken) throw new HttpError(400, taken.error);
+        // Claimed now, with the upload it came with: a refused upload claims nothing.
+        const token = store.owner(owned.key) === null ? store.claim(owned.key, owned.name) : null;
+        const id = store.addRun(owned.key, taken, idempotency);
+        changed();
+        running.delete(owned.key);
+        send(res, 201, { id, ...(token === null ? {} : { token }) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/runs',
+      access: 'class',
+      handle({ res }) {
+        send(res, 200, store.runs());
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/runs\/(\d{1,9})$/,
+      access: 'class',
+      handle({ res, id }) {
+        const raw = store.rawRun(id);
+        if (raw === null) throw new HttpError(404, `run ${id}: no such run`);
+        res.writeHead(200, headers('application/json'));
+        res.end(raw);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: /^\/api\/runs\/(\d{1,9})$/,
+      access: 'teacher',
+      handle({ res, id }) {
+        if (!store.removeRun(id)) throw new HttpError(404, `run ${id}: no such run`);
+        changed();
+        send(res, 200, { removed: id });
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/runs\/(\d{1,9})\/hide$/,
+      access: 'teacher',
+      handle({ res, url, id }) {
+        const hidden = url.searchParams.get('hidden') !== '0';
+        if (!store.hideRun(id, hidden)) throw new HttpError(404, `run ${id}: no such run`);
+        changed();
+        send(res, 200, { id, hidden });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/uploads',
+      access: 'teacher',
+      handle({ res, url }) {
+        const open = url.searchParams.get('open');
+        if (open !== '0' && open !== '1') throw new HttpError(400, 'open: 1 to take uploads, 0 to close them');
+        store.setUploadsOpen(open === '1');
+        send(res, 200, { open: open === '1' });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/questions',
+      access: 'teacher',
+      handle({ req, res, url }) {
+        throttle(req);
+        const relation = url.searchParams.get('relation') ?? '';
+        if (!isRelationKey(relation)) throw new HttpError(400, 'relation: one of io, cpu, hello, start, held');
+        const id = store.addQuestion(relation);
+        changed();
+        send(res, 201, { id });
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/questions\/(\d{1,9})\/close$/,
+      access: 'teacher',
+      handle({ res, id }) {
+        if (!store.closeQuestion(id)) throw new HttpError(404, `question ${id}: no such question`);
+        changed();
+        send(res, 200, { closed: id });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/answers',
+      access: 'class',
+      handle({ req, res, url }) {
+        // Throttled first: a wrong answer costs as much as a right one, so guessing is as slow as flooding.
+        throttle(req);
+        const question = Number(url.searchParams.get('question'));
+        if (!store.questions().some((q) => q.id === question)) throw new HttpError(400, 'question: no such open question');
+        const raw = url.searchParams.get('value') ?? '';
+        const value = ANSWER.test(raw) ? Number(raw.replace(',', '.')) : Number.NaN;
+        if (!(value >= ANSWER_RANGE.min && value <= ANSWER_RANGE.max)) throw new HttpError(400, `value: a plain decimal from ${ANSWER_RANGE.min} to ${ANSWER_RANGE.max} (a ratio, e.g. 12 or 0,5), got ${JSON.stringify(raw.slice(0, 20))}`);
+        const owned = ownName(req, url.searchParams.get('name'));
+        const token = store.owner(owned.key) === null ? store.claim(owned.key, owned.name) : null;
+        store.addAnswer(question, store.owner(owned.key) ?? owned.name, value);
+        changed();
+        send(res, 201, { ok: true, ...(token === null ? {} : { token }) }, token === null ? {} : { 'set-cookie': cookieLine('lab_token', token) });
+      },
+    },
+  ];
 
   const server = createServer({ headersTimeout: 10_000, requestTimeout: 60_000, connectionsCheckingInterval: CONNECTIONS_CHECK_MS }, (req, res) => {
     // A request target like `//a:99999/` is not a path new URL() can read: 400, never an exception out of the parser.
@@ -262,7 +416,18 @@ export function createHub(options: HubOptions): Server {
       send(res, 400, { error: 'path: not a path the hub can read' });
       return;
     }
-    routes(req, res, url).catch((error: unknown) => {
+    const method = req.method ?? 'GET';
+    const call = async (): Promise<void> => {
+      const matches = routes.map((r) => ({ r, m: typeof r.path === 'string' ? (r.path === url.pathname ? [url.pathname] : null) : r.path.exec(url.pathname) })).filter((x) => x.m !== null);
+      const route = matches.find((x) => x.r.method === method);
+      if (route === undefined) {
+        if (matches.length > 0) throw new HttpError(405, `${method} ${url.pathname.slice(0, 80)}: allowed: ${matches.map((x) => x.r.method).join(', ')}`);
+        throw new HttpError(404, `${method} ${url.pathname.slice(0, 80)}: not part of the hub's interface`);
+      }
+      allow(req, route.r.access);
+      await route.r.handle({ req, res, url, id: Number(route.m?.[1] ?? 0) });
+    };
+    call().catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       if (status === 500) console.error(`class: ${messageOf(error)}`);
       if (!res.headersSent) send(res, status, { error: status === 500 ? 'the hub failed on this request' : messageOf(error) });

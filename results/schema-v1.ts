@@ -23,12 +23,12 @@ export const LatencySchema = z.object({
 export const DistributionPointSchema = z.object({ percentile: z.number().min(0).max(100), us: nonNegative });
 
 const CaseBase = z.object({
-  model: z.string().min(1),
-  modelParams: z.record(z.string(), z.number()),
-  workload: z.string().min(1),
+  model: z.string().min(1).max(100),
+  modelParams: z.record(z.string().max(32), z.number()),
+  workload: z.string().min(1).max(100),
   connections: z.number().int().positive(),
   repeat: z.number().int().nonnegative(),
-  warnings: z.array(z.string()),
+  warnings: z.array(z.string().max(2000)).max(100),
 });
 
 export const OkCaseSchema = CaseBase.extend({
@@ -37,7 +37,7 @@ export const OkCaseSchema = CaseBase.extend({
   requests: z.number().int().nonnegative(),
   rps: nonNegative,
   latencyUs: LatencySchema,
-  distribution: z.array(DistributionPointSchema),
+  distribution: z.array(DistributionPointSchema).max(100),
   errors: z.number().int().nonnegative(),
   timeouts: z.number().int().nonnegative(),
   non2xx: z.number().int().nonnegative(),
@@ -50,7 +50,7 @@ export const OkCaseSchema = CaseBase.extend({
 
 export const FailedCaseSchema = CaseBase.extend({
   status: z.literal('failed'),
-  error: z.string().min(1),
+  error: z.string().min(1).max(2000),
 });
 
 export const CaseSchema = z.discriminatedUnion('status', [OkCaseSchema, FailedCaseSchema]);
@@ -63,32 +63,32 @@ export const ResultsSchema = z.object({
   finishedAt: z.iso.datetime(),
   complete: z.boolean(),
   machine: z.object({
-    cpuModel: z.string(),
+    cpuModel: z.string().max(200),
     cpus: z.number().int().positive(),
     memoryBytes: nonNegative,
-    os: z.string(),
-    node: z.string(),
-    hostname: z.string().optional(),
+    os: z.string().max(200),
+    node: z.string().max(50),
+    hostname: z.string().max(255).optional(),
   }),
-  git: z.object({ commit: z.string().nullable(), dirty: z.boolean().nullable() }),
+  git: z.object({ commit: z.string().max(64).nullable(), dirty: z.boolean().nullable() }),
   options: z.object({
-    profile: z.string(),
-    models: z.array(z.string()),
-    workloads: z.array(z.string()),
-    connections: z.array(z.number().int().positive()),
+    profile: z.string().max(100),
+    models: z.array(z.string().max(100)).max(100),
+    workloads: z.array(z.string().max(100)).max(100),
+    connections: z.array(z.number().int().positive()).max(200),
     durationSeconds: z.number().positive(),
     warmupSeconds: nonNegative,
     repeats: z.number().int().positive(),
   }),
   calibration: z.object({
     iterationsPerMs: z.number().positive(),
-    samples: z.array(z.number().positive()),
-    method: z.string(),
+    samples: z.array(z.number().positive()).max(2000),
+    method: z.string().max(500),
   }),
-  workloads: z.array(z.object({ name: z.string(), description: z.string(), paths: z.array(z.string()) })),
-  models: z.array(z.object({ name: z.string(), summary: z.string(), paragraph: z.string(), reference: z.boolean() })),
-  warnings: z.array(z.string()),
-  cases: z.array(CaseSchema),
+  workloads: z.array(z.object({ name: z.string().max(100), description: z.string().max(1000), paths: z.array(z.string().max(500)).max(100) })).max(100),
+  models: z.array(z.object({ name: z.string().max(100), summary: z.string().max(500), paragraph: z.string().max(4000), reference: z.boolean() })).max(100),
+  warnings: z.array(z.string().max(2000)).max(500),
+  cases: z.array(CaseSchema).max(5000),
 });
 
 export type ResultsV1 = z.infer<typeof ResultsSchema>;

@@ -12,6 +12,17 @@ import { isRunId, RUN_ID_EXAMPLE, type RunId } from './run-id.js';
 export const SCHEMA_VERSION = 2;
 
 const nonNegative = z.number().nonnegative();
+/**
+ * Every string and list of the file has a bound that a real run never reaches (a full profile has a few hundred
+ * cases, ten trials each) and a hostile file cannot pass: a reader (the class hub) can then take any file that
+ * validates without one upload costing it more than a bounded amount of memory and time.
+ */
+export const BOUNDS = { cases: 5000, trials: 200, warnings: 100, runWarnings: 500, probes: 2000, cores: 1024, distribution: 100, names: 100, marks: 20, levels: 200 } as const;
+const text = (max: number): z.ZodString => z.string().max(max);
+/** A sentence for people: a warning, an error, a reason. */
+const sentence = text(2000);
+/** A name of the lab's: a model, a workload, a profile. */
+const label = text(100);
 const count = z.number().int().nonnegative();
 /** Memory of a machine: a number of bytes beyond what a double holds exactly is a lie or a bug, not a measure. */
 const bytes = nonNegative.max(Number.MAX_SAFE_INTEGER);
@@ -68,7 +79,7 @@ export const WARNING_CODES = [
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
-export const WarningSchema = z.object({ code: z.enum(WARNING_CODES), message: z.string().min(1) });
+export const WarningSchema = z.object({ code: z.enum(WARNING_CODES), message: sentence.min(1) });
 
 /** What a trial and a case both report of the answers and the processes: a case holds its trials' sums, medians, maxima. */
 const usage = {
@@ -137,7 +148,7 @@ const TrialBase = z.object({
   order: count,
   startedAt: z.iso.datetime(),
   /** Why the trial is not trusted (the machine was busy or slower); empty when clean. */
-  marked: z.array(z.string()),
+  marked: z.array(text(500)).max(BOUNDS.marks),
   /** Set on a trial that re-measures a marked one: that trial's index in `trials`. */
   retryOf: count.optional(),
 });
@@ -167,14 +178,14 @@ export const OkTrialSchema = TrialBase.extend({
    * How fast each core computed during the window, as a share of its best in the run (its gauge, sampled every
    * 250 ms, rate per CPU-millisecond); null for a core without a sample. Below 0.8, the trial is marked.
    */
-  coreSpeeds: z.array(nonNegative.nullable()).optional(),
+  coreSpeeds: z.array(nonNegative.nullable()).max(BOUNDS.cores).optional(),
   ...openFields,
   ...sessionFields,
   held: TrialHeldSchema.optional(),
   chat: ChatSchema.optional(),
 });
 
-export const FailedTrialSchema = TrialBase.extend({ status: z.literal('failed'), error: z.string().min(1) });
+export const FailedTrialSchema = TrialBase.extend({ status: z.literal('failed'), error: sentence.min(1) });
 
 export const TrialSchema = z.discriminatedUnion('status', [OkTrialSchema, FailedTrialSchema]);
 
@@ -195,9 +206,9 @@ export const MODES = ['closed', 'open'] as const;
 export type Mode = (typeof MODES)[number];
 
 const CaseBase = z.object({
-  model: z.string().min(1),
+  model: label.min(1),
   modelParams: ModelParamsSchema,
-  workload: z.string().min(1),
+  workload: label.min(1),
   connections: z.number().int().positive(),
   mode: z.enum(MODES),
   /** Open loop: the offered rate, requests per second. */
@@ -208,9 +219,9 @@ const CaseBase = z.object({
    * The warm-up of each server the case's trials ran on: how long it took, and whether its throughput settled within
    * the bound (the bench warms a fresh server until it does, so that no trial measures its cold start).
    */
-  warmup: z.array(z.object({ seconds: nonNegative, settled: z.boolean() })).optional(),
-  trials: z.array(TrialSchema),
-  warnings: z.array(WarningSchema),
+  warmup: z.array(z.object({ seconds: nonNegative, settled: z.boolean() })).max(BOUNDS.marks).optional(),
+  trials: z.array(TrialSchema).max(BOUNDS.trials),
+  warnings: z.array(WarningSchema).max(BOUNDS.warnings),
 });
 
 export const OkCaseSchema = CaseBase.extend({
@@ -238,14 +249,14 @@ export const OkCaseSchema = CaseBase.extend({
    */
   latencySample: count.optional(),
   p999Interval: IntervalSchema.optional(),
-  distribution: z.array(DistributionPointSchema),
+  distribution: z.array(DistributionPointSchema).max(BOUNDS.distribution),
   requests: count,
   ...usage,
   littlesLaw: LittlesLawSchema,
   ...openFields,
   ...sessionFields,
   /** Open loop: the distribution from the actual sends, beside `distribution` (from the intended ones). */
-  uncorrectedDistribution: z.array(DistributionPointSchema).optional(),
+  uncorrectedDistribution: z.array(DistributionPointSchema).max(BOUNDS.distribution).optional(),
   /** What queueing theory predicts from the run's 1-client demands (results/predict.ts); absent where it cannot. */
   predicted: z.object({ rps: nonNegative, meanLatencyUs: nonNegative }).optional(),
   held: CaseHeldSchema.optional(),
@@ -255,7 +266,7 @@ export const OkCaseSchema = CaseBase.extend({
 
 export const FailedCaseSchema = CaseBase.extend({
   status: z.literal('failed'),
-  error: z.string().min(1),
+  error: sentence.min(1),
 });
 
 /** An open case names its rate, and an ok one carries both latencies and its late and dropped sends. */
@@ -269,11 +280,11 @@ export const CaseSchema = z.discriminatedUnion('status', [OkCaseSchema, FailedCa
 export const ProbeSchema = z.object({
   at: z.iso.datetime(),
   /** When it was taken: 'start', or the cell it came before ("io × 16"). */
-  before: z.string(),
+  before: text(200),
   /** PBKDF2 iterations per ms on one thread alone. */
   singleRate: z.number().positive(),
   /** Per thread, with every core busy at once. */
-  parallelRates: z.array(nonNegative),
+  parallelRates: z.array(nonNegative).max(BOUNDS.cores),
   /** Sum of the parallel rates over the single rate: the cores' worth of computing the machine gave (ideal: cores). */
   capacity: nonNegative,
   /** Whole-machine CPU of other processes while probing, % of one core. */
@@ -282,7 +293,7 @@ export const ProbeSchema = z.object({
    * What this probe found against the best one before it (bench/probe.ts): empty when the machine was as good.
    * `confirmed` is false for a probe whose drop the next probe, taken at once, did not find again.
    */
-  drift: z.array(z.string()).optional(),
+  drift: z.array(text(500)).max(BOUNDS.marks).optional(),
   confirmed: z.boolean().optional(),
 });
 
@@ -318,19 +329,19 @@ const ResultsObject = z.object({
   /** Set when the file was read from an older version (results/upgrade.ts). */
   upgradedFrom: z.number().int().positive().optional(),
   machine: z.object({
-    cpuModel: z.string(),
+    cpuModel: text(200),
     cpus: z.number().int().positive(),
     memoryBytes: nonNegative,
-    os: z.string(),
-    node: z.string(),
-    hostname: z.string().optional(),
+    os: text(200),
+    node: text(50),
+    hostname: text(255).optional(),
   }),
-  git: z.object({ commit: z.string().nullable(), dirty: z.boolean().nullable() }),
+  git: z.object({ commit: text(64).nullable(), dirty: z.boolean().nullable() }),
   options: z.object({
-    profile: z.string(),
-    models: z.array(z.string()),
-    workloads: z.array(z.string()),
-    connections: z.array(z.number().int().positive()),
+    profile: label,
+    models: z.array(label).max(BOUNDS.names),
+    workloads: z.array(label).max(BOUNDS.names),
+    connections: z.array(z.number().int().positive()).max(BOUNDS.levels),
     /** Measured window of each trial. */
     durationSeconds: z.number().positive(),
     warmupSeconds: nonNegative,
@@ -344,11 +355,11 @@ const ResultsObject = z.object({
     /** Seed of the shuffled order of models in each round. */
     seed: count,
     /** Open loop (--rate): the offered rates, the arrival process, and the most requests the client keeps in flight. */
-    rates: z.array(z.number().positive()).optional(),
+    rates: z.array(z.number().positive()).max(BOUNDS.levels).optional(),
     arrivals: z.enum(['constant', 'poisson']).optional(),
     maxInflight: z.number().int().positive().optional(),
     /** --target: the origin of a server started elsewhere (the bench started none). */
-    target: z.string().optional(),
+    target: text(2048).optional(),
     /**
      * --netns: each server in a network namespace, over a veth link with `delayMs` added to each direction and,
      * with --netem-rate, at most `rateMbit` megabits per second each way, by `delayBy`: netem on both ends, or the
@@ -368,9 +379,9 @@ const ResultsObject = z.object({
      * own from 4 up), `none` (the scheduler's choice), or a given `server` and `client` list; `note` when pinning was
      * not possible here (then nothing was pinned). Each case says where it ran (`placement`).
      */
-    cpus: z.object({ mode: z.enum(['auto', 'none', 'spec']), server: z.string().max(200).optional(), client: z.string().max(200).optional(), note: z.string().optional() }).optional(),
+    cpus: z.object({ mode: z.enum(['auto', 'none', 'spec']), server: z.string().max(200).optional(), client: z.string().max(200).optional(), note: text(500).optional() }).optional(),
     /** --hold: the levels of idle WebSocket connections held through the trials (0: none); ws-chat's room size. */
-    hold: z.array(count).optional(),
+    hold: z.array(count).max(BOUNDS.levels).optional(),
     members: count.optional(),
   }),
   /** --target: the server measured and the idle round trip to it, measured before the first cell. */
@@ -409,14 +420,14 @@ const ResultsObject = z.object({
     .optional(),
   calibration: z.object({
     iterationsPerMs: z.number().positive(),
-    samples: z.array(z.number().positive()),
-    method: z.string(),
+    samples: z.array(z.number().positive()).max(BOUNDS.probes),
+    method: text(500),
   }),
-  probes: z.array(ProbeSchema),
-  workloads: z.array(z.object({ name: z.string(), description: z.string(), paths: z.array(z.string()) })),
-  models: z.array(z.object({ name: z.string(), summary: z.string(), paragraph: z.string(), reference: z.boolean() })),
-  warnings: z.array(WarningSchema),
-  cases: z.array(CaseSchema),
+  probes: z.array(ProbeSchema).max(BOUNDS.probes),
+  workloads: z.array(z.object({ name: label, description: text(1000), paths: z.array(text(500)).max(BOUNDS.names) })).max(BOUNDS.names),
+  models: z.array(z.object({ name: label, summary: text(500), paragraph: text(4000), reference: z.boolean() })).max(BOUNDS.names),
+  warnings: z.array(WarningSchema).max(BOUNDS.runWarnings),
+  cases: z.array(CaseSchema).max(BOUNDS.cases),
 });
 
 /**

@@ -34,11 +34,15 @@ function trialOf(c: CaseV1, round: number, startedAt: string): Trial {
 const upgraded = (message: string): Warning => ({ code: 'upgraded', message });
 
 export function upgradeV1(v1: ResultsV1): Results {
-  const firstRepeat = Math.min(1, ...v1.cases.map((c) => c.repeat));
+  // Linear in the cases: a loop, not a spread into Math.min, and each group grows in place.
+  let firstRepeat = 1;
+  for (const c of v1.cases) firstRepeat = Math.min(firstRepeat, c.repeat);
   const groups = new Map<string, CaseV1[]>();
   for (const c of v1.cases) {
     const key = JSON.stringify([c.model, c.workload, c.connections]);
-    groups.set(key, [...(groups.get(key) ?? []), c]);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [c]);
+    else group.push(c);
   }
   const cases = [...groups.values()].map((repeats) => {
     const first = repeats[0];

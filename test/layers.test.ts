@@ -48,6 +48,16 @@ describe('one-way layers', () => {
     expect([...packages].filter((p) => ['piscina', 'node:cluster', 'autocannon', 'undici'].includes(p))).toEqual([]);
   });
 
+  it('the bench never loads better-sqlite3 (an optional dependency of the hub alone), nor does a report', () => {
+    for (const entry of ['scripts/bench.ts', 'reports/report-cli.ts', 'reports/compare-cli.ts', 'servers/serve.ts']) {
+      const { files, packages } = reachable(entry);
+      expect(files.size, entry).toBeGreaterThan(5);
+      expect([...packages].filter((p) => p.startsWith('better-sqlite3')), entry).toEqual([]);
+    }
+    // The hub does, and only by a dynamic import when it opens its store (the walk follows those too).
+    expect([...reachable('hub/class-cli.ts').packages]).toContain('better-sqlite3');
+  });
+
   it('no file of bench/ imports from reports/ or scripts/', () => {
     const offenders = sourcesUnder('bench').filter((file) => importsOf(join(repoRoot, file)).some((s) => /(^|\/)(reports|scripts)\//.test(s)));
     expect(offenders).toEqual([]);

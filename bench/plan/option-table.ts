@@ -9,7 +9,7 @@ import { WORKLOAD_NAMES } from './workloads.js';
 export type ValueKey =
   | 'profile' | 'models' | 'workloads' | 'connections' | 'duration' | 'warmup' | 'trials' | 'maxTrials' | 'budget' | 'seed'
   | 'threads' | 'processes' | 'rate' | 'arrivals' | 'maxInflight' | 'out' | 'target' | 'netemDelay' | 'netemRate' | 'livePort' | 'sessions' | 'cpus'
-  | 'share' | 'name' | 'code' | 'lang' | 'hold' | 'members';
+  | 'share' | 'name' | 'code' | 'token' | 'lang' | 'hold' | 'members';
 /** Options that are flags. */
 export type FlagKey = 'recalibrate' | 'netns' | 'live' | 'tls' | 'newConnections' | 'help';
 
@@ -26,7 +26,7 @@ const value = (flag: string, key: ValueKey, arg: string, ...help: string[]): Opt
 const flag = (name: string, key: FlagKey, ...help: string[]): OptionSpec => ({ flag: name, type: 'boolean', key, help });
 
 export const BENCH_OPTIONS: readonly OptionSpec[] = [
-  value('profile', 'profile', '<name>', 'smoke | quick | default | course | full (default: default)'),
+  value('profile', 'profile', '<name>', 'smoke | quick | default | course | class | full (default: default)'),
   value('models', 'models', 'a,b,…', MODEL_NAMES.join(', ')),
   value('workloads', 'workloads', 'a,b,…', WORKLOAD_NAMES.join(', ')),
   value('connections', 'connections', '1,4,16', 'concurrent clients (closed loop), one case per value'),
@@ -58,6 +58,7 @@ export const BENCH_OPTIONS: readonly OptionSpec[] = [
   value('share', 'share', '<url>', "send the run to a class hub (npm run class): live progress, then the results file;", 'a hub that is down or refuses costs one line, never the local run'),
   value('name', 'name', '<name>', 'with --share: your name on the class page (1 to 40 characters)'),
   value('code', 'code', '<code>', 'with --share: the class code the hub printed'),
+  value('token', 'token', '<token>', "with --share: your name's token, where the hub gave it elsewhere (the page, another machine);", 'the bench keeps the one it is given in reports/.class-tokens.json'),
   value('lang', 'lang', 'en|fr', 'the language of the summary and the report (default: from LANG)'),
   flag('help', 'help', 'this text'),
 ];

@@ -128,7 +128,10 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     workloads,
     connections,
     hold,
-    ...('heldCell' in profile && given.hold === undefined ? { heldCell: profile.heldCell } : {}),
+    // A profile's own cells stand as long as the user did not ask for another matrix.
+    ...(given.models === undefined && given.workloads === undefined && given.connections === undefined && given.hold === undefined && given.rate === undefined
+      ? { ...('cells' in profile ? { cells: profile.cells } : {}), ...('extraCells' in profile ? { extraCells: profile.extraCells } : {}) }
+      : {}),
     members,
     fileLimit,
     boundsGiven: { threads: given.threads !== undefined, processes: given.processes !== undefined },
@@ -156,15 +159,15 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
 
 function shareOption(given: BenchOptions): ShareTarget | null {
   if (given.share === undefined) {
-    if (given.name !== undefined || given.code !== undefined) throw new OptionError(`--${given.name !== undefined ? 'name' : 'code'} goes with --share URL (the class hub's address)`);
+    if (given.name !== undefined || given.code !== undefined || given.token !== undefined) throw new OptionError(`--${given.name !== undefined ? 'name' : given.code !== undefined ? 'code' : 'token'} goes with --share URL (the class hub's address)`);
     return null;
   }
   const name = (given.name ?? '').trim();
   if (name === '') throw new OptionError('--share needs --name NAME: how the class page shows your run');
   const problem = nameProblem(name);
-  if (problem !== null) throw new OptionError(`--name: ${problem} (1 to 40 printable characters)`);
+  if (problem !== null) throw new OptionError(`--name: ${problem} (1 to 40 characters)`);
   try {
-    return shareTarget(given.share, name, given.code);
+    return shareTarget(given.share, name, given.code, given.token);
   } catch (error: unknown) {
     throw new OptionError(error instanceof Error ? error.message : String(error));
   }

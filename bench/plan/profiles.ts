@@ -2,7 +2,7 @@ import { CORE_MODELS, MODEL_NAMES, type ModelName } from '../../servers/catalogu
 import { DEFAULT_WORKLOADS, type WorkloadName } from './workloads.js';
 import { isOneOf } from '../../lib/guards.js';
 
-export const PROFILE_NAMES = ['smoke', 'quick', 'default', 'course', 'full'] as const;
+export const PROFILE_NAMES = ['smoke', 'quick', 'default', 'course', 'class', 'full'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 export interface Profile {
@@ -21,10 +21,24 @@ export interface Profile {
   readonly budgetSeconds: number;
   /**
    * Idle WebSocket connections held through every trial, one case per level (0: none), for every workload and
-   * number of clients (--hold gives them); a profile may instead name the one cell its held levels apply to.
+   * number of clients (--hold gives them).
    */
   readonly hold: readonly number[];
-  readonly heldCell?: { readonly workload: WorkloadName; readonly connections: number; readonly models: readonly ModelName[] };
+  /**
+   * When set, the plan is exactly these cells, not every model × workload × clients (the models, workloads and
+   * clients above are what they span); `extraCells` are added to the whole matrix. Explicit --models, --workloads,
+   * --connections or --hold make the matrix again.
+   */
+  readonly cells?: readonly ProfileCell[];
+  readonly extraCells?: readonly ProfileCell[];
+}
+
+/** One cell of a profile's own plan: a workload at a number of clients (with idle connections held), its models. */
+export interface ProfileCell {
+  readonly workload: WorkloadName;
+  readonly connections: number;
+  readonly hold?: number;
+  readonly models: readonly ModelName[];
 }
 
 /** Sized for a 2-core machine; the README gives the wall time each one took. */
@@ -79,10 +93,32 @@ export const PROFILES = {
     trials: 3,
     maxTrials: 5,
     budgetSeconds: 240,
+    hold: [0],
     // What a held connection costs: 200 idle WebSockets beside one client, on the models that hold them in a thread
     // or in a few kilobytes (a process per idle connection would take gigabytes of a student's laptop).
-    hold: [200],
-    heldCell: { workload: 'ws-echo', connections: 1, models: ['event-loop', 'fastify', 'worker-pool', 'thread-per-request'] },
+    extraCells: [{ workload: 'ws-echo', connections: 1, hold: 200, models: ['event-loop', 'fastify', 'worker-pool', 'thread-per-request'] }],
+  },
+  class: {
+    description: 'what the class page draws, every relation of the course on one machine, in under 3 minutes (npm run bench -- --profile class --share …)',
+    models: ['sequential', 'event-loop', 'worker-pool', 'cluster', 'process-per-request', 'thread-per-request'],
+    workloads: ['hello', 'io', 'cpu', 'ws-echo'],
+    connections: [1, 16, 64],
+    durationSeconds: 0.5,
+    warmupSeconds: 0,
+    trials: 3,
+    maxTrials: 4,
+    budgetSeconds: 170,
+    hold: [0],
+    // Each relation's two models in its cell, and the 1-client cases theory stands on for them.
+    cells: [
+      { workload: 'hello', connections: 1, models: ['event-loop', 'worker-pool', 'process-per-request'] },
+      { workload: 'hello', connections: 64, models: ['event-loop', 'worker-pool'] },
+      { workload: 'io', connections: 1, models: ['sequential', 'event-loop'] },
+      { workload: 'io', connections: 16, models: ['sequential', 'event-loop'] },
+      { workload: 'cpu', connections: 1, models: ['event-loop', 'cluster'] },
+      { workload: 'cpu', connections: 16, models: ['event-loop', 'cluster'] },
+      { workload: 'ws-echo', connections: 1, hold: 200, models: ['event-loop', 'thread-per-request'] },
+    ],
   },
   full: {
     description: 'careful runs: longer windows, more clients, 5 to 10 trials per case',

@@ -4,6 +4,7 @@ import { CATALOGUE, type ModelName } from '../../servers/catalogue.js';
 import { MAX_PROCESSES, MAX_THREADS } from '../../servers/serve-options.js';
 import type { ResolvedBenchOptions } from '../plan/options.js';
 import { BASELINE_WORKLOADS, workloadKey, type WorkloadName } from '../plan/workloads.js';
+import type { ProfileCell } from '../plan/profiles.js';
 
 /**
  * One cell of the plan: a workload at a number of clients, and the models measured there. An open-loop cell
@@ -57,10 +58,12 @@ export function benchParams(model: ModelName, options: Pick<ResolvedBenchOptions
  * measures each HTTP workload at 1 client first (closed loop: what one request needs, for the predictions), then at
  * every rate; the chat's rate is its messages, and its cells have `members` connections.
  */
-export function planCells(options: Pick<ResolvedBenchOptions, 'models' | 'workloads' | 'connections' | 'open' | 'hold' | 'heldCell' | 'members'>): PlannedCell[] {
+export function planCells(options: Pick<ResolvedBenchOptions, 'models' | 'workloads' | 'connections' | 'open' | 'hold' | 'cells' | 'extraCells' | 'members'>): PlannedCell[] {
   const cells: PlannedCell[] = [];
-  // The baseline answers its own workload over HTTP only: it holds no WebSocket, so no held level is measured on it.
   const modelsFor = (workload: WorkloadName, hold = 0): ModelName[] => options.models.filter((m) => !CATALOGUE[m].reference || (BASELINE_WORKLOADS.includes(workload) && hold === 0));
+  const profileCell = (c: ProfileCell): PlannedCell => ({ workload: workloadKey(c.workload, c.hold ?? 0), base: c.workload, hold: c.hold ?? 0, connections: c.connections, models: modelsFor(c.workload, c.hold ?? 0).filter((m) => c.models.includes(m)) });
+  // A profile's own plan (the class profile): exactly its cells, in its order.
+  if (options.cells !== undefined) return [...options.cells, ...(options.extraCells ?? [])].map(profileCell).filter((c) => c.models.length > 0);
   const http = options.workloads.some((w) => w !== 'ws-chat');
   // Where the predictions have 1-client cases to stand on (always in an open run), `hello` is measured at 1 client
   // too: a model's own cost per request, which caps what a slow 1-client measure would make of the CPU a request
@@ -69,10 +72,7 @@ export function planCells(options: Pick<ResolvedBenchOptions, 'models' | 'worklo
     const models = modelsFor('hello');
     if (models.length > 0) cells.push({ workload: 'hello', base: 'hello', hold: 0, connections: 1, models });
   }
-  // A profile's held levels apply to its one held cell; --hold's to every workload and number of clients.
-  const held = options.heldCell;
-  const levels = held === undefined ? options.hold : [0];
-  for (const hold of levels) {
+  for (const hold of options.hold) {
     for (const workload of options.workloads) {
       const models = modelsFor(workload, hold);
       if (models.length === 0) continue;
@@ -90,12 +90,7 @@ export function planCells(options: Pick<ResolvedBenchOptions, 'models' | 'worklo
       for (const rate of options.open.rates) cells.push(cell(options.open.maxInflight, rate));
     }
   }
-  if (held !== undefined) {
-    for (const hold of options.hold.filter((h) => h > 0)) {
-      const models = modelsFor(held.workload, hold).filter((m) => held.models.includes(m));
-      if (models.length > 0 && options.workloads.includes(held.workload)) cells.push({ workload: workloadKey(held.workload, hold), base: held.workload, hold, connections: held.connections, models });
-    }
-  }
+  for (const extra of (options.extraCells ?? []).map(profileCell)) if (extra.models.length > 0 && options.workloads.includes(extra.base)) cells.push(extra);
   return cells;
 }
 

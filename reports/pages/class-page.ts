@@ -40,24 +40,26 @@ if (view.questions.length === 0) questions.append(el('p', { className: 'note', t
 for (const q of view.questions) {
   const box = el('div', { className: 'box question', 'data-question': String(q.id) }, [prose('p', `${q.text} ×?`)]);
   if (view.live) {
-    const name = el('input', { name: 'name', placeholder: tx('class.answerName'), maxlength: '40', required: '' });
-    const value = el('input', { name: 'value', type: 'number', step: 'any', min: '0', placeholder: tx('class.answerValue'), required: '' });
-    const code = el('input', { name: 'code', placeholder: tx('class.answerCode'), required: '' });
+    const name = el('input', { name: 'name', placeholder: tx('class.answerName'), maxlength: '80', required: '' });
+    // A plain decimal: the hub refuses exponents and hexadecimal, and a comma is as good as a point.
+    const value = el('input', { name: 'value', inputmode: 'decimal', pattern: '[0-9]+([.,][0-9]+)?', placeholder: tx('class.answerValue'), required: '' });
     const said = el('p', { className: 'note', 'data-role': 'answer-status' });
     const send = el('button', { type: 'button', text: tx('class.answer') });
     send.addEventListener('click', () => {
       void (async () => {
         try {
-          const response = await fetch(`./api/answers?question=${q.id}&name=${encodeURIComponent(name.value)}&value=${encodeURIComponent(value.value)}`, { method: 'POST', headers: { 'X-Class-Code': code.value } });
-          const body = (await response.json().catch(() => ({}))) as { error?: string };
-          said.textContent = response.ok ? tx('class.answerSent') : tx('class.answerFailed').replace('{why}', body.error ?? String(response.status));
+          // The class code is in the page's cookie (the link the teacher gave), and so is this name's token once it is ours.
+          const response = await fetch(`./api/answers?question=${q.id}&name=${encodeURIComponent(name.value)}&value=${encodeURIComponent(value.value)}`, { method: 'POST' });
+          const body = (await response.json().catch(() => ({}))) as { error?: string; token?: string };
+          const claimed = typeof body.token === 'string' ? ` ${tx('class.answerToken').replace('{token}', body.token)}` : '';
+          said.textContent = response.ok ? `${tx('class.answerSent')}${claimed}` : tx('class.answerFailed').replace('{why}', body.error ?? String(response.status));
         } catch (error: unknown) {
           // The hub is gone, or the code holds a character no header can carry.
           said.textContent = tx('class.answerFailed').replace('{why}', error instanceof Error ? error.message : String(error));
         }
       })();
     });
-    box.append(el('p', { className: 'answer-form' }, [name, ' ', value, ' ', code, ' ', send]), said);
+    box.append(el('p', { className: 'answer-form' }, [name, ' ', value, ' ', send]), said);
   }
   questions.append(box);
 }
@@ -121,6 +123,8 @@ for (const r of view.relations) {
       el('p', { className: 'note', text: r.why }),
       r.dots.length === 0 ? el('p', { className: 'note', text: tx('class.relationMissing') }) : el('div', { className: 'strip-wrap' }, [strip(r)]),
       r.answersLine === '' ? null : el('p', { className: 'note', text: r.answersLine }),
+      // Who has no dot here, what their run lacks, and the option that fills it.
+      r.missing.length === 0 ? null : el('ul', { className: 'note missing', 'data-role': 'missing' }, r.missing.map((m) => prose('li', m))),
     ]),
   );
 }
@@ -132,7 +136,7 @@ app.append(
     el('h2', { text: tx('class.machines') }),
     el('p', { className: 'note', text: tx('class.machinesNote') }),
     table(
-      ['class.col.name', 'class.col.cpu', 'class.col.cores', 'class.col.single', 'class.col.capacity', 'class.col.node', 'class.col.run'].map(tx),
+      ['class.col.name', 'class.col.cpu', 'class.col.cores', 'class.col.single', 'class.col.capacity', 'class.col.node', 'class.col.run', 'class.col.earlier'].map(tx),
       view.machines.map((m) =>
         el('tr', { 'data-machine': m.name }, [
           el('td', { className: 'name', text: m.name }),
@@ -142,6 +146,7 @@ app.append(
           el('td', { text: m.capacity === null ? '—' : formatNumber(m.capacity, 3) }),
           el('td', { className: 'name', text: m.node }),
           el('td', { className: 'name', text: m.runId }),
+          el('td', { className: 'name', text: m.earlier.length === 0 ? '—' : m.earlier.join(', ') }),
         ]),
       ),
     ),
@@ -209,6 +214,7 @@ app.append(
     el('h2', { text: tx('class.table') }),
     prose('p', tx('class.figuresNote'), { className: 'note' }),
     el('p', { className: 'note' }, [tx('class.tableNote'), ' ', download]),
+    view.table.cut === 0 ? null : el('p', { className: 'note', 'data-role': 'table-cut', text: tx('class.tableCut').replace('{n}', formatNumber(view.table.cut)) }),
     // Folded: a class of thirty holds thousands of cases; the page opens on the relations.
     el('details', { className: 'class-table-fold' }, [el('summary', { text: `${tx('class.table')} (${view.table.rows.length})` }), el('div', { className: 'table-wrap' }, [el('table', { className: 'class-table' }, [el('thead', {}, [el('tr', {}, heads)]), body])])]),
   ]),

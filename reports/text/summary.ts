@@ -61,9 +61,11 @@ function lostUpdateLines(results: Results, workload: string): string[] {
 export function summaryTables(results: Results): string {
   const out: string[] = [];
   const all = conclusions(results);
-  const connections = results.options.connections;
-  // The options' workloads, and each level of idle connections held (`ws-echo+hold500`) as a workload of its own.
+  // The options' workloads, and each level of idle connections held (`ws-echo+hold500`) as a workload of its own; the
+  // numbers of clients each was measured at (a profile's own cells leave some empty).
   for (const workload of axes(results).workloads) {
+    const measured = new Set(results.cases.filter((c) => c.workload === workload && c.mode === 'closed').map((c) => c.connections));
+    const connections = results.options.connections.filter((n) => measured.has(n));
     const rows: string[][] = [];
     for (const model of results.options.models) {
       const cells = connections.map((n) => cellText(results, model, workload, n));

@@ -4,7 +4,7 @@
  * Headlines, the bench's summary and the comparison page all speak from here (their words: reports/text/).
  */
 import { usedTrials } from './case-summary.js';
-import type { CaseResult, OkCase, Results } from '../schema.js';
+import type { OkCase, Results } from '../schema.js';
 import { comparePaired, type Comparison, type Verdict } from './stats.js';
 
 export interface Conclusion {
@@ -23,35 +23,46 @@ function rpsByRound(c: OkCase): Map<number, number> {
   return byRound;
 }
 
-function okCase(cases: readonly CaseResult[], model: string, workload: string, connections: number): OkCase | undefined {
-  const found = cases.find((c) => c.mode === 'closed' && c.model === model && c.workload === workload && c.connections === connections);
-  return found?.status === 'ok' ? found : undefined;
-}
-
-/** Every pair of models measured in the same cell, in the run's order of models, workloads and clients. */
+/**
+ * Every pair of models measured in the same cell, in the run's order of models, workloads and clients. Linear in the
+ * cases: they are grouped by cell once (a cell is never looked up by scanning every case), and only the cells that
+ * exist are visited, whatever the options list.
+ */
 export function conclusions(results: Results): Conclusion[] {
   const out: Conclusion[] = [];
   const models = [...new Set([...results.options.models, ...results.cases.map((c) => c.model)])];
-  const workloads = [...new Set([...results.options.workloads, ...results.cases.map((c) => c.workload)])];
-  const connections = [...new Set([...results.options.connections, ...results.cases.filter((c) => c.mode === 'closed').map((c) => c.connections)])].sort((x, y) => x - y);
-  for (const workload of workloads) {
-    for (const n of connections) {
-      const cases = models.map((m) => okCase(results.cases, m, workload, n)).filter((c): c is OkCase => c !== undefined);
-      for (let i = 0; i < cases.length; i++) {
-        for (let j = i + 1; j < cases.length; j++) {
-          const a = cases[i];
-          const b = cases[j];
-          if (a === undefined || b === undefined) continue;
-          const ra = rpsByRound(a);
-          const rb = rpsByRound(b);
-          const pairs = [...ra].flatMap(([round, x]): [number, number][] => {
-            const y = rb.get(round);
-            return y === undefined ? [] : [[x, y]];
-          });
-          const comparison = comparePaired(pairs);
-          if (comparison === null) continue;
-          out.push({ workload, connections: n, a: a.model, b: b.model, comparison });
-        }
+  const modelOrder = new Map(models.map((m, i) => [m, i]));
+  const workloadOrder = new Map([...new Set([...results.options.workloads, ...results.cases.map((c) => c.workload)])].map((w, i) => [w, i]));
+  const cells = new Map<string, { workload: string; connections: number; cases: OkCase[] }>();
+  for (const c of results.cases) {
+    if (c.mode !== 'closed' || c.status !== 'ok') continue;
+    const key = `${c.workload}\u0000${c.connections}`;
+    let cell = cells.get(key);
+    if (cell === undefined) {
+      cell = { workload: c.workload, connections: c.connections, cases: [] };
+      cells.set(key, cell);
+    }
+    // The first case of a model in a cell, as a lookup by model would find it.
+    if (!cell.cases.some((x) => x.model === c.model)) cell.cases.push(c);
+  }
+  const ordered = [...cells.values()].sort((x, y) => (workloadOrder.get(x.workload) ?? 0) - (workloadOrder.get(y.workload) ?? 0) || x.connections - y.connections);
+  for (const { workload, connections: n, cases: unordered } of ordered) {
+    const cases = [...unordered].sort((x, y) => (modelOrder.get(x.model) ?? 0) - (modelOrder.get(y.model) ?? 0));
+    const rounds = cases.map(rpsByRound);
+    for (let i = 0; i < cases.length; i++) {
+      for (let j = i + 1; j < cases.length; j++) {
+        const a = cases[i];
+        const b = cases[j];
+        const ra = rounds[i];
+        const rb = rounds[j];
+        if (a === undefined || b === undefined || ra === undefined || rb === undefined) continue;
+        const pairs = [...ra].flatMap(([round, x]): [number, number][] => {
+          const y = rb.get(round);
+          return y === undefined ? [] : [[x, y]];
+        });
+        const comparison = comparePaired(pairs);
+        if (comparison === null) continue;
+        out.push({ workload, connections: n, a: a.model, b: b.model, comparison });
       }
     }
   }

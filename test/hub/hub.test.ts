@@ -6,9 +6,12 @@ import { request } from 'node:http';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { repoRoot } from '../../lib/paths.js';
-import { classCommand, startHub, type RunningHub } from '../helpers/hub.js';
+import { classCommand, classPage, startHub, type RunningHub } from '../helpers/hub.js';
+import { sqliteDescribe } from '../helpers/sqlite.js';
+
+const describe = sqliteDescribe();
 
 const FIXTURE = join(repoRoot, 'test', 'fixtures', 'default-run.json');
 const fileText = readFileSync(FIXTURE, 'utf8');
@@ -126,7 +129,7 @@ describe('a class hub', () => {
     const statuses = await Promise.all(Array.from({ length: 150 }, () => upload(hub, 'flood', '{}').then((r) => r.status)));
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(50);
     expect(statuses.every((s) => s === 400 || s === 429)).toBe(true);
-    expect((await fetch(new URL('api/live', hub.url))).status).toBe(200);
+    expect((await fetch(new URL('api/live', hub.url), { headers: { 'x-class-code': hub.code } })).status).toBe(200);
   });
 
   it('answers 400 to a request target that is no path, and keeps serving', async () => {
@@ -142,7 +145,7 @@ describe('a class hub', () => {
       socket.on('error', reject);
     });
     expect(answer).toMatch(/^HTTP\/1\.1 400/);
-    expect((await fetch(new URL('api/live', hub.url))).status).toBe(200);
+    expect((await fetch(new URL('api/live', hub.url), { headers: { 'x-class-code': hub.code } })).status).toBe(200);
   });
 
   it('refuses a progress body that is not an object with 400, and slows a guesser of codes down to 429', async () => {
@@ -163,10 +166,9 @@ describe('a class hub', () => {
   });
 
   it('serves the class page, and nothing for a path it does not know', async () => {
-    const page = await fetch(hub.url);
+    const page = await classPage(hub);
     expect(page.status).toBe(200);
-    expect(page.headers.get('content-type')).toContain('text/html');
-    const html = await page.text();
+    const html = page.html;
     expect(html).toContain("connect-src 'self'");
     expect(html).not.toContain('<img src=x');
     expect((await fetch(new URL('etc/passwd', hub.url))).status).toBe(404);
@@ -207,6 +209,7 @@ describe('the class command offline', () => {
     expect(added.stdout).toContain('as default-run');
     expect(added.stdout).toContain('as run-a');
     expect(classCommand(['--data', data, '--ask', 'io']).stdout).toContain('question 1 open on io');
+    expect(classCommand(['--data', data, '--ask', 'held']).stdout).toContain('question 2 open on held');
     const out = join(data, 'page.html');
     const rendered = classCommand(['--data', data, '--render', out]);
     expect(rendered.status, rendered.stderr).toBe(0);
@@ -222,6 +225,9 @@ describe('the class command offline', () => {
     [['--add'], '--add'],
     [['stray.json'], 'unexpected argument'],
     [['--code', 'a!'], '--code'],
+    [['--teacher-code', 'short'], '--teacher-code'],
+    [['--remove', 'x'], '--remove'],
+    [['--max-runs', '0'], '--max-runs'],
   ])('%j: one line, status 2', (args, message) => {
     const data = mkdtempSync(join(tmpdir(), 'lab-hub-'));
     const r = classCommand(['--data', data, ...args]);
