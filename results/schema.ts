@@ -17,7 +17,7 @@ const nonNegative = z.number().nonnegative();
  * cases, ten trials each) and a hostile file cannot pass: a reader (the class hub) can then take any file that
  * validates without one upload costing it more than a bounded amount of memory and time.
  */
-export const BOUNDS = { cases: 5000, trials: 200, warnings: 100, runWarnings: 500, probes: 2000, cores: 1024, distribution: 100, names: 100, marks: 20, levels: 200 } as const;
+export const BOUNDS = { cases: 5000, trials: 200, warnings: 100, runWarnings: 500, probes: 2000, cores: 1024, distribution: 100, names: 100, marks: 20, levels: 200, sentences: 5000 } as const;
 const text = (max: number): z.ZodString => z.string().max(max);
 /** A sentence for people: a warning, an error, a reason. */
 const sentence = text(2000);
@@ -428,6 +428,14 @@ const ResultsObject = z.object({
   models: z.array(z.object({ name: label, summary: text(500), paragraph: text(4000), reference: z.boolean() })).max(BOUNDS.names),
   warnings: z.array(WarningSchema).max(BOUNDS.runWarnings),
   cases: z.array(CaseSchema).max(BOUNDS.cases),
+  /**
+   * The key and the values each English sentence of the file (its warnings, the reasons trials were marked, what the
+   * probes found) was made from (lib/lang/sentences.ts): a page says them in its own language. Absent in older files.
+   */
+  sentences: z
+    .record(text(2000), z.object({ key: text(100), args: z.record(text(40), z.union([text(500), z.number()])).optional() }))
+    .refine((r) => Object.keys(r).length <= BOUNDS.sentences, { error: `at most ${BOUNDS.sentences} sentences` })
+    .optional(),
 });
 
 /**

@@ -3,6 +3,7 @@
  * current shape: each repeat of a case becomes a trial, its warnings become data with the code 'upgraded'
  * beside them, and no interval is claimed where there was one repeat. Anything else is refused in one line.
  */
+import { sentence } from '../lib/lang/sentences.js';
 import { summarizeCase } from './stats/case-summary.js';
 import { ResultsSchemaV1, type CaseV1, type ResultsV1 } from './schema-v1.js';
 import { firstIssue, SCHEMA_VERSION, validateResults, type Results, type Trial, type Warning } from './schema.js';
@@ -84,7 +85,7 @@ export function upgradeV1(v1: ResultsV1): Results {
     workloads: v1.workloads,
     models: v1.models,
     warnings: [
-      upgraded('read from a version-1 results file (before trials and intervals): each repeat is a trial, not interleaved with the other models, and a case of one repeat has no interval'),
+      upgraded(sentence('warn.upgraded')),
       ...v1.warnings.map((w): Warning => ({ code: 'machine', message: w })),
     ],
     cases,

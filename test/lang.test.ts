@@ -16,7 +16,8 @@ describe('the catalogues', () => {
   });
   it.each(Object.keys(en) as TextKey[])('%s: the same placeholders in both, and a French text', (key) => {
     expect(placeholdersOf(fr[key])).toEqual(placeholdersOf(en[key]));
-    expect(fr[key].trim()).not.toBe('');
+    // An empty English text (a warning kind with no short line of its own) is empty in French too.
+    expect(fr[key].trim() === '').toBe(en[key].trim() === '');
   });
   it('fill placeholders, numbers the language’s way', () => {
     setLang('fr');

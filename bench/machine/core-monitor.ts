@@ -5,6 +5,7 @@
  * development machine slows each vCPU by about 40 % for tens of seconds at a time, each on its own, and a trial taken
  * then measures the host as much as the model.
  */
+import { sentence } from '../../lib/lang/sentences.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -92,5 +93,5 @@ export function startCoreMonitor(cores: number, pinnable: boolean, known = 0): C
 
 /** The marks of a trial from its cores' speeds: a core below CAPACITY_DROP of its best is the host's doing. */
 export function coreMarks(speeds: readonly (number | null)[]): string[] {
-  return speeds.flatMap((s, core) => (s !== null && s < CAPACITY_DROP ? [`core ${core} computed at ${Math.round(s * 100)}% of its best during the trial (the host slowed it)`] : []));
+  return speeds.flatMap((s, core) => (s !== null && s < CAPACITY_DROP ? [sentence('mark.core', { core: String(core), speed: Math.round(s * 100) })] : []));
 }

@@ -1,13 +1,14 @@
 /** What a run says of its machine as a whole: few cores, and probes that found it slower or short of its cores. */
 import type { Probe, Warning } from '../../results/schema.js';
 import { bestProbe, CAPACITY_DROP } from '../../results/stats/probes.js';
+import { sentence } from '../../lib/lang/sentences.js';
 
 export function runWarnings(cpus: number): Warning[] {
   const warnings: Warning[] = [];
   if (cpus <= 2) {
     warnings.push({
       code: 'machine',
-      message: `this machine has ${cpus} cores, and the load generator runs on them too: a model that uses every core competes with the client, so multi-core models gain less than they would on a separate machine`,
+      message: sentence('warn.machine', { cores: cpus }),
     });
   }
   return warnings;
@@ -23,18 +24,18 @@ export function driftWarning(probes: readonly Probe[], cores: number): Warning |
   if (start === undefined) return null;
   const drifted = rest.filter((p) => (p.drift?.length ?? 0) > 0 && p.confirmed !== false);
   const short = probes.filter((p) => p.capacity < CAPACITY_DROP * cores);
-  const parts: string[] = [];
+  // The first the run met is its word (a rare run meets both: the slower probes are the ones that marked trials).
   if (drifted.length > 0) {
     const low = Math.min(...rest.map((p) => p.capacity));
     const best = bestProbe(probes) ?? start;
     // As driftReasons judges it: no machine computes more than its cores.
     const bar = Math.min(best.capacity, best.parallelRates.length > 0 ? best.parallelRates.length : best.capacity);
-    parts.push(`${drifted.length} of ${rest.length} probes found it slower or with less parallel capacity than the best probe before them (${bar.toFixed(2)} cores of computing at best, ${low.toFixed(2)} at the lowest); trials after those probes are marked, and retried where the time budget allowed`);
+    return { code: 'machine-drift', message: sentence('warn.drift.slower', { n: drifted.length, probes: rest.length, best: bar, low }) };
   }
   if (short.length > 0) {
     const lowest = short.reduce((a, b) => (b.capacity < a.capacity ? b : a));
-    parts.push(`${short.length} of ${probes.length} probes found less than ${Math.round(CAPACITY_DROP * 100)}% of its ${cores} cores' worth of computing (${lowest.capacity.toFixed(2)} at the lowest, before ${lowest.before}): cells measured then had less machine than it has on a quiet day, every model alike (the trials are interleaved), so set them against another run with care; client-saturated cells such as hello at many clients lose the most`);
+    return { code: 'machine-drift', message: sentence('warn.drift.short', { n: short.length, probes: probes.length, share: Math.round(CAPACITY_DROP * 100), cores, low: lowest.capacity, before: lowest.before }) };
   }
-  return parts.length === 0 ? null : { code: 'machine-drift', message: `the machine changed under the run: ${parts.join('; and ')}` };
+  return null;
 }
 

@@ -27,6 +27,8 @@ import { seededRandom } from '../../lib/random.js';
 import type { TrialRun, TrialSpec } from './trial.js';
 import type { LoadProgress } from '../load/load-progress.js';
 import { buildWorkload, type Workload } from '../plan/workloads.js';
+import { sentencesOf } from '../../lib/lang/sentences.js';
+import { sentenceTexts } from '../../results/sentences.js';
 
 export interface TrialInfo {
   readonly cell: number;
@@ -151,6 +153,8 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
   };
   const save = (): void => {
     results.finishedAt = new Date().toISOString();
+    // The key and values of every sentence the file holds: a page says them in its own language.
+    results.sentences = sentencesOf(sentenceTexts(results));
     writeResultsFile(resultsPath, results);
   };
   save();

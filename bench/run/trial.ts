@@ -18,6 +18,7 @@ import type { RunningModel } from './servers.js';
 import type { Protocol } from '../plan/workloads.js';
 import type { TrialHeld } from '../../results/schema.js';
 import { pause } from '../../lib/pause.js';
+import { sentence } from '../../lib/lang/sentences.js';
 import type { HeldConnections } from '../load/load-host.js';
 
 /** Background load (other processes, % of one core) above which a trial is not trusted. */
@@ -79,8 +80,8 @@ const round1 = (value: number): number => Math.round(value * 10) / 10;
 /** Marks of a trial from what the machine did during its window. */
 export function machineMarks(background: number, steal: number): string[] {
   const marks: string[] = [];
-  if (background > BACKGROUND_LIMIT_PERCENT) marks.push(`other processes used ${Math.round(background)}% of a core during the trial`);
-  if (steal > STEAL_LIMIT_PERCENT) marks.push(`the hypervisor took ${Math.round(steal)}% of the CPU time during the trial`);
+  if (background > BACKGROUND_LIMIT_PERCENT) marks.push(sentence('mark.background', { cpu: Math.round(background) }));
+  if (steal > STEAL_LIMIT_PERCENT) marks.push(sentence('mark.steal', { cpu: Math.round(steal) }));
   return marks;
 }
 

@@ -6,6 +6,7 @@
  */
 import { en, type TextKey } from './en.js';
 import { fr } from './fr.js';
+import { formatUs } from '../format.js';
 
 export const LANGS = ['en', 'fr'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -31,19 +32,71 @@ export function isLang(value: string): value is Lang {
   return (LANGS as readonly string[]).includes(value);
 }
 
-/** The catalogue's text for a key, its `{name}` placeholders filled in (numbers the language's way). */
-export function t(key: TextKey, vars: Readonly<Record<string, string | number>> = {}): string {
-  const text = CATALOGUES[current][key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+/**
+ * The catalogue's text for a key, its `{name}` placeholders filled in: numbers the language's way, and typed ones
+ * formatted: `{x:us}` a latency in microseconds ("21.4 ms"), `{x:pct}` a percentage given as a number ("75%",
+ * "75 %"), `{x:f1}`/`{x:f2}` one or two decimals, `{x:int}` a whole number. `lang`: another language than the
+ * process's, for one text (results keep their sentences in English whatever the bench speaks).
+ */
+export function t(key: TextKey, vars: Readonly<Record<string, string | number>> = {}, lang: Lang = current): string {
+  const saved = current;
+  current = lang;
+  try {
+    return fill(CATALOGUES[lang][key], vars);
+  } finally {
+    current = saved;
+  }
+}
+
+function fill(text: string, vars: Readonly<Record<string, string | number>>): string {
+  return text.replace(/\{(\w+)(?::(\w+))?\}/g, (whole, name: string, kind: string | undefined) => {
     const value = vars[name];
     if (value === undefined) return whole;
-    return typeof value === 'number' ? formatNumber(value) : value;
+    if (typeof value !== 'number') return value;
+    switch (kind) {
+      case 'us':
+        return formatUs(value);
+      case 'pct':
+        return `${formatNumber(value, 0)}${current === 'fr' ? '\u00a0%' : '%'}`;
+      case 'f1':
+        return decimal(value.toFixed(1));
+      case 'f2':
+        return decimal(value.toFixed(2));
+      case 'int':
+        return grouped(value);
+      default:
+        return formatNumber(value);
+    }
   });
+}
+
+/**
+ * A sentence as data: its key in the catalogues and what fills it. Results keep one beside each sentence they hold
+ * (warnings, the reasons a trial was marked), so that a page says it in its own language; a file from before they
+ * did shows its English sentence as it is.
+ */
+export interface Said {
+  readonly key: string;
+  readonly args?: Readonly<Record<string, string | number>>;
+}
+
+export function isTextKey(key: string): key is TextKey {
+  return Object.hasOwn(CATALOGUES.en, key);
+}
+
+/** A sentence and its data, for results: English text (what the file reads), and the key a page translates. */
+export function saying(key: TextKey, args: Readonly<Record<string, string | number>> = {}): { readonly text: string; readonly said: Said } {
+  return { text: t(key, args, 'en'), said: Object.keys(args).length === 0 ? { key } : { key, args } };
+}
+
+/** What a page shows of a sentence a file holds: the key's text in the page's language, or the text as it was. */
+export function said(text: string, data: Said | undefined): string {
+  return data !== undefined && isTextKey(data.key) ? t(data.key, data.args ?? {}) : text;
 }
 
 /** The placeholders of a text ("{n} clients" → ["n"]), for the test that both catalogues ask for the same ones. */
 export function placeholdersOf(text: string): string[] {
-  return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
+  return [...text.matchAll(/\{(\w+)(?::\w+)?\}/g)].map((m) => m[1] ?? '').sort();
 }
 
 export function catalogue(lang: Lang): Readonly<Record<TextKey, string>> {

@@ -3,7 +3,7 @@
  * reader needs. Shared by the bench (when a cell is done) and the upgrade of version-1 files.
  */
 import type { CaseHeld, CaseResult, ChatCountsResult, DistributionPoint, Latency, LittlesLaw, OkTrial, Trial, Warning } from '../schema.js';
-import { formatUs } from '../../lib/format.js';
+import { sentence } from '../../lib/lang/sentences.js';
 import { interval95, median, relativeHalfWidth, throughputEstimate, type Interval } from './stats.js';
 
 /** Above this share of one core, the load generator is the bottleneck: the numbers measure the client. */
@@ -68,7 +68,6 @@ export const CLIENT_LAG_US = 5000;
 
 const sum = (trials: readonly OkTrial[], f: (t: OkTrial) => number): number => trials.reduce((acc, t) => acc + f(t), 0);
 const round1 = (value: number): number => Math.round(value * 10) / 10;
-const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
 
 /**
  * What a held case and a chat case add: the idle connections held and what each cost in memory (the median over the
@@ -161,29 +160,27 @@ export function summarizeCase(input: CaseInput): CaseResult {
   };
   const warnings: Warning[] = [...(openPart?.warnings ?? [])];
   if (okCase.held !== undefined && okCase.held.opened < okCase.held.connections) {
-    warnings.push({ code: 'held-refused', message: `only ${okCase.held.opened} of ${okCase.held.connections} idle connections could be held open in the trial that held fewest (${okCase.held.refused} refused over all the trials): the server's bound, or its line, turned the others away` });
+    warnings.push({ code: 'held-refused', message: sentence('warn.heldRefused', { opened: okCase.held.opened, held: okCase.held.connections, refused: okCase.held.refused }) });
   }
   if (okCase.chat !== undefined && okCase.chat.lost + okCase.chat.duplicated > 0) {
-    warnings.push({ code: 'lost-deliveries', message: `the room lost ${plural(okCase.chat.lost, 'delivery', 'deliveries')} and duplicated ${okCase.chat.duplicated} of ${okCase.chat.messages} messages × ${okCase.chat.members} members: not every member received every message once` });
+    warnings.push({ code: 'lost-deliveries', message: sentence('warn.lostDeliveries', { lost: okCase.chat.lost, duplicated: okCase.chat.duplicated, messages: okCase.chat.messages, members: okCase.chat.members }) });
   }
   if (clientCpuPercent >= CLIENT_SATURATED_PERCENT) {
-    warnings.push({ code: 'client-saturated', message: `the load generator used ${clientCpuPercent.toFixed(0)}% of a core: it was saturated, so these numbers measure the client as much as the server` });
+    warnings.push({ code: 'client-saturated', message: sentence('warn.clientSaturated', { cpu: clientCpuPercent }) });
   }
   const workers = input.modelParams.processes ?? input.modelParams.threads ?? 1;
   if (workers + 1 > input.cpus) {
     const what = input.modelParams.processes !== undefined ? 'processes' : input.modelParams.threads !== undefined ? 'threads' : 'thread';
-    warnings.push({ code: 'oversubscribed', message: `oversubscribed: ${workers} server ${what} and the load generator share ${input.cpus} cores` });
+    warnings.push({ code: 'oversubscribed', message: sentence(`warn.oversubscribed.${what}`, { n: workers, cores: input.cpus }) });
   }
-  if (okCase.errors > 0) warnings.push({ code: 'errors', message: `${okCase.errors} requests failed (connection errors or timeouts)` });
-  if (okCase.non2xx > 0) warnings.push({ code: 'non-2xx', message: `${okCase.non2xx} answers were not 2xx: the server refused or failed some requests under load` });
-  if (used.some((t) => t.requests === 0)) warnings.push({ code: 'no-response', message: 'no response completed in some trial’s window: the server was too slow for this many clients, or stuck' });
-  if (censored > 0) {
-    warnings.push({ code: 'censored', message: `${plural(censored, 'request')} sent during the window had no answer when the bench stopped waiting: the latency shown is a lower bound (≥)` });
-  }
+  if (okCase.errors > 0) warnings.push({ code: 'errors', message: sentence('warn.errors', { n: okCase.errors }) });
+  if (okCase.non2xx > 0) warnings.push({ code: 'non-2xx', message: sentence('warn.non2xx', { n: okCase.non2xx }) });
+  if (used.some((t) => t.requests === 0)) warnings.push({ code: 'no-response', message: sentence('warn.noResponse') });
+  if (censored > 0) warnings.push({ code: 'censored', message: sentence('warn.censored', { n: censored }) });
   if (openPart === null && little.ratio < LITTLE_LOWER_BOUND_RATIO && rps > 0) {
     warnings.push({
       code: 'littles-law',
-      message: `Little's law: ${input.connections} clients at ${round1(rps)} req/s should wait ${formatUs(little.expectedMeanUs)} on average, but the measured mean is ${formatUs(latencyUs.mean)} (${Math.round(little.ratio * 100)}%): some waiting was not seen, so the latency shown is a lower bound (≥)`,
+      message: sentence('warn.littlesLaw', { clients: input.connections, rps: round1(rps), expected: little.expectedMeanUs, mean: latencyUs.mean, ratio: Math.round(little.ratio * 100) }),
     });
   }
   const unanswered = used.filter((t) => (t.unansweredAtWindow ?? 0) > 0);
@@ -191,26 +188,23 @@ export function summarizeCase(input: CaseInput): CaseResult {
   if (worstRamp !== undefined) {
     warnings.push({
       code: 'slow-ramp',
-      message: `in ${plural(unanswered.length, 'trial')}, the window opened with clients still unanswered (up to ${worstRamp.unansweredAtWindow ?? 0} of ${input.connections}, after ${(worstRamp.rampSeconds ?? 0).toFixed(1)} s): fewer clients were served than the case says, and their first requests raise the latency`,
+      message: sentence('warn.slowRamp', { n: unanswered.length, unanswered: worstRamp.unansweredAtWindow ?? 0, clients: input.connections, seconds: worstRamp.rampSeconds ?? 0 }),
     });
   }
   const marked = input.trials.filter((t) => t.marked.length > 0).length;
   if (marked > 0) {
     const retried = input.trials.filter((t) => t.retryOf !== undefined).length;
-    const retriedText = retried === 0 ? 'the time budget left no room to retry' : `${retried} ${retried === 1 ? 'retry' : 'retries'} taken`;
-    warnings.push({
-      code: 'marked-trials',
-      message: `${plural(marked, 'trial')} ran while the machine was busy or slower (${retriedText})${includesMarked ? '; too few clean trials remained, so marked ones count too' : ''}`,
-    });
+    const key = `warn.marked.${retried === 0 ? 'noRetry' : 'retried'}${includesMarked ? 'Counted' : ''}` as const;
+    warnings.push({ code: 'marked-trials', message: sentence(key, { n: marked, retries: retried }) });
   }
   const cold = (input.warmups ?? []).filter((w) => !w.settled);
   if (cold.length > 0) {
-    warnings.push({ code: 'cold-server', message: `the server's throughput had not settled after ${(cold[0]?.seconds ?? 0).toFixed(1)} s of warm-up: its first trials may still measure its start (JIT, cold threads)` });
+    warnings.push({ code: 'cold-server', message: sentence('warn.coldServer', { seconds: cold[0]?.seconds ?? 0 }) });
   }
-  if (failed.length > 0) warnings.push({ code: 'failed-trials', message: `${plural(failed.length, 'trial')} of ${input.trials.length} failed: ${failed[0]?.status === 'failed' ? failed[0].error : ''}` });
+  if (failed.length > 0) warnings.push({ code: 'failed-trials', message: sentence('warn.failedTrials', { n: failed.length, total: input.trials.length, error: failed[0]?.status === 'failed' ? failed[0].error.slice(0, 400) : '' }) });
   const width = relativeHalfWidth(okCase.rps, rpsInterval);
   if (used.length >= 2 && width > WIDE_INTERVAL) {
-    warnings.push({ code: 'wide-interval', message: `the throughput's 95% interval is ±${Math.round(width * 100)}% after ${plural(used.length, 'trial')}: the machine varied more than the lab could average out` });
+    warnings.push({ code: 'wide-interval', message: sentence('warn.wideInterval', { width: Math.round(width * 100), n: used.length }) });
   }
   return { ...okCase, warnings: [...warnings, ...extra] };
 }
@@ -224,11 +218,11 @@ function openSummary(open: NonNullable<CaseInput['open']>, used: readonly OkTria
   const lateness = open.lateness ?? undefined;
   const warnings: Warning[] = [];
   if (late > 0) {
-    warnings.push({ code: 'late-sends', message: `${plural(late, 'request')} of ${planned} found every connection busy at its planned time and went out late: the corrected latency (p99 ${formatUs(corrected.p99)}) counts that wait, the uncorrected one (p99 ${formatUs(uncorrected.p99)}) does not` });
+    warnings.push({ code: 'late-sends', message: sentence('warn.lateSends', { n: late, planned, corrected: corrected.p99, uncorrected: uncorrected.p99 }) });
   }
-  if (dropped > 0) warnings.push({ code: 'dropped-sends', message: `${plural(dropped, 'request')} planned in the window never went out before the bench stopped waiting: the latency shown is a lower bound (≥)` });
+  if (dropped > 0) warnings.push({ code: 'dropped-sends', message: sentence('warn.droppedSends', { n: dropped }) });
   if (lateness !== undefined && lateness.p99 > CLIENT_LAG_US) {
-    warnings.push({ code: 'client-lag', message: `the client's sends trailed their plan by ${formatUs(lateness.p99)} at p99 while a connection was free: the load generator could not keep the pace of ${open.targetRate} req/s` });
+    warnings.push({ code: 'client-lag', message: sentence('warn.clientLag', { lag: lateness.p99, rate: open.targetRate }) });
   }
   return {
     fields: { uncorrectedLatencyUs: uncorrected, uncorrectedDistribution: [...(open.uncorrected?.distribution ?? [])], late, dropped, lateness, meanInflight: Number(median(used.map((t) => t.meanInflight ?? 0)).toPrecision(3)), planned },

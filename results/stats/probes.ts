@@ -2,6 +2,7 @@
  * How a run judges its machine probes, for the bench that marks trials and the pages that show the probes: the
  * best the machine has shown, and a drop below CAPACITY_DROP of it. Defined once.
  */
+import { sentence } from '../../lib/lang/sentences.js';
 import type { Probe } from '../schema.js';
 
 /** A capacity or single speed below this share of the best so far marks what follows as taken on a slower machine. */
@@ -33,16 +34,16 @@ export function driftReasons(best: Probe, now: Probe): string[] {
   // No machine computes more than its cores: a best probe above that only caught a slow single-thread moment.
   const reference = Math.min(best.capacity, best.parallelRates.length > 0 ? best.parallelRates.length : best.capacity);
   if (now.capacity < CAPACITY_DROP * reference) {
-    reasons.push(`parallel capacity ${now.capacity.toFixed(2)} cores, down from ${reference.toFixed(2)} at best so far`);
+    reasons.push(sentence('drift.capacity', { now: now.capacity, best: reference }));
   }
   if (now.singleRate < CAPACITY_DROP * best.singleRate) {
-    reasons.push(`one thread computed at ${Math.round((now.singleRate / best.singleRate) * 100)}% of its best speed so far`);
+    reasons.push(sentence('drift.single', { share: Math.round((now.singleRate / best.singleRate) * 100) }));
   }
   // The cores' work together, not only its ratio to one thread: a single-thread measure that caught a bad moment
   // makes the ratio look fine while every core computes less.
   const together = total(best.parallelRates);
   if (together > 0 && total(now.parallelRates) < CAPACITY_DROP * together) {
-    reasons.push(`all cores at once computed ${Math.round((total(now.parallelRates) / together) * 100)}% of what they did at best`);
+    reasons.push(sentence('drift.together', { share: Math.round((total(now.parallelRates) / together) * 100) }));
   }
   return reasons;
 }

@@ -85,7 +85,7 @@ describe('summarizeCase', () => {
     const c = summarizeCase(input([okTrial(1, 100), okTrial(2, 50, { marked: ['parallel capacity 61% of the start'] }), okTrial(3, 101), okTrial(2, 102, { retryOf: 1 })]));
     expect(c.status === 'ok' ? c.rps : null).toBe(101); // (100 × 101 × 102)^(1/3) = 100.997
     expect(codes(c)).toEqual(['marked-trials']);
-    expect(c.warnings[0]?.message).toBe('1 trial ran while the machine was busy or slower (1 retry taken)');
+    expect(c.warnings[0]?.message).toBe('trials run while the machine was busy or slower: 1 (1 retried)');
   });
   it("warns by code when Little's law is broken, and the message names it", () => {
     const slow = (round: number): OkTrial => okTrial(round, 47, { latencyUs: { min: 20_000, mean: 270_000, p50: 250_000, p90: 400_000, p99: 600_000, p999: 800_000, max: 900_000 } });
@@ -99,7 +99,7 @@ describe('summarizeCase', () => {
   it('counts censored requests as a lower bound', () => {
     const c = summarizeCase(input([okTrial(1, 100, { censored: 2 }), okTrial(2, 100, { censored: 1 })]));
     expect(c.status === 'ok' ? c.littlesLaw.lowerBound : null).toBe(true);
-    expect(c.warnings.find((w) => w.code === 'censored')?.message).toBe('3 requests sent during the window had no answer when the bench stopped waiting: the latency shown is a lower bound (≥)');
+    expect(c.warnings.find((w) => w.code === 'censored')?.message).toBe('requests sent during the window without an answer when the bench stopped waiting: 3; the latency shown is a lower bound (≥)');
   });
   it('warns of a saturated client and of oversubscription, by code', () => {
     const c = summarizeCase(input([okTrial(1, 100, { clientCpuPercent: CLIENT_SATURATED_PERCENT }), okTrial(2, 100, { clientCpuPercent: 95 })], { modelParams: { threads: 2 }, model: 'worker-pool' }));
@@ -109,7 +109,7 @@ describe('summarizeCase', () => {
   it('stands on the trials that completed, and fails only when none did', () => {
     const some = summarizeCase(input([okTrial(1, 100), failedTrial(2, 'no answer within 10 s'), okTrial(3, 100)]));
     expect(some.status).toBe('ok');
-    expect(some.warnings.find((w) => w.code === 'failed-trials')?.message).toBe('1 trial of 3 failed: no answer within 10 s');
+    expect(some.warnings.find((w) => w.code === 'failed-trials')?.message).toBe('trials that failed: 1 of 3 (no answer within 10 s)');
     const none = summarizeCase(input([failedTrial(1, 'the server exited with code 134'), failedTrial(2, 'other')]));
     expect(none.status).toBe('failed');
     expect(none.status === 'failed' ? none.error : '').toBe('the server exited with code 134');

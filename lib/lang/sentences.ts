@@ -1,0 +1,36 @@
+/**
+ * Sentences as data. The bench writes its warnings and the reasons a trial was marked in English (a results file reads
+ * the same wherever it was made), each made from a key of the catalogues and what fills it; it keeps, beside them, the
+ * key and the values of each (`results.sentences`), so that a page says them in its own language. A file from before
+ * it did shows its sentences as they are.
+ */
+import { isTextKey, saying, t, type Said, type TextKey } from './lang.js';
+
+/** Every sentence this process made, by its English text (a run makes a few hundred distinct ones at most). */
+const made = new Map<string, Said>();
+const MAX_MADE = 10_000;
+
+/** The English sentence of a key filled with `args`, remembered with them. */
+export function sentence(key: TextKey, args: Readonly<Record<string, string | number>> = {}): string {
+  const { text, said } = saying(key, args);
+  if (made.size < MAX_MADE) made.set(text, said);
+  return text;
+}
+
+/** What this process knows of the given texts: the key and values each was made from. */
+export function sentencesOf(texts: Iterable<string>): Record<string, Said> {
+  const out: Record<string, Said> = {};
+  for (const text of texts) {
+    const s = made.get(text);
+    if (s !== undefined) out[text] = s;
+  }
+  return out;
+}
+
+/** A sentence of a file in the page's language: from what the file says of it, else from this process's own. */
+export function speaker(known: Readonly<Record<string, Said>> | undefined): (text: string) => string {
+  return (text) => {
+    const s = known?.[text] ?? made.get(text);
+    return s !== undefined && isTextKey(s.key) ? t(s.key, s.args ?? {}) : text;
+  };
+}
