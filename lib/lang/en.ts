@@ -3,7 +3,16 @@
  * `{placeholders}` (the compiler checks the keys, test/lang.test.ts the placeholders). A page or a summary asks
  * for a key through t() (lang.ts); a sentence built from data keeps its numbers outside the catalogue.
  */
+import { runPageEn } from './en/run-page.js';
+import { otherPagesEn } from './en/other-pages.js';
+import { textsEn } from './en/texts.js';
+import { terminalEn } from './en/terminal.js';
+
 export const en = {
+  ...runPageEn,
+  ...otherPagesEn,
+  ...textsEn,
+  ...terminalEn,
   // The run page
   'run.title': 'Concurrency lab — run of {at} UTC',
   'run.allRuns': 'all runs',

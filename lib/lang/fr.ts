@@ -4,8 +4,16 @@
  * processus, thread.
  */
 import type { TextKey } from './en.js';
+import { runPageFr } from './fr/run-page.js';
+import { otherPagesFr } from './fr/other-pages.js';
+import { textsFr } from './fr/texts.js';
+import { terminalFr } from './fr/terminal.js';
 
 export const fr: Readonly<Record<TextKey, string>> = {
+  ...runPageFr,
+  ...otherPagesFr,
+  ...textsFr,
+  ...terminalFr,
   'run.title': 'Laboratoire de concurrence — mesure du {at} UTC',
   'run.allRuns': 'toutes les mesures',
   'run.runLabel': 'mesure {id}',

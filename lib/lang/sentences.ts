@@ -4,7 +4,7 @@
  * key and the values of each (`results.sentences`), so that a page says them in its own language. A file from before
  * it did shows its sentences as they are.
  */
-import { isTextKey, saying, t, type Said, type TextKey } from './lang.js';
+import { catalogue, isTextKey, placeholdersOf, saying, t, type Said, type TextKey } from './lang.js';
 
 /** Every sentence this process made, by its English text (a run makes a few hundred distinct ones at most). */
 const made = new Map<string, Said>();
@@ -27,10 +27,30 @@ export function sentencesOf(texts: Iterable<string>): Record<string, Said> {
   return out;
 }
 
-/** A sentence of a file in the page's language: from what the file says of it, else from this process's own. */
+/**
+ * English texts without placeholders, by their text: a file from before sentences were kept (a model's paragraph,
+ * a workload's description) still reads in the page's language when its text is one of the catalogue's.
+ */
+let plain: Map<string, TextKey> | undefined;
+function plainKey(text: string): TextKey | undefined {
+  if (plain === undefined) {
+    plain = new Map();
+    for (const [key, english] of Object.entries(catalogue('en'))) {
+      if (isTextKey(key) && placeholdersOf(english).length === 0 && english.length > 0) plain.set(english, key);
+    }
+  }
+  return plain.get(text);
+}
+
+/**
+ * A sentence of a file in the page's language: from what the file says of it, else from this process's own, else
+ * the catalogue's text it is word for word; else as it was written.
+ */
 export function speaker(known: Readonly<Record<string, Said>> | undefined): (text: string) => string {
   return (text) => {
     const s = known?.[text] ?? made.get(text);
-    return s !== undefined && isTextKey(s.key) ? t(s.key, s.args ?? {}) : text;
+    if (s !== undefined && isTextKey(s.key)) return t(s.key, s.args ?? {});
+    const key = plainKey(text);
+    return key === undefined ? text : t(key);
   };
 }

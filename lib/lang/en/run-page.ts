@@ -1,0 +1,3 @@
+/** English texts of one part of the lab (see ../en.ts): keys are unique across parts. */
+export const runPageEn = {
+} as const;
