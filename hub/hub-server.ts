@@ -10,6 +10,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { CONNECTIONS_CHECK_MS } from '../lib/http-bounds.js';
 import { messageOf } from '../lib/errors.js';
 import { t } from '../lib/lang/lang.js';
@@ -21,17 +22,32 @@ import { STORE_LIMITS, type ClassStore } from './store.js';
 import { TokenBuckets } from './rate-limit.js';
 import type { IntakeOutcome } from './intake.js';
 
-/** A default run's file is about 0.6 MB; a full profile's a few MB. Far above that is not a results file. */
-export const MAX_RESULTS_BYTES = 16 * 1024 * 1024;
+/** A default run's file is about 0.3 MB; a full profile's about 1 MB. Far above that is not a results file. */
+export const MAX_RESULTS_BYTES = 8 * 1024 * 1024;
 const MAX_SMALL_BYTES = 4 * 1024;
 /** A progress line older than this is a bench that stopped without saying so. */
 const LIVE_FORGET_MS = 60_000;
-/** Upload bodies held in memory at once, all uploads together: a class's thirty files fit many times over. */
+/**
+ * Upload bodies held in memory at once, all uploads together, from their first byte until the intake thread has
+ * read them: a class's thirty files fit many times over; a flood waits its turn (429) instead of swelling the hub.
+ */
 const MAX_BUFFERED_BYTES = 128 * 1024 * 1024;
-/** Runs kept under one name: a script that uploads in a loop fills its own quota, not the disk. */
+/** Runs and bytes kept under one name: a script that uploads in a loop fills its own quota, not the disk. */
 const MAX_RUNS_PER_NAME = 20;
-/** Students shown as running at once. */
+const MAX_BYTES_PER_NAME = 24 * 1024 * 1024;
+/** Students shown as running at once, all together and from one address. */
 const MAX_RUNNING = 500;
+const MAX_RUNNING_PER_ADDRESS = 40;
+/**
+ * What one address may do, beyond the request buckets: uploads received at once, connections open, names claimed
+ * (a bucket: 40 at once — a class behind one NAT —, then one a minute), bytes stored (160 MB, then 180 MB an hour).
+ * The hub's own machine (127.0.0.1, ::1) is the teacher's and is not counted.
+ */
+const PER_ADDRESS = { uploads: 4, connections: 256, names: 40, namesPerSecond: 1 / 60, bytes: 160 * 1024 * 1024, bytesPerSecond: 50 * 1024 } as const;
+/** A connection idle this long (no request yet, or between requests) is closed: open sockets cost the hub a file each. */
+const IDLE_MS = 30_000;
+/** A whole request, body included: an 8 MB upload on a slow school network takes a few seconds, not twenty. */
+const REQUEST_MS = 20_000;
 /** A prediction: a plain decimal (no exponent, no hexadecimal), within what a relation between two models can be. */
 const ANSWER = /^\d{1,6}(?:[.,]\d{1,6})?$/;
 export const ANSWER_RANGE = { min: 0.001, max: 100_000 } as const;
@@ -50,6 +66,9 @@ export interface HubOptions {
   readonly burst?: number;
   readonly perSecond?: number;
 }
+
+/** The hub's own machine: what it does is the teacher's (tests and --add run there too). */
+const isOwnMachine = (address: string): boolean => address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 
 class HttpError extends Error {
   constructor(
@@ -108,9 +127,10 @@ let buffered = 0;
 /**
  * The request's body, refused with 413 as soon as it passes `limit` (by its Content-Length, or while it streams),
  * and with 429 when all the bodies being received at once would pass MAX_BUFFERED_BYTES: a flood of large uploads
- * costs the hub a bounded amount of memory.
+ * costs the hub a bounded amount of memory. `hold`: the body's bytes stay counted after it arrived, until the
+ * caller gives them back (an upload, until its intake is done).
  */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readBody(req: IncomingMessage, limit: number, hold?: { release: () => void }): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > limit) return Promise.reject(new HttpError(413, `body: larger than ${limit} bytes`));
   if (buffered + declared > MAX_BUFFERED_BYTES) return Promise.reject(new HttpError(429, 'the hub is receiving too much at once: send again in a few seconds'));
@@ -139,12 +159,21 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     });
     req.on('end', () => {
       if (done) return;
-      finish();
+      if (hold === undefined) finish();
+      else {
+        done = true;
+        hold.release = () => {
+          buffered -= size;
+          size = 0;
+        };
+      }
       resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    req.on('error', (error) => {
+    // A client that goes away mid-body (or a body cut off by the request timeout) is that client's affair: a 400 it
+    // will not read, nothing on the teacher's terminal.
+    req.on('error', () => {
       finish();
-      reject(error);
+      reject(new HttpError(400, 'body: the upload was cut off before its end'));
     });
     req.on('close', finish);
   });
@@ -176,7 +205,10 @@ interface Route {
 export function createHub(options: HubOptions): Server {
   const { store, code, teacherCode } = options;
   const buckets = new TokenBuckets(options.burst ?? 60, options.perSecond ?? 2);
-  const running = new Map<string, Progress & { name: string }>();
+  const nameClaims = new TokenBuckets(PER_ADDRESS.names, PER_ADDRESS.namesPerSecond);
+  const storedBytes = new TokenBuckets(PER_ADDRESS.bytes, PER_ADDRESS.bytesPerSecond);
+  const uploading = new Map<string, number>();
+  const running = new Map<string, Progress & { readonly name: string; readonly address: string }>();
   /** What changed the class page: each added run, question or answer moves it on. */
   let version = 0;
   let page: { version: string; html: string } | null = null;
@@ -207,6 +239,13 @@ export function createHub(options: HubOptions): Server {
    * The name's owner must show its token; a free name is claimed by this call (`claim`), and its token is returned.
    * What a call that is refused claims: nothing.
    */
+  /** A free name is claimed: from another machine than the hub's, within the address's bucket of names. */
+  const claimFree = (req: IncomingMessage, key: string, name: string): string | null => {
+    if (store.owner(key) !== null) return null;
+    const address = addressOf(req);
+    if (!isOwnMachine(address) && !nameClaims.take(address)) throw new HttpError(429, 'name: this address has claimed many names already: use one of yours, or ask the teacher');
+    return store.claim(key, name);
+  };
   const ownName = (req: IncomingMessage, raw: string | null): { name: string; key: string; token: string | null } => {
     const { name, key } = checkName(raw);
     const owner = store.owner(key);
@@ -273,8 +312,12 @@ export function createHub(options: HubOptions): Server {
         const body = parsed as { line?: unknown; done?: unknown };
         if (body.done === true) running.delete(key);
         else if (typeof body.line === 'string') {
-          if (!running.has(key) && running.size >= MAX_RUNNING) throw new HttpError(429, 'too many benches running at once');
-          running.set(key, { name, line: body.line.replace(/[\p{Cc}\p{Cf}]/gu, ' ').slice(0, 200), at: Date.now() });
+          const address = addressOf(req);
+          if (!running.has(key)) {
+            const fromHere = isOwnMachine(address) ? 0 : [...running.values()].filter((p) => p.address === address).length;
+            if (running.size >= MAX_RUNNING || fromHere >= MAX_RUNNING_PER_ADDRESS) throw new HttpError(429, 'too many benches running at once');
+          }
+          running.set(key, { name, address, line: body.line.replace(/[\p{Cc}\p{Cf}]/gu, ' ').slice(0, 200), at: Date.now() });
         } else throw new HttpError(400, 'line: a text is required');
         res.writeHead(204).end();
       },
@@ -290,22 +333,38 @@ export function createHub(options: HubOptions): Server {
         // A retry of an upload whose answer was lost: the run it stored, not a second copy.
         const idempotency = header(req, 'idempotency-key') ?? null;
         if (idempotency !== null && !/^[\w.:-]{1,100}$/.test(idempotency)) throw new HttpError(400, 'Idempotency-Key: 1 to 100 letters, digits, . : _ or -');
-        const earlier = idempotency === null ? null : store.runByIdempotency(idempotency);
+        const earlier = idempotency === null ? null : store.runByIdempotency(owned.key, idempotency);
         if (earlier !== null) {
           req.resume();
           send(res, 200, { id: earlier, repeated: true });
           return;
         }
-        if (store.runsNamed(owned.key) >= MAX_RUNS_PER_NAME) throw new HttpError(429, `name: ${MAX_RUNS_PER_NAME} runs are kept under one name; ask the teacher to remove some`);
+        const used = store.usedBy(owned.key);
+        if (used.runs >= MAX_RUNS_PER_NAME || used.bytes >= MAX_BYTES_PER_NAME) throw new HttpError(429, `name: ${MAX_RUNS_PER_NAME} runs or ${MAX_BYTES_PER_NAME / 1024 / 1024} MB are kept under one name; ask the teacher to remove some`);
         const totals = store.totals();
         const maxRuns = options.maxRuns ?? STORE_LIMITS.runs;
         if (totals.runs >= maxRuns || totals.bytes >= STORE_LIMITS.bytes) {
           throw new HttpError(507, `the hub holds all it may (${maxRuns} runs or ${STORE_LIMITS.bytes / 1024 / 1024} MB): the teacher can remove runs (npm run class -- --remove ID)`);
         }
-        const taken = await options.intake(await readBody(req, MAX_RESULTS_BYTES));
+        const address = addressOf(req);
+        const own = isOwnMachine(address);
+        if (!own && (uploading.get(address) ?? 0) >= PER_ADDRESS.uploads) throw new HttpError(429, 'this address is already sending several uploads: send again when they are done');
+        uploading.set(address, (uploading.get(address) ?? 0) + 1);
+        const held = { release: (): void => undefined };
+        let taken: IntakeOutcome;
+        try {
+          const body = await readBody(req, MAX_RESULTS_BYTES, held);
+          if (!own && !storedBytes.take(address, Buffer.byteLength(body))) throw new HttpError(429, 'this address has sent many megabytes already: wait a while, or ask the teacher');
+          taken = await options.intake(body);
+        } finally {
+          held.release();
+          const n = (uploading.get(address) ?? 1) - 1;
+          if (n === 0) uploading.delete(address);
+          else uploading.set(address, n);
+        }
         if ('error' in taken) throw new HttpError(400, taken.error);
         // Claimed now, with the upload it came with: a refused upload claims nothing.
-        const token = store.owner(owned.key) === null ? store.claim(owned.key, owned.name) : null;
+        const token = claimFree(req, owned.key, owned.name);
         const id = store.addRun(owned.key, taken, idempotency);
         changed();
         running.delete(owned.key);
@@ -364,6 +423,16 @@ export function createHub(options: HubOptions): Server {
       },
     },
     {
+      method: 'DELETE',
+      path: '/api/names',
+      access: 'teacher',
+      handle({ res, url }) {
+        const { key } = checkName(url.searchParams.get('name'));
+        if (!store.releaseName(key)) throw new HttpError(404, 'name: nobody has claimed it');
+        send(res, 200, { released: true });
+      },
+    },
+    {
       method: 'POST',
       path: '/api/questions',
       access: 'teacher',
@@ -393,13 +462,16 @@ export function createHub(options: HubOptions): Server {
       handle({ req, res, url }) {
         // Throttled first: a wrong answer costs as much as a right one, so guessing is as slow as flooding.
         throttle(req);
-        const question = Number(url.searchParams.get('question'));
+        const given = url.searchParams.get('question') ?? '';
+        const question = /^[1-9]\d{0,8}$/.test(given) ? Number(given) : Number.NaN;
         if (!store.questions().some((q) => q.id === question)) throw new HttpError(400, 'question: no such open question');
         const raw = url.searchParams.get('value') ?? '';
+        // "1,000" is a thousand to an English reader and one to a French one: neither is guessed.
+        if (/^\d{1,3},\d{3}$/.test(raw)) throw new HttpError(400, `value: ${JSON.stringify(raw)} reads as a thousand or as one: write 1000, or 1,0`);
         const value = ANSWER.test(raw) ? Number(raw.replace(',', '.')) : Number.NaN;
         if (!(value >= ANSWER_RANGE.min && value <= ANSWER_RANGE.max)) throw new HttpError(400, `value: a plain decimal from ${ANSWER_RANGE.min} to ${ANSWER_RANGE.max} (a ratio, e.g. 12 or 0,5), got ${JSON.stringify(raw.slice(0, 20))}`);
         const owned = ownName(req, url.searchParams.get('name'));
-        const token = store.owner(owned.key) === null ? store.claim(owned.key, owned.name) : null;
+        const token = claimFree(req, owned.key, owned.name);
         store.addAnswer(question, store.owner(owned.key) ?? owned.name, value);
         changed();
         send(res, 201, { ok: true, ...(token === null ? {} : { token }) }, token === null ? {} : { 'set-cookie': cookieLine('lab_token', token) });
@@ -407,7 +479,7 @@ export function createHub(options: HubOptions): Server {
     },
   ];
 
-  const server = createServer({ headersTimeout: 10_000, requestTimeout: 60_000, connectionsCheckingInterval: CONNECTIONS_CHECK_MS }, (req, res) => {
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: REQUEST_MS, connectionsCheckingInterval: CONNECTIONS_CHECK_MS }, (req, res) => {
     // A request target like `//a:99999/` is not a path new URL() can read: 400, never an exception out of the parser.
     let url: URL;
     try {
@@ -433,6 +505,34 @@ export function createHub(options: HubOptions): Server {
       if (!res.headersSent) send(res, status, { error: status === 500 ? 'the hub failed on this request' : messageOf(error) });
       // A body refused midway: close the connection rather than read the rest of it.
       if (status === 413) req.socket.destroySoon();
+    });
+  });
+  // A socket that sends no request is closed after IDLE_MS (Node's header timeout starts with the first byte only, and
+  // its socket timeout did not fire past 10 s with the server's request timeouts set: tried on Node 20), and one address
+  // holds at most PER_ADDRESS.connections: a thousand silent sockets cannot take the hub's files. Between requests,
+  // Node's keep-alive timeout closes an idle socket.
+  const silent = new WeakMap<Socket, NodeJS.Timeout>();
+  server.on('request', (req: IncomingMessage) => {
+    clearTimeout(silent.get(req.socket));
+  });
+  const sockets = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => socket.destroy(), IDLE_MS);
+    timer.unref();
+    silent.set(socket, timer);
+    socket.once('close', () => { clearTimeout(timer); });
+    const address = socket.remoteAddress ?? '?';
+    if (isOwnMachine(address)) return;
+    const n = (sockets.get(address) ?? 0) + 1;
+    if (n > PER_ADDRESS.connections) {
+      socket.destroy();
+      return;
+    }
+    sockets.set(address, n);
+    socket.once('close', () => {
+      const left = (sockets.get(address) ?? 1) - 1;
+      if (left === 0) sockets.delete(address);
+      else sockets.set(address, left);
     });
   });
   return server;

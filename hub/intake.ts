@@ -45,7 +45,34 @@ export function oversized(value: unknown, path = ''): string | null {
   return null;
 }
 
+/** Nesting a results file never reaches (it holds objects in lists in objects, a few levels deep). */
+const MAX_DEPTH = 32;
+
+/**
+ * How deep the JSON text nests, counted before it is parsed (an 8 MB file of "[" would exhaust the parser's stack
+ * and the reader's memory): one pass over the characters, skipping strings; stops as soon as `limit` is passed.
+ */
+export function nestingDepth(text: string, limit = MAX_DEPTH): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > limit) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
 export function intake(text: string): IntakeOutcome {
+  if (nestingDepth(text) > MAX_DEPTH) return { error: `not a results file this hub takes: nested more than ${MAX_DEPTH} levels deep` };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

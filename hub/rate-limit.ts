@@ -13,7 +13,8 @@ export class TokenBuckets {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  take(key: string): boolean {
+  /** Takes `cost` tokens (1: a request; bytes, for a bucket of bytes) if the address has them. */
+  take(key: string, cost = 1): boolean {
     const t = this.now();
     // Forget buckets that have refilled (their address has been quiet long enough) before adding a new one, so that
     // the map does not grow with every address ever seen.
@@ -24,8 +25,8 @@ export class TokenBuckets {
     b.tokens = Math.min(this.burst, b.tokens + ((t - b.at) / 1000) * this.perSecond);
     b.at = t;
     this.buckets.set(key, b);
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
+    if (b.tokens < cost) return false;
+    b.tokens -= cost;
     return true;
   }
 }

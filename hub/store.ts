@@ -36,14 +36,16 @@ export interface ClassStore {
   owner(key: string): string | null;
   /** Claims a free name: its token, or null when it is taken. */
   claim(key: string, name: string): string | null;
+  /** Frees a name (the teacher's remedy for a name claimed by the wrong student): its runs stay, under it. */
+  releaseName(key: string): boolean;
   /** Whether `token` is the one given to the name's first user. */
   tokenMatches(key: string, token: string | undefined): boolean;
   addRun(key: string, intake: Intake, idempotency: string | null): number;
-  /** The run an earlier upload with this idempotency key stored, if any. */
-  runByIdempotency(key: string): number | null;
+  /** The run an earlier upload under this name with this idempotency key stored, if any (keys are a name's own). */
+  runByIdempotency(key: string, idempotency: string): number | null;
   totals(): { readonly runs: number; readonly bytes: number };
-  /** How many runs are kept under a name (a count, not the list: asked on every upload). */
-  runsNamed(key: string): number;
+  /** How many runs, and how many bytes of results, are kept under a name (asked on every upload). */
+  usedBy(key: string): { readonly runs: number; readonly bytes: number };
   runs(): StoredRunInfo[];
   /** Every student's visible runs: the newest with its summary, the earlier ones listed. */
   students(): StudentRuns[];
@@ -85,6 +87,8 @@ interface RunRow {
 }
 
 const hash = (token: string): Buffer => createHash('sha256').update(token).digest();
+/** An idempotency key belongs to the name that sent it: another name's upload with the same key is its own. */
+const scoped = (nameKey: string, idempotency: string): string => `${nameKey}\u0000${idempotency}`;
 
 /** The message of a hub that cannot open its store because better-sqlite3 is not installed. */
 export const NO_SQLITE = 'the class hub keeps its runs in SQLite, through better-sqlite3 (an optional dependency that did not install here): npm install better-sqlite3 (it builds from source with g++, make and python3 where no prebuilt binary can be downloaded); the bench does not need it';
@@ -162,12 +166,13 @@ export async function openStore(dataDir: string, summarize: (json: string) => Cl
   const listRuns = db.prepare('SELECT id, name, received_at, run_id, cpu_model, cpus, node, cases, complete, hidden FROM runs ORDER BY id');
   const visible = db.prepare('SELECT id, name, name_key, received_at, run_id, summary FROM runs WHERE hidden = 0 AND summary IS NOT NULL ORDER BY id');
   const oneRun = db.prepare('SELECT results FROM runs WHERE id = ?');
-  const countNamed = db.prepare('SELECT count(*) AS n FROM runs WHERE name_key = ?');
+  const usedBy = db.prepare('SELECT count(*) AS runs, coalesce(sum(bytes), 0) AS bytes FROM runs WHERE name_key = ?');
   const byIdempotency = db.prepare('SELECT id FROM runs WHERE idempotency = ?');
   const totals = db.prepare('SELECT count(*) AS runs, coalesce(sum(bytes), 0) AS bytes FROM runs');
   const deleteRun = db.prepare('DELETE FROM runs WHERE id = ?');
   const setHidden = db.prepare('UPDATE runs SET hidden = ? WHERE id = ?');
   const getName = db.prepare('SELECT name, token_hash FROM names WHERE key = ?');
+  const deleteName = db.prepare('DELETE FROM names WHERE key = ?');
   const insertName = db.prepare('INSERT INTO names (key, name, token_hash, claimed_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING');
   const insertQuestion = db.prepare('INSERT INTO questions (relation, opened_at) VALUES (?, ?)');
   const listQuestions = db.prepare('SELECT id, relation FROM questions WHERE closed = 0 ORDER BY id');
@@ -204,6 +209,9 @@ export async function openStore(dataDir: string, summarize: (json: string) => Cl
       const info = insertName.run(key, name, hash(token), now());
       return info.changes === 1 ? token : null;
     },
+    releaseName(key) {
+      return deleteName.run(key).changes === 1;
+    },
     tokenMatches(key, token) {
       const row = getName.get(key) as { token_hash: Buffer } | undefined;
       if (row === undefined || token === undefined || token === '') return false;
@@ -213,17 +221,17 @@ export async function openStore(dataDir: string, summarize: (json: string) => Cl
     addRun(key, intake, idempotency) {
       const summary = intake.summary;
       const owner = (getName.get(key) as { name: string } | undefined)?.name ?? key;
-      const info = insertRun.run(owner, key, now(), intake.runId, summary.machine.cpuModel, summary.machine.cores, summary.machine.node, intake.cases, summary.complete ? 1 : 0, intake.json, JSON.stringify(summary), Buffer.byteLength(intake.json), idempotency);
+      const info = insertRun.run(owner, key, now(), intake.runId, summary.machine.cpuModel, summary.machine.cores, summary.machine.node, intake.cases, summary.complete ? 1 : 0, intake.json, JSON.stringify(summary), Buffer.byteLength(intake.json), idempotency === null ? null : scoped(key, idempotency));
       return Number(info.lastInsertRowid);
     },
-    runByIdempotency(key) {
-      return (byIdempotency.get(key) as { id: number } | undefined)?.id ?? null;
+    runByIdempotency(key, idempotency) {
+      return (byIdempotency.get(scoped(key, idempotency)) as { id: number } | undefined)?.id ?? null;
     },
     totals() {
       return totals.get() as { runs: number; bytes: number };
     },
-    runsNamed(key) {
-      return (countNamed.get(key) as { n: number }).n;
+    usedBy(key) {
+      return usedBy.get(key) as { runs: number; bytes: number };
     },
     runs() {
       return (listRuns.all() as RunRow[]).map((r) => ({ id: r.id, name: r.name, receivedAt: r.received_at, runId: r.run_id, machine: { cpuModel: r.cpu_model, cpus: r.cpus, node: r.node }, cases: r.cases, complete: r.complete === 1, hidden: r.hidden === 1 }));

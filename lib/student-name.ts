@@ -7,7 +7,10 @@
  * Two names are the same name when they are the same after Unicode compatibility normalisation (NFKC) and case
  * folding: `Alice`, `alice` and `ａｌｉｃｅ` (full-width) are one student. A name's letters are of one script (or the
  * scripts one language writes together: Japanese mixes Han and kana), so that a look-alike (`аlice` with a Cyrillic
- * а, `alice` followed by an invisible Hangul filler) is refused rather than shown beside the real one.
+ * а, `alice` followed by an invisible Hangul filler) is refused rather than shown beside the real one. Invisible
+ * characters (Unicode's default-ignorable ones: variation selectors, joiners, fillers) are refused except where an
+ * emoji sequence needs them, and names are compared by a skeleton that reads letters which look alike as one
+ * (`аӏісе` in Cyrillic, `ɑlice`, `ᴀʟɪᴄᴇ` are `alice`), after UTS #39's idea, on the letters a class would meet.
  */
 export const NAME_MAX = 40;
 
@@ -38,23 +41,54 @@ export function characterCount(text: string): number {
   return [...graphemes.segment(text)].length;
 }
 
+/** The invisible characters an emoji sequence is made with: a joiner, the emoji presentation selector, tags (flags). */
+const EMOJI_GLUE = /\u200d|\ufe0f|[\u{e0020}-\u{e007f}]/gu;
+/** Blank-looking characters that are not spaces to Unicode (the braille blank, the Hangul fillers). */
+const BLANKS = /[\u2800\u3164\u115f\u1160\uffa0]/u;
+
 /** Why a name cannot be used, or null when it can (after trimming). */
 export function nameProblem(raw: string): string | null {
   const name = raw.trim();
   if (name === '') return 'missing';
   // Control and format characters (line breaks, bidirectional overrides, invisible joiners) would garble a terminal, a
   // CSV or a page, or hide a look-alike.
-  if (/[\p{Cc}\p{Cf}\u2028\u2029\u3164\u115f\u1160\uffa0]/u.test(name)) return 'control or invisible characters are not allowed';
+  if (/[\p{Cc}\u2028\u2029]/u.test(name) || BLANKS.test(name)) return 'control or invisible characters are not allowed';
   if (characterCount(name) > NAME_MAX) return `longer than ${NAME_MAX} characters`;
   for (const { segment } of graphemes.segment(name)) {
-    if ((segment.match(/\p{M}/gu) ?? []).length > MAX_MARKS) return `too many accents on one letter (at most ${MAX_MARKS})`;
+    // An emoji may hold its glue (👨‍👩‍👧, 🏴 with tags); anywhere else an invisible character only hides something.
+    const seen = /^\p{Extended_Pictographic}|\u20e3$/u.test(segment) ? segment.replace(EMOJI_GLUE, '') : segment;
+    if (/[\p{Cf}\p{Default_Ignorable_Code_Point}]/u.test(seen)) return 'control or invisible characters are not allowed';
+    const marks = (segment.match(/\p{M}/gu) ?? []).length;
+    // A mark belongs on a letter or a digit (a keycap 1️⃣ is a digit and a mark); on a space or alone it is a smear.
+    if (marks > 0 && !/^[\p{L}\p{N}\p{Extended_Pictographic}]/u.test(segment)) return 'an accent must sit on a letter';
+    if (marks > MAX_MARKS) return `too many accents on one letter (at most ${MAX_MARKS})`;
   }
   const scripts = new Set((name.normalize('NFKC').match(/\p{L}/gu) ?? []).map(scriptOf));
   if (scripts.size > 1) return `letters of one script only (this name mixes ${[...scripts].sort().join(' and ')})`;
   return null;
 }
 
-/** The key two names are compared by: NFKC, case folded, trimmed. */
+/**
+ * Letters that a reader takes for a Latin one, lower case (the key is case folded first): Cyrillic and Greek
+ * look-alikes, Latin's own IPA and small capitals, and the digits read as letters. A short list of what a class
+ * meets, not all of Unicode's confusables.
+ */
+const LOOK_ALIKES: Readonly<Record<string, string>> = {
+  // Cyrillic
+  а: 'a', в: 'b', е: 'e', ё: 'e', һ: 'h', і: 'i', ї: 'i', ј: 'j', к: 'k', ӏ: 'l', м: 'm', н: 'h', о: 'o', п: 'n', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', ѵ: 'v', ү: 'y',
+  // Greek
+  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w',
+  // Latin IPA letters and small capitals
+  ɑ: 'a', ɐ: 'a', ɓ: 'b', ɕ: 'c', ɗ: 'd', ɛ: 'e', ɡ: 'g', ɢ: 'g', ɦ: 'h', ʜ: 'h', ı: 'i', ɩ: 'i', ɪ: 'i', ȷ: 'j', ᴊ: 'j', ᴋ: 'k', ʟ: 'l', ℓ: 'l', ǀ: 'l', ᴍ: 'm', ɴ: 'n', ᴏ: 'o', ɵ: 'o', ᴘ: 'p', ʀ: 'r', ꜱ: 's', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ʏ: 'y', ᴢ: 'z', ᴀ: 'a', ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ꜰ: 'f',
+  // Digits read as letters
+  '0': 'o', '1': 'l', '5': 's',
+};
+
+/**
+ * The key two names are compared by: NFKC, case folded, trimmed, invisible characters dropped, and each letter that
+ * looks like a Latin one read as it (a skeleton): two names with one key are one student.
+ */
 export function nameKey(raw: string): string {
-  return raw.trim().normalize('NFKC').toLowerCase().normalize('NFKC');
+  const folded = raw.trim().normalize('NFKC').toLowerCase().normalize('NFKC').replace(/\p{Default_Ignorable_Code_Point}/gu, '');
+  return folded.replace(/./gsu, (c) => LOOK_ALIKES[c] ?? c);
 }
