@@ -4,12 +4,16 @@ import { decimal, t } from '../../lib/lang/lang.js';
 import type { OkCase, Results } from '../../results/schema.js';
 import { verdictFor, type Conclusion } from '../../results/stats/conclusions.js';
 import type { Comparison } from '../../results/stats/stats.js';
+import { rateUnit } from '../../results/workload-key.js';
 
 /** "1 client", "16 clients", in the current language. */
 export const clientsText = (n: number): string => (n === 1 ? t('summary.client') : t('summary.clients', { n }));
 const times = (x: number): string => decimal(x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
-/** "on `io` at 16 clients, `event-loop` served 15.2× the requests of `sequential` (95%: 14.8–15.6×)", in the current language. */
+/**
+ * "on `io` at 16 clients, `event-loop` served 15.2× the requests of `sequential` (95%: 14.8–15.6×)", in the current
+ * language; "the messages", "the deliveries" for a WebSocket workload.
+ */
 export function conclusionText(workload: string, connections: number, a: string, b: string, comparison: Comparison): string {
   const where = t('tx.where', { workload, clients: clientsText(connections) });
   const { ratio, interval, verdict } = comparison;
@@ -27,7 +31,7 @@ export function conclusionText(workload: string, connections: number, a: string,
     verdict === 'faster'
       ? [a, b, ratio, interval === null ? '' : `${times(interval.low)}–${times(interval.high)}×`]
       : [b, a, 1 / ratio, interval === null ? '' : `${times(1 / interval.high)}–${times(1 / interval.low)}×`];
-  return t('tx.served', { where, more, less, ratio: times(r), interval: lowHigh });
+  return t('tx.served', { where, more, less, ratio: times(r), interval: lowHigh, what: t(`unit.${rateUnit(workload)}`) });
 }
 
 /** The sentence of a conclusion. */

@@ -156,7 +156,7 @@ export const textsEn = {
   'th.station.parallelPart': '{station} (parallel part)',
   // What a run concludes (reports/text/conclusions.ts)
   'tx.where': 'on `{workload}` at {clients}',
-  'tx.served': '{where}, `{more}` served {ratio}× the requests of `{less}` (95%: {interval})',
+  'tx.served': '{where}, `{more}` served {ratio}× the {what} of `{less}` (95%: {interval})',
   'tx.moreNotSurely': '{where}, `{more}` served more than `{less}` (95%: {interval}), but not surely by the 5% the lab calls a difference',
   'tx.same': '{where}, `{a}` and `{b}` do not differ measurably ({spread})',
   'tx.tooFewRounds': 'too few rounds to tell',
