@@ -183,8 +183,8 @@ export const textsFr: Readonly<Record<keyof typeof textsEn, string>> = {
   'tx.sum.lostUpdates': 'mises à jour perdues (un compte de visites qui n’était pas le précédent du client + 1 ; --sessions {sessions}) :',
   'tx.sum.ranking': '{clients} : {ranking}',
   'tx.sum.failedCase': 'ÉCHEC {model} · {workload} · {where} : {error}',
-  'tx.sum.marked': '{n} cas ont eu des essais pris pendant que la machine était occupée ou plus lente ; {how} (voir les essais marqués sur la page).',
-  'tx.sum.retriedAll': 'ils ont été refaits',
+  'tx.sum.marked': 'Cas dont des essais ont été pris pendant que la machine était occupée ou plus lente : {n} ; {how} (voir les essais marqués sur la page).',
+  'tx.sum.retriedAll': 'ces essais ont été refaits',
   'tx.sum.retriedNone': 'le budget de temps ne laissait pas de place pour les refaire',
-  'tx.sum.retriedSome': '{retried} d’entre eux ont été refaits, le budget de temps ne laissait pas de place pour les autres',
+  'tx.sum.retriedSome': 'les essais ont été refaits pour {retried} d’entre eux, le budget de temps ne laissait pas de place pour les autres',
 };
