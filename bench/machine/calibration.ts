@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomically } from '../../lib/files.js';
 import { burnCpu } from '../../servers/app/cpu-work.js';
+import { sentence } from '../../lib/lang/sentences.js';
 
 export interface Calibration {
   readonly iterationsPerMs: number;
@@ -10,6 +11,7 @@ export interface Calibration {
   readonly method: string;
 }
 
+/** The catalogue's text of the method (cal.method.measured in lib/lang) states both: change them together. */
 const SAMPLE_ITERATIONS = 50_000;
 const SAMPLES = 15;
 
@@ -42,7 +44,7 @@ export async function calibrate(): Promise<Calibration> {
   return {
     iterationsPerMs: fastest(samples),
     samples,
-    method: `90th percentile of ${SAMPLES} runs of ${SAMPLE_ITERATIONS} PBKDF2-SHA256 iterations (iterations per ms): the machine's speed when nothing slows it`,
+    method: sentence('cal.method.measured'),
   };
 }
 
@@ -87,7 +89,7 @@ export function keptCalibration(outDir: string, machine: MachineKey): Calibratio
   return {
     iterationsPerMs: kept.data.iterationsPerMs,
     samples: kept.data.samples,
-    method: `kept from the first run on this machine (${kept.data.at}), so that a cpu request is the same work in every run here; --recalibrate measures afresh`,
+    method: sentence('cal.method.kept', { at: kept.data.at }),
   };
 }
 

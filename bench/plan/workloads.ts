@@ -1,6 +1,7 @@
 import { iterationsFor, type Calibration } from '../machine/calibration.js';
 import { isOneOf } from '../../lib/guards.js';
 import { workloadKey } from '../../results/workload-key.js';
+import { sentence } from '../../lib/lang/sentences.js';
 
 export const WORKLOAD_NAMES = ['hello', 'cpu', 'io', 'mixed', 'static', 'csv', 'session', 'ws-echo', 'ws-chat'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
@@ -49,27 +50,34 @@ export function buildWorkload(name: WorkloadName, calibration: Pick<Calibration,
   const base = baseWorkload(name, calibration);
   const protocol: Protocol = name === 'ws-echo' || name === 'ws-chat' ? name : 'http';
   if (hold === 0) return { ...base, base: name, protocol, hold };
-  return { ...base, name: workloadKey(name, hold), base: name, protocol, hold, description: `${base.description}, with ${hold} idle WebSocket connections held open` };
+  return { ...base, name: workloadKey(name, hold), base: name, protocol, hold, description: sentence(`workload.${name}.held`, { hold }) };
 }
 
 type BaseWorkload = Omit<Workload, 'base' | 'protocol' | 'hold'>;
 
+/**
+ * What a workload asks of the server: the catalogue's text (workload.<name>.description in lib/lang), in English as
+ * results keep it, remembered with its key. It states the paths' figures below (cpu: 2 ms; io: 20 ms; mixed: 1 ms
+ * then 10 ms): change both together.
+ */
+const description = (name: WorkloadName): string => sentence(`workload.${name}.description`);
+
 function baseWorkload(name: WorkloadName, calibration: Pick<Calibration, 'iterationsPerMs'>): BaseWorkload {
   switch (name) {
     case 'hello':
-      return { name, description: 'GET / — the smallest answer: the cost of the model itself', paths: ['/'] };
+      return { name, description: description(name), paths: ['/'] };
     case 'cpu':
-      return { name, description: 'about 2 ms of CPU work per request (PBKDF2)', paths: [`/work?cpu=${iterationsFor(2, calibration)}`] };
+      return { name, description: description(name), paths: [`/work?cpu=${iterationsFor(2, calibration)}`] };
     case 'io':
-      return { name, description: 'a 20 ms wait per request (as for a database), no CPU', paths: ['/work?io=20'] };
+      return { name, description: description(name), paths: ['/work?io=20'] };
     case 'mixed':
-      return { name, description: 'about 1 ms of CPU, then a 10 ms wait', paths: [`/work?cpu=${iterationsFor(1, calibration)}&io=10`] };
+      return { name, description: description(name), paths: [`/work?cpu=${iterationsFor(1, calibration)}&io=10`] };
     case 'static':
-      return { name, description: 'a file of the static site, read from disk on every request', paths: ['/static/about.html'] };
+      return { name, description: description(name), paths: ['/static/about.html'] };
     case 'csv':
       return {
         name,
-        description: "the CSV API: a fixed mix of the course's list and detail routes",
+        description: description(name),
         paths: [
           '/api/associations',
           '/api/association/17',
@@ -84,14 +92,13 @@ function baseWorkload(name: WorkloadName, calibration: Pick<Calibration, 'iterat
       // cookie, and local sessions would look right. A browser's next page often comes on a new connection too.
       return {
         name,
-        description:
-          "GET /visits, the course's cookie counter: every client keeps its own cookie and sends each visit on a new connection; an answer whose count is not that client's previous + 1 is a lost update",
+        description: description(name),
         paths: ['/visits'],
         session: true,
       };
     case 'ws-echo':
-      return { name, description: 'WebSocket: each client sends a message and waits for its echo (reversed), then sends the next', paths: ['/ws/echo'] };
+      return { name, description: description(name), paths: ['/ws/echo'] };
     case 'ws-chat':
-      return { name, description: 'WebSocket: members of one room; one publishes at a set rate and every member, the publisher too, must receive each message', paths: ['/ws/chat'] };
+      return { name, description: description(name), paths: ['/ws/chat'] };
   }
 }

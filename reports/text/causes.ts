@@ -1,53 +1,94 @@
 /** Theory against measurement, in words: an error, a check, and the likely cause where they part. */
 import { formatBytes, formatRps } from '../../lib/format.js';
+import { currentLang, decimal, t, type TextKey } from '../../lib/lang/lang.js';
+import { speaker } from '../../lib/lang/sentences.js';
 import type { Cause, PredictionCheck } from '../../results/theory/prediction-check.js';
 
-/** "+8%", "−12%", and "0%" for what rounds to nothing (a sign on 0 would claim a direction it does not have). */
+/** "+8%", "−12%", and "0%" for what rounds to nothing (a sign on 0 would claim a direction it does not have); French "+8 %". */
 export function errorText(x: number): string {
   const whole = Math.round(Math.abs(x) * 100);
-  return whole === 0 ? '0%' : `${x > 0 ? '+' : '−'}${whole}%`;
+  const percent = `${whole}${currentLang() === 'fr' ? '\u00a0%' : '%'}`;
+  return whole === 0 ? percent : `${x > 0 ? '+' : '−'}${percent}`;
 }
 
-/** The likely cause, in a sentence. */
+/** The likely cause, in a sentence, in the current language. */
 export function causeText(cause: Cause): string {
   switch (cause.kind) {
-    case 'uncertain-demands':
-      return `uncertain demands: the 1-client case the prediction stands on was itself unsure (${cause.why})`;
+    case 'uncertain-demands': {
+      // The warning the 1-client case carries, in the page's language where the file says what it was made from.
+      const why = speaker(cause.said === undefined ? undefined : { [cause.why]: cause.said })(cause.why);
+      return t('th.cause.uncertainDemands', { why });
+    }
     case 'jit-batching':
-      return 'JIT and batching: at 1 client each request pays costs that load spreads out (a wake-up of the client and of the server, a loop turn, code not yet optimised), so the demands measured there overstate what a request costs under load';
+      return t('th.cause.jitBatching');
     case 'client-saturation':
-      return `client saturation: the load generator used ${Math.round(cause.clientCpuPercent)}% of a core, so the client, not the model, set the pace`;
+      return t('th.cause.clientSaturation', { cpu: Math.round(cause.clientCpuPercent) });
     case 'client-lag':
-      return 'client saturation: the client trailed its own schedule, so fewer requests went out than planned';
+      return t('th.cause.clientLag');
     case 'link-rate':
-      return `the link's rate: at most ${cause.rateMbit} Mbit/s each way (--netem-rate), a station the model leaves out; answers queue for the wire, whose time theory counts as a delay every client can spend at once`;
+      return t('th.cause.linkRate', { rate: decimal(String(cause.rateMbit)) });
     case 'slow-ramp':
-      return 'clients still getting in: the window opened with some clients not yet answered (the bench stopped waiting for them), so fewer clients were served than the case says';
+      return t('th.cause.slowRamp');
     case 'machine-changed':
-      return 'the machine changed during the run: some trials were taken while it was busy or slower';
+      return t('th.cause.machineChanged');
     case 'memory':
-      return `memory: the server grew to ${formatBytes(cause.rssBytes)} (${formatBytes(cause.baseRssBytes)} at 1 client), and collecting garbage takes a share of the CPU the model does not count`;
+      return t('th.cause.memory', { rss: formatBytes(cause.rssBytes), base: formatBytes(cause.baseRssBytes) });
     case 'hand-off':
-      return 'hand-off cost: passing requests and answers between threads or processes costs more under load than at 1 client (queues, copies, wake-ups, context switches)';
+      return t('th.cause.handOff');
     case 'contention':
-      return 'contention the model leaves out: the kernel’s network stack, context switches and caches, shared by the server and the client on the same cores';
+      return t('th.cause.contention');
     case 'open-client-lag':
-      return 'client saturation: the client trailed its own schedule, which lowers the rate it offered and adds to every latency';
+      return t('th.cause.openClientLag');
     case 'too-few-requests':
-      return `too few requests: ${cause.requests} in the window${cause.windows > 1 ? 's' : ''}, so the answered rate is a rough count`;
+      return t(cause.windows > 1 ? 'th.cause.tooFewRequestsWindows' : 'th.cause.tooFewRequests', { requests: cause.requests });
     case 'near-saturation':
-      return `near saturation: theory puts the capacity at ${cause.capacity.toFixed(1)} req/s, close to the ${cause.rate} offered; so close to full, a small error in the demands moves the queue a lot, and a window of a few seconds never reaches a steady state`;
+      return t('th.cause.nearSaturation', { capacity: cause.capacity, rate: decimal(String(cause.rate)) });
     case 'slow-settle':
-      return 'a queue that took long to settle: a window of a few seconds saw more waiting than theory gives';
+      return t('th.cause.slowSettle');
     case 'variable-service':
-      return 'service times vary more under load than at 1 client (garbage collection, the scheduler, the other connections), and variable services queue longer';
+      return t('th.cause.variableService');
     case 'batching':
-      return 'requests were served in batches: under load one loop turn serves several, so a request waits less than the 1-client demand implies';
+      return t('th.cause.batching');
   }
+}
+
+/** "16 clients", "1 client", "25 req/s offered": where a check was made. */
+function checkWhere(k: Pick<PredictionCheck, 'mode' | 'at'>): string {
+  if (k.mode === 'open') return t('th.offered', { rate: decimal(String(k.at)) });
+  return k.at === 1 ? t('summary.client') : t('summary.clients', { n: k.at });
 }
 
 /** "sequential at 64 clients: measured 47.1 req/s, theory 48.2 (−2%)" — for the page's list of disagreements. */
 export function checkText(k: PredictionCheck): string {
-  const where = k.mode === 'open' ? `${k.at} req/s offered` : `${k.at} client${k.at === 1 ? '' : 's'}`;
-  return `\`${k.model}\` at ${where}: measured ${formatRps(k.measuredRps)} req/s, theory ${formatRps(k.predictedRps)} (${errorText(k.rpsError)}); mean latency ${errorText(k.latencyError)} against theory`;
+  return t('th.check', { model: k.model, where: checkWhere(k), measured: formatRps(k.measuredRps), theory: formatRps(k.predictedRps), error: errorText(k.rpsError), latency: errorText(k.latencyError) });
+}
+
+/** The stations of the queueing models (results/theory/predict.ts, predict-open.ts), by the name they bear there. */
+const STATIONS: ReadonlyMap<string, TextKey> = new Map(Object.entries({
+  client: 'th.station.client',
+  thread: 'th.station.thread',
+  threads: 'th.station.threads',
+  processes: 'th.station.processes',
+  'event loop': 'th.station.eventLoop',
+  'event loops': 'th.station.eventLoops',
+  wait: 'th.station.wait',
+  'main thread': 'th.station.mainThread',
+  'pool threads': 'th.station.poolThreads',
+  'the one connection': 'th.station.oneConnection',
+  'own thread or process': 'th.station.ownThread',
+  cores: 'th.station.cores',
+  'the client’s connections': 'th.station.clientConnections',
+  none: 'th.station.none',
+} satisfies Record<string, TextKey>));
+const PARALLEL_PART = ' (parallel part)';
+
+/**
+ * A station of the models, or a bottleneck ("event loop", "cores", "the client’s connections"), in the current
+ * language: the models name their stations in English (they key the MVA's queues); a page says them with this.
+ * A name the lab does not know is returned as it is.
+ */
+export function stationText(name: string): string {
+  if (name.endsWith(PARALLEL_PART)) return t('th.station.parallelPart', { station: stationText(name.slice(0, -PARALLEL_PART.length)) });
+  const key = STATIONS.get(name);
+  return key === undefined ? name : t(key);
 }

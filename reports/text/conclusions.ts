@@ -1,31 +1,37 @@
 /** What a run concludes, in words: a comparison of two models, a cell's ranking, a throughput with its interval. */
 import { formatRps, formatSpread } from '../../lib/format.js';
+import { decimal, t } from '../../lib/lang/lang.js';
 import type { OkCase, Results } from '../../results/schema.js';
 import { verdictFor, type Conclusion } from '../../results/stats/conclusions.js';
 import type { Comparison } from '../../results/stats/stats.js';
+import { rateUnit } from '../../results/workload-key.js';
 
-const clientsText = (n: number): string => `${n} client${n === 1 ? '' : 's'}`;
-const times = (x: number): string => (x >= 10 ? x.toFixed(1) : x.toFixed(2));
+/** "1 client", "16 clients", in the current language. */
+export const clientsText = (n: number): string => (n === 1 ? t('summary.client') : t('summary.clients', { n }));
+const times = (x: number): string => decimal(x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
-/** "on `io` at 16 clients, `event-loop` served 15.2× the requests of `sequential` (95%: 14.8–15.6×)". */
+/**
+ * "on `io` at 16 clients, `event-loop` served 15.2× the requests of `sequential` (95%: 14.8–15.6×)", in the current
+ * language; "the messages", "the deliveries" for a WebSocket workload.
+ */
 export function conclusionText(workload: string, connections: number, a: string, b: string, comparison: Comparison): string {
-  const where = `on \`${workload}\` at ${clientsText(connections)}`;
+  const where = t('tx.where', { workload, clients: clientsText(connections) });
   const { ratio, interval, verdict } = comparison;
   if (verdict === 'same') {
     // An interval that leaves out 1 but reaches into ±5 % shows a difference, only not one the lab calls.
     if (interval !== null && (interval.low > 1 || interval.high < 1)) {
       const [more, less, lo, hi] = interval.low > 1 ? [a, b, interval.low, interval.high] : [b, a, 1 / interval.high, 1 / interval.low];
-      return `${where}, \`${more}\` served more than \`${less}\` (95%: ${times(lo)}–${times(hi)}×), but not surely by the 5% the lab calls a difference`;
+      return t('tx.moreNotSurely', { where, more, less, interval: `${times(lo)}–${times(hi)}×` });
     }
     // The largest difference the interval allows either way: "±8%" says they differ by 8 % at most.
-    const spread = interval === null ? 'too few rounds to tell' : formatSpread(Math.max(interval.high - 1, 1 - interval.low));
-    return `${where}, \`${a}\` and \`${b}\` do not differ measurably (${spread})`;
+    const spread = interval === null ? t('tx.tooFewRounds') : formatSpread(Math.max(interval.high - 1, 1 - interval.low));
+    return t('tx.same', { where, a, b, spread });
   }
   const [more, less, r, lowHigh] =
     verdict === 'faster'
       ? [a, b, ratio, interval === null ? '' : `${times(interval.low)}–${times(interval.high)}×`]
       : [b, a, 1 / ratio, interval === null ? '' : `${times(1 / interval.high)}–${times(1 / interval.low)}×`];
-  return `${where}, \`${more}\` served ${times(r)}× the requests of \`${less}\` (95%: ${lowHigh})`;
+  return t('tx.served', { where, more, less, ratio: times(r), interval: lowHigh, what: t(`unit.${rateUnit(workload)}`) });
 }
 
 /** The sentence of a conclusion. */
@@ -35,7 +41,7 @@ export function conclusionSentence(c: Conclusion): string {
 
 /** "12,345 req/s (95%: 11,900–12,800)" for tables and summaries; the interval only where there is one. */
 export function rpsWithInterval(c: OkCase): string {
-  return c.rpsInterval === null ? `${formatRps(c.rps)} req/s` : `${formatRps(c.rps)} req/s (95%: ${formatRps(c.rpsInterval.low)}–${formatRps(c.rpsInterval.high)})`;
+  return c.rpsInterval === null ? t('tx.rps', { rps: formatRps(c.rps) }) : t('tx.rpsInterval', { rps: formatRps(c.rps), low: formatRps(c.rpsInterval.low), high: formatRps(c.rpsInterval.high) });
 }
 
 /**

@@ -1,16 +1,17 @@
 import { axes, cell } from '../../results/stats/aggregate.js';
 import { offeredUnit, rateUnit } from '../../results/workload-key.js';
 import { conclusions } from '../../results/stats/conclusions.js';
-import { rankingText } from './conclusions.js';
+import { clientsText, rankingText } from './conclusions.js';
 import { formatRps, formatSpread, formatUs } from '../../lib/format.js';
 import type { Results } from '../../results/schema.js';
 import { relativeHalfWidth } from '../../results/stats/stats.js';
 import { lostUpdatesText } from './lost-updates.js';
-import { t } from '../../lib/lang/lang.js';
+import { decimal, t } from '../../lib/lang/lang.js';
+import { speaker } from '../../lib/lang/sentences.js';
 
 function cellText(results: Results, model: string, workload: string, connections: number): string | null {
   const c = cell(results.cases, model, workload, connections);
-  if (c.rps === null || c.p50 === null || c.p99 === null) return c.runs > 0 ? 'FAILED' : null;
+  if (c.rps === null || c.p50 === null || c.p99 === null) return c.runs > 0 ? t('tx.sum.failed') : null;
   const spread = c.rpsInterval === null ? '' : ` ${formatSpread(relativeHalfWidth(c.rps, c.rpsInterval))}`;
   const atLeast = c.latencyLowerBound ? '≥' : '';
   return `${formatRps(c.rps)}${spread} · ${atLeast}${formatUs(c.p50)} · ${atLeast}${formatUs(c.p99)}`;
@@ -27,7 +28,7 @@ function openTables(results: Results): string[] {
       const cells = rates.map((rate) => {
         const c = results.cases.find((x) => x.mode === 'open' && x.model === model && x.workload === workload && x.targetRate === rate);
         if (c === undefined) return '—';
-        if (c.status === 'failed') return 'FAILED';
+        if (c.status === 'failed') return t('tx.sum.failed');
         const atLeast = c.littlesLaw.lowerBound ? '≥' : '';
         return `${formatRps(c.rps)} · ${atLeast}${formatUs(c.latencyUs.p50)} · ${atLeast}${formatUs(c.latencyUs.p99)}`;
       });
@@ -36,10 +37,10 @@ function openTables(results: Results): string[] {
     }
     if (rows.length === 0) continue;
     const offered = offeredUnit(workload) === 'requests' ? 'req/s' : 'msg/s';
-    const header = ['model', ...rates.map((r) => `${r} ${offered} offered`)];
+    const header = [t('summary.model'), ...rates.map((r) => t('tx.sum.offered', { rate: decimal(String(r)), unit: offered }))];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-    out.push(`${workload}, open loop — achieved ${rateUnit(workload) === 'deliveries' ? 'deliveries/s' : 'req/s'} · p50 · p99 from the planned send times`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '');
+    out.push(t('tx.sum.openHeading', { workload, unit: t(rateUnit(workload) === 'deliveries' ? 'chart.deliveries' : 'chart.rps') }), line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), '');
   }
   return out;
 }
@@ -49,7 +50,7 @@ function lostUpdateLines(results: Results, workload: string): string[] {
   const counted = results.cases.filter((c) => c.mode === 'closed' && c.workload === workload && c.status === 'ok' && c.lostUpdates !== undefined);
   if (counted.length === 0) return [];
   return [
-    `  lost updates (a visit count that was not the client's previous + 1; sessions ${results.options.sessions ?? 'shared'}):`,
+    `  ${t('tx.sum.lostUpdates', { sessions: results.options.sessions ?? 'shared' })}`,
     ...counted.map((c) => `    ${c.model} × ${c.connections}: ${c.status === 'ok' ? lostUpdatesText(c.lostUpdates, c.requests) : ''}`),
   ];
 }
@@ -76,17 +77,22 @@ export function summaryTables(results: Results): string {
     const header = [t('summary.model'), ...connections.map((c) => (c === 1 ? t('summary.client') : t('summary.clients', { n: c })))];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-    const demandsOnly = results.options.rates !== undefined ? ' (closed loop: what one request needs, for the predictions)' : '';
+    const demandsOnly = results.options.rates !== undefined ? ` (${t('tx.sum.demandsOnly')})` : '';
     out.push(`${t('summary.heading', { workload, unit: t(rateUnit(workload) === 'requests' ? 'chart.rps' : rateUnit(workload) === 'messages' ? 'chart.messages' : 'chart.deliveries') })}${demandsOnly}`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line));
     for (const n of connections) {
       const ranking = rankingText(results, all, workload, n);
-      if (ranking !== null && ranking.includes(' ')) out.push(`  ${n} client${n === 1 ? '' : 's'}: ${ranking}`);
+      if (ranking !== null && ranking.includes(' ')) out.push(`  ${t('tx.sum.ranking', { clients: clientsText(n), ranking })}`);
     }
     out.push(...lostUpdateLines(results, workload));
     out.push('');
   }
   out.push(...openTables(results));
-  for (const c of results.cases) if (c.status === 'failed') out.push(`FAILED ${c.model} · ${c.workload} · ${c.targetRate === undefined ? `${c.connections} clients` : `${c.targetRate} req/s offered`}: ${c.error}`);
+  const say = speaker(results.sentences);
+  for (const c of results.cases) {
+    if (c.status !== 'failed') continue;
+    const where = c.targetRate === undefined ? clientsText(c.connections) : t('th.offered', { rate: decimal(String(c.targetRate)) });
+    out.push(t('tx.sum.failedCase', { model: c.model, workload: c.workload, where, error: say(c.error) }));
+  }
   const count = (code: string): number => results.cases.filter((c) => c.warnings.some((w) => w.code === code)).length;
   const saturated = count('client-saturated');
   if (saturated > 0) out.push(t('summary.saturated', { n: saturated }));
@@ -95,8 +101,8 @@ export function summaryTables(results: Results): string {
   const marked = results.cases.filter((c) => c.warnings.some((w) => w.code === 'marked-trials'));
   if (marked.length > 0) {
     const retried = marked.filter((c) => c.trials.some((t) => t.retryOf !== undefined)).length;
-    const how = retried === marked.length ? 'they were retried' : retried === 0 ? 'the time budget left no room to retry them' : `${retried} of them were retried, the time budget left no room for the others`;
-    out.push(`${marked.length} case(s) had trials taken while the machine was busy or slower; ${how} (see the marked trials on the page).`);
+    const how = retried === marked.length ? t('tx.sum.retriedAll') : retried === 0 ? t('tx.sum.retriedNone') : t('tx.sum.retriedSome', { retried });
+    out.push(t('tx.sum.marked', { n: marked.length, how }));
   }
   const speed = results.machineSpeed;
   if (speed !== undefined) {

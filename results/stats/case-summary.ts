@@ -115,7 +115,7 @@ export function summarizeCase(input: CaseInput): CaseResult {
   const { used, includesMarked } = usedTrials(input.trials);
   const extra = [...(input.extraWarnings ?? [])];
   if (used.length === 0) {
-    const error = failed[0]?.status === 'failed' ? failed[0].error : 'no trial completed';
+    const error = failed[0]?.status === 'failed' ? failed[0].error : sentence('st.noTrial');
     return { ...base, status: 'failed', error, warnings: extra };
   }
   // One estimator per figure, its interval that estimator's (results/stats/stats.ts).

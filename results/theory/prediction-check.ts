@@ -7,6 +7,7 @@
 import { CLIENT_SATURATED_PERCENT } from '../stats/case-summary.js';
 import type { OkCase, Results } from '../schema.js';
 import { openCurve } from './predict-open.js';
+import type { Said } from '../../lib/lang/lang.js';
 
 /** Without an interval to judge by (one trial), theory and measurement "disagree" beyond this relative error. */
 export const DISAGREEMENT = 0.15;
@@ -31,7 +32,8 @@ export interface PredictionCheck {
 
 /** Why a case parts from theory, with the figures that say so: data, worded by the pages in their language. */
 export type Cause =
-  | { readonly kind: 'uncertain-demands'; readonly why: string }
+  /** `why`: the 1-client case's warning as the file holds it (English); `said`: what it was made from, where the file says. */
+  | { readonly kind: 'uncertain-demands'; readonly why: string; readonly said?: Said }
   | { readonly kind: 'jit-batching' }
   | { readonly kind: 'client-saturation'; readonly clientCpuPercent: number }
   | { readonly kind: 'client-lag' }
@@ -63,7 +65,8 @@ function oneClientCase(results: Results, c: OkCase): OkCase | undefined {
 export function likelyCause(results: Results, c: OkCase, error: number): Cause {
   const base = oneClientCase(results, c);
   const shaky = base?.warnings.find((w) => w.code === 'wide-interval' || w.code === 'marked-trials');
-  const unsure: Cause | null = shaky === undefined ? null : { kind: 'uncertain-demands', why: shaky.message };
+  const said = shaky === undefined ? undefined : results.sentences?.[shaky.message];
+  const unsure: Cause | null = shaky === undefined ? null : { kind: 'uncertain-demands', why: shaky.message, ...(said === undefined ? {} : { said }) };
   if (error > 0) return unsure ?? { kind: 'jit-batching' };
   if (c.warnings.some((w) => w.code === 'client-saturated') || c.clientCpuPercent >= CLIENT_SATURATED_PERCENT) return { kind: 'client-saturation', clientCpuPercent: c.clientCpuPercent };
   if (c.warnings.some((w) => w.code === 'client-lag')) return { kind: 'client-lag' };

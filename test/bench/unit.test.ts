@@ -193,6 +193,8 @@ describe('the calibration a machine keeps', () => {
     const out = mkdtempSync(join(tmpdir(), 'lab-cal-'));
     const first = await runCalibration(out, machine, false, new Date('2026-11-28T06:00:00Z'));
     expect(first.method).toContain('90th percentile');
+    // The catalogue's text states the samples and their iterations (cal.method.measured): they stay in step.
+    expect(first.method).toContain(`of ${first.samples.length} runs of 50000 PBKDF2-SHA256 iterations`);
     expect(existsSync(join(out, CALIBRATION_FILE))).toBe(true);
     const second = await runCalibration(out, machine, false);
     expect(second.iterationsPerMs).toBe(first.iterationsPerMs);
