@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { timingSafeEqual } from 'node:crypto';
 import { CONNECTIONS_CHECK_MS } from '../lib/http-bounds.js';
 import { messageOf } from '../lib/errors.js';
-import { t } from '../lib/lang/lang.js';
+import { currentLang, decimal, t } from '../lib/lang/lang.js';
 import { nameKey, nameProblem } from '../lib/student-name.js';
 import { buildClassView, isRelationKey, renderedStamp } from '../reports/classroom/class-view.js';
 import { renderClassPage } from '../reports/render.js';
@@ -63,7 +63,7 @@ class HttpError extends Error {
 /** A student's name (lib/student-name.ts): kept as text, compared by its key. */
 export function checkName(raw: string | null): { readonly name: string; readonly key: string } {
   const problem = nameProblem(raw ?? '');
-  if (problem !== null) throw new HttpError(400, `name: ${problem}${problem === 'missing' ? ' (?name=…)' : ''}`);
+  if (problem !== null) throw new HttpError(400, problem === 'missing' ? t('cls.err.nameMissing') : t('cls.err.name', { problem }));
   const name = (raw ?? '').trim();
   return { name, key: nameKey(name) };
 }
@@ -112,8 +112,8 @@ let buffered = 0;
  */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > limit) return Promise.reject(new HttpError(413, `body: larger than ${limit} bytes`));
-  if (buffered + declared > MAX_BUFFERED_BYTES) return Promise.reject(new HttpError(429, 'the hub is receiving too much at once: send again in a few seconds'));
+  if (declared > limit) return Promise.reject(new HttpError(413, t('cls.err.tooLarge', { n: String(limit) })));
+  if (buffered + declared > MAX_BUFFERED_BYTES) return Promise.reject(new HttpError(429, t('cls.err.busy')));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -133,8 +133,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       if (done) return;
       size += chunk.length;
       buffered += chunk.length;
-      if (size > limit) refuse(new HttpError(413, `body: larger than ${limit} bytes`));
-      else if (buffered > MAX_BUFFERED_BYTES) refuse(new HttpError(429, 'the hub is receiving too much at once: send again in a few seconds'));
+      if (size > limit) refuse(new HttpError(413, t('cls.err.tooLarge', { n: String(limit) })));
+      else if (buffered > MAX_BUFFERED_BYTES) refuse(new HttpError(429, t('cls.err.busy')));
       else chunks.push(chunk);
     });
     req.on('end', () => {
@@ -184,7 +184,7 @@ export function createHub(options: HubOptions): Server {
   // Wrong codes draw on their own bucket: guessing a code is as slow as flooding.
   const guesses = new TokenBuckets(20, 0.5);
   const guessed = (req: IncomingMessage): void => {
-    if (!guesses.take(addressOf(req))) throw new HttpError(429, 'too many wrong codes from this address: wait a minute');
+    if (!guesses.take(addressOf(req))) throw new HttpError(429, t('cls.err.guesses'));
   };
   const hasClassCode = (req: IncomingMessage): boolean => same(header(req, 'x-class-code') ?? cookie(req, 'lab_code'), code);
   const allow = (req: IncomingMessage, access: Access): void => {
@@ -192,16 +192,16 @@ export function createHub(options: HubOptions): Server {
     if (access === 'teacher') {
       if (same(header(req, 'x-teacher-code'), teacherCode)) return;
       guessed(req);
-      throw new HttpError(403, 'X-Teacher-Code: missing or wrong teacher code (questions, removing or hiding runs and closing uploads are the teacher’s)');
+      throw new HttpError(403, t('cls.err.teacher'));
     }
     if (hasClassCode(req)) return;
     guessed(req);
-    throw new HttpError(403, 'X-Class-Code: missing or wrong class code');
+    throw new HttpError(403, t('cls.err.class'));
   };
   // A bench reports at most once a second; hundreds a minute from one address is a script, not a class.
   const liveBuckets = new TokenBuckets(120, 10);
   const throttle = (req: IncomingMessage, bucket: TokenBuckets = buckets): void => {
-    if (!bucket.take(addressOf(req))) throw new HttpError(429, 'too many requests from this address: wait a few seconds and send again');
+    if (!bucket.take(addressOf(req))) throw new HttpError(429, t('cls.err.throttled'));
   };
   /**
    * The name's owner must show its token; a free name is claimed by this call (`claim`), and its token is returned.
@@ -212,7 +212,7 @@ export function createHub(options: HubOptions): Server {
     const owner = store.owner(key);
     if (owner === null) return { name, key, token: null };
     if (store.tokenMatches(key, header(req, 'x-student-token') ?? cookie(req, 'lab_token'))) return { name: owner, key, token: null };
-    throw new HttpError(403, `name: "${owner}" is taken on this hub; its token is missing (the bench that first used it keeps it in reports/.class-tokens.json, the page in its cookie; --token gives it), or choose another name`);
+    throw new HttpError(403, t('cls.err.taken', { owner }));
   };
   const changed = (): void => {
     version += 1;
@@ -229,7 +229,7 @@ export function createHub(options: HubOptions): Server {
         if (given !== null) {
           if (!same(given, code)) {
             guessed(req);
-            throw new HttpError(403, 'code: wrong class code');
+            throw new HttpError(403, t('cls.err.code'));
           }
           res.writeHead(303, { location: '/', 'set-cookie': cookieLine('lab_code', code), 'cache-control': 'no-store' });
           res.end();
@@ -237,7 +237,7 @@ export function createHub(options: HubOptions): Server {
         }
         if (!hasClassCode(req)) {
           res.writeHead(403, headers('text/html'));
-          res.end(`<!doctype html><meta charset="utf-8"><title>${t('class.needCodeTitle')}</title><p>${t('class.needCode')}</p>`);
+          res.end(`<!doctype html><html lang="${currentLang()}"><meta charset="utf-8"><title>${t('class.needCodeTitle')}</title><p>${t('class.needCode')}</p>`);
           return;
         }
         // Built again only when a run, a question or an answer came in: a page view costs a lookup, not an analysis.
@@ -269,13 +269,13 @@ export function createHub(options: HubOptions): Server {
         throttle(req, liveBuckets);
         const { name, key } = ownName(req, url.searchParams.get('name'));
         const parsed = parseJson(await readBody(req, MAX_SMALL_BYTES));
-        if (typeof parsed !== 'object' || parsed === null) throw new HttpError(400, 'body: a JSON object {"line": …} is required');
+        if (typeof parsed !== 'object' || parsed === null) throw new HttpError(400, t('cls.err.liveBody'));
         const body = parsed as { line?: unknown; done?: unknown };
         if (body.done === true) running.delete(key);
         else if (typeof body.line === 'string') {
-          if (!running.has(key) && running.size >= MAX_RUNNING) throw new HttpError(429, 'too many benches running at once');
+          if (!running.has(key) && running.size >= MAX_RUNNING) throw new HttpError(429, t('cls.err.running'));
           running.set(key, { name, line: body.line.replace(/[\p{Cc}\p{Cf}]/gu, ' ').slice(0, 200), at: Date.now() });
-        } else throw new HttpError(400, 'line: a text is required');
+        } else throw new HttpError(400, t('cls.err.line'));
         res.writeHead(204).end();
       },
     },
@@ -285,22 +285,22 @@ export function createHub(options: HubOptions): Server {
       access: 'class',
       async handle({ req, res, url }) {
         throttle(req);
-        if (!store.uploadsOpen()) throw new HttpError(403, 'uploads are closed: the teacher closed them');
+        if (!store.uploadsOpen()) throw new HttpError(403, t('cls.err.closed'));
         const owned = ownName(req, url.searchParams.get('name'));
         // A retry of an upload whose answer was lost: the run it stored, not a second copy.
         const idempotency = header(req, 'idempotency-key') ?? null;
-        if (idempotency !== null && !/^[\w.:-]{1,100}$/.test(idempotency)) throw new HttpError(400, 'Idempotency-Key: 1 to 100 letters, digits, . : _ or -');
+        if (idempotency !== null && !/^[\w.:-]{1,100}$/.test(idempotency)) throw new HttpError(400, t('cls.err.idempotency'));
         const earlier = idempotency === null ? null : store.runByIdempotency(idempotency);
         if (earlier !== null) {
           req.resume();
           send(res, 200, { id: earlier, repeated: true });
           return;
         }
-        if (store.runsNamed(owned.key) >= MAX_RUNS_PER_NAME) throw new HttpError(429, `name: ${MAX_RUNS_PER_NAME} runs are kept under one name; ask the teacher to remove some`);
+        if (store.runsNamed(owned.key) >= MAX_RUNS_PER_NAME) throw new HttpError(429, t('cls.err.perName', { n: MAX_RUNS_PER_NAME }));
         const totals = store.totals();
         const maxRuns = options.maxRuns ?? STORE_LIMITS.runs;
         if (totals.runs >= maxRuns || totals.bytes >= STORE_LIMITS.bytes) {
-          throw new HttpError(507, `the hub holds all it may (${maxRuns} runs or ${STORE_LIMITS.bytes / 1024 / 1024} MB): the teacher can remove runs (npm run class -- --remove ID)`);
+          throw new HttpError(507, t('cls.err.full', { runs: String(maxRuns), mb: String(STORE_LIMITS.bytes / 1024 / 1024) }));
         }
         const taken = await options.intake(await readBody(req, MAX_RESULTS_BYTES));
         if ('error' in taken) throw new HttpError(400, taken.error);
@@ -326,7 +326,7 @@ export function createHub(options: HubOptions): Server {
       access: 'class',
       handle({ res, id }) {
         const raw = store.rawRun(id);
-        if (raw === null) throw new HttpError(404, `run ${id}: no such run`);
+        if (raw === null) throw new HttpError(404, t('cls.err.noRun', { id: String(id) }));
         res.writeHead(200, headers('application/json'));
         res.end(raw);
       },
@@ -336,7 +336,7 @@ export function createHub(options: HubOptions): Server {
       path: /^\/api\/runs\/(\d{1,9})$/,
       access: 'teacher',
       handle({ res, id }) {
-        if (!store.removeRun(id)) throw new HttpError(404, `run ${id}: no such run`);
+        if (!store.removeRun(id)) throw new HttpError(404, t('cls.err.noRun', { id: String(id) }));
         changed();
         send(res, 200, { removed: id });
       },
@@ -347,7 +347,7 @@ export function createHub(options: HubOptions): Server {
       access: 'teacher',
       handle({ res, url, id }) {
         const hidden = url.searchParams.get('hidden') !== '0';
-        if (!store.hideRun(id, hidden)) throw new HttpError(404, `run ${id}: no such run`);
+        if (!store.hideRun(id, hidden)) throw new HttpError(404, t('cls.err.noRun', { id: String(id) }));
         changed();
         send(res, 200, { id, hidden });
       },
@@ -358,7 +358,7 @@ export function createHub(options: HubOptions): Server {
       access: 'teacher',
       handle({ res, url }) {
         const open = url.searchParams.get('open');
-        if (open !== '0' && open !== '1') throw new HttpError(400, 'open: 1 to take uploads, 0 to close them');
+        if (open !== '0' && open !== '1') throw new HttpError(400, t('cls.err.open'));
         store.setUploadsOpen(open === '1');
         send(res, 200, { open: open === '1' });
       },
@@ -370,7 +370,7 @@ export function createHub(options: HubOptions): Server {
       handle({ req, res, url }) {
         throttle(req);
         const relation = url.searchParams.get('relation') ?? '';
-        if (!isRelationKey(relation)) throw new HttpError(400, 'relation: one of io, cpu, hello, start, held');
+        if (!isRelationKey(relation)) throw new HttpError(400, t('cls.err.relation'));
         const id = store.addQuestion(relation);
         changed();
         send(res, 201, { id });
@@ -381,7 +381,7 @@ export function createHub(options: HubOptions): Server {
       path: /^\/api\/questions\/(\d{1,9})\/close$/,
       access: 'teacher',
       handle({ res, id }) {
-        if (!store.closeQuestion(id)) throw new HttpError(404, `question ${id}: no such question`);
+        if (!store.closeQuestion(id)) throw new HttpError(404, t('cls.err.noQuestion', { id: String(id) }));
         changed();
         send(res, 200, { closed: id });
       },
@@ -394,10 +394,10 @@ export function createHub(options: HubOptions): Server {
         // Throttled first: a wrong answer costs as much as a right one, so guessing is as slow as flooding.
         throttle(req);
         const question = Number(url.searchParams.get('question'));
-        if (!store.questions().some((q) => q.id === question)) throw new HttpError(400, 'question: no such open question');
+        if (!store.questions().some((q) => q.id === question)) throw new HttpError(400, t('cls.err.noOpenQuestion'));
         const raw = url.searchParams.get('value') ?? '';
         const value = ANSWER.test(raw) ? Number(raw.replace(',', '.')) : Number.NaN;
-        if (!(value >= ANSWER_RANGE.min && value <= ANSWER_RANGE.max)) throw new HttpError(400, `value: a plain decimal from ${ANSWER_RANGE.min} to ${ANSWER_RANGE.max} (a ratio, e.g. 12 or 0,5), got ${JSON.stringify(raw.slice(0, 20))}`);
+        if (!(value >= ANSWER_RANGE.min && value <= ANSWER_RANGE.max)) throw new HttpError(400, t('cls.err.value', { min: decimal(String(ANSWER_RANGE.min)), max: String(ANSWER_RANGE.max), got: JSON.stringify(raw.slice(0, 20)) }));
         const owned = ownName(req, url.searchParams.get('name'));
         const token = store.owner(owned.key) === null ? store.claim(owned.key, owned.name) : null;
         store.addAnswer(question, store.owner(owned.key) ?? owned.name, value);
@@ -413,7 +413,7 @@ export function createHub(options: HubOptions): Server {
     try {
       url = new URL(req.url ?? '/', 'http://hub.invalid');
     } catch {
-      send(res, 400, { error: 'path: not a path the hub can read' });
+      send(res, 400, { error: t('cls.err.path') });
       return;
     }
     const method = req.method ?? 'GET';
@@ -421,8 +421,8 @@ export function createHub(options: HubOptions): Server {
       const matches = routes.map((r) => ({ r, m: typeof r.path === 'string' ? (r.path === url.pathname ? [url.pathname] : null) : r.path.exec(url.pathname) })).filter((x) => x.m !== null);
       const route = matches.find((x) => x.r.method === method);
       if (route === undefined) {
-        if (matches.length > 0) throw new HttpError(405, `${method} ${url.pathname.slice(0, 80)}: allowed: ${matches.map((x) => x.r.method).join(', ')}`);
-        throw new HttpError(404, `${method} ${url.pathname.slice(0, 80)}: not part of the hub's interface`);
+        if (matches.length > 0) throw new HttpError(405, t('cls.err.method', { method, path: url.pathname.slice(0, 80), allowed: matches.map((x) => x.r.method).join(', ') }));
+        throw new HttpError(404, t('cls.err.route', { method, path: url.pathname.slice(0, 80) }));
       }
       allow(req, route.r.access);
       await route.r.handle({ req, res, url, id: Number(route.m?.[1] ?? 0) });
@@ -430,7 +430,7 @@ export function createHub(options: HubOptions): Server {
     call().catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       if (status === 500) console.error(`class: ${messageOf(error)}`);
-      if (!res.headersSent) send(res, status, { error: status === 500 ? 'the hub failed on this request' : messageOf(error) });
+      if (!res.headersSent) send(res, status, { error: status === 500 ? t('cls.err.failed') : messageOf(error) });
       // A body refused midway: close the connection rather than read the rest of it.
       if (status === 413) req.socket.destroySoon();
     });
@@ -442,6 +442,6 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new HttpError(400, 'body: not JSON');
+    throw new HttpError(400, t('cls.err.notJson'));
   }
 }
