@@ -140,7 +140,7 @@ function relationView(students: readonly StudentRuns[], spec: RelationSpec, answ
     dots,
     missing,
     answers,
-    answersLine: answers.length === 0 ? '' : t('class.answers', { n: answers.length, median: ratio(median(answers.map((a) => a.value))) }),
+    answersLine: answers.length === 0 ? '' : t(answers.length === 1 ? 'cls.answersOne' : 'class.answers', { n: answers.length, median: ratio(median(answers.map((a) => a.value))) }),
     min: Math.min(min, 0.8),
     max: Math.max(max, 1.25),
   };

@@ -38,7 +38,7 @@ if (view.live) {
 const questions = el('section', { 'data-section': 'questions' }, [el('h2', { text: tx('class.questions') })]);
 if (view.questions.length === 0) questions.append(el('p', { className: 'note', text: tx('class.questionsNone') }));
 for (const q of view.questions) {
-  const box = el('div', { className: 'box question', 'data-question': String(q.id) }, [prose('p', `${q.text} ×?`)]);
+  const box = el('div', { className: 'box question', 'data-question': String(q.id) }, [prose('p', t('cls.ask', { question: q.text }))]);
   if (view.live) {
     const name = el('input', { name: 'name', placeholder: tx('class.answerName'), maxlength: '80', required: '' });
     // A plain decimal: the hub refuses exponents and hexadecimal, and a comma is as good as a point.

@@ -5,7 +5,7 @@ import { anchor, contents, foldedSection, openOnNavigation } from './fold.js';
 import { sectionId } from '../views/anchors.js';
 import { clientsAxis, countAxis, coveringIntervals, intervalPlugin, legendOfDashes, levelsAxis, line, logAxis, tooltipTexts, type AxisOptions, type IntervalMarks, type LineConfig, type LineDataset } from './charts.js';
 import { el, link, prose, readData, startPage, swatch, table } from './common.js';
-import { decimal, t, type TextKey } from '../../lib/lang/lang.js';
+import { currentLang, decimal, t, type TextKey } from '../../lib/lang/lang.js';
 
 /** Colour tells the model, line style the run: the first run solid, then dashed, dotted, dash-dot. */
 const RUN_DASH: readonly (readonly number[])[] = [[], [10, 5], [3, 3], [14, 4, 3, 4]];
@@ -13,6 +13,8 @@ const RUN_LINE: readonly TextKey[] = ['cmp.line.dashed', 'cmp.line.dotted', 'cmp
 
 const view = readData() as CompareView; // written by the renderer of the same build
 const { app, styleFor } = startPage(view.models);
+/** The locale of the charts' tick labels: the page's language. */
+const chartLocale = (): string => (currentLang() === 'fr' ? 'fr-FR' : 'en-US');
 /** The name of a run's line style: solid for the first, then dashed, dotted, dash-dot. */
 const lineName = (i: number): string => (i === 0 ? t('cmp.line.solid') : t(RUN_LINE[(i - 1) % RUN_LINE.length] ?? 'cmp.line.dashed'));
 
@@ -192,6 +194,8 @@ function overlayChart(models: readonly string[], levels: readonly string[] | rea
     type: 'line',
     data: numeric ? { datasets } : { labels: levels.map(String), datasets },
     options: {
+      // Tick labels written the page's way ("1 000", "0,5" in French).
+      locale: chartLocale(),
       plugins: {
         tooltip: tooltipTexts(figures.map((l) => l.map((f) => f?.text[field] ?? '—'))),
         // The legend draws each line's dash (the run), not its point: colour already tells the model.

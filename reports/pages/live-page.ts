@@ -10,13 +10,15 @@ import type { LiveView } from '../live.js';
 import { chartBox, drawCharts } from './chart-draw.js';
 import { countAxis, latencyTooltip, line, logAxis, type LineConfig, type LineDataset } from './charts.js';
 import { el, readData, startPage } from './common.js';
-import { t, type TextKey } from '../../lib/lang/lang.js';
+import { currentLang, t, type TextKey } from '../../lib/lang/lang.js';
 
 /** Defined by chart.umd.min.js, inlined before this script. */
 declare const Chart: typeof ChartClass;
 
 const view = readData() as LiveView; // written by renderLivePage of the same build
 const { app, styleFor } = startPage();
+/** Tick labels written the page's way ("1 000", "0,5" in French). */
+const locale = currentLang() === 'fr' ? 'fr-FR' : 'en-US';
 
 const text = (attrs: Readonly<Record<string, string>>): HTMLElement => el('p', attrs);
 const plan = el('p', { className: 'subtitle', id: 'live-plan', text: t('live.waiting') });
@@ -36,17 +38,17 @@ const timeAxis = { type: 'linear' as const, beginAtZero: true, title: { display:
 const throughputConfig: LineConfig = {
   type: 'line',
   data: { datasets: [] },
-  options: { parsing: false, scales: { x: timeAxis, y: countAxis(t('livep.axis.rps')) }, plugins: { legend: { position: 'bottom' } } },
+  options: { locale, parsing: false, scales: { x: timeAxis, y: countAxis(t('livep.axis.rps')) }, plugins: { legend: { position: 'bottom' } } },
 };
 const latencyConfig: LineConfig = {
   type: 'line',
   data: { datasets: [] },
-  options: { parsing: false, scales: { x: timeAxis, y: logAxis(t('livep.axis.latency')) }, plugins: { legend: { position: 'bottom' }, tooltip: latencyTooltip } },
+  options: { locale, parsing: false, scales: { x: timeAxis, y: logAxis(t('livep.axis.latency')) }, plugins: { legend: { position: 'bottom' }, tooltip: latencyTooltip } },
 };
 const casesConfig: ChartConfiguration<'bar', (number | null)[]> = {
   type: 'bar',
   data: { labels: [], datasets: [{ label: t('livep.medianLabel'), data: [], backgroundColor: [] }] },
-  options: { indexAxis: 'y', scales: { x: countAxis(t('livep.axis.median')) }, plugins: { legend: { display: false } } },
+  options: { locale, indexAxis: 'y', scales: { x: countAxis(t('livep.axis.median')) }, plugins: { legend: { display: false } } },
 };
 
 const charts = el('div', { className: 'charts' }, [

@@ -139,6 +139,8 @@ export const otherPagesEn = {
   'livep.refuse.notFound': 'not found: the page is at /, its events at /events',
   // The class page and what the hub says to a person (reports/classroom/, reports/pages/class-page.ts, hub/hub-server.ts)
   'cls.dotTitle': '{name}: {value}×',
+  'cls.answersOne': '1 answer: {median}×',
+  'cls.ask': '{question} ×?',
   'cls.nameSep': ': ',
   'cls.reasonSep': '; ',
   'cls.fixHeld': '--profile class (or --workloads ws-echo --connections 1 --hold 200)',

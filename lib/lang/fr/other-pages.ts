@@ -90,9 +90,9 @@ export const otherPagesFr: Readonly<Record<keyof typeof otherPagesEn, string>> =
   // La vue en direct
   'livep.title': 'Laboratoire de concurrence — mesure en direct',
   'livep.axis.time': 'secondes depuis le début de l’essai (préchauffage compris)',
-  'livep.axis.rps': 'requêtes par seconde (dernière seconde)',
+  'livep.axis.rps': 'requêtes/s (dernière seconde)',
   'livep.axis.latency': 'latence de la dernière seconde',
-  'livep.axis.median': 'requêtes par seconde (médiane des essais)',
+  'livep.axis.median': 'requêtes/s (médiane des essais)',
   'livep.medianLabel': 'requêtes par seconde (médiane)',
   'livep.chart.rps': 'Le débit au fil du temps (chaque essai de la cellule)',
   'livep.chart.latency': 'La latence au fil du temps (p50 et p99, l’essai en cours)',
@@ -141,6 +141,8 @@ export const otherPagesFr: Readonly<Record<keyof typeof otherPagesEn, string>> =
   'livep.refuse.notFound': 'introuvable : la page est à /, ses événements à /events',
   // La page de la classe, et ce que le hub dit à une personne
   'cls.dotTitle': '{name} : {value}×',
+  'cls.answersOne': '1 réponse : {median}×',
+  'cls.ask': '{question} × ?',
   'cls.nameSep': ' : ',
   'cls.reasonSep': ' ; ',
   'cls.fixHeld': '--profile class (ou --workloads ws-echo --connections 1 --hold 200)',
