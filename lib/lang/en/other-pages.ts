@@ -87,6 +87,7 @@ export const otherPagesEn = {
   'cmp.chart.hockeyNote': 'Log scales, p99 from the planned send. The hockey stick: flat while the server keeps up, then up.',
   // The live view (reports/pages/live-page.ts, bench/live/)
   'livep.title': 'Concurrency lab — live run',
+  'livep.cellRate': '{workload} at {rate}/s',
   'livep.axis.time': 'seconds since the trial started (warm-up included)',
   'livep.axis.rps': 'requests per second (last second)',
   'livep.axis.latency': 'latency of the last second',

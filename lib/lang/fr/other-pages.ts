@@ -89,6 +89,7 @@ export const otherPagesFr: Readonly<Record<keyof typeof otherPagesEn, string>> =
   'cmp.chart.hockeyNote': 'Échelles logarithmiques, p99 depuis l’envoi prévu. La crosse de hockey : plat tant que le serveur suit, puis en hausse.',
   // La vue en direct
   'livep.title': 'Laboratoire de concurrence — mesure en direct',
+  'livep.cellRate': '{workload} à {rate}/s',
   'livep.axis.time': 'secondes depuis le début de l’essai (préchauffage compris)',
   'livep.axis.rps': 'requêtes/s (dernière seconde)',
   'livep.axis.latency': 'latence de la dernière seconde',
