@@ -13,7 +13,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { CONNECTIONS_CHECK_MS } from '../lib/http-bounds.js';
 import { messageOf } from '../lib/errors.js';
-import { t } from '../lib/lang/lang.js';
+import { currentLang, decimal, t } from '../lib/lang/lang.js';
 import { nameKey, nameProblem } from '../lib/student-name.js';
 import { buildClassView, isRelationKey, renderedStamp } from '../reports/classroom/class-view.js';
 import { renderClassPage } from '../reports/render.js';
@@ -82,7 +82,7 @@ class HttpError extends Error {
 /** A student's name (lib/student-name.ts): kept as text, compared by its key. */
 export function checkName(raw: string | null): { readonly name: string; readonly key: string } {
   const problem = nameProblem(raw ?? '');
-  if (problem !== null) throw new HttpError(400, `name: ${problem}${problem === 'missing' ? ' (?name=…)' : ''}`);
+  if (problem !== null) throw new HttpError(400, problem === 'missing' ? t('cls.err.nameMissing') : t('cls.err.name', { problem }));
   const name = (raw ?? '').trim();
   return { name, key: nameKey(name) };
 }
@@ -132,8 +132,8 @@ let buffered = 0;
  */
 function readBody(req: IncomingMessage, limit: number, hold?: { release: () => void }): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > limit) return Promise.reject(new HttpError(413, `body: larger than ${limit} bytes`));
-  if (buffered + declared > MAX_BUFFERED_BYTES) return Promise.reject(new HttpError(429, 'the hub is receiving too much at once: send again in a few seconds'));
+  if (declared > limit) return Promise.reject(new HttpError(413, t('cls.err.tooLarge', { n: String(limit) })));
+  if (buffered + declared > MAX_BUFFERED_BYTES) return Promise.reject(new HttpError(429, t('cls.err.busy')));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -153,8 +153,8 @@ function readBody(req: IncomingMessage, limit: number, hold?: { release: () => v
       if (done) return;
       size += chunk.length;
       buffered += chunk.length;
-      if (size > limit) refuse(new HttpError(413, `body: larger than ${limit} bytes`));
-      else if (buffered > MAX_BUFFERED_BYTES) refuse(new HttpError(429, 'the hub is receiving too much at once: send again in a few seconds'));
+      if (size > limit) refuse(new HttpError(413, t('cls.err.tooLarge', { n: String(limit) })));
+      else if (buffered > MAX_BUFFERED_BYTES) refuse(new HttpError(429, t('cls.err.busy')));
       else chunks.push(chunk);
     });
     req.on('end', () => {
@@ -173,7 +173,7 @@ function readBody(req: IncomingMessage, limit: number, hold?: { release: () => v
     // will not read, nothing on the teacher's terminal.
     req.on('error', () => {
       finish();
-      reject(new HttpError(400, 'body: the upload was cut off before its end'));
+      reject(new HttpError(400, t('cls.err.cutOff')));
     });
     req.on('close', finish);
   });
@@ -216,7 +216,7 @@ export function createHub(options: HubOptions): Server {
   // Wrong codes draw on their own bucket: guessing a code is as slow as flooding.
   const guesses = new TokenBuckets(20, 0.5);
   const guessed = (req: IncomingMessage): void => {
-    if (!guesses.take(addressOf(req))) throw new HttpError(429, 'too many wrong codes from this address: wait a minute');
+    if (!guesses.take(addressOf(req))) throw new HttpError(429, t('cls.err.guesses'));
   };
   const hasClassCode = (req: IncomingMessage): boolean => same(header(req, 'x-class-code') ?? cookie(req, 'lab_code'), code);
   const allow = (req: IncomingMessage, access: Access): void => {
@@ -224,16 +224,16 @@ export function createHub(options: HubOptions): Server {
     if (access === 'teacher') {
       if (same(header(req, 'x-teacher-code'), teacherCode)) return;
       guessed(req);
-      throw new HttpError(403, 'X-Teacher-Code: missing or wrong teacher code (questions, removing or hiding runs and closing uploads are the teacher’s)');
+      throw new HttpError(403, t('cls.err.teacher'));
     }
     if (hasClassCode(req)) return;
     guessed(req);
-    throw new HttpError(403, 'X-Class-Code: missing or wrong class code');
+    throw new HttpError(403, t('cls.err.class'));
   };
   // A bench reports at most once a second; hundreds a minute from one address is a script, not a class.
   const liveBuckets = new TokenBuckets(120, 10);
   const throttle = (req: IncomingMessage, bucket: TokenBuckets = buckets): void => {
-    if (!bucket.take(addressOf(req))) throw new HttpError(429, 'too many requests from this address: wait a few seconds and send again');
+    if (!bucket.take(addressOf(req))) throw new HttpError(429, t('cls.err.throttled'));
   };
   /**
    * The name's owner must show its token; a free name is claimed by this call (`claim`), and its token is returned.
@@ -243,7 +243,7 @@ export function createHub(options: HubOptions): Server {
   const claimFree = (req: IncomingMessage, key: string, name: string): string | null => {
     if (store.owner(key) !== null) return null;
     const address = addressOf(req);
-    if (!isOwnMachine(address) && !nameClaims.take(address)) throw new HttpError(429, 'name: this address has claimed many names already: use one of yours, or ask the teacher');
+    if (!isOwnMachine(address) && !nameClaims.take(address)) throw new HttpError(429, t('cls.err.manyNames'));
     return store.claim(key, name);
   };
   const ownName = (req: IncomingMessage, raw: string | null): { name: string; key: string; token: string | null } => {
@@ -251,7 +251,7 @@ export function createHub(options: HubOptions): Server {
     const owner = store.owner(key);
     if (owner === null) return { name, key, token: null };
     if (store.tokenMatches(key, header(req, 'x-student-token') ?? cookie(req, 'lab_token'))) return { name: owner, key, token: null };
-    throw new HttpError(403, `name: "${owner}" is taken on this hub; its token is missing (the bench that first used it keeps it in reports/.class-tokens.json, the page in its cookie; --token gives it), or choose another name`);
+    throw new HttpError(403, t('cls.err.taken', { owner }));
   };
   const changed = (): void => {
     version += 1;
@@ -268,7 +268,7 @@ export function createHub(options: HubOptions): Server {
         if (given !== null) {
           if (!same(given, code)) {
             guessed(req);
-            throw new HttpError(403, 'code: wrong class code');
+            throw new HttpError(403, t('cls.err.code'));
           }
           res.writeHead(303, { location: '/', 'set-cookie': cookieLine('lab_code', code), 'cache-control': 'no-store' });
           res.end();
@@ -276,7 +276,7 @@ export function createHub(options: HubOptions): Server {
         }
         if (!hasClassCode(req)) {
           res.writeHead(403, headers('text/html'));
-          res.end(`<!doctype html><meta charset="utf-8"><title>${t('class.needCodeTitle')}</title><p>${t('class.needCode')}</p>`);
+          res.end(`<!doctype html><html lang="${currentLang()}"><meta charset="utf-8"><title>${t('class.needCodeTitle')}</title><p>${t('class.needCode')}</p>`);
           return;
         }
         // Built again only when a run, a question or an answer came in: a page view costs a lookup, not an analysis.
@@ -308,17 +308,17 @@ export function createHub(options: HubOptions): Server {
         throttle(req, liveBuckets);
         const { name, key } = ownName(req, url.searchParams.get('name'));
         const parsed = parseJson(await readBody(req, MAX_SMALL_BYTES));
-        if (typeof parsed !== 'object' || parsed === null) throw new HttpError(400, 'body: a JSON object {"line": …} is required');
+        if (typeof parsed !== 'object' || parsed === null) throw new HttpError(400, t('cls.err.liveBody'));
         const body = parsed as { line?: unknown; done?: unknown };
         if (body.done === true) running.delete(key);
         else if (typeof body.line === 'string') {
           const address = addressOf(req);
           if (!running.has(key)) {
             const fromHere = isOwnMachine(address) ? 0 : [...running.values()].filter((p) => p.address === address).length;
-            if (running.size >= MAX_RUNNING || fromHere >= MAX_RUNNING_PER_ADDRESS) throw new HttpError(429, 'too many benches running at once');
+            if (running.size >= MAX_RUNNING || fromHere >= MAX_RUNNING_PER_ADDRESS) throw new HttpError(429, t('cls.err.running'));
           }
           running.set(key, { name, address, line: body.line.replace(/[\p{Cc}\p{Cf}]/gu, ' ').slice(0, 200), at: Date.now() });
-        } else throw new HttpError(400, 'line: a text is required');
+        } else throw new HttpError(400, t('cls.err.line'));
         res.writeHead(204).end();
       },
     },
@@ -328,11 +328,11 @@ export function createHub(options: HubOptions): Server {
       access: 'class',
       async handle({ req, res, url }) {
         throttle(req);
-        if (!store.uploadsOpen()) throw new HttpError(403, 'uploads are closed: the teacher closed them');
+        if (!store.uploadsOpen()) throw new HttpError(403, t('cls.err.closed'));
         const owned = ownName(req, url.searchParams.get('name'));
         // A retry of an upload whose answer was lost: the run it stored, not a second copy.
         const idempotency = header(req, 'idempotency-key') ?? null;
-        if (idempotency !== null && !/^[\w.:-]{1,100}$/.test(idempotency)) throw new HttpError(400, 'Idempotency-Key: 1 to 100 letters, digits, . : _ or -');
+        if (idempotency !== null && !/^[\w.:-]{1,100}$/.test(idempotency)) throw new HttpError(400, t('cls.err.idempotency'));
         const earlier = idempotency === null ? null : store.runByIdempotency(owned.key, idempotency);
         if (earlier !== null) {
           req.resume();
@@ -340,21 +340,21 @@ export function createHub(options: HubOptions): Server {
           return;
         }
         const used = store.usedBy(owned.key);
-        if (used.runs >= MAX_RUNS_PER_NAME || used.bytes >= MAX_BYTES_PER_NAME) throw new HttpError(429, `name: ${MAX_RUNS_PER_NAME} runs or ${MAX_BYTES_PER_NAME / 1024 / 1024} MB are kept under one name; ask the teacher to remove some`);
+        if (used.runs >= MAX_RUNS_PER_NAME || used.bytes >= MAX_BYTES_PER_NAME) throw new HttpError(429, t('cls.err.perName', { n: MAX_RUNS_PER_NAME, mb: MAX_BYTES_PER_NAME / 1024 / 1024 }));
         const totals = store.totals();
         const maxRuns = options.maxRuns ?? STORE_LIMITS.runs;
         if (totals.runs >= maxRuns || totals.bytes >= STORE_LIMITS.bytes) {
-          throw new HttpError(507, `the hub holds all it may (${maxRuns} runs or ${STORE_LIMITS.bytes / 1024 / 1024} MB): the teacher can remove runs (npm run class -- --remove ID)`);
+          throw new HttpError(507, t('cls.err.full', { runs: String(maxRuns), mb: String(STORE_LIMITS.bytes / 1024 / 1024) }));
         }
         const address = addressOf(req);
         const own = isOwnMachine(address);
-        if (!own && (uploading.get(address) ?? 0) >= PER_ADDRESS.uploads) throw new HttpError(429, 'this address is already sending several uploads: send again when they are done');
+        if (!own && (uploading.get(address) ?? 0) >= PER_ADDRESS.uploads) throw new HttpError(429, t('cls.err.manyUploads'));
         uploading.set(address, (uploading.get(address) ?? 0) + 1);
         const held = { release: (): void => undefined };
         let taken: IntakeOutcome;
         try {
           const body = await readBody(req, MAX_RESULTS_BYTES, held);
-          if (!own && !storedBytes.take(address, Buffer.byteLength(body))) throw new HttpError(429, 'this address has sent many megabytes already: wait a while, or ask the teacher');
+          if (!own && !storedBytes.take(address, Buffer.byteLength(body))) throw new HttpError(429, t('cls.err.manyBytes'));
           taken = await options.intake(body);
         } finally {
           held.release();
@@ -385,7 +385,7 @@ export function createHub(options: HubOptions): Server {
       access: 'class',
       handle({ res, id }) {
         const raw = store.rawRun(id);
-        if (raw === null) throw new HttpError(404, `run ${id}: no such run`);
+        if (raw === null) throw new HttpError(404, t('cls.err.noRun', { id: String(id) }));
         res.writeHead(200, headers('application/json'));
         res.end(raw);
       },
@@ -395,7 +395,7 @@ export function createHub(options: HubOptions): Server {
       path: /^\/api\/runs\/(\d{1,9})$/,
       access: 'teacher',
       handle({ res, id }) {
-        if (!store.removeRun(id)) throw new HttpError(404, `run ${id}: no such run`);
+        if (!store.removeRun(id)) throw new HttpError(404, t('cls.err.noRun', { id: String(id) }));
         changed();
         send(res, 200, { removed: id });
       },
@@ -406,7 +406,7 @@ export function createHub(options: HubOptions): Server {
       access: 'teacher',
       handle({ res, url, id }) {
         const hidden = url.searchParams.get('hidden') !== '0';
-        if (!store.hideRun(id, hidden)) throw new HttpError(404, `run ${id}: no such run`);
+        if (!store.hideRun(id, hidden)) throw new HttpError(404, t('cls.err.noRun', { id: String(id) }));
         changed();
         send(res, 200, { id, hidden });
       },
@@ -417,7 +417,7 @@ export function createHub(options: HubOptions): Server {
       access: 'teacher',
       handle({ res, url }) {
         const open = url.searchParams.get('open');
-        if (open !== '0' && open !== '1') throw new HttpError(400, 'open: 1 to take uploads, 0 to close them');
+        if (open !== '0' && open !== '1') throw new HttpError(400, t('cls.err.open'));
         store.setUploadsOpen(open === '1');
         send(res, 200, { open: open === '1' });
       },
@@ -428,7 +428,7 @@ export function createHub(options: HubOptions): Server {
       access: 'teacher',
       handle({ res, url }) {
         const { key } = checkName(url.searchParams.get('name'));
-        if (!store.releaseName(key)) throw new HttpError(404, 'name: nobody has claimed it');
+        if (!store.releaseName(key)) throw new HttpError(404, t('cls.err.nameFree'));
         send(res, 200, { released: true });
       },
     },
@@ -439,7 +439,7 @@ export function createHub(options: HubOptions): Server {
       handle({ req, res, url }) {
         throttle(req);
         const relation = url.searchParams.get('relation') ?? '';
-        if (!isRelationKey(relation)) throw new HttpError(400, 'relation: one of io, cpu, hello, start, held');
+        if (!isRelationKey(relation)) throw new HttpError(400, t('cls.err.relation'));
         const id = store.addQuestion(relation);
         changed();
         send(res, 201, { id });
@@ -450,7 +450,7 @@ export function createHub(options: HubOptions): Server {
       path: /^\/api\/questions\/(\d{1,9})\/close$/,
       access: 'teacher',
       handle({ res, id }) {
-        if (!store.closeQuestion(id)) throw new HttpError(404, `question ${id}: no such question`);
+        if (!store.closeQuestion(id)) throw new HttpError(404, t('cls.err.noQuestion', { id: String(id) }));
         changed();
         send(res, 200, { closed: id });
       },
@@ -464,12 +464,12 @@ export function createHub(options: HubOptions): Server {
         throttle(req);
         const given = url.searchParams.get('question') ?? '';
         const question = /^[1-9]\d{0,8}$/.test(given) ? Number(given) : Number.NaN;
-        if (!store.questions().some((q) => q.id === question)) throw new HttpError(400, 'question: no such open question');
+        if (!store.questions().some((q) => q.id === question)) throw new HttpError(400, t('cls.err.noOpenQuestion'));
         const raw = url.searchParams.get('value') ?? '';
         // "1,000" is a thousand to an English reader and one to a French one: neither is guessed.
-        if (/^\d{1,3},\d{3}$/.test(raw)) throw new HttpError(400, `value: ${JSON.stringify(raw)} reads as a thousand or as one: write 1000, or 1,0`);
+        if (/^\d{1,3},\d{3}$/.test(raw)) throw new HttpError(400, t('cls.err.ambiguous', { value: JSON.stringify(raw) }));
         const value = ANSWER.test(raw) ? Number(raw.replace(',', '.')) : Number.NaN;
-        if (!(value >= ANSWER_RANGE.min && value <= ANSWER_RANGE.max)) throw new HttpError(400, `value: a plain decimal from ${ANSWER_RANGE.min} to ${ANSWER_RANGE.max} (a ratio, e.g. 12 or 0,5), got ${JSON.stringify(raw.slice(0, 20))}`);
+        if (!(value >= ANSWER_RANGE.min && value <= ANSWER_RANGE.max)) throw new HttpError(400, t('cls.err.value', { min: decimal(String(ANSWER_RANGE.min)), max: String(ANSWER_RANGE.max), got: JSON.stringify(raw.slice(0, 20)) }));
         const owned = ownName(req, url.searchParams.get('name'));
         const token = claimFree(req, owned.key, owned.name);
         store.addAnswer(question, store.owner(owned.key) ?? owned.name, value);
@@ -485,7 +485,7 @@ export function createHub(options: HubOptions): Server {
     try {
       url = new URL(req.url ?? '/', 'http://hub.invalid');
     } catch {
-      send(res, 400, { error: 'path: not a path the hub can read' });
+      send(res, 400, { error: t('cls.err.path') });
       return;
     }
     const method = req.method ?? 'GET';
@@ -493,8 +493,8 @@ export function createHub(options: HubOptions): Server {
       const matches = routes.map((r) => ({ r, m: typeof r.path === 'string' ? (r.path === url.pathname ? [url.pathname] : null) : r.path.exec(url.pathname) })).filter((x) => x.m !== null);
       const route = matches.find((x) => x.r.method === method);
       if (route === undefined) {
-        if (matches.length > 0) throw new HttpError(405, `${method} ${url.pathname.slice(0, 80)}: allowed: ${matches.map((x) => x.r.method).join(', ')}`);
-        throw new HttpError(404, `${method} ${url.pathname.slice(0, 80)}: not part of the hub's interface`);
+        if (matches.length > 0) throw new HttpError(405, t('cls.err.method', { method, path: url.pathname.slice(0, 80), allowed: matches.map((x) => x.r.method).join(', ') }));
+        throw new HttpError(404, t('cls.err.route', { method, path: url.pathname.slice(0, 80) }));
       }
       allow(req, route.r.access);
       await route.r.handle({ req, res, url, id: Number(route.m?.[1] ?? 0) });
@@ -502,7 +502,7 @@ export function createHub(options: HubOptions): Server {
     call().catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       if (status === 500) console.error(`class: ${messageOf(error)}`);
-      if (!res.headersSent) send(res, status, { error: status === 500 ? 'the hub failed on this request' : messageOf(error) });
+      if (!res.headersSent) send(res, status, { error: status === 500 ? t('cls.err.failed') : messageOf(error) });
       // A body refused midway: close the connection rather than read the rest of it.
       if (status === 413) req.socket.destroySoon();
     });
@@ -542,6 +542,6 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new HttpError(400, 'body: not JSON');
+    throw new HttpError(400, t('cls.err.notJson'));
   }
 }

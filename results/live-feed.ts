@@ -3,6 +3,7 @@
  * GET /events, one JSON object per server-sent event. Like the results file, this is the contract between the
  * bench that writes it and the page that reads it (reports/pages/live-page.ts), so it sits here, below both.
  */
+import { t } from '../lib/lang/lang.js';
 
 /** The trial running now: what the terminal's progress line says, as data. */
 export interface LiveTrial {
@@ -93,5 +94,5 @@ export type LiveEvent =
 
 /** "hello × 4" or "io at 100/s". */
 export function liveCellName(trial: Pick<LiveTrial, 'workload' | 'connections' | 'rate'>): string {
-  return trial.rate === undefined ? `${trial.workload} × ${String(trial.connections)}` : `${trial.workload} at ${String(trial.rate)}/s`;
+  return trial.rate === undefined ? `${trial.workload} × ${String(trial.connections)}` : t('livep.cellRate', { workload: trial.workload, rate: String(trial.rate) });
 }

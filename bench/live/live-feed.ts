@@ -11,6 +11,7 @@ import { newLatencyHistogram } from '../load/latency.js';
 import { TICK_MS, type LoadTick } from '../load/load-progress.js';
 import type { RunHooks, TrialInfo } from '../run/run.js';
 import type { TrialRun } from '../run/trial.js';
+import { t } from '../../lib/lang/lang.js';
 
 /** A status at least this often (the page promises an event every 500 ms). */
 export const BEAT_MS = 250;
@@ -46,7 +47,9 @@ function trialResult(run: TrialRun): LiveTrialResult {
 
 export function createLiveFeed(send: (event: LiveEvent) => void, heading: { readonly title: string; readonly plan: string }, now: () => number = () => performance.now()): LiveFeed {
   const t0 = now();
-  let phase = 'starting';
+  // What the bench is doing, in the language of the page it serves (the bench's own).
+  const MEASURING = t('livep.phase.measuring');
+  let phase = t('livep.phase.starting');
   let trial: LiveTrial | null = null;
   let trialStartedAt = 0;
   let secondsLeft: number | null = null;
@@ -119,7 +122,7 @@ export function createLiveFeed(send: (event: LiveEvent) => void, heading: { read
       errors,
     };
     last = point;
-    if (phase !== 'measuring') phase = 'measuring';
+    if (phase !== MEASURING) phase = MEASURING;
     const line = lines[lines.length - 1];
     if (line !== undefined) {
       line.points.push(point);
@@ -137,7 +140,7 @@ export function createLiveFeed(send: (event: LiveEvent) => void, heading: { read
         emit({ type: 'status', status: status() });
       },
       onServerStart(model: ModelName) {
-        phase = `starting ${model}`;
+        phase = t('livep.phase.startingModel', { model });
         emit({ type: 'status', status: status() });
       },
       onTrialStart(info: TrialInfo) {
@@ -155,7 +158,7 @@ export function createLiveFeed(send: (event: LiveEvent) => void, heading: { read
         };
         trialStartedAt = now();
         secondsLeft = info.secondsLeft;
-        phase = 'measuring';
+        phase = MEASURING;
         last = null;
         clearRing();
         const newCell = info.cell !== cellIndex;
@@ -164,7 +167,7 @@ export function createLiveFeed(send: (event: LiveEvent) => void, heading: { read
           cellName = liveCellName(trial);
           lines = [];
         }
-        const line = { model: info.model, label: `${info.model} · ${info.retry ? 'retry' : `trial ${info.round}`}`, points: [] };
+        const line = { model: info.model, label: `${info.model} · ${info.retry ? t('livep.retry') : t('livep.trial', { n: info.round })}`, points: [] };
         lines.push(line);
         emit({ type: 'trial-start', status: status(), cellName: cellName ?? '', line, newCell });
       },
@@ -174,7 +177,7 @@ export function createLiveFeed(send: (event: LiveEvent) => void, heading: { read
         if (line !== undefined) line.result = result;
         trial = null;
         last = null; // the last second belongs to the trial: between trials there is none
-        phase = 'between trials';
+        phase = t('livep.phase.between');
         emit({ type: 'trial-end', status: status(), result });
       },
       onCellEnd(_cell: number, _cells: number, finished: readonly CaseResult[]) {
@@ -188,7 +191,7 @@ export function createLiveFeed(send: (event: LiveEvent) => void, heading: { read
       return { title: heading.title, plan: heading.plan, status: status(), cellName, lines: lines.map((l) => ({ ...l, points: [...l.points] })), cases: [...cases] };
     },
     end(end) {
-      phase = end.outcome === 'complete' ? 'finished' : end.outcome;
+      phase = end.outcome === 'complete' ? t('livep.phase.finished') : t(end.outcome === 'interrupted' ? 'livep.outcome.interrupted' : 'livep.outcome.failed');
       trial = null;
       emit({ type: 'end', status: status(), end });
       ended = true;

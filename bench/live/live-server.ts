@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { CONNECTIONS_CHECK_MS } from '../../lib/http-bounds.js';
 import type { LiveEvent, LiveSnapshot } from '../../results/live-feed.js';
+import { t } from '../../lib/lang/lang.js';
 
 /** Viewers at once: a class projects one page; a few more tabs are fine. */
 export const MAX_VIEWERS = 16;
@@ -50,11 +51,11 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
 
   const openStream = (req: IncomingMessage, res: ServerResponse): void => {
     if (closing) {
-      refuse(res, 503, 'the run is over');
+      refuse(res, 503, t('livep.refuse.over'));
       return;
     }
     if (viewers.size >= MAX_VIEWERS) {
-      refuse(res, 503, `at most ${MAX_VIEWERS} viewers at once`);
+      refuse(res, 503, t('livep.refuse.viewers', { n: MAX_VIEWERS }));
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
@@ -77,10 +78,10 @@ export function startLiveServer(options: LiveServerOptions): Promise<LiveServer>
   const server = createServer({ connectionsCheckingInterval: CONNECTIONS_CHECK_MS, headersTimeout: 5000, requestTimeout: 10_000 }, (req, res) => {
     const host = req.headers.host ?? '';
     const path = (req.url ?? '/').split('?')[0];
-    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) refuse(res, 421, 'this server answers 127.0.0.1 only');
-    else if (req.method !== 'GET' && req.method !== 'HEAD') refuse(res, 405, 'GET only', { allow: 'GET, HEAD' });
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) refuse(res, 421, t('livep.refuse.host'));
+    else if (req.method !== 'GET' && req.method !== 'HEAD') refuse(res, 405, t('livep.refuse.method'), { allow: 'GET, HEAD' });
     else if (path === '/events') openStream(req, res);
-    else if (path !== '/') refuse(res, 404, 'not found: the page is at /, its events at /events');
+    else if (path !== '/') refuse(res, 404, t('livep.refuse.notFound'));
     else servePage(req, res);
   });
   server.maxConnections = MAX_VIEWERS * 2;

@@ -114,7 +114,7 @@ function machineRow(student: StudentRuns): MachineRow {
 
 /** What a student's run lacks for a relation, and the one option that fills it. */
 function missingLine(name: string, spec: RelationSpec, lacks: readonly string[]): string {
-  return t('class.relationLacks', { name, cases: lacks.join(', '), fix: spec.figure === 'memory' ? '--profile class (or --workloads ws-echo --connections 1 --hold 200)' : '--profile class' });
+  return t('class.relationLacks', { name, cases: lacks.join(', '), fix: spec.figure === 'memory' ? t('cls.fixHeld') : '--profile class' });
 }
 
 function relationView(students: readonly StudentRuns[], spec: RelationSpec, answers: readonly { name: string; value: number }[]): RelationView {
@@ -127,7 +127,7 @@ function relationView(students: readonly StudentRuns[], spec: RelationSpec, answ
       missing.push(missingLine(student.name, spec, summary.missing[spec.key] ?? []));
       continue;
     }
-    const title = r.low === null || r.high === null ? `${student.name}: ${ratio(r.value)}×` : t('class.dotTitle', { name: student.name, value: ratio(r.value), low: ratio(r.low), high: ratio(r.high) });
+    const title = r.low === null || r.high === null ? t('cls.dotTitle', { name: student.name, value: ratio(r.value) }) : t('class.dotTitle', { name: student.name, value: ratio(r.value), low: ratio(r.low), high: ratio(r.high) });
     dots.push({ id, name: student.name, ...r, title: r.theory === null ? title : `${title} · ${t('class.theory', { value: `${ratio(r.theory)}×` })}` });
   }
   const values = [...dots.flatMap((d) => [d.value, d.low ?? d.value, d.high ?? d.value, d.theory ?? d.value]), ...answers.map((a) => a.value)].filter((v) => v > 0 && Number.isFinite(v));
@@ -140,7 +140,7 @@ function relationView(students: readonly StudentRuns[], spec: RelationSpec, answ
     dots,
     missing,
     answers,
-    answersLine: answers.length === 0 ? '' : t('class.answers', { n: answers.length, median: ratio(median(answers.map((a) => a.value))) }),
+    answersLine: answers.length === 0 ? '' : t(answers.length === 1 ? 'cls.answersOne' : 'class.answers', { n: answers.length, median: ratio(median(answers.map((a) => a.value))) }),
     min: Math.min(min, 0.8),
     max: Math.max(max, 1.25),
   };

@@ -3,7 +3,7 @@
  * running (GET /api/live every 2 s) and takes the students' predictions (POST /api/answers); saved with --render
  * it is a still page that asks nothing of the network.
  */
-import { formatNumber, setLang } from '../../lib/lang/lang.js';
+import { formatNumber, setLang, t } from '../../lib/lang/lang.js';
 import type { ClassView, RelationView } from '../classroom/class-view.js';
 import { el, prose, readData, startPage, table } from './common.js';
 
@@ -38,7 +38,7 @@ if (view.live) {
 const questions = el('section', { 'data-section': 'questions' }, [el('h2', { text: tx('class.questions') })]);
 if (view.questions.length === 0) questions.append(el('p', { className: 'note', text: tx('class.questionsNone') }));
 for (const q of view.questions) {
-  const box = el('div', { className: 'box question', 'data-question': String(q.id) }, [prose('p', `${q.text} ×?`)]);
+  const box = el('div', { className: 'box question', 'data-question': String(q.id) }, [prose('p', t('cls.ask', { question: q.text }))]);
   if (view.live) {
     const name = el('input', { name: 'name', placeholder: tx('class.answerName'), maxlength: '80', required: '' });
     // A plain decimal: the hub refuses exponents and hexadecimal, and a comma is as good as a point.
@@ -107,7 +107,7 @@ function strip(r: RelationView): Element {
     root.append(svg('text', { x: left - 8, y: y + 4, 'text-anchor': 'end', 'font-size': 12, fill: '#222' }, '◆'));
     for (const a of r.answers) {
       const g = svg('g', { class: 'answer', 'data-value': a.value });
-      g.append(svg('title', {}, `${a.name}: ${a.value}×`));
+      g.append(svg('title', {}, t('cls.dotTitle', { name: a.name, value: formatNumber(a.value, 3) })));
       g.append(svg('text', { x: x(a.value), y: y + 5, 'text-anchor': 'middle', 'font-size': 13, fill: '#2ca02c' }, '◆'));
       root.append(g);
     }
@@ -157,7 +157,7 @@ app.append(
 app.append(
   el('section', { 'data-section': 'outliers' }, [
     el('h2', { text: tx('class.outliers') }),
-    view.outliers.length === 0 ? el('p', { className: 'note', text: tx('class.outliersNone') }) : el('ul', {}, view.outliers.map((o) => el('li', { 'data-name': o.name }, [el('strong', { text: o.name }), ': ', ...o.reasons.flatMap((reason, i) => [i > 0 ? '; ' : '', prose('span', reason)])]))),
+    view.outliers.length === 0 ? el('p', { className: 'note', text: tx('class.outliersNone') }) : el('ul', {}, view.outliers.map((o) => el('li', { 'data-name': o.name }, [el('strong', { text: o.name }), t('cls.nameSep'), ...o.reasons.flatMap((reason, i) => [i > 0 ? t('cls.reasonSep') : '', prose('span', reason)])]))),
   ]),
 );
 

@@ -5,17 +5,21 @@ import { anchor, contents, foldedSection, openOnNavigation } from './fold.js';
 import { sectionId } from '../views/anchors.js';
 import { clientsAxis, countAxis, coveringIntervals, intervalPlugin, legendOfDashes, levelsAxis, line, logAxis, tooltipTexts, type AxisOptions, type IntervalMarks, type LineConfig, type LineDataset } from './charts.js';
 import { el, link, prose, readData, startPage, swatch, table } from './common.js';
-import { t } from '../../lib/lang/lang.js';
+import { currentLang, decimal, t, type TextKey } from '../../lib/lang/lang.js';
 
 /** Colour tells the model, line style the run: the first run solid, then dashed, dotted, dash-dot. */
 const RUN_DASH: readonly (readonly number[])[] = [[], [10, 5], [3, 3], [14, 4, 3, 4]];
-const RUN_LINE: readonly string[] = ['dashed', 'dotted', 'dash-dot'];
+const RUN_LINE: readonly TextKey[] = ['cmp.line.dashed', 'cmp.line.dotted', 'cmp.line.dashDot'];
 
 const view = readData() as CompareView; // written by the renderer of the same build
 const { app, styleFor } = startPage(view.models);
+/** The locale of the charts' tick labels: the page's language. */
+const chartLocale = (): string => (currentLang() === 'fr' ? 'fr-FR' : 'en-US');
+/** The name of a run's line style: solid for the first, then dashed, dotted, dash-dot. */
+const lineName = (i: number): string => (i === 0 ? t('cmp.line.solid') : t(RUN_LINE[(i - 1) % RUN_LINE.length] ?? 'cmp.line.dashed'));
 
 app.append(el('h1', { text: view.title }));
-app.append(el('p', { className: 'subtitle' }, ['Index: ', link('../index.html', t('run.allRuns'))]));
+app.append(el('p', { className: 'subtitle' }, [t('cmp.index'), link('../index.html', t('run.allRuns'))]));
 if (view.warnings.length > 0) {
   app.append(
     el('section', { className: 'box warnings', 'data-section': 'warnings' }, [
@@ -25,15 +29,15 @@ if (view.warnings.length > 0) {
   );
 }
 app.append(
-  table(['run', 'started', 'machine', 'Node.js', 'profile', 'measured as', 'line'], view.runs.map((r, i) =>
+  table([t('idx.col.run'), t('cmp.col.started'), t('idx.col.machine'), 'Node.js', t('idx.col.profile'), t('idx.col.measured'), t('cmp.col.line')], view.runs.map((r, i) =>
     el('tr', {}, [
-      el('td', { className: 'name', text: r.label + (r.complete ? '' : ' (incomplete)') }),
+      el('td', { className: 'name', text: r.label + (r.complete ? '' : t('cmp.incomplete')) }),
       el('td', { className: 'name', text: r.startedAt }),
       el('td', { className: 'name', text: r.machine }),
       el('td', { className: 'name', text: r.node }),
       el('td', { className: 'name', text: r.profile }),
       el('td', { className: 'name', text: r.measured }),
-      el('td', { className: 'name', text: i === 0 ? 'solid' : (RUN_LINE[(i - 1) % RUN_LINE.length] ?? '') }),
+      el('td', { className: 'name', text: lineName(i) }),
     ]),
   ), 'facts'),
 );
@@ -42,10 +46,10 @@ app.append(contradictionsSection(view.opposite, view.unconfirmed, view.unchecked
 app.append(
   el('section', { className: 'story', 'data-section': 'glance' }, [
     el('div', { className: 'story-head' }, [
-      el('h3', { text: 'Throughput against clients, run over run' }),
+      el('h3', { text: t('cmp.glance') }),
       el('ul', { className: 'story-legend' }, [
         ...view.models.map((m) => el('li', {}, [swatch(styleFor(m.name).color), el('code', { text: m.name })])),
-        el('li', { text: `line: ${view.runs.map((r, i) => `${r.label} ${i === 0 ? 'solid' : (RUN_LINE[(i - 1) % RUN_LINE.length] ?? '')}`).join(', ')}` }),
+        el('li', { text: t('cmp.lineLegend', { list: view.runs.map((r, i) => `${r.label} ${lineName(i)}`).join(', ') }) }),
       ]),
     ]),
     el('div', { className: 'story-grid' }, view.workloads.map((w) =>
@@ -57,11 +61,11 @@ app.append(
     )),
   ]),
 );
-app.append(contents(view.workloads.map((w) => ({ id: sectionId('closed', w.name), title: ['Workload ', el('code', { text: w.name })], line: w.description }))));
-app.append(el('p', { className: 'note', text: 'Ratios compare each run with the first: for throughput, above 1 means more requests per second; for p99, above 1 means slower. ± is the half-width of a run’s 95% interval; ≥ marks a latency that misses some waiting.' }));
+app.append(contents(view.workloads.map((w) => ({ id: sectionId('closed', w.name), title: [t('run.workload'), el('code', { text: w.name })], line: w.description }))));
+app.append(el('p', { className: 'note', text: t('cmp.ratiosNote') }));
 
 for (const w of view.workloads) {
-  app.append(foldedSection(sectionId('closed', w.name), ['Workload ', el('code', { text: w.name })], w.description, { 'data-workload': w.name }, [workloadSection(w)]));
+  app.append(foldedSection(sectionId('closed', w.name), [t('run.workload'), el('code', { text: w.name })], w.description, { 'data-workload': w.name }, [workloadSection(w)]));
 }
 drawCharts(app);
 openOnNavigation();
@@ -73,11 +77,11 @@ function miniOverlay(w: CompareWorkload): LineConfig {
     const rates = [...new Set(w.openRows.map((r) => r.rate))].sort((a, b) => a - b);
     const models = [...new Set(w.openRows.map((r) => r.model))];
     const byRate = models.flatMap((model) => view.runs.map((_, i) => rates.map((rate) => w.openRows.find((r) => r.model === model && r.rate === rate)?.runs[i])));
-    const open = overlayChart(models, rates, levelsAxis('offered / s', rates), byRate, 'rps', { ...countAxis('achieved / s'), grace: '10%', ticks: { maxTicksLimit: 4 } });
+    const open = overlayChart(models, rates, levelsAxis(t('cmp.axis.offered'), rates), byRate, 'rps', { ...countAxis(t('cmp.axis.achieved')), grace: '10%', ticks: { maxTicksLimit: 4 } });
     return { ...open, options: { ...open.options, plugins: { ...open.options?.plugins, legend: { display: false } } }, plugins: [] };
   }
   const figures = w.models.flatMap((model) => view.runs.map((_, i) => w.connections.map((n) => w.rows.find((r) => r.model === model && r.connections === n)?.runs[i])));
-  const config = overlayChart(w.models, w.connections, levelsAxis('clients', w.connections), figures, 'rps', { ...countAxis('req/s'), grace: '10%', ticks: { maxTicksLimit: 4 } });
+  const config = overlayChart(w.models, w.connections, levelsAxis(t('chart.clients'), w.connections), figures, 'rps', { ...countAxis(t('chart.rps')), grace: '10%', ticks: { maxTicksLimit: 4 } });
   return { ...config, options: { ...config.options, plugins: { ...config.options?.plugins, legend: { display: false } } }, plugins: [] };
 }
 
@@ -85,29 +89,29 @@ function miniOverlay(w: CompareWorkload): LineConfig {
 function contradictionsSection(opposite: readonly ContradictionView[], unconfirmed: readonly ContradictionView[], unchecked: number): HTMLElement {
   const item = (c: ContradictionView): HTMLElement =>
     el('li', { 'data-workload': c.workload, 'data-connections': String(c.connections), 'data-a': c.a, 'data-b': c.b, 'data-kind': c.kind }, [
-      el('ul', {}, c.sentences.map((s) => prose('li', `Run ${s.label}: ${s.text}`))),
+      el('ul', {}, c.sentences.map((s) => prose('li', t('cmp.runSaid', { label: s.label, text: s.text })))),
     ]);
   const section = el('section', { 'data-section': 'contradictions' }, [el('h2', { text: t('compare.agree') })]);
   const notChecked =
     unchecked === 0
       ? null
-      : el('p', { className: 'note', 'data-unchecked': String(unchecked), text: `${unchecked} comparison${unchecked === 1 ? '' : 's'} of two models could not be checked: a run measured ${unchecked === 1 ? 'it' : 'them'} in one round only (no interval), so it can neither confirm nor contradict.` });
+      : el('p', { className: 'note', 'data-unchecked': String(unchecked), text: t(unchecked === 1 ? 'cmp.unchecked.one' : 'cmp.unchecked.many', { n: unchecked }) });
   if (opposite.length === 0 && unconfirmed.length === 0) {
-    section.append(el('p', { className: 'agree', text: 'Every conclusion the runs could check agrees: no pair of models is faster in one run and slower, or not measurably different, in another.' }), notChecked ?? '');
+    section.append(el('p', { className: 'agree', text: t('cmp.allAgree') }), notChecked ?? '');
     return section;
   }
   section.append(
     el('div', { className: `box ${opposite.length > 0 ? 'failures' : 'agree'}`, 'data-kind': 'opposite' }, [
-      el('h3', { text: opposite.length === 0 ? 'No contradiction: no pair of models is faster in one run and slower in another' : `Contradictions (${opposite.length}): one run says faster, another slower` }),
-      opposite.length === 0 ? null : el('details', { className: 'contradiction-list', open: '' }, [el('summary', { text: `The ${opposite.length} pair${opposite.length === 1 ? '' : 's'}, each run's sentence` }), el('ol', {}, opposite.map(item))]),
+      el('h3', { text: opposite.length === 0 ? t('cmp.noOpposite') : t('cmp.opposite', { n: opposite.length }) }),
+      opposite.length === 0 ? null : el('details', { className: 'contradiction-list', open: '' }, [el('summary', { text: t(opposite.length === 1 ? 'cmp.oppositePairs.one' : 'cmp.oppositePairs.many', { n: opposite.length }) }), el('ol', {}, opposite.map(item))]),
     ]),
   );
   if (unconfirmed.length > 0) {
     section.append(
       el('div', { className: 'box warnings', 'data-kind': 'unconfirmed' }, [
-        el('h3', { text: `Not confirmed (${unconfirmed.length}): a difference in one run, none measurable in another` }),
+        el('h3', { text: t('cmp.unconfirmed', { n: unconfirmed.length }) }),
         el('details', { className: 'contradiction-list' }, [
-          el('summary', { text: 'Not a contradiction (“no measurable difference” does not claim that they are equal), but a difference that a second run did not confirm: do not teach it as a fact. The pairs:' }),
+          el('summary', { text: t('cmp.unconfirmedNote') }),
           el('ol', {}, unconfirmed.map(item)),
         ]),
       ]),
@@ -121,10 +125,10 @@ function workloadSection(w: CompareWorkload): HTMLElement {
   const section = el('div', { className: 'workload-body' });
   const figures = w.models.flatMap((model) => view.runs.map((_, i) => w.connections.map((n) => w.rows.find((r) => r.model === model && r.connections === n)?.runs[i])));
   const later = view.runs.slice(1);
-  const headers = ['model', 'clients', ...view.runs.map((r) => `req/s ${r.label}`), ...later.map((r) => `× ${r.label}`), ...view.runs.map((r) => `p99 ${r.label}`), ...later.map((r) => `p99 × ${r.label}`)];
+  const headers = [t('cmp.col.model'), t('cmp.col.clients'), ...view.runs.map((r) => t('cmp.col.rps', { label: r.label })), ...later.map((r) => `× ${r.label}`), ...view.runs.map((r) => `p99 ${r.label}`), ...later.map((r) => `p99 × ${r.label}`)];
   const figure = (field: 'rps' | 'p99', f: CompareFigures, i: number): HTMLElement =>
-    el('td', { 'data-field': field, 'data-run': String(i), 'data-value': f[field] === null ? '' : String(f[field]), text: f.failed ? 'failed' : f.text[field] });
-  const ratio = (field: string, x: number | null): HTMLElement => el('td', { 'data-field': field, text: x === null ? '—' : `${x.toFixed(2)}×` });
+    el('td', { 'data-field': field, 'data-run': String(i), 'data-value': f[field] === null ? '' : String(f[field]), text: f.failed ? t('cmp.failed') : f.text[field] });
+  const ratio = (field: string, x: number | null): HTMLElement => el('td', { 'data-field': field, text: x === null ? '—' : `${decimal(x.toFixed(2))}×` });
   /** A row of either table: the model, its level (clients, or offered rate), each run's figures and the ratios. */
   const compareRow = (row: Omit<CompareRow, 'connections'>, level: number, levelAttribute: 'data-connections' | 'data-rate'): HTMLTableRowElement =>
     el('tr', { 'data-model': row.model, [levelAttribute]: String(level), className: row.runs.some((f) => f.failed) ? 'failed' : '' }, [
@@ -139,28 +143,28 @@ function workloadSection(w: CompareWorkload): HTMLElement {
   if (w.rows.length > 0) {
     section.append(
       el('div', { className: 'charts' }, [
-        chartBox('Throughput (requests per second)', 'Colour: model. Line style: run. Whiskers: 95% intervals.', overlayChart(w.models, w.connections.map(String), clientsAxis, figures, 'rps', countAxis('requests / s'))),
-        chartBox('Tail latency (p99)', 'Log scale. Arrow up: a lower bound (≥).', overlayChart(w.models, w.connections.map(String), clientsAxis, figures, 'p99', logAxis('p99 latency'))),
+        chartBox(t('cmp.chart.rps'), t('cmp.chart.rpsNote'), overlayChart(w.models, w.connections.map(String), clientsAxis, figures, 'rps', countAxis(t('cmp.axis.requests')))),
+        chartBox(t('cmp.chart.p99'), t('cmp.chart.p99Note'), overlayChart(w.models, w.connections.map(String), clientsAxis, figures, 'p99', logAxis(t('cmp.axis.p99')))),
       ]),
     );
     const rows = w.rows.map((row) => compareRow(row, row.connections, 'data-connections'));
     section.append(table(headers, rows, 'numbers'));
   }
   if (w.openRows.length > 0) {
-    section.append(el('h3', { text: 'Open loop: at each offered rate' }));
-    section.append(el('p', { className: 'note', text: 'Achieved: requests answered per second in the window. p99 counted from each request’s planned send time (corrected for coordinated omission).' }));
-    const openHeaders = ['model', 'offered req/s', ...view.runs.map((r) => `achieved ${r.label}`), ...later.map((r) => `× ${r.label}`), ...view.runs.map((r) => `p99 ${r.label}`), ...later.map((r) => `p99 × ${r.label}`)];
+    section.append(el('h3', { text: t('cmp.open') }));
+    section.append(el('p', { className: 'note', text: t('cmp.openNote') }));
+    const openHeaders = [t('cmp.col.model'), t('chart.offered'), ...view.runs.map((r) => t('cmp.col.achieved', { label: r.label })), ...later.map((r) => `× ${r.label}`), ...view.runs.map((r) => `p99 ${r.label}`), ...later.map((r) => `p99 × ${r.label}`)];
     const openRows = w.openRows.map((row) => compareRow(row, row.rate, 'data-rate'));
     // The hockey sticks of the runs over each other: the rate where one run's latency turns up is the capacity it saw.
     const rates = [...new Set(w.openRows.map((r) => r.rate))].sort((a, b) => a - b);
     const openModels = [...new Set(w.openRows.map((r) => r.model))];
     const openFigures = openModels.flatMap((model) => view.runs.map((_, i) => rates.map((rate) => w.openRows.find((r) => r.model === model && r.rate === rate)?.runs[i])));
     // A numeric axis, as on the run page: rates sit at their values (100 twice as far along as 50, on a log scale).
-    const rateAxis = levelsAxis('offered requests / s', rates);
+    const rateAxis = levelsAxis(t('cmp.axis.offeredRequests'), rates);
     section.append(
       el('div', { className: 'charts', 'data-charts': 'open' }, [
-        chartBox('Open loop: achieved against offered', 'Colour: model. Line style: run. Past its capacity a server answers no more, whatever is offered.', overlayChart(openModels, rates, rateAxis, openFigures, 'rps', countAxis('answered requests / s'))),
-        chartBox('Open loop: p99 against offered rate', 'Log scales, p99 from the planned send. The hockey stick: flat while the server keeps up, then up.', overlayChart(openModels, rates, rateAxis, openFigures, 'p99', logAxis('p99 latency'))),
+        chartBox(t('cmp.chart.achieved'), t('cmp.chart.achievedNote'), overlayChart(openModels, rates, rateAxis, openFigures, 'rps', countAxis(t('cmp.axis.answered')))),
+        chartBox(t('cmp.chart.hockey'), t('cmp.chart.hockeyNote'), overlayChart(openModels, rates, rateAxis, openFigures, 'p99', logAxis(t('cmp.axis.p99')))),
       ]),
     );
     section.append(table(openHeaders, openRows, 'numbers open'));
@@ -190,6 +194,8 @@ function overlayChart(models: readonly string[], levels: readonly string[] | rea
     type: 'line',
     data: numeric ? { datasets } : { labels: levels.map(String), datasets },
     options: {
+      // Tick labels written the page's way ("1 000", "0,5" in French).
+      locale: chartLocale(),
       plugins: {
         tooltip: tooltipTexts(figures.map((l) => l.map((f) => f?.text[field] ?? '—'))),
         // The legend draws each line's dash (the run), not its point: colour already tells the model.

@@ -10,7 +10,7 @@ const { app } = startPage();
 app.append(el('h1', { text: t('index.title') }));
 app.append(el('p', { className: 'subtitle', text: t('index.subtitle', { n: entries.length }) }));
 app.append(
-  table(['run', 'date', 'machine', 'Node.js', 'profile', 'measured as', 'cases', 'status'], entries.map((e) =>
+  table([t('idx.col.run'), t('idx.col.date'), t('idx.col.machine'), 'Node.js', t('idx.col.profile'), t('idx.col.measured'), t('idx.col.cases'), t('idx.col.status')], entries.map((e) =>
     el('tr', { className: e.failed > 0 || !e.complete ? 'failed' : '' }, [
       el('td', { className: 'name' }, [link(e.href, e.runId)]),
       el('td', { className: 'name', text: `${e.startedAt.replace('T', ' ').slice(0, 19)} UTC` }),
@@ -19,7 +19,7 @@ app.append(
       el('td', { className: 'name', text: e.profile }),
       el('td', { className: 'name', text: e.measured }),
       el('td', { text: String(e.cases) }),
-      el('td', { className: 'name', text: [e.complete ? 'complete' : 'incomplete', e.failed > 0 ? `${e.failed} failed` : '', e.marked > 0 ? `${e.marked} trial${e.marked === 1 ? '' : 's'} marked` : ''].filter((x) => x !== '').join(', ') }),
+      el('td', { className: 'name', text: [t(e.complete ? 'idx.complete' : 'idx.incomplete'), e.failed > 0 ? t('idx.failed', { n: e.failed }) : '', e.marked > 0 ? t(e.marked === 1 ? 'idx.marked.one' : 'idx.marked.many', { n: e.marked }) : ''].filter((x) => x !== '').join(', ') }),
     ]),
   )),
 );

@@ -5,18 +5,20 @@
  */
 import type { Chart as ChartClass, ChartConfiguration } from 'chart.js';
 import { formatDuration, formatRps, formatUs } from '../../lib/format.js';
-import { liveCellName, type LiveCase, type LiveEvent, type LivePoint, type LiveSnapshot, type LiveStatus, type LiveTrialLine, type LiveTrialResult } from '../../results/live-feed.js';
+import { liveCellName, type LiveCase, type LiveEnd, type LiveEvent, type LivePoint, type LiveSnapshot, type LiveStatus, type LiveTrialLine, type LiveTrialResult } from '../../results/live-feed.js';
 import type { LiveView } from '../live.js';
 import { chartBox, drawCharts } from './chart-draw.js';
 import { countAxis, latencyTooltip, line, logAxis, type LineConfig, type LineDataset } from './charts.js';
 import { el, readData, startPage } from './common.js';
-import { t } from '../../lib/lang/lang.js';
+import { currentLang, t, type TextKey } from '../../lib/lang/lang.js';
 
 /** Defined by chart.umd.min.js, inlined before this script. */
 declare const Chart: typeof ChartClass;
 
 const view = readData() as LiveView; // written by renderLivePage of the same build
 const { app, styleFor } = startPage();
+/** Tick labels written the page's way ("1 000", "0,5" in French). */
+const locale = currentLang() === 'fr' ? 'fr-FR' : 'en-US';
 
 const text = (attrs: Readonly<Record<string, string>>): HTMLElement => el('p', attrs);
 const plan = el('p', { className: 'subtitle', id: 'live-plan', text: t('live.waiting') });
@@ -32,28 +34,28 @@ app.append(el('h1', { text: view.title }), plan);
 app.append(el('section', { className: 'box glance', 'data-section': 'now' }, [phaseLine, caseLine, nowLine, connection]));
 
 /** Seconds since the trial's load started: the same axis for every trial of the cell. */
-const timeAxis = { type: 'linear' as const, beginAtZero: true, title: { display: true, text: 'seconds since the trial started (warm-up included)' } };
+const timeAxis = { type: 'linear' as const, beginAtZero: true, title: { display: true, text: t('livep.axis.time') } };
 const throughputConfig: LineConfig = {
   type: 'line',
   data: { datasets: [] },
-  options: { parsing: false, scales: { x: timeAxis, y: countAxis('requests per second (last second)') }, plugins: { legend: { position: 'bottom' } } },
+  options: { locale, parsing: false, scales: { x: timeAxis, y: countAxis(t('livep.axis.rps')) }, plugins: { legend: { position: 'bottom' } } },
 };
 const latencyConfig: LineConfig = {
   type: 'line',
   data: { datasets: [] },
-  options: { parsing: false, scales: { x: timeAxis, y: logAxis('latency of the last second') }, plugins: { legend: { position: 'bottom' }, tooltip: latencyTooltip } },
+  options: { locale, parsing: false, scales: { x: timeAxis, y: logAxis(t('livep.axis.latency')) }, plugins: { legend: { position: 'bottom' }, tooltip: latencyTooltip } },
 };
 const casesConfig: ChartConfiguration<'bar', (number | null)[]> = {
   type: 'bar',
-  data: { labels: [], datasets: [{ label: 'median requests per second', data: [], backgroundColor: [] }] },
-  options: { indexAxis: 'y', scales: { x: countAxis('requests per second (median of the trials)') }, plugins: { legend: { display: false } } },
+  data: { labels: [], datasets: [{ label: t('livep.medianLabel'), data: [], backgroundColor: [] }] },
+  options: { locale, indexAxis: 'y', scales: { x: countAxis(t('livep.axis.median')) }, plugins: { legend: { display: false } } },
 };
 
 const charts = el('div', { className: 'charts' }, [
-  chartBox('Throughput over time (each trial of the cell)', '', throughputConfig),
-  chartBox('Latency over time (p50 and p99, the running trial)', '', latencyConfig),
+  chartBox(t('livep.chart.rps'), '', throughputConfig),
+  chartBox(t('livep.chart.latency'), '', latencyConfig),
 ]);
-const casesChart = chartBox('Finished cases: median throughput', 'One bar per case, as the report will show it; the table below gives its latency.', casesConfig);
+const casesChart = chartBox(t('livep.chart.cases'), t('livep.chart.casesNote'), casesConfig);
 app.append(el('section', { 'data-section': 'cell' }, [cellTitle, windowNote, charts]));
 app.append(
   el('section', { 'data-section': 'cases' }, [
@@ -61,7 +63,7 @@ app.append(
     casesChart,
     el('div', { className: 'table-wrap' }, [
       el('table', { className: 'numbers', id: 'live-cases' }, [
-        el('thead', {}, [el('tr', {}, ['case', 'model', 'trials', 'req/s', 'p50', 'p99'].map((h, i) => el('th', { text: h, className: i < 2 ? 'name' : '' })))]),
+        el('thead', {}, [el('tr', {}, [t('livep.col.case'), t('livep.col.model'), t('livep.col.trials'), t('chart.rps'), 'p50', 'p99'].map((h, i) => el('th', { text: h, className: i < 2 ? 'name' : '' })))]),
         casesBody,
       ]),
     ]),
@@ -87,8 +89,8 @@ let lines: { model: string; label: string; points: LivePoint[]; result?: LiveTri
 const cases: LiveCase[] = [];
 
 function lineLabel(l: (typeof lines)[number]): string {
-  if (l.result === undefined) return `${l.label} (running)`;
-  return l.result.status === 'ok' ? `${l.label}: ${formatRps(l.result.rps)} req/s` : `${l.label}: failed`;
+  if (l.result === undefined) return t('livep.line.running', { label: l.label });
+  return l.result.status === 'ok' ? t('livep.line.ok', { label: l.label, rps: formatRps(l.result.rps) }) : t('livep.line.failed', { label: l.label });
 }
 
 function redrawCell(): void {
@@ -117,7 +119,7 @@ function caseName(c: LiveCase): string {
   return liveCellName(c);
 }
 
-const noCase = el('tr', {}, [el('td', { className: 'name', colspan: '6', text: 'No case has finished yet: each appears here when its cell is done.' })]);
+const noCase = el('tr', {}, [el('td', { className: 'name', colspan: '6', text: t('livep.noCase') })]);
 casesBody.append(noCase);
 
 function addCases(added: readonly LiveCase[]): void {
@@ -132,7 +134,7 @@ function addCases(added: readonly LiveCase[]): void {
         el('td', { text: String(c.trials) }),
         ...(ok
           ? [el('td', { text: formatRps(c.rps) }), el('td', { text: formatUs(c.p50Us) }), el('td', { text: formatUs(c.p99Us) })]
-          : [el('td', { className: 'name', text: `failed: ${c.error}`, colspan: '3' })]),
+          : [el('td', { className: 'name', text: t('livep.caseFailed', { error: c.error }), colspan: '3' })]),
       ]),
     );
   }
@@ -149,26 +151,36 @@ function addCases(added: readonly LiveCase[]): void {
   casesBarChart.update('none');
 }
 
+/** What each stage of a trial is called on the page. */
+const STAGES: Readonly<Record<LivePoint['stage'], TextKey>> = { warmup: 'livep.stage.warmup', ramp: 'livep.stage.ramp', window: 'livep.stage.window', drain: 'livep.stage.drain' };
+
 function showStatus(status: LiveStatus): void {
-  phaseLine.textContent = `Now: ${status.phase}`;
-  const t = status.trial;
-  if (t === null) caseLine.textContent = 'No trial running.';
+  phaseLine.textContent = t('livep.now', { phase: status.phase });
+  const trial = status.trial;
+  if (trial === null) caseLine.textContent = t('live.noTrial');
   else {
-    const load = t.rate === undefined ? `× ${t.connections} client${t.connections === 1 ? '' : 's'}` : `at ${t.rate} req/s offered`;
-    const left = status.secondsLeft === null ? '' : ` — about ${formatDuration(status.secondsLeft)} left in the run`;
-    caseLine.textContent = `Running: ${t.workload} ${load} · ${t.model} · ${t.retry ? 'retry' : `trial ${t.round}`} — cell ${t.cell + 1} of ${t.cells}${left}`;
-    windowNote.textContent = `Each trial: ${t.warmupSeconds} s of warm-up (not recorded${t.rate === undefined ? '; longer while some clients have had no answer yet' : ''}), a measured window of ${t.durationSeconds} s, then the drain of the window's last requests.`;
+    const load = trial.rate === undefined ? t(trial.connections === 1 ? 'livep.load.one' : 'livep.load.many', { n: trial.connections }) : t('livep.load.rate', { rate: trial.rate });
+    const left = status.secondsLeft === null ? '' : t('livep.left', { time: formatDuration(status.secondsLeft) });
+    const which = trial.retry ? t('livep.retry') : t('livep.trial', { n: trial.round });
+    caseLine.textContent = t('livep.running', { workload: trial.workload, load, model: trial.model, trial: which, cell: trial.cell + 1, cells: trial.cells, left });
+    windowNote.textContent = t(trial.rate === undefined ? 'livep.window.closed' : 'livep.window.open', { warmup: trial.warmupSeconds, duration: trial.durationSeconds });
   }
   const p = status.now;
   nowLine.textContent =
     p === null
       ? ''
-      : `Last second (${p.stage === 'window' ? 'measured window' : p.stage === 'ramp' ? 'waiting for the last clients to get in' : p.stage}): ${formatRps(p.rps)} req/s · p50 ${p.p50Us === null ? '—' : formatUs(p.p50Us)} · p99 ${p.p99Us === null ? '—' : formatUs(p.p99Us)}${p.errors > 0 ? ` · ${p.errors} errors` : ''}`;
+      : t('livep.lastSecond', {
+          stage: t(STAGES[p.stage]),
+          rps: formatRps(p.rps),
+          p50: p.p50Us === null ? '—' : formatUs(p.p50Us),
+          p99: p.p99Us === null ? '—' : formatUs(p.p99Us),
+          errors: p.errors > 0 ? t('livep.errors', { n: p.errors }) : '',
+        });
 }
 
 function applySnapshot(s: LiveSnapshot): void {
   plan.textContent = s.plan;
-  cellTitle.textContent = s.cellName === null ? 'The running cell' : `The running cell: ${s.cellName}`;
+  cellTitle.textContent = s.cellName === null ? t('live.cell') : t('livep.cellNamed', { name: s.cellName });
   lines = s.lines.map((l: LiveTrialLine) => ({ ...l, points: [...l.points] }));
   cases.length = 0;
   casesBody.textContent = '';
@@ -177,6 +189,9 @@ function applySnapshot(s: LiveSnapshot): void {
   redrawCell();
   showStatus(s.status);
 }
+
+/** How a run ended, in words. */
+const OUTCOMES: Readonly<Record<LiveEnd['outcome'], TextKey>> = { complete: 'livep.outcome.complete', interrupted: 'livep.outcome.interrupted', failed: 'livep.outcome.failed' };
 
 function apply(event: LiveEvent): void {
   switch (event.type) {
@@ -187,7 +202,7 @@ function apply(event: LiveEvent): void {
       break;
     case 'trial-start':
       if (event.newCell) lines = [];
-      cellTitle.textContent = `The running cell: ${event.cellName}`;
+      cellTitle.textContent = t('livep.cellNamed', { name: event.cellName });
       lines.push({ ...event.line, points: [...event.line.points] });
       redrawCell();
       break;
@@ -205,7 +220,7 @@ function apply(event: LiveEvent): void {
       addCases(event.cases);
       break;
     case 'end':
-      connection.textContent = `The run is over (${event.end.outcome}): ${event.end.message}`;
+      connection.textContent = t('livep.over', { outcome: t(OUTCOMES[event.end.outcome]), message: event.end.message });
       break;
   }
   showStatus(event.status);
@@ -213,7 +228,7 @@ function apply(event: LiveEvent): void {
 
 const source = new EventSource('/events');
 source.onopen = () => {
-  connection.textContent = 'Following the run as it happens.';
+  connection.textContent = t('livep.following');
 };
 source.onmessage = (message: MessageEvent<string>) => {
   const event = JSON.parse(message.data) as LiveEvent; // from the bench of the same build (results/live-feed.ts)
@@ -222,5 +237,5 @@ source.onmessage = (message: MessageEvent<string>) => {
   if (event.type === 'end') source.close();
 };
 source.onerror = () => {
-  if (source.readyState !== EventSource.CLOSED) connection.textContent = 'Connection lost: trying again (is the bench still running?)';
+  if (source.readyState !== EventSource.CLOSED) connection.textContent = t('livep.lost');
 };

@@ -4,7 +4,9 @@ import { conclusions, contradictions, type Contradiction } from '../../results/s
 import { conclusionSentence } from '../text/conclusions.js';
 import type { Interval } from '../../results/stats/stats.js';
 import { latencyText, rpsText } from './figures.js';
-import { measuredText } from './index-view.js';
+import { machineText, measuredText } from './index-view.js';
+import { decimal, t } from '../../lib/lang/lang.js';
+import { speaker } from '../../lib/lang/sentences.js';
 import { transportText } from '../text/transport.js';
 import { placementTag } from './placement.js';
 import { modelViews, type ModelView } from './run/run-view.js';
@@ -95,48 +97,42 @@ export interface CompareView {
 }
 
 const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || a === 0 ? null : Math.round((b / a) * 100) / 100);
-const machineOf = (r: Results): string => `${r.machine.cpuModel}, ${r.machine.cpus} cores`;
+const machineOf = machineText;
 
 /** Differences that make a comparison unfair, said plainly. */
 export function compareWarnings(runs: readonly CompareRun[]): string[] {
   const warnings: string[] = [];
   const distinct = (f: (r: Results) => string): string[] => [...new Set(runs.map((r) => f(r.results)))];
   const machines = distinct(machineOf);
-  if (machines.length > 1) warnings.push(`The runs come from different machines (${machines.join(' / ')}): differences measure the machines as much as the models.`);
+  if (machines.length > 1) warnings.push(t('cmp.warn.machines', { list: machines.join(' / ') }));
   const nodes = distinct((r) => r.machine.node);
-  if (nodes.length > 1) warnings.push(`The runs used different Node.js versions (${nodes.join(', ')}).`);
-  const setups = distinct((r) => `${r.options.durationSeconds} s per trial, ${r.options.warmupSeconds} s warm-up`);
-  if (setups.length > 1) warnings.push(`The runs were measured differently (${setups.join(' / ')}).`);
-  const transports = distinct((r) => transportText(r.options) ?? 'plain HTTP, keep-alive');
-  if (transports.length > 1) warnings.push(`The runs spoke to their servers differently (${transports.join(' / ')}): a handshake per request, or TLS, costs every answer something, so their differences measure that as much as the models.`);
+  if (nodes.length > 1) warnings.push(t('cmp.warn.nodes', { list: nodes.join(', ') }));
+  const setups = distinct((r) => t('cmp.setup', { duration: decimal(String(r.options.durationSeconds)), warmup: decimal(String(r.options.warmupSeconds)) }));
+  if (setups.length > 1) warnings.push(t('cmp.warn.setups', { list: setups.join(' / ') }));
+  const transports = distinct((r) => transportText(r.options) ?? t('cmp.plainHttp'));
+  if (transports.length > 1) warnings.push(t('cmp.warn.transports', { list: transports.join(' / ') }));
   const calibrations = runs.map((r) => r.results.calibration.iterationsPerMs);
   if (Math.max(...calibrations) > 1.1 * Math.min(...calibrations)) {
-    warnings.push(
-      `CPU speed differed between the runs (${calibrations.join(', ')} PBKDF2 iterations per ms at calibration): each run sized its CPU work to its own speed, so a cpu request is about 2 ms in each, but not the same number of iterations. On one machine, such a gap means it was busy with something else.`,
-    );
+    warnings.push(t('cmp.warn.calibration', { list: calibrations.map((c) => decimal(String(c))).join(', ') }));
   }
   const speeds = runs.flatMap((r) => (r.results.machineSpeed === undefined ? [] : [{ label: r.label, median: r.results.machineSpeed.median }]));
   if (speeds.length > 1 && machines.length === 1) {
     const slow = speeds.reduce((a, b) => (b.median < a.median ? b : a));
     const fast = speeds.reduce((a, b) => (b.median > a.median ? b : a));
     if (fast.median > 1.1 * slow.median) {
-      warnings.push(
-        `The machine was in different states: run ${slow.label}'s cores computed at ${Math.round(slow.median * 100)}% of their best, run ${fast.label}'s at ${Math.round(fast.median * 100)}% (by the gauges pinned to each core). Figures of work that computes (cpu, and the client-bound hello) moved with that, by up to ${Math.round((fast.median / slow.median - 1) * 100)}%; waits (io) did not.`,
-      );
+      warnings.push(t('cmp.warn.speeds', { slow: slow.label, slowShare: Math.round(slow.median * 100), fast: fast.label, fastShare: Math.round(fast.median * 100), gap: Math.round((fast.median / slow.median - 1) * 100) }));
     }
   }
-  const placements = distinct((r) => placementTag(r) || 'loopback');
-  if (placements.length > 1) warnings.push(`The runs placed client and server differently (${placements.join(' / ')}): latencies that cross a network include its round trips, and a link with a rate (--netem-rate) caps the throughput of large answers.`);
-  for (const r of runs) if (!r.results.complete) warnings.push(`Run ${r.label} was interrupted: its results are partial.`);
+  const placements = distinct((r) => placementTag(r) || t('cmp.loopback'));
+  if (placements.length > 1) warnings.push(t('cmp.warn.placements', { list: placements.join(' / ') }));
+  for (const r of runs) if (!r.results.complete) warnings.push(t('cmp.warn.interrupted', { label: r.label }));
   const open = runs.filter((r) => r.results.options.rates !== undefined).map((r) => r.label);
   if (open.length > 0) {
-    warnings.push(`Run${open.length === 1 ? '' : 's'} ${open.join(', ')} measured an open loop (--rate): its open-loop cases are compared by offered rate, in two charts and a table per workload (achieved rate, and p99 from the planned send); the charts by clients show the closed-loop cases only (there, the 1-client measures the predictions stand on).`);
+    warnings.push(t(open.length === 1 ? 'cmp.warn.open.one' : 'cmp.warn.open.many', { list: open.join(', ') }));
   }
   for (const r of runs) {
     if (r.results.upgradedFrom !== undefined) {
-      warnings.push(
-        `Run ${r.label} was read from a version-${r.results.upgradedFrom} results file: it had no interleaved trials (each case ran once, or repeated one after another), so its numbers mostly have no interval, and its conclusions are weaker than a version-2 run's.`,
-      );
+      warnings.push(t('cmp.warn.upgraded', { label: r.label, version: r.results.upgradedFrom }));
     }
   }
   return warnings;
@@ -153,12 +149,12 @@ export function buildCompareView(runs: readonly CompareRun[]): CompareView {
   if (first === undefined) throw new Error('a comparison needs at least two runs');
 
   return {
-    title: `Concurrency lab — comparison of ${runs.length} runs`,
+    title: t('cmp.title', { n: runs.length }),
     runs: runs.map((r) => ({
       label: r.label,
       runId: r.results.runId,
       startedAt: r.results.startedAt,
-      machine: placementTag(r.results) === '' ? machineOf(r.results) : `${machineOf(r.results)} · ${r.results.options.target === undefined ? 'servers in' : 'client to'} ${placementTag(r.results)}`,
+      machine: placementTag(r.results) === '' ? machineOf(r.results) : t(r.results.options.target === undefined ? 'cmp.serversIn' : 'cmp.clientTo', { machine: machineOf(r.results), place: placementTag(r.results) }),
       node: r.results.machine.node,
       profile: r.results.options.profile,
       measured: measuredText(r.results),
@@ -194,7 +190,9 @@ export function buildCompareView(runs: readonly CompareRun[]): CompareView {
           });
         }
       }
-      const description = runs.map((r) => r.results.workloads.find((w) => w.name === name)?.description).find((d) => d !== undefined) ?? '';
+      // A workload's description is a sentence its file holds: said in the page's language where the file says how.
+      const described = runs.map((r) => ({ r, d: r.results.workloads.find((w) => w.name === name)?.description })).find((x) => x.d !== undefined);
+      const description = described?.d === undefined ? '' : speaker(described.r.results.sentences)(described.d);
       const rates = [...new Set(runs.flatMap((r) => r.results.options.rates ?? []))].sort((a, b) => a - b);
       const openRows = models.flatMap((model) =>
         rates.flatMap((rate): OpenCompareRow[] => {
@@ -214,13 +212,13 @@ export function buildCompareView(runs: readonly CompareRun[]): CompareView {
 function storyOf(runs: readonly CompareRun[], rows: readonly Pick<CompareRow, 'rpsRatio'>[]): string {
   const parts = runs.slice(1).map((r, i) => {
     const ratios = rows.map((row) => row.rpsRatio[i]).filter((x): x is number => x !== null && x !== undefined && Number.isFinite(x)).sort((a, b) => a - b);
-    if (ratios.length === 0) return `Run ${r.label}: no case in common with run ${runs[0]?.label ?? ''}`;
+    if (ratios.length === 0) return t('cmp.story.none', { label: r.label, first: runs[0]?.label ?? '' });
     const mid = ratios[Math.floor(ratios.length / 2)] ?? 0;
     const low = ratios[0] ?? 0;
     const high = ratios[ratios.length - 1] ?? 0;
-    return `Run ${r.label} served ${low.toFixed(2)}–${high.toFixed(2)}× the requests of run ${runs[0]?.label ?? ''} over ${ratios.length} case${ratios.length === 1 ? '' : 's'} (median ${mid.toFixed(2)}×)`;
+    return t(ratios.length === 1 ? 'cmp.story.one' : 'cmp.story.many', { label: r.label, low, high, first: runs[0]?.label ?? '', n: ratios.length, median: mid });
   });
-  return `${parts.join('; ')}.`;
+  return `${parts.join(t('cmp.story.join'))}${t('cmp.story.end')}`;
 }
 
 /** Every conclusion the runs do not share, the contradictions first (results/conclusions.ts decides). */

@@ -1,6 +1,6 @@
 import type { Results } from '../../results/schema.js';
 import { transportText } from '../text/transport.js';
-import type { Lang } from '../../lib/lang/lang.js';
+import { decimal, t, type Lang } from '../../lib/lang/lang.js';
 
 export interface IndexEntry {
   readonly runId: string;
@@ -30,7 +30,7 @@ export function indexEntry(results: Results, href: string): IndexEntry {
   return {
     runId: results.runId,
     startedAt: results.startedAt,
-    machine: `${results.machine.cpuModel}, ${results.machine.cpus} cores`,
+    machine: machineText(results),
     node: results.machine.node,
     profile: results.options.profile,
     measured: measuredText(results),
@@ -42,14 +42,21 @@ export function indexEntry(results: Results, href: string): IndexEntry {
   };
 }
 
+/** "AMD EPYC, 2 cores": a run's machine as the index and the comparison name it. */
+export function machineText(r: Results): string {
+  return t('idx.machine', { cpu: r.machine.cpuModel, n: r.machine.cpus });
+}
+
 /** How a run measured its cases: "3–5 interleaved trials of 2 s", or "1 repeat of 0.5 s (version 1)". */
 export function measuredText(r: Results): string {
   const o = r.options;
-  if (r.upgradedFrom !== undefined) return `${o.trials} repeat${o.trials === 1 ? '' : 's'} of ${o.durationSeconds} s, not interleaved (version ${r.upgradedFrom})`;
+  const duration = decimal(String(o.durationSeconds));
+  if (r.upgradedFrom !== undefined) return t(o.trials === 1 ? 'idx.measured.v1.one' : 'idx.measured.v1.many', { n: String(o.trials), duration, version: r.upgradedFrom });
   // How it spoke to the servers, where the file says: a TLS run must not be read against a plain one unawares.
   const transport = transportText(o);
-  const loop = o.rates === undefined ? '' : `; open loop at ${o.rates.join(', ')} req/s`;
-  return `${o.trials === o.maxTrials ? o.trials : `${o.trials}–${o.maxTrials}`} interleaved trial${o.maxTrials === 1 ? '' : 's'} of ${o.durationSeconds} s${loop}${transport === null ? '' : `; ${transport}`}`;
+  const loop = o.rates === undefined ? '' : t('idx.measured.open', { rates: o.rates.map((x) => decimal(String(x))).join(', ') });
+  const trials = o.trials === o.maxTrials ? String(o.trials) : `${o.trials}–${o.maxTrials}`;
+  return `${t(o.maxTrials === 1 ? 'idx.measured.one' : 'idx.measured.many', { n: trials, duration })}${loop}${transport === null ? '' : t('idx.measured.transport', { transport })}`;
 }
 
 /** Newest first. */
