@@ -12,6 +12,8 @@
  * emoji sequence needs them, and names are compared by a skeleton that reads letters which look alike as one
  * (`аӏісе` in Cyrillic, `ɑlice`, `ᴀʟɪᴄᴇ` are `alice`), after UTS #39's idea, on the letters a class would meet.
  */
+import { t } from './lang/lang.js';
+
 export const NAME_MAX = 40;
 
 /** Combining marks on one character beyond this are a smear, not an accent (Vietnamese needs two). */
@@ -46,25 +48,28 @@ const EMOJI_GLUE = /\u200d|\ufe0f|[\u{e0020}-\u{e007f}]/gu;
 /** Blank-looking characters that are not spaces to Unicode (the braille blank, the Hangul fillers). */
 const BLANKS = /[\u2800\u3164\u115f\u1160\uffa0]/u;
 
-/** Why a name cannot be used, or null when it can (after trimming). */
+/** What nameProblem says of an empty name (the caller says how to give one). */
+export const MISSING = 'missing';
+
+/** Why a name cannot be used, in the process's language, or null when it can (after trimming). */
 export function nameProblem(raw: string): string | null {
   const name = raw.trim();
-  if (name === '') return 'missing';
+  if (name === '') return MISSING;
   // Control and format characters (line breaks, bidirectional overrides, invisible joiners) would garble a terminal, a
   // CSV or a page, or hide a look-alike.
-  if (/[\p{Cc}\u2028\u2029]/u.test(name) || BLANKS.test(name)) return 'control or invisible characters are not allowed';
-  if (characterCount(name) > NAME_MAX) return `longer than ${NAME_MAX} characters`;
+  if (/[\p{Cc}\u2028\u2029]/u.test(name) || BLANKS.test(name)) return t('name.invisible');
+  if (characterCount(name) > NAME_MAX) return t('name.long', { max: NAME_MAX });
   for (const { segment } of graphemes.segment(name)) {
     // An emoji may hold its glue (👨‍👩‍👧, 🏴 with tags); anywhere else an invisible character only hides something.
     const seen = /^\p{Extended_Pictographic}|\u20e3$/u.test(segment) ? segment.replace(EMOJI_GLUE, '') : segment;
-    if (/[\p{Cf}\p{Default_Ignorable_Code_Point}]/u.test(seen)) return 'control or invisible characters are not allowed';
+    if (/[\p{Cf}\p{Default_Ignorable_Code_Point}]/u.test(seen)) return t('name.invisible');
     const marks = (segment.match(/\p{M}/gu) ?? []).length;
     // A mark belongs on a letter or a digit (a keycap 1️⃣ is a digit and a mark); on a space or alone it is a smear.
-    if (marks > 0 && !/^[\p{L}\p{N}\p{Extended_Pictographic}]/u.test(segment)) return 'an accent must sit on a letter';
-    if (marks > MAX_MARKS) return `too many accents on one letter (at most ${MAX_MARKS})`;
+    if (marks > 0 && !/^[\p{L}\p{N}\p{Extended_Pictographic}]/u.test(segment)) return t('name.accentAlone');
+    if (marks > MAX_MARKS) return t('name.accents', { max: MAX_MARKS });
   }
   const scripts = new Set((name.normalize('NFKC').match(/\p{L}/gu) ?? []).map(scriptOf));
-  if (scripts.size > 1) return `letters of one script only (this name mixes ${[...scripts].sort().join(' and ')})`;
+  if (scripts.size > 1) return t('name.scripts', { scripts: [...scripts].sort().join(' + ') });
   return null;
 }
 

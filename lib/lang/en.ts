@@ -13,6 +13,12 @@ export const en = {
   ...otherPagesEn,
   ...textsEn,
   ...terminalEn,
+  // A student's name (lib/student-name.ts)
+  'name.invisible': 'control or invisible characters are not allowed',
+  'name.long': 'longer than {max} characters',
+  'name.accentAlone': 'an accent must sit on a letter',
+  'name.accents': 'too many accents on one letter (at most {max})',
+  'name.scripts': 'letters of one script only (this name mixes {scripts})',
   // The run page
   'run.title': 'Concurrency lab — run of {at} UTC',
   'run.allRuns': 'all runs',
