@@ -173,7 +173,7 @@ export const runPageFr: Readonly<Record<keyof typeof runPageEn, string>> = {
   'rp.machine.col.all': 'tous les cœurs',
   'rp.machine.col.others': 'CPU des autres',
   'rp.reading.upgraded': 'Ce fichier date d’avant les essais (la plupart des cas n’ont été mesurés qu’une fois, la plupart des chiffres n’ont donc pas d’intervalle) ; ',
-  'rp.reading.median': 'Chaque cas a été mesuré en plusieurs essais ; un débit est leur médiane (un fichier d’une version antérieure du laboratoire), ',
+  'rp.reading.median': 'Chaque cas a été mesuré en plusieurs essais ; un débit est leur médiane (ce fichier date d’une version antérieure du laboratoire), ',
   'rp.reading.trials': 'Chaque cas a été mesuré en un nombre fixe d’essais ; un débit est leur moyenne géométrique, un centile de latence est celui de toutes leurs réponses réunies (« max sur n » là où trop peu de réponses soutiennent un p99), ',
   'rp.reading.pm': ' est la demi-largeur de son intervalle à 95 %, et ',
   'rp.reading.rest': ' marque une latence à laquelle manque une partie de l’attente (la vraie est plus haute). Sur les graphiques, les moustaches sont les intervalles à 95 % et une flèche vers le haut marque un « ≥ » ; les fins tirets sont les prédictions de la théorie des files d’attente.',
