@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { currentLang, type Lang } from '../lib/lang/lang.js';
+import { currentLang, t, type Lang } from '../lib/lang/lang.js';
 
 /** The only two ways data enters a page: escaped text, or JSON that a script reads and shows as text. */
 export function escapeHtml(text: string): string {
@@ -64,7 +64,7 @@ export function pageShell(title: string, kind: PageKind, data: unknown, assets: 
 <style>${css}</style>
 </head>
 <body>
-<main id="app"><noscript>This report draws its tables and charts with JavaScript; please enable it.</noscript></main>
+<main id="app"><noscript>${escapeHtml(t('rp.noscript', {}, lang))}</noscript></main>
 <script type="application/json" id="lab-data">${embedJson(data)}</script>
 ${scripts.map((script) => `<script>${script}</script>\n`).join('')}</body>
 </html>

@@ -8,6 +8,7 @@
 import type { Chart as ChartClass } from 'chart.js';
 import type { ChartConfig } from './charts.js';
 import { el } from './common.js';
+import { currentLang } from '../../lib/lang/lang.js';
 
 /** Defined by chart.umd.min.js, inlined before the page script; module-scoped, so Node code cannot see it. */
 declare const Chart: typeof ChartClass;
@@ -41,6 +42,7 @@ function drawPending(root: ParentNode, all = false): void {
 /** Charts are created once their boxes are in the document (and seen), so that they know their size. */
 export function drawCharts(root: HTMLElement): void {
   Chart.defaults.animation = false; // drawn at once: for print, screenshots and slow projectors
+  Chart.defaults.locale = currentLang() === 'fr' ? 'fr-FR' : 'en-US'; // numbers of the axes and tooltips, the page's way
   Chart.defaults.font.size = 15;
   Chart.defaults.color = '#111';
   Chart.defaults.borderColor = '#d0d0d0';

@@ -4,6 +4,7 @@
  */
 import type { Chart as ChartClass, ChartConfiguration, Plugin, Point, Scale, TooltipItem } from 'chart.js';
 import { formatUs } from '../../lib/format.js';
+import { formatNumber, t } from '../../lib/lang/lang.js';
 import type { Interval } from '../../results/stats/stats.js';
 import type { ModelStyle } from '../views/palette.js';
 
@@ -33,8 +34,18 @@ type LineOptions = NonNullable<ChartConfiguration<'line', LinePoint[]>['options'
 export type AxisOptions = NonNullable<LineOptions['scales']>[string];
 type TooltipOptions = NonNullable<NonNullable<LineOptions['plugins']>['tooltip']>;
 
-/** The clients axis of every line chart. */
-export const clientsAxis: AxisOptions = { title: { display: true, text: 'concurrent clients' } };
+/**
+ * The clients axis of every line chart. Its title is read when a chart is drawn, after the page has set its
+ * language (this module is evaluated before).
+ */
+export const clientsAxis: AxisOptions = {
+  title: {
+    display: true,
+    get text(): string {
+      return t('rp.axis.clients');
+    },
+  },
+};
 
 /**
  * A log axis whose ticks are exactly the levels measured (clients, or offered rates): theory's curves need a
@@ -51,23 +62,23 @@ export function levelsAxis(title: string, levels: readonly number[]): AxisOption
     afterBuildTicks: (axis: Scale) => {
       axis.ticks = levels.map((value) => ({ value }));
     },
-    ticks: { autoSkip: false, callback: (value) => Number(value).toLocaleString('en-US') },
+    ticks: { autoSkip: false, callback: (value) => formatNumber(Number(value)) },
   };
 }
 
 /** Theory's datasets end their label with this: the legend leaves them out (the note under the chart says what they are). */
-export const THEORY = ' · theory';
-export const KNEE = ' · knee';
+const theorySuffix = (): string => ` · ${t('rp.chart.theory')}`;
+const kneeSuffix = (): string => ` · ${t('rp.chart.knee')}`;
 
 /** Theory's line: thin, translucent, dashed, without points, in the model's colour. */
 export function theoryLine(model: string, data: Point[], style: ModelStyle): LineDataset {
   // order 1: drawn under the measured lines (order 0), so that theory never hides a measured point.
-  return { label: `${model}${THEORY}`, data, borderColor: `${style.color}b0`, backgroundColor: `${style.color}b0`, borderDash: [6, 5], borderWidth: 2, pointRadius: 0, pointHitRadius: 6, spanGaps: true, order: 1 };
+  return { label: `${model}${theorySuffix()}`, data, borderColor: `${style.color}b0`, backgroundColor: `${style.color}b0`, borderDash: [6, 5], borderWidth: 2, pointRadius: 0, pointHitRadius: 6, spanGaps: true, order: 1 };
 }
 
 /** The knee N* on theory's throughput line: a hollow triangle. */
 export function kneeMarker(model: string, at: Point, style: ModelStyle): LineDataset {
-  return { label: `${model}${KNEE}`, data: [at], borderColor: style.color, backgroundColor: '#ffffff', pointStyle: 'triangle', pointRadius: 9, pointBorderWidth: 2.5, showLine: false, order: 1 };
+  return { label: `${model}${kneeSuffix()}`, data: [at], borderColor: style.color, backgroundColor: '#ffffff', pointStyle: 'triangle', pointRadius: 9, pointBorderWidth: 2.5, showLine: false, order: 1 };
 }
 
 /**
@@ -89,7 +100,7 @@ export const legendOfDashes = {
 };
 
 /** A legend of the measured lines only. */
-export const legendWithoutTheory = { labels: { filter: (item: { text: string }) => !item.text.endsWith(THEORY) && !item.text.endsWith(KNEE) } };
+export const legendWithoutTheory = { labels: { filter: (item: { text: string }) => !item.text.endsWith(theorySuffix()) && !item.text.endsWith(kneeSuffix()) } };
 
 /** Per dataset, per point: its 95 % interval (or null), and whether the value is a lower bound. */
 export interface IntervalMarks {
@@ -227,23 +238,33 @@ export function logCountAxis(title: string): AxisOptions {
   return {
     type: 'logarithmic',
     title: { display: true, text: title },
-    ticks: { autoSkip: false, callback: (value, _index, ticks) => (isLabelledLogTick(Number(value), ticks) ? Number(value).toLocaleString('en-US') : '') },
+    ticks: { autoSkip: false, callback: (value, _index, ticks) => (isLabelledLogTick(Number(value), ticks) ? formatNumber(Number(value)) : '') },
   };
 }
 
 /** HDR plots put percentiles on a log axis of 1 / (1 − p): 90%, 99%, 99.9% are evenly spaced. */
-const PERCENTILE_TICKS: ReadonlyMap<number, string> = new Map([[1, '0%'], [10, '90%'], [100, '99%'], [1000, '99.9%'], [10000, '99.99%']]);
+const PERCENTILE_TICKS: ReadonlyMap<number, number> = new Map([[1, 0], [10, 90], [100, 99], [1000, 99.9], [10000, 99.99]]);
+
+/** "99.9%" / "99,9 %": a percentile as the axes and tables write it. */
+export function percentileText(percentile: number): string {
+  return t('rp.percentile', { p: formatNumber(percentile, 3) });
+}
 
 export function percentileAxis(): AxisOptions {
   return {
     type: 'logarithmic',
     min: 1,
     max: 10000,
-    title: { display: true, text: 'percentile' },
+    title: { display: true, text: t('rp.axis.percentile') },
     afterBuildTicks: (axis: Scale) => {
       axis.ticks = [...PERCENTILE_TICKS.keys()].map((value) => ({ value }));
     },
-    ticks: { callback: (value) => PERCENTILE_TICKS.get(Number(value)) ?? '' },
+    ticks: {
+      callback: (value) => {
+        const p = PERCENTILE_TICKS.get(Number(value));
+        return p === undefined ? '' : percentileText(p);
+      },
+    },
   };
 }
 

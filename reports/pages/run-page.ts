@@ -62,11 +62,11 @@ app.append(foldedSection('models', [t('run.models')], view.models.map((m) => m.n
 app.append(
   foldedSection('reading', [t('run.reading')], '', { 'data-section': 'reading' }, [
     el('p', { className: 'legend-note' }, [
-      view.upgradedFrom !== null ? 'This file is from before trials (most cases ran once, so most numbers have no interval); ' : view.statistics === null ? 'Each case ran several trials; a throughput is their median (a file from before this version of the lab), ' : 'Each case ran a fixed number of trials; a throughput is their geometric mean, a latency percentile is that of all their answers together (“max of n” where too few answers stand behind a p99), ',
+      view.upgradedFrom !== null ? t('rp.reading.upgraded') : view.statistics === null ? t('rp.reading.median') : t('rp.reading.trials'),
       el('strong', { text: '±' }),
-      ' is the half-width of its 95% interval, and ',
+      t('rp.reading.pm'),
       el('strong', { text: '≥' }),
-      ' marks a latency that misses some waiting (the real one is higher). On the charts, whiskers are the 95% intervals and an arrow up marks a “≥”; thin dashed lines are queueing theory’s predictions.',
+      t('rp.reading.rest'),
     ]),
   ]),
 );

@@ -5,11 +5,12 @@ import type { Trial } from '../../results/schema.js';
 import type { Cell } from '../../results/stats/aggregate.js';
 import { errorText } from '../text/causes.js';
 import { lostUpdatesText } from '../text/lost-updates.js';
-import { latencyRangeText, latencyText, rpsRangeText, rpsText } from './figures.js';
+import { latencyRangeText, latencyText, rpsRangeText, rpsText, wholePercent, counted } from './figures.js';
+import { grouped, t } from '../../lib/lang/lang.js';
 
 const dash = '—';
 const text = (value: number | null, f: (n: number) => string): string => (value === null ? dash : f(value));
-const percent = (n: number): string => `${n.toFixed(0)}%`;
+const percent = wholePercent;
 
 type CellText = Readonly<Record<'rps' | 'p50' | 'p99' | 'p999' | 'cpu' | 'rss' | 'client' | 'trials' | 'theory' | 'theoryError' | 'lostUpdates', string>>;
 
@@ -24,7 +25,7 @@ export interface CellView extends Omit<Cell, 'trials'> {
 export function trialsText(trials: readonly Trial[]): string {
   const marked = trials.filter((t) => t.marked.length > 0).length;
   const failed = trials.filter((t) => t.status === 'failed').length;
-  const notes = [marked > 0 ? `${marked} marked` : '', failed > 0 ? `${failed} failed` : ''].filter((n) => n !== '');
+  const notes = [marked > 0 ? counted(marked, 'rv.cell.marked.one', 'rv.cell.marked.many') : '', failed > 0 ? t('rv.cell.failed', { n: failed }) : ''].filter((n) => n !== '');
   return `${trials.length}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 }
 
@@ -34,7 +35,7 @@ export function trialsText(trials: readonly Trial[]): string {
  */
 function unsupported(c: Cell, percentile: number): string | null {
   if (c.latencySample === null || c.max === null || supportsPercentile(c.latencySample, percentile)) return null;
-  return `${c.latencyLowerBound ? '≥ ' : ''}max ${formatUs(c.max)} of ${c.latencySample.toLocaleString('en-US')}`;
+  return `${c.latencyLowerBound ? '≥ ' : ''}${t('rv.cell.maxOf', { max: formatUs(c.max), n: grouped(c.latencySample) })}`;
 }
 
 export function cellView(c: Cell): CellView {
@@ -59,7 +60,7 @@ export function cellView(c: Cell): CellView {
       trials: trials.length === 0 ? dash : trialsText(trials),
       theory: theory === null ? dash : formatRps(theory.rps),
       // The 1-client case is where the demands come from: theory meets it by construction.
-      theoryError: theory === null || c.rps === null || !(theory.rps > 0) ? dash : c.connections === 1 ? 'source' : errorText(c.rps / theory.rps - 1),
+      theoryError: theory === null || c.rps === null || !(theory.rps > 0) ? dash : c.connections === 1 ? t('rv.cell.source') : errorText(c.rps / theory.rps - 1),
       lostUpdates: lostUpdatesText(c.lostUpdates, c.requests),
     },
     range: { rps: rpsRangeText(c.rpsInterval), p50: lower ? '' : latencyRangeText(c.p50Interval), p99: lower || p99Max !== null ? '' : latencyRangeText(c.p99Interval) },

@@ -4,7 +4,7 @@
  * views format here, once, and the page scripts only show the text.
  */
 import { formatRps, formatSpread, formatUs } from '../../lib/format.js';
-import { decimal } from '../../lib/lang/lang.js';
+import { currentLang, decimal, t, type TextKey } from '../../lib/lang/lang.js';
 import { relativeHalfWidth, type Interval } from '../../results/stats/stats.js';
 
 const dash = '—';
@@ -36,11 +36,11 @@ export function latencyText(value: number | null, interval: Interval | null, low
 
 /** "95%: 11,900–12,800 req/s", for tooltips and titles; "" without an interval. */
 export function rpsRangeText(interval: Interval | null): string {
-  return interval === null ? '' : `95%: ${formatRps(interval.low)}–${formatRps(interval.high)} req/s`;
+  return interval === null ? '' : t('rv.range.rps', { low: formatRps(interval.low), high: formatRps(interval.high) });
 }
 
 export function latencyRangeText(interval: Interval | null): string {
-  return interval === null ? '' : `95%: ${formatUs(interval.low)}–${formatUs(interval.high)}`;
+  return interval === null ? '' : t('rv.range', { low: formatUs(interval.low), high: formatUs(interval.high) });
 }
 
 /** A ratio as a headline says it: "63×", "1.92×". */
@@ -50,7 +50,7 @@ export function ratioText(ratio: number): string {
 
 /** "95%: 60–66×" */
 export function ratioRangeText(interval: Interval): string {
-  return `95%: ${ratioText(interval.low)}–${ratioText(interval.high)}×`;
+  return t('rv.range', { low: ratioText(interval.low), high: `${ratioText(interval.high)}×` });
 }
 
 /**
@@ -61,7 +61,27 @@ export function differencePlusMinus(interval: Interval | null): string {
   return interval === null ? '' : formatSpread(Math.max(interval.high - 1, 1 - interval.low));
 }
 
-/** "90%" and "95%: 85–95%": a share of a reference (the bare baseline). */
+/** "90%" and "95%: 85–95%": a share of a reference (the bare baseline); "90 %" in French. */
 export function percentText(share: number): string {
-  return `${Math.round(share * 100).toString()}%`;
+  return wholePercent(share * 100);
+}
+
+/** "75%" / "75 %": a percentage given as a number, rounded to a whole one, the language's way. */
+export function wholePercent(percent: number): string {
+  return `${Math.round(percent).toString()}${currentLang() === 'fr' ? '\u00a0%' : '%'}`;
+}
+
+/**
+ * "1 core" / "3 cores": a count with the word of its number. French puts 0 and 1 in the singular ("0 essai
+ * marqué"), English only 1.
+ */
+export function counted(n: number, one: TextKey, many: TextKey, vars: Readonly<Record<string, string | number>> = {}): string {
+  const singular = currentLang() === 'fr' ? Math.abs(n) < 2 : n === 1;
+  return t(singular ? one : many, { n, ...vars });
+}
+
+/** "1.9 clients", "1 client": the knee N*, to a tenth. */
+export function kneeText(knee: number): string {
+  const tenth = Math.round(knee * 10) / 10;
+  return counted(tenth, 'rv.knee.one', 'rv.knee.many', { n: decimal(tenth.toString()) });
 }

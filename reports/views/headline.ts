@@ -2,11 +2,11 @@ import { formatRps } from '../../lib/format.js';
 import type { Cell } from '../../results/stats/aggregate.js';
 import { verdictFor, type Conclusion } from '../../results/stats/conclusions.js';
 import type { Comparison } from '../../results/stats/stats.js';
-import { differencePlusMinus, latencyText, percentText, ratioRangeText, ratioText, rpsText } from './figures.js';
+import { counted, differencePlusMinus, latencyText, percentText, ratioRangeText, ratioText, rpsText } from './figures.js';
 import { t } from '../../lib/lang/lang.js';
 import { rateUnit } from '../../results/workload-key.js';
 
-const clientsText = (n: number): string => `${n} client${n === 1 ? '' : 's'}`;
+const clientsText = (n: number): string => counted(n, 'rv.clients.one', 'rv.clients.many');
 
 const find = (conclusions: readonly Conclusion[], a: string, b: string): Conclusion | undefined => conclusions.find((x) => (x.a === a && x.b === b) || (x.a === b && x.b === a));
 
@@ -93,8 +93,8 @@ export function headlineSentences(workload: string, connections: number, cells: 
 
 /** "`event-loop` reached 92% (95%: 88–96%) of the bare `baseline`’s 36,584 req/s." */
 function referenceSentence(best: Cell, reference: Cell, comparison: Comparison | undefined, pm: string): string {
-  const ceiling = `the bare \`${reference.model}\`’s ${formatRps(reference.rps ?? 0)} req/s`;
-  if (comparison === undefined || comparison.interval === null) return `\`${best.model}\` reached ${percentText((best.rps ?? 0) / (reference.rps ?? 1))} of ${ceiling} (no interval).`;
-  if (comparison.verdict === 'same') return `\`${best.model}\` and the bare \`${reference.model}\` (${formatRps(reference.rps ?? 0)} req/s) do not differ measurably (${pm}).`;
-  return `\`${best.model}\` reached ${percentText(comparison.ratio)} (95%: ${Math.round(comparison.interval.low * 100)}–${percentText(comparison.interval.high)}) of ${ceiling}.`;
+  const vars = { model: best.model, reference: reference.model, rps: formatRps(reference.rps ?? 0) };
+  if (comparison === undefined || comparison.interval === null) return t('rv.reference.noInterval', { ...vars, share: percentText((best.rps ?? 0) / (reference.rps ?? 1)) });
+  if (comparison.verdict === 'same') return t('rv.reference.same', { ...vars, pm });
+  return t('rv.reference.reached', { ...vars, share: percentText(comparison.ratio), range: t('rv.range', { low: Math.round(comparison.interval.low * 100), high: percentText(comparison.interval.high) }) });
 }

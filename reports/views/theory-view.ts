@@ -8,6 +8,32 @@ import { caseDemands, predictModel, runCores, shapeOf } from '../../results/theo
 import { checkPredictions, type PredictionCheck } from '../../results/theory/prediction-check.js';
 import { causeText, checkText, errorText } from '../text/causes.js';
 import type { Results } from '../../results/schema.js';
+import { t, type TextKey } from '../../lib/lang/lang.js';
+import { counted, kneeText } from './figures.js';
+
+/** Theory's stations (results/theory), by the name it gives them: their words in the page's language. */
+const STATIONS: Readonly<Record<string, TextKey>> = {
+  client: 'rv.station.client',
+  'the one connection': 'rv.station.connection',
+  'the client’s connections': 'rv.station.clientConnections',
+  'main thread': 'rv.station.mainThread',
+  'own thread or process': 'rv.station.ownThread',
+  thread: 'rv.station.thread',
+  'event loop': 'rv.station.eventLoop',
+  wait: 'rv.station.wait',
+  threads: 'rv.station.threads',
+  processes: 'rv.station.processes',
+  'event loops': 'rv.station.eventLoops',
+  'pool threads': 'rv.station.poolThreads',
+  cores: 'rv.station.cores',
+  none: 'rv.station.none',
+};
+
+/** A bottleneck as the page says it ("event loop" / "boucle d’événements"); a name it does not know, as it is. */
+export function stationName(name: string): string {
+  const key = STATIONS[name];
+  return key === undefined ? name : t(key);
+}
 
 export interface TheoryPoint {
   readonly x: number;
@@ -23,6 +49,8 @@ export interface ModelTheoryView {
   readonly knee: number;
   readonly kneeRps: number;
   readonly bottleneck: string;
+  /** "knee N* ≈ 1.9 clients (bottleneck: cores)": the knee marker's tooltip. */
+  readonly kneeLabel: string;
   /** The demands it stands on, as a sentence. */
   readonly demands: string;
 }
@@ -84,7 +112,16 @@ export function workloadTheory(results: Results, workload: string, models: reado
       knee: Math.round(knee * 10) / 10,
       kneeRps,
       bottleneck: prediction.bottleneck,
-      demands: `server CPU ${formatUs(demands.serverCpu * 1e6)}, client CPU ${formatUs(demands.clientCpu * 1e6)}, waiting ${formatUs(demands.wait * 1e6)} per request; bottleneck: ${prediction.bottleneck}, knee N* ≈ ${(Math.round(knee * 10) / 10).toString()} client${Math.round(knee * 10) === 10 ? '' : 's'}; at ${max} clients, ${formatRps(prediction.points[prediction.points.length - 1]?.rps ?? 0)} req/s`,
+      kneeLabel: t('rv.theory.knee', { knee: kneeText(knee), bottleneck: stationName(prediction.bottleneck) }),
+      demands: t('rv.theory.demands', {
+        server: formatUs(demands.serverCpu * 1e6),
+        client: formatUs(demands.clientCpu * 1e6),
+        wait: formatUs(demands.wait * 1e6),
+        bottleneck: stationName(prediction.bottleneck),
+        knee: kneeText(knee),
+        at: counted(max, 'rv.clients.one', 'rv.clients.many'),
+        rps: formatRps(prediction.points[prediction.points.length - 1]?.rps ?? 0),
+      }),
     });
   }
   if (views.length === 0) return null;
@@ -95,12 +132,12 @@ export function workloadTheory(results: Results, workload: string, models: reado
   const worst = checks.reduce<CheckView | null>((w, k) => (w === null || Math.abs(k.rpsError) > Math.abs(w.rpsError) ? k : w), null);
   const summary =
     worst === null
-      ? 'No case beyond 1 client to check the predictions against.'
+      ? t('rv.theory.noCheck')
       : disagreements.length === 0
-        ? `Theory falls inside the measurement's 95% interval on every case of this workload (the farthest: \`${worst.model}\` at ${worst.at} clients, ${errorText(worst.rpsError)}).`
-        : `Theory falls outside the measurement's 95% interval on ${disagreements.length} of ${checks.length} cases; the likely causes are listed below.`;
+        ? t('rv.theory.inside', { model: worst.model, at: counted(worst.at, 'rv.clients.one', 'rv.clients.many'), error: errorText(worst.rpsError) })
+        : t('rv.theory.outside', { n: disagreements.length, total: checks.length });
   // A capped link is a station the models leave out: its time hides in the 1-client wait, a pure delay to theory.
   const rate = results.options.network?.rateMbit;
-  const linkNote = rate === undefined ? '' : ` This run's link carried at most ${rate} Mbit/s each way (--netem-rate): theory leaves the wire out (its time is in the 1-client wait, which it takes for a delay every client can spend at once), so at many clients it predicts more than the link can carry.`;
+  const linkNote = rate === undefined ? '' : ` ${t('rv.theory.link', { rate })}`;
   return { models: views, checks, disagreements, summary: summary + linkNote };
 }

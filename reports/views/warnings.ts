@@ -73,7 +73,7 @@ const firstSentence = (text: string): string => (text.split(/(?<=\.)\s/)[0] ?? t
 export function topWarnings(results: Results, failedCases: number, at = 3): TopWarningView[] {
   const groups = new Map(groupWarnings(results).map((g) => [g.code, g]));
   const out: TopWarningView[] = [];
-  if (failedCases > 0) out.push({ code: 'failed-cases', title: 'Failed cases', count: failedCases, line: 'these cases have no result: their reason is in the warnings section' });
+  if (failedCases > 0) out.push({ code: 'failed-cases', title: t('rv.failedCases.title'), count: failedCases, line: t('rv.failedCases.line') });
   for (const code of FIRST) {
     const g = groups.get(code);
     if (g === undefined) continue;

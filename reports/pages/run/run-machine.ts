@@ -6,6 +6,7 @@ import { chartBox } from '../chart-draw.js';
 import { countAxis, line } from '../charts.js';
 import { el, prose, swatch, table } from '../common.js';
 import { t } from '../../../lib/lang/lang.js';
+import { counted } from '../../views/figures.js';
 
 /**
  * Grouped by code, one line per kind with its count; unfolded, what the kind means (once), the run's own messages,
@@ -14,7 +15,7 @@ import { t } from '../../../lib/lang/lang.js';
 export function warningsBox(groups: readonly WarningGroupView[]): HTMLElement {
   return el('div', { className: 'box warnings', 'data-section': 'warnings' }, [
     el('ul', {}, groups.map((g) => {
-      const count = g.cases.length > 0 ? ` (${g.cases.length} case${g.cases.length === 1 ? '' : 's'})` : g.messages.length > 1 ? ` (${g.messages.length})` : '';
+      const count = g.cases.length > 0 ? ` (${counted(g.cases.length, 'rp.cases.one', 'rp.cases.many')})` : g.messages.length > 1 ? ` (${g.messages.length})` : '';
       return el('li', { 'data-code': g.code }, [
         el('details', { className: 'warning-kind' }, [
           el('summary', {}, [el('strong', { text: g.title }), count]),
@@ -31,29 +32,29 @@ export function warningsBox(groups: readonly WarningGroupView[]): HTMLElement {
 export function machineSection(machine: MachineView | null): HTMLElement {
   const section = el('section', { 'data-section': 'machine' }, [el('h3', { text: t('run.machineDuring') })]);
   if (machine === null) {
-    section.append(el('p', { text: 'This file has no probes of the machine (it was written before trials and probes): whether the machine changed during the run is unknown.' }));
+    section.append(el('p', { text: t('rp.machine.noProbes') }));
     return section;
   }
   for (const s of machine.summary) section.append(el('p', { text: s }));
-  const labels = machine.probes.map((p) => p.before);
+  const labels = machine.probes.map((p) => p.label);
   // As the view computed them: shares of the run's best.
   const share = (f: (p: MachineView['probes'][number]) => number): number[] => machine.probes.map((p) => Math.round(f(p) * 1000) / 10);
   const flagged = machine.probes.map((p) => (p.dropped ? '#b00020' : '#0072B2'));
-  const capacity = { ...line('parallel capacity', share((p) => p.capacityShare), { color: '#0072B2', dash: [], point: 'circle' }), pointBackgroundColor: flagged, pointBorderColor: flagged, pointRadius: machine.probes.map((p) => (p.dropped ? 9 : 5)) };
-  const speed = line('single-thread speed', share((p) => p.speedShare), { color: '#E69F00', dash: [8, 4], point: 'rect' });
-  const threshold = { ...line('80% of the best', machine.probes.map(() => 80), { color: '#777777', dash: [4, 4], point: 'circle' }, 0), borderWidth: 2, pointStyle: 'line' as const };
+  const capacity = { ...line(t('rp.machine.capacity'), share((p) => p.capacityShare), { color: '#0072B2', dash: [], point: 'circle' }), pointBackgroundColor: flagged, pointBorderColor: flagged, pointRadius: machine.probes.map((p) => (p.dropped ? 9 : 5)) };
+  const speed = line(t('rp.machine.speed'), share((p) => p.speedShare), { color: '#E69F00', dash: [8, 4], point: 'rect' });
+  const threshold = { ...line(t('rp.machine.threshold'), machine.probes.map(() => 80), { color: '#777777', dash: [4, 4], point: 'circle' }, 0), borderWidth: 2, pointStyle: 'line' as const };
   section.append(
     el('div', { className: 'charts' }, [
-      chartBox('Speed and parallel capacity (% of the run’s best)', 'Probed at the start and before each cell. Red: more than 20% below the best probe before it (one thread’s speed, the capacity, or what all cores computed together): the trials of the cell after it are marked.', {
+      chartBox(t('rp.machine.chart'), t('rp.machine.chartNote'), {
         type: 'line',
         data: { labels, datasets: [capacity, speed, threshold] },
-        options: { scales: { x: { title: { display: true, text: 'probe (before the cell)' } }, y: { ...countAxis('% of the best'), suggestedMax: 110 } } },
+        options: { scales: { x: { title: { display: true, text: t('rp.machine.axisProbe') } }, y: { ...countAxis(t('rp.machine.axisShare')), suggestedMax: 110 } } },
       }),
       table(
-        ['before', 'time', 'one thread', '', 'all cores', '', 'others’ CPU'],
+        [t('rp.machine.col.before'), t('rp.machine.col.time'), t('rp.machine.col.single'), '', t('rp.machine.col.all'), '', t('rp.machine.col.others')],
         machine.probes.map((p) =>
           el('tr', { className: p.dropped ? 'dropped' : '', 'data-before': p.before }, [
-            el('td', { className: 'name', text: p.dropped ? `⚑ ${p.before}` : p.before }),
+            el('td', { className: 'name', text: p.dropped ? `⚑ ${p.label}` : p.label }),
             el('td', { text: p.text.time }),
             el('td', { text: p.text.single }),
             el('td', { text: p.text.singleShare }),

@@ -10,6 +10,7 @@ import { el, prose, swatch } from '../common.js';
 import { anchor } from '../fold.js';
 import { formatRps } from '../../../lib/format.js';
 import { t } from '../../../lib/lang/lang.js';
+import { counted } from '../../views/figures.js';
 
 /** A small throughput chart: one line per model over the clients (or offered rates), no legend (the story has one). */
 function miniChart(s: StoryView, styleFor: (model: string) => ModelStyle): LineConfig {
@@ -48,7 +49,7 @@ export function topWarningsBox(view: RunView): HTMLElement | null {
   const more = view.warnings.length + (view.failed.length > 0 ? 1 : 0) - view.topWarnings.length;
   return el('section', { className: 'box warnings top-warnings', 'data-section': 'top-warnings' }, [
     el('ul', {}, view.topWarnings.map((w) =>
-      el('li', { 'data-code': w.code }, [el('strong', { text: w.title }), w.count > 0 ? ` (${w.count} case${w.count === 1 ? '' : 's'})` : '', w.line === '' ? '' : `: ${w.line}.`]),
+      el('li', { 'data-code': w.code }, [el('strong', { text: w.title }), w.count > 0 ? ` (${counted(w.count, 'rp.cases.one', 'rp.cases.many')})` : '', w.line === '' ? '' : t('rp.topLine', { line: w.line })]),
     )),
     el('p', { className: 'note' }, [anchor('warnings', [more > 0 ? t('run.allWarnings', { n: more }) : t('run.allWarningsNone')])]),
   ]);

@@ -28,6 +28,8 @@ import {
 import { el, numberCell, prose, swatch, table } from '../common.js';
 import { theoryBox } from './theory-box.js';
 import { t } from '../../../lib/lang/lang.js';
+import { counted } from '../../views/figures.js';
+import { percentileText } from '../charts.js';
 
 /** The body of a workload's folded section (its title and headline are the fold's summary). */
 export function workloadSection(w: WorkloadView, styleFor: (model: string) => ModelStyle): HTMLElement {
@@ -37,7 +39,7 @@ export function workloadSection(w: WorkloadView, styleFor: (model: string) => Mo
   const theory = w.theory;
   /** Theory's dashed line of one figure per model, after the measured ones (the whiskers skip them). */
   const theoryDatasets = (f: (p: TheoryPoint) => number): LineDataset[] => (theory === null ? [] : theory.models.map((m) => theoryLine(m.model, m.curve.map((p) => ({ x: p.x, y: f(p) })), styleFor(m.model))));
-  const theoryTexts = (f: (p: TheoryPoint) => string): string[][] => (theory === null ? [] : theory.models.map((m) => m.curve.map((p) => `theory at ${p.x}: ${f(p)}`)));
+  const theoryTexts = (f: (p: TheoryPoint) => string): string[][] => (theory === null ? [] : theory.models.map((m) => m.curve.map((p) => t('rp.tip.theoryAt', { at: p.x, value: f(p) }))));
   /** A chart of one figure per model and clients, with its intervals and "≥" marks, theory's line, and tooltips that say them. */
   const withIntervals = (field: 'rps' | 'p50' | 'p99' | 'mean', axis: ReturnType<typeof logAxis>): LineConfig => {
     const marks: IntervalMarks = {
@@ -45,15 +47,15 @@ export function workloadSection(w: WorkloadView, styleFor: (model: string) => Mo
       lowerBounds: w.series.map((s) => s.cells.map((c) => field !== 'rps' && c.latencyLowerBound && c[field] !== null)),
     };
     const measured = w.series.map((s) => line(s.model, s.cells.map((c) => ({ x: c.connections, y: c[field] ?? Number.NaN })), styleFor(s.model)));
-    const texts = w.series.map((s) => s.cells.map((c) => (field === 'mean' ? (c.mean === null ? '—' : `${c.latencyLowerBound ? '≥ ' : ''}${formatUs(c.mean)}`) : [c.text[field], c.range[field]].filter((t) => t !== '').join(' · '))));
+    const texts = w.series.map((s) => s.cells.map((c) => (field === 'mean' ? (c.mean === null ? '—' : `${c.latencyLowerBound ? '≥ ' : ''}${formatUs(c.mean)}`) : [c.text[field], c.range[field]].filter((x) => x !== '').join(' · '))));
     const predicted = field === 'rps' ? theoryDatasets((p) => p.rps) : theoryDatasets((p) => p.meanLatencyUs);
-    const predictedTexts = field === 'rps' ? theoryTexts((p) => `${formatRps(p.rps)} req/s`) : theoryTexts((p) => `mean ${formatUs(p.meanLatencyUs)}`);
+    const predictedTexts = field === 'rps' ? theoryTexts((p) => t('rp.tip.rps', { rps: formatRps(p.rps) })) : theoryTexts((p) => t('rp.tip.mean', { mean: formatUs(p.meanLatencyUs) }));
     const knees = field !== 'rps' || theory === null ? [] : theory.models.map((m) => kneeMarker(m.model, { x: m.knee, y: m.kneeRps }, styleFor(m.model)));
-    const kneeTexts = field !== 'rps' || theory === null ? [] : theory.models.map((m) => [`knee N* ≈ ${m.knee} client${m.knee === 1 ? '' : 's'} (bottleneck: ${m.bottleneck})`]);
+    const kneeTexts = field !== 'rps' || theory === null ? [] : theory.models.map((m) => [m.kneeLabel]);
     return {
       type: 'line',
       data: { datasets: [...measured, ...predicted, ...knees] },
-      options: { plugins: { legend: legendWithoutTheory, tooltip: tooltipTexts([...texts, ...predictedTexts, ...kneeTexts]) }, scales: { x: levelsAxis('concurrent clients', w.connections), y: coveringIntervals(axis, marks) } },
+      options: { plugins: { legend: legendWithoutTheory, tooltip: tooltipTexts([...texts, ...predictedTexts, ...kneeTexts]) }, scales: { x: levelsAxis(t('rp.axis.clients'), w.connections), y: coveringIntervals(axis, marks) } },
       plugins: [intervalPlugin(marks)],
     };
   };
@@ -63,18 +65,18 @@ export function workloadSection(w: WorkloadView, styleFor: (model: string) => Mo
     prose('p', w.headline, { className: 'headline' }),
   ]);
   if (w.lostUpdatesNote !== null) section.append(el('p', { className: 'lost-updates-note', text: w.lostUpdatesNote }));
-  const theoryNote = theory === null ? '' : ' Thin dashed: theory (mean value analysis from the 1-client demands).';
+  const theoryNote = theory === null ? '' : ` ${t('rp.chart.theoryNote')}`;
   const charts = [
-    chartBox('Throughput (requests per second)', `Higher is better. Median of the trials; whiskers: 95% interval.${theoryNote}${theory === null ? '' : ' △: the knee N*, where adding clients stops adding throughput.'}`, withIntervals('rps', countAxis('requests / s'))),
-    chartBox('Mean latency, measured and predicted', `Log scale. All used trials’ requests together; arrow up: a lower bound (≥).${theoryNote}`, withIntervals('mean', logAxis('mean latency'))),
-    chartBox('Median latency (p50)', 'Log scale. Whiskers: 95% interval; arrow up: a lower bound (≥). Thin dashed: theory’s mean, for scale.', withIntervals('p50', logAxis('p50 latency'))),
-    chartBox('Tail latency (p99)', 'One request in a hundred waited at least this long. Log scale; arrow up: ≥. Thin dashed: theory’s mean, for scale.', withIntervals('p99', logAxis('p99 latency'))),
+    chartBox(t('rp.chart.rps'), `${t('rp.chart.rpsNote')}${theoryNote}${theory === null ? '' : ` ${t('rp.chart.kneeNote')}`}`, withIntervals('rps', countAxis(t('rp.axis.rps')))),
+    chartBox(t('rp.chart.mean'), `${t('rp.chart.meanNote')}${theoryNote}`, withIntervals('mean', logAxis(t('rp.axis.mean')))),
+    chartBox(t('rp.chart.p50'), t('rp.chart.p50Note'), withIntervals('p50', logAxis(t('rp.axis.p50')))),
+    chartBox(t('rp.chart.p99'), t('rp.chart.p99Note'), withIntervals('p99', logAxis(t('rp.axis.p99')))),
   ];
   const lowerAt = w.series.filter((s) => cellAt(s.cells)?.latencyLowerBound === true).map((s) => s.model);
   // Only where some model has a distribution to draw (a version-1 file has none): an empty chart says nothing.
   if (w.distributionAt !== null && w.series.some((s) => (cellAt(s.cells)?.distribution.length ?? 0) > 0)) {
     charts.push(
-      chartBox(`Latency distribution at ${w.distributionAt} clients`, `HDR plot of every used trial together: the right end is the worst requests. Both axes log.${lowerAt.length === 0 ? '' : ` A lower bound (≥, the real latencies are higher): ${lowerAt.join(', ')}.`}`, {
+      chartBox(t('rp.chart.distribution', { clients: counted(w.distributionAt, 'rv.clients.one', 'rv.clients.many') }), `${t('rp.chart.distributionNote')}${lowerAt.length === 0 ? '' : ` ${t('rp.chart.lowerAt', { models: lowerAt.join(', ') })}`}`, {
         type: 'line',
         data: {
           datasets: w.series.map((s) => {
@@ -82,15 +84,15 @@ export function workloadSection(w: WorkloadView, styleFor: (model: string) => Mo
             return line(s.model, pts, styleFor(s.model), 2);
           }),
         },
-        options: { plugins: { tooltip: latencyTooltip }, scales: { x: percentileAxis(), y: logAxis('latency') } },
+        options: { plugins: { tooltip: latencyTooltip }, scales: { x: percentileAxis(), y: logAxis(t('rp.axis.latency')) } },
       }),
     );
   }
   charts.push(
-    chartBox('Server CPU (% of one core)', 'The whole process tree: pool threads and cluster processes included. Median of the trials.', {
+    chartBox(t('rp.chart.cpu'), t('rp.chart.cpuNote'), {
       type: 'line',
       data: { labels, datasets: datasets((c) => c.serverCpuPercent) },
-      options: { scales: { x: clientsAxis, y: countAxis('% of one core') } },
+      options: { scales: { x: clientsAxis, y: countAxis(t('rp.axis.cpu')) } },
     }),
   );
   const peaks = w.series.map((s) => {
@@ -98,10 +100,10 @@ export function workloadSection(w: WorkloadView, styleFor: (model: string) => Mo
     return values.length > 0 ? Math.max(...values) / 1048576 : null;
   });
   charts.push(
-    chartBox('Peak memory (resident, MiB)', 'Largest resident memory of the whole server, over all clients levels.', {
+    chartBox(t('rp.chart.rss'), t('rp.chart.rssNote'), {
       type: 'bar',
-      data: { labels: w.series.map((s) => s.model), datasets: [{ label: 'peak RSS (MiB)', data: peaks, backgroundColor: w.series.map((s) => styleFor(s.model).color) }] },
-      options: { plugins: { legend: { display: false } }, scales: { y: countAxis('MiB') } },
+      data: { labels: w.series.map((s) => s.model), datasets: [{ label: t('rp.chart.rssLabel'), data: peaks, backgroundColor: w.series.map((s) => styleFor(s.model).color) }] },
+      options: { plugins: { legend: { display: false } }, scales: { y: countAxis(t('rp.axis.mib')) } },
     }),
   );
   section.append(el('div', { className: 'charts' }, charts));
@@ -113,11 +115,34 @@ export function workloadSection(w: WorkloadView, styleFor: (model: string) => Mo
   // The session workload adds its lost updates, its main number: beside the clients, before the scroll.
   const lost = w.lostUpdatesNote !== null;
   const rows = w.series.flatMap((s) => s.cells.filter((c) => c.runs > 0).map((c) => numbersRow(c, styleFor(s.model).color, lost)));
-  section.append(table(['model', 'clients', ...(lost ? ['lost updates'] : []), 'req/s', 'p50', 'p99', 'p99.9', 'trials', 'server CPU', 'peak RSS', 'client CPU', 'served by', 'errors / timeouts / non-2xx', 'theory req/s', 'vs theory', 'status'], rows, 'numbers'));
+  section.append(
+    table(
+      [
+        t('rp.col.model'),
+        t('rp.col.clients'),
+        ...(lost ? [t('rp.col.lostUpdates')] : []),
+        t('rp.col.rps'),
+        'p50',
+        'p99',
+        'p99.9',
+        t('rp.col.trials'),
+        t('rp.col.serverCpu'),
+        t('rp.col.rss'),
+        t('rp.col.clientCpu'),
+        t('rp.col.servedBy'),
+        t('rp.col.errors'),
+        t('rp.col.theory'),
+        t('rp.col.vsTheory'),
+        t('rp.col.status'),
+      ],
+      rows,
+      'numbers',
+    ),
+  );
   if (w.lowerBounds.length > 0) {
     section.append(
       el('div', { className: 'box warnings lower-bounds', 'data-section': 'lower-bounds' }, [
-        el('strong', { text: '≥ — latency shown as a lower bound:' }),
+        el('strong', { text: t('rp.lowerBounds') }),
         el('ul', {}, w.lowerBounds.map((b) => el('li', {}, [el('code', { text: `${b.model} · ${b.connections}` }), ` ${b.message}`]))),
       ]),
     );
@@ -131,11 +156,11 @@ export function workloadSection(w: WorkloadView, styleFor: (model: string) => Mo
   });
   const first = withDist[0];
   if (w.distributionAt !== null && first !== undefined) {
-    const distribution = el('details', { className: 'distribution-table' }, [el('summary', { text: `Latency distribution at ${w.distributionAt} clients, as numbers` })]);
+    const distribution = el('details', { className: 'distribution-table' }, [el('summary', { text: t('rp.distributionNumbers', { clients: counted(w.distributionAt, 'rv.clients.one', 'rv.clients.many') }) })]);
     const percentiles = first.cell.distribution.map((d) => d.percentile);
     const distributionRows = percentiles.map((p, i) =>
       el('tr', {}, [
-        el('td', { className: 'name', text: `${p}%` }),
+        el('td', { className: 'name', text: percentileText(p) }),
         ...withDist.map((x) => {
           const d = x.cell.distribution[i];
           const lower = x.cell.latencyLowerBound ? '≥ ' : '';
@@ -143,7 +168,7 @@ export function workloadSection(w: WorkloadView, styleFor: (model: string) => Mo
         }),
       ]),
     );
-    distribution.append(table(['percentile', ...withDist.map((x) => x.model)], distributionRows, 'distribution'));
+    distribution.append(table([t('rp.axis.percentile'), ...withDist.map((x) => x.model)], distributionRows, 'distribution'));
     section.append(distribution);
   }
   return section;
@@ -160,41 +185,45 @@ function conclusionsBlock(w: WorkloadView): HTMLElement {
     ]);
   const shown = w.conclusions.find((g) => g.connections === w.distributionAt) ?? w.conclusions[w.conclusions.length - 1];
   const others = w.conclusions.filter((g) => g !== shown);
-  const clients = (n: number): string => `${n} client${n === 1 ? '' : 's'}`;
+  const clients = (n: number): string => counted(n, 'rv.clients.one', 'rv.clients.many');
   return el('div', { className: 'conclusions', 'data-section': 'conclusions' }, [
-    el('h3', { text: `What this run concludes${shown === undefined ? '' : ` at ${clients(shown.connections)}`}` }),
-    el('p', { className: 'note', text: 'Each pair of models, compared round by round (the trials that ran side by side): a difference is claimed only where the 95% interval of the ratio lies wholly beyond 5% (smaller differences come and go between runs on a shared machine); greyed: no measurable difference.' }),
+    el('h3', { text: shown === undefined ? t('rp.concludes') : t('rp.concludesAt', { clients: clients(shown.connections) }) }),
+    el('p', { className: 'note', text: t('rp.concludesNote') }),
     shown === undefined ? null : group(shown),
-    ...others.map((g) => el('details', { className: 'conclusions-more' }, [el('summary', { text: `At ${clients(g.connections)} (${g.items.length} pairs)` }), group(g)])),
+    ...others.map((g) => el('details', { className: 'conclusions-more' }, [el('summary', { text: counted(g.items.length, 'rp.pairsAt.one', 'rp.pairsAt.many', { clients: clients(g.connections) }) }), group(g)])),
   ]);
 }
 
 /** Every trial in the order it ran; marked ones stand out, with their reasons and what re-measured them. */
 function trialsTable(w: WorkloadView, styleFor: (model: string) => ModelStyle): HTMLElement {
-  const notable = w.trials.some((t) => t.marked.length > 0 || t.status === 'failed');
+  const notable = w.trials.some((r) => r.marked.length > 0 || r.status === 'failed');
   const details = el('details', { className: 'trials', 'data-section': 'trials' }, [prose('summary', w.trialsSummary)]);
   details.open = notable;
-  const rows = w.trials.map((t: TrialRowView) => {
-    const marked = t.marked.length > 0;
-    return el('tr', { className: [marked ? 'marked' : '', t.status === 'failed' ? 'failed' : '', t.used ? '' : 'unused'].join(' ').trim(), 'data-model': t.model, 'data-connections': String(t.connections), 'data-trial': String(t.number) }, [
-      el('td', { className: 'name' }, [swatch(styleFor(t.model).color), t.model]),
-      el('td', { text: String(t.connections) }),
-      el('td', { text: `#${t.number}` }),
-      el('td', { text: String(t.round) }),
-      el('td', { text: String(t.order + 1) }),
-      el('td', { 'data-field': 'rps', 'data-value': t.rps === null ? '' : String(t.rps), text: t.text.rps }),
-      el('td', { 'data-field': 'p50', 'data-value': t.p50 === null ? '' : String(t.p50), text: t.text.p50 }),
-      el('td', { 'data-field': 'p99', 'data-value': t.p99 === null ? '' : String(t.p99), text: t.text.p99 }),
-      el('td', { 'data-field': 'ramp', text: t.text.ramp }),
-      el('td', { 'data-field': 'background', text: t.text.background }),
-      el('td', { className: 'name', 'data-field': 'marked', text: marked ? `⚑ ${t.text.marked}` : '' }),
-      el('td', { className: 'name', 'data-field': 'retry', text: t.text.retry }),
-      el('td', { 'data-field': 'used', text: t.text.used }),
+  const rows = w.trials.map((r: TrialRowView) => {
+    const marked = r.marked.length > 0;
+    return el('tr', { className: [marked ? 'marked' : '', r.status === 'failed' ? 'failed' : '', r.used ? '' : 'unused'].join(' ').trim(), 'data-model': r.model, 'data-connections': String(r.connections), 'data-trial': String(r.number) }, [
+      el('td', { className: 'name' }, [swatch(styleFor(r.model).color), r.model]),
+      el('td', { text: String(r.connections) }),
+      el('td', { text: `#${r.number}` }),
+      el('td', { text: String(r.round) }),
+      el('td', { text: String(r.order + 1) }),
+      el('td', { 'data-field': 'rps', 'data-value': r.rps === null ? '' : String(r.rps), text: r.text.rps }),
+      el('td', { 'data-field': 'p50', 'data-value': r.p50 === null ? '' : String(r.p50), text: r.text.p50 }),
+      el('td', { 'data-field': 'p99', 'data-value': r.p99 === null ? '' : String(r.p99), text: r.text.p99 }),
+      el('td', { 'data-field': 'ramp', text: r.text.ramp }),
+      el('td', { 'data-field': 'background', text: r.text.background }),
+      el('td', { className: 'name', 'data-field': 'marked', text: marked ? `⚑ ${r.text.marked}` : '' }),
+      el('td', { className: 'name', 'data-field': 'retry', text: r.text.retry }),
+      el('td', { 'data-field': 'used', text: r.text.used }),
     ]);
   });
   details.append(
-    el('p', { className: 'note', text: 'Order: position in the round (the models of a cell take turns in a shuffled order each round). All in after: how long from the start of the load until every client had its first answer; the window opens only then (a busy event loop lets in one new connection per turn of its loop). ⚑: taken while the machine was busy or slower; such a trial is retried once where the time budget allows, and left out of the estimate when enough clean trials remain.' }),
-    table(['model', 'clients', 'trial', 'round', 'order', 'req/s', 'p50', 'p99', 'all in after', 'background CPU', 'marked', 'retry', 'used'], rows, 'numbers trials-table'),
+    el('p', { className: 'note', text: t('rp.trials.note') }),
+    table(
+      [t('rp.col.model'), t('rp.col.clients'), t('rp.col.trial'), t('rp.col.round'), t('rp.col.order'), t('rp.col.rps'), 'p50', 'p99', t('rp.col.allIn'), t('rp.col.background'), t('rp.col.marked'), t('rp.col.retry'), t('rp.col.used')],
+      rows,
+      'numbers trials-table',
+    ),
   );
   return details;
 }
@@ -202,7 +231,7 @@ function trialsTable(w: WorkloadView, styleFor: (model: string) => ModelStyle): 
 /** One row of the numbers table: each figure as text, and its exact value in data-value for the tests. */
 function numbersRow(c: CellView, color: string, lostUpdates: boolean): HTMLTableRowElement {
   const failed = c.rps === null && c.failed.length > 0;
-  const status = failed ? `failed: ${c.failed.join('; ')}` : c.failed.length > 0 ? `${c.failed.length} of ${c.runs} trials failed: ${c.failed.join('; ')}` : 'ok';
+  const status = failed ? t('rv.failedWhy', { error: c.failed.join(t('rv.semicolon')) }) : c.failed.length > 0 ? t('rp.status.someFailed', { n: c.failed.length, runs: c.runs, errors: c.failed.join(t('rv.semicolon')) }) : t('rp.status.ok');
   return el('tr', { className: [failed ? 'failed' : '', c.latencyLowerBound ? 'lower-bound' : ''].join(' ').trim(), 'data-model': c.model, 'data-connections': String(c.connections) }, [
     el('td', { className: 'name' }, [swatch(color), c.model]),
     el('td', { text: String(c.connections) }),

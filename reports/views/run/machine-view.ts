@@ -4,12 +4,19 @@ import type { Probe, Results } from '../../../results/schema.js';
 import { CAPACITY_DROP } from '../../../results/stats/probes.js';
 import { transportSentence } from '../../text/transport.js';
 import { clientPlacement } from '../placement.js';
+import { decimal, grouped, t } from '../../../lib/lang/lang.js';
+import { speaker } from '../../../lib/lang/sentences.js';
+import { counted, wholePercent } from '../figures.js';
 
-const percent = (n: number): string => `${n.toFixed(0)}%`;
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const percent = wholePercent;
+/** "1.20 cores": a capacity, in cores' worth of computing. */
+const coresText = (capacity: number): string => t('rv.probe.cores', { n: decimal(capacity.toFixed(2)) });
 
 export interface ProbeView {
+  /** What the bench probed before, as the file says it ("start", "io × 16", "retries of io × 16"). */
   readonly before: string;
+  /** The same in the page's language. */
+  readonly label: string;
   /** Seconds since the run started. */
   readonly seconds: number;
   readonly singleRate: number;
@@ -32,34 +39,35 @@ export interface MachineView {
 export function machineFacts(results: Results): [string, string][] {
   const m = results.machine;
   const o = results.options;
+  const say = speaker(results.sentences);
   const seconds = (Date.parse(results.finishedAt) - Date.parse(results.startedAt)) / 1000;
   const how =
     results.upgradedFrom === undefined
-      ? `${o.trials} trials per case (up to ${o.maxTrials} where the interval stayed wide, within a budget of ${formatDuration(o.budgetSeconds)}), ${o.durationSeconds} s each after ${o.warmupSeconds} s of warm-up; the models of a cell take turns in rounds, in a shuffled order (seed ${o.seed})`
-      : `${plural(o.trials, 'repeat')} of ${o.durationSeconds} s per case after ${o.warmupSeconds} s of warm-up, one case after another (a version-${results.upgradedFrom} file: no interleaved trials)`;
+      ? t('rv.fact.how', { trials: o.trials, max: o.maxTrials, budget: formatDuration(o.budgetSeconds), duration: o.durationSeconds, warmup: o.warmupSeconds, seed: String(o.seed) })
+      : counted(o.trials, 'rv.fact.howV1.one', 'rv.fact.howV1.many', { duration: o.durationSeconds, warmup: o.warmupSeconds, version: String(results.upgradedFrom) });
   return [
-    ['Run', results.runId],
-    ['Started', `${results.startedAt} (took ${formatDuration(seconds)})`],
-    ['Machine', `${m.cpuModel}, ${m.cpus} cores, ${formatBytes(m.memoryBytes)} memory`],
-    ['System', `${m.os}, Node.js ${m.node}`],
-    ['Commit', results.git.commit === null ? 'unknown' : `${results.git.commit.slice(0, 12)}${results.git.dirty === true ? ' (with uncommitted changes)' : ''}`],
-    ['Profile', `${o.profile}: ${how}`],
+    [t('rv.fact.run'), results.runId],
+    [t('rv.fact.started'), t('rv.fact.startedAt', { at: results.startedAt, duration: formatDuration(seconds) })],
+    [t('rv.fact.machine'), t('rv.fact.machineIs', { cpu: m.cpuModel, cores: m.cpus, memory: formatBytes(m.memoryBytes) })],
+    [t('rv.fact.system'), `${m.os}, Node.js ${m.node}`],
+    [t('rv.fact.commit'), results.git.commit === null ? t('rv.fact.commitUnknown') : results.git.dirty === true ? t('rv.fact.commitDirty', { commit: results.git.commit.slice(0, 12) }) : results.git.commit.slice(0, 12)],
+    [t('rv.fact.profile'), t('rv.fact.profileIs', { profile: o.profile, how })],
     o.rates === undefined
-      ? ['Clients', `${o.connections.join(', ')} concurrent connections (closed loop: each sends its next request when the answer arrives)`]
-      : ['Load', `open loop: ${o.rates.join(', ')} requests per second offered, ${o.arrivals === 'poisson' ? 'Poisson arrivals (random gaps)' : 'evenly spaced'}, at most ${o.maxInflight ?? '?'} in flight (connections); each workload first at 1 client, closed loop, to measure what a request needs`],
+      ? [t('rv.fact.clients'), t('rv.fact.clientsAre', { levels: o.connections.join(', ') })]
+      : [t('rv.fact.load'), t('rv.fact.loadIs', { rates: o.rates.join(', '), arrivals: o.arrivals === 'poisson' ? t('rv.fact.poisson') : t('rv.fact.even'), inflight: o.maxInflight === undefined ? '?' : String(o.maxInflight) })],
     ...((): [string, string][] => {
       const sentence = transportSentence(o);
-      const session = o.workloads.includes('session') && o.newConnections !== true ? ' The session workload opens a new connection for every visit, whatever the rest of the run does.' : '';
-      return sentence === null ? [] : [['Connections', `${sentence}${session}`]];
+      const session = o.workloads.includes('session') && o.newConnections !== true ? ` ${t('rv.fact.session')}` : '';
+      return sentence === null ? [] : [[t('rv.fact.connections'), `${sentence}${session}`]];
     })(),
-    ['Pools', `${plural(o.threads, 'thread')} for worker-pool (at most as many alive for thread-per-request), ${o.processes} process${o.processes === 1 ? '' : 'es'} for cluster (at most as many alive for process-per-request)`],
-    ['Client', clientPlacement(results)],
-    ['Cores', coresText(results)],
+    [t('rv.fact.pools'), t('rv.fact.poolsAre', { threads: counted(o.threads, 'rv.threads.one', 'rv.threads.many'), processes: counted(o.processes, 'rv.processes.one', 'rv.processes.many') })],
+    [t('rv.fact.client'), clientPlacement(results)],
+    [t('rv.fact.cores'), placementText(results)],
     ...((): [string, string][] => {
       const text = machineSpeedText(results);
-      return text === null ? [] : [['Core speed', text]];
+      return text === null ? [] : [[t('rv.fact.coreSpeed'), text]];
     })(),
-    ['Calibration', `${results.calibration.iterationsPerMs.toLocaleString('en-US')} PBKDF2 iterations per ms of CPU (${results.calibration.method})`],
+    [t('rv.fact.calibration'), t('rv.fact.calibrationIs', { rate: grouped(results.calibration.iterationsPerMs), method: say(results.calibration.method) })],
   ];
 }
 
@@ -68,8 +76,21 @@ export function machineFacts(results: Results): [string, string][] {
 export function machineSpeedText(results: Pick<Results, 'machineSpeed'>): string | null {
   const s = results.machineSpeed;
   if (s === undefined) return null;
-  const history = s.history === undefined ? '' : ` Earlier runs in this folder (${s.history.runs}) met states down to ${percent(s.history.low * 100)}.`;
-  return `the cores computed at ${percent(s.median * 100)} of this machine's best (${percent(s.low * 100)}–${percent(s.high * 100)} over the trials; best ${s.best.toLocaleString('en-US')} PBKDF2 iterations per ms of CPU, by a gauge pinned to each core). A shared machine's host slows its cores for minutes at a time: a run made in a slower state measures lower throughputs for work that computes, and its intervals cannot know it.${history}`;
+  const history = s.history === undefined ? '' : ` ${t('rv.speed.history', { runs: s.history.runs, low: percent(s.history.low * 100) })}`;
+  return `${t('rv.speed', { median: percent(s.median * 100), low: percent(s.low * 100), high: percent(s.high * 100), best: grouped(s.best) })}${history}`;
+}
+
+/**
+ * A probe's place in the run as the bench names it (bench/run/run.ts: "start", a cell "io × 16" or "io at 100/s",
+ * "retries of" a cell), in the page's language; a name it does not know, as it is.
+ */
+export function probeLabel(before: string): string {
+  if (before === 'start') return t('rv.probe.start');
+  const retries = /^retries of (.+)$/.exec(before);
+  if (retries !== null) return t('rv.probe.retries', { cell: probeLabel(retries[1] ?? '') });
+  const open = /^(\S+) at (\d+(?:\.\d+)?)\/s$/.exec(before);
+  if (open !== null) return t('rv.probe.at', { workload: open[1] ?? '', rate: decimal(open[2] ?? '') });
+  return before;
 }
 
 export function machineView(results: Results): MachineView | null {
@@ -87,6 +108,7 @@ export function machineView(results: Results): MachineView | null {
     const seconds = Math.max(0, (Date.parse(p.at) - t0) / 1000);
     return {
       before: p.before,
+      label: probeLabel(p.before),
       seconds,
       singleRate: p.singleRate,
       capacity: p.capacity,
@@ -98,9 +120,9 @@ export function machineView(results: Results): MachineView | null {
       dropped: p.drift === undefined ? (start.capacity > 0 ? p.capacity / start.capacity : 1) < CAPACITY_DROP : p.drift.length > 0 && p.confirmed !== false,
       text: {
         time: `+${formatDuration(seconds)}`,
-        single: `${Math.round(p.singleRate).toLocaleString('en-US')} /ms`,
+        single: `${grouped(p.singleRate)} /ms`,
         singleShare: percent(speed * 100),
-        capacity: `${p.capacity.toFixed(2)} cores`,
+        capacity: coresText(p.capacity),
         capacityShare: percent(share * 100),
         background: percent(p.backgroundCpuPercent),
       },
@@ -109,31 +131,37 @@ export function machineView(results: Results): MachineView | null {
   const dropped = probes.filter((_, i) => views[i]?.dropped === true);
   const rates = probes.map((p) => p.singleRate);
   // Why each probe was flagged, as the bench said it (older files: the capacity only).
-  const why = (p: Probe): string => (p.drift !== undefined && p.drift.length > 0 ? p.drift.join('; ') : `${p.capacity.toFixed(2)} cores`);
+  const say = speaker(results.sentences);
+  const why = (p: Probe): string => (p.drift !== undefined && p.drift.length > 0 ? p.drift.map(say).join(t('rv.semicolon')) : coresText(p.capacity));
+  const drop = percent((1 - CAPACITY_DROP) * 100);
   const summary = [
-    `At the start, one thread computed ${Math.round(start.singleRate).toLocaleString('en-US')} PBKDF2 iterations per ms, and all ${results.machine.cpus} cores at once gave ${start.capacity.toFixed(2)} cores’ worth of that.`,
-    `Over ${plural(probes.length, 'probe')}, the single-thread speed ranged from ${percent((Math.min(...rates) / bestSingle) * 100)} to 100% of its best (${Math.round(bestSingle).toLocaleString('en-US')} per ms).`,
-    dropped.length === 0
-      ? `No probe found the machine more than ${percent((1 - CAPACITY_DROP) * 100)} slower, or with that much less parallel capacity, than the best probe before it.`
-      : `The machine was slower or had less parallel capacity (by more than ${percent((1 - CAPACITY_DROP) * 100)}, against the best probe before) before ${dropped.map((p) => `${p.before} (${why(p)})`).join(', ')}: trials measured then were marked, and retried where the time budget allowed.`,
+    t('rv.machine.start', { rate: grouped(start.singleRate), cores: results.machine.cpus, capacity: decimal(start.capacity.toFixed(2)) }),
+    counted(probes.length, 'rv.machine.range.one', 'rv.machine.range.many', { low: percent((Math.min(...rates) / bestSingle) * 100), top: percent(100), best: grouped(bestSingle) }),
+    dropped.length === 0 ? t('rv.machine.noDrop', { drop }) : t('rv.machine.dropped', { drop, probes: dropped.map((p) => `${probeLabel(p.before)} (${why(p)})`).join(', ') }),
   ];
   return { cores: results.machine.cpus, probes: views, summary };
 }
 
 
 /** Where the servers and the load generator ran (--cpus), as the cases recorded it. */
-function coresText(results: Results): string {
+function placementText(results: Results): string {
   const cpus = results.options.cpus;
-  if (cpus === undefined) return 'not recorded (the scheduler decided: a file from before --cpus)';
-  if (cpus.note !== undefined && cpus.mode !== 'auto') return `not pinned: ${cpus.note}`;
-  if (cpus.mode === 'auto' && results.cases.every((c) => c.placement === undefined || (c.placement.server === null && c.placement.client === null))) return `auto: ${cpus.note ?? 'not pinned'}`;
-  if (cpus.mode === 'none') return 'not pinned (--cpus none): the scheduler placed servers and client';
+  const say = speaker(results.sentences);
+  if (cpus === undefined) return t('rv.cores.notRecorded');
+  if (cpus.note !== undefined && cpus.mode !== 'auto') return t('rv.cores.notPinned', { note: say(cpus.note) });
+  if (cpus.mode === 'auto' && results.cases.every((c) => c.placement === undefined || (c.placement.server === null && c.placement.client === null))) return t('rv.cores.auto', { note: cpus.note === undefined ? t('rv.cores.notPinnedShort') : say(cpus.note) });
+  if (cpus.mode === 'none') return t('rv.cores.none');
   const where = new Map<string, number[]>();
   for (const c of results.cases) {
     const p = c.placement;
-    const text = p === undefined || (p.server === null && p.client === null) ? 'every core, for both' : p.server === p.client ? `server and client on core${(p.server ?? '').length > 1 ? 's' : ''} ${p.server ?? 'all'}` : `server on ${p.server ?? 'every core'}, client on ${p.client ?? 'every core'}`;
+    const text =
+      p === undefined || (p.server === null && p.client === null)
+        ? t('rv.cores.everyBoth')
+        : p.server === p.client
+          ? t((p.server ?? '').length > 1 ? 'rv.cores.together.many' : 'rv.cores.together.one', { cores: p.server ?? t('rv.cores.all') })
+          : t('rv.cores.apart', { server: p.server ?? t('rv.cores.every'), client: p.client ?? t('rv.cores.every') });
     where.set(text, [...new Set([...(where.get(text) ?? []), c.connections])]);
   }
-  const parts = [...where].map(([text, levels]) => `${text} at ${levels.sort((a, b) => a - b).join(', ')} client${levels.length === 1 && levels[0] === 1 ? '' : 's'}`);
-  return `${cpus.mode === 'auto' ? 'auto' : `server=${cpus.server ?? ''},client=${cpus.client ?? ''}`} (pinned with taskset): ${parts.join('; ')}`;
+  const parts = [...where].map(([text, levels]) => t(levels.length === 1 && levels[0] === 1 ? 'rv.cores.at.one' : 'rv.cores.at.many', { where: text, levels: levels.sort((a, b) => a - b).join(', ') }));
+  return t('rv.cores.pinned', { mode: cpus.mode === 'auto' ? 'auto' : `server=${cpus.server ?? ''},client=${cpus.client ?? ''}`, parts: parts.join(t('rv.semicolon')) });
 }

@@ -13,7 +13,9 @@ import { errorText } from '../../text/causes.js';
 import type { CaseResult, DistributionPoint, OkCase, Results, Warning } from '../../../results/schema.js';
 import type { Interval } from '../../../results/stats/stats.js';
 import { latencyText, rpsText } from '../figures.js';
-import { checkView, type CheckView } from '../theory-view.js';
+import { checkView, stationName, type CheckView } from '../theory-view.js';
+import { decimal, t } from '../../../lib/lang/lang.js';
+import { speaker } from '../../../lib/lang/sentences.js';
 
 export interface OpenCellView {
   readonly model: string;
@@ -77,7 +79,7 @@ function openCase(cases: readonly CaseResult[], model: string, workload: string,
   return cases.find((c) => c.mode === 'open' && c.model === model && c.workload === workload && c.targetRate === rate);
 }
 
-export function openCellView(c: CaseResult | undefined, model: string, rate: number): OpenCellView {
+export function openCellView(c: CaseResult | undefined, model: string, rate: number, say: (text: string) => string = (text) => text): OpenCellView {
   const ok: OkCase | undefined = c?.status === 'ok' ? c : undefined;
   const lower = ok?.littlesLaw.lowerBound ?? false;
   const lat = (v: number | undefined): string => (v === undefined ? dash : latencyText(v, null, lower));
@@ -85,7 +87,7 @@ export function openCellView(c: CaseResult | undefined, model: string, rate: num
   return {
     model,
     rate,
-    failed: c?.status === 'failed' ? c.error : null,
+    failed: c?.status === 'failed' ? say(c.error) : null,
     rps: ok?.rps ?? null,
     rpsInterval: ok?.rpsInterval ?? null,
     p50: ok?.latencyUs.p50 ?? null,
@@ -104,7 +106,7 @@ export function openCellView(c: CaseResult | undefined, model: string, rate: num
     predictedMeanUs: predicted?.meanLatencyUs ?? null,
     warnings: c?.warnings ?? [],
     text: {
-      rps: ok === undefined ? (c === undefined ? dash : 'failed') : rpsText(ok.rps, ok.rpsInterval),
+      rps: ok === undefined ? (c === undefined ? dash : t('rv.failed')) : rpsText(ok.rps, ok.rpsInterval),
       p50: lat(ok?.latencyUs.p50),
       p99: lat(ok?.latencyUs.p99),
       mean: lat(ok?.latencyUs.mean),
@@ -129,32 +131,34 @@ export function curveRates(rates: readonly number[], capacities: readonly number
 }
 
 function headlineOf(workload: string, rate: number, cells: readonly OpenCellView[], theory: readonly OpenTheoryView[]): string {
-  const offered = offeredUnit(workload) === 'requests' ? 'req/s' : 'messages/s';
-  const unit = rateUnit(workload) === 'deliveries' ? 'deliveries/s' : 'req/s';
-  const at = `At ${rate} ${offered} offered on \`${workload}\``;
+  const offered = offeredUnit(workload) === 'requests' ? t('chart.rps') : t('chart.messages');
+  const unit = rateUnit(workload) === 'deliveries' ? t('chart.deliveries') : t('chart.rps');
+  const at = t('rv.open.at', { rate, unit: offered, workload });
   const parts = cells.flatMap((c) => {
     if (c.rps === null || c.p99 === null) return [];
     // Kept up: answered nearly all it was offered (on the requests planned, where the file has them; the chat owes
     // every message to every member).
     const keptUp = c.answeredShare === null ? c.rps >= 0.95 * rate * c.fanOut : c.answeredShare >= 0.95;
-    const cap = theory.find((t) => t.model === c.model)?.capacity;
-    if (keptUp && cap !== undefined && cap < 1.15 * rate) return [`\`${c.model}\` barely kept up (${formatRps(c.rps)} ${unit}, near theory’s capacity ≈ ${formatRps(cap)}/s): its p99 rose to ${c.text.p99}`];
-    if (keptUp) return [`\`${c.model}\` kept up (${formatRps(c.rps)} ${unit}, p99 ${c.text.p99})`];
-    const capText = cap === undefined ? '' : `, theory’s capacity ≈ ${formatRps(cap)}/s`;
-    return [`\`${c.model}\` could not (${formatRps(c.rps)} ${unit}${capText}): its latency grew to p99 ${c.text.p99} — timed from the actual sends, as a closed-loop tool would, it looks like ${c.text.uncorrectedP99}`];
+    const cap = theory.find((x) => x.model === c.model)?.capacity;
+    const vars = { model: c.model, rps: formatRps(c.rps), unit, p99: c.text.p99 };
+    if (keptUp && cap !== undefined && cap < 1.15 * rate) return [t('rv.open.barely', { ...vars, capacity: formatRps(cap) })];
+    if (keptUp) return [t('rv.open.keptUp', vars)];
+    const capText = cap === undefined ? '' : t('rv.open.capacity', { capacity: formatRps(cap) });
+    return [t('rv.open.couldNot', { ...vars, capacity: capText, uncorrected: c.text.uncorrectedP99 })];
   });
-  return parts.length === 0 ? `${at}, no model has a result.` : `${at}: ${parts.join('; ')}.`;
+  return parts.length === 0 ? t('rv.open.none', { at }) : t('rv.open.parts', { at, parts: parts.join(t('rv.semicolon')) });
 }
 
 export function buildOpenViews(results: Results, models: readonly string[]): OpenWorkloadView[] {
   const rates = results.options.rates ?? [];
   const checks = checkPredictions(results).filter((k) => k.mode === 'open');
+  const say = speaker(results.sentences);
   return results.options.workloads.flatMap((name): OpenWorkloadView[] => {
     const info = results.workloads.find((w) => w.name === name);
     const mine = results.cases.filter((c) => c.workload === name);
     if (mine.length === 0) return [];
     const present = models.filter((m) => mine.some((c) => c.model === m));
-    const series = present.map((model) => ({ model, cells: rates.map((rate) => openCellView(openCase(results.cases, model, name, rate), model, rate)) }));
+    const series = present.map((model) => ({ model, cells: rates.map((rate) => openCellView(openCase(results.cases, model, name, rate), model, rate, say)) }));
     const params = (model: string): Readonly<Record<string, number>> => mine.find((c) => c.model === model)?.modelParams ?? {};
     const firstPass = present.flatMap((model) => {
       const curve = openCurve(results, model, name, params(model), rates);
@@ -168,7 +172,7 @@ export function buildOpenViews(results: Results, models: readonly string[]): Ope
         capacity: c.capacity,
         bottleneck: c.bottleneck,
         curve: (full?.points ?? []).map((p) => ({ rate: p.rate, rps: p.rps, meanLatencyUs: p.meanLatencyUs })),
-        text: `capacity ≈ ${formatRps(c.capacity)} req/s (bottleneck: ${c.bottleneck}); services’ variability cs² = ${c.cs2.toFixed(2)}`,
+        text: t('rv.open.theory', { capacity: formatRps(c.capacity), bottleneck: stationName(c.bottleneck), cs2: decimal(c.cs2.toFixed(2)) }),
       };
     });
     const demands = present.flatMap((model): DemandView[] => {
@@ -188,10 +192,10 @@ export function buildOpenViews(results: Results, models: readonly string[]): Ope
     return [
       {
         name,
-        description: info?.description ?? '',
+        description: say(info?.description ?? ''),
         paths: info?.paths ?? [],
         rates,
-        headline: loadedAt === null ? `No model has an open-loop result on \`${name}\`.` : headlineOf(name, loadedAt, series.flatMap((s) => s.cells.filter((c) => c.rate === loadedAt)), theory),
+        headline: loadedAt === null ? t('rv.open.noResult', { workload: name }) : headlineOf(name, loadedAt, series.flatMap((s) => s.cells.filter((c) => c.rate === loadedAt)), theory),
         series,
         theory,
         demands,
@@ -201,10 +205,10 @@ export function buildOpenViews(results: Results, models: readonly string[]): Ope
         disagreements,
         theorySummary:
           workloadChecks.length === 0
-            ? 'No open-loop case has a prediction (the 1-client measures are missing).'
+            ? t('rv.open.noPrediction')
             : disagreements.length === 0
-              ? `Theory and measurement agree within ${Math.round(DISAGREEMENT * 100)}% (throughput and mean latency) on all ${workloadChecks.length} open-loop cases of this workload.`
-              : `Theory and measurement part by more than ${Math.round(DISAGREEMENT * 100)}% on ${disagreements.length} of ${workloadChecks.length} open-loop cases; the likely causes are listed below.`,
+              ? t('rv.open.agree', { pct: Math.round(DISAGREEMENT * 100), n: workloadChecks.length })
+              : t('rv.open.part', { pct: Math.round(DISAGREEMENT * 100), n: disagreements.length, total: workloadChecks.length }),
       },
     ];
   });

@@ -16,6 +16,8 @@ import { workloadViews, type WorkloadView } from './workload-view.js';
 import { currentLang, t, type Lang } from '../../../lib/lang/lang.js';
 import { connectionsView, type ConnectionsView } from './connections-view.js';
 import { rateUnit, type RateUnit } from '../../../results/workload-key.js';
+import { speaker } from '../../../lib/lang/sentences.js';
+import { counted } from '../figures.js';
 
 export interface ModelView extends ModelStyle {
   readonly name: string;
@@ -69,12 +71,12 @@ export interface RunView {
   readonly connections: ConnectionsView | null;
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
+/** The models of a run, each with its summary and paragraph (sentences the file holds) in the page's language. */
 export function modelViews(results: Results, names: readonly string[]): ModelView[] {
+  const say = speaker(results.sentences);
   return names.map((name, index) => {
     const info = results.models.find((m) => m.name === name);
-    return { name, summary: info?.summary ?? '', paragraph: info?.paragraph ?? '', reference: info?.reference ?? false, ...styleOf(name, index) };
+    return { name, summary: say(info?.summary ?? ''), paragraph: say(info?.paragraph ?? ''), reference: info?.reference ?? false, ...styleOf(name, index) };
   });
 }
 
@@ -110,7 +112,12 @@ export function buildRunView(results: Results, indexHref: string | null = null):
   const closed = workloadViews(results, runConclusions(results), references);
   const open = results.options.rates === undefined ? [] : buildOpenViews(results, models);
   const workloads = open.length > 0 ? [] : closed;
-  const failed = results.cases.flatMap((c) => (c.status === 'failed' ? [`${c.model} · ${c.workload} · ${c.connections} clients (${plural(c.trials.length, 'trial')}): ${c.error}`] : []));
+  const say = speaker(results.sentences);
+  const failed = results.cases.flatMap((c) =>
+    c.status === 'failed'
+      ? [t('rv.failedCase', { model: c.model, workload: c.workload, clients: counted(c.connections, 'rv.clients.one', 'rv.clients.many'), trials: counted(c.trials.length, 'rv.trials.one', 'rv.trials.many'), error: say(c.error) })]
+      : [],
+  );
   const m = results.machine;
   const seconds = (Date.parse(results.finishedAt) - Date.parse(results.startedAt)) / 1000;
   return {
@@ -118,12 +125,12 @@ export function buildRunView(results: Results, indexHref: string | null = null):
     runId: results.runId,
     indexHref,
     title: t('run.title', { at: results.startedAt.slice(0, 16).replace('T', ' ') }),
-    oneLine: [plural(m.cpus, 'core'), m.cpuModel, `Node.js ${m.node}`, `${plural(results.cases.length, 'case')} in ${formatDuration(seconds)}`].join(' · '),
+    oneLine: [counted(m.cpus, 'rv.cores.one', 'rv.cores.many'), m.cpuModel, `Node.js ${m.node}`, counted(results.cases.length, 'rv.casesIn.one', 'rv.casesIn.many', { duration: formatDuration(seconds) })].join(' · '),
     complete: results.complete,
     upgradedFrom: results.upgradedFrom ?? null,
     statistics: results.statistics ?? null,
     facts: machineFacts(results),
-    incomplete: results.complete ? null : 'this run was interrupted: the results are partial',
+    incomplete: results.complete ? null : t('rv.incomplete'),
     story: storyOf(workloads, open),
     topWarnings: topWarnings(results, failed.length),
     warnings: groupWarnings(results),

@@ -3,11 +3,15 @@ import { formatRps, formatUs } from '../../../lib/format.js';
 import type { OkTrial, Results, Trial } from '../../../results/schema.js';
 import { cell } from '../../../results/stats/aggregate.js';
 import { littlesLaw, usedTrials } from '../../../results/stats/case-summary.js';
-import { latencyText } from '../figures.js';
+import { counted, latencyText, wholePercent } from '../figures.js';
+import { t } from '../../../lib/lang/lang.js';
+import { speaker } from '../../../lib/lang/sentences.js';
 
 const dash = '—';
-const percent = (n: number): string => `${n.toFixed(0)}%`;
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const percent = wholePercent;
+/** A sentence a results file holds (a marked reason, a trial's error), in the page's language. */
+type Say = (text: string) => string;
+const asIs: Say = (text) => text;
 
 export interface TrialRowView {
   readonly model: string;
@@ -35,42 +39,45 @@ function rampText(trial: OkTrial | undefined): string {
   const unanswered = trial.unansweredAtWindow ?? 0;
   // Whole milliseconds at best (the file keeps the ramp to the ms): "17 ms", not "17.0 ms".
   const time = formatUs(trial.rampSeconds * 1_000_000, { trimZeros: true });
-  return unanswered > 0 ? `≥ ${time} (${unanswered} unanswered)` : time;
+  return unanswered > 0 ? t('rv.trial.unanswered', { time, n: unanswered }) : time;
 }
 
-/** Each trial of a case as a row: marked ones with their reasons, retries tied to what they re-measured. */
-export function trialRows(model: string, connections: number, trials: readonly Trial[]): TrialRowView[] {
+/**
+ * Each trial of a case as a row: marked ones with their reasons, retries tied to what they re-measured. `say`: what
+ * the results file knows of its sentences (speaker(results.sentences)), so that the reasons read in the page's language.
+ */
+export function trialRows(model: string, connections: number, trials: readonly Trial[], say: Say = asIs): TrialRowView[] {
   const used = new Set(usedTrials(trials).used);
-  return trials.map((t, i): TrialRowView => {
+  return trials.map((trial, i): TrialRowView => {
     const retriedBy = trials.findIndex((x) => x.retryOf === i);
-    const retryOf = t.retryOf ?? null;
-    const ok = t.status === 'ok' ? t : undefined;
+    const retryOf = trial.retryOf ?? null;
+    const ok = trial.status === 'ok' ? trial : undefined;
     const lower = ok !== undefined && littlesLaw(connections, ok.rps, ok.latencyUs.mean, ok.censored).lowerBound;
-    const retry = [retryOf === null ? '' : `retry of #${retryOf + 1}`, retriedBy < 0 ? '' : `retried as #${retriedBy + 1}`].filter((x) => x !== '').join('; ');
+    const retry = [retryOf === null ? '' : t('rv.trial.retryOf', { n: retryOf + 1 }), retriedBy < 0 ? '' : t('rv.trial.retriedAs', { n: retriedBy + 1 })].filter((x) => x !== '').join(t('rv.semicolon'));
     return {
       model,
       connections,
       number: i + 1,
-      round: t.round,
-      order: t.order,
-      status: t.status,
+      round: trial.round,
+      order: trial.order,
+      status: trial.status,
       used: ok !== undefined && used.has(ok),
       rps: ok?.rps ?? null,
       p50: ok?.latencyUs.p50 ?? null,
       p99: ok?.latencyUs.p99 ?? null,
       backgroundCpuPercent: ok?.backgroundCpuPercent ?? null,
-      marked: t.marked,
+      marked: trial.marked.map(say),
       retryOf: retryOf === null ? null : retryOf + 1,
       retriedBy: retriedBy < 0 ? null : retriedBy + 1,
       text: {
-        rps: ok === undefined ? 'failed' : formatRps(ok.rps),
+        rps: ok === undefined ? t('rv.failed') : formatRps(ok.rps),
         p50: ok === undefined ? dash : latencyText(ok.latencyUs.p50, null, lower),
         p99: ok === undefined ? dash : latencyText(ok.latencyUs.p99, null, lower),
         ramp: rampText(ok),
         background: ok === undefined ? dash : percent(ok.backgroundCpuPercent),
-        marked: [...t.marked, ...(t.status === 'failed' ? [`failed: ${t.error}`] : [])].join('; '),
+        marked: [...trial.marked.map(say), ...(trial.status === 'failed' ? [t('rv.failedWhy', { error: say(trial.error) })] : [])].join(t('rv.semicolon')),
         retry: retry === '' ? dash : retry,
-        used: ok !== undefined && used.has(ok) ? 'yes' : 'no',
+        used: ok !== undefined && used.has(ok) ? t('rv.yes') : t('rv.no'),
       },
     };
   });
@@ -78,7 +85,8 @@ export function trialRows(model: string, connections: number, trials: readonly T
 
 /** Every trial of a workload in the order the cells ran them: clients, then round, then the order in the round. */
 export function workloadTrials(results: Results, workload: string, models: readonly string[], connections: readonly number[]): TrialRowView[] {
-  const rows = connections.flatMap((n) => models.flatMap((model) => trialRows(model, n, cell(results.cases, model, workload, n).trials)));
+  const say = speaker(results.sentences);
+  const rows = connections.flatMap((n) => models.flatMap((model) => trialRows(model, n, cell(results.cases, model, workload, n).trials, say)));
   const position = (r: TrialRowView): [number, number, number] => [connections.indexOf(r.connections), r.round, r.order];
   return rows.sort((x, y) => {
     const [a, b] = [position(x), position(y)];
@@ -90,8 +98,14 @@ export function trialsSummary(workload: string, rows: readonly TrialRowView[]): 
   const marked = rows.filter((r) => r.marked.length > 0);
   const retried = marked.filter((r) => r.retriedBy !== null).length;
   const failed = rows.filter((r) => r.status === 'failed').length;
-  const markedNote = marked.length === 0 ? 'none marked' : retried === marked.length ? `${marked.length} marked and retried` : `${marked.length} marked, ${retried === 0 ? 'none' : retried} retried (the time budget decides)`;
-  const notes = [markedNote, failed > 0 ? `${failed} failed` : ''].filter((n) => n !== '');
-  return `All ${plural(rows.length, 'trial')} of \`${workload}\`, in the order they ran: ${notes.join(', ')}`;
+  const markedNote =
+    marked.length === 0
+      ? t('rv.trials.noneMarked')
+      : retried === marked.length
+        ? counted(marked.length, 'rv.trials.markedRetried.one', 'rv.trials.markedRetried.many')
+        : retried === 0
+          ? counted(marked.length, 'rv.trials.markedNoneRetried.one', 'rv.trials.markedNoneRetried.many')
+          : counted(marked.length, 'rv.trials.markedSomeRetried.one', 'rv.trials.markedSomeRetried.many', { retried });
+  const notes = [markedNote, failed > 0 ? t('rv.cell.failed', { n: failed }) : ''].filter((n) => n !== '');
+  return counted(rows.length, 'rv.trials.summary.one', 'rv.trials.summary.many', { workload, notes: notes.join(', ') });
 }
-

@@ -11,6 +11,8 @@ import { trialsSummary, workloadTrials, type TrialRowView } from './trials-view.
 import { memorySentence } from './connections-view.js';
 import type { OkCase } from '../../../results/schema.js';
 import { splitWorkloadKey } from '../../../results/workload-key.js';
+import { t } from '../../../lib/lang/lang.js';
+import { speaker } from '../../../lib/lang/sentences.js';
 
 export interface ConclusionView {
   readonly a: string;
@@ -49,10 +51,10 @@ export function lostUpdatesNote(results: Results, workload: string): string | nu
   const mode = results.options.sessions ?? 'shared';
   const losing = counted.filter((c) => c.status === 'ok' && (c.lostUpdates ?? 0) > 0).map((c) => c.model);
   return [
-    "Lost updates: answers whose visit count was not the client's previous count + 1. Such a visit landed in a store that did not know the client's cookie, which started a new session at 1.",
-    `This run counted sessions ${mode === 'local' ? 'locally (--sessions local): under cluster, worker-pool and the per-request models each process or thread has its own map, so a client whose visits land on different processes or threads loses its count' : 'in one shared store per server (--sessions shared): no model should lose any'}.`,
-    'Every visit comes on a new connection, which the cluster hands to its processes in turn; with keep-alive a client would stay on one process and the bug would hide.',
-    losing.length === 0 ? 'No model lost an update here.' : `Lost updates here: ${[...new Set(losing)].join(', ')}.`,
+    t('rv.lost.what'),
+    mode === 'local' ? t('rv.lost.local') : t('rv.lost.shared'),
+    t('rv.lost.keepAlive'),
+    losing.length === 0 ? t('rv.lost.none') : t('rv.lost.some', { models: [...new Set(losing)].join(', ') }),
   ].join(' ');
 }
 
@@ -62,6 +64,7 @@ export function lostUpdatesNote(results: Results, workload: string): string | nu
  */
 export function workloadViews(results: Results, conclusions: readonly Conclusion[], references: ReadonlySet<string>): WorkloadView[] {
   const { models, workloads, connections } = axes(results);
+  const say = speaker(results.sentences);
   return workloads.filter((name) => results.options.workloads.includes(splitWorkloadKey(name).base) || results.cases.some((c) => c.workload === name && c.connections > 1)).map((name): WorkloadView => {
     const info = results.workloads.find((w) => w.name === name);
     const cells = models.map((model) => ({ model, cells: connections.map((n) => cell(results.cases, model, name, n)) })).filter((s) => s.cells.some((c) => c.runs > 0));
@@ -70,25 +73,25 @@ export function workloadViews(results: Results, conclusions: readonly Conclusion
     const cellsAt = at === null ? [] : cells.flatMap((s) => s.cells.filter((c) => c.connections === at));
     const mine = conclusions.filter((c) => c.workload === name);
     const trials = workloadTrials(results, name, models, connections);
-    const measured = at === null ? [`No model has a result on \`${name}\`.`] : headlineSentences(name, at, cellsAt, mine, references);
+    const measured = at === null ? [t('rv.noResult', { workload: name })] : headlineSentences(name, at, cellsAt, mine, references);
     // Idle connections held beside the clients: what each cost is this workload's story; its throughput follows.
     const memory = memorySentence(results.cases.filter((c): c is OkCase => c.status === 'ok' && c.workload === name));
     const sentences = memory === null ? measured : [memory, ...measured];
     return {
       name,
-      description: info?.description ?? '',
+      description: say(info?.description ?? ''),
       paths: info?.paths ?? [],
       lostUpdatesNote: lostUpdatesNote(results, name),
       headline: sentences.join(' '),
       story: sentences[0] ?? '',
       connections,
       distributionAt: at,
-      series: cells.map((s) => ({ model: s.model, cells: s.cells.map(cellView) })),
+      series: cells.map((s) => ({ model: s.model, cells: s.cells.map((c) => cellView({ ...c, failed: c.failed.map(say) })) })),
       conclusions: connections
         .map((n) => ({ connections: n, items: mine.filter((c) => c.connections === n).map((c): ConclusionView => ({ a: c.a, b: c.b, verdict: c.comparison.verdict, text: conclusionSentence(c) })) }))
         .filter((g) => g.items.length > 0),
       lowerBounds: cells.flatMap((s) =>
-        s.cells.flatMap((c) => c.warnings.filter((w) => w.code === 'littles-law' || w.code === 'censored').map((w) => ({ model: s.model, connections: c.connections, message: w.message }))),
+        s.cells.flatMap((c) => c.warnings.filter((w) => w.code === 'littles-law' || w.code === 'censored').map((w) => ({ model: s.model, connections: c.connections, message: say(w.message) }))),
       ),
       trials,
       trialsSummary: trialsSummary(name, trials),
