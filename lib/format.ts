@@ -26,12 +26,16 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
+/** Binary units as each language writes them: KiB, MiB in English; Kio, Mio (octets) in French. */
+const BYTE_UNITS = { en: ['B', 'KiB', 'MiB', 'GiB'], fr: ['o', 'Kio', 'Mio', 'Gio'] } as const;
+
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
-  if (bytes < 10 * 1024) return `${decimal((bytes / 1024).toFixed(1))} KiB`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
-  if (bytes < 1024 ** 3) return `${decimal((bytes / 1024 / 1024).toFixed(1))} MiB`;
-  return `${decimal((bytes / 1024 ** 3).toFixed(1))} GiB`;
+  const [b, k, m, g] = BYTE_UNITS[currentLang()];
+  if (bytes < 1024) return `${Math.round(bytes)} ${b}`;
+  if (bytes < 10 * 1024) return `${decimal((bytes / 1024).toFixed(1))} ${k}`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} ${k}`;
+  if (bytes < 1024 ** 3) return `${decimal((bytes / 1024 / 1024).toFixed(1))} ${m}`;
+  return `${decimal((bytes / 1024 ** 3).toFixed(1))} ${g}`;
 }
 
 /**

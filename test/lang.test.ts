@@ -1,8 +1,15 @@
 /** The two catalogues and the number formats: every key in both, the same placeholders, French numbers. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { repoRoot } from '../lib/paths.js';
 import { catalogue, formatNumber, placeholdersOf, setLang, t, type TextKey } from '../lib/lang/lang.js';
 import { langFromEnv } from '../lib/lang/env-lang.js';
 import { formatRps, formatSpread, formatUs } from '../lib/format.js';
+import { runPageEn } from '../lib/lang/en/run-page.js';
+import { otherPagesEn } from '../lib/lang/en/other-pages.js';
+import { textsEn } from '../lib/lang/en/texts.js';
+import { terminalEn } from '../lib/lang/en/terminal.js';
 
 afterEach(() => {
   setLang('en');
@@ -13,6 +20,15 @@ describe('the catalogues', () => {
   const fr = catalogue('fr');
   it('hold the same keys', () => {
     expect(Object.keys(fr).sort()).toEqual(Object.keys(en).sort());
+  });
+  it('take each key from one part only (a key in two parts would silently lose one text)', () => {
+    const parts = [runPageEn, otherPagesEn, textsEn, terminalEn].map((p) => Object.keys(p));
+    const all = parts.flat();
+    expect(all.length).toBe(new Set(all).size);
+    // The root's own keys, read from its source (after the spread, a root key would hide a part's text unseen).
+    const root = [...readFileSync(join(repoRoot, 'lib', 'lang', 'en.ts'), 'utf8').matchAll(/^ {2}'([\w.-]+)':/gm)].map((m) => m[1] ?? '');
+    expect(root.length).toBeGreaterThan(100);
+    expect(root.filter((k) => all.includes(k))).toEqual([]);
   });
   it.each(Object.keys(en) as TextKey[])('%s: the same placeholders in both, and a French text', (key) => {
     expect(placeholdersOf(fr[key])).toEqual(placeholdersOf(en[key]));

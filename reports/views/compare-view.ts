@@ -6,10 +6,10 @@ import type { Interval } from '../../results/stats/stats.js';
 import { latencyText, rpsText } from './figures.js';
 import { machineText, measuredText } from './index-view.js';
 import { decimal, t } from '../../lib/lang/lang.js';
-import { speaker } from '../../lib/lang/sentences.js';
 import { transportText } from '../text/transport.js';
 import { placementTag } from './placement.js';
 import { modelViews, type ModelView } from './run/run-view.js';
+import { workloadDescription } from '../text/stored.js';
 
 export interface CompareRun {
   readonly label: string;
@@ -192,7 +192,7 @@ export function buildCompareView(runs: readonly CompareRun[]): CompareView {
       }
       // A workload's description is a sentence its file holds: said in the page's language where the file says how.
       const described = runs.map((r) => ({ r, d: r.results.workloads.find((w) => w.name === name)?.description })).find((x) => x.d !== undefined);
-      const description = described?.d === undefined ? '' : speaker(described.r.results.sentences)(described.d);
+      const description = described?.d === undefined ? '' : workloadDescription(described.r.results, { name, description: described.d });
       const rates = [...new Set(runs.flatMap((r) => r.results.options.rates ?? []))].sort((a, b) => a - b);
       const openRows = models.flatMap((model) =>
         rates.flatMap((rate): OpenCompareRow[] => {

@@ -16,6 +16,7 @@ import { latencyText, rpsText } from '../figures.js';
 import { checkView, stationName, type CheckView } from '../theory-view.js';
 import { decimal, t } from '../../../lib/lang/lang.js';
 import { speaker } from '../../../lib/lang/sentences.js';
+import { workloadDescription } from '../../text/stored.js';
 
 export interface OpenCellView {
   readonly model: string;
@@ -192,7 +193,7 @@ export function buildOpenViews(results: Results, models: readonly string[]): Ope
     return [
       {
         name,
-        description: say(info?.description ?? ''),
+        description: info === undefined ? '' : workloadDescription(results, info),
         paths: info?.paths ?? [],
         rates,
         headline: loadedAt === null ? t('rv.open.noResult', { workload: name }) : headlineOf(name, loadedAt, series.flatMap((s) => s.cells.filter((c) => c.rate === loadedAt)), theory),

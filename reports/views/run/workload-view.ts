@@ -13,6 +13,7 @@ import type { OkCase } from '../../../results/schema.js';
 import { splitWorkloadKey } from '../../../results/workload-key.js';
 import { t } from '../../../lib/lang/lang.js';
 import { speaker } from '../../../lib/lang/sentences.js';
+import { workloadDescription } from '../../text/stored.js';
 
 export interface ConclusionView {
   readonly a: string;
@@ -79,7 +80,7 @@ export function workloadViews(results: Results, conclusions: readonly Conclusion
     const sentences = memory === null ? measured : [memory, ...measured];
     return {
       name,
-      description: say(info?.description ?? ''),
+      description: info === undefined ? '' : workloadDescription(results, info),
       paths: info?.paths ?? [],
       lostUpdatesNote: lostUpdatesNote(results, name),
       headline: sentences.join(' '),
