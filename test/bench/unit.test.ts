@@ -7,6 +7,9 @@ import { formatUs } from '../../lib/format.js';
 import { distribution, msToUs, newLatencyHistogram, summarize } from '../../bench/load/latency.js';
 import { benchHelp, parseBenchArgs } from '../../bench/plan/parse-args.js';
 import { currentLang, setLang } from '../../lib/lang/lang.js';
+import { sentence } from '../../lib/lang/sentences.js';
+import { spoken } from '../../lib/errors.js';
+import { parseServeArgs } from '../../servers/serve-options.js';
 import { resolveOptions } from '../../bench/plan/options.js';
 import { parseProcStat, processTree } from '../../lib/process-tree.js';
 import { PROFILES } from '../../bench/plan/profiles.js';
@@ -281,6 +284,24 @@ describe('the language of option errors', () => {
     expect(messageOf(parseBenchArgs(['--lang', 'de', '--trials', '0'], english))).toBe('--lang must be en or fr, got "de"');
     expect(messageOf(parseBenchArgs(['--lang', 'de'], french))).toBe('--lang doit valoir en ou fr, et non "de"');
     expect(currentLang()).toBe('en');
+  });
+  it('serve reads its language first too', () => {
+    const command = parseServeArgs(['--lang', 'fr', 'threaded'], english);
+    expect(command).toMatchObject({ kind: 'error', lang: 'fr' });
+    expect(command.kind === 'error' ? command.message : '').toMatch(/^modèle inconnu « threaded » : choisissez parmi /);
+    expect(parseServeArgs(['threaded'], english)).toMatchObject({ kind: 'error', lang: 'en', message: expect.stringMatching(/^unknown model 'threaded'/) as unknown });
+  });
+  it('a failure reason stays English where it is kept, and is said in the terminal’s language, a reason within a reason too', () => {
+    const inner = sentence('err.wsNoAnswer', { path: '/ws/echo', seconds: 12 });
+    const outer = sentence('err.holding', { n: 200, why: inner });
+    expect(outer).toBe('holding 200 idle connections: /ws/echo: no answer within 12 s');
+    setLang('fr');
+    try {
+      expect(spoken(outer)).toBe('en maintenant 200 connexions inactives : /ws/echo : pas de réponse en 12 s');
+      expect(spoken('a text made elsewhere')).toBe('a text made elsewhere');
+    } finally {
+      setLang('en');
+    }
   });
   it('the help follows the language too', () => {
     setLang('fr');
