@@ -9,6 +9,8 @@ export function argsErrorMessage(error: unknown): string {
   if (unknown !== null) return t('cli.unknownOption', { option: unknown[1] ?? '' });
   const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(message);
   if (ambiguous !== null) return t('cli.needsValue', { option: ambiguous[1] ?? '' });
+  const missing = /Option '(-[^' ]+)(?: <value>)?' argument missing/.exec(message);
+  if (missing !== null) return t('cli.missingValue', { option: missing[1] ?? '' });
   return message.split('\n')[0] ?? message;
 }
 

@@ -9,6 +9,7 @@ export const terminalEn = {
   'cli.seeHelp': '{message} (see --help)',
   'cli.unknownOption': "unknown option '{option}'",
   'cli.needsValue': "option '{option}' needs a value; for a value that starts with '-', write {option}=VALUE",
+  'cli.missingValue': "option '{option}' needs a value",
   'cli.badLang': '--lang must be en or fr, got {got}',
   'cli.param.threads': '{n} threads',
   'cli.param.processes': '{n} processes',

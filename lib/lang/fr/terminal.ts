@@ -5,6 +5,7 @@ export const terminalFr: Readonly<Record<keyof typeof terminalEn, string>> = {
   'cli.seeHelp': '{message} (voir --help)',
   'cli.unknownOption': 'option inconnue « {option} »',
   'cli.needsValue': 'l’option « {option} » attend une valeur ; pour une valeur qui commence par « - », écrivez {option}=VALEUR',
+  'cli.missingValue': 'l’option « {option} » attend une valeur',
   'cli.badLang': '--lang doit valoir en ou fr, et non {got}',
   'cli.param.threads': '{n} threads',
   'cli.param.processes': '{n} processus',
