@@ -11,11 +11,10 @@ import { randomInt } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { argsErrorMessage, parseWholeNumber } from '../lib/args.js';
-import { messageOf } from '../lib/errors.js';
+import { argsErrorMessage, langOfArgs, parseWholeNumber } from '../lib/args.js';
+import { spokenMessage } from '../lib/errors.js';
 import { writeFileAtomically } from '../lib/files.js';
-import { isLang, setLang } from '../lib/lang/lang.js';
-import { langFromEnv } from '../lib/lang/env-lang.js';
+import { setLang, t } from '../lib/lang/lang.js';
 import { repoRoot } from '../lib/paths.js';
 import { loadAssets } from '../reports/assets.js';
 import { renderClassPage } from '../reports/render.js';
@@ -30,7 +29,11 @@ import { openStore, type ClassStore } from './store.js';
 
 export const DEFAULT_CLASS_DIR = join(repoRoot, 'reports', 'class');
 const DEFAULT_PORT = 8090;
-const USAGE = 'usage: npm run class -- [--port N] [--host H] [--data DIR] [--code CODE] [--teacher-code CODE] [--max-runs N] [--lang en|fr] | --add FILE… | --render OUT.html | --ask io|cpu|hello|start|held | --remove ID';
+// The language first (--lang, else LANG): the usage, every error and every line after are in it, and the page too.
+const argv = process.argv.slice(2);
+const { lang, problem: langProblem } = langOfArgs(argv);
+setLang(lang);
+const USAGE = t('cli.class.usage');
 
 const fail = (message: string): never => {
   console.error(`class: ${message}`);
@@ -40,7 +43,7 @@ const fail = (message: string): never => {
 let parsed;
 try {
   parsed = parseArgs({
-    args: process.argv.slice(2),
+    args: argv,
     allowPositionals: true,
     strict: true,
     options: {
@@ -60,33 +63,31 @@ try {
     },
   });
 } catch (error: unknown) {
-  fail(`${argsErrorMessage(error)} (${USAGE})`);
+  fail(`${langProblem ?? argsErrorMessage(error)} (${USAGE})`);
 }
 const v = parsed?.values ?? {};
 const files = parsed?.positionals ?? [];
 if (v.help === true) {
-  console.log(`${USAGE}\n\nA class hub: students share their runs to it (npm run bench -- --profile class --share URL --name NAME --code CODE), the\nclass page sets them side by side. Data lives in --data (default reports/class/) and survives a restart. The teacher\ncode (printed once on this terminal) opens questions, removes or hides runs and closes uploads.`);
+  console.log(`${USAGE}\n\n${t('cli.class.help')}`);
   process.exit(0);
 }
-const lang = v.lang ?? langFromEnv();
-if (!isLang(lang)) fail(`--lang: "${lang.slice(0, 20)}" is not a language of the lab (en or fr)`);
-else setLang(lang);
+if (langProblem !== undefined) fail(langProblem);
 const port = v.port === undefined ? DEFAULT_PORT : parseWholeNumber(v.port);
-if (port === null || port > 65535) fail(`--port: "${String(v.port).slice(0, 20)}" is not a port (0 to 65535)`);
-if (v.code !== undefined && !/^[A-Za-z0-9_-]{3,40}$/.test(v.code)) fail('--code: 3 to 40 letters, digits, - or _');
+if (port === null || port > 65535) fail(t('cli.class.port', { got: `"${String(v.port).slice(0, 20)}"` }));
+if (v.code !== undefined && !/^[A-Za-z0-9_-]{3,40}$/.test(v.code)) fail(t('cli.class.code'));
 const teacherGiven = v['teacher-code'];
-if (teacherGiven !== undefined && !/^[A-Za-z0-9_-]{8,64}$/.test(teacherGiven)) fail('--teacher-code: 8 to 64 letters, digits, - or _');
-if (teacherGiven !== undefined && teacherGiven === v.code) fail('--teacher-code must differ from the class code: the class has that one');
+if (teacherGiven !== undefined && !/^[A-Za-z0-9_-]{8,64}$/.test(teacherGiven)) fail(t('cli.class.teacherCode'));
+if (teacherGiven !== undefined && teacherGiven === v.code) fail(t('cli.class.teacherSame'));
 const maxRuns = v['max-runs'] === undefined ? undefined : parseWholeNumber(v['max-runs']);
-if (maxRuns === null || (maxRuns !== undefined && (maxRuns < 1 || maxRuns > 100_000))) fail(`--max-runs: "${String(v['max-runs']).slice(0, 20)}" is not a number of runs from 1 to 100000`);
+if (maxRuns === null || (maxRuns !== undefined && (maxRuns < 1 || maxRuns > 100_000))) fail(t('cli.class.maxRuns', { got: `"${String(v['max-runs']).slice(0, 20)}"` }));
 const removeId = v.remove === undefined ? undefined : parseWholeNumber(v.remove);
-if (removeId === null) fail(`--remove: "${String(v.remove).slice(0, 20)}" is not a run id (npm run class -- --data DIR --remove ID; GET /api/runs lists them)`);
-if (files.length > 0 && v.add !== true) fail(`unexpected argument "${String(files[0]).slice(0, 40)}" (files go with --add)`);
-if (v.add === true && files.length === 0) fail('--add: name at least one results file');
-if (v.name !== undefined && (v.add !== true || files.length !== 1)) fail('--name goes with --add and one file');
+if (removeId === null) fail(t('cli.class.removeId', { got: `"${String(v.remove).slice(0, 20)}"` }));
+if (files.length > 0 && v.add !== true) fail(t('cli.class.unexpected', { got: `"${String(files[0]).slice(0, 40)}"` }));
+if (v.add === true && files.length === 0) fail(t('cli.class.addNone'));
+if (v.name !== undefined && (v.add !== true || files.length !== 1)) fail(t('cli.class.name'));
 const modes = [v.add === true, v.render !== undefined, v.ask !== undefined, v.remove !== undefined].filter(Boolean).length;
-if (modes > 1) fail('--add, --render, --ask and --remove are separate steps: one at a time');
-if (v.ask !== undefined && !isRelationKey(v.ask)) fail(`--ask: "${v.ask.slice(0, 20)}" is not a relation (io, cpu, hello, start, held)`);
+if (modes > 1) fail(t('cli.class.modes'));
+if (v.ask !== undefined && !isRelationKey(v.ask)) fail(t('cli.class.ask', { got: `"${v.ask.slice(0, 20)}"` }));
 
 const dataDir = resolve(v.data ?? DEFAULT_CLASS_DIR);
 /** A stored file's summary, for runs kept by an earlier version of the hub. */
@@ -98,7 +99,7 @@ let store: ClassStore | undefined;
 try {
   store = await openStore(dataDir, summaryOf, nameKey);
 } catch (error: unknown) {
-  fail(`--data ${dataDir}: ${messageOf(error)}`);
+  fail(`--data ${dataDir}: ${spokenMessage(error)}`);
 }
 if (store === undefined) process.exit(2);
 
@@ -114,29 +115,30 @@ if (v.add === true) {
       const name = checkName(v.name ?? (basename(file, '.json') === 'results' ? basename(dirname(resolve(file))) : basename(file, '.json')));
       return { file, name, taken };
     } catch (error: unknown) {
-      return fail(`${file}: ${messageOf(error)}`);
+      return fail(`${file}: ${spokenMessage(error)}`);
     }
   });
   for (const r of runs) {
     // The teacher imports: a free name is claimed (its token is printed for the student), a taken one is added to.
     const token = store.owner(r.name.key) === null ? store.claim(r.name.key, r.name.name) : null;
     const id = store.addRun(r.name.key, r.taken, null);
-    console.log(`class: added ${r.file} as ${store.owner(r.name.key) ?? r.name.name} (run ${id})${token === null ? '' : `; its token: ${token}`}`);
+    const shown = { file: r.file, name: store.owner(r.name.key) ?? r.name.name, id: String(id) };
+    console.log(`class: ${token === null ? t('cli.class.added', shown) : t('cli.class.addedToken', { ...shown, token })}`);
   }
   store.close();
   process.exit(0);
 }
 if (v.ask !== undefined && isRelationKey(v.ask)) {
   const id = store.addQuestion(v.ask);
-  console.log(`class: question ${id} open on ${v.ask}`);
+  console.log(`class: ${t('cli.class.question', { id: String(id), relation: v.ask })}`);
   store.close();
   process.exit(0);
 }
 if (removeId !== undefined && removeId !== null) {
   const removed = store.removeRun(removeId);
   store.close();
-  if (!removed) fail(`--remove ${removeId}: no such run`);
-  console.log(`class: removed run ${removeId}`);
+  if (!removed) fail(t('cli.class.noSuchRun', { id: String(removeId) }));
+  console.log(`class: ${t('cli.class.removed', { id: String(removeId) })}`);
   process.exit(0);
 }
 if (v.render !== undefined) {
@@ -145,7 +147,7 @@ if (v.render !== undefined) {
     const view = buildClassView(store.students(), store.questions(), store.answers(), { live: false, renderedAt: renderedStamp(), shareUrl: 'http://<hub>/', runs: store.totals().runs });
     writeFileAtomically(out, renderClassPage(view, loadAssets()));
   } catch (error: unknown) {
-    fail(`--render ${out}: ${messageOf(error)}`);
+    fail(`--render ${out}: ${spokenMessage(error)}`);
   }
   console.log(`class: ${out}`);
   store.close();
@@ -166,21 +168,21 @@ const hubStore = store;
 const intakeThread = startIntakeThread();
 const server = createHub({ store: hubStore, code, teacherCode, publicUrl: () => shareUrl, intake: (text) => intakeThread.run(text), ...(maxRuns === undefined || maxRuns === null ? {} : { maxRuns }) });
 server.on('error', (error: NodeJS.ErrnoException) => {
-  fail(`--host ${host} --port ${port}: ${error.code === 'EADDRINUSE' ? 'that port is in use (choose another with --port)' : messageOf(error)}`);
+  fail(`--host ${host} --port ${port}: ${error.code === 'EADDRINUSE' ? t('cli.class.portInUse') : spokenMessage(error)}`);
 });
 server.listen(port ?? DEFAULT_PORT, host, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address !== null ? address.port : (port ?? DEFAULT_PORT);
   url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}/`;
-  console.log(`class: ${url} (code ${code})`);
+  console.log(`class: ${t('cli.class.listening', { url, code })}`);
   // On this terminal only: the page and the students never see it.
-  console.log(`class: teacher code ${teacherCode} (keep it to yourself: it opens questions, removes or hides runs, closes uploads)`);
+  console.log(`class: ${t('cli.class.teacher', { code: teacherCode })}`);
   // Open to the room: the students need this machine's own addresses, not 0.0.0.0.
   const room = host === '0.0.0.0' || host === '::' ? Object.values(networkInterfaces()).flatMap((list) => (list ?? []).filter((i) => i.family === 'IPv4' && !i.internal).map((i) => `http://${i.address}:${actual}/`)) : [url];
   shareUrl = room[0] ?? url;
   for (const address of room) {
-    console.log(`class: the class page  ${address}?code=${code}`);
-    console.log(`class: students run  npm run bench -- --profile class --share ${address} --name <their name> --code ${code}`);
+    console.log(`class: ${t('cli.class.page', { url: `${address}?code=${code}` })}`);
+    console.log(`class: ${t('cli.class.students', { url: address, code })}`);
   }
 });
 const stop = (): void => {

@@ -7,6 +7,7 @@ import { startLiveServer, type LiveServer } from '../bench/live/live-server.js';
 import type { LiveEnd } from '../results/live-feed.js';
 import { loadAssets } from '../reports/assets.js';
 import { renderLivePage } from '../reports/live.js';
+import { t } from '../lib/lang/lang.js';
 
 export interface Live {
   readonly url: string;
@@ -15,16 +16,16 @@ export interface Live {
   end(end: LiveEnd): Promise<void>;
 }
 
-const TITLE = 'Concurrency lab — live run';
-
 export async function startLive(port: number, plan: string): Promise<Live> {
-  const page = renderLivePage(loadAssets(), TITLE);
+  // In the bench's language (set before this starts), as the phases and the plan it shows.
+  const title = t('prog.liveTitle');
+  const page = renderLivePage(loadAssets(), title);
   let server: LiveServer | undefined;
-  const feed = createLiveFeed((event) => server?.send(event), { title: TITLE, plan });
+  const feed = createLiveFeed((event) => server?.send(event), { title, plan });
   try {
     server = await startLiveServer({ port, page, snapshot: () => feed.snapshot() });
   } catch (error: unknown) {
-    feed.end({ outcome: 'failed', message: 'the live view could not start' });
+    feed.end({ outcome: 'failed', message: t('prog.liveFailed') });
     throw error;
   }
   const running = server;

@@ -4,13 +4,14 @@
 import { relative, resolve } from 'node:path';
 import { benchHelp, parseBenchArgs } from '../bench/plan/parse-args.js';
 import { shapesLink } from '../bench/network/link-shape.js';
-import { createProgress } from '../bench/run/progress.js';
+import { cellLabel, createProgress } from '../bench/run/progress.js';
 import { runBench } from '../bench/run/run.js';
 import { summaryTables } from '../reports/text/summary.js';
 import { formatDuration } from '../lib/format.js';
 import { linkShapeText, transportText } from '../reports/text/transport.js';
 import { refreshIndex, writeRunReport } from '../reports/write.js';
-import { messageOf } from '../lib/errors.js';
+import { spoken, spokenMessage } from '../lib/errors.js';
+import { paramText } from '../lib/args.js';
 import { ensureWritableDir } from '../lib/files.js';
 import { netemUnavailable, netnsUnavailable } from '../bench/network/netns.js';
 import { connectTarget, type RemoteTarget } from '../bench/network/remote.js';
@@ -18,26 +19,27 @@ import { startLive, type Live } from './bench-live.js';
 import { labCertificate } from '../servers/tls-cert.js';
 import { pinningUnavailable } from '../bench/machine/placement.js';
 import { createSharer } from '../bench/network/share.js';
-import { setLang } from '../lib/lang/lang.js';
+import { decimal, setLang, t } from '../lib/lang/lang.js';
 import { readFileSync } from 'node:fs';
 
+// The language first (--lang, else LANG): every line from here on is in it, an option's error too.
 const command = parseBenchArgs(process.argv.slice(2));
+setLang(command.lang);
 if (command.kind === 'help') {
   console.log(benchHelp());
   process.exit(0);
 }
 if (command.kind === 'error') {
-  console.error(`bench: ${command.message} (see --help)`);
+  console.error(`bench: ${t('cli.seeHelp', { message: command.message })}`);
   process.exit(2);
 }
 
 const { options: parsed } = command;
-setLang(parsed.lang);
 try {
   // Before calibrating or starting anything: a folder that cannot be written ends the run now, in one line.
   ensureWritableDir(parsed.outDir);
 } catch (error: unknown) {
-  console.error(`bench: --out: ${messageOf(error)}`);
+  console.error(`bench: --out: ${spokenMessage(error)}`);
   process.exit(2);
 }
 // Client and server apart: a target that is no lab server, or a machine that cannot make namespaces, ends here.
@@ -52,13 +54,13 @@ if (parsed.network !== null) {
 const shaped = parsed.network === null || !shapesLink(parsed.network) ? null : { network: parsed.network, noNetem: netemUnavailable(parsed.network) };
 const options = shaped === null ? parsed : { ...parsed, network: { ...shaped.network, delayBy: shaped.noNetem === null ? ('netem' as const) : ('relay' as const) } };
 if (shaped !== null && shaped.noNetem !== null) {
-  console.log(`bench: --netns: ${shaped.noNetem}: the lab's relay in the bench process adds ${linkShapeText(shaped.network)} instead (its CPU counts as the client's)`);
+  console.log(`bench: ${t('cli.bench.relay', { why: shaped.noNetem, shape: linkShapeText(shaped.network) })}`);
 }
 // --cpus server=…,client=…: pinning is asked for, so a machine that cannot pin ends the run here, in one line.
 if (parsed.cpus.mode === 'spec') {
   const why = pinningUnavailable();
   if (why !== null) {
-    console.error(`bench: ${why}`);
+    console.error(`bench: ${spoken(why)}`);
     process.exit(2);
   }
 }
@@ -68,7 +70,7 @@ if (options.tls) {
   try {
     await labCertificate();
   } catch (error: unknown) {
-    console.error(`bench: --tls: ${messageOf(error)}`);
+    console.error(`bench: --tls: ${spokenMessage(error)}`);
     process.exit(2);
   }
 }
@@ -81,10 +83,11 @@ const STOP_WITHIN_MS = 5000;
 const onSignal = (signal: NodeJS.Signals): void => {
   if (signalled !== undefined) process.exit(130); // second Ctrl-C: the exit hook still kills the servers
   signalled = signal;
-  process.stderr.write(`\nbench: ${signal}: stopping the current server and saving the finished cases…\n`);
+  process.stderr.write(`\nbench: ${t('cli.bench.stopping', { signal })}\n`);
   controller.abort();
   setTimeout(() => {
-    process.stderr.write(`bench: still stopping after ${STOP_WITHIN_MS / 1000} s: exiting now${resultsPath === null ? '' : `; the finished cases are in ${relative(process.cwd(), resultsPath)}`}\n`);
+    const seconds = STOP_WITHIN_MS / 1000;
+    process.stderr.write(`bench: ${resultsPath === null ? t('cli.bench.stillStopping', { seconds }) : t('cli.bench.stillStoppingSaved', { seconds, path: relative(process.cwd(), resultsPath) })}\n`);
     process.exit(signal === 'SIGTERM' ? 143 : 130);
   }, STOP_WITHIN_MS).unref();
 };
@@ -96,19 +99,33 @@ if (options.target !== null) {
   try {
     remote = await connectTarget(options.target, controller.signal);
   } catch (error: unknown) {
-    console.error(`bench: ${messageOf(error)}`);
+    console.error(`bench: ${spokenMessage(error)}`);
     process.exit(signalled === undefined ? 2 : signalled === 'SIGTERM' ? 143 : 130);
   }
-  console.log(`bench: target ${remote.url}: ${remote.model}${Object.keys(remote.params).length === 0 ? '' : ` (${Object.entries(remote.params).map(([k, v]) => `${String(v)} ${k}`).join(', ')})`}, round trip ${remote.rtt.medianMs.toFixed(2)} ms median, ${remote.rtt.minMs.toFixed(2)} ms min, idle`);
+  const params = Object.entries(remote.params).map(([k, v]) => paramText(k, v)).join(', ');
+  console.log(`bench: ${t('cli.bench.target', { url: remote.url, model: remote.model, params: params === '' ? '' : ` (${params})`, median: remote.rtt.medianMs, min: remote.rtt.minMs })}`);
 }
 const progress = createProgress(process.stderr);
 const t0 = performance.now();
-const banner =
-  `bench: profile ${options.profile}: ${remote === null ? options.models.join(', ') : remote.model}${options.network === null ? '' : ` (each in a network namespace${shapesLink(options.network) ? `, ${linkShapeText(options.network)}${options.network.delayBy === 'relay' ? " by the lab's relay" : ''}` : ''})`} × ${options.workloads.join(', ')} × ` +
-  (options.open === null
-    ? `${options.connections.join(', ')} clients; `
-    : `${options.open.rates.join(', ')} req/s offered (open loop, ${options.open.arrivals}, at most ${options.open.maxInflight} in flight; 1 client first, for the predictions); `) +
-  `trials of ${options.durationSeconds} s, ${options.trials} to ${options.maxTrials} per case, interleaved; budget ${formatDuration(options.budgetSeconds)}`;
+const network =
+  options.network === null
+    ? ''
+    : !shapesLink(options.network)
+      ? t('prog.banner.netns')
+      : t(options.network.delayBy === 'relay' ? 'prog.banner.netnsRelay' : 'prog.banner.netnsShaped', { shape: linkShapeText(options.network) });
+const banner = `bench: ${t('prog.banner', {
+  profile: options.profile,
+  models: remote === null ? options.models.join(', ') : remote.model,
+  network,
+  workloads: options.workloads.join(', '),
+  load: options.open === null
+    ? t('prog.banner.closed', { connections: options.connections.join(', ') })
+    : t('prog.banner.open', { rates: options.open.rates.join(', '), arrivals: options.open.arrivals, inflight: String(options.open.maxInflight) }),
+  duration: decimal(String(options.durationSeconds)),
+  trials: String(options.trials),
+  maxTrials: String(options.maxTrials),
+  budget: formatDuration(options.budgetSeconds),
+})}`;
 // --live: the view's server starts before anything else (a port in use is one line, status 2, before any server).
 let live: Live | null = null;
 if (options.live !== null) {
@@ -117,7 +134,7 @@ if (options.live !== null) {
     const transport = options.tls || options.newConnections || options.sessions !== 'shared' ? `; ${transportText(options)}` : '';
     live = await startLive(options.live.port, `${banner.replace(/^bench: /, '')}${transport}`);
   } catch (error: unknown) {
-    console.error(`bench: --live${options.live.port === 0 ? '' : `-port ${options.live.port}`}: ${messageOf(error)}`);
+    console.error(`bench: --live${options.live.port === 0 ? '' : `-port ${options.live.port}`}: ${spokenMessage(error)}`);
     process.exit(2);
   }
   process.stderr.write(`live: ${live.url}\n`);
@@ -129,12 +146,12 @@ const sharer = options.share === null ? null : createSharer(options.share);
 async function share(path: string): Promise<void> {
   if (sharer === null || options.share === null) return;
   const outcome = await sharer.upload(readFileSync(path, 'utf8'));
-  if ('id' in outcome) console.log(`shared:  ${options.share.url} as ${options.share.name} (run ${outcome.id})`);
-  else console.error(`bench: --share: sharing failed (${outcome.error}); the run is kept here`);
+  if ('id' in outcome) console.log(t('cli.bench.shared', { url: options.share.url, name: options.share.name, id: String(outcome.id) }));
+  else console.error(`bench: ${t('cli.bench.shareFailed', { why: outcome.error })}`);
 }
 // How the servers are spoken to, when it is not plain HTTP with keep-alive and shared sessions.
 if (options.tls || options.newConnections || options.sessions !== 'shared') {
-  console.log(`bench: ${transportText(options)}${options.workloads.includes('session') ? ' (the session workload: always a new connection per visit)' : ''}`);
+  console.log(`bench: ${transportText(options)}${options.workloads.includes('session') ? t('cli.bench.sessionWorkload') : ''}`);
 }
 try {
   const { results, resultsPath: written } = await runBench(options, controller.signal, {
@@ -150,7 +167,7 @@ try {
     onTrialStart: (info) => {
       progress.trialStart(info);
       live?.hooks.onTrialStart(info);
-      sharer?.progress(`${info.workload} × ${info.rate === undefined ? info.connections : `${info.rate}/s`} · ${info.model} · round ${info.round} (cell ${info.cell} of ${info.cells})`);
+      sharer?.progress(t('prog.share', { cell: cellLabel(info), model: info.model, round: String(info.round), index: String(info.cell), cells: String(info.cells) }));
     },
     onTrialEnd: (info, run) => {
       progress.trialEnd(info, run);
@@ -168,26 +185,28 @@ try {
   if (!results.complete) {
     refreshIndex(options.outDir);
     const partial = writeRunReport(written);
-    console.error(`bench: report of the finished cases: ${relative(process.cwd(), partial.path)}`);
-    console.error(`bench: interrupted after ${results.cases.length} cases (${wall}); partial results, marked incomplete: ${shown}`);
+    console.error(`bench: ${t('cli.bench.partialReport', { path: relative(process.cwd(), partial.path) })}`);
+    console.error(`bench: ${t('cli.bench.interrupted', { n: String(results.cases.length), wall, path: shown })}`);
     await sharer?.stopped();
-    await live?.end({ outcome: 'interrupted', message: `${results.cases.length} case${results.cases.length === 1 ? '' : 's'} finished; partial results in ${resolve(written)}, report ${resolve(partial.path)}` });
+    const finished = results.cases.length;
+    await live?.end({ outcome: 'interrupted', message: t(finished === 1 ? 'cli.bench.liveInterrupted.one' : 'cli.bench.liveInterrupted.many', { n: String(finished), path: resolve(written), report: resolve(partial.path) }) });
     process.exit(signalled === 'SIGTERM' ? 143 : 130);
   }
-  console.log(`results: ${shown}  (${results.cases.length} cases in ${wall})`);
+  console.log(t('cli.bench.results', { path: shown, n: String(results.cases.length), wall }));
   const index = refreshIndex(options.outDir);
   const report = writeRunReport(written);
-  console.log(`report:  ${relative(process.cwd(), report.path)}`);
-  console.log(`index:   ${relative(process.cwd(), index.path)}`);
-  for (const skipped of index.skipped) console.error(`index: left out ${skipped}`);
+  console.log(t('cli.bench.report', { path: relative(process.cwd(), report.path) }));
+  console.log(t('cli.bench.index', { path: relative(process.cwd(), index.path) }));
+  for (const skipped of index.skipped) console.error(t('cli.bench.indexSkipped', { file: skipped }));
   await share(written);
-  await live?.end({ outcome: 'complete', message: `${results.cases.length} case${results.cases.length === 1 ? '' : 's'} in ${wall}; report ${resolve(report.path)}` });
+  const cases = results.cases.length;
+  await live?.end({ outcome: 'complete', message: t(cases === 1 ? 'cli.bench.liveComplete.one' : 'cli.bench.liveComplete.many', { n: String(cases), wall, report: resolve(report.path) }) });
   // Exit now: autocannon can leave request timers behind for connections to a server that died mid-case.
   process.exit(0);
 } catch (error: unknown) {
   progress.clear();
-  console.error(`bench: ${messageOf(error)}`);
+  console.error(`bench: ${spokenMessage(error)}`);
   await sharer?.stopped();
-  await live?.end({ outcome: 'failed', message: messageOf(error) });
+  await live?.end({ outcome: 'failed', message: spokenMessage(error) });
   process.exit(1);
 }

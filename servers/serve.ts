@@ -1,5 +1,5 @@
 /**
- * npm run serve -- <model> [--port N] [--host H] [--threads N] [--processes N] [--sessions M] [--tls]
+ * npm run serve -- <model> [--port N] [--host H] [--threads N] [--processes N] [--sessions M] [--tls] [--lang en|fr]
  * Starts one server model by hand and prints the URL it listens on. Ctrl-C stops it and everything it started.
  */
 import { CATALOGUE } from './catalogue.js';
@@ -7,15 +7,18 @@ import type { RunningServer, ServeListening } from './model-types.js';
 import { parseServeArgs, serveHelp } from './serve-options.js';
 import { labCertificate } from './tls-cert.js';
 import { publishServeInfo } from './app/launch-info.js';
-import { messageOf } from '../lib/errors.js';
+import { spokenMessage } from '../lib/errors.js';
+import { setLang, t } from '../lib/lang/lang.js';
+import { paramText } from '../lib/args.js';
 
 const command = parseServeArgs(process.argv.slice(2));
+setLang(command.lang);
 if (command.kind === 'help') {
   console.log(serveHelp());
   process.exit(0);
 }
 if (command.kind === 'error') {
-  console.error(`serve: ${command.message} (see --help)`);
+  console.error(`serve: ${t('cli.seeHelp', { message: command.message })}`);
   process.exit(2);
 }
 
@@ -27,21 +30,21 @@ function stop(reason: string): void {
   if (stopping) process.exit(1); // a second Ctrl-C: do not wait any longer
   stopping = true;
   if (server === undefined) process.exit(1); // still starting: threads and cluster children end with us
-  console.log(`${model}: ${reason}, stopping`);
+  console.log(t('cli.serve.stopping', { model, reason }));
   void server.close().then(() => process.exit(0));
 }
 // Registered before the model starts, so that a signal during start-up is not missed.
 process.on('SIGINT', () => {
-  stop('SIGINT received');
+  stop(t('cli.serve.signal', { signal: 'SIGINT' }));
 });
 process.on('SIGTERM', () => {
-  stop('SIGTERM received');
+  stop(t('cli.serve.signal', { signal: 'SIGTERM' }));
 });
 // Started by the bench (with an IPC channel): if the bench dies, even by SIGKILL, the channel closes and
 // this server stops too, so that no server outlives the run that started it.
 if (process.channel !== undefined) {
   process.on('disconnect', () => {
-    stop('the bench that started this server is gone');
+    stop(t('cli.serve.benchGone'));
   });
 } else {
   // Started from a terminal or by npm: when that parent dies (npm killed by SIGKILL, a shell that did not pass
@@ -52,7 +55,7 @@ if (process.channel !== undefined) {
   const poll = setInterval(() => {
     if (process.ppid === parent) return;
     clearInterval(poll);
-    if (!stopping) stop(`the parent process (pid ${parent}) is gone`); // not a second Ctrl-C: let a stop finish
+    if (!stopping) stop(t('cli.serve.parentGone', { pid: String(parent) })); // not a second Ctrl-C: let a stop finish
   }, 1000).unref();
 }
 
@@ -68,12 +71,12 @@ try {
   const tls = command.tls ? await labCertificate() : null;
   server = await CATALOGUE[model].start({ ...command.options, tls });
 } catch (error: unknown) {
-  console.error(`serve: ${model} could not start: ${messageOf(error)}`);
+  console.error(`serve: ${t('cli.serve.couldNotStart', { model, why: spokenMessage(error) })}`);
   process.exit(1);
 }
-if (process.channel !== undefined && !process.connected) stop('the bench that started this server is gone');
-const shown = Object.entries(server.params).map(([k, v]) => `${String(v)} ${k}`);
-if (!CATALOGUE[model].reference) shown.push(`${command.options.sessions} sessions`);
+if (process.channel !== undefined && !process.connected) stop(t('cli.serve.benchGone'));
+const shown = Object.entries(server.params).map(([k, v]) => paramText(k, v));
+if (!CATALOGUE[model].reference) shown.push(t('cli.param.sessions', { mode: command.options.sessions }));
 const params = shown.join(', ');
 // The bench that started us learns the address over its IPC channel, not by reading our output.
 if (process.send !== undefined) {
@@ -82,4 +85,4 @@ if (process.send !== undefined) {
   };
   process.send(listening);
 }
-console.log(`${model}${params === '' ? '' : ` (${params})`} listening on ${server.url} (pid ${process.pid}) — Ctrl-C to stop`);
+console.log(t('cli.serve.listening', { model, params: params === '' ? '' : ` (${params})`, url: server.url, pid: String(process.pid) }));

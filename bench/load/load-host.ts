@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../../lib/paths.js';
+import { isTextKey } from '../../lib/lang/lang.js';
+import { sentence } from '../../lib/lang/sentences.js';
 import type { LoadOptions, LoadOutcome } from './closed-loop.js';
 import { decodeHistogram, isFromLoad, type ClosedProtocol, type FromLoad, type OpenProtocol } from './load-messages.js';
 import type { HoldOutcome, HoldSpec } from './held.js';
@@ -89,7 +91,7 @@ export function startLoadGenerator(options: { readonly cpus?: string; readonly f
   const exited = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {
       live.delete(child);
-      gone = new Error(`the load process ${signal === null ? `exited with code ${String(code)}` : `was killed by ${signal}`}`);
+      gone = new Error(signal === null ? sentence('err.loadExited', { code: String(code) }) : sentence('err.loadKilled', { signal }));
       for (const p of pending.values()) p.fail(gone);
       pending.clear();
       for (const h of holds.values()) h.fail(gone);
@@ -125,7 +127,7 @@ export function startLoadGenerator(options: { readonly cpus?: string; readonly f
         return;
       case 'failed':
         pending.delete(message.id);
-        p.fail(new Error(message.message));
+        p.fail(new Error(message.said !== undefined && isTextKey(message.said.key) ? sentence(message.said.key, message.said.args) : message.message));
         return;
       default:
         pending.delete(message.id);
@@ -134,7 +136,7 @@ export function startLoadGenerator(options: { readonly cpus?: string; readonly f
   });
   const send = (id: number, message: Parameters<NonNullable<ChildProcess['send']>>[0]): void => {
     if (gone !== null || !child.connected) {
-      pending.get(id)?.fail(gone ?? new Error('the load process is gone'));
+      pending.get(id)?.fail(gone ?? new Error(sentence('err.loadGone')));
       pending.delete(id);
       return;
     }
@@ -203,7 +205,7 @@ export function startLoadGenerator(options: { readonly cpus?: string; readonly f
       });
       // A failure of the load process is told by the trial's own load; this promise must not go unhandled.
       done.catch(() => undefined);
-      if (gone !== null || !child.connected) holds.get(id)?.fail(gone ?? new Error('the load process is gone'));
+      if (gone !== null || !child.connected) holds.get(id)?.fail(gone ?? new Error(sentence('err.loadGone')));
       else child.send({ type: 'hold', id, spec });
       return {
         done,
@@ -228,10 +230,10 @@ export function startLoadGenerator(options: { readonly cpus?: string; readonly f
     };
     child.on('message', onReady);
     void exited.then(() => {
-      reject(gone ?? new Error('the load process did not start'));
+      reject(gone ?? new Error(sentence('err.loadNoStart')));
     });
     child.once('error', (error) => {
-      reject(new Error(`the load process could not start: ${error.message}`));
+      reject(new Error(sentence('err.loadCouldNotStart', { why: error.message })));
     });
   });
 }

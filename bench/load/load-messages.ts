@@ -9,6 +9,7 @@ import type { LoadOutcome, LoadOptions } from './closed-loop.js';
 import type { OpenLoadOptions, OpenLoadOutcome } from './open-loop.js';
 import type { HoldOutcome, HoldSpec } from './held.js';
 import type { ChatCounts } from './ws-chat.js';
+import type { Said } from '../../lib/lang/lang.js';
 
 /** What a closed loop speaks: HTTP requests (autocannon) or WebSocket messages echoed (bench/load/ws-echo.ts). */
 export type ClosedProtocol = 'http' | 'ws-echo';
@@ -49,7 +50,8 @@ export type FromLoad =
   | { readonly type: 'window'; readonly id: number; readonly edge: 'start' | 'end'; readonly cpuMs: number }
   | { readonly type: 'closed-done'; readonly id: number; readonly outcome: EncodedClosed }
   | { readonly type: 'open-done'; readonly id: number; readonly outcome: EncodedOpen }
-  | { readonly type: 'failed'; readonly id: number; readonly message: string }
+  /** `said`: the key and values of the message where it is a sentence of the catalogue (the bench makes it again). */
+  | { readonly type: 'failed'; readonly id: number; readonly message: string; readonly said?: Said }
   | { readonly type: 'held'; readonly id: number; readonly outcome: HoldOutcome }
   | { readonly type: 'released'; readonly id: number };
 

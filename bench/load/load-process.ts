@@ -6,6 +6,7 @@
  * own CPU time, the client's CPU of the trial) and the outcome. It ends when the bench goes (its IPC channel closes).
  */
 import { messageOf } from '../../lib/errors.js';
+import { sentencesOf } from '../../lib/lang/sentences.js';
 import { seededRandom } from '../../lib/random.js';
 import { startLoad, type RunningLoad } from './closed-loop.js';
 import { encodeHistogram, isToLoad, type FromLoad, type ToLoad } from './load-messages.js';
@@ -72,7 +73,7 @@ function start(message: Extract<ToLoad, { type: 'closed' | 'open' }>): void {
         send({ type: 'closed-done', id, outcome: { ...o, histogram: encodeHistogram(o.histogram), servedBy: [...o.servedBy] } });
       },
       (error: unknown) => {
-        send({ type: 'failed', id, message: messageOf(error) });
+        send(failed(id, error));
       },
     ).finally(() => running.delete(id));
     return;
@@ -85,9 +86,16 @@ function start(message: Extract<ToLoad, { type: 'closed' | 'open' }>): void {
       send({ type: 'open-done', id, outcome: { ...o, histogram: encodeHistogram(o.histogram), uncorrected: encodeHistogram(o.uncorrected), lateness: encodeHistogram(o.lateness), servedBy: [...o.servedBy] } });
     },
     (error: unknown) => {
-      send({ type: 'failed', id, message: messageOf(error) });
+      send(failed(id, error));
     },
   ).finally(() => running.delete(id));
+}
+
+/** A failed load, with the sentence its message was made from (if it was): the bench keeps it with its key. */
+function failed(id: number, error: unknown): FromLoad {
+  const message = messageOf(error);
+  const said = sentencesOf([message])[message];
+  return { type: 'failed', id, message, ...(said === undefined ? {} : { said }) };
 }
 
 process.on('message', (message: unknown) => {

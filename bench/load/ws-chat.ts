@@ -11,6 +11,7 @@
  */
 import WebSocket from 'ws';
 import { wsText } from '../../lib/ws-text.js';
+import { sentence } from '../../lib/lang/sentences.js';
 import { msToUs, newLatencyHistogram } from './latency.js';
 import { startTicker, type LoadStage, type LoadWindow } from './load-progress.js';
 import type { OpenLoadOutcome, RunningOpenLoad } from './open-loop.js';
@@ -184,7 +185,7 @@ export function startChatLoad(options: ChatLoadOptions): RunningOpenLoad {
     });
   }
   const joinTimer = setTimeout(() => {
-    if (t0 === Number.POSITIVE_INFINITY) fail(new Error(`only ${joined} of ${members.length} members joined the room within ${JOIN_LIMIT_MS / 1000} s (a server that serves one connection at a time, or fewer than the members, cannot hold the room)`));
+    if (t0 === Number.POSITIVE_INFINITY) fail(new Error(sentence('err.roomJoin', { joined: String(joined), members: String(members.length), seconds: JOIN_LIMIT_MS / 1000 })));
   }, JOIN_LIMIT_MS);
 
   let schedule: ReturnType<typeof startSchedule> | null = null;
@@ -253,7 +254,7 @@ export function startChatLoad(options: ChatLoadOptions): RunningOpenLoad {
   function finish(): void {
     if (stopped) return;
     if (t0 === Number.POSITIVE_INFINITY) {
-      fail(new Error('stopped before the room was full'));
+      fail(new Error(sentence('err.roomStopped')));
       return;
     }
     changeOwed(0);

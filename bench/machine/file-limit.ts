@@ -5,6 +5,7 @@
  * never beyond what the system allows.
  */
 import { readFileSync } from 'node:fs';
+import { t } from '../../lib/lang/lang.js';
 
 /** Files a process needs besides its connections: its modules, pipes, /proc reads, a pool's threads. */
 const SPARE_FILES = 200;
@@ -31,7 +32,7 @@ export function fileLimitFor(connections: number): { readonly raise: number | nu
   const needed = connections + SPARE_FILES;
   if (limits === null || needed <= limits.soft) return { raise: null };
   if (needed > limits.hard) {
-    return { problem: `${connections.toLocaleString('en-US')} connections at once need about ${needed.toLocaleString('en-US')} open files per process, and this system allows ${limits.hard.toLocaleString('en-US')} (ulimit -Hn): raise the hard limit (as root: ulimit -Hn ${needed}) or hold fewer` };
+    return { problem: t('opt.err.fileLimit', { connections, needed, hard: limits.hard, raise: String(needed) }) };
   }
   return { raise: limits.hard };
 }

@@ -14,6 +14,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { processTreeOf } from '../../lib/process-tree.js';
+import { t } from '../../lib/lang/lang.js';
+import { sentence } from '../../lib/lang/sentences.js';
 
 export interface CpuPlacement {
   /** taskset lists; null: not pinned (every core). */
@@ -32,10 +34,10 @@ export function parseCpus(raw: string, cores: number): CpusOption {
   const swapped = m === null ? /^client=(\d[\d,-]*),server=(\d[\d,-]*)$/.exec(raw) : null;
   const server = m?.[1] ?? swapped?.[2];
   const client = m?.[2] ?? swapped?.[1];
-  if (server === undefined || client === undefined) throw new Error(`--cpus must be auto, none or server=LIST,client=LIST (e.g. server=0-5,client=6-7), got ${JSON.stringify(raw)}`);
+  if (server === undefined || client === undefined) throw new Error(t('opt.err.cpus', { got: JSON.stringify(raw) }));
   for (const [name, list] of [['server', server], ['client', client]] as const) {
-    if (!LIST.test(list)) throw new Error(`--cpus: ${name}=${JSON.stringify(list)} is not a list of cores like 0-3 or 0,2`);
-    if (coresOf(list).some((id) => id >= cores)) throw new Error(`--cpus: ${name}=${list} names a core this machine does not have (it has ${cores}: 0-${cores - 1})`);
+    if (!LIST.test(list)) throw new Error(t('opt.err.cpusList', { name, list: JSON.stringify(list) }));
+    if (coresOf(list).some((id) => id >= cores)) throw new Error(t('opt.err.cpusCore', { name, list, cores: String(cores), last: String(cores - 1) }));
   }
   return { mode: 'spec', server, client };
 }
@@ -81,18 +83,18 @@ export function placeCell(option: CpusOption, cores: number): CpuPlacement {
 /** Why `auto` placed as it did on a machine of `cores`, for the results. */
 export function autoReason(cores: number): string {
   return cores >= 4
-    ? `the client on its own cores (${splitCores(cores).client ?? ''}), the servers on the rest (${splitCores(cores).server ?? ''})`
-    : `fewer than 4 cores: not pinned (measured here, pinning server and client to one core lost 10–30 % whenever the host slowed that core, and separate cores measured as the scheduler did)`;
+    ? sentence('opt.cpus.split', { client: splitCores(cores).client ?? '', server: splitCores(cores).server ?? '' })
+    : sentence('opt.cpus.few');
 }
 
 /** Whether taskset can pin here (Linux with util-linux); the reason when not. */
 export function pinningUnavailable(): string | null {
-  if (process.platform !== 'linux') return `--cpus needs taskset (Linux); this is ${process.platform}`;
+  if (process.platform !== 'linux') return sentence('opt.cpus.notLinux', { platform: process.platform });
   try {
     execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
     return null;
   } catch {
-    return '--cpus needs taskset (util-linux: apt-get install -y util-linux)';
+    return sentence('opt.cpus.noTaskset');
   }
 }
 
@@ -107,7 +109,7 @@ export function pinTree(rootPid: number, list: string | null, cores: number): st
       execFileSync('taskset', ['-a', '-p', '-c', target, String(p.pid)], { stdio: 'ignore' });
     } catch {
       // A process of the tree that ended meanwhile; a real failure shows on the root.
-      if (p.pid === rootPid) return `could not pin process ${rootPid} to cores ${target}`;
+      if (p.pid === rootPid) return sentence('err.pin', { pid: String(rootPid), cores: target });
     }
   }
   return null;

@@ -14,6 +14,7 @@
  * the client's. The results say which one made the delay (options.network.delayBy).
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { sentence } from '../../lib/lang/sentences.js';
 
 export interface DelayRelay {
   /** Where to send the load instead of the server: http://127.0.0.1:<port>. */
@@ -200,7 +201,7 @@ export async function startDelayRelay(host: string, port: number, delayMs: numbe
     });
   });
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the delay relay has no TCP address');
+  if (address === null || typeof address === 'string') throw new Error(sentence('err.relayAddress'));
   return {
     url: `http://127.0.0.1:${address.port}`,
     port: address.port,

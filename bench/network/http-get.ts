@@ -6,6 +6,7 @@
  */
 import { request, type Dispatcher } from 'undici';
 import { messageOf } from '../../lib/errors.js';
+import { sentence } from '../../lib/lang/sentences.js';
 
 /** What the bench reads of any one answer, at most, unless told otherwise. */
 export const MAX_ANSWER_BYTES = 1024 * 1024;
@@ -42,7 +43,7 @@ export async function getAnswer(url: string, options: GetOptions): Promise<Answe
     const declared = Number(response.headers['content-length'] ?? 0);
     if (declared > maxBytes) {
       response.body.destroy();
-      throw new Error(`${path} answered more than ${sizeText(maxBytes)} (${declared} bytes announced)`);
+      throw new Error(sentence('err.tooLargeAnnounced', { path, size: sizeText(maxBytes), declared: String(declared) }));
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -50,14 +51,14 @@ export async function getAnswer(url: string, options: GetOptions): Promise<Answe
       size += chunk.length;
       if (size > maxBytes) {
         response.body.destroy();
-        throw new Error(`${path} answered more than ${sizeText(maxBytes)}`);
+        throw new Error(sentence('err.tooLarge', { path, size: sizeText(maxBytes) }));
       }
       chunks.push(chunk);
     }
     return { status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') };
   } catch (error: unknown) {
-    if (options.signal?.aborted === true) throw new Error(`${path}: interrupted`);
-    if (deadline.aborted) throw new Error(`${path} gave no whole answer within ${options.totalMs / 1000} s`);
+    if (options.signal?.aborted === true) throw new Error(sentence('err.pathInterrupted', { path }));
+    if (deadline.aborted) throw new Error(sentence('err.noWholeAnswer', { path, seconds: options.totalMs / 1000 }));
     throw error instanceof Error && error.message.startsWith(path) ? error : new Error(`${path}: ${messageOf(error)}`);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { isLabServerAddress } from './netns.js';
+import { sentence } from '../../lib/lang/sentences.js';
 
 function isLoopback(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '');
@@ -17,5 +18,5 @@ export function assertLoadTarget(url: string, explicitTarget: string | null = nu
   const parsed = new URL(url);
   if (isLoopback(parsed.hostname) || isLabServerAddress(parsed.hostname)) return;
   if (explicitTarget !== null && parsed.origin === new URL(explicitTarget).origin) return;
-  throw new Error(`refusing to load ${parsed.origin}: the lab loads loopback only, unless you name the host with --target`);
+  throw new Error(sentence('err.notLoopback', { origin: parsed.origin }));
 }

@@ -9,6 +9,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { messageOf } from '../../lib/errors.js';
+import { t } from '../../lib/lang/lang.js';
+import { sentence } from '../../lib/lang/sentences.js';
 import { shapesLink, type NetworkOptions } from './link-shape.js';
 
 /** What netem is asked for on each end of a link: a delay, a rate, or both (tc's own words). */
@@ -105,12 +107,12 @@ export function removeLeftovers(): string[] {
 
 /** Why --netns cannot run here, in one line; null when it can (root and ip). A delay needs no more: see delayMethod. */
 export function netnsUnavailable(): string | null {
-  if (process.platform !== 'linux') return `--netns needs Linux network namespaces; this is ${process.platform}`;
-  if (process.getuid?.() !== 0) return '--netns needs root (it creates network namespaces and links): run the bench as root, or without --netns';
+  if (process.platform !== 'linux') return t('err.netns.linux', { platform: process.platform });
+  if (process.getuid?.() !== 0) return t('err.netns.root');
   try {
     execFileSync('ip', ['-V'], { stdio: 'ignore' });
   } catch {
-    return "--netns needs the 'ip' command (iproute2), which was not found";
+    return t('err.netns.ip');
   }
   return null;
 }
@@ -120,7 +122,7 @@ export function netemUnavailable(shape: LinkShape): string | null {
   try {
     execFileSync('tc', ['-V'], { stdio: 'ignore' });
   } catch {
-    return "no 'tc' command (iproute2)";
+    return t('err.netem.tc');
   }
   // A veth pair of our own, netem on one end, then gone: the kernel may lack the netem qdisc (CONFIG_NET_SCH_NETEM).
   const a = `${VETH_PREFIX}${process.pid}h999`;
@@ -130,7 +132,7 @@ export function netemUnavailable(shape: LinkShape): string | null {
     run('tc', ['qdisc', 'add', 'dev', a, 'root', ...netemArgs(shape)]);
   } catch (error: unknown) {
     const message = messageOf(error);
-    return /unknown/i.test(message) ? 'this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM is not set)' : `netem could not be set on a test link: ${message}`;
+    return /unknown/i.test(message) ? t('err.netem.kernel') : t('err.netem.failed', { why: message });
   } finally {
     tryRun('ip', ['link', 'del', a]);
   }
@@ -181,7 +183,7 @@ export function createLink(netem: LinkShape | null): LabLink {
   const n = counter++;
   const used = usedSubnets();
   const subnet = Array.from({ length: 256 }, (_, i) => i).find((i) => !used.has(i));
-  if (subnet === undefined) throw new Error(`no free /30 left in ${SUBNET}.0.0/16 for a lab link`);
+  if (subnet === undefined) throw new Error(sentence('err.noSubnet', { subnet: SUBNET }));
   const namespace = `${NETNS_PREFIX}${process.pid}-${n}`;
   const host = `${VETH_PREFIX}${process.pid}h${n}`;
   const peer = `${VETH_PREFIX}${process.pid}s${n}`;

@@ -4,7 +4,8 @@
  * route (this machine cannot read that one's /proc), and never stops it: it is not the bench's to stop.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { messageOf } from '../../lib/errors.js';
+import { spokenMessage } from '../../lib/errors.js';
+import { t } from '../../lib/lang/lang.js';
 import { printable, quoted } from '../../lib/printable.js';
 import { CATALOGUE, isModelName, type ModelName } from '../../servers/catalogue.js';
 import { firstIssue, ModelParamsSchema, PidSchema, TargetUsageSchema } from '../../results/schema.js';
@@ -35,11 +36,11 @@ const SMALL_ANSWER_BYTES = 64 * 1024;
 
 async function getJson(url: string, signal?: AbortSignal): Promise<unknown> {
   const answer = await getAnswer(url, { totalMs: TIMEOUT_MS, maxBytes: SMALL_ANSWER_BYTES, ...(signal === undefined ? {} : { signal }) });
-  if (answer.status !== 200) throw new Error(`${new URL(url).pathname} answered ${answer.status}`);
+  if (answer.status !== 200) throw new Error(t('err.target.status', { path: new URL(url).pathname, status: String(answer.status) }));
   try {
     return JSON.parse(answer.body);
   } catch {
-    throw new Error(`${new URL(url).pathname} did not answer JSON: ${quoted(answer.body, 40)}`);
+    throw new Error(t('err.target.json', { path: new URL(url).pathname, body: quoted(answer.body, 40) }));
   }
 }
 
@@ -66,19 +67,19 @@ export async function measureRoundTrip(url: string, count = 10, signal?: AbortSi
  * the whole run when the file is written. Every piece of its text in an error is escaped and bounded.
  */
 export function checkHealth(url: string, health: unknown): Pick<RemoteTarget, 'model' | 'params' | 'pid'> {
-  if (!isRecord(health) || typeof health.model !== 'string') throw new Error(`--target ${url}: /health does not name a model of the lab`);
+  if (!isRecord(health) || typeof health.model !== 'string') throw new Error(t('err.target.noModel', { url }));
   const model = health.model;
-  if (!isModelName(model) || CATALOGUE[model].reference) throw new Error(`--target ${url}: ${quoted(model, 40)} is not a model of the lab's application`);
+  if (!isModelName(model) || CATALOGUE[model].reference) throw new Error(t('err.target.notModel', { url, model: quoted(model, 40) }));
   const pid = PidSchema.safeParse(health.pid);
-  if (!pid.success) throw new Error(`--target ${url}: /health gives no valid pid (${printable(String(health.pid), 40)}: ${firstIssue(pid.error)})`);
+  if (!pid.success) throw new Error(t('err.target.pid', { url, pid: printable(String(health.pid), 40), issue: firstIssue(pid.error) }));
   const params = ModelParamsSchema.safeParse(health.params);
   if (!isRecord(health.params) || !params.success) {
-    throw new Error(`--target ${url}: /health does not give the model's parameters as the lab does (${params.success ? 'missing' : firstIssue(params.error)}; a server of an older lab, or not started by npm run serve)`);
+    throw new Error(t('err.target.params', { url, issue: params.success ? t('err.target.missing') : firstIssue(params.error) }));
   }
   const expected: readonly string[] = CATALOGUE[model].params;
   const names = Object.keys(params.data);
   if (names.length !== expected.length || !names.every((n) => expected.includes(n))) {
-    throw new Error(`--target ${url}: /health gives parameters ${quoted(names.join(', '), 60)}, where ${model} has ${expected.length === 0 ? 'none' : expected.join(', ')}`);
+    throw new Error(t('err.target.paramNames', { url, names: quoted(names.join(', '), 60), model, expected: expected.length === 0 ? t('err.target.none') : expected.join(', ') }));
   }
   return { model, params: params.data, pid: pid.data };
 }
@@ -99,22 +100,22 @@ export async function connectTarget(url: string, signal?: AbortSignal): Promise<
   try {
     health = await getJson(`${url}/health`, signal);
   } catch (error: unknown) {
-    throw new Error(`--target ${url}: no lab server answers there (${messageOf(error)}); start one with npm run serve -- <model> --host 0.0.0.0 --port N`);
+    throw new Error(t('err.target.noServer', { url, why: spokenMessage(error) }));
   }
   const checked = checkHealth(url, health);
   let usage: unknown;
   try {
     usage = await getJson(`${url}/lab/usage`, signal);
   } catch (error: unknown) {
-    throw new Error(`--target ${url}: /lab/usage does not answer (${messageOf(error)}): the server's CPU could not be measured`);
+    throw new Error(t('err.target.usage', { url, why: spokenMessage(error) }));
   }
   const sample = checkUsage(usage);
-  if (!sample.ok) throw new Error(`--target ${url}: /lab/usage reports what no server can (${sample.why})`);
+  if (!sample.ok) throw new Error(t('err.target.usageLies', { url, why: sample.why }));
   let rtt: RoundTrip;
   try {
     rtt = await measureRoundTrip(url, 10, signal);
   } catch (error: unknown) {
-    throw new Error(`--target ${url}: the round trip to /health could not be measured (${messageOf(error)})`);
+    throw new Error(t('err.target.rtt', { url, why: spokenMessage(error) }));
   }
   return { url, ...checked, rtt };
 }

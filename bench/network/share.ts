@@ -14,6 +14,7 @@ import { messageOf } from '../../lib/errors.js';
 import { writeFileAtomically } from '../../lib/files.js';
 import { repoRoot } from '../../lib/paths.js';
 import { nameKey } from '../../lib/student-name.js';
+import { t } from '../../lib/lang/lang.js';
 
 export interface ShareTarget {
   /** The hub's origin and path, without the code ("http://10.0.0.5:8090/"). */
@@ -71,16 +72,16 @@ export function shareTarget(rawUrl: string, name: string, code: string | undefin
   try {
     url = new URL(rawUrl);
   } catch {
-    throw new Error(`--share: "${rawUrl.slice(0, 80)}" is not a URL (http://HOST:PORT/ as the hub printed it)`);
+    throw new Error(t('opt.err.shareUrl', { got: `"${rawUrl.slice(0, 80)}"` }));
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--share: ${url.protocol} is not http: or https:`);
-  if (url.username !== '' || url.password !== '') throw new Error('--share: no user or password in the URL (the class code goes in --code)');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(t('opt.err.shareProtocol', { protocol: url.protocol }));
+  if (url.username !== '' || url.password !== '') throw new Error(t('opt.err.shareUser'));
   const fromUrl = url.searchParams.get('code');
   url.search = '';
   url.hash = '';
   const chosen = code ?? fromUrl ?? '';
-  if (chosen === '') throw new Error('--share: give the class code with --code (the hub printed it)');
-  if (token !== undefined && !/^[\w-]{8,64}$/.test(token)) throw new Error('--token: the token as the hub gave it (letters, digits, - and _)');
+  if (chosen === '') throw new Error(t('opt.err.shareCode'));
+  if (token !== undefined && !/^[\w-]{8,64}$/.test(token)) throw new Error(t('opt.err.token'));
   return { url: url.toString().replace(/\/?$/, '/'), name, code: chosen, ...(token === undefined ? {} : { token }) };
 }
 
@@ -138,10 +139,10 @@ export function createSharer(target: ShareTarget): Sharer {
           if (typeof body.token === 'string') keepToken(target, body.token);
           return { id: body.id };
         }
-        return { error: `the hub answered ${response.status}${typeof body.error === 'string' ? ` (${body.error.slice(0, 200)})` : ''}` };
+        return { error: typeof body.error === 'string' ? t('err.share.statusWhy', { status: String(response.status), why: body.error.slice(0, 200) }) : t('err.share.status', { status: String(response.status) }) };
       } catch (error: unknown) {
         const cause = (error as { cause?: unknown }).cause;
-        if (error instanceof Error && error.name === 'TimeoutError') return { error: `the hub did not answer within ${UPLOAD_TIMEOUT_MS / 1000} s` };
+        if (error instanceof Error && error.name === 'TimeoutError') return { error: t('err.share.timeout', { seconds: UPLOAD_TIMEOUT_MS / 1000 }) };
         return { error: messageOf(cause ?? error) };
       }
     },

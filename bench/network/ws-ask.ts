@@ -4,6 +4,7 @@
  */
 import WebSocket from 'ws';
 import { wsText } from '../../lib/ws-text.js';
+import { sentence } from '../../lib/lang/sentences.js';
 
 /** The text a check sends: an emoji too, so that an echo reversed by UTF-16 units instead of characters fails. */
 export const WS_PROBE_TEXT = 'ab🙂 ✓';
@@ -31,15 +32,15 @@ export function askWebSocket(base: string, path: string, text: string, options: 
       else resolve(answer ?? '');
     };
     const timer = setTimeout(() => {
-      end(new Error(`${path}: no answer within ${options.totalMs / 1000} s`));
+      end(new Error(sentence('err.wsNoAnswer', { path, seconds: options.totalMs / 1000 })));
     }, options.totalMs);
     const onAbort = (): void => {
-      end(new Error('interrupted'));
+      end(new Error(sentence('err.interrupted')));
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     ws.on('unexpected-response', (_request, response) => {
       response.resume();
-      end(new Error(`${path}: the upgrade was answered ${String(response.statusCode)}, not 101`));
+      end(new Error(sentence('err.wsUpgrade', { path, status: String(response.statusCode) })));
     });
     ws.on('open', () => {
       ws.send(text);
@@ -52,7 +53,7 @@ export function askWebSocket(base: string, path: string, text: string, options: 
       end(new Error(`${path}: ${error.message}`));
     });
     ws.on('close', (code) => {
-      end(new Error(`${path}: closed (${code}) before it answered`));
+      end(new Error(sentence('err.wsClosed', { path, code: String(code) })));
     });
   });
 }

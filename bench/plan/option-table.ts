@@ -4,6 +4,7 @@
  */
 import { MODEL_NAMES, defaultProcesses, defaultThreads } from '../../servers/catalogue.js';
 import { WORKLOAD_NAMES } from './workloads.js';
+import { t, type TextKey } from '../../lib/lang/lang.js';
 
 /** Options that take a value, by their key in BenchOptions. */
 export type ValueKey =
@@ -13,57 +14,85 @@ export type ValueKey =
 /** Options that are flags. */
 export type FlagKey = 'recalibrate' | 'netns' | 'live' | 'tls' | 'newConnections' | 'help';
 
+/** The option's help: a catalogue text (a line break in it is a line of the help) and what fills it. */
+interface OptionHelp {
+  readonly help: TextKey;
+  readonly vars?: () => Readonly<Record<string, string | number>>;
+}
+
 export type OptionSpec =
-  | { readonly flag: string; readonly type: 'string'; readonly key: ValueKey; readonly arg: string; readonly help: readonly string[] }
-  | { readonly flag: string; readonly type: 'boolean'; readonly key: FlagKey; readonly help: readonly string[] };
+  | ({ readonly flag: string; readonly type: 'string'; readonly key: ValueKey; readonly arg: string } & OptionHelp)
+  | ({ readonly flag: string; readonly type: 'boolean'; readonly key: FlagKey } & OptionHelp);
 
 /** Open loop defaults where the options do not say (bench/plan/options.ts uses them; the help names them). */
 export const OPEN_DEFAULTS = { durationSeconds: 5, warmupSeconds: 1, trials: 2, maxTrials: 3, maxInflight: 64 } as const;
 /** ws-chat's room where the options do not say. */
 export const CHAT_DEFAULTS = { members: 20 } as const;
 
-const value = (flag: string, key: ValueKey, arg: string, ...help: string[]): OptionSpec => ({ flag, type: 'string', key, arg, help });
-const flag = (name: string, key: FlagKey, ...help: string[]): OptionSpec => ({ flag: name, type: 'boolean', key, help });
+type Vars = () => Readonly<Record<string, string | number>>;
+const value = (flag: string, key: ValueKey, arg: string, help: TextKey, vars?: Vars): OptionSpec => ({ flag, type: 'string', key, arg, help, ...(vars === undefined ? {} : { vars }) });
+const flag = (name: string, key: FlagKey, help: TextKey): OptionSpec => ({ flag: name, type: 'boolean', key, help });
+/** A line of names, the same in every language. */
+const names = (list: readonly string[]): Vars => () => ({ names: list.join(', ') });
 
 export const BENCH_OPTIONS: readonly OptionSpec[] = [
-  value('profile', 'profile', '<name>', 'smoke | quick | default | course | class | full (default: default)'),
-  value('models', 'models', 'a,b,…', MODEL_NAMES.join(', ')),
-  value('workloads', 'workloads', 'a,b,…', WORKLOAD_NAMES.join(', ')),
-  value('connections', 'connections', '1,4,16', 'concurrent clients (closed loop), one case per value'),
-  value('duration', 'duration', '<seconds>', 'measured window of each trial'),
-  value('warmup', 'warmup', '<seconds>', 'load before each window, not recorded (0 for none)'),
-  value('trials', 'trials', '<n>', 'trials per case, fixed before any is measured, interleaved with the other models in rounds'),
-  value('max-trials', 'maxTrials', '<n>', 'at most, counting retries of trials marked because the machine was slower (within the budget)'),
-  value('budget', 'budget', '<seconds>', 'time the run may take: marked trials are retried only within it'),
-  value('seed', 'seed', '<n>', 'seed of the shuffled order of models in each round (default: random, recorded)'),
-  value('threads', 'threads', '<n>', `worker-pool threads, thread-per-request's bound (default ${defaultThreads()}, the cores)`),
-  value('processes', 'processes', '<n>', `cluster processes, process-per-request's bound (default ${defaultProcesses()}, the cores)`),
-  value('cpus', 'cpus', '<where>', 'where servers and client run: auto (default), none, or server=LIST,client=LIST', '(taskset lists such as 0-5 and 6,7; auto: the client on its own cores from 4 cores up, else per cell)'),
-  value('rate', 'rate', '50,200,1000', 'open loop: requests per second offered whatever the server does, one case per rate;', `then --duration defaults to ${OPEN_DEFAULTS.durationSeconds} s, --warmup to ${OPEN_DEFAULTS.warmupSeconds} s, --trials to ${OPEN_DEFAULTS.trials} (up to ${OPEN_DEFAULTS.maxTrials})`),
-  value('arrivals', 'arrivals', '<kind>', 'constant (even spacing, the default) | poisson (random gaps of the same mean)'),
-  value('max-inflight', 'maxInflight', '<n>', `open loop: most requests in flight, i.e. connections (default ${OPEN_DEFAULTS.maxInflight}); more wait, counted late`),
-  value('hold', 'hold', '1000,5000', 'idle WebSocket connections held open through every trial, one case per value (0: none);', "the server's memory per held connection, and the clients' latency meanwhile (the C10k lesson)"),
-  value('members', 'members', '<n>', `ws-chat: members of the room, the publisher included (default ${CHAT_DEFAULTS.members}); the rate is --rate`),
-  flag('recalibrate', 'recalibrate', 'measure the CPU calibration afresh (by default a machine keeps its first one in <out>/calibration.json)'),
-  value('out', 'out', '<dir>', 'where runs go (default reports/runs): <dir>/<run-id>/results.json'),
-  value('target', 'target', '<url>', 'drive a server started elsewhere (npm run serve -- <model> --host 0.0.0.0 on that host);', 'its model and parameters come from its /health; any host, since you named it'),
-  flag('netns', 'netns', 'Linux, root: each server in a network namespace of its own, over a veth link'),
-  value('netem-delay', 'netemDelay', '<ms>', 'with --netns: one-way delay added on each end of that link (round trip + 2 × ms);', 'by tc netem, or without netem in the kernel by a relay in the bench (client CPU)'),
-  value('netem-rate', 'netemRate', '<Mbit/s>', 'with --netns: the link carries at most this many megabits per second each way', '(tc netem, or the same relay where the kernel has no netem)'),
-  flag('live', 'live', 'follow the run in a browser: prints live: http://127.0.0.1:<port>/ (a free port)'),
-  value('live-port', 'livePort', '<n>', 'the live view on this port (implies --live)'),
-  flag('tls', 'tls', "every server speaks HTTPS (the lab's self-signed certificate, in .lab-tls/)"),
-  flag('new-connections', 'newConnections', 'every request on a new connection (a TCP, and with --tls a TLS, handshake each)'),
-  value('sessions', 'sessions', '<mode>', 'where /visits counts in every server: shared (default) | local (each process or', 'thread its own); see the session workload (--workloads session: not in any profile)'),
-  value('share', 'share', '<url>', "send the run to a class hub (npm run class): live progress, then the results file;", 'a hub that is down or refuses costs one line, never the local run'),
-  value('name', 'name', '<name>', 'with --share: your name on the class page (1 to 40 characters)'),
-  value('code', 'code', '<code>', 'with --share: the class code the hub printed'),
-  value('token', 'token', '<token>', "with --share: your name's token, where the hub gave it elsewhere (the page, another machine);", 'the bench keeps the one it is given in reports/.class-tokens.json'),
-  value('lang', 'lang', 'en|fr', 'the language of the summary and the report (default: from LANG)'),
-  flag('help', 'help', 'this text'),
+  value('profile', 'profile', '<name>', 'opt.help.profile'),
+  value('models', 'models', 'a,b,…', 'opt.help.names', names(MODEL_NAMES)),
+  value('workloads', 'workloads', 'a,b,…', 'opt.help.names', names(WORKLOAD_NAMES)),
+  value('connections', 'connections', '1,4,16', 'opt.help.connections'),
+  value('duration', 'duration', '<seconds>', 'opt.help.duration'),
+  value('warmup', 'warmup', '<seconds>', 'opt.help.warmup'),
+  value('trials', 'trials', '<n>', 'opt.help.trials'),
+  value('max-trials', 'maxTrials', '<n>', 'opt.help.maxTrials'),
+  value('budget', 'budget', '<seconds>', 'opt.help.budget'),
+  value('seed', 'seed', '<n>', 'opt.help.seed'),
+  value('threads', 'threads', '<n>', 'opt.help.threads', () => ({ n: defaultThreads() })),
+  value('processes', 'processes', '<n>', 'opt.help.processes', () => ({ n: defaultProcesses() })),
+  value('cpus', 'cpus', '<where>', 'opt.help.cpus'),
+  value('rate', 'rate', '50,200,1000', 'opt.help.rate', () => ({ duration: OPEN_DEFAULTS.durationSeconds, warmup: OPEN_DEFAULTS.warmupSeconds, trials: OPEN_DEFAULTS.trials, maxTrials: OPEN_DEFAULTS.maxTrials })),
+  value('arrivals', 'arrivals', '<kind>', 'opt.help.arrivals'),
+  value('max-inflight', 'maxInflight', '<n>', 'opt.help.maxInflight', () => ({ n: OPEN_DEFAULTS.maxInflight })),
+  value('hold', 'hold', '1000,5000', 'opt.help.hold'),
+  value('members', 'members', '<n>', 'opt.help.members', () => ({ n: CHAT_DEFAULTS.members })),
+  flag('recalibrate', 'recalibrate', 'opt.help.recalibrate'),
+  value('out', 'out', '<dir>', 'opt.help.out'),
+  value('target', 'target', '<url>', 'opt.help.target'),
+  flag('netns', 'netns', 'opt.help.netns'),
+  value('netem-delay', 'netemDelay', '<ms>', 'opt.help.netemDelay'),
+  value('netem-rate', 'netemRate', '<Mbit/s>', 'opt.help.netemRate'),
+  flag('live', 'live', 'opt.help.live'),
+  value('live-port', 'livePort', '<n>', 'opt.help.livePort'),
+  flag('tls', 'tls', 'opt.help.tls'),
+  flag('new-connections', 'newConnections', 'opt.help.newConnections'),
+  value('sessions', 'sessions', '<mode>', 'opt.help.sessions'),
+  value('share', 'share', '<url>', 'opt.help.share'),
+  value('name', 'name', '<name>', 'opt.help.name'),
+  value('code', 'code', '<code>', 'opt.help.code'),
+  value('token', 'token', '<token>', 'opt.help.token'),
+  value('lang', 'lang', 'en|fr', 'opt.help.lang'),
+  flag('help', 'help', 'opt.help.help'),
 ];
 
-/** "--max-trials <n>": how an option is written. */
+/** The lines of an option's help, in the current language. */
+export function optionHelp(spec: OptionSpec): string[] {
+  return t(spec.help, spec.vars?.() ?? {}).split('\n');
+}
+
+/** The placeholders of option values that are words, said in the help's language. */
+const ARG_WORDS: Readonly<Record<string, TextKey>> = {
+  '<seconds>': 'opt.arg.seconds',
+  '<name>': 'opt.arg.name',
+  '<where>': 'opt.arg.where',
+  '<kind>': 'opt.arg.kind',
+  '<dir>': 'opt.arg.dir',
+  '<url>': 'opt.arg.url',
+  '<code>': 'opt.arg.code',
+  '<token>': 'opt.arg.token',
+};
+
+/** "--max-trials <n>": how an option is written (in the help, in the current language). */
 export function optionUsage(spec: OptionSpec): string {
-  return spec.type === 'string' ? `--${spec.flag} ${spec.arg}` : `--${spec.flag}`;
+  if (spec.type !== 'string') return `--${spec.flag}`;
+  const word = ARG_WORDS[spec.arg];
+  return `--${spec.flag} ${word === undefined ? spec.arg : t(word)}`;
 }

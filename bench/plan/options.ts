@@ -10,7 +10,7 @@ import { MAX_PROCESSES, MAX_THREADS } from '../../servers/serve-options.js';
 import { ARRIVALS, type Arrivals } from '../load/schedule.js';
 import type { NetworkOptions } from '../network/link-shape.js';
 import { CHAT_DEFAULTS, OPEN_DEFAULTS, type FlagKey, type ValueKey } from './option-table.js';
-import { list, OptionError, positiveInts, rates, seconds, wholeInts, wholeNumber } from './option-values.js';
+import { list, OptionError, optionError, positiveInts, rates, seconds, wholeInts, wholeNumber } from './option-values.js';
 import { fileLimitFor } from '../machine/file-limit.js';
 import { placement } from './placement.js';
 import { parseCpus, splitCores, coresOf, type CpusOption } from '../machine/placement.js';
@@ -18,7 +18,7 @@ import { availableParallelism } from 'node:os';
 import { PROFILES, PROFILE_NAMES, isProfileName, type Profile, type ProfileName } from './profiles.js';
 import { BASELINE_WORKLOADS, WORKLOAD_NAMES, isWorkloadName } from './workloads.js';
 import { shareTarget, type ShareTarget } from '../network/share.js';
-import { LANGS, isLang, type Lang } from '../../lib/lang/lang.js';
+import { isLang, t, type Lang } from '../../lib/lang/lang.js';
 import { langFromEnv } from '../../lib/lang/env-lang.js';
 import { nameProblem } from '../../lib/student-name.js';
 
@@ -34,7 +34,7 @@ export interface OpenOptions {
 }
 
 /** Options with every value checked and filled in: a profile's fields, with overrides applied. */
-export interface ResolvedBenchOptions extends Omit<Profile, 'description'> {
+export interface ResolvedBenchOptions extends Profile {
   readonly profile: ProfileName;
   /** Whether --threads and --processes were given: a held case raises a per-connection model's bound only when not. */
   readonly boundsGiven: { readonly threads: boolean; readonly processes: boolean };
@@ -84,35 +84,35 @@ export const MIN_PLANNED = 20;
 /** Explicit options override the profile's; anything that makes no sense is an error here, before any server starts. */
 export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
   const profileName = given.profile ?? 'default';
-  if (!isProfileName(profileName)) throw new OptionError(`--profile: unknown profile '${profileName}' (known: ${PROFILE_NAMES.join(', ')})`);
+  if (!isProfileName(profileName)) throw optionError('opt.err.profile', { name: profileName, known: PROFILE_NAMES.join(', ') });
   const profile = PROFILES[profileName];
   const openLoop = given.rate !== undefined;
   const trials = given.trials === undefined ? (openLoop ? OPEN_DEFAULTS.trials : profile.trials) : wholeNumber('trials', given.trials, 1, MAX_TRIALS);
   const maxTrials = given.maxTrials === undefined ? Math.max(trials, openLoop ? OPEN_DEFAULTS.maxTrials : profile.maxTrials) : wholeNumber('max-trials', given.maxTrials, 1, MAX_TRIALS);
-  if (maxTrials < trials) throw new OptionError(`--max-trials (${maxTrials}) must be at least --trials (${trials})`);
-  if (given.out?.trim() === '') throw new OptionError('--out must name a folder');
+  if (maxTrials < trials) throw optionError('opt.err.maxTrials', { max: String(maxTrials), trials: String(trials) });
+  if (given.out?.trim() === '') throw optionError('opt.err.out');
   const models = given.models === undefined ? profile.models : list('models', given.models, MODEL_NAMES, isModelName);
   // A profile's workloads under --rate: the echo waits for each answer (a closed loop), so an open run leaves it out.
   const workloads = given.workloads === undefined ? profile.workloads.filter((w) => !(openLoop && w === 'ws-echo')) : list('workloads', given.workloads, WORKLOAD_NAMES, isWorkloadName);
   // A reference model runs only its own workloads: a plan can be empty, which is a mistake, not a run.
   if (!models.some((m) => !CATALOGUE[m].reference || workloads.some((w) => BASELINE_WORKLOADS.includes(w)))) {
-    throw new OptionError(`nothing to run: ${models.join(', ')} run${models.length === 1 ? 's' : ''} only the ${BASELINE_WORKLOADS.join(', ')} workload; add a model of the application or that workload`);
+    throw optionError(models.length === 1 ? 'opt.err.nothing.one' : 'opt.err.nothing.many', { models: models.join(', '), workloads: BASELINE_WORKLOADS.join(', ') });
   }
   const open = openOptions(given);
   const duration = given.duration === undefined ? (open === null ? profile.durationSeconds : OPEN_DEFAULTS.durationSeconds) : seconds('duration', given.duration, false);
   const lowest = open?.rates[0];
   // A rate is measured by counting requests: a window that plans a handful cannot tell 3 per second from 4.
   if (lowest !== undefined && lowest * duration < MIN_PLANNED) {
-    throw new OptionError(`--rate ${lowest} with a window of ${duration} s plans ${Math.floor(lowest * duration)} requests: too few to measure a rate (at least ${MIN_PLANNED}: raise the rate or --duration)`);
+    throw optionError('opt.err.fewPlanned', { rate: String(lowest), duration: String(duration), planned: String(Math.floor(lowest * duration)), min: String(MIN_PLANNED) });
   }
   const sessions = given.sessions ?? 'shared';
-  if (!isOneOf(SESSION_MODES, sessions)) throw new OptionError(`--sessions must be ${SESSION_MODES.join(' or ')}, got ${JSON.stringify(sessions)}`);
+  if (!isOneOf(SESSION_MODES, sessions)) throw optionError('opt.err.sessions', { got: JSON.stringify(sessions) });
   // Its clients each keep a cookie from answer to answer: that is a closed loop.
-  if (open !== null && workloads.includes('session')) throw new OptionError('--rate does not go with the session workload: each of its clients keeps a cookie from answer to answer (closed loop); use --connections');
+  if (open !== null && workloads.includes('session')) throw optionError('opt.err.rateSession');
   // The chat publishes at a rate, whatever the server does: an open loop; the echo waits for each answer: a closed one.
-  if (open === null && workloads.includes('ws-chat')) throw new OptionError('--workloads ws-chat needs --rate: the messages per second its publisher sends to the room (members: --members)');
-  if (open !== null && workloads.includes('ws-echo')) throw new OptionError('--rate does not go with ws-echo: each client waits for its echo before the next message (closed loop); use --connections, or ws-chat for a rate');
-  if (given.members !== undefined && !workloads.includes('ws-chat')) throw new OptionError('--members applies to the ws-chat workload only');
+  if (open === null && workloads.includes('ws-chat')) throw optionError('opt.err.chatRate');
+  if (open !== null && workloads.includes('ws-echo')) throw optionError('opt.err.rateEcho');
+  if (given.members !== undefined && !workloads.includes('ws-chat')) throw optionError('opt.err.members');
   const members = given.members === undefined ? CHAT_DEFAULTS.members : wholeNumber('members', given.members, 2, MAX_MEMBERS);
   const hold = given.hold === undefined ? profile.hold : wholeInts('hold', given.hold, MAX_HOLD);
   const connections = given.connections === undefined ? (open === null ? profile.connections : [1]) : positiveInts('connections', given.connections, MAX_CONNECTIONS);
@@ -159,13 +159,13 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
 
 function shareOption(given: BenchOptions): ShareTarget | null {
   if (given.share === undefined) {
-    if (given.name !== undefined || given.code !== undefined || given.token !== undefined) throw new OptionError(`--${given.name !== undefined ? 'name' : given.code !== undefined ? 'code' : 'token'} goes with --share URL (the class hub's address)`);
+    if (given.name !== undefined || given.code !== undefined || given.token !== undefined) throw optionError('opt.err.needsShare', { flag: given.name !== undefined ? 'name' : given.code !== undefined ? 'code' : 'token' });
     return null;
   }
   const name = (given.name ?? '').trim();
-  if (name === '') throw new OptionError('--share needs --name NAME: how the class page shows your run');
+  if (name === '') throw optionError('opt.err.needsName');
   const problem = nameProblem(name);
-  if (problem !== null) throw new OptionError(`--name: ${problem} (1 to 40 characters)`);
+  if (problem !== null) throw optionError('opt.err.name', { problem });
   try {
     return shareTarget(given.share, name, given.code, given.token);
   } catch (error: unknown) {
@@ -175,7 +175,7 @@ function shareOption(given: BenchOptions): ShareTarget | null {
 
 function langOption(raw: string | undefined): Lang {
   const lang = raw ?? langFromEnv();
-  if (!isLang(lang)) throw new OptionError(`--lang must be ${LANGS.join(' or ')}, got ${JSON.stringify(lang.slice(0, 20))}`);
+  if (!isLang(lang)) throw new OptionError(t('cli.badLang', { got: JSON.stringify(lang.slice(0, 20)) }));
   return lang;
 }
 
@@ -204,14 +204,14 @@ function liveOptions(given: BenchOptions): { port: number } | null {
 
 function openOptions(given: BenchOptions): OpenOptions | null {
   if (given.rate === undefined) {
-    if (given.arrivals !== undefined) throw new OptionError('--arrivals applies to an open loop only: give --rate too');
-    if (given.maxInflight !== undefined) throw new OptionError('--max-inflight applies to an open loop only: give --rate too');
+    if (given.arrivals !== undefined) throw optionError('opt.err.arrivalsOnly');
+    if (given.maxInflight !== undefined) throw optionError('opt.err.inflightOnly');
     return null;
   }
   // Closed-loop clients and an offered rate are two ways to load a server; a run measures one.
-  if (given.connections !== undefined) throw new OptionError('--rate and --connections do not go together: --rate offers requests per second (open loop), --connections sets clients (closed loop)');
+  if (given.connections !== undefined) throw optionError('opt.err.rateConnections');
   const arrivals = given.arrivals ?? 'constant';
-  if (!isOneOf(ARRIVALS, arrivals)) throw new OptionError(`--arrivals: unknown '${arrivals}' (known: ${ARRIVALS.join(', ')})`);
+  if (!isOneOf(ARRIVALS, arrivals)) throw optionError('opt.err.unknown', { flag: 'arrivals', item: arrivals, known: ARRIVALS.join(', ') });
   return {
     rates: rates(given.rate),
     arrivals,

@@ -5,8 +5,8 @@ import { isOneOf } from '../../lib/guards.js';
 export const PROFILE_NAMES = ['smoke', 'quick', 'default', 'course', 'class', 'full'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
 
+/** A profile; what it is for, in words, is the catalogue's `opt.profile.<name>` (the help shows it). */
 export interface Profile {
-  readonly description: string;
   readonly models: readonly ModelName[];
   readonly workloads: readonly WorkloadName[];
   readonly connections: readonly number[];
@@ -44,7 +44,6 @@ export interface ProfileCell {
 /** Sized for a 2-core machine; the README gives the wall time each one took. */
 export const PROFILES = {
   smoke: {
-    description: 'a check that everything runs (CI): two workloads, one level of clients, two trials',
     models: CORE_MODELS,
     workloads: ['hello', 'io'],
     connections: [8],
@@ -56,7 +55,6 @@ export const PROFILES = {
     hold: [0],
   },
   quick: {
-    description: 'a first look: three workloads, few and many clients',
     models: CORE_MODELS,
     workloads: ['hello', 'cpu', 'io'],
     connections: [1, 16],
@@ -68,7 +66,6 @@ export const PROFILES = {
     hold: [0],
   },
   default: {
-    description: 'every model and workload at 1, 16 and 64 clients, 4 interleaved trials per case (up to 5 with retries)',
     models: CORE_MODELS,
     workloads: DEFAULT_WORKLOADS,
     connections: [1, 16, 64],
@@ -84,7 +81,6 @@ export const PROFILES = {
     hold: [0],
   },
   course: {
-    description: 'the rest of the course: a thread or a process per request, a framework, WebSocket, beside the pool and the event loop',
     models: ['event-loop', 'fastify', 'worker-pool', 'thread-per-request', 'process-per-request'],
     workloads: ['hello', 'io', 'ws-echo'],
     connections: [1, 8, 32],
@@ -99,7 +95,6 @@ export const PROFILES = {
     extraCells: [{ workload: 'ws-echo', connections: 1, hold: 200, models: ['event-loop', 'fastify', 'worker-pool', 'thread-per-request'] }],
   },
   class: {
-    description: 'what the class page draws, every relation of the course on one machine, in under 3 minutes (npm run bench -- --profile class --share …)',
     models: ['sequential', 'event-loop', 'worker-pool', 'cluster', 'process-per-request', 'thread-per-request'],
     workloads: ['hello', 'io', 'cpu', 'ws-echo'],
     connections: [1, 16, 64],
@@ -121,7 +116,6 @@ export const PROFILES = {
     ],
   },
   full: {
-    description: 'careful runs: longer windows, more clients, 5 to 10 trials per case',
     models: MODEL_NAMES,
     workloads: [...DEFAULT_WORKLOADS, 'ws-echo'],
     connections: [1, 4, 16, 64, 256],

@@ -8,6 +8,7 @@ import type { Workload } from '../plan/workloads.js';
 import { askWebSocket, wsCheck, WS_PROBE_TEXT } from '../network/ws-ask.js';
 import { startServerProcess } from './server-process.js';
 import type { ExpectedAnswer } from './servers.js';
+import { sentence } from '../../lib/lang/sentences.js';
 
 /** How long the reference server may take to answer one request (the CSV lists are the largest, a few hundred kB). */
 const ANSWER_MS = 10_000;
@@ -46,7 +47,7 @@ async function askReference(workloads: readonly Workload[], signal?: AbortSignal
           continue;
         }
         const answer = await getAnswer(`${reference.url}${path}`, { totalMs: ANSWER_MS, maxBytes: MAX_EXPECTED_BYTES, ...(signal === undefined ? {} : { signal }) });
-        if (answer.status !== 200) throw new WrongAnswer(`workload ${workload.name}: the application answers ${path} with ${answer.status}`);
+        if (answer.status !== 200) throw new WrongAnswer(sentence('err.reference', { workload: workload.name, path, status: String(answer.status) }));
         answers.set(path, { status: answer.status, body: answer.body });
       }
       out.set(workload.name, answers);

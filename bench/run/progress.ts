@@ -3,6 +3,8 @@ import type { CaseResult } from '../../results/schema.js';
 import { relativeHalfWidth } from '../../results/stats/stats.js';
 import type { TrialInfo } from './run.js';
 import type { TrialRun } from './trial.js';
+import { currentLang, t } from '../../lib/lang/lang.js';
+import { spoken } from '../../lib/errors.js';
 
 const BAR = 20;
 
@@ -11,16 +13,22 @@ export function progressBar(done: number, total: number): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}]`;
 }
 
+/** "io × 16" or "io at 100/s" in the current language (the results name cells in English: plan-cells.ts cellName). */
+export function cellLabel(cell: { readonly workload: string; readonly connections: number; readonly rate?: number | undefined }): string {
+  return cell.rate === undefined ? t('prog.cell', { workload: cell.workload, n: String(cell.connections) }) : t('prog.cellRate', { workload: cell.workload, rate: String(cell.rate) });
+}
+
 export function trialLabel(info: Pick<TrialInfo, 'workload' | 'connections' | 'rate' | 'model' | 'round' | 'retry'>): string {
-  const load = info.rate === undefined ? `× ${info.connections} client${info.connections === 1 ? '' : 's'}` : `at ${info.rate} req/s`;
-  return `${info.workload} ${load} · ${info.model} · ${info.retry ? 'retry' : `trial ${info.round}`}`;
+  const load = info.rate === undefined ? (info.connections === 1 ? t('prog.clients.one') : t('prog.clients.many', { n: String(info.connections) })) : t('prog.atRate', { rate: String(info.rate) });
+  return `${info.workload} ${load} · ${info.model} · ${info.retry ? t('prog.retry') : t('prog.trial', { n: String(info.round) })}`;
 }
 
 export function trialLine(run: TrialRun): string {
-  const t = run.trial;
-  if (t.status === 'failed') return `FAILED: ${t.error}`;
-  const marked = t.marked.length > 0 ? ` (marked: ${t.marked.join('; ')})` : '';
-  return `${formatRps(t.rps)} req/s, p50 ${formatUs(t.latencyUs.p50)}, p99 ${formatUs(t.latencyUs.p99)}${marked}`;
+  const trial = run.trial;
+  // The reasons are kept in English (sentences): said here in the terminal's language.
+  if (trial.status === 'failed') return t('prog.failed', { error: spoken(trial.error) });
+  const marked = trial.marked.length > 0 ? t('prog.marked', { reasons: trial.marked.map(spoken).join(t('prog.sep')) }) : '';
+  return `${t('prog.trialLine', { rps: formatRps(trial.rps), p50: formatUs(trial.latencyUs.p50), p99: formatUs(trial.latencyUs.p99) })}${marked}`;
 }
 
 /** One line per finished cell: each model's throughput and the spread of its trials. */
@@ -28,11 +36,11 @@ export function cellLine(cases: readonly CaseResult[]): string {
   const first = cases[0];
   if (first === undefined) return '';
   const parts = cases.map((c) => {
-    if (c.status === 'failed') return `${c.model} FAILED`;
-    const spread = c.rpsInterval === null ? '' : ` ±${Math.round(relativeHalfWidth(c.rps, c.rpsInterval) * 100)}%`;
+    if (c.status === 'failed') return t('prog.caseFailed', { model: c.model });
+    const spread = c.rpsInterval === null ? '' : ` ±${Math.round(relativeHalfWidth(c.rps, c.rpsInterval) * 100)}${currentLang() === 'fr' ? '\u00a0%' : '%'}`;
     return `${c.model} ${formatRps(c.rps)}${spread} (${c.trials.length})`;
   });
-  return `${first.workload} ${first.targetRate === undefined ? `× ${first.connections}` : `at ${first.targetRate}/s`}: ${parts.join(' · ')}`;
+  return t('prog.cellLine', { cell: cellLabel({ workload: first.workload, connections: first.connections, rate: first.targetRate }), parts: parts.join(' · ') });
 }
 
 /**
@@ -68,7 +76,7 @@ export function createProgress(stream: NodeJS.WriteStream): {
       const t0 = performance.now();
       const redraw = (): void => {
         const elapsed = (performance.now() - t0) / 1000;
-        draw(`${counter(info.cell, info.cells)} ${progressBar(info.cell, info.cells)} ${trialLabel(info)} — ~${formatDuration(Math.max(0, info.secondsLeft - elapsed))} left`);
+        draw(`${counter(info.cell, info.cells)} ${progressBar(info.cell, info.cells)} ${trialLabel(info)} — ${t('prog.left', { time: formatDuration(Math.max(0, info.secondsLeft - elapsed)) })}`);
       };
       redraw();
       timer = setInterval(redraw, 250);
@@ -78,7 +86,7 @@ export function createProgress(stream: NodeJS.WriteStream): {
       stopTimer();
       if (run.trial.status === 'failed' || run.trial.marked.length > 0) {
         if (live) stream.write('\r\x1b[2K');
-        stream.write(`${counter(info.cell, info.cells)} ${trialLabel(info)}: ${trialLine(run)}\n`);
+        stream.write(`${counter(info.cell, info.cells)} ${t('prog.trialEnd', { trial: trialLabel(info), line: trialLine(run) })}\n`);
       }
     },
     cellEnd(cell, cells, cases) {

@@ -3,6 +3,8 @@ import { checkAnswers, waitHealthy, warmUp, type ExpectedAnswer, type RunningMod
 import { startRemoteSampler, type RemoteTarget } from '../network/remote.js';
 import type { LoadGenerator } from '../load/load-host.js';
 import type { Protocol } from '../plan/workloads.js';
+import type { ServerExit } from './server-process.js';
+import { sentence } from '../../lib/lang/sentences.js';
 
 /** Every check of a target has this long to answer whole. */
 const TIMEOUT_MS = 5000;
@@ -17,7 +19,7 @@ export function remoteServerSet(generator: LoadGenerator, target: RemoteTarget, 
     server: {
       url: target.url,
       pid: target.pid,
-      exited: new Promise<string>(() => undefined), // never: its life is not ours to watch
+      exited: new Promise<ServerExit>(() => undefined), // never: its life is not ours to watch
       stderrTail: () => '',
       stop: () => Promise.resolve(),
     },
@@ -27,7 +29,7 @@ export function remoteServerSet(generator: LoadGenerator, target: RemoteTarget, 
   };
   return {
     async ensure(model) {
-      if (model !== target.model) throw new Error(`the target runs ${target.model}, not ${model}`);
+      if (model !== target.model) throw new Error(sentence('err.targetRuns', { target: target.model, model }));
       if (!checked) {
         await waitHealthy(target.url, Date.now() + TIMEOUT_MS, undefined, signal);
         await checkAnswers(target.url, expected, undefined, signal);

@@ -29,6 +29,8 @@ import type { LoadProgress } from '../load/load-progress.js';
 import { buildWorkload, type Workload } from '../plan/workloads.js';
 import { sentencesOf } from '../../lib/lang/sentences.js';
 import { sentenceTexts } from '../../results/sentences.js';
+import { t } from '../../lib/lang/lang.js';
+import { cellLabel } from './progress.js';
 
 export interface TrialInfo {
   readonly cell: number;
@@ -87,7 +89,7 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
   const runId = newRunId(startedAt);
   const resultsPath = join(options.outDir, runId, 'results.json');
   const machine = machineInfo();
-  hooks.onPhase?.('calibrating CPU work');
+  hooks.onPhase?.(t('prog.calibrating'));
   const calibration: Calibration = await runCalibration(options.outDir, machine, options.recalibrate);
   const cells = planCells(options);
   // The plan's workloads in its order: an open run's `hello` demand cell comes first.
@@ -97,10 +99,10 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
   const random = seededRandom(options.seed);
   // HTTPS, new connections, sessions: the certificate is made (once) before any server starts.
   const transport = await benchTransport(options);
-  hooks.onPhase?.('asking a reference server for the expected answers');
+  hooks.onPhase?.(t('prog.expected'));
   const expected = await expectedAnswers(workloads.values(), signal);
   // The load runs in a process of its own, apart from everything the bench does meanwhile.
-  hooks.onPhase?.('starting the load generator');
+  hooks.onPhase?.(t('prog.generator'));
   const generator = await startLoadGenerator({ fileLimit: options.fileLimit });
   // --cpus: pinned with taskset, cell by cell (bench/machine/placement.ts); where it cannot pin, `auto` pins nothing.
   const noPinning = options.cpus.mode === 'none' ? null : pinningUnavailable();
@@ -161,8 +163,9 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
   hooks.onResultsPath?.(resultsPath);
 
   const machineProbe = startMachineProbe(machine.cpus);
-  const probe = async (before: string): Promise<string[]> => {
-    hooks.onPhase?.(`probing the machine (${before})`);
+  /** `before`: what the probe comes before, as the results keep it ("start", "io × 16"); `phase`: the same, in words. */
+  const probe = async (before: string, phase: string): Promise<string[]> => {
+    hooks.onPhase?.(phase);
     const reference = bestProbe(results.probes);
     const first = await machineProbe.measure(before);
     const firstDrift = reference === undefined ? [] : driftReasons(reference, first);
@@ -211,7 +214,7 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
 
   const interrupted = (): boolean => signal.aborted;
   try {
-    await probe('start');
+    await probe('start', t('prog.probeStart'));
     let index = 0;
     for (const name of planned) {
       const workload = workloads.get(name);
@@ -224,7 +227,7 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
           if (interrupted()) break;
           const cellIndex = index;
           index += 1;
-          const marks = await probe(cellName(cell));
+          const marks = await probe(cellName(cell), t('prog.probe', { cell: cellLabel(cell) }));
           const placement = placeCell(cpus, machine.cpus);
           // Pinned only where the placement names cores (auto on fewer than 4 cores leaves it to the scheduler).
           const pins = placement.server !== null || placement.client !== null;
@@ -258,7 +261,7 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
             signal,
             cpus: machine.cpus,
             marks,
-            reprobe: () => probe(`retries of ${cellName(cell)}`),
+            reprobe: () => probe(`retries of ${cellName(cell)}`, t('prog.probeRetries', { cell: cellLabel(cell) })),
             allowsExtra: (seconds) => {
               // The time the budget leaves beyond the base plan is shared evenly by this cell and the ones to come:
               // the first cells must not spend what the last ones need.
@@ -284,7 +287,7 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
           hooks.onCellEnd?.(cellIndex, cells.length, cases);
         }
       } finally {
-        hooks.onPhase?.(`stopping the servers of ${name}`);
+        hooks.onPhase?.(t('prog.stopping', { workload: name }));
         const problems = await servers.stopAll();
         for (const problem of problems) results.warnings.push({ code: 'server-stop', message: problem });
       }

@@ -5,6 +5,7 @@ import { repoRoot } from '../../lib/paths.js';
 import { isServeListening, type ModelParam, type SessionMode } from '../../servers/model-types.js';
 import { processGroup } from '../../lib/process-tree.js';
 import { fileLimitPrefix } from '../machine/file-limit.js';
+import { sentence } from '../../lib/lang/sentences.js';
 
 export const SERVE_SCRIPT = join(repoRoot, 'dist', 'servers', 'serve.js');
 
@@ -12,8 +13,8 @@ export const SERVE_SCRIPT = join(repoRoot, 'dist', 'servers', 'serve.js');
 export interface ServerProcess {
   readonly url: string;
   readonly pid: number;
-  /** Resolves when the server's main process exits, with a human reason. */
-  readonly exited: Promise<string>;
+  /** Resolves when the server's main process exits, with how it did (serverDied() says it in words). */
+  readonly exited: Promise<ServerExit>;
   /** The last lines the server wrote to stderr, to explain a failure. */
   stderrTail(): string;
   /** Stops the server and every process of its group; rejects if one survives. */
@@ -54,20 +55,38 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function waitExit(child: ChildProcess): Promise<string> {
+/** How a server's main process ended: its exit code, or the signal that killed it. */
+export interface ServerExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+function waitExit(child: ChildProcess): Promise<ServerExit> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) {
-      resolve(describeExit(child.exitCode, child.signalCode));
+      resolve({ code: child.exitCode, signal: child.signalCode });
       return;
     }
     child.once('exit', (code, signal) => {
-      resolve(describeExit(code, signal));
+      resolve({ code, signal });
     });
   });
 }
 
-function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
-  return signal !== null ? `killed by ${signal}` : `exited with code ${String(code)}`;
+/** "server exited with code 134: <its last lines>": why a trial's server is gone (a sentence: results keep it). */
+export function serverDied(exit: ServerExit, tail: string): string {
+  const killed = exit.signal !== null;
+  const args: Record<string, string> = exit.signal !== null ? { signal: exit.signal } : { code: String(exit.code) };
+  if (tail === '') return sentence(killed ? 'err.serverKilled' : 'err.serverExited', args);
+  return sentence(killed ? 'err.serverKilledTail' : 'err.serverExitedTail', { ...args, tail });
+}
+
+/** "<model> exited with code 2 before listening: <its last lines>". */
+function diedBeforeListening(model: string, exit: ServerExit, tail: string): string {
+  const killed = exit.signal !== null;
+  const args: Record<string, string> = exit.signal !== null ? { model, signal: exit.signal } : { model, code: String(exit.code) };
+  if (tail === '') return sentence(killed ? 'err.killedBeforeListening' : 'err.exitedBeforeListening', args);
+  return sentence(killed ? 'err.killedBeforeListeningTail' : 'err.exitedBeforeListeningTail', { ...args, tail });
 }
 
 
@@ -82,7 +101,8 @@ async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
 
 /** Starts `serve.js <model> --port 0` and resolves once it reports the URL it listens on. */
 export async function startServerProcess(model: string, options: StartOptions = {}): Promise<ServerProcess> {
-  const args = [SERVE_SCRIPT, model, '--port', '0', '--host', options.host ?? '127.0.0.1'];
+  // In English whatever the bench speaks: what a server says on stderr goes into the reasons a results file keeps.
+  const args = [SERVE_SCRIPT, model, '--port', '0', '--host', options.host ?? '127.0.0.1', '--lang', 'en'];
   for (const [name, value] of Object.entries(options.params ?? {})) args.push(`--${name}`, String(value));
   if (options.tls === true) args.push('--tls');
   if (options.sessions !== undefined) args.push('--sessions', options.sessions);
@@ -93,7 +113,7 @@ export async function startServerProcess(model: string, options: StartOptions = 
   const [command = process.execPath, ...commandArgs] = options.netns === undefined ? node : ['ip', 'netns', 'exec', options.netns, ...node];
   const child = spawn(command, commandArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], ...(options.role === undefined ? {} : { env: { ...process.env, LAB_SERVER_ROLE: options.role } }) });
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start ${model}`);
+  if (pid === undefined) throw new Error(sentence('err.couldNotStart', { model }));
   live.add(pid);
 
   let stderr = '';
@@ -117,7 +137,7 @@ export async function startServerProcess(model: string, options: StartOptions = 
     // Children (cluster processes) may outlive the primary for a moment: wait for the group to empty.
     if (!(await groupGone(pid, 3000))) {
       killGroup(pid, 'SIGKILL');
-      if (!(await groupGone(pid, 2000))) throw new Error(`processes of ${model} (group ${pid}) survived SIGKILL`);
+      if (!(await groupGone(pid, 2000))) throw new Error(sentence('err.survived', { model, pid: String(pid) }));
     }
     live.delete(pid);
   };
@@ -126,7 +146,7 @@ export async function startServerProcess(model: string, options: StartOptions = 
   child.stdout?.resume(); // keep draining, so a chatty server never blocks on a full pipe
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
-      reject(new Error(`${model} did not report its address within ${readyTimeoutMs} ms`));
+      reject(new Error(sentence('err.noAddress', { model, ms: String(readyTimeoutMs) })));
     }, readyTimeoutMs);
     // The server tells its address over the IPC channel once it listens (servers/serve.ts).
     child.on('message', (message: unknown) => {
@@ -136,7 +156,7 @@ export async function startServerProcess(model: string, options: StartOptions = 
     });
     void exited.then((how) => {
       clearTimeout(timer);
-      reject(new Error(`${model} ${how} before listening${stderr === '' ? '' : `: ${stderrTail()}`}`));
+      reject(new Error(diedBeforeListening(model, how, stderr === '' ? '' : stderrTail())));
     });
   }).catch(async (error: unknown) => {
     await stop();

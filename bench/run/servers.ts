@@ -11,7 +11,8 @@ import { messageOf } from '../../lib/errors.js';
 import { CATALOGUE, isModelName, type ModelName } from '../../servers/catalogue.js';
 import type { LoadGenerator } from '../load/load-host.js';
 import { pause } from '../../lib/pause.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { serverDied, startServerProcess, type ServerProcess } from './server-process.js';
+import { sentence } from '../../lib/lang/sentences.js';
 import { assertLoadTarget } from '../network/load-target.js';
 import { createLink, delayMethod, type LabLink, type LinkShape } from '../network/netns.js';
 import { startDelayRelay, type DelayRelay } from '../network/delay-relay.js';
@@ -32,25 +33,25 @@ const READY_TIMEOUT_MS = 15_000;
 function endedEarly(signal: AbortSignal | undefined): Error | null {
   if (signal?.aborted !== true) return null;
   const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new Error('interrupted');
+  return reason instanceof Error ? reason : new Error(sentence('err.interrupted'));
 }
 
 /** Asks /health until it answers 200 (each ask bounded as a whole), until `deadline` or `signal` ends the wait. */
 export async function waitHealthy(url: string, deadline: number, dispatcher?: Dispatcher, signal?: AbortSignal): Promise<void> {
-  let last = 'no answer';
+  let last = sentence('err.noAnswer');
   while (Date.now() < deadline) {
     const early = endedEarly(signal);
     if (early !== null) throw early;
     try {
       const answer = await getAnswer(`${url}/health`, { totalMs: Math.min(HEALTH_ASK_MS, Math.max(1, deadline - Date.now())), ...(dispatcher === undefined ? {} : { dispatcher }), ...(signal === undefined ? {} : { signal }) });
       if (answer.status === 200) return;
-      last = `status ${answer.status}`;
+      last = sentence('err.status', { status: String(answer.status) });
     } catch (error: unknown) {
       last = messageOf(error);
     }
     await pause(50, signal);
   }
-  throw endedEarly(signal) ?? new Error(`/health did not answer 200 within ${READY_TIMEOUT_MS / 1000} s (${last})`);
+  throw endedEarly(signal) ?? new Error(sentence('err.health', { seconds: READY_TIMEOUT_MS / 1000, last }));
 }
 
 /** How long one ask of /health may take as a whole. */
@@ -64,14 +65,14 @@ export async function checkAnswers(url: string, expected: ReadonlyMap<string, Ex
       // A WebSocket path: the model's answer to the probe message must be the reference's.
       const check = wsCheck(path);
       const answer = await askWebSocket(url, check.path, WS_PROBE_TEXT, { totalMs: CHECK_MS, ...(signal === undefined ? {} : { signal }), ...(ca === undefined ? {} : { ca }), ...(check.accept === undefined ? {} : { accept: check.accept }) });
-      if (answer !== want.body) throw new Error(`wrong answer on ${path}: ${quoted(answer, 80)}, expected ${quoted(want.body, 80)}`);
+      if (answer !== want.body) throw new Error(sentence('err.wrongWs', { path, answer: quoted(answer, 80), expected: quoted(want.body, 80) }));
       continue;
     }
     // The expected answer is known: a little more than it is all that needs reading.
     const maxBytes = Math.max(64 * 1024, 2 * Buffer.byteLength(want.body));
     const answer = await getAnswer(`${url}${path}`, { totalMs: CHECK_MS, maxBytes, ...(dispatcher === undefined ? {} : { dispatcher }), ...(signal === undefined ? {} : { signal }) });
     if (answer.status !== want.status || answer.body !== want.body) {
-      throw new Error(`wrong answer to ${path}: ${answer.status} ${quoted(answer.body, 80)}, expected ${want.status} ${quoted(want.body, 80)}`);
+      throw new Error(sentence('err.wrong', { path, status: String(answer.status), answer: quoted(answer.body, 80), wantStatus: String(want.status), expected: quoted(want.body, 80) }));
     }
   }
 }
@@ -261,7 +262,7 @@ export function serverSet(generator: LoadGenerator, expected: ReadonlyMap<string
       }
       let died: string | undefined;
       void server.exited.then((how) => {
-        died = `server ${how}${server.stderrTail() === '' ? '' : `: ${server.stderrTail()}`}`;
+        died = serverDied(how, server.stderrTail());
       });
       const entry: { server: ServerProcess; died: () => string | undefined; warmup?: Warmup } = { server, died: () => died };
       running.set(model, entry);
@@ -269,10 +270,10 @@ export function serverSet(generator: LoadGenerator, expected: ReadonlyMap<string
       // readiness wait's 15 s, and never with a bench left waiting on nothing.
       const gone = new AbortController();
       void server.exited.then(() => {
-        gone.abort(new Error(died ?? 'server exited'));
+        gone.abort(new Error(died ?? sentence('err.serverGone')));
       });
       const interrupted = (): void => {
-        gone.abort(new Error('interrupted'));
+        gone.abort(new Error(sentence('err.interrupted')));
       };
       hooks.signal?.addEventListener('abort', interrupted, { once: true });
       try {

@@ -123,7 +123,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     try {
       holding = await holdIdle(running, spec, generator);
     } catch (error: unknown) {
-      return { trial: { ...base, status: 'failed', error: running.died() ?? `holding ${spec.hold ?? 0} idle connections: ${messageOf(error)}` }, histogram: null };
+      return { trial: { ...base, status: 'failed', error: running.died() ?? sentence('err.holding', { n: spec.hold ?? 0, why: messageOf(error) }) }, histogram: null };
     }
   }
   // The load runs in the load generator's own process; the Poisson gaps of an open loop come from a seed drawn
@@ -144,7 +144,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     const outcome = await load.done;
     const died = running.died();
     if (died !== undefined) return { trial: { ...base, status: 'failed', error: died }, histogram: null };
-    if (signal.aborted) return { trial: { ...base, status: 'failed', error: 'interrupted' }, histogram: null };
+    if (signal.aborted) return { trial: { ...base, status: 'failed', error: sentence('err.interrupted') }, histogram: null };
     const used = window.usage ?? window.sampler?.stop() ?? (running.sampleUsage?.() ?? startSampler(server.pid)).stop();
     // The client's CPU, measured in the load process between the window's edges. The lab's CPU on this machine is
     // the server's (a remote one's is spent on its own machine), the client's and the bench's own.

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatUs } from '../../lib/format.js';
 import { distribution, msToUs, newLatencyHistogram, summarize } from '../../bench/load/latency.js';
-import { parseBenchArgs } from '../../bench/plan/parse-args.js';
+import { benchHelp, parseBenchArgs } from '../../bench/plan/parse-args.js';
+import { currentLang, setLang } from '../../lib/lang/lang.js';
+import { sentence } from '../../lib/lang/sentences.js';
+import { spoken } from '../../lib/errors.js';
+import { parseServeArgs } from '../../servers/serve-options.js';
 import { resolveOptions } from '../../bench/plan/options.js';
 import { parseProcStat, processTree } from '../../lib/process-tree.js';
 import { PROFILES } from '../../bench/plan/profiles.js';
@@ -257,5 +261,58 @@ describe('combinations that make no sense', () => {
     const command = parseBenchArgs(args);
     expect(command.kind).toBe('error');
     if (command.kind === 'error') expect(command.message).toContain(message);
+  });
+});
+
+describe('the language of option errors', () => {
+  const english = { LANG: 'en_US.UTF-8' };
+  const french = { LANG: 'fr_FR.UTF-8' };
+  const messageOf = (command: ReturnType<typeof parseBenchArgs>): string => (command.kind === 'error' ? command.message : `not an error: ${command.kind}`);
+  it('is French with --lang fr, or with LANG=fr_FR.UTF-8 and no --lang, before any other option is checked', () => {
+    const fr = '--connections : "abc" n’est pas un nombre entier de 1 à 10000';
+    expect(messageOf(parseBenchArgs(['--connections', 'abc', '--lang', 'fr'], english))).toBe(fr);
+    expect(messageOf(parseBenchArgs(['--lang=fr', '--connections', 'abc'], english))).toBe(fr);
+    expect(messageOf(parseBenchArgs(['--connections', 'abc'], french))).toBe(fr);
+    expect(messageOf(parseBenchArgs(['--bogus'], french))).toBe('option inconnue « --bogus »');
+    expect(parseBenchArgs(['--trials', '2'], french)).toMatchObject({ kind: 'run', lang: 'fr', options: { lang: 'fr' } });
+  });
+  it('is English otherwise, and --lang en wins over LANG', () => {
+    const en = '--connections: "abc" is not a whole number from 1 to 10000';
+    expect(messageOf(parseBenchArgs(['--connections', 'abc'], english))).toBe(en);
+    expect(messageOf(parseBenchArgs(['--connections', 'abc'], {}))).toBe(en);
+    expect(messageOf(parseBenchArgs(['--lang', 'en', '--connections', 'abc'], french))).toBe(en);
+  });
+  it('a --lang that is neither is said in LANG’s language, first; parsing leaves the process’s language as it was', () => {
+    expect(messageOf(parseBenchArgs(['--lang', 'de', '--trials', '0'], english))).toBe('--lang must be en or fr, got "de"');
+    expect(messageOf(parseBenchArgs(['--lang', 'de'], french))).toBe('--lang doit valoir en ou fr, et non "de"');
+    expect(currentLang()).toBe('en');
+  });
+  it('serve reads its language first too', () => {
+    const command = parseServeArgs(['--lang', 'fr', 'threaded'], english);
+    expect(command).toMatchObject({ kind: 'error', lang: 'fr' });
+    expect(command.kind === 'error' ? command.message : '').toMatch(/^modèle inconnu « threaded » : choisissez parmi /);
+    expect(parseServeArgs(['threaded'], english)).toMatchObject({ kind: 'error', lang: 'en', message: expect.stringMatching(/^unknown model 'threaded'/) as unknown });
+  });
+  it('a failure reason stays English where it is kept, and is said in the terminal’s language, a reason within a reason too', () => {
+    const inner = sentence('err.wsNoAnswer', { path: '/ws/echo', seconds: 12 });
+    const outer = sentence('err.holding', { n: 200, why: inner });
+    expect(outer).toBe('holding 200 idle connections: /ws/echo: no answer within 12 s');
+    setLang('fr');
+    try {
+      expect(spoken(outer)).toBe('en maintenant 200 connexions inactives : /ws/echo : pas de réponse en 12 s');
+      expect(spoken('a text made elsewhere')).toBe('a text made elsewhere');
+    } finally {
+      setLang('en');
+    }
+  });
+  it('the help follows the language too', () => {
+    setLang('fr');
+    try {
+      expect(benchHelp()).toMatch(/^Usage : npm run bench/);
+      expect(benchHelp()).toContain('--duration <secondes>');
+    } finally {
+      setLang('en');
+    }
+    expect(benchHelp()).toMatch(/^Usage: npm run bench/);
   });
 });
