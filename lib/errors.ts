@@ -1,5 +1,4 @@
-import { isTextKey, t } from './lang/lang.js';
-import { sentencesOf, speaker } from './lang/sentences.js';
+import { speaker } from './lang/sentences.js';
 
 /** The message of anything thrown, for one-line errors: an Error's message, or the value as text. */
 export function messageOf(error: unknown): string {
@@ -10,11 +9,8 @@ export function messageOf(error: unknown): string {
  * A text for the terminal: one this process made with sentence() (English, as a results file keeps it) in the current
  * language, with the sentences it holds (a reason inside a reason) said so too; any other text as it is.
  */
-export function spoken(text: string, depth = 0): string {
-  const said = sentencesOf([text])[text];
-  if (said === undefined || !isTextKey(said.key) || depth > 4) return speaker(undefined)(text);
-  const args = Object.fromEntries(Object.entries(said.args ?? {}).map(([name, value]) => [name, typeof value === 'string' ? spoken(value, depth + 1) : value]));
-  return t(said.key, args);
+export function spoken(text: string): string {
+  return speaker(undefined)(text);
 }
 
 /** The message of anything thrown, for the terminal: in the current language where it is a sentence of the catalogue. */

@@ -15,10 +15,14 @@ export function sentenceTexts(results: Results): Set<string> {
   texts.add(results.calibration.method);
   for (const w of results.warnings) texts.add(w.message);
   for (const p of results.probes) for (const d of p.drift ?? []) texts.add(d);
+  if (results.options.cpus?.note !== undefined) texts.add(results.options.cpus.note);
   for (const c of results.cases) {
     if (c.status === 'failed') texts.add(c.error);
     for (const w of c.warnings) texts.add(w.message);
-    for (const t of c.trials) for (const m of t.marked) texts.add(m);
+    for (const t of c.trials) {
+      for (const m of t.marked) texts.add(m);
+      if (t.status === 'failed') texts.add(t.error);
+    }
   }
   return texts;
 }

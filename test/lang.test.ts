@@ -61,6 +61,7 @@ describe('numbers in French', () => {
     expect(langFromEnv({ LANG: 'fr' })).toBe('fr');
     expect(langFromEnv({ LANG: 'en_US.UTF-8' })).toBe('en');
     expect(langFromEnv({ LANG: 'C', LC_ALL: 'fr_CA.UTF-8' })).toBe('fr');
+    expect(langFromEnv({ LC_ALL: '', LANG: 'fr_FR.UTF-8' })).toBe('fr'); // an empty variable is an unset one
     expect(langFromEnv({})).toBe('en');
   });
 });

@@ -17,15 +17,24 @@ export function sentence(key: TextKey, args: Readonly<Record<string, string | nu
   return text;
 }
 
-/** What this process knows of the given texts: the key and values each was made from. */
+/**
+ * What this process knows of the given texts: the key and values each was made from, and of the sentences a value
+ * is ("trials that failed: 1 of 3 ({reason})", the reason a sentence of its own), so that a page says both.
+ */
 export function sentencesOf(texts: Iterable<string>): Record<string, Said> {
   const out: Record<string, Said> = {};
-  for (const text of texts) {
+  const add = (text: string, depth: number): void => {
     const s = made.get(text);
-    if (s !== undefined) out[text] = s;
-  }
+    if (s === undefined || depth > MAX_DEPTH) return;
+    out[text] = s;
+    for (const value of Object.values(s.args ?? {})) if (typeof value === 'string') add(value, depth + 1);
+  };
+  for (const text of texts) add(text, 0);
   return out;
 }
+
+/** Sentences within sentences, a few deep at most (a reason in a reason in a warning). */
+const MAX_DEPTH = 4;
 
 /**
  * English texts without placeholders, by their text: a file from before sentences were kept (a model's paragraph,
@@ -47,10 +56,15 @@ function plainKey(text: string): TextKey | undefined {
  * the catalogue's text it is word for word; else as it was written.
  */
 export function speaker(known: Readonly<Record<string, Said>> | undefined): (text: string) => string {
-  return (text) => {
+  const say = (text: string, depth: number): string => {
     const s = known?.[text] ?? made.get(text);
-    if (s !== undefined && isTextKey(s.key)) return t(s.key, s.args ?? {});
+    if (s !== undefined && isTextKey(s.key)) {
+      // A value that is a sentence itself (a reason) is said in the page's language too.
+      const args = depth >= MAX_DEPTH ? (s.args ?? {}) : Object.fromEntries(Object.entries(s.args ?? {}).map(([name, value]) => [name, typeof value === 'string' ? say(value, depth + 1) : value]));
+      return t(s.key, args);
+    }
     const key = plainKey(text);
     return key === undefined ? text : t(key);
   };
+  return (text) => say(text, 0);
 }
