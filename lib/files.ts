@@ -1,6 +1,7 @@
 import { accessSync, constants, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { messageOf } from './errors.js';
+import { t } from './lang/lang.js';
 
 /**
  * Makes sure `dir` exists, creating missing folders one level at a time. Not `mkdirSync(dir, { recursive: true })`:
@@ -13,12 +14,12 @@ export function ensureDir(dir: string): string {
   let existing = target;
   for (;;) {
     try {
-      if (!statSync(existing).isDirectory()) throw new Error(`${existing} is not a folder`);
+      if (!statSync(existing).isDirectory()) throw new Error(t('file.notFolder', { path: existing }));
       break;
     } catch (error: unknown) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot use ${target}: ${messageOf(error)}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(t('file.cannotUse', { path: target, reason: messageOf(error) }));
       const parent = dirname(existing);
-      if (parent === existing) throw new Error(`cannot use ${target}: no such folder`);
+      if (parent === existing) throw new Error(t('file.noFolder', { path: target }));
       missing.unshift(existing);
       existing = parent;
     }
@@ -27,7 +28,7 @@ export function ensureDir(dir: string): string {
     try {
       mkdirSync(folder);
     } catch (error: unknown) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot create ${folder}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(t('file.cannotCreate', { path: folder, reason: (error as NodeJS.ErrnoException).code ?? messageOf(error) }));
     }
   }
   return target;
@@ -43,7 +44,7 @@ export function ensureWritableDir(dir: string): void {
     writeFileSync(probe, '');
     rmSync(probe);
   } catch (error: unknown) {
-    throw new Error(`cannot write in ${target}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`);
+    throw new Error(t('file.cannotWrite', { path: target, reason: (error as NodeJS.ErrnoException).code ?? messageOf(error) }));
   }
 }
 

@@ -3,6 +3,7 @@ import type { Results } from './schema.js';
 import { readAnyVersion } from './upgrade.js';
 import { messageOf } from '../lib/errors.js';
 import { writeFileAtomically } from '../lib/files.js';
+import { t } from '../lib/lang/lang.js';
 
 /** Writes atomically: a temporary file, then a rename, so a killed run never leaves half a file. */
 export function writeResultsFile(path: string, results: Results): void {
@@ -16,13 +17,13 @@ export function readResultsFile(path: string): Results {
     text = readFileSync(path, 'utf8');
   } catch (error: unknown) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`);
+    throw new Error(code === 'ENOENT' ? t('file.missing', { path }) : t('file.unreadable', { path, reason: String(code ?? error) }));
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new Error(`${path} is not JSON`);
+    throw new Error(t('file.notJson', { path }));
   }
   try {
     return readAnyVersion(json);

@@ -13,6 +13,15 @@ export const en = {
   ...otherPagesEn,
   ...textsEn,
   ...terminalEn,
+  // Files and folders (results/file.ts, lib/files.ts)
+  'file.missing': 'cannot read {path}: no such file',
+  'file.unreadable': 'cannot read {path}: {reason}',
+  'file.notJson': '{path} is not JSON',
+  'file.notFolder': '{path} is not a folder',
+  'file.cannotUse': 'cannot use {path}: {reason}',
+  'file.noFolder': 'cannot use {path}: no such folder',
+  'file.cannotCreate': 'cannot create {path}: {reason}',
+  'file.cannotWrite': 'cannot write in {path}: {reason}',
   // A student's name (lib/student-name.ts)
   'name.invisible': 'control or invisible characters are not allowed',
   'name.long': 'longer than {max} characters',

@@ -85,8 +85,9 @@ describe('the machine under the run', () => {
     expect(short?.message).toContain("2 of 3 probes found less than 80% of its 2 cores' worth of computing (1.46 at the lowest, before start)");
     expect(short?.message).not.toContain('trials after those probes are marked');
     const both = driftWarning([probe('start', 1.95), probe('io × 16', 1.2, ['parallel capacity 1.20 cores, down from 1.95 at best so far'])], 2);
+    // A run that meets both says the one that marked trials: the probes that found the machine slower.
     expect(both?.message).toContain('1 of 1 probes found it slower');
-    expect(both?.message).toContain('1 of 2 probes found less than 80%');
+    expect(both?.message).not.toContain('found less than 80%');
   });
 
 });
@@ -289,7 +290,7 @@ describe('the rounds of a cell', () => {
     }
     const marked = cases.flatMap((c) => c.trials.filter((t) => t.marked.length > 0));
     expect(marked).toHaveLength(1);
-    expect(cases.find((c) => c.trials.some((t) => t.marked.length > 0))?.warnings.map((w) => w.message).join(' ')).toContain('1 retry taken');
+    expect(cases.find((c) => c.trials.some((t) => t.marked.length > 0))?.warnings.map((w) => w.message).join(' ')).toContain('trials run while the machine was busy or slower: 1 (1 retried)');
   });
   it('keeps a marked trial, and says so, when the budget leaves no room to replay its round', async () => {
     const cases = await runCell('hello', 1, models, context({
