@@ -88,21 +88,23 @@ export function rpsRelation(results: Results, spec: RelationSpec, all: readonly 
 /** Below this growth in all, a server's memory did not measurably grow with the connections held. */
 const MEASURABLE_GROWTH_BYTES = 128 * 1024;
 
-/** Memory per held connection, a ÷ b, at the largest level both models held in the relation's cell; null without it. */
+/**
+ * Memory per held connection, a ÷ b, each model at the largest level it held with a measurable growth: a few
+ * kilobytes a connection (the event loop) need thousands of connections to stand out of a server's memory noise,
+ * megabytes (a thread each) a few hundred; null where either model has none.
+ */
 export function memoryRelation(results: Results, spec: RelationSpec): RelationValue | null {
   const held = results.cases.filter((c): c is OkCase => c.status === 'ok' && c.mode === 'closed' && c.connections === spec.connections && splitWorkloadKey(c.workload).base === spec.workload && c.held !== undefined);
-  const perConnection = (c: OkCase | undefined): number | null => {
-    const h = c?.held;
-    if (h === undefined || h.rssPerConnectionBytes === null || h.rssPerConnectionBytes * h.opened < MEASURABLE_GROWTH_BYTES) return null;
-    return h.rssPerConnectionBytes;
+  const perConnection = (model: string): number | null => {
+    const measurable = held
+      .filter((c) => c.model === model)
+      .flatMap((c) => (c.held === undefined || c.held.rssPerConnectionBytes === null || c.held.rssPerConnectionBytes * c.held.opened < MEASURABLE_GROWTH_BYTES ? [] : [c.held]))
+      .sort((x, y) => y.connections - x.connections);
+    return measurable[0]?.rssPerConnectionBytes ?? null;
   };
-  const levels = [...new Set(held.map((c) => c.held?.connections ?? 0))].sort((x, y) => y - x);
-  for (const level of levels) {
-    const a = perConnection(held.find((c) => c.model === spec.a && c.held?.connections === level));
-    const b = perConnection(held.find((c) => c.model === spec.b && c.held?.connections === level));
-    if (a !== null && b !== null) return { value: a / b, low: null, high: null, theory: null };
-  }
-  return null;
+  const a = perConnection(spec.a);
+  const b = perConnection(spec.b);
+  return a === null || b === null ? null : { value: a / b, low: null, high: null, theory: null };
 }
 
 /** What a run lacks for a relation: the cases (model and cell) it has no result for. */

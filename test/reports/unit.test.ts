@@ -20,6 +20,8 @@ import { formatUs } from '../../lib/format.js';
 import { isRunId, newRunId, type RunId } from '../../results/run-id.js';
 import { validateResults } from '../../results/schema.js';
 import { loadFixture } from '../helpers/fixtures.js';
+import { memoryRelation, RELATIONS } from '../../reports/classroom/class-run.js';
+import type { Results } from '../../results/schema.js';
 import { buildV2Results, CONTRADICTING, HOSTILE } from '../helpers/v2-fixture.js';
 
 function fakeCell(model: string, rps: number | null, p99: number | null, more: Partial<Cell> = {}): Cell {
@@ -372,5 +374,24 @@ describe('comparing open-loop runs', () => {
       expect(a.options.rates).toContain(row.rate);
     }
     expect(view.warnings.some((w) => w.includes('open loop'))).toBe(true);
+  });
+});
+
+describe('the class page’s memory relation (reports/classroom/class-run.ts)', () => {
+  const spec = RELATIONS.find((r) => r.key === 'held');
+  const held = loadFixture('ws-held-run.json');
+  /** The fixture's held cases, the event loop's growth made as small as 200 connections of a few hundred bytes each. */
+  const withEventLoop = (perConnection: number, connections: number): Results => ({
+    ...held,
+    cases: held.cases.map((c) => (c.status === 'ok' && c.model === 'event-loop' && c.held !== undefined && c.connections === 1 ? { ...c, held: { ...c.held, connections, opened: connections, rssPerConnectionBytes: perConnection } } : c)),
+  });
+  it('divides each model’s memory per held connection where its growth is measurable', () => {
+    if (spec === undefined) throw new Error('no held relation');
+    const value = memoryRelation(held, spec)?.value ?? 0;
+    expect(value).toBeGreaterThan(100);
+    // 200 connections of 300 bytes: 60 KB, within a server's memory noise: no dot rather than a ratio of noise.
+    expect(memoryRelation(withEventLoop(300, 200), spec)).toBeNull();
+    // The same cost over 2,000 connections (600 KB) stands out: the relation uses it.
+    expect(memoryRelation(withEventLoop(300, 2000), spec)?.value).toBeGreaterThan(value);
   });
 });
