@@ -62,7 +62,7 @@ export const WARNING_CODES = [
   'littles-law', // mean latency below 0.85 × N / X: some waiting was not seen; latency is a lower bound
   'censored', // requests of the window still unanswered when the drain gave up: latency is a lower bound
   'marked-trials', // trials taken while the machine was busy or slower; retried
-  'wide-interval', // the 95 % interval is wider than ±10 % after every trial the budget allowed
+  'wide-interval', // the throughput's 95 % interval is wider than ±10 % (the ±% shown beside the figure)
   'failed-trials', // some trials failed; the case stands on the others
   'server-stop', // a server process survived its stop
   'machine', // run level: few cores, a client on the same machine
@@ -233,9 +233,9 @@ export const OkCaseSchema = CaseBase.extend({
   rps: nonNegative,
   rpsInterval: IntervalSchema,
   /**
-   * The factors by which the machine's speed could move this throughput, between the slowest and the fastest state
-   * the run met (its cores' gauges, results/stats/machine-range.ts): `rpsInterval` is widened by them. Absent in older
-   * files and where the machine has no gauges.
+   * Written by the bench of 2026-12-05 to 2026-12-07 only, whose `rpsInterval` was widened by it: the factors by which
+   * the machine's speed could move this throughput between the slowest and the fastest state the run met. That range is
+   * not a standard error, so the widened interval had no defined coverage; the bench no longer widens nor writes it.
    */
   machineRange: z.object({ low: z.number().positive().max(1), high: z.number().min(1) }).optional(),
   /** From every used trial's sample together. */

@@ -3,7 +3,7 @@ import { writeResultsFile } from '../../results/file.js';
 import { predictCases } from '../../results/theory/predict.js';
 import { predictOpenCases } from '../../results/theory/predict-open.js';
 import { newRunId } from '../../results/run-id.js';
-import { speedRange, withMachineRange } from '../../results/stats/machine-range.js';
+import { speedRange } from '../../results/stats/machine-range.js';
 import { SCHEMA_VERSION, type CaseResult, type Results } from '../../results/schema.js';
 import { CATALOGUE, type ModelName } from '../../servers/catalogue.js';
 import { benchParams, cellName, DEMAND_WINDOW_SECONDS, planCells, type PlannedCell } from './plan-cells.js';
@@ -296,9 +296,8 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
     await Promise.all([machineProbe.close(), generator.close(), monitor?.close()]);
   }
   // Predict, then measure: theory's numbers beside each measured case, from the demands measured at 1 client.
-  // What the machine's speed, as the run met it, could make of each throughput: the intervals hold that too.
+  // The speeds the run met, recorded beside its figures (not added to their intervals: results/stats/machine-range.ts).
   const range = speedRange(results);
-  results.cases = results.cases.map((c) => (c.status === 'ok' ? withMachineRange(c, range) : c));
   const gaugeBest = monitor?.best() ?? null;
   if (range !== null && gaugeBest !== null) {
     results.machineSpeed = { ...range, best: Math.round(gaugeBest), ...(gaugeHistory === null ? {} : { history: { low: gaugeHistory.low, runs: gaugeHistory.runs } }) };

@@ -1,12 +1,11 @@
 /** A case as the pages show it: its figures, and the same as text, formatted once, here. */
-import { formatBytes, formatRps, formatUs } from '../../lib/format.js';
-import { supportsPercentile } from '../../results/stats/stats.js';
+import { formatBytes, formatRps } from '../../lib/format.js';
 import type { Trial } from '../../results/schema.js';
 import type { Cell } from '../../results/stats/aggregate.js';
 import { errorText } from '../text/causes.js';
 import { lostUpdatesText } from '../text/lost-updates.js';
-import { latencyRangeText, latencyText, rpsRangeText, rpsText, wholePercent, counted } from './figures.js';
-import { grouped, t } from '../../lib/lang/lang.js';
+import { latencyRangeText, latencyText, maxOfText, rpsRangeText, rpsText, wholePercent, counted } from './figures.js';
+import { t } from '../../lib/lang/lang.js';
 
 const dash = '—';
 const text = (value: number | null, f: (n: number) => string): string => (value === null ? dash : f(value));
@@ -29,14 +28,8 @@ export function trialsText(trials: readonly Trial[]): string {
   return `${trials.length}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 }
 
-/**
- * "max 12.3 ms of 72": what a percentile becomes when its sample cannot hold it (p99 of fewer than 1,000 answers is
- * the largest few of them, not a percentile); the page does not draw it as one.
- */
-function unsupported(c: Cell, percentile: number): string | null {
-  if (c.latencySample === null || c.max === null || supportsPercentile(c.latencySample, percentile)) return null;
-  return `${c.latencyLowerBound ? '≥ ' : ''}${t('rv.cell.maxOf', { max: formatUs(c.max), n: grouped(c.latencySample) })}`;
-}
+/** The case's p-th percentile as `maxOfText` reads it. */
+const unsupported = (c: Cell, percentile: number): string | null => maxOfText({ value: c.p99, interval: c.p99Interval, lowerBound: c.latencyLowerBound, sample: c.latencySample, max: c.max }, percentile);
 
 export function cellView(c: Cell): CellView {
   const { trials, ...rest } = c;

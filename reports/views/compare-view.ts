@@ -3,7 +3,7 @@ import { axes, cell } from '../../results/stats/aggregate.js';
 import { conclusions, contradictions, type Contradiction } from '../../results/stats/conclusions.js';
 import { conclusionSentence } from '../text/conclusions.js';
 import type { Interval } from '../../results/stats/stats.js';
-import { latencyText, rpsText } from './figures.js';
+import { latencyText, maxOfText, percentileText, rpsText } from './figures.js';
 import { machineText, measuredText } from './index-view.js';
 import { decimal, t } from '../../lib/lang/lang.js';
 import { transportText } from '../text/transport.js';
@@ -168,15 +168,17 @@ export function buildCompareView(runs: readonly CompareRun[]): CompareView {
         for (const n of connections) {
           const figures = runs.map((r): CompareFigures => {
             const c = cell(r.results.cases, model, name, n);
+            // A p99 of fewer than 1,000 answers is shown as the max of n, never drawn nor compared as a percentile.
+            const p99Held = maxOfText({ value: c.p99, interval: c.p99Interval, lowerBound: c.latencyLowerBound, sample: c.latencySample, max: c.max }, 99) === null;
             return {
               rps: c.rps,
               rpsInterval: c.rpsInterval,
               p50: c.p50,
-              p99: c.p99,
+              p99: p99Held ? c.p99 : null,
               p99Interval: c.p99Interval,
               latencyLowerBound: c.latencyLowerBound,
               failed: c.rps === null && c.failed.length > 0,
-              text: { rps: rpsText(c.rps, c.rpsInterval), p50: latencyText(c.p50, c.p50Interval, c.latencyLowerBound), p99: latencyText(c.p99, c.p99Interval, c.latencyLowerBound) },
+              text: { rps: rpsText(c.rps, c.rpsInterval), p50: latencyText(c.p50, c.p50Interval, c.latencyLowerBound), p99: percentileText({ value: c.p99, interval: c.p99Interval, lowerBound: c.latencyLowerBound, sample: c.latencySample, max: c.max }, 99) },
             };
           });
           if (figures.every((f) => f.rps === null && !f.failed)) continue;

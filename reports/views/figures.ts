@@ -5,7 +5,8 @@
  */
 import { formatRps, formatSpread, formatUs } from '../../lib/format.js';
 import { currentLang, decimal, t, type TextKey } from '../../lib/lang/lang.js';
-import { relativeHalfWidth, type Interval } from '../../results/stats/stats.js';
+import { relativeHalfWidth, supportsPercentile, type Interval } from '../../results/stats/stats.js';
+import { grouped } from '../../lib/lang/lang.js';
 
 const dash = '—';
 
@@ -32,6 +33,30 @@ export function latencyText(value: number | null, interval: Interval | null, low
   if (lowerBound) return `≥ ${formatUs(value)}`;
   const pm = plusMinus(value, interval);
   return pm === '' ? formatUs(value) : `${formatUs(value)} ${pm}`;
+}
+
+/** What a percentile's text needs: the figure, its interval, and how many answers stand behind it. */
+export interface PercentileFigures {
+  readonly value: number | null;
+  readonly interval: Interval | null;
+  readonly lowerBound: boolean;
+  /** Answers behind the percentile (null in files without a pooled sample: the rule cannot be applied). */
+  readonly sample: number | null;
+  readonly max: number | null;
+}
+
+/**
+ * "max 12.3 ms of 72": what a percentile becomes when its sample cannot hold it (a p99 of fewer than 1,000 answers is
+ * the largest few of them, not a percentile); null when the sample holds it. Every page that shows a p99 asks here.
+ */
+export function maxOfText(f: PercentileFigures, percentile: number): string | null {
+  if (f.sample === null || f.max === null || supportsPercentile(f.sample, percentile)) return null;
+  return `${f.lowerBound ? '≥ ' : ''}${t('rv.cell.maxOf', { max: formatUs(f.max), n: grouped(f.sample) })}`;
+}
+
+/** A percentile as every page shows it: "max … of n" where its sample cannot hold it, else `latencyText`. */
+export function percentileText(f: PercentileFigures, percentile: number, withInterval = true): string {
+  return maxOfText(f, percentile) ?? latencyText(f.value, withInterval ? f.interval : null, f.lowerBound);
 }
 
 /** "95%: 11,900–12,800 req/s", for tooltips and titles; "" without an interval. */

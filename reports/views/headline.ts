@@ -2,7 +2,7 @@ import { formatRps } from '../../lib/format.js';
 import type { Cell } from '../../results/stats/aggregate.js';
 import { verdictFor, type Conclusion } from '../../results/stats/conclusions.js';
 import type { Comparison } from '../../results/stats/stats.js';
-import { counted, differencePlusMinus, latencyText, percentText, ratioRangeText, ratioText, rpsText } from './figures.js';
+import { counted, differencePlusMinus, percentText, percentileText, ratioRangeText, ratioText, rpsText } from './figures.js';
 import { t } from '../../lib/lang/lang.js';
 import { rateUnit } from '../../results/workload-key.js';
 
@@ -46,8 +46,11 @@ function invert(c: Comparison): Comparison {
   return { ratio: 1 / c.ratio, interval: c.interval === null ? null : { low: 1 / c.interval.high, high: 1 / c.interval.low }, rounds: c.rounds, verdict: c.verdict === 'faster' ? 'slower' : c.verdict === 'slower' ? 'faster' : 'same' };
 }
 
-/** A headline's p99 carries its "≥" but not its ±: one uncertainty per sentence is what a class can read. */
-const p99Of = (c: Cell): string => latencyText(c.p99, null, c.latencyLowerBound);
+/**
+ * A headline's p99 carries its "≥" but not its ±: one uncertainty per sentence is what a class can read. Fewer than
+ * 1,000 answers make it "max of n", as everywhere.
+ */
+const p99Of = (c: Cell): string => percentileText({ value: c.p99, interval: null, lowerBound: c.latencyLowerBound, sample: c.latencySample, max: c.max }, 99, false);
 
 /**
  * The sentence at the top of a workload, spoken as a conclusion with its uncertainty: the model that served

@@ -4,7 +4,7 @@
  */
 import type { CaseHeld, CaseResult, ChatCountsResult, DistributionPoint, Latency, LittlesLaw, OkTrial, Trial, Warning } from '../schema.js';
 import { sentence } from '../../lib/lang/sentences.js';
-import { interval95, median, relativeHalfWidth, throughputEstimate, type Interval } from './stats.js';
+import { interval95, latencyInterval, median, relativeHalfWidth, throughputEstimate, type Interval } from './stats.js';
 
 /** Above this share of one core, the load generator is the bottleneck: the numbers measure the client. */
 export const CLIENT_SATURATED_PERCENT = 90;
@@ -139,9 +139,10 @@ export function summarizeCase(input: CaseInput): CaseResult {
     rps: round1(rps),
     rpsInterval,
     latencyUs,
-    p50Interval: pooled ? (merged.p50Interval ?? null) : interval95(used.map((t) => t.latencyUs.p50)),
-    p99Interval: pooled ? (merged.p99Interval ?? null) : interval95(used.map((t) => t.latencyUs.p99)),
-    ...(pooled ? { latencySample: merged.sample, p999Interval: merged.p999Interval ?? null } : {}),
+    // The trials, not the answers, are the independent units of a percentile (results/stats/stats.ts latencyInterval).
+    p50Interval: pooled ? latencyInterval(latencyUs.p50, merged.p50Interval ?? null, used.map((t) => t.latencyUs.p50)) : interval95(used.map((t) => t.latencyUs.p50)),
+    p99Interval: pooled ? latencyInterval(latencyUs.p99, merged.p99Interval ?? null, used.map((t) => t.latencyUs.p99)) : interval95(used.map((t) => t.latencyUs.p99)),
+    ...(pooled ? { latencySample: merged.sample, p999Interval: latencyInterval(latencyUs.p999, merged.p999Interval ?? null, used.map((t) => t.latencyUs.p999)) } : {}),
     distribution: [...(input.merged?.distribution ?? [])],
     requests: sum(used, (t) => t.requests),
     errors: sum(used, (t) => t.errors),

@@ -10,10 +10,12 @@
  *   zero, and the figure is always its centre. A throughput is a count of answers: each trial's count is known to
  *   ±1 answer, so the interval is never narrower than that (three trials of exactly 24 answers are 48 ± 2 req/s, not
  *   48 exactly).
- * - Latency percentiles: the percentile of every answer of the used trials together, with the distribution-free
- *   interval of that order statistic (the ranks a binomial count of answers below the true percentile would put it
- *   between, 95 %), widened to the histogram's resolution. A percentile needs a sample that can hold it: p99 at least
- *   1,000 answers, p99.9 at least 10,000; below that, the pages show the largest answer of n instead.
+ * - Latency percentiles: the percentile of every answer of the used trials together; its interval counts the trials
+ *   as the independent units (`latencyInterval`), never narrower than the distribution-free interval of that order
+ *   statistic (the ranks a binomial count of answers below the true percentile would put it between, 95 %, widened to
+ *   the histogram's resolution). A percentile needs a sample that can hold it: p99 at least 1,000 answers, p99.9 at
+ *   least 10,000; below that, the pages show the largest answer of n instead.
+ * - Every interval here is proven by simulation (results/stats/interval-check.ts, npm run check-intervals).
  * - Two models of one cell are compared round by round: the ratio of their trials in the same round cancels
  *   what the machine did during that round. The 95 % t interval of the log-ratios decides: above 1, faster;
  *   below 1, slower; containing 1, no measurable difference.
@@ -111,6 +113,24 @@ export function quantileRanks(n: number, q: number): { low: number; high: number
   return { low: Math.max(1, Math.min(n, Math.floor(n * q - spread))), high: Math.max(1, Math.min(n, Math.ceil(n * q + spread) + 1)) };
 }
 
+/**
+ * A latency percentile's 95 % interval, with the trials as the independent units: the answers of one trial are
+ * correlated (a closed loop's answers queue behind each other; a trial meets one state of the machine), and trials
+ * differ, so the sample that decides is nearer the number of trials than the number of answers. The interval runs
+ * ×/÷ the t factor of the trials' own percentiles (their logarithms' standard error) around the pooled percentile,
+ * and is never narrower than the pooled answers' order-statistic interval (`pooled`), which alone is right for
+ * independent answers. With one trial, that order-statistic interval is all there is.
+ */
+export function latencyInterval(value: number, pooled: Interval | null, perTrial: readonly number[]): Interval | null {
+  const usable = perTrial.filter((v) => v > 0 && Number.isFinite(v));
+  if (!(value > 0) || usable.length < 2) return pooled;
+  const logs = usable.map(Math.log);
+  const half = (tQuantile975(usable.length - 1) * standardDeviation(logs)) / Math.sqrt(usable.length);
+  const low = value * Math.exp(-half);
+  const high = value * Math.exp(half);
+  return pooled === null ? { low, high } : { low: Math.min(low, pooled.low), high: Math.max(high, pooled.high) };
+}
+
 /** How wide an interval is around a value, as a fraction: 0.08 means ±8 % (the larger side). */
 export function relativeHalfWidth(value: number, interval: Interval | null): number {
   if (interval === null || !(value > 0)) return Number.POSITIVE_INFINITY;
@@ -147,15 +167,4 @@ export function comparePaired(pairs: readonly (readonly [number, number])[]): Co
   const interval = interval95(ratios);
   const verdict: Verdict = interval === null ? 'same' : interval.low > 1 + MIN_EFFECT ? 'faster' : interval.high < 1 / (1 + MIN_EFFECT) ? 'slower' : 'same';
   return { ratio: centre, interval, rounds: ratios.length, verdict };
-}
-
-/**
- * An interval widened by what the machine's speed could make of the figure (log terms, combined as independent
- * errors): `low` and `high` are the factors by which the figure would move at the slowest and the fastest the
- * machine ran during the run (1 when they would not move it).
- */
-export function widened(value: number, interval: Interval, low: number, high: number): Interval {
-  const below = Math.log(value / interval.low);
-  const above = Math.log(interval.high / value);
-  return { low: value * Math.exp(-Math.hypot(below, Math.log(1 / Math.min(1, low)))), high: value * Math.exp(Math.hypot(above, Math.log(Math.max(1, high)))) };
 }

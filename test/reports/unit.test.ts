@@ -202,7 +202,7 @@ describe('the run view of the built version-2 fixture', () => {
   });
   it('says how the run measured', () => {
     expect(Object.fromEntries(view.facts).Profile).toBe(
-      'default: 3 trials per case (up to 5 where the interval stayed wide, within a budget of 5m00s), 2 s each after 0.5 s of warm-up; the models of a cell take turns in rounds, in a shuffled order (seed 42)',
+      'default: 3 trials per case (a round with a marked trial played again, up to 5 trials, within a budget of 5m00s), 2 s each after 0.5 s of warm-up; the models of a cell take turns in rounds, in a shuffled order (seed 42)',
     );
     expect(indexEntry(results, './x').measured).toBe('3–5 interleaved trials of 2 s');
     expect(indexEntry(results, './x').marked).toBe(1);

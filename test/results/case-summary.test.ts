@@ -48,11 +48,24 @@ describe('a throughput is a count of answers', () => {
     expect(Math.round((c.rpsInterval?.low ?? 0) * 100) / 100).toBe(46.04);
     expect(Math.round((c.rpsInterval?.high ?? 0) * 100) / 100).toBe(50.04);
   });
-  it('percentiles with a pooled sample take their intervals from it, and say how many answers stand behind them', () => {
+  it('percentiles with a pooled sample: the pooled order-statistic interval when the trials agree, and say how many answers stand behind them', () => {
     const merged = { latencyUs: { min: 1, mean: 20, p50: 19, p90: 30, p99: 40, p999: 50, max: 60 }, distribution: [], sample: 1234, p50Interval: { low: 18, high: 21 }, p99Interval: { low: 37, high: 44 }, p999Interval: { low: 45, high: 61 } };
-    const c = summarizeCase(input([okTrial(1, 100), okTrial(2, 110)], { merged }));
+    const same = { min: 1, mean: 20, p50: 19, p90: 30, p99: 40, p999: 50, max: 60 };
+    const c = summarizeCase(input([okTrial(1, 100, { latencyUs: same }), okTrial(2, 110, { latencyUs: same })], { merged }));
     if (c.status !== 'ok') throw new Error('not ok');
     expect([c.p50Interval, c.p99Interval, c.p999Interval, c.latencySample]).toEqual([merged.p50Interval, merged.p99Interval, merged.p999Interval, 1234]);
+  });
+
+  it('counts trials, not answers, as the independent units of a percentile: trials that disagree widen it, around the pooled value', () => {
+    const merged = { latencyUs: { min: 1, mean: 20, p50: 19, p90: 30, p99: 40, p999: 50, max: 60 }, distribution: [], sample: 3000, p50Interval: { low: 18, high: 21 }, p99Interval: { low: 37, high: 44 }, p999Interval: { low: 45, high: 61 } };
+    const at = (p99: number): OkTrial['latencyUs'] => ({ min: 1, mean: 20, p50: 19, p90: 30, p99, p999: 50, max: 60 });
+    const c = summarizeCase(input([okTrial(1, 100, { latencyUs: at(30) }), okTrial(2, 100, { latencyUs: at(40) }), okTrial(3, 100, { latencyUs: at(53) })], { merged }));
+    if (c.status !== 'ok' || c.p99Interval === null) throw new Error('not ok');
+    // ln 30, ln 40, ln 53: sd 0.28455; t(2) = 4.303 over √3: ×/÷ e^0.70693 = 2.0277 around the pooled 40.
+    expect(Math.round(c.p99Interval.low * 100) / 100).toBe(19.73);
+    expect(Math.round(c.p99Interval.high * 100) / 100).toBe(81.11);
+    // Trials that agree leave the pooled interval as it was.
+    expect(c.p50Interval).toEqual(merged.p50Interval);
   });
 });
 
