@@ -49,6 +49,11 @@ export const DistributionPointSchema = z.object({ percentile: z.number().min(0).
 /** A 95 % interval; null where it cannot be had (fewer than two trials). */
 export const IntervalSchema = z.object({ low: nonNegative, high: nonNegative }).nullable();
 
+const AtBestSpeedSchema = z.object({ rps: nonNegative, low: nonNegative, high: nonNegative, speed: z.number().positive(), exponent: z.number().min(0).max(1) });
+export type AtBestSpeed = z.infer<typeof AtBestSpeedSchema>;
+const CaseHistorySchema = z.object({ runs: z.number().int().min(2), basis: z.enum(['best-speed', 'raw']), centre: nonNegative, spread: nonNegative, since: z.string().max(40) });
+export type CaseHistory = z.infer<typeof CaseHistorySchema>;
+
 /**
  * Why a reader should be careful with a case or a run. Data, not prose to search: a page or a summary
  * picks cases by code; the message is for people.
@@ -238,6 +243,20 @@ export const OkCaseSchema = CaseBase.extend({
    * not a standard error, so the widened interval had no defined coverage; the bench no longer widens nor writes it.
    */
   machineRange: z.object({ low: z.number().positive().max(1), high: z.number().min(1) }).optional(),
+  /**
+   * Closed loop: the throughput and its interval scaled to the machine's best speed (results/stats/machine-range.ts
+   * `atBestSpeed`): × (1 / speed)^exponent, `speed` the used trials' mean gauge (a share of the best this machine's
+   * gauges have seen), `exponent` the case's busiest side's share of a core. Pages compare runs with it where their
+   * speeds differ; absent without gauges and in older files.
+   */
+  atBestSpeed: AtBestSpeedSchema.optional(),
+  /**
+   * This machine's spread between runs (results/stats/run-history.ts): over the earlier complete runs of the same plan
+   * on the same machine in the results folder (at least two), their figure's geometric mean (`centre`, at best speed
+   * where every run has it, else raw), the largest distance of one of them from it (`spread`, a share), and when the
+   * first of them started.
+   */
+  history: CaseHistorySchema.optional(),
   /** From every used trial's sample together. */
   latencyUs: LatencySchema,
   p50Interval: IntervalSchema,
@@ -395,11 +414,15 @@ const ResultsObject = z.object({
     .object({
       /** The geometric mean of the used trials; its 95 % Student t interval on their logarithms, at least ±1 answer per trial. */
       throughput: z.literal('geometric-mean'),
-      /** The percentile of the used trials' answers together; its 95 % distribution-free order-statistic interval. */
-      latency: z.literal('pooled-order-statistics'),
+      /**
+       * The percentile of the used trials' answers together. 'pooled-order-statistics' (files before 2026-12-07 evening):
+       * its 95 % distribution-free order-statistic interval, answers taken as independent; 'trials-t-log': the t interval
+       * of the trials' own percentiles' logarithms around it, never narrower than that order-statistic interval.
+       */
+      latency: z.enum(['pooled-order-statistics', 'trials-t-log']),
       /** The number of trials per case was fixed before any was measured (marked trials are retried, not added). */
       trials: z.literal('fixed'),
-      /** Throughput intervals also hold what the machine's speed, as the run met it, could make of the figure. */
+      /** Files of 2026-12-05 to 07 only: throughput intervals were widened by the run's speed range (`machineRange`). */
       machine: z.literal('speed-range').optional(),
     })
     .optional(),

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../../lib/paths.js';
 import { CAPACITY_DROP } from '../../results/stats/probes.js';
+import { median } from '../../results/stats/stats.js';
 
 export interface CoreMonitor {
   /** Each core's median rate between two times (ms since the epoch), as a share of that core's best so far; null where it had no sample. */
@@ -26,11 +27,6 @@ function gaugeFile(): string {
   return existsSync(beside) ? beside : join(repoRoot, 'dist', 'bench', 'machine', 'core-gauge.js');
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 /** A core's best: the 90th percentile of its samples so far (one fast outlier must not raise the bar). */
 const best = (rates: readonly number[]): number => {

@@ -10,6 +10,7 @@ import { conclusions, type Conclusion } from '../../results/stats/conclusions.js
 import { checkPredictions } from '../../results/theory/prediction-check.js';
 import type { OkCase, Results } from '../../results/schema.js';
 import { splitWorkloadKey } from '../../results/workload-key.js';
+import { findOkCase } from '../../results/find-case.js';
 
 /** A relation the course teaches: a ratio of two models' figures in one cell. */
 export interface RelationSpec {
@@ -69,8 +70,7 @@ export interface ClassRunSummary {
 }
 
 function okCase(results: Results, model: string, workload: string, connections: number): OkCase | undefined {
-  const c = results.cases.find((x) => x.mode === 'closed' && x.model === model && x.workload === workload && x.connections === connections);
-  return c?.status === 'ok' ? c : undefined;
+  return findOkCase(results.cases, model, workload, connections);
 }
 
 /** The paired ratio a ÷ b of one run's throughputs, with its interval, and theory's ratio; null where a case is missing. */

@@ -144,7 +144,8 @@ function workloadSection(w: CompareWorkload): HTMLElement {
     section.append(
       el('div', { className: 'charts' }, [
         chartBox(t('cmp.chart.rps'), t('cmp.chart.rpsNote'), overlayChart(w.models, w.connections.map(String), clientsAxis, figures, 'rps', countAxis(t('cmp.axis.requests')))),
-        chartBox(t('cmp.chart.p99'), t('cmp.chart.p99Note'), overlayChart(w.models, w.connections.map(String), clientsAxis, figures, 'p99', logAxis(t('cmp.axis.p99')))),
+        // No p99 chart where no case holds one (every p99 of fewer than 1,000 answers is the max of n, not drawn).
+        ...(figures.some((l) => l.some((f) => f?.p99 !== null && f?.p99 !== undefined)) ? [chartBox(t('cmp.chart.p99'), t('cmp.chart.p99Note'), overlayChart(w.models, w.connections.map(String), clientsAxis, figures, 'p99', logAxis(t('cmp.axis.p99'))))] : []),
       ]),
     );
     const rows = w.rows.map((row) => compareRow(row, row.connections, 'data-connections'));

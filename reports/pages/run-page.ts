@@ -63,6 +63,10 @@ app.append(
   foldedSection('reading', [t('run.reading')], '', { 'data-section': 'reading' }, [
     el('p', { className: 'legend-note' }, [
       view.upgradedFrom !== null ? t('rp.reading.upgraded') : view.statistics === null ? t('rp.reading.median') : t('rp.reading.trials'),
+      // What this file's intervals are: latency intervals counting trials (since 2026-12-07), or a throughput interval
+      // widened by the run's speed range (files of 2026-12-05 to 07), said where they apply.
+      view.statistics?.latency === 'trials-t-log' ? t('rp.reading.byTrials') : '',
+      view.statistics?.machine === 'speed-range' ? t('rp.reading.widened') : '',
       el('strong', { text: '±' }),
       t('rp.reading.pm'),
       el('strong', { text: '≥' }),

@@ -3,6 +3,7 @@ import { formatBytes, formatRps } from '../../lib/format.js';
 import { currentLang, decimal, t, type TextKey } from '../../lib/lang/lang.js';
 import { speaker } from '../../lib/lang/sentences.js';
 import type { Cause, PredictionCheck } from '../../results/theory/prediction-check.js';
+import { clientsText } from './conclusions.js';
 
 /** "+8%", "−12%", and "0%" for what rounds to nothing (a sign on 0 would claim a direction it does not have); French "+8 %". */
 export function errorText(x: number): string {
@@ -55,7 +56,7 @@ export function causeText(cause: Cause): string {
 /** "16 clients", "1 client", "25 req/s offered": where a check was made. */
 function checkWhere(k: Pick<PredictionCheck, 'mode' | 'at'>): string {
   if (k.mode === 'open') return t('th.offered', { rate: decimal(String(k.at)) });
-  return k.at === 1 ? t('summary.client') : t('summary.clients', { n: k.at });
+  return clientsText(k.at);
 }
 
 /** "sequential at 64 clients: measured 47.1 req/s, theory 48.2 (−2%)" — for the page's list of disagreements. */

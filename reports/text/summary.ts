@@ -8,6 +8,7 @@ import { relativeHalfWidth } from '../../results/stats/stats.js';
 import { lostUpdatesText } from './lost-updates.js';
 import { decimal, t } from '../../lib/lang/lang.js';
 import { speaker } from '../../lib/lang/sentences.js';
+import { findOpenCase } from '../../results/find-case.js';
 
 function cellText(results: Results, model: string, workload: string, connections: number): string | null {
   const c = cell(results.cases, model, workload, connections);
@@ -26,7 +27,7 @@ function openTables(results: Results): string[] {
     const rows: string[][] = [];
     for (const model of results.options.models) {
       const cells = rates.map((rate) => {
-        const c = results.cases.find((x) => x.mode === 'open' && x.model === model && x.workload === workload && x.targetRate === rate);
+        const c = findOpenCase(results.cases, model, workload, rate);
         if (c === undefined) return '—';
         if (c.status === 'failed') return t('tx.sum.failed');
         const atLeast = c.littlesLaw.lowerBound ? '≥' : '';
@@ -74,7 +75,7 @@ export function summaryTables(results: Results): string {
       rows.push([model, ...cells.map((c) => c ?? '—')]);
     }
     if (rows.length === 0) continue;
-    const header = [t('summary.model'), ...connections.map((c) => (c === 1 ? t('summary.client') : t('summary.clients', { n: c })))];
+    const header = [t('summary.model'), ...connections.map((c) => clientsText(c))];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
     const demandsOnly = results.options.rates !== undefined ? ` (${t('tx.sum.demandsOnly')})` : '';

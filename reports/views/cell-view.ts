@@ -1,8 +1,9 @@
 /** A case as the pages show it: its figures, and the same as text, formatted once, here. */
-import { formatBytes, formatRps } from '../../lib/format.js';
+import { formatBytes, formatRps, formatSpread } from '../../lib/format.js';
 import type { Trial } from '../../results/schema.js';
 import type { Cell } from '../../results/stats/aggregate.js';
 import { errorText } from '../text/causes.js';
+import { inSample } from '../../results/theory/predict.js';
 import { lostUpdatesText } from '../text/lost-updates.js';
 import { latencyRangeText, latencyText, maxOfText, rpsRangeText, rpsText, wholePercent, counted } from './figures.js';
 import { t } from '../../lib/lang/lang.js';
@@ -31,6 +32,13 @@ export function trialsText(trials: readonly Trial[]): string {
 /** The case's p-th percentile as `maxOfText` reads it. */
 const unsupported = (c: Cell, percentile: number): string | null => maxOfText({ value: c.p99, interval: c.p99Interval, lowerBound: c.latencyLowerBound, sample: c.latencySample, max: c.max }, percentile);
 
+/** "between 3 earlier runs on this machine: ±12 %": how far runs of this plan landed apart here; "" without. */
+export function historyText(c: Pick<Cell, 'history'>): string {
+  const h = c.history;
+  if (h === null) return '';
+  return t(h.basis === 'best-speed' ? 'rv.history.best' : 'rv.history.raw', { n: h.runs, spread: formatSpread(h.spread) });
+}
+
 export function cellView(c: Cell): CellView {
   const { trials, ...rest } = c;
   const lower = c.latencyLowerBound;
@@ -52,11 +60,11 @@ export function cellView(c: Cell): CellView {
       client: text(c.clientCpuPercent, percent),
       trials: trials.length === 0 ? dash : trialsText(trials),
       theory: theory === null ? dash : formatRps(theory.rps),
-      // The 1-client case is where the demands come from: theory meets it by construction.
-      theoryError: theory === null || c.rps === null || !(theory.rps > 0) ? dash : c.connections === 1 ? t('rv.cell.source') : errorText(c.rps / theory.rps - 1),
+      // The 1-client case is where the demands come from, and levels up to 8 clients refine them: in-sample, not checked.
+      theoryError: theory === null || c.rps === null || !(theory.rps > 0) ? dash : c.connections === 1 ? t('rv.cell.source') : inSample({ mode: 'closed', connections: c.connections }) ? t('rv.cell.fitted') : errorText(c.rps / theory.rps - 1),
       lostUpdates: lostUpdatesText(c.lostUpdates, c.requests),
     },
-    range: { rps: rpsRangeText(c.rpsInterval), p50: lower ? '' : latencyRangeText(c.p50Interval), p99: lower || p99Max !== null ? '' : latencyRangeText(c.p99Interval) },
+    range: { rps: [rpsRangeText(c.rpsInterval), historyText(c)].filter((x) => x !== '').join('; '), p50: lower ? '' : latencyRangeText(c.p50Interval), p99: lower || p99Max !== null ? '' : latencyRangeText(c.p99Interval) },
   };
 }
 

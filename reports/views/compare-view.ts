@@ -10,6 +10,7 @@ import { transportText } from '../text/transport.js';
 import { placementTag } from './placement.js';
 import { modelViews, type ModelView } from './run/run-view.js';
 import { workloadDescription } from '../text/stored.js';
+import { findOpenCase } from '../../results/find-case.js';
 
 export interface CompareRun {
   readonly label: string;
@@ -18,6 +19,10 @@ export interface CompareRun {
 
 export interface CompareFigures {
   readonly rps: number | null;
+  /** The throughput at the machine's best speed; null without gauges (and for open-loop cases). */
+  readonly rpsAtBest: number | null;
+  /** Whether this run's figure lies within its machine's spread between earlier runs; null where unknown. */
+  readonly withinHistory: boolean | null;
   readonly rpsInterval: Interval | null;
   readonly p50: number | null;
   readonly p99: number | null;
@@ -67,11 +72,13 @@ export interface OpenCompareRow extends Omit<CompareRow, 'connections'> {
 
 /** An open case's figures as the comparison shows them (no interval on the corrected p99). */
 function openFigures(r: Results, model: string, workload: string, rate: number): CompareFigures {
-  const c = r.cases.find((x) => x.mode === 'open' && x.model === model && x.workload === workload && x.targetRate === rate);
+  const c = findOpenCase(r.cases, model, workload, rate);
   const ok = c?.status === 'ok' ? c : undefined;
   const lower = ok?.littlesLaw.lowerBound ?? false;
   return {
     rps: ok?.rps ?? null,
+    rpsAtBest: null,
+    withinHistory: null,
     rpsInterval: ok?.rpsInterval ?? null,
     p50: ok?.latencyUs.p50 ?? null,
     p99: ok?.latencyUs.p99 ?? null,
@@ -138,8 +145,20 @@ export function compareWarnings(runs: readonly CompareRun[]): string[] {
   return warnings;
 }
 
+/**
+ * Whether the runs' throughputs are compared at the machine's best speed: every run has its gauges' speeds, the runs
+ * ran on one machine, and their median speeds differ by more than 3 % (the host gave them different states).
+ */
+export function comparesAtBestSpeed(runs: readonly CompareRun[]): boolean {
+  const medians = runs.map((r) => r.results.machineSpeed?.median);
+  if (medians.some((m) => m === undefined) || new Set(runs.map((r) => machineOf(r.results))).size > 1) return false;
+  const known = medians.filter((m): m is number => m !== undefined);
+  return Math.max(...known) > 1.03 * Math.min(...known);
+}
+
 export function buildCompareView(runs: readonly CompareRun[]): CompareView {
   if (runs.length < 2) throw new Error('a comparison needs at least two runs');
+  const atBest = comparesAtBestSpeed(runs);
   const all = runs.map((r) => axes(r.results));
   const union = <T>(f: (a: (typeof all)[number]) => readonly T[]): T[] => [...new Set(all.flatMap(f))];
   const models = union((a) => a.models);
@@ -172,6 +191,8 @@ export function buildCompareView(runs: readonly CompareRun[]): CompareView {
             const p99Held = maxOfText({ value: c.p99, interval: c.p99Interval, lowerBound: c.latencyLowerBound, sample: c.latencySample, max: c.max }, 99) === null;
             return {
               rps: c.rps,
+              rpsAtBest: c.rpsAtBest,
+              withinHistory: c.withinHistory,
               rpsInterval: c.rpsInterval,
               p50: c.p50,
               p99: p99Held ? c.p99 : null,
@@ -187,7 +208,8 @@ export function buildCompareView(runs: readonly CompareRun[]): CompareView {
             model,
             connections: n,
             runs: figures,
-            rpsRatio: figures.slice(1).map((f) => ratio(base?.rps ?? null, f.rps)),
+            // Where the runs met the host at different speeds, each case at the machine's best speed (where both have it).
+            rpsRatio: figures.slice(1).map((f) => (atBest && base?.rpsAtBest != null && f.rpsAtBest !== null ? ratio(base.rpsAtBest, f.rpsAtBest) : ratio(base?.rps ?? null, f.rps))),
             p99Ratio: figures.slice(1).map((f) => ratio(base?.p99 ?? null, f.p99)),
           });
         }
@@ -204,23 +226,28 @@ export function buildCompareView(runs: readonly CompareRun[]): CompareView {
           return [{ model, rate, runs: figures, rpsRatio: figures.slice(1).map((f) => ratio(base?.rps ?? null, f.rps)), p99Ratio: figures.slice(1).map((f) => ratio(base?.p99 ?? null, f.p99)) }];
         }),
       );
-      return { name, description, connections, models: [...new Set(rows.map((r) => r.model))], rows, openRows, story: storyOf(runs, [...rows, ...openRows]) };
+      return { name, description, connections, models: [...new Set(rows.map((r) => r.model))], rows, openRows, story: storyOf(runs, [...rows, ...openRows], rows, atBest) };
     }),
     ...contradictionViews(runs),
   };
 }
 
-/** Each later run against the first, in one sentence: the range and the median of its throughput ratios. */
-function storyOf(runs: readonly CompareRun[], rows: readonly Pick<CompareRow, 'rpsRatio'>[]): string {
+/**
+ * Each later run against the first, in one sentence: the range and the median of its throughput ratios; how many of
+ * its cases lie within this machine's spread between runs (where its file measured it); at best speed where it was.
+ */
+function storyOf(runs: readonly CompareRun[], rows: readonly Pick<CompareRow, 'rpsRatio'>[], closed: readonly CompareRow[], atBest: boolean): string {
   const parts = runs.slice(1).map((r, i) => {
     const ratios = rows.map((row) => row.rpsRatio[i]).filter((x): x is number => x !== null && x !== undefined && Number.isFinite(x)).sort((a, b) => a - b);
     if (ratios.length === 0) return t('cmp.story.none', { label: r.label, first: runs[0]?.label ?? '' });
     const mid = ratios[Math.floor(ratios.length / 2)] ?? 0;
     const low = ratios[0] ?? 0;
     const high = ratios[ratios.length - 1] ?? 0;
-    return t(ratios.length === 1 ? 'cmp.story.one' : 'cmp.story.many', { label: r.label, low, high, first: runs[0]?.label ?? '', n: ratios.length, median: mid });
+    const said = t(ratios.length === 1 ? 'cmp.story.one' : 'cmp.story.many', { label: r.label, low, high, first: runs[0]?.label ?? '', n: ratios.length, median: mid });
+    const judged = closed.map((row) => row.runs[i + 1]?.withinHistory).filter((w): w is boolean => w !== null && w !== undefined);
+    return judged.length === 0 ? said : `${said}${t('cmp.story.spread', { inside: judged.filter((w) => w).length, n: judged.length })}`;
   });
-  return `${parts.join(t('cmp.story.join'))}${t('cmp.story.end')}`;
+  return `${atBest ? t('cmp.story.atBest') : ''}${parts.join(t('cmp.story.join'))}${t('cmp.story.end')}`;
 }
 
 /** Every conclusion the runs do not share, the contradictions first (results/conclusions.ts decides). */

@@ -1,6 +1,9 @@
-import type { CaseResult, LittlesLaw, OkCase, Results, Trial, Warning } from '../schema.js';
+import type { CaseHistory, CaseResult, LittlesLaw, OkCase, Results, Trial, Warning } from '../schema.js';
+import { withinSpread } from './run-history.js';
 import { splitWorkloadKey } from '../workload-key.js';
 import type { Interval } from './stats.js';
+import { findCase } from '../find-case.js';
+export { findCase } from '../find-case.js';
 
 /** The figures of one cell (model × workload × connections): its case, flattened for tables and charts. */
 export interface Cell {
@@ -41,12 +44,13 @@ export interface Cell {
   readonly predicted: NonNullable<OkCase['predicted']> | null;
   /** The session workload: answers whose visit count was not the client's previous + 1; null elsewhere. */
   readonly lostUpdates: number | null;
+  /** This machine's spread between earlier runs of the plan (results/stats/run-history.ts), and whether this run lies within it. */
+  readonly history: CaseHistory | null;
+  /** The throughput at the machine's best speed (results/stats/machine-range.ts); null without gauges. */
+  readonly rpsAtBest: number | null;
+  readonly withinHistory: boolean | null;
 }
 
-/** The closed-loop case of a model, workload and number of clients (open-loop cases are keyed by rate: results/open.ts). */
-export function findCase(cases: readonly CaseResult[], model: string, workload: string, connections: number): CaseResult | undefined {
-  return cases.find((c) => c.mode === 'closed' && c.model === model && c.workload === workload && c.connections === connections);
-}
 
 export function cell(cases: readonly CaseResult[], model: string, workload: string, connections: number): Cell {
   const c = findCase(cases, model, workload, connections);
@@ -86,6 +90,9 @@ export function cell(cases: readonly CaseResult[], model: string, workload: stri
     distribution: ok?.distribution ?? [],
     predicted: ok?.predicted ?? null,
     lostUpdates: ok?.lostUpdates ?? null,
+    history: ok?.history ?? null,
+    rpsAtBest: ok?.atBestSpeed?.rps ?? null,
+    withinHistory: ok?.history === undefined ? null : withinSpread(ok, ok.history),
   };
 }
 

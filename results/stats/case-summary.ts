@@ -4,6 +4,7 @@
  */
 import type { CaseHeld, CaseResult, ChatCountsResult, DistributionPoint, Latency, LittlesLaw, OkTrial, Trial, Warning } from '../schema.js';
 import { sentence } from '../../lib/lang/sentences.js';
+import { atBestSpeed } from './machine-range.js';
 import { interval95, latencyInterval, median, relativeHalfWidth, throughputEstimate, type Interval } from './stats.js';
 
 /** Above this share of one core, the load generator is the bottleneck: the numbers measure the client. */
@@ -159,6 +160,8 @@ export function summarizeCase(input: CaseInput): CaseResult {
     ...(used.some((t) => t.lostUpdates !== undefined) ? { lostUpdates: sum(used, (t) => t.lostUpdates ?? 0) } : {}),
     ...heldAndChat(used),
   };
+  // Closed loop: the same throughput at the machine's best speed, to compare runs that met the host in other states.
+  const best = input.open === undefined ? atBestSpeed(okCase, used) : null;
   const warnings: Warning[] = [...(openPart?.warnings ?? [])];
   if (okCase.held !== undefined && okCase.held.opened < okCase.held.connections) {
     warnings.push({ code: 'held-refused', message: sentence('warn.heldRefused', { opened: okCase.held.opened, held: okCase.held.connections, refused: okCase.held.refused }) });
@@ -207,7 +210,7 @@ export function summarizeCase(input: CaseInput): CaseResult {
   if (used.length >= 2 && width > WIDE_INTERVAL) {
     warnings.push({ code: 'wide-interval', message: sentence('warn.wideInterval', { width: Math.round(width * 100), n: used.length }) });
   }
-  return { ...okCase, warnings: [...warnings, ...extra] };
+  return { ...okCase, ...(best === null ? {} : { atBestSpeed: best }), warnings: [...warnings, ...extra] };
 }
 
 /** The open-loop fields of a case and their warnings: late and dropped sends, and a client that lagged. */

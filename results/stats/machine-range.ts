@@ -5,7 +5,7 @@
  * it: that range is not a standard error, and a sum of the two has no defined coverage (results/stats/interval-check.ts
  * proves the intervals as they are). How far a later run may land is the machine's spread between runs, measured.
  */
-import type { OkCase, OkTrial, Results } from '../schema.js';
+import type { AtBestSpeed, OkCase, OkTrial, Results } from '../schema.js';
 
 /** A trial's speed: the mean of its cores' gauges (shares of their best), or null where it has none. */
 export function trialSpeed(t: OkTrial): number | null {
@@ -27,4 +27,33 @@ export function speedRange(results: Pick<Results, 'cases'>): { low: number; high
 /** How much a case's pace hangs on its cores' speed: its busiest process's share of a core (0 to 1). */
 export function cpuBound(c: Pick<OkCase, 'serverCpuPercent' | 'clientCpuPercent'>): number {
   return Math.min(1, Math.max(c.serverCpuPercent, c.clientCpuPercent) / 100);
+}
+
+/**
+ * A closed-loop throughput scaled to the machine's best speed: what the case would have measured had its cores run at
+ * the best the gauges have seen on this machine. A closed loop's cycle is partly computing and partly waiting; at speed
+ * s (the mean of the used trials' gauges, a share of that best, at most 1) its busiest side computes a share u of the
+ * time (`cpuBound`: its share of a core, measured at that speed). At best speed the computing part shrinks by s and the
+ * wait stays: the cycle takes s·u + (1 − u) of its time, so the throughput is × 1 / (1 − u·(1 − s)). A case that waits
+ * (io, u near 0) does not move; a saturated one (u = 1) moves as 1 / s. `exponent` says the same as a power of the speed,
+ * (1 / s)^exponent, so that runs can be compared by it. The interval is scaled alike (the share u is taken as known).
+ * Null without gauges.
+ */
+export function atBestSpeed(c: Pick<OkCase, 'rps' | 'rpsInterval' | 'serverCpuPercent' | 'clientCpuPercent'>, used: readonly OkTrial[]): AtBestSpeed | null {
+  const speeds = used.map(trialSpeed).filter((s): s is number => s !== null);
+  if (speeds.length === 0 || !(c.rps > 0)) return null;
+  const speed = speeds.reduce((a, b) => a + b, 0) / speeds.length;
+  const share = cpuBound(c);
+  const scale = 1 / (1 - share * (1 - speed));
+  // At the best speed itself the power is the first-order one: the share.
+  const exponent = speed > 0.999 ? share : Math.min(1, Math.max(0, Math.log(scale) / Math.log(1 / speed)));
+  const round1 = (x: number): number => Math.round(x * 10) / 10;
+  const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+  return {
+    rps: round1(c.rps * scale),
+    low: round1((c.rpsInterval?.low ?? c.rps) * scale),
+    high: round1((c.rpsInterval?.high ?? c.rps) * scale),
+    speed: round3(speed),
+    exponent: round3(exponent),
+  };
 }

@@ -19,6 +19,7 @@
  */
 import { caseDemands, runCores, shapeOf, type Demands, type ModelShape } from './predict.js';
 import type { CaseResult, DistributionPoint, Results } from '../schema.js';
+import { findCase } from '../find-case.js';
 
 /** Erlang's C formula: the chance that an arrival finds all c servers busy, at offered load a = λS (< c). */
 export function erlangC(c: number, a: number): number {
@@ -194,7 +195,7 @@ export function openCurve(results: Results, model: string, workload: string, mod
   const o = results.options;
   const net = openModel(shapeOf({ model, modelParams }), demands, runCores(results), o.maxInflight ?? 64);
   if (net === null) return null;
-  const base = results.cases.find((c) => c.mode === 'closed' && c.model === model && c.workload === workload && c.connections === 1);
+  const base = findCase(results.cases, model, workload, 1);
   // Services vary at most as much as exponential ones in the textbook models (cs² ≤ 1).
   const cs2 = Math.min(1, base?.status === 'ok' ? (variability(base.distribution) ?? 1) : 1);
   const ca2 = arrivalsVariability(o.arrivals);

@@ -19,6 +19,7 @@
  */
 import { bounds, solveMva, type Network, type Station } from './mva.js';
 import type { CaseResult, OkCase, Results } from '../schema.js';
+import { findOkCase } from '../find-case.js';
 
 /** What one request needs, in seconds, measured at 1 client. */
 export interface Demands {
@@ -186,13 +187,18 @@ export interface MeasuredDemands extends Demands {
   readonly speed: number;
 }
 
-const closedOk = (results: Results, model: string, workload: string, connections: number): OkCase | undefined => {
-  const found = results.cases.find((c) => c.mode === 'closed' && c.model === model && c.workload === workload && c.connections === connections);
-  return found?.status === 'ok' ? found : undefined;
-};
+const closedOk = (results: Results, model: string, workload: string, connections: number): OkCase | undefined => findOkCase(results.cases, model, workload, connections);
 
 /** Below this many clients a level still measures what a request needs more than how it queues (for the CPU's fit). */
-const FIT_CLIENTS = 8;
+export const FIT_CLIENTS = 8;
+
+/**
+ * Whether theory's prediction of a case is in-sample: the case is one the demands were measured on (1 client) or
+ * fitted from (up to FIT_CLIENTS clients). Theory is checked only on the others.
+ */
+export function inSample(c: Pick<CaseResult, 'mode' | 'connections'>): boolean {
+  return c.mode === 'closed' && c.connections <= FIT_CLIENTS;
+}
 
 /**
  * What one request of a model and workload needs, from the run's closed-loop measures: the 1-client case for the

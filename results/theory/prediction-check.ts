@@ -8,6 +8,8 @@ import { CLIENT_SATURATED_PERCENT } from '../stats/case-summary.js';
 import type { OkCase, Results } from '../schema.js';
 import { openCurve } from './predict-open.js';
 import type { Said } from '../../lib/lang/lang.js';
+import { findOkCase } from '../find-case.js';
+import { inSample } from './predict.js';
 
 /** Without an interval to judge by (one trial), theory and measurement "disagree" beyond this relative error. */
 export const DISAGREEMENT = 0.15;
@@ -54,8 +56,7 @@ export type Cause =
 const HAND_OFF_MODELS = new Set(['worker-pool', 'cluster']);
 
 function oneClientCase(results: Results, c: OkCase): OkCase | undefined {
-  const found = results.cases.find((x) => x.mode === 'closed' && x.model === c.model && x.workload === c.workload && x.connections === 1);
-  return found?.status === 'ok' ? found : undefined;
+  return findOkCase(results.cases, c.model, c.workload, 1);
 }
 
 /**
@@ -85,8 +86,8 @@ export function checkPredictions(results: Results): PredictionCheck[] {
   const out: PredictionCheck[] = [];
   for (const c of results.cases) {
     if (c.status !== 'ok' || c.predicted === undefined || !(c.predicted.rps > 0)) continue;
-    // A 1-client closed case is where the demands come from: theory matches it by construction.
-    if (c.mode === 'closed' && c.connections === 1) continue;
+    // The cases the demands come from (1 client) or are fitted from (up to 8): in-sample, not a check of theory.
+    if (inSample(c)) continue;
     const rpsError = c.rps / c.predicted.rps - 1;
     const latencyError = c.predicted.meanLatencyUs > 0 ? c.latencyUs.mean / c.predicted.meanLatencyUs - 1 : 0;
     // Judged against the measurement's own uncertainty: theory misses where its throughput lies outside the case's

@@ -28,7 +28,7 @@ function fakeCell(model: string, rps: number | null, p99: number | null, more: P
   return {
     model, workload: 'io', connections: 64, runs: 3, failed: [], warnings: [], rps, rpsInterval: null, p50: null, p50Interval: null, p99, p99Interval: null, p999: null, p999Interval: null, latencySample: null, mean: null, max: null,
     serverCpuPercent: null, serverRssPeakBytes: null, clientCpuPercent: null, errors: 0, timeouts: 0, non2xx: 0, servedBy: null, requests: 0, littlesLaw: null, latencyLowerBound: false,
-    trials: [], markedTrials: 0, distribution: [], predicted: null, lostUpdates: null, ...more,
+    trials: [], markedTrials: 0, distribution: [], predicted: null, lostUpdates: null, history: null, withinHistory: null, rpsAtBest: null, ...more,
   };
 }
 

@@ -41,6 +41,8 @@ export const otherPagesEn = {
   'cmp.story.none': 'Run {label}: no case in common with run {first}',
   'cmp.story.one': 'Run {label} served {low:f2}–{high:f2}× the requests of run {first} over {n} case (median {median:f2}×)',
   'cmp.story.many': 'Run {label} served {low:f2}–{high:f2}× the requests of run {first} over {n} cases (median {median:f2}×)',
+  'cmp.story.spread': ', {inside} of {n} cases within this machine’s spread between runs',
+  'cmp.story.atBest': 'The runs met the host at different speeds: each ratio compares the two figures at the machine’s best speed (the tables show the raw figures). ',
   'cmp.story.join': '; ',
   'cmp.story.end': '.',
   'cmp.index': 'Index: ',

@@ -43,6 +43,8 @@ export const otherPagesFr: Readonly<Record<keyof typeof otherPagesEn, string>> =
   'cmp.story.none': 'Mesure {label} : aucun cas en commun avec la mesure {first}',
   'cmp.story.one': 'La mesure {label} a servi {low:f2} à {high:f2}× les requêtes de la mesure {first} sur {n} cas (médiane {median:f2}×)',
   'cmp.story.many': 'La mesure {label} a servi {low:f2} à {high:f2}× les requêtes de la mesure {first} sur {n} cas (médiane {median:f2}×)',
+  'cmp.story.spread': ', dont {inside} cas sur {n} dans l’écart entre séries de cette machine',
+  'cmp.story.atBest': 'Les séries ont trouvé l’hôte à des vitesses différentes : chaque rapport compare les deux chiffres à la meilleure vitesse de la machine (les tableaux montrent les chiffres bruts). ',
   'cmp.story.join': ' ; ',
   'cmp.story.end': '.',
   'cmp.index': 'Index : ',

@@ -65,6 +65,7 @@ export function workloadSection(w: WorkloadView, styleFor: (model: string) => Mo
     prose('p', w.headline, { className: 'headline' }),
   ]);
   if (w.lostUpdatesNote !== null) section.append(el('p', { className: 'lost-updates-note', text: w.lostUpdatesNote }));
+  if (w.historyNote !== null) section.append(el('p', { className: 'legend-note', 'data-section': 'history', text: w.historyNote }));
   const theoryNote = theory === null ? '' : ` ${t('rp.chart.theoryNote')}`;
   const charts = [
     chartBox(t('rp.chart.rps'), `${t('rp.chart.rpsNote')}${theoryNote}${theory === null ? '' : ` ${t('rp.chart.kneeNote')}`}`, withIntervals('rps', countAxis(t('rp.axis.rps')))),

@@ -17,6 +17,7 @@ import { checkView, stationName, type CheckView } from '../theory-view.js';
 import { decimal, t } from '../../../lib/lang/lang.js';
 import { speaker } from '../../../lib/lang/sentences.js';
 import { workloadDescription } from '../../text/stored.js';
+import { findOpenCase } from '../../../results/find-case.js';
 
 export interface OpenCellView {
   readonly model: string;
@@ -76,9 +77,7 @@ export interface OpenWorkloadView {
 
 const dash = '—';
 
-function openCase(cases: readonly CaseResult[], model: string, workload: string, rate: number): CaseResult | undefined {
-  return cases.find((c) => c.mode === 'open' && c.model === model && c.workload === workload && c.targetRate === rate);
-}
+const openCase = findOpenCase;
 
 export function openCellView(c: CaseResult | undefined, model: string, rate: number, say: (text: string) => string = (text) => text): OpenCellView {
   const ok: OkCase | undefined = c?.status === 'ok' ? c : undefined;

@@ -1,6 +1,7 @@
 /** A workload's section of the run page: its cells, its headline, its conclusions, its trials and its theory. */
 import type { Results } from '../../../results/schema.js';
-import { axes, cell } from '../../../results/stats/aggregate.js';
+import { axes, cell, type Cell } from '../../../results/stats/aggregate.js';
+import { formatSpread } from '../../../lib/format.js';
 import type { Conclusion } from '../../../results/stats/conclusions.js';
 import type { Verdict } from '../../../results/stats/stats.js';
 import { conclusionSentence } from '../../text/conclusions.js';
@@ -28,6 +29,8 @@ export interface WorkloadView {
   readonly paths: readonly string[];
   /** The session workload: what its lost updates mean in this run; null elsewhere (and no such column). */
   readonly lostUpdatesNote: string | null;
+  /** How far earlier runs of this plan landed apart on this machine, and whether this run lies within; null in files that cannot say. */
+  readonly historyNote: string | null;
   readonly headline: string;
   /** The headline's first sentence: what the report's first screen says of this workload. */
   readonly story: string;
@@ -83,6 +86,7 @@ export function workloadViews(results: Results, conclusions: readonly Conclusion
       description: info === undefined ? '' : workloadDescription(results, info),
       paths: info?.paths ?? [],
       lostUpdatesNote: lostUpdatesNote(results, name),
+      historyNote: historyNote(results, cells.flatMap((s) => s.cells)),
       headline: sentences.join(' '),
       story: sentences[0] ?? '',
       connections,
@@ -99,4 +103,22 @@ export function workloadViews(results: Results, conclusions: readonly Conclusion
       theory: workloadTheory(results, name, models, connections),
     };
   });
+}
+
+/**
+ * "Earlier runs of this plan on this machine (3, since 2026-12-05) landed within ±4–15 % of each other …": how far a
+ * later run may land, measured; said only by files of a bench that looks (their latency intervals count trials).
+ */
+function historyNote(results: Results, cells: readonly Cell[]): string | null {
+  const withHistory = cells.filter((c) => c.history !== null);
+  if (withHistory.length === 0) return results.statistics?.latency === 'trials-t-log' && results.remote === undefined ? t('rv.history.none') : null;
+  const spreads = withHistory.map((c) => c.history?.spread ?? 0).sort((a, b) => a - b);
+  const runs = Math.max(...withHistory.map((c) => c.history?.runs ?? 0));
+  const since = withHistory.map((c) => c.history?.since ?? '').sort()[0]?.slice(0, 10) ?? '';
+  const inside = withHistory.filter((c) => c.withinHistory === true).length;
+  const basis = withHistory.every((c) => c.history?.basis === 'best-speed') ? 'rv.history.noteBest' : 'rv.history.noteRaw';
+  const low = formatSpread(spreads[0] ?? 0);
+  const high = formatSpread(spreads[spreads.length - 1] ?? 0);
+  const note = t(basis, { n: runs, since, range: low === high ? low : t('rv.history.range', { low, high }), inside, cases: withHistory.length });
+  return runs < 3 ? `${note} ${t('rv.history.few', { n: runs })}` : note;
 }
