@@ -60,6 +60,19 @@ interface ModelTrials {
   readonly warmups: Warmup[];
 }
 
+/**
+ * The load before a case's first window, at the case's own level, not recorded. A server warmed until it settled at
+ * 8 clients still meets its first trial at 1 client cold (a default run's first trials at 1 client ran at 0.5–0.8× the
+ * others': `static` on every model, `worker-pool` on `hello`); the trials after it are warmed by the ones before.
+ */
+export const FIRST_TRIAL_WARMUP_SECONDS = 0.5;
+
+/** The spec of a case's trial: its first one (a closed loop's) warms at its own level first. */
+function firstOfCase(spec: TrialSpec, first: boolean): TrialSpec {
+  if (!first || spec.open !== undefined || spec.protocol === 'ws-chat' || spec.warmupSeconds >= FIRST_TRIAL_WARMUP_SECONDS) return spec;
+  return { ...spec, warmupSeconds: FIRST_TRIAL_WARMUP_SECONDS };
+}
+
 export async function runCell(workload: string, connections: number, models: readonly CellModel[], ctx: CellContext): Promise<CaseResult[]> {
   // A function, not a property read: the signal changes while a trial runs, which narrowing cannot see.
   const aborted = (): boolean => ctx.signal.aborted;
@@ -82,7 +95,7 @@ export async function runCell(workload: string, connections: number, models: rea
         return pinned;
       });
       if (running.warmup !== undefined && !entry.warmups.includes(running.warmup)) entry.warmups.push(running.warmup);
-      run = await (ctx.runTrial ?? runTrial)(running, ctx.spec, place, ctx.signal, { generator: ctx.generator, monitor: ctx.monitor ?? null });
+      run = await (ctx.runTrial ?? runTrial)(running, firstOfCase(ctx.spec, entry.runs.length === 0), place, ctx.signal, { generator: ctx.generator, monitor: ctx.monitor ?? null });
       if (run.trial.status === 'failed') {
         // A dead or failing server is started afresh for its next trial.
         const problem = await ctx.servers.stop(model);

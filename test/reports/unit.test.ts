@@ -155,7 +155,7 @@ describe('the run view of the built version-2 fixture', () => {
     expect(retry?.text.retry).toBe('retry of #2');
     const order = (io?.trials ?? []).map((t) => [t.connections, t.round, t.order]);
     expect(order).toEqual([...order].sort((x, y) => (x[0] ?? 0) - (y[0] ?? 0) || (x[1] ?? 0) - (y[1] ?? 0) || (x[2] ?? 0) - (y[2] ?? 0)));
-    expect(io?.trialsSummary).toBe('All 45 trials of `io`, in the order they ran: 1 marked and retried, 3 failed');
+    expect(io?.trialsSummary).toBe('All 45 trials of `io`, in the order they ran: 1 marked and retried, 3 failed, first trials warm in 11 of 11 cases (each at least 0.9× its case’s other trials)');
     const failed = io?.trials.find((t) => t.status === 'failed');
     expect(failed?.text).toMatchObject({ rps: 'failed', marked: 'failed: the server exited with code 134 before answering (out of memory)' });
   });

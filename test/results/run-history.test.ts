@@ -4,6 +4,7 @@ import type { OkCase, Results } from '../../results/schema.js';
 import { isRunId } from '../../results/run-id.js';
 import { caseHistory, earlierRunsOfPlan, planKey, withinSpread } from '../../results/stats/run-history.js';
 import { findOkCase } from '../../results/find-case.js';
+import { firstTrials, WARM_FIRST_TRIAL } from '../../results/stats/first-trials.js';
 import { workloadViews } from '../../reports/views/run/workload-view.js';
 import { conclusions } from '../../results/stats/conclusions.js';
 import { loadFixture } from '../helpers/fixtures.js';
@@ -65,5 +66,16 @@ describe('the spread between runs', () => {
     expect(view.historyNote).toMatch(/Only 2 earlier runs/);
     const cellText = view.series.find((s) => s.model === 'event-loop')?.cells.find((x) => x.connections === 16)?.range.rps;
     expect(cellText).toMatch(/between 2 earlier runs on this machine/);
+  });
+});
+
+describe('first trials against the others', () => {
+  it('says how many cases had a warm first trial, and names the cold ones', () => {
+    const first = firstTrials(loadFixture('default-run.json'));
+    // The fixture, made before the first trial of a case warmed at its own level: 63 of 75 within 0.9×.
+    expect(first.cases).toBe(75);
+    expect(first.warm).toBe(63);
+    expect(first.cold).toContainEqual({ workload: 'hello', model: 'worker-pool', connections: 1, ratio: 0.63 });
+    expect(first.cold.every((c) => c.ratio <= WARM_FIRST_TRIAL)).toBe(true);
   });
 });

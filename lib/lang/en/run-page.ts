@@ -55,6 +55,9 @@ export const runPageEn = {
   'rv.trials.markedNoneRetried.many': '{n} marked, none retried (the time budget decides)',
   'rv.trials.markedSomeRetried.one': '{n} marked, {retried} retried (the time budget decides)',
   'rv.trials.markedSomeRetried.many': '{n} marked, {retried} retried (the time budget decides)',
+  'rv.trials.firstWarm': 'first trials warm in {warm} of {cases} cases (each at least 0.9× its case’s other trials)',
+  'rv.trials.firstCold': 'first trials warm in {warm} of {cases} cases (each at least 0.9× its case’s other trials; colder: {cold})',
+  'rv.trials.coldCase': '`{model}` × {clients} at {ratio}×',
   'rv.trials.summary.one': 'All {n} trial of `{workload}`, in the order they ran: {notes}',
   'rv.trials.summary.many': 'All {n} trials of `{workload}`, in the order they ran: {notes}',
   // A closed-loop workload (reports/views/run/workload-view.ts)

@@ -4,8 +4,9 @@ import type { OkTrial, Results, Trial } from '../../../results/schema.js';
 import { cell } from '../../../results/stats/aggregate.js';
 import { littlesLaw, usedTrials } from '../../../results/stats/case-summary.js';
 import { counted, latencyText, wholePercent } from '../figures.js';
-import { t } from '../../../lib/lang/lang.js';
+import { decimal, t } from '../../../lib/lang/lang.js';
 import { speaker } from '../../../lib/lang/sentences.js';
+import type { FirstTrials } from '../../../results/stats/first-trials.js';
 
 const dash = '—';
 const percent = wholePercent;
@@ -94,7 +95,7 @@ export function workloadTrials(results: Results, workload: string, models: reado
   });
 }
 
-export function trialsSummary(workload: string, rows: readonly TrialRowView[]): string {
+export function trialsSummary(workload: string, rows: readonly TrialRowView[], first?: FirstTrials): string {
   const marked = rows.filter((r) => r.marked.length > 0);
   const retried = marked.filter((r) => r.retriedBy !== null).length;
   const failed = rows.filter((r) => r.status === 'failed').length;
@@ -106,6 +107,14 @@ export function trialsSummary(workload: string, rows: readonly TrialRowView[]): 
         : retried === 0
           ? counted(marked.length, 'rv.trials.markedNoneRetried.one', 'rv.trials.markedNoneRetried.many')
           : counted(marked.length, 'rv.trials.markedSomeRetried.one', 'rv.trials.markedSomeRetried.many', { retried });
-  const notes = [markedNote, failed > 0 ? t('rv.cell.failed', { n: failed }) : ''].filter((n) => n !== '');
+  const notes = [markedNote, failed > 0 ? t('rv.cell.failed', { n: failed }) : '', first === undefined ? '' : firstTrialsText(first)].filter((n) => n !== '');
   return counted(rows.length, 'rv.trials.summary.one', 'rv.trials.summary.many', { workload, notes: notes.join(', ') });
+}
+
+/** "first trials warm in 14 of 15 cases (cold: `static` `event-loop` × 1 at 0.63×)": did the warm-up do its work. */
+export function firstTrialsText(first: FirstTrials): string {
+  if (first.cases === 0) return '';
+  if (first.cold.length === 0) return t('rv.trials.firstWarm', { warm: first.warm, cases: first.cases });
+  const cold = first.cold.map((c) => t('rv.trials.coldCase', { model: c.model, clients: c.connections, ratio: decimal(c.ratio.toFixed(2)) })).join(', ');
+  return t('rv.trials.firstCold', { warm: first.warm, cases: first.cases, cold });
 }

@@ -9,6 +9,7 @@ import { cellView, type CellView } from '../cell-view.js';
 import { headlineSentences } from '../headline.js';
 import { workloadTheory, type WorkloadTheoryView } from '../theory-view.js';
 import { trialsSummary, workloadTrials, type TrialRowView } from './trials-view.js';
+import { firstTrials } from '../../../results/stats/first-trials.js';
 import { memorySentence } from './connections-view.js';
 import type { OkCase } from '../../../results/schema.js';
 import { splitWorkloadKey } from '../../../results/workload-key.js';
@@ -99,7 +100,7 @@ export function workloadViews(results: Results, conclusions: readonly Conclusion
         s.cells.flatMap((c) => c.warnings.filter((w) => w.code === 'littles-law' || w.code === 'censored').map((w) => ({ model: s.model, connections: c.connections, message: say(w.message) }))),
       ),
       trials,
-      trialsSummary: trialsSummary(name, trials),
+      trialsSummary: trialsSummary(name, trials, firstTrials({ cases: results.cases.filter((c) => c.workload === name) })),
       theory: workloadTheory(results, name, models, connections),
     };
   });
