@@ -79,19 +79,13 @@ export async function checkAnswers(url: string, expected: ReadonlyMap<string, Ex
 
 /** The warm-up of a fresh server: it ends once the throughput settles, or at its bound. */
 export const WARMUP = {
-  /**
-   * Never shorter: the first ticks are the JIT's and the pool's start, not the server's pace. On this lab's machine a
-   * fresh event-loop server serving `static` still climbs from 10,000 to 17,000 req/s over its first 3 s at 8 clients.
-   */
-  minSeconds: 1.5,
+  /** Never shorter: the first ticks are the JIT's and the pool's start, not the server's pace. */
+  minSeconds: 0.5,
   /** Never longer: a server that does not settle in this long is measured anyway, and its case says so. */
   maxSeconds: 4,
-  /** Settled: the last `ticks` ticks' throughputs within this share of their mean (or within two counts' noise)… */
+  /** Settled: the last `ticks` ticks' throughputs within this share of their mean (or within two counts' noise). */
   tolerance: 0.1,
   ticks: 4,
-  /** …and no longer climbing: the last `trendTicks` ticks' mean within `rising` of the `trendTicks` before them. */
-  trendTicks: 5,
-  rising: 0.1,
   tickMs: 100,
   connections: 8,
 } as const;
@@ -102,27 +96,19 @@ export interface Warmup {
   readonly settled: boolean;
 }
 
-type Rate = { readonly rps: number; readonly count: number };
-const meanRps = (rates: readonly Rate[]): number => rates.reduce((a, r) => a + r.rps, 0) / Math.max(1, rates.length);
-
 /**
- * Whether the throughput has settled: the last `WARMUP.ticks` throughputs each within ±10 % of their mean, or within
- * the noise of counting that few answers (two standard deviations of a count, 2 / √count: a slow server's ticks of a
- * dozen answers each cannot agree to 10 %), and the last half second no more than 10 % above the half second before
- * (a server whose collector and compiler are still catching up climbs steadily, each tick close to the last).
+ * Whether the last `WARMUP.ticks` throughputs are steady: each within ±10 % of their mean, or within the noise of
+ * counting that few answers (two standard deviations of a count, 2 / √count): a slow server's ticks of a dozen
+ * answers each cannot agree to 10 %.
  */
-export function steady(rates: readonly Rate[]): boolean {
+export function steady(rates: readonly { readonly rps: number; readonly count: number }[]): boolean {
   const last = rates.slice(-WARMUP.ticks);
   if (last.length < WARMUP.ticks) return false;
-  const mean = meanRps(last);
+  const mean = last.reduce((a, r) => a + r.rps, 0) / last.length;
   const count = last.reduce((a, r) => a + r.count, 0) / last.length;
   if (!(mean > 0) || !(count > 0)) return false;
   const tolerance = Math.max(WARMUP.tolerance, 2 / Math.sqrt(count));
-  if (!last.every((r) => Math.abs(r.rps / mean - 1) <= tolerance)) return false;
-  if (rates.length < 2 * WARMUP.trendTicks) return false;
-  const recent = rates.slice(-WARMUP.trendTicks);
-  const before = rates.slice(-2 * WARMUP.trendTicks, -WARMUP.trendTicks);
-  return meanRps(recent) <= (1 + Math.max(WARMUP.rising, tolerance)) * meanRps(before);
+  return last.every((r) => Math.abs(r.rps / mean - 1) <= tolerance);
 }
 
 /**
