@@ -1,7 +1,7 @@
 /**
  * npm run bench -- [options]: drives many clients at every model and writes results (and the report).
  */
-import { relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { benchHelp, parseBenchArgs } from '../bench/plan/parse-args.js';
 import { shapesLink } from '../bench/network/link-shape.js';
 import { cellLabel, createProgress } from '../bench/run/progress.js';
@@ -20,7 +20,10 @@ import { labCertificate } from '../servers/tls-cert.js';
 import { pinningUnavailable } from '../bench/machine/placement.js';
 import { createSharer } from '../bench/network/share.js';
 import { decimal, setLang, t } from '../lib/lang/lang.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Results } from '../results/schema.js';
+import { judgeThresholds, thresholdStatus } from '../results/thresholds.js';
+import { junitXml, markdownSummary, thresholdLines } from '../reports/text/ci-output.js';
 
 // The language first (--lang, else LANG): every line from here on is in it, an option's error too.
 const command = parseBenchArgs(process.argv.slice(2));
@@ -41,6 +44,16 @@ try {
 } catch (error: unknown) {
   console.error(`bench: --out: ${spokenMessage(error)}`);
   process.exit(2);
+}
+// The CI files' folders too: a run of minutes must not end on a path it cannot write.
+for (const [flag, path] of [['summary-md', parsed.summaryMd], ['junit', parsed.junit]] as const) {
+  if (path === null) continue;
+  try {
+    ensureWritableDir(dirname(resolve(path)));
+  } catch (error: unknown) {
+    console.error(`bench: --${flag}: ${spokenMessage(error)}`);
+    process.exit(2);
+  }
 }
 // Client and server apart: a target that is no lab server, or a machine that cannot make namespaces, ends here.
 if (parsed.network !== null) {
@@ -153,6 +166,24 @@ async function share(path: string): Promise<void> {
 if (options.tls || options.newConnections || options.sessions !== 'shared') {
   console.log(`bench: ${transportText(options)}${options.workloads.includes('session') ? t('cli.bench.sessionWorkload') : ''}`);
 }
+/**
+ * The thresholds (--expect), judged on the finished run: a line each, the CI files written, and the exit status (3 when
+ * one is breached, or unsure under --expect-strict). A run is an experiment: without thresholds it exits 0.
+ */
+function judgeForCi(results: Results): 0 | 3 {
+  const judged = judgeThresholds(options.thresholds, results.cases);
+  for (const line of thresholdLines(judged)) console.log(line);
+  const written = (what: string, path: string, text: string): void => {
+    writeFileSync(path, text);
+    console.log(t('ci.wrote', { what, path: relative(process.cwd(), resolve(path)) }));
+  };
+  if (options.summaryMd !== null) written('summary', options.summaryMd, markdownSummary(results, judged, options.expectStrict));
+  if (options.junit !== null) written('JUnit', options.junit, junitXml(results, judged, options.expectStrict));
+  const status = thresholdStatus(judged, options.expectStrict);
+  if (status === 3) console.error(`bench: ${t(judged.some((r) => r.verdict === 'breached') ? 'ci.exit.breached' : 'ci.exit.unsure')}`);
+  return status;
+}
+
 try {
   const { results, resultsPath: written } = await runBench(options, controller.signal, {
     ...live?.hooks,
@@ -202,7 +233,7 @@ try {
   const cases = results.cases.length;
   await live?.end({ outcome: 'complete', message: t(cases === 1 ? 'cli.bench.liveComplete.one' : 'cli.bench.liveComplete.many', { n: String(cases), wall, report: resolve(report.path) }) });
   // Exit now: autocannon can leave request timers behind for connections to a server that died mid-case.
-  process.exit(0);
+  process.exit(judgeForCi(results));
 } catch (error: unknown) {
   progress.clear();
   console.error(`bench: ${spokenMessage(error)}`);

@@ -10,9 +10,9 @@ import { t, type TextKey } from '../../lib/lang/lang.js';
 export type ValueKey =
   | 'profile' | 'models' | 'workloads' | 'connections' | 'duration' | 'warmup' | 'trials' | 'maxTrials' | 'budget' | 'seed'
   | 'threads' | 'processes' | 'rate' | 'arrivals' | 'maxInflight' | 'out' | 'target' | 'netemDelay' | 'netemRate' | 'livePort' | 'sessions' | 'cpus'
-  | 'share' | 'name' | 'code' | 'token' | 'lang' | 'hold' | 'members';
+  | 'share' | 'name' | 'code' | 'token' | 'lang' | 'hold' | 'members' | 'expect' | 'expectFile' | 'summaryMd' | 'junit';
 /** Options that are flags. */
-export type FlagKey = 'recalibrate' | 'netns' | 'live' | 'tls' | 'newConnections' | 'help';
+export type FlagKey = 'recalibrate' | 'netns' | 'live' | 'tls' | 'newConnections' | 'expectStrict' | 'help';
 
 /** The option's help: a catalogue text (a line break in it is a line of the help) and what fills it. */
 interface OptionHelp {
@@ -21,7 +21,7 @@ interface OptionHelp {
 }
 
 export type OptionSpec =
-  | ({ readonly flag: string; readonly type: 'string'; readonly key: ValueKey; readonly arg: string } & OptionHelp)
+  | ({ readonly flag: string; readonly type: 'string'; readonly key: ValueKey; readonly arg: string; readonly multiple?: true } & OptionHelp)
   | ({ readonly flag: string; readonly type: 'boolean'; readonly key: FlagKey } & OptionHelp);
 
 /** Open loop defaults where the options do not say (bench/plan/options.ts uses them; the help names them). */
@@ -70,6 +70,11 @@ export const BENCH_OPTIONS: readonly OptionSpec[] = [
   value('code', 'code', '<code>', 'opt.help.code'),
   value('token', 'token', '<token>', 'opt.help.token'),
   value('lang', 'lang', 'en|fr', 'opt.help.lang'),
+  { flag: 'expect', type: 'string', key: 'expect', arg: "'<threshold>'", help: 'opt.help.expect', multiple: true },
+  value('expect-file', 'expectFile', '<file>', 'opt.help.expectFile'),
+  flag('expect-strict', 'expectStrict', 'opt.help.expectStrict'),
+  value('summary-md', 'summaryMd', '<file>', 'opt.help.summaryMd'),
+  value('junit', 'junit', '<file>', 'opt.help.junit'),
   flag('help', 'help', 'opt.help.help'),
 ];
 
@@ -85,6 +90,7 @@ const ARG_WORDS: Readonly<Record<string, TextKey>> = {
   '<where>': 'opt.arg.where',
   '<kind>': 'opt.arg.kind',
   '<dir>': 'opt.arg.dir',
+  '<file>': 'opt.arg.file',
   '<url>': 'opt.arg.url',
   '<code>': 'opt.arg.code',
   '<token>': 'opt.arg.token',

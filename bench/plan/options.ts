@@ -21,6 +21,8 @@ import { shareTarget, type ShareTarget } from '../network/share.js';
 import { isLang, t, type Lang } from '../../lib/lang/lang.js';
 import { langFromEnv } from '../../lib/lang/env-lang.js';
 import { nameProblem } from '../../lib/student-name.js';
+import { parseThreshold, ThresholdError, type Threshold } from '../../results/thresholds.js';
+import { readFileSync } from 'node:fs';
 
 
 /** What the user may give (bench/plan/option-table.ts lists them); every field optional (the profile fills the rest). */
@@ -70,6 +72,12 @@ export interface ResolvedBenchOptions extends Profile {
   readonly share: ShareTarget | null;
   /** --lang: the language of the summary and the report (LANG when not given). */
   readonly lang: Lang;
+  /** --expect and --expect-file: thresholds judged at the end (results/thresholds.ts); --expect-strict: unsure fails too. */
+  readonly thresholds: readonly Threshold[];
+  readonly expectStrict: boolean;
+  /** --summary-md and --junit: where the CI files go, or null. */
+  readonly summaryMd: string | null;
+  readonly junit: string | null;
 }
 
 const MAX_CONNECTIONS = 10_000;
@@ -122,6 +130,7 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
   const files = fileLimitFor(mostConnections);
   if ('problem' in files) throw new OptionError(`${Math.max(...hold) > 0 ? '--hold' : '--connections'}: ${files.problem}`);
   const fileLimit = files.raise;
+  const thresholds = thresholdOptions(given, { workloads: workloadKeys(workloads, hold, profile), models, connections: [...connections, ...profileLevels(profile)] });
   return {
     profile: profileName,
     models,
@@ -154,7 +163,44 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     cpus: cpusOption(given.cpus),
     share: shareOption(given),
     lang: langOption(given.lang),
+    thresholds,
+    expectStrict: given.expectStrict === true,
+    summaryMd: given.summaryMd ?? null,
+    junit: given.junit ?? null,
   };
+}
+
+/** The workload keys a run can measure: each workload, and each with idle connections held (`ws-echo+hold500`). */
+function workloadKeys(workloads: readonly string[], hold: readonly number[], profile: Profile): string[] {
+  const held = [...hold, ...('cells' in profile && profile.cells !== undefined ? profile.cells.flatMap((c) => (c.hold === undefined ? [] : [c.hold])) : [])].filter((h) => h > 0);
+  return [...workloads, ...workloads.flatMap((w) => held.map((h) => `${w}+hold${h}`))];
+}
+
+/** The numbers of clients a profile's own cells measure beyond its levels. */
+function profileLevels(profile: Profile): number[] {
+  return 'cells' in profile && profile.cells !== undefined ? profile.cells.map((c) => c.connections) : [];
+}
+
+/** --expect (one per line) and --expect-file: every expression checked now, before any server starts. */
+function thresholdOptions(given: BenchOptions, known: Parameters<typeof parseThreshold>[1]): Threshold[] {
+  const expressions = given.expect === undefined ? [] : given.expect.split('\n');
+  if (given.expectFile !== undefined) {
+    let listed: unknown;
+    try {
+      listed = JSON.parse(readFileSync(given.expectFile, 'utf8'));
+    } catch (error: unknown) {
+      throw optionError('opt.err.expectFile', { path: given.expectFile, why: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) });
+    }
+    if (!Array.isArray(listed) || !listed.every((x): x is string => typeof x === 'string')) throw optionError('opt.err.expectFile', { path: given.expectFile, why: t('opt.err.expectFileShape') });
+    expressions.push(...listed);
+  }
+  if (given.expectStrict === true && expressions.length === 0) throw optionError('opt.err.strictAlone');
+  try {
+    return expressions.map((e) => parseThreshold(e, known));
+  } catch (error: unknown) {
+    if (error instanceof ThresholdError) throw optionError('opt.err.expect', { why: error.message });
+    throw error;
+  }
 }
 
 function shareOption(given: BenchOptions): ShareTarget | null {

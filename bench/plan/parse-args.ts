@@ -13,7 +13,7 @@ export type BenchCommand =
   | { readonly kind: 'run'; readonly lang: Lang; readonly options: ResolvedBenchOptions }
   | { readonly kind: 'error'; readonly lang: Lang; readonly message: string };
 
-const PARSE_CONFIG = Object.fromEntries(BENCH_OPTIONS.map((o) => [o.flag, { type: o.type, ...(o.flag === 'help' ? { short: 'h' } : {}) }]));
+const PARSE_CONFIG = Object.fromEntries(BENCH_OPTIONS.map((o) => [o.flag, { type: o.type, ...(o.flag === 'help' ? { short: 'h' } : {}), ...(o.type === 'string' && o.multiple === true ? { multiple: true } : {}) }]));
 
 /**
  * The language is read first (`--lang`, else LANG), so that every error after it is said in it; an unknown --lang is
@@ -31,6 +31,8 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       for (const spec of BENCH_OPTIONS) {
         const raw = values[spec.flag];
         if (spec.type === 'string' && typeof raw === 'string' && spec.key !== 'lang') given[spec.key] = raw;
+        // A repeatable option (--expect): its values one per line (an expression never holds a line break).
+        else if (spec.type === 'string' && Array.isArray(raw)) given[spec.key] = raw.filter((v): v is string => typeof v === 'string').join('\n');
         else if (spec.type === 'boolean' && raw === true && spec.key !== 'help') given[spec.key] = true;
       }
       return { kind: 'run', lang, options: resolveOptions(given) };
