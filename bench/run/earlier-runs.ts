@@ -11,7 +11,7 @@ import type { Results } from '../../results/schema.js';
 import { earlierRunsOfPlan } from '../../results/stats/run-history.js';
 
 /** The newest run folders read, and the earlier runs of the plan kept from them. */
-const READ_AT_MOST = 40;
+const READ_AT_MOST = 25;
 const KEEP_AT_MOST = 10;
 
 export function earlierRuns(outDir: string, results: Results): Results[] {
