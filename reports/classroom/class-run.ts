@@ -50,7 +50,7 @@ const COMPUTING = new Set(['hello', 'cpu', 'mixed', 'static', 'csv']);
 
 /** One row of the class's table: workload, clients, model, req/s, its interval, p99 (µs), req/s per unit of speed. */
 /** p99 is blank where fewer than 1,000 answers stand behind it (it would be the largest few answers, not a p99). */
-export type TableRow = readonly [workload: string, clients: number, model: string, rps: number, low: number | '', high: number | '', p99: number | '', perSpeed: number | ''];
+export type TableRow = readonly [workload: string, clients: number, model: string, rps: number, low: number | '', high: number | '', p99: number | '', perSpeed: number | '', atBest?: number | ''];
 
 /** The most rows a run brings to the class's table (a full profile has a few hundred cases). */
 export const MAX_ROWS_PER_RUN = 1000;
@@ -136,7 +136,7 @@ export function summarizeRun(results: Results): ClassRunSummary {
     if (c.status !== 'ok' || c.mode !== 'closed' || rows.length >= MAX_ROWS_PER_RUN) continue;
     // Per unit of a core's speed (1,000 iterations per ms) only where the requests compute: a wait does not go faster.
     const perSpeed = single === null || !COMPUTING.has(c.workload) ? '' : Math.round((c.rps / (single / 1000)) * 10) / 10;
-    rows.push([c.workload, c.connections, c.model, Math.round(c.rps * 10) / 10, c.rpsInterval === null ? '' : Math.round(c.rpsInterval.low * 10) / 10, c.rpsInterval === null ? '' : Math.round(c.rpsInterval.high * 10) / 10, c.latencySample !== undefined && !supportsPercentile(c.latencySample, 99) ? '' : Math.round(c.latencyUs.p99), perSpeed]);
+    rows.push([c.workload, c.connections, c.model, Math.round(c.rps * 10) / 10, c.rpsInterval === null ? '' : Math.round(c.rpsInterval.low * 10) / 10, c.rpsInterval === null ? '' : Math.round(c.rpsInterval.high * 10) / 10, c.latencySample !== undefined && !supportsPercentile(c.latencySample, 99) ? '' : Math.round(c.latencyUs.p99), perSpeed, c.atBestSpeed === undefined ? '' : Math.round(c.atBestSpeed.rps * 10) / 10]);
   }
   return {
     runId: results.runId,

@@ -176,7 +176,7 @@ function outlierReasons(student: StudentRuns, relations: readonly RelationView[]
   return reasons;
 }
 
-const TABLE_KEYS: readonly TextKey[] = ['class.col.name', 'class.col.workload', 'class.col.clients', 'class.col.model', 'class.col.rps', 'class.col.low', 'class.col.high', 'class.col.p99', 'class.col.normalised', 'class.col.single', 'class.col.cores', 'class.col.run'];
+const TABLE_KEYS: readonly TextKey[] = ['class.col.name', 'class.col.workload', 'class.col.clients', 'class.col.model', 'class.col.rps', 'class.col.low', 'class.col.high', 'class.col.atBest', 'class.col.p99', 'class.col.normalised', 'class.col.single', 'class.col.cores', 'class.col.run'];
 
 /** The newest run of every student, every closed-loop case of it: at most MAX_TABLE_ROWS, and how many were left out. */
 function tableRows(students: readonly StudentRuns[]): { rows: (string | number)[][]; cut: number } {
@@ -189,8 +189,9 @@ function tableRows(students: readonly StudentRuns[]): { rows: (string | number)[
         cut += 1;
         continue;
       }
-      const [workload, clients, model, rps, low, high, p99, perSpeed]: TableRow = row;
-      rows.push([student.name, workload, clients, model, rps, low, high, p99, perSpeed, summary.probe?.singleRate ?? '', summary.machine.cores, summary.runId]);
+      // Rows of summaries made before the figure at best speed have none: blank.
+      const [workload, clients, model, rps, low, high, p99, perSpeed, atBest = '']: TableRow = row;
+      rows.push([student.name, workload, clients, model, rps, low, high, atBest, p99, perSpeed, summary.probe?.singleRate ?? '', summary.machine.cores, summary.runId]);
     }
   }
   return { rows, cut };
@@ -227,7 +228,7 @@ export function buildClassView(students: readonly StudentRuns[], questions: read
     relations,
     outliers: students.map((s) => ({ name: s.name, reasons: outlierReasons(s, relations) })).filter((o) => o.reasons.length > 0),
     questions: questions.map((q) => ({ id: q.id, relation: q.relation, text: t(`class.relation.${q.relation}` as TextKey), answers: answers.filter((a) => a.question === q.id).length })),
-    table: { headers: TABLE_KEYS.map((k) => t(k)), numeric: [false, false, true, false, true, true, true, true, true, true, true, false], rows: table.rows, cut: table.cut },
+    table: { headers: TABLE_KEYS.map((k) => t(k)), numeric: [false, false, true, false, true, true, true, true, true, true, true, true, false], rows: table.rows, cut: table.cut },
     text,
   };
 }
