@@ -200,6 +200,7 @@ export const runPageEn = {
   'rv.history.noteBest': 'Earlier runs of this plan on this machine ({n}, since {since}) landed within {range} of each other, case by case, at the machine’s best speed; this run lies within that spread for {inside} of {cases} cases. An interval says where a figure lies during this run; this spread, how far another run lands.',
   'rv.history.noteRaw': 'Earlier runs of this plan on this machine ({n}, since {since}) landed within {range} of each other, case by case; this run lies within that spread for {inside} of {cases} cases. An interval says where a figure lies during this run; this spread, how far another run lands.',
   'rv.history.range': '{low} to {high}',
+  'rv.history.one': '{spread}',
   'rv.history.few': 'Only {n} earlier runs: a rough spread, which later runs will widen.',
   'rp.reading.pm': ' is the half-width of its 95% interval, and ',
   'rp.reading.rest': ' marks a latency that misses some waiting (the real one is higher). On the charts, whiskers are the 95% intervals and an arrow up marks a “≥”; thin dashed lines are queueing theory’s predictions.',

@@ -120,6 +120,6 @@ function historyNote(results: Results, cells: readonly Cell[]): string | null {
   const basis = withHistory.every((c) => c.history?.basis === 'best-speed') ? 'rv.history.noteBest' : 'rv.history.noteRaw';
   const low = formatSpread(spreads[0] ?? 0);
   const high = formatSpread(spreads[spreads.length - 1] ?? 0);
-  const note = t(basis, { n: runs, since, range: low === high ? low : t('rv.history.range', { low, high }), inside, cases: withHistory.length });
+  const note = t(basis, { n: runs, since, range: low === high ? t('rv.history.one', { spread: low }) : t('rv.history.range', { low, high }), inside, cases: withHistory.length });
   return runs < 3 ? `${note} ${t('rv.history.few', { n: runs })}` : note;
 }
