@@ -20,7 +20,7 @@ import { labCertificate } from '../servers/tls-cert.js';
 import { pinningUnavailable } from '../bench/machine/placement.js';
 import { createSharer } from '../bench/network/share.js';
 import { decimal, setLang, t } from '../lib/lang/lang.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Results } from '../results/schema.js';
 import { judgeThresholds, thresholdStatus } from '../results/thresholds.js';
 import { junitXml, markdownSummary, thresholdLines } from '../reports/text/ci-output.js';
@@ -45,13 +45,13 @@ try {
   console.error(`bench: --out: ${spokenMessage(error)}`);
   process.exit(2);
 }
-// The CI files' folders too: a run of minutes must not end on a path it cannot write.
+// The CI files too: a run of minutes must not end on a path it cannot write (a folder, a folder that does not exist:
+// never made here, a typo must not create folders).
 for (const [flag, path] of [['summary-md', parsed.summaryMd], ['junit', parsed.junit]] as const) {
   if (path === null) continue;
-  try {
-    ensureWritableDir(dirname(resolve(path)));
-  } catch (error: unknown) {
-    console.error(`bench: --${flag}: ${spokenMessage(error)}`);
+  const why = outputFileProblem(resolve(path));
+  if (why !== null) {
+    console.error(`bench: --${flag}: ${t('file.cannotWrite', { path: resolve(path), reason: why })}`);
     process.exit(2);
   }
 }
@@ -166,6 +166,19 @@ async function share(path: string): Promise<void> {
 if (options.tls || options.newConnections || options.sessions !== 'shared') {
   console.log(`bench: ${transportText(options)}${options.workloads.includes('session') ? t('cli.bench.sessionWorkload') : ''}`);
 }
+/** Why a file cannot be written at `path` (its folder missing or not writable, the path a folder), or null. */
+function outputFileProblem(path: string): string | null {
+  try {
+    if (existsSync(path) && statSync(path).isDirectory()) return 'EISDIR';
+    const dir = dirname(path);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) return 'ENOENT';
+    accessSync(dir, constants.W_OK);
+    return null;
+  } catch (error: unknown) {
+    return (error as NodeJS.ErrnoException).code ?? 'EACCES';
+  }
+}
+
 /**
  * The thresholds (--expect), judged on the finished run: a line each, the CI files written, and the exit status (3 when
  * one is breached, or unsure under --expect-strict). A run is an experiment: without thresholds it exits 0.
@@ -177,7 +190,7 @@ function judgeForCi(results: Results): 0 | 3 {
     writeFileSync(path, text);
     console.log(t('ci.wrote', { what, path: relative(process.cwd(), resolve(path)) }));
   };
-  if (options.summaryMd !== null) written('summary', options.summaryMd, markdownSummary(results, judged, options.expectStrict));
+  if (options.summaryMd !== null) written(t('ci.what.summary'), options.summaryMd, markdownSummary(results, judged, options.expectStrict));
   if (options.junit !== null) written('JUnit', options.junit, junitXml(results, judged, options.expectStrict));
   const status = thresholdStatus(judged, options.expectStrict);
   if (status === 3) console.error(`bench: ${t(judged.some((r) => r.verdict === 'breached') ? 'ci.exit.breached' : 'ci.exit.unsure')}`);

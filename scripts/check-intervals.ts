@@ -12,18 +12,31 @@ import { checkIntervals, type SpeedTrace } from '../results/stats/interval-check
 
 export const TRACES_FILE = join(repoRoot, 'test', 'fixtures', 'speed-traces.json');
 
-function wholeNumber(raw: string | undefined, fallback: number, name: string, min: number): number {
+const USAGE = 'npm run check-intervals [-- --runs N (1 to 1,000,000, default 2,000) --seed S]';
+
+function refuse(message: string): never {
+  console.error(`check-intervals: ${message} (usage: ${USAGE})`);
+  process.exit(2);
+}
+
+function wholeNumber(raw: string | undefined, fallback: number, name: string, min: number, max: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min) {
-    console.error(`check-intervals: --${name}: a whole number of at least ${min}, got ${JSON.stringify(raw)}`);
-    process.exit(2);
-  }
+  if (!/^\d+$/.test(raw) || value < min || value > max) refuse(`--${name}: a whole number from ${min} to ${max}, got ${JSON.stringify(raw.slice(0, 40))}`);
   return value;
 }
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' } }, strict: true });
-const runs = wholeNumber(values.runs, 2000, 'runs', 1);
-const seed = wholeNumber(values.seed, 20261207, 'seed', 0);
+let values: { runs?: string; seed?: string; help?: boolean };
+try {
+  ({ values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
+} catch (error: unknown) {
+  refuse(error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error));
+}
+if (values.help === true) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const runs = wholeNumber(values.runs, 2000, 'runs', 1, 1_000_000);
+const seed = wholeNumber(values.seed, 20261207, 'seed', 0, 2 ** 31 - 1);
 const { traces } = JSON.parse(readFileSync(TRACES_FILE, 'utf8')) as { traces: SpeedTrace[] };
 for (const line of checkIntervals({ runs, seed, traces })) console.log(JSON.stringify(line));

@@ -22,7 +22,7 @@ import { isLang, t, type Lang } from '../../lib/lang/lang.js';
 import { langFromEnv } from '../../lib/lang/env-lang.js';
 import { nameProblem } from '../../lib/student-name.js';
 import { parseThreshold, ThresholdError, type Threshold } from '../../results/thresholds.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 
 /** What the user may give (bench/plan/option-table.ts lists them); every field optional (the profile fills the rest). */
@@ -81,6 +81,11 @@ export interface ResolvedBenchOptions extends Profile {
 }
 
 const MAX_CONNECTIONS = 10_000;
+/** Thresholds a run judges, and the size of a file of them: a CI summary stays well under GitHub's 1 MiB. */
+const MAX_THRESHOLDS = 200;
+const MAX_EXPECT_FILE_BYTES = 256 * 1024;
+/** Joins the values of a repeated option (--expect): a NUL cannot be part of a command-line argument. */
+export const LIST_SEPARATOR = '\u0000';
 /** Idle connections a run may hold: the C10k lesson and a margin; the file limit decides what a machine takes. */
 const MAX_HOLD = 100_000;
 const MAX_MEMBERS = 10_000;
@@ -183,17 +188,22 @@ function profileLevels(profile: Profile): number[] {
 
 /** --expect (one per line) and --expect-file: every expression checked now, before any server starts. */
 function thresholdOptions(given: BenchOptions, known: Parameters<typeof parseThreshold>[1]): Threshold[] {
-  const expressions = given.expect === undefined ? [] : given.expect.split('\n');
+  const expressions = given.expect === undefined ? [] : given.expect.split(LIST_SEPARATOR);
   if (given.expectFile !== undefined) {
+    const path = given.expectFile;
     let listed: unknown;
     try {
-      listed = JSON.parse(readFileSync(given.expectFile, 'utf8'));
+      if (statSync(path).size > MAX_EXPECT_FILE_BYTES) throw new Error(t('opt.err.expectFileSize', { max: MAX_EXPECT_FILE_BYTES / 1024 }));
+      listed = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error: unknown) {
-      throw optionError('opt.err.expectFile', { path: given.expectFile, why: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) });
+      throw optionError('opt.err.expectFile', { path, why: (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 200) });
     }
-    if (!Array.isArray(listed) || !listed.every((x): x is string => typeof x === 'string')) throw optionError('opt.err.expectFile', { path: given.expectFile, why: t('opt.err.expectFileShape') });
-    expressions.push(...listed);
+    if (!Array.isArray(listed) || !listed.every((x): x is string => typeof x === 'string')) throw optionError('opt.err.expectFile', { path, why: t('opt.err.expectFileShape') });
+    if (listed.length === 0) throw optionError('opt.err.expectFile', { path, why: t('opt.err.expectFileEmpty') });
+    if (listed.length > MAX_THRESHOLDS) throw optionError('opt.err.tooManyThresholds', { max: MAX_THRESHOLDS });
+    for (const e of listed) expressions.push(e);
   }
+  if (expressions.length > MAX_THRESHOLDS) throw optionError('opt.err.tooManyThresholds', { max: MAX_THRESHOLDS });
   if (given.expectStrict === true && expressions.length === 0) throw optionError('opt.err.strictAlone');
   try {
     return expressions.map((e) => parseThreshold(e, known));

@@ -4,7 +4,7 @@ import { argsErrorMessage, inLang, langOfArgs } from '../../lib/args.js';
 import { decimal, t, type Lang } from '../../lib/lang/lang.js';
 import { BENCH_OPTIONS, optionHelp, optionUsage } from './option-table.js';
 import { OptionError } from './option-values.js';
-import { resolveOptions, type BenchOptions, type ResolvedBenchOptions } from './options.js';
+import { LIST_SEPARATOR, resolveOptions, type BenchOptions, type ResolvedBenchOptions } from './options.js';
 import { PROFILES, PROFILE_NAMES } from './profiles.js';
 
 /** What to do, and the language the command speaks (--lang, else LANG): its errors and help are already in it. */
@@ -31,8 +31,8 @@ export function parseBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       for (const spec of BENCH_OPTIONS) {
         const raw = values[spec.flag];
         if (spec.type === 'string' && typeof raw === 'string' && spec.key !== 'lang') given[spec.key] = raw;
-        // A repeatable option (--expect): its values one per line (an expression never holds a line break).
-        else if (spec.type === 'string' && Array.isArray(raw)) given[spec.key] = raw.filter((v): v is string => typeof v === 'string').join('\n');
+        // A repeatable option (--expect): its values joined by a character no argument can hold.
+        else if (spec.type === 'string' && Array.isArray(raw)) given[spec.key] = raw.filter((v): v is string => typeof v === 'string').join(LIST_SEPARATOR);
         else if (spec.type === 'boolean' && raw === true && spec.key !== 'help') given[spec.key] = true;
       }
       return { kind: 'run', lang, options: resolveOptions(given) };

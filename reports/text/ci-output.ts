@@ -80,7 +80,7 @@ export function junitXml(results: Results, judged: readonly ThresholdResult[], s
     `  <testsuite name="${xml(`bench ${results.runId}`)}" tests="${judged.length}" failures="${failures}" skipped="${skipped}" errors="0" timestamp="${xml(results.startedAt.slice(0, 19))}" time="${seconds.toFixed(1)}">`,
   ];
   for (const r of judged) {
-    const detail = r.cases.map((c) => `${c.verdict}: ${c.model} × ${c.connections} ${c.workload}: ${figureText(r, c)}`).join('\n');
+    const detail = r.cases.map((c) => `${t(`ci.verdict.${c.verdict}`)}: ${t('ci.case', { model: c.model, workload: c.workload, clients: c.connections, figure: figureText(r, c) })}`).join('\n');
     lines.push(`    <testcase classname="thresholds" name="${xml(r.threshold.text)}">`);
     if (r.verdict === 'breached' || (strict && r.verdict === 'unsure')) lines.push(`      <failure message="${xml(thresholdLine(r))}" type="${r.verdict}">${xml(detail)}</failure>`);
     else if (r.verdict === 'unsure') lines.push(`      <skipped message="${xml(thresholdLine(r))}"/>`);

@@ -64,7 +64,7 @@ export function cellView(c: Cell): CellView {
       theoryError: theory === null || c.rps === null || !(theory.rps > 0) ? dash : c.connections === 1 ? t('rv.cell.source') : inSample({ mode: 'closed', connections: c.connections }) ? t('rv.cell.fitted') : errorText(c.rps / theory.rps - 1),
       lostUpdates: lostUpdatesText(c.lostUpdates, c.requests),
     },
-    range: { rps: [rpsRangeText(c.rpsInterval), historyText(c)].filter((x) => x !== '').join('; '), p50: lower ? '' : latencyRangeText(c.p50Interval), p99: lower || p99Max !== null ? '' : latencyRangeText(c.p99Interval) },
+    range: { rps: [rpsRangeText(c.rpsInterval), historyText(c)].filter((x) => x !== '').join(t('rv.semicolon')), p50: lower ? '' : latencyRangeText(c.p50Interval), p99: lower || p99Max !== null ? '' : latencyRangeText(c.p99Interval) },
   };
 }
 

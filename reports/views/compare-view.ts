@@ -11,6 +11,7 @@ import { placementTag } from './placement.js';
 import { modelViews, type ModelView } from './run/run-view.js';
 import { workloadDescription } from '../text/stored.js';
 import { findOpenCase } from '../../results/find-case.js';
+import { median } from '../../results/stats/stats.js';
 
 export interface CompareRun {
   readonly label: string;
@@ -240,7 +241,7 @@ function storyOf(runs: readonly CompareRun[], rows: readonly Pick<CompareRow, 'r
   const parts = runs.slice(1).map((r, i) => {
     const ratios = rows.map((row) => row.rpsRatio[i]).filter((x): x is number => x !== null && x !== undefined && Number.isFinite(x)).sort((a, b) => a - b);
     if (ratios.length === 0) return t('cmp.story.none', { label: r.label, first: runs[0]?.label ?? '' });
-    const mid = ratios[Math.floor(ratios.length / 2)] ?? 0;
+    const mid = median(ratios);
     const low = ratios[0] ?? 0;
     const high = ratios[ratios.length - 1] ?? 0;
     const said = t(ratios.length === 1 ? 'cmp.story.one' : 'cmp.story.many', { label: r.label, low, high, first: runs[0]?.label ?? '', n: ratios.length, median: mid });

@@ -127,6 +127,8 @@ export function summarizeCase(input: CaseInput): CaseResult {
   // From the bench: percentiles of the pooled answers with their order-statistic intervals. Older inputs (a
   // version-1 file) have no pooled sample: the trials' percentiles, as they were.
   const pooled = merged?.sample !== undefined;
+  // The smallest and the largest answer of the used trials: no percentile of theirs lies outside.
+  const observed = { min: latencyUs.min, max: latencyUs.max };
   const censored = sum(used, (t) => t.censored);
   const openPart = input.open === undefined ? null : openSummary(input.open, used, latencyUs);
   // Open loop: L is the measured mean in flight and R the time from the actual send; a request never sent or
@@ -141,9 +143,9 @@ export function summarizeCase(input: CaseInput): CaseResult {
     rpsInterval,
     latencyUs,
     // The trials, not the answers, are the independent units of a percentile (results/stats/stats.ts latencyInterval).
-    p50Interval: pooled ? latencyInterval(latencyUs.p50, merged.p50Interval ?? null, used.map((t) => t.latencyUs.p50)) : interval95(used.map((t) => t.latencyUs.p50)),
-    p99Interval: pooled ? latencyInterval(latencyUs.p99, merged.p99Interval ?? null, used.map((t) => t.latencyUs.p99)) : interval95(used.map((t) => t.latencyUs.p99)),
-    ...(pooled ? { latencySample: merged.sample, p999Interval: latencyInterval(latencyUs.p999, merged.p999Interval ?? null, used.map((t) => t.latencyUs.p999)) } : {}),
+    p50Interval: pooled ? latencyInterval(latencyUs.p50, merged.p50Interval ?? null, used.map((t) => t.latencyUs.p50), observed) : interval95(used.map((t) => t.latencyUs.p50)),
+    p99Interval: pooled ? latencyInterval(latencyUs.p99, merged.p99Interval ?? null, used.map((t) => t.latencyUs.p99), observed) : interval95(used.map((t) => t.latencyUs.p99)),
+    ...(pooled ? { latencySample: merged.sample, p999Interval: latencyInterval(latencyUs.p999, merged.p999Interval ?? null, used.map((t) => t.latencyUs.p999), observed) } : {}),
     distribution: [...(input.merged?.distribution ?? [])],
     requests: sum(used, (t) => t.requests),
     errors: sum(used, (t) => t.errors),

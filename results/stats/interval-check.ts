@@ -194,7 +194,8 @@ function oneRun(random: Random, traces: readonly SpeedTrace[]): Record<CheckedFi
     const ranks = quantileRanks(n, q);
     const orderStatistic = { low: atRank(pooled, ranks.low), high: atRank(pooled, ranks.high) };
     const perTrial = trialAnswers.map((values) => atRank(values, Math.ceil(values.length * q)));
-    return { covered: inside(truth, latencyInterval(value, orderStatistic, perTrial)), answersOnly: inside(truth, orderStatistic) };
+    const observed = { min: pooled[0] ?? 0, max: pooled[pooled.length - 1] ?? 0 };
+    return { covered: inside(truth, latencyInterval(value, orderStatistic, perTrial, observed)), answersOnly: inside(truth, orderStatistic) };
   };
   const p50 = percentileCovered(0.5);
   const p99 = percentileCovered(0.99);

@@ -121,13 +121,15 @@ export function quantileRanks(n: number, q: number): { low: number; high: number
  * and is never narrower than the pooled answers' order-statistic interval (`pooled`), which alone is right for
  * independent answers. With one trial, that order-statistic interval is all there is.
  */
-export function latencyInterval(value: number, pooled: Interval | null, perTrial: readonly number[]): Interval | null {
+export function latencyInterval(value: number, pooled: Interval | null, perTrial: readonly number[], observed?: { readonly min: number; readonly max: number }): Interval | null {
   const usable = perTrial.filter((v) => v > 0 && Number.isFinite(v));
   if (!(value > 0) || usable.length < 2) return pooled;
   const logs = usable.map(Math.log);
   const half = (tQuantile975(usable.length - 1) * standardDeviation(logs)) / Math.sqrt(usable.length);
-  const low = value * Math.exp(-half);
-  const high = value * Math.exp(half);
+  // With two or three trials that disagree, t's factor runs to thousands: no percentile of these answers lies beyond
+  // the smallest and the largest of them, so the interval stops there (it still holds the pooled one).
+  const low = Math.max(value * Math.exp(-half), observed?.min ?? 0);
+  const high = Math.min(value * Math.exp(half), observed?.max ?? Number.POSITIVE_INFINITY);
   return pooled === null ? { low, high } : { low: Math.min(low, pooled.low), high: Math.max(high, pooled.high) };
 }
 

@@ -299,6 +299,6 @@ describe('the rounds of a cell', () => {
       runTrial: (_r, _s, place) => Promise.resolve(okTrial(place, 1000 + place.round, place.round === 1 ? ['other processes used 40% of a core during the trial'] : [])),
     }));
     for (const c of cases) expect(c.trials).toHaveLength(3);
-    expect(cases[0]?.warnings.map((w) => w.message).join(' ')).toContain('the time budget left no room to retry');
+    expect(cases[0]?.warnings.map((w) => w.message).join(' ')).toContain('the time budget or --max-trials left no room to retry');
   });
 });

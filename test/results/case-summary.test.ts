@@ -63,7 +63,8 @@ describe('a throughput is a count of answers', () => {
     if (c.status !== 'ok' || c.p99Interval === null) throw new Error('not ok');
     // ln 30, ln 40, ln 53: sd 0.28455; t(2) = 4.303 over √3: ×/÷ e^0.70693 = 2.0277 around the pooled 40.
     expect(Math.round(c.p99Interval.low * 100) / 100).toBe(19.73);
-    expect(Math.round(c.p99Interval.high * 100) / 100).toBe(81.11);
+    // Its top, 81.11, lies beyond the largest answer of these trials (60 µs): no percentile of them does, so it stops there.
+    expect(c.p99Interval.high).toBe(60);
     // Trials that agree leave the pooled interval as it was.
     expect(c.p50Interval).toEqual(merged.p50Interval);
   });

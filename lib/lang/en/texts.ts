@@ -192,6 +192,6 @@ export const textsEn = {
   'tx.sum.failedCase': 'FAILED {model} · {workload} · {where}: {error}',
   'tx.sum.marked': '{n} case(s) had trials taken while the machine was busy or slower; {how} (see the marked trials on the page).',
   'tx.sum.retriedAll': 'they were retried',
-  'tx.sum.retriedNone': 'the time budget left no room to retry them',
-  'tx.sum.retriedSome': '{retried} of them were retried, the time budget left no room for the others',
+  'tx.sum.retriedNone': 'the time budget or --max-trials left no room to retry them',
+  'tx.sum.retriedSome': '{retried} of them were retried, the time budget or --max-trials left no room for the others',
 } as const;

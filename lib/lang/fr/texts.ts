@@ -185,6 +185,6 @@ export const textsFr: Readonly<Record<keyof typeof textsEn, string>> = {
   'tx.sum.failedCase': 'ÉCHEC {model} · {workload} · {where} : {error}',
   'tx.sum.marked': 'Cas dont des essais ont été pris pendant que la machine était occupée ou plus lente : {n} ; {how} (voir les essais marqués sur la page).',
   'tx.sum.retriedAll': 'ces essais ont été refaits',
-  'tx.sum.retriedNone': 'le budget de temps ne laissait pas de place pour les refaire',
-  'tx.sum.retriedSome': 'les essais ont été refaits pour {retried} d’entre eux, le budget de temps ne laissait pas de place pour les autres',
+  'tx.sum.retriedNone': 'le budget de temps ou --max-trials ne laissait pas de place pour les refaire',
+  'tx.sum.retriedSome': 'les essais ont été refaits pour {retried} d’entre eux, le budget de temps ou --max-trials ne laissait pas de place pour les autres',
 };

@@ -43,7 +43,8 @@ export function workloadSection(w: WorkloadView, styleFor: (model: string) => Mo
   /** A chart of one figure per model and clients, with its intervals and "≥" marks, theory's line, and tooltips that say them. */
   const withIntervals = (field: 'rps' | 'p50' | 'p99' | 'mean', axis: ReturnType<typeof logAxis>): LineConfig => {
     const marks: IntervalMarks = {
-      intervals: w.series.map((s) => s.cells.map((c) => (field === 'rps' ? c.rpsInterval : c.latencyLowerBound || field === 'mean' ? null : field === 'p50' ? c.p50Interval : c.p99Interval))),
+      // No whisker where no point: a p99 of fewer than 1,000 answers is the max of n, not drawn as a p99.
+      intervals: w.series.map((s) => s.cells.map((c) => (field === 'rps' ? c.rpsInterval : c.latencyLowerBound || field === 'mean' ? null : field === 'p50' ? c.p50Interval : c.p99 === null ? null : c.p99Interval))),
       lowerBounds: w.series.map((s) => s.cells.map((c) => field !== 'rps' && c.latencyLowerBound && c[field] !== null)),
     };
     const measured = w.series.map((s) => line(s.model, s.cells.map((c) => ({ x: c.connections, y: c[field] ?? Number.NaN })), styleFor(s.model)));
