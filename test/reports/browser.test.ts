@@ -17,12 +17,13 @@ import { conclusions } from '../../results/stats/conclusions.js';
 import { conclusionSentence } from '../../reports/text/conclusions.js';
 import type { CaseResult, OkCase, Results } from '../../results/schema.js';
 import { validateResults } from '../../results/schema.js';
-import type { Interval } from '../../results/stats/stats.js';
+import { supportsPercentile, type Interval } from '../../results/stats/stats.js';
 import { loadAssets } from '../../reports/assets.js';
 import { styleOf } from '../../reports/views/palette.js';
 import { indexEntry, sortEntries } from '../../reports/views/index-view.js';
 import { renderComparePage, renderIndexPage, renderRunPage } from '../../reports/render.js';
 import { groupWarnings } from '../../reports/views/warnings.js';
+import { speaker } from '../../lib/lang/sentences.js';
 import { browserDescribe, expectChartsDrawn, launch, openWatched, outputPath, screensTall, unfold, writePage } from '../helpers/browser.js';
 import { loadFixture, openRuns, v2Runs } from '../helpers/fixtures.js';
 import { expectLatency, expectRps } from '../helpers/read-figures.js';
@@ -52,6 +53,8 @@ function intervalOf(c: CaseResult | undefined, field: Field): Interval | null {
   if (c?.status !== 'ok') return null;
   if (field === 'rps') return c.rpsInterval;
   if (c.littlesLaw.lowerBound) return null;
+  // A p99 of fewer than 1,000 answers is shown as the max of n: neither point nor whisker.
+  if (field === 'p99' && c.latencySample !== undefined && !supportsPercentile(c.latencySample, 99)) return null;
   return field === 'p50' ? c.p50Interval : c.p99Interval;
 }
 
@@ -297,7 +300,9 @@ for (const { name, results } of v2Runs()) {
       expect(top.length).toBeLessThanOrEqual(3);
       if (results.cases.some((c) => c.status === 'failed')) expect(top[0]).toBe('failed-cases');
       const warnings = (await page.textContent('[data-section=warnings]')) ?? '';
-      for (const w of [...results.warnings, ...results.cases.flatMap((c) => c.warnings)]) expect(warnings).toContain(w.message);
+      // Each warning as the page says it: a stored sentence in the words of this version of the lab.
+      const say = speaker(results.sentences);
+      for (const w of [...results.warnings, ...results.cases.flatMap((c) => c.warnings)]) expect(warnings).toContain(say(w.message));
       const failedCases = results.cases.flatMap((c) => (c.status === 'failed' ? [c] : []));
       expect(await page.$$('[data-section=failed]')).toHaveLength(failedCases.length > 0 ? 1 : 0);
       const failedBox = failedCases.length > 0 ? ((await page.textContent('[data-section=failed]')) ?? '') : '';
