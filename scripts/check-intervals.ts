@@ -8,21 +8,26 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../lib/paths.js';
+import { setLang, t } from '../lib/lang/lang.js';
+import { langFromEnv } from '../lib/lang/env-lang.js';
+import { argsErrorMessage } from '../lib/args.js';
 import { checkIntervals, type SpeedTrace } from '../results/stats/interval-check.js';
 
 export const TRACES_FILE = join(repoRoot, 'test', 'fixtures', 'speed-traces.json');
 
-const USAGE = 'npm run check-intervals [-- --runs N (1 to 1,000,000, default 2,000) --seed S]';
+// The terminal's language (LANG): its lines are the lab's, in English or French.
+setLang(langFromEnv());
+const USAGE = t('cli.checkIntervals.usage');
 
 function refuse(message: string): never {
-  console.error(`check-intervals: ${message} (usage: ${USAGE})`);
+  console.error(`check-intervals: ${t('cli.checkIntervals.refused', { message, usage: USAGE })}`);
   process.exit(2);
 }
 
 function wholeNumber(raw: string | undefined, fallback: number, name: string, min: number, max: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) refuse(`--${name}: a whole number from ${min} to ${max}, got ${JSON.stringify(raw.slice(0, 40))}`);
+  if (!/^\d+$/.test(raw) || value < min || value > max) refuse(t('cli.checkIntervals.whole', { name, min, max, got: JSON.stringify(raw.slice(0, 40)) }));
   return value;
 }
 
@@ -30,7 +35,7 @@ let values: { runs?: string; seed?: string; help?: boolean };
 try {
   ({ values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }));
 } catch (error: unknown) {
-  refuse(error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error));
+  refuse(argsErrorMessage(error));
 }
 if (values.help === true) {
   console.log(USAGE);

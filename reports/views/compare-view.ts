@@ -123,10 +123,9 @@ export function compareWarnings(runs: readonly CompareRun[]): string[] {
   if (Math.max(...calibrations) > 1.1 * Math.min(...calibrations)) {
     warnings.push(t('cmp.warn.calibration', { list: calibrations.map((c) => decimal(String(c))).join(', ') }));
   }
-  const speeds = runs.flatMap((r) => (r.results.machineSpeed === undefined ? [] : [{ label: r.label, median: r.results.machineSpeed.median }]));
-  if (speeds.length > 1 && machines.length === 1) {
-    const slow = speeds.reduce((a, b) => (b.median < a.median ? b : a));
-    const fast = speeds.reduce((a, b) => (b.median > a.median ? b : a));
+  const speeds = runSpeeds(runs);
+  if (speeds !== null && speeds.known > 1 && machines.length === 1) {
+    const { slow, fast } = speeds;
     if (fast.median > 1.1 * slow.median) {
       warnings.push(t('cmp.warn.speeds', { slow: slow.label, slowShare: Math.round(slow.median * 100), fast: fast.label, fastShare: Math.round(fast.median * 100), gap: Math.round((fast.median / slow.median - 1) * 100) }));
     }
@@ -151,10 +150,17 @@ export function compareWarnings(runs: readonly CompareRun[]): string[] {
  * ran on one machine, and their median speeds differ by more than 3 % (the host gave them different states).
  */
 export function comparesAtBestSpeed(runs: readonly CompareRun[]): boolean {
-  const medians = runs.map((r) => r.results.machineSpeed?.median);
-  if (medians.some((m) => m === undefined) || new Set(runs.map((r) => machineOf(r.results))).size > 1) return false;
-  const known = medians.filter((m): m is number => m !== undefined);
-  return Math.max(...known) > 1.03 * Math.min(...known);
+  const speeds = runSpeeds(runs);
+  if (speeds?.known !== runs.length || new Set(runs.map((r) => machineOf(r.results))).size > 1) return false;
+  return speeds.fast.median > 1.03 * speeds.slow.median;
+}
+
+/** The runs whose files have the cores' speeds: how many, and the slowest and fastest by their median; null if none. */
+function runSpeeds(runs: readonly CompareRun[]): { known: number; slow: { label: string; median: number }; fast: { label: string; median: number } } | null {
+  const speeds = runs.flatMap((r) => (r.results.machineSpeed === undefined ? [] : [{ label: r.label, median: r.results.machineSpeed.median }]));
+  const first = speeds[0];
+  if (first === undefined) return null;
+  return { known: speeds.length, slow: speeds.reduce((a, b) => (b.median < a.median ? b : a), first), fast: speeds.reduce((a, b) => (b.median > a.median ? b : a), first) };
 }
 
 export function buildCompareView(runs: readonly CompareRun[]): CompareView {
