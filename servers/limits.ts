@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { CONNECTIONS_CHECK_MS } from '../lib/http-bounds.js';
 import type { ClientWatch } from './app/cancel.js';
 import { answerLabRoute } from './lab-usage.js';
+import { WORK_LIMITS } from './app/work.js';
 import type { LabServer } from './listen.js';
 import type { TlsMaterial } from './model-types.js';
 
@@ -161,7 +162,9 @@ export function reserveAnswerBytes(res: ServerResponse, bytes: number): boolean 
 export function declaredAnswerBytes(url: string | undefined): number {
   if (url === undefined || !url.startsWith('/work?')) return 0;
   const match = /[?&]bytes=(\d{1,9})(?:&|#|$)/.exec(url);
-  return match === null ? 0 : Number(match[1]);
+  const bytes = match === null ? 0 : Number(match[1]);
+  // Beyond /work's own bound the handler answers 400 naming the parameter: that is no answer to reserve.
+  return bytes <= WORK_LIMITS.bytes.max ? bytes : 0;
 }
 
 /** The HTTP connections of a server (those not upgraded to WebSocket), counted against LIMITS.maxConnections. */

@@ -14,6 +14,8 @@ describe('the answer a request declares', () => {
     expect(declaredAnswerBytes('/work?xbytes=5000000')).toBe(0);
     expect(declaredAnswerBytes('/work?bytes=1e9')).toBe(0);
     expect(declaredAnswerBytes('/work')).toBe(0);
+    // Beyond /work's bound: the handler's 400, not the budget's 503.
+    expect(declaredAnswerBytes('/work?bytes=99999999')).toBe(0);
     expect(declaredAnswerBytes(undefined)).toBe(0);
   });
 });
