@@ -5,9 +5,18 @@ import { messageOf } from '../lib/errors.js';
 import { writeFileAtomically } from '../lib/files.js';
 import { t } from '../lib/lang/lang.js';
 
+/**
+ * Indented for people, except lists of plain values (a timeline's columns, a trial's marks, the cores' speeds): each
+ * on one line, not one value per line. A line break in indented JSON is never inside a string, so joining the lines
+ * of a list that holds no object or list changes only its layout.
+ */
+export function resultsJson(results: Results): string {
+  return JSON.stringify(results, null, 2).replace(/\[\n[^[\]{}]*?\n\s*\]/g, (list) => list.replace(/\n\s*/g, (gap, offset: number) => (offset === 1 || offset + gap.length === list.length - 1 ? '' : ' ')));
+}
+
 /** Writes atomically: a temporary file, then a rename, so a killed run never leaves half a file. */
 export function writeResultsFile(path: string, results: Results): void {
-  writeFileAtomically(path, JSON.stringify(results, null, 2) + '\n');
+  writeFileAtomically(path, resultsJson(results) + '\n');
 }
 
 /** Reads and validates a results file; the error says which file and what is wrong, in one line. */

@@ -145,6 +145,66 @@ export const TrialHeldSchema = z.object({ asked: count, opened: count, refused: 
  */
 export const CaseHeldSchema = z.object({ connections: count, opened: count, refused: count, rssPerConnectionBytes: nonNegative.nullable(), rssBaseBytes: bytes, rssHeldBytes: bytes });
 
+/** A trial's slices at most (bench/load/timeline.ts MAX_SLICES): 10 min at 100 ms. */
+const MAX_SLICES = 6000;
+const column = <T extends z.ZodType>(item: T): z.ZodArray<T> => z.array(item).max(MAX_SLICES);
+/**
+ * A trial as a timeline: per slice of its load (warm-up, window and drain, each slice marked), the answers and errors
+ * completed in it, their p50 / p99 / max latency, the requests in flight at its end, and the server's CPU and memory.
+ * Stored as columns, one list per field (results/timeline.ts gives the slices back), all of one length.
+ */
+export const TimelineSchema = z
+  .object({
+    sliceMs: z.number().int().positive().max(600_000),
+    windowStartSeconds: nonNegative.nullable(),
+    windowEndSeconds: nonNegative.nullable(),
+    truncated: z.boolean().optional(),
+    t: column(nonNegative),
+    phase: column(z.enum(['warmup', 'window', 'drain'])),
+    answers: column(count),
+    errors: column(count),
+    p50Us: column(nonNegative),
+    p99Us: column(nonNegative),
+    maxUs: column(nonNegative),
+    inFlight: column(count),
+    serverCpuPercent: column(nonNegative.nullable()),
+    serverRssBytes: column(bytes.nullable()),
+  })
+  .refine((tl) => [tl.phase, tl.answers, tl.errors, tl.p50Us, tl.p99Us, tl.maxUs, tl.inFlight, tl.serverCpuPercent, tl.serverRssBytes].every((c) => c.length === tl.t.length), { message: 'every column of a timeline has one value per slice' });
+
+const FaultKindSchema = z.enum(['kill', 'stall', 'slowloris', 'cpu-hog']);
+/**
+ * A fault done inside a trial's window (--fault): as asked (kind, seconds from the window's start, argument), when it
+ * was done on the timeline's clock (null: never, the trial ended first), to what, and what it did (results/stats/fault-effect.ts).
+ */
+export const TrialFaultSchema = z.object({
+  kind: FaultKindSchema,
+  atSeconds: nonNegative,
+  arg: nonNegative,
+  appliedAtSeconds: nonNegative.nullable(),
+  target: text(200),
+  error: sentence.nullable(),
+  lost: count,
+  recoverySeconds: nonNegative.nullable(),
+  worstUs: nonNegative,
+  baselineRps: nonNegative.nullable(),
+  /** The server's main process had ended by the trial's end: nothing restarts it. */
+  serverGone: z.boolean(),
+});
+/** A faulted case's fault over its trials: the median trial's loss and recovery (null: the median trial did not recover). */
+export const CaseFaultSchema = z.object({
+  kind: FaultKindSchema,
+  atSeconds: nonNegative,
+  arg: nonNegative,
+  lost: count,
+  recoverySeconds: nonNegative.nullable(),
+  /** Trials that had the fault, and those of them that recovered. */
+  trials: count,
+  recovered: count,
+  worstUs: nonNegative,
+  serverGone: z.boolean(),
+});
+
 /** One trial: one load window on a running server, with the machine's state while it ran. */
 const TrialBase = z.object({
   /** Round of the cell (1, 2, …): in a round, every model of the cell runs one trial, in a shuffled order. */
@@ -188,6 +248,9 @@ export const OkTrialSchema = TrialBase.extend({
   ...sessionFields,
   held: TrialHeldSchema.optional(),
   chat: ChatSchema.optional(),
+  /** Older files have none. */
+  timeline: TimelineSchema.optional(),
+  faults: z.array(TrialFaultSchema).max(BOUNDS.marks).optional(),
 });
 
 export const FailedTrialSchema = TrialBase.extend({ status: z.literal('failed'), error: sentence.min(1) });
@@ -257,6 +320,8 @@ export const OkCaseSchema = CaseBase.extend({
    * first of them started.
    */
   history: CaseHistorySchema.optional(),
+  /** --fault: each fault over the case's trials (results/stats/case-faults.ts); absent without faults. */
+  faults: z.array(CaseFaultSchema).max(BOUNDS.marks).optional(),
   /** From every used trial's sample together. */
   latencyUs: LatencySchema,
   p50Interval: IntervalSchema,
@@ -486,6 +551,9 @@ export const ResultsSchema = ResultsObject.superRefine((r, ctx) => {
 export type Latency = z.infer<typeof LatencySchema>;
 export type DistributionPoint = z.infer<typeof DistributionPointSchema>;
 export type Warning = z.infer<typeof WarningSchema>;
+export type Timeline = z.infer<typeof TimelineSchema>;
+export type TrialFault = z.infer<typeof TrialFaultSchema>;
+export type CaseFault = z.infer<typeof CaseFaultSchema>;
 export type OkTrial = z.infer<typeof OkTrialSchema>;
 export type FailedTrial = z.infer<typeof FailedTrialSchema>;
 export type Trial = z.infer<typeof TrialSchema>;

@@ -8,6 +8,7 @@
  * Figures: rps (req/s), p50 and p99 (latency: units us, µs, ms or s; µs without one), errors (a count), recovery
  * (seconds from a fault to recovery: units s or ms). `*` for any workload, model or number of clients.
  */
+import { trialRecoveries } from './stats/case-faults.js';
 import type { CaseResult, OkCase } from './schema.js';
 import { supportsPercentile, type Interval } from './stats/stats.js';
 import { t } from '../lib/lang/lang.js';
@@ -125,9 +126,15 @@ function figureOf(c: OkCase, figure: ThresholdFigure): { value: number; interval
       // A p99 of fewer than 1,000 answers is the largest few of them, not a p99: it cannot meet nor breach a bound.
       if (c.latencySample !== undefined && !supportsPercentile(c.latencySample, 99)) return { why: 'max-of-n' };
       return { value: c.latencyUs.p99, interval: c.p99Interval ?? { low: c.latencyUs.p99, high: c.latencyUs.p99 } };
-    case 'recovery':
-      // No case records a fault yet (issue 27's faults are to come): a recovery bound is judged where one exists.
-      return { why: 'no-fault' };
+    case 'recovery': {
+      // Every trial's recovery from every fault (+∞: it did not recover): the bound is met when all of them meet it,
+      // breached when none does. The case's figure is its slowest fault's (the median trial's).
+      const faults = c.faults ?? [];
+      const each = faults.flatMap((_, i) => trialRecoveries(c.trials, i));
+      if (faults.length === 0 || each.length === 0) return { why: 'no-fault' };
+      const value = Math.max(...faults.map((f) => f.recoverySeconds ?? Number.POSITIVE_INFINITY));
+      return { value, interval: { low: Math.min(...each), high: Math.max(...each) } };
+    }
   }
 }
 

@@ -32,6 +32,7 @@ import autocannon from 'autocannon';
 import type { Histogram } from 'hdr-histogram-js';
 import { msToUs, newLatencyHistogram } from './latency.js';
 import { startTicker, type LoadStage, type LoadWindow } from './load-progress.js';
+import { sliceMsFor, startTimeline, type LoadTimeline } from './timeline.js';
 import { newVisitor, recordVisit, setCookieOf } from './visits.js';
 
 export interface LoadOptions extends LoadWindow {
@@ -60,6 +61,8 @@ export interface LoadOutcome {
   readonly rampSeconds: number;
   /** Clients still without any answer when the window opened (the ramp gave up): 0 normally. */
   readonly unansweredAtWindow: number;
+  /** The whole load (warm-up, window, drain) slice by slice. */
+  readonly timeline: LoadTimeline;
 }
 
 export interface RunningLoad {
@@ -121,6 +124,8 @@ export function startLoad(options: LoadOptions): RunningLoad {
   const ticker = options.onProgress === undefined ? null : startTicker(options.onProgress, t0, stageAt, options.tickMs);
   /** Requests of the sample (sent inside the window, or waiting through all of it) that still wait for their answer. */
   const waiting = (): number => connections.filter((c) => c.sentAt !== null && (c.spanning || inWindow(c.sentAt))).length;
+  // Planned length: warm-up, the longest ramp, the window and the longest drain.
+  const timeline = startTimeline(t0, sliceMsFor(options.warmupSeconds + 2 * options.maxDrainSeconds + options.durationSeconds), stageAt, () => connections.filter((c) => c.sentAt !== null).length);
 
   let resolveDone: (outcome: LoadOutcome) => void = () => undefined;
   let rejectDone: (error: Error) => void = () => undefined;
@@ -240,13 +245,15 @@ export function startLoad(options: LoadOptions): RunningLoad {
             }
           }
           if (stopped) return;
-          ticker?.record(msToUs(fresh ? now - sentAt : responseTimeMs));
+          const latencyUs = msToUs(fresh ? now - sentAt : responseTimeMs);
+          ticker?.record(latencyUs);
+          timeline.record(latencyUs);
           if (now >= windowStart && now < windowEnd) {
             counts.responses += 1;
             if (status < 200 || status > 299) counts.non2xx += 1;
           }
           // New connections: autocannon's own time starts at a write the server never read (see above).
-          if (spanning || inWindow(sentAt)) histogram.recordValue(msToUs(fresh ? now - sentAt : responseTimeMs));
+          if (spanning || inWindow(sentAt)) histogram.recordValue(latencyUs);
           if (windowClosed && waiting() === 0) stop();
         });
       },
@@ -258,6 +265,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
       clearTimeout(drainTimer);
       ticker?.stop();
       if (error instanceof Error) {
+        timeline.finish({ startMs: null, endMs: null });
         rejectDone(error);
         return;
       }
@@ -282,12 +290,16 @@ export function startLoad(options: LoadOptions): RunningLoad {
         non2xx: counts.non2xx,
         servedBy,
         ...(options.session === true ? { lostUpdates: counts.lostUpdates } : {}),
+        timeline: timeline.finish({ startMs: windowOpen || windowClosed ? windowStart : null, endMs: windowOpen || windowClosed ? end : null }),
       });
     },
   );
   const warmupTimer = setTimeout(afterWarmup, Math.max(0, warmupEnd - performance.now()));
   instance.on('reqError', (error: Error) => {
-    if (!stopped) ticker?.error();
+    if (!stopped) {
+      ticker?.error();
+      timeline.error();
+    }
     // Errors count from the window's start to the end of the drain: the drain's requests are the window's too.
     if (performance.now() < windowStart || stopped) return;
     counts.errors += 1;

@@ -15,6 +15,7 @@ import { messageOf } from '../../lib/errors.js';
 import { msToUs, newLatencyHistogram } from './latency.js';
 import { realClock, startSchedule, type Arrivals, type Clock } from './schedule.js';
 import { startTicker, type LoadStage, type LoadWindow } from './load-progress.js';
+import { sliceMsFor, startTimeline, type LoadTimeline } from './timeline.js';
 
 export interface OpenLoadOptions extends LoadWindow {
   readonly rate: number;
@@ -46,6 +47,8 @@ export interface OpenLoadOutcome {
   readonly timeouts: number;
   readonly non2xx: number;
   readonly servedBy: ReadonlySet<string>;
+  /** The whole load (warm-up, window, drain) slice by slice. */
+  readonly timeline: LoadTimeline;
 }
 
 export interface RunningOpenLoad {
@@ -99,6 +102,7 @@ export function startOpenLoad(options: OpenLoadOptions): RunningOpenLoad {
   // The ticker runs on real time; a test's hand-driven clock gives no onProgress.
   const stageAt = (t: number): LoadStage => (t < windowStart ? 'warmup' : t < windowEnd ? 'window' : 'drain');
   const ticker = options.onProgress === undefined ? null : startTicker(options.onProgress, t0, stageAt, options.tickMs);
+  const timeline = startTimeline(t0, sliceMsFor(options.warmupSeconds + options.durationSeconds + options.maxDrainSeconds), stageAt, () => inflight, () => clock.now());
 
   const send = async (plannedAt: number, sentAt: number, waited: boolean): Promise<void> => {
     const sample = inWindow(plannedAt);
@@ -117,6 +121,7 @@ export function startOpenLoad(options: OpenLoadOptions): RunningOpenLoad {
       const now = clock.now();
       if (stopped) return;
       ticker?.record(msToUs(now - plannedAt));
+      timeline.record(msToUs(now - plannedAt));
       if (inWindow(now)) {
         counts.responses += 1;
         if (response.statusCode < 200 || response.statusCode > 299) counts.non2xx += 1;
@@ -130,6 +135,7 @@ export function startOpenLoad(options: OpenLoadOptions): RunningOpenLoad {
     } catch (error: unknown) {
       if (stopped) return;
       ticker?.error();
+      timeline.error();
       // The window's own requests (planned in it), as the latency sample: a warm-up request failing late is not one.
       if (sample) {
         counts.errors += 1;
@@ -195,6 +201,7 @@ export function startOpenLoad(options: OpenLoadOptions): RunningOpenLoad {
       timeouts: counts.timeouts,
       non2xx: counts.non2xx,
       servedBy,
+      timeline: timeline.finish({ startMs: windowStart, endMs: end }),
     };
     // Requests still in flight are abandoned with their connections (the servers drop a departed client's work);
     // the trial ends once the connections are closed, so that the next trial does not meet them.

@@ -14,6 +14,7 @@ import { wsText } from '../../lib/ws-text.js';
 import { sentence } from '../../lib/lang/sentences.js';
 import { msToUs, newLatencyHistogram } from './latency.js';
 import { startTicker, type LoadStage, type LoadWindow } from './load-progress.js';
+import { sliceMsFor, startTimeline, type LoadTimeline, type TimelineRecorder } from './timeline.js';
 import type { OpenLoadOutcome, RunningOpenLoad } from './open-loop.js';
 import { realClock, startSchedule, type Arrivals } from './schedule.js';
 import { servedByOf, wsUrl } from './ws-echo.js';
@@ -151,6 +152,7 @@ export function startChatLoad(options: ChatLoadOptions): RunningOpenLoad {
     changeOwed(-1);
     if (stopped) return;
     ticker?.record(msToUs(now - message.plannedAt));
+    timeline?.record(msToUs(now - message.plannedAt));
     if (inWindow(now)) counts.responses += 1;
     if (inWindow(message.plannedAt)) {
       histogram.recordValue(msToUs(now - message.plannedAt));
@@ -180,6 +182,7 @@ export function startChatLoad(options: ChatLoadOptions): RunningOpenLoad {
       // A member that leaves (or is dropped) during the trial is an error: what it was owed is lost.
       if (!stopped && t0 !== Number.POSITIVE_INFINITY) {
         ticker?.error();
+        timeline?.error();
         if (performance.now() >= windowStart) counts.errors += 1;
       }
     });
@@ -189,6 +192,12 @@ export function startChatLoad(options: ChatLoadOptions): RunningOpenLoad {
   }, JOIN_LIMIT_MS);
 
   let schedule: ReturnType<typeof startSchedule> | null = null;
+  // From the moment every member has joined (the load's start): deliveries owed and not yet arrived are in flight.
+  let timeline: TimelineRecorder | null = null;
+  const finishTimeline = (): LoadTimeline => {
+    const whole = timeline?.finish({ startMs: windowStart, endMs: Math.min(performance.now(), windowEnd) });
+    return whole ?? { startEpochMs: Date.now(), sliceMs: 100, windowStartSeconds: null, windowEndSeconds: null, slices: [], truncated: false };
+  };
   let planInWindow = 0;
   function begin(): void {
     clearTimeout(joinTimer);
@@ -196,6 +205,7 @@ export function startChatLoad(options: ChatLoadOptions): RunningOpenLoad {
     t0 = performance.now();
     windowStart = t0 + options.warmupSeconds * 1000;
     windowEnd = windowStart + options.durationSeconds * 1000;
+    timeline = startTimeline(t0, sliceMsFor(options.warmupSeconds + options.durationSeconds + options.maxDrainSeconds), stageAt, () => owed);
     schedule = startSchedule({
       rate: options.rate,
       arrivals: options.arrivals,
@@ -249,6 +259,7 @@ export function startChatLoad(options: ChatLoadOptions): RunningOpenLoad {
     for (const cancel of timers) cancel();
     schedule?.stop();
     ticker?.stop();
+    finishTimeline();
     for (const m of members) m.ws?.terminate();
   }
   function finish(): void {
@@ -283,6 +294,7 @@ export function startChatLoad(options: ChatLoadOptions): RunningOpenLoad {
       non2xx: counts.non2xx,
       servedBy,
       chat: { members: members.length, messages: messages.length, deliveries, lost, duplicated: counts.duplicated },
+      timeline: finishTimeline(),
     };
     cleanup();
     resolveDone(outcome);

@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import type { Histogram } from 'hdr-histogram-js';
 import { msToUs, newLatencyHistogram } from './latency.js';
 import { startTicker, type LoadStage } from './load-progress.js';
+import { sliceMsFor, startTimeline } from './timeline.js';
 import type { LoadOptions, LoadOutcome, RunningLoad } from './closed-loop.js';
 
 /** The message every client sends: the server answers it reversed. */
@@ -80,8 +81,12 @@ export function startWsEcho(options: LoadOptions & { readonly ca?: string }): Ru
   const ticker = options.onProgress === undefined ? null : startTicker(options.onProgress, t0, stageAt, options.tickMs);
   const inSample = (c: Client): boolean => c.sentAt !== null && (c.spanning || inWindow(c.sentAt));
   const waiting = (): number => clients.filter(inSample).length;
+  const timeline = startTimeline(t0, sliceMsFor(options.warmupSeconds + 2 * options.maxDrainSeconds + options.durationSeconds), stageAt, () => clients.filter((c) => c.sentAt !== null).length);
   const countError = (timeout: boolean): void => {
-    if (!stopped) ticker?.error();
+    if (!stopped) {
+      ticker?.error();
+      timeline.error();
+    }
     if (performance.now() < windowStart || stopped) return;
     counts.errors += 1;
     if (timeout) counts.timeouts += 1;
@@ -143,6 +148,7 @@ export function startWsEcho(options: LoadOptions & { readonly ca?: string }): Ru
       if (stopped) return;
       const us = msToUs(now - sentAt);
       ticker?.record(us);
+      timeline.record(us);
       if (inWindow(now)) counts.responses += 1;
       if (spanning || inWindow(sentAt)) histogram.recordValue(us);
       if (windowClosed && waiting() === 0) {
@@ -229,6 +235,7 @@ export function startWsEcho(options: LoadOptions & { readonly ca?: string }): Ru
       timeouts: counts.timeouts,
       non2xx: counts.non2xx,
       servedBy,
+      timeline: timeline.finish({ startMs: Number.isFinite(windowStart) ? windowStart : null, endMs: Number.isFinite(windowStart) ? end : null }),
     });
   }
 

@@ -23,6 +23,7 @@ import { langFromEnv } from '../../lib/lang/env-lang.js';
 import { nameProblem } from '../../lib/student-name.js';
 import { parseThreshold, ThresholdError, type Threshold } from '../../results/thresholds.js';
 import { readFileSync, statSync } from 'node:fs';
+import { faultLabel, parseFaults, type FaultSpec } from './faults.js';
 
 
 /** What the user may give (bench/plan/option-table.ts lists them); every field optional (the profile fills the rest). */
@@ -78,6 +79,8 @@ export interface ResolvedBenchOptions extends Profile {
   /** --summary-md and --junit: where the CI files go, or null. */
   readonly summaryMd: string | null;
   readonly junit: string | null;
+  /** --fault: what is done to each server inside each trial's window (bench/plan/faults.ts). */
+  readonly faults: readonly FaultSpec[];
 }
 
 const MAX_CONNECTIONS = 10_000;
@@ -135,6 +138,9 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
   const files = fileLimitFor(mostConnections);
   if ('problem' in files) throw new OptionError(`${Math.max(...hold) > 0 ? '--hold' : '--connections'}: ${files.problem}`);
   const fileLimit = files.raise;
+  const faults = parseFaults(given.fault, LIST_SEPARATOR, duration);
+  const remoteFault = given.target === undefined ? undefined : faults.find((f) => f.kind !== 'slowloris');
+  if (remoteFault !== undefined) throw optionError('opt.err.faultRemote', { fault: faultLabel(remoteFault) });
   const thresholds = thresholdOptions(given, { workloads: workloadKeys(workloads, hold, profile), models, connections: [...connections, ...profileLevels(profile)] });
   return {
     profile: profileName,
@@ -172,6 +178,7 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     expectStrict: given.expectStrict === true,
     summaryMd: given.summaryMd ?? null,
     junit: given.junit ?? null,
+    faults,
   };
 }
 

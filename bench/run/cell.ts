@@ -4,6 +4,7 @@
  * fresh probe of the machine, as long as the budget allows. Each model's trials become its case.
  */
 import { summarizeCase, usedTrials } from '../../results/stats/case-summary.js';
+import { caseFaults } from '../../results/stats/case-faults.js';
 import type { Histogram } from 'hdr-histogram-js';
 import type { CaseResult, Trial, Warning } from '../../results/schema.js';
 import { messageOf } from '../../lib/errors.js';
@@ -95,9 +96,10 @@ export async function runCell(workload: string, connections: number, models: rea
         return pinned;
       });
       if (running.warmup !== undefined && !entry.warmups.includes(running.warmup)) entry.warmups.push(running.warmup);
-      run = await (ctx.runTrial ?? runTrial)(running, firstOfCase(ctx.spec, entry.runs.length === 0), place, ctx.signal, { generator: ctx.generator, monitor: ctx.monitor ?? null });
-      if (run.trial.status === 'failed') {
-        // A dead or failing server is started afresh for its next trial.
+      run = await (ctx.runTrial ?? runTrial)(running, firstOfCase(ctx.spec, entry.runs.length === 0), place, ctx.signal, { generator: ctx.generator, monitor: ctx.monitor ?? null, model });
+      if (run.trial.status === 'failed' || (run.trial.status === 'ok' && (run.trial.faults?.length ?? 0) > 0)) {
+        // A dead or failing server is started afresh for its next trial; so is one a fault was done to (a cluster
+        // that replaced a process, connections a slowloris left): each faulted trial starts from a whole server.
         const problem = await ctx.servers.stop(model);
         if (problem !== undefined) entry.problems.push({ code: 'server-stop', message: problem });
       }
@@ -162,7 +164,9 @@ function caseOf(workload: string, connections: number, entry: ModelTrials, cpus:
     return merged.totalCount > 0 ? latencyFigures(merged) : null;
   };
   const base = { model: entry.cell.model, modelParams: entry.cell.params, workload, connections, trials, merged: merge((r) => r.histogram), cpus, extraWarnings: entry.problems, warmups: entry.warmups };
-  if (targetRate === undefined) return summarizeCase(base);
-  return summarizeCase({ ...base, open: { targetRate, uncorrected: merge((r) => r.uncorrected), lateness: merge((r) => r.lateness)?.latencyUs ?? null } });
+  const summary = targetRate === undefined ? summarizeCase(base) : summarizeCase({ ...base, open: { targetRate, uncorrected: merge((r) => r.uncorrected), lateness: merge((r) => r.lateness)?.latencyUs ?? null } });
+  if (summary.status !== 'ok') return summary;
+  const faults = caseFaults(trials);
+  return faults === undefined ? summary : { ...summary, faults };
 }
 

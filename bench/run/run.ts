@@ -237,6 +237,8 @@ function trialSpec(run: RunContext, w: Workload, cell: PlannedCell): TrialSpec {
     protocol: w.protocol,
     hold: w.hold,
     ...(w.protocol === 'ws-chat' ? { members: cell.connections } : {}),
+    // Faults go to the cells the user asked for, not to the 1-client measures the predictions stand on.
+    ...(options.faults.length > 0 && !demandOnly && options.workloads.includes(cell.base) ? { faults: options.faults } : {}),
   };
 }
 

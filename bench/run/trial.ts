@@ -20,6 +20,11 @@ import type { TrialHeld } from '../../results/schema.js';
 import { pause } from '../../lib/pause.js';
 import { sentence } from '../../lib/lang/sentences.js';
 import type { HeldConnections } from '../load/load-host.js';
+import { startServerTrace, type ServerTrace } from '../machine/server-trace.js';
+import { mergeTimeline } from './timeline-merge.js';
+import type { FaultSpec } from '../plan/faults.js';
+import { startFaults, type FaultRun } from '../faults/apply.js';
+import { trialFaults } from '../faults/trial-faults.js';
 
 /** Background load (other processes, % of one core) above which a trial is not trusted. */
 export const BACKGROUND_LIMIT_PERCENT = 25;
@@ -48,6 +53,8 @@ export interface TrialSpec {
   readonly hold?: number;
   /** ws-chat: the room's members, the publisher included. */
   readonly members?: number;
+  /** --fault: done to the server inside the window (bench/run/faults.ts); the trial goes on through them. */
+  readonly faults?: readonly FaultSpec[];
 }
 
 export interface OpenSpec {
@@ -90,6 +97,8 @@ export function machineMarks(background: number, steal: number): string[] {
 export interface TrialTools {
   readonly generator: LoadGenerator;
   readonly monitor?: CoreMonitor | null;
+  /** The model the server runs: a fault aims at one of a cluster's processes, at the main process of the others. */
+  readonly model?: string;
 }
 
 export async function runTrial(running: RunningModel, spec: TrialSpec, place: TrialPlace, signal: AbortSignal, tools: TrialTools): Promise<TrialRun> {
@@ -97,7 +106,8 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
   const base = { round: place.round, order: place.order, startedAt: new Date().toISOString(), marked: [...place.marked], ...(place.retryOf === undefined ? {} : { retryOf: place.retryOf }) };
   const { server } = running;
   // Filled by the window's callbacks while the load runs.
-  const window: { sampler?: Sampler; usage?: UsageSummary; cpuStart: CpuTimes | null; cpuEnd: CpuTimes | null; startMs: number; endMs: number } = { cpuStart: null, cpuEnd: null, startMs: 0, endMs: 0 };
+  const window: { sampler?: Sampler; usage?: UsageSummary; cpuStart: CpuTimes | null; cpuEnd: CpuTimes | null; startMs: number; endMs: number; faults?: FaultRun } = { cpuStart: null, cpuEnd: null, startMs: 0, endMs: 0 };
+  const faults = spec.faults ?? [];
   const common = {
     url: server.url,
     paths: spec.paths,
@@ -110,6 +120,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
       window.sampler = running.sampleUsage?.() ?? startSampler(server.pid);
       window.cpuStart = machineCpu();
       window.startMs = Date.now();
+      if (faults.length > 0) window.faults = startFaults(faults, { model: tools.model ?? '', pid: server.pid, url: server.url, ...(spec.ca === undefined ? {} : { ca: spec.ca }) });
     },
     onWindowEnd: () => {
       window.usage = window.sampler?.stop();
@@ -126,6 +137,9 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
       return { trial: { ...base, status: 'failed', error: running.died() ?? sentence('err.holding', { n: spec.hold ?? 0, why: messageOf(error) }) }, histogram: null };
     }
   }
+  // The server's CPU and memory through the whole load, for the timeline (this machine's servers only: a remote one's
+  // /proc is not here).
+  const trace: ServerTrace | null = running.remote === true || running.sampleUsage !== undefined ? null : startServerTrace(server.pid);
   // The load runs in the load generator's own process; the Poisson gaps of an open loop come from a seed drawn
   // here, from the run's seeded sequence, so that every trial's arrivals differ and the run can be replayed.
   const ca = spec.ca === undefined ? {} : { ca: spec.ca };
@@ -137,13 +151,17 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     load.stop();
   };
   signal.addEventListener('abort', onAbort);
+  // A server that dies ends its trial, unless the trial kills it on purpose: a fault is an experiment, and the load
+  // goes on through the window to show what the clients met (not through a drain that nothing will answer).
   const onDeath = setInterval(() => {
-    if (running.died() !== undefined) load.stop();
+    if (running.died() !== undefined && (faults.length === 0 || window.endMs > 0)) load.stop();
   }, 50);
   try {
     const outcome = await load.done;
+    const timeline = mergeTimeline(outcome.timeline, trace?.stop() ?? null);
+    window.faults?.end();
     const died = running.died();
-    if (died !== undefined) return { trial: { ...base, status: 'failed', error: died }, histogram: null };
+    if (died !== undefined && faults.length === 0) return { trial: { ...base, status: 'failed', error: died }, histogram: null };
     if (signal.aborted) return { trial: { ...base, status: 'failed', error: sentence('err.interrupted') }, histogram: null };
     const used = window.usage ?? window.sampler?.stop() ?? (running.sampleUsage?.() ?? startSampler(server.pid)).stop();
     // The client's CPU, measured in the load process between the window's edges. The lab's CPU on this machine is
@@ -185,6 +203,8 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
         ...('lostUpdates' in outcome && outcome.lostUpdates !== undefined ? { lostUpdates: outcome.lostUpdates } : {}),
         ...(holding === null ? {} : { held: holding.held }),
         ...(outcome.chat === undefined ? {} : { chat: { ...outcome.chat } }),
+        timeline,
+        ...(window.faults === undefined ? {} : { faults: trialFaults(window.faults.done, timeline, outcome.timeline.startEpochMs, { censored: outcome.censored, dropped: 'dropped' in outcome ? outcome.dropped : 0, serverGone: died !== undefined }) }),
       },
       histogram: outcome.histogram,
       ...('uncorrected' in outcome ? { uncorrected: outcome.uncorrected, lateness: outcome.lateness } : {}),
@@ -192,6 +212,8 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
   } catch (error: unknown) {
     return { trial: { ...base, status: 'failed', error: running.died() ?? messageOf(error) }, histogram: null };
   } finally {
+    window.faults?.end();
+    trace?.stop();
     clearInterval(onDeath);
     signal.removeEventListener('abort', onAbort);
     await holding?.connections.release();

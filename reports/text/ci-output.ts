@@ -14,7 +14,7 @@ import { clientsText } from './conclusions.js';
 function figureText(r: ThresholdResult, j: CaseJudgement): string {
   if (j.value === null || j.interval === null) return t(`ci.why.${j.why ?? 'failed'}`);
   const f = r.threshold.figure;
-  const one = (v: number): string => (f === 'rps' ? formatRps(v) : f === 'p50' || f === 'p99' ? formatUs(v) : f === 'recovery' ? `${v.toFixed(2)} s` : String(v));
+  const one = (v: number): string => (f === 'rps' ? formatRps(v) : f === 'p50' || f === 'p99' ? formatUs(v) : f === 'recovery' ? (Number.isFinite(v) ? `${v.toFixed(2)} s` : t('ci.notRecovered')) : String(v));
   const exact = j.interval.low === j.interval.high;
   const value = f === 'rps' ? `${one(j.value)} req/s` : f === 'errors' ? t('ci.errors', { n: j.value }) : one(j.value);
   return exact ? value : t('ci.figure', { value, low: one(j.interval.low), high: one(j.interval.high) });

@@ -2,6 +2,7 @@ import { axes, cell } from '../../results/stats/aggregate.js';
 import { offeredUnit, rateUnit } from '../../results/workload-key.js';
 import { conclusions } from '../../results/stats/conclusions.js';
 import { clientsText, rankingText } from './conclusions.js';
+import { faultSentences } from './faults.js';
 import { formatRps, formatSpread, formatUs } from '../../lib/format.js';
 import type { Results } from '../../results/schema.js';
 import { relativeHalfWidth } from '../../results/stats/stats.js';
@@ -88,6 +89,8 @@ export function summaryTables(results: Results): string {
     out.push('');
   }
   out.push(...openTables(results));
+  const faults = faultSentences(results.cases);
+  if (faults.length > 0) out.push(t('tx.sum.faults'), ...faults.map((f) => `  ${f}`), '');
   const say = speaker(results.sentences);
   for (const c of results.cases) {
     if (c.status !== 'failed') continue;

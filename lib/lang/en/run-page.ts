@@ -301,4 +301,18 @@ export const runPageEn = {
   'rp.theory.title': 'Predict, then measure',
   'rp.theory.disagreements': 'Where theory falls outside the measurement’s 95% interval, and the likely cause:',
   'rp.theory.model': ': {text}',
+  // Timelines (reports/views/run/timeline-view.ts, reports/pages/run/run-timeline.ts)
+  'tl.title': 'Timeline of a trial',
+  'tl.note': 'Each point is {ms} ms of the load: answers per second (left), the p99 of the answers completed in it (right, log scale, ms) and errors per second (red). Shaded: the measured window; before it the warm-up, after it the drain. Dashed vertical lines: faults (--fault). The median trial is shown first; pick another case or trial above.',
+  'tl.case': 'Case',
+  'tl.trialPick': 'Trial',
+  'tl.trial': 'trial #{n} ({rps} requests/s)',
+  'tl.trialMedian': 'trial #{n}, the median trial ({rps} requests/s)',
+  'tl.rps': 'answers / s',
+  'tl.p99': 'p99 (ms)',
+  'tl.errors': 'errors / s',
+  'tl.cpu': 'server CPU (%)',
+  'tl.axis.time': 'seconds since the load started',
+  'tl.window': 'window',
+  'tl.faults': 'What the faults did',
 } as const;

@@ -285,4 +285,18 @@ export const runPageFr: Readonly<Record<keyof typeof runPageEn, string>> = {
   'rp.theory.title': 'Prédire, puis mesurer',
   'rp.theory.disagreements': 'Là où la théorie tombe hors de l’intervalle à 95 % de la mesure, et la cause probable :',
   'rp.theory.model': ' : {text}',
+  // Chronologies (reports/views/run/timeline-view.ts, reports/pages/run/run-timeline.ts)
+  'tl.title': 'Chronologie d’un essai',
+  'tl.note': 'Chaque point couvre {ms} ms de la charge : réponses par seconde (à gauche), le p99 des réponses arrivées pendant ce temps (à droite, échelle logarithmique, ms) et les erreurs par seconde (en rouge). En grisé : la fenêtre mesurée ; avant elle la mise en route, après elle la vidange. Lignes verticales en tirets : les pannes (--fault). L’essai médian vient d’abord ; choisissez un autre cas ou un autre essai ci-dessus.',
+  'tl.case': 'Cas',
+  'tl.trialPick': 'Essai',
+  'tl.trial': 'essai n° {n} ({rps} requêtes/s)',
+  'tl.trialMedian': 'essai n° {n}, l’essai médian ({rps} requêtes/s)',
+  'tl.rps': 'réponses / s',
+  'tl.p99': 'p99 (ms)',
+  'tl.errors': 'erreurs / s',
+  'tl.cpu': 'CPU du serveur (%)',
+  'tl.axis.time': 'secondes depuis le début de la charge',
+  'tl.window': 'fenêtre',
+  'tl.faults': 'Ce qu’ont fait les pannes',
 };

@@ -6,6 +6,7 @@ import { chartBox } from '../chart-draw.js';
 import { intervalPlugin, legendWithoutTheory, type IntervalMarks, levelsAxis, line, logAxis, logCountAxis, percentileAxis, percentileX, theoryLine, tooltipTexts, type LineConfig, type LineDataset } from '../charts.js';
 import { el, numberCell, prose, swatch, table } from '../common.js';
 import { theoryBox } from './theory-box.js';
+import { timelineBox } from './run-timeline.js';
 import { formatNumber, t } from '../../../lib/lang/lang.js';
 
 const uncorrected = (model: string): string => `${model} · ${t('rp.open.uncorrected')}`;
@@ -129,5 +130,7 @@ export function openSection(w: OpenWorkloadView, styleFor: (model: string) => Mo
     ),
   );
   section.append(el('p', { className: 'note', text: t('rp.open.numbersNote') }));
+  const timelines = timelineBox(w.timelines, styleFor);
+  if (timelines !== null) section.append(timelines);
   return section;
 }

@@ -27,6 +27,7 @@ import {
 } from '../charts.js';
 import { el, numberCell, prose, swatch, table } from '../common.js';
 import { theoryBox } from './theory-box.js';
+import { timelineBox } from './run-timeline.js';
 import { t } from '../../../lib/lang/lang.js';
 import { counted } from '../../views/figures.js';
 import { percentileText } from '../charts.js';
@@ -150,6 +151,8 @@ export function workloadSection(w: WorkloadView, styleFor: (model: string) => Mo
     );
   }
 
+  const timelines = timelineBox(w.timelines, styleFor);
+  if (timelines !== null) section.append(timelines);
   if (w.trials.length > 0) section.append(trialsTable(w, styleFor));
 
   const withDist = w.series.flatMap((s) => {

@@ -73,7 +73,11 @@ export interface OpenWorkloadView {
   readonly checks: readonly CheckView[];
   readonly disagreements: readonly CheckView[];
   readonly theorySummary: string;
+  /** Each case's trials as timelines, by rate then model. */
+  readonly timelines: readonly TimelineCaseView[];
 }
+
+import { timelineCases, type TimelineCaseView } from './timeline-view.js';
 
 const dash = '—';
 
@@ -209,6 +213,7 @@ export function buildOpenViews(results: Results, models: readonly string[]): Ope
             : disagreements.length === 0
               ? t('rv.open.agree', { pct: Math.round(DISAGREEMENT * 100), n: workloadChecks.length })
               : t('rv.open.part', { pct: Math.round(DISAGREEMENT * 100), n: disagreements.length, total: workloadChecks.length }),
+        timelines: timelineCases(rates.flatMap((r) => present.flatMap((m) => results.cases.filter((c) => c.workload === name && c.mode === 'open' && c.targetRate === r && c.model === m)))),
       },
     ];
   });

@@ -16,6 +16,7 @@ import { splitWorkloadKey } from '../../../results/workload-key.js';
 import { t } from '../../../lib/lang/lang.js';
 import { speaker } from '../../../lib/lang/sentences.js';
 import { workloadDescription } from '../../text/stored.js';
+import { timelineCases, type TimelineCaseView } from './timeline-view.js';
 
 export interface ConclusionView {
   readonly a: string;
@@ -47,6 +48,8 @@ export interface WorkloadView {
   readonly trialsSummary: string;
   /** Predict, then measure: the queueing model's curves and how far each case is from them; null without 1-client cases. */
   readonly theory: WorkloadTheoryView | null;
+  /** Each case's trials as timelines, by clients then model (cases of older files have none). */
+  readonly timelines: readonly TimelineCaseView[];
 }
 
 /** What a lost update is, for a workload whose cases counted them; null for the others. */
@@ -102,6 +105,7 @@ export function workloadViews(results: Results, conclusions: readonly Conclusion
       trials,
       trialsSummary: trialsSummary(name, trials, firstTrials({ cases: results.cases.filter((c) => c.workload === name) })),
       theory: workloadTheory(results, name, models, connections),
+      timelines: timelineCases(connections.flatMap((n) => models.flatMap((m) => results.cases.filter((c) => c.workload === name && c.mode === 'closed' && c.connections === n && c.model === m)))),
     };
   });
 }

@@ -1,0 +1,38 @@
+/**
+ * A faulted case's faults over its trials: for each fault, the middle trial's loss and recovery (of an even number,
+ * the worse of the two middle ones), how many trials recovered, and the worst answer of any. A trial that did not
+ * recover counts as the slowest of recoveries, so the case's recovery is null when half of its trials or more did not.
+ */
+import type { CaseFault, Trial, TrialFault } from '../schema.js';
+
+const middle = (sorted: readonly number[]): number => sorted[Math.floor(sorted.length / 2)] ?? 0;
+
+export function caseFaults(trials: readonly Trial[]): CaseFault[] | undefined {
+  const faulted = trials.flatMap((t) => (t.status === 'ok' && t.faults !== undefined && t.faults.length > 0 ? [t.faults] : []));
+  const first = faulted[0];
+  if (first === undefined) return undefined;
+  return first.map((f, i): CaseFault => {
+    const same = faulted.map((list) => list[i]).filter((x): x is TrialFault => x !== undefined && x.appliedAtSeconds !== null);
+    const recoveries = same.map((x) => x.recoverySeconds ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
+    const recovery = middle(recoveries);
+    return {
+      kind: f.kind,
+      atSeconds: f.atSeconds,
+      arg: f.arg,
+      lost: middle(same.map((x) => x.lost).sort((a, b) => a - b)),
+      recoverySeconds: same.length === 0 || !Number.isFinite(recovery) ? null : recovery,
+      trials: same.length,
+      recovered: same.filter((x) => x.recoverySeconds !== null).length,
+      worstUs: same.reduce((a, x) => Math.max(a, x.worstUs), 0),
+      serverGone: same.some((x) => x.serverGone),
+    };
+  });
+}
+
+/** The recovery of every trial that had the fault (+∞: did not recover): a threshold is judged on their range. */
+export function trialRecoveries(trials: readonly Trial[], index: number): number[] {
+  return trials.flatMap((t) => {
+    const f = t.status === 'ok' ? t.faults?.[index] : undefined;
+    return f === undefined || f.appliedAtSeconds === null ? [] : [f.recoverySeconds ?? Number.POSITIVE_INFINITY];
+  });
+}

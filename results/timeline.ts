@@ -1,0 +1,64 @@
+/**
+ * A trial's timeline as the results file stores it, and as readers use it. Readers want slices
+ * (`{ t, phase, answers, … }`); the file stores the same fields as columns, one list per field, because a default
+ * run has about 2,500 slices and the same fields written per slice would have grown its file by half (the columns:
+ * under a fifth). `slicesOf` gives the slices back; `timelineOf` makes the columns.
+ */
+import type { Timeline } from './schema.js';
+
+export type SlicePhase = 'warmup' | 'window' | 'drain';
+
+export interface TimelineSlice {
+  /** Seconds from the load's start to the slice's start. */
+  readonly t: number;
+  readonly phase: SlicePhase;
+  /** Answers and errors completed in the slice (throughput: answers / sliceMs). */
+  readonly answers: number;
+  readonly errors: number;
+  /** Latency of the slice's answers (0 when it had none). */
+  readonly p50Us: number;
+  readonly p99Us: number;
+  readonly maxUs: number;
+  /** Requests sent and not yet answered at the slice's end. */
+  readonly inFlight: number;
+  /** The server's tree over the slice (null: not sampled, a remote server, or a server that was gone). */
+  readonly serverCpuPercent: number | null;
+  readonly serverRssBytes: number | null;
+}
+
+/** The columns as stored (results/schema.ts TimelineSchema). */
+export type StoredTimeline = Timeline;
+
+export function timelineOf(sliceMs: number, window: { readonly startSeconds: number | null; readonly endSeconds: number | null }, slices: readonly TimelineSlice[], truncated = false): StoredTimeline {
+  return {
+    sliceMs,
+    windowStartSeconds: window.startSeconds,
+    windowEndSeconds: window.endSeconds,
+    ...(truncated ? { truncated } : {}),
+    t: slices.map((s) => s.t),
+    phase: slices.map((s) => s.phase),
+    answers: slices.map((s) => s.answers),
+    errors: slices.map((s) => s.errors),
+    p50Us: slices.map((s) => s.p50Us),
+    p99Us: slices.map((s) => s.p99Us),
+    maxUs: slices.map((s) => s.maxUs),
+    inFlight: slices.map((s) => s.inFlight),
+    serverCpuPercent: slices.map((s) => s.serverCpuPercent),
+    serverRssBytes: slices.map((s) => s.serverRssBytes),
+  };
+}
+
+export function slicesOf(timeline: StoredTimeline): TimelineSlice[] {
+  return timeline.t.map((t, i) => ({
+    t,
+    phase: timeline.phase[i] ?? 'window',
+    answers: timeline.answers[i] ?? 0,
+    errors: timeline.errors[i] ?? 0,
+    p50Us: timeline.p50Us[i] ?? 0,
+    p99Us: timeline.p99Us[i] ?? 0,
+    maxUs: timeline.maxUs[i] ?? 0,
+    inFlight: timeline.inFlight[i] ?? 0,
+    serverCpuPercent: timeline.serverCpuPercent[i] ?? null,
+    serverRssBytes: timeline.serverRssBytes[i] ?? null,
+  }));
+}
