@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Results } from './schema.js';
 import { readAnyVersion } from './upgrade.js';
@@ -11,7 +12,19 @@ import { t } from '../lib/lang/lang.js';
  * of a list that holds no object or list changes only its layout.
  */
 export function resultsJson(results: Results): string {
-  return JSON.stringify(results, null, 2).replace(/\[\n[^[\]{}]*?\n\s*\]/g, (list) => list.replace(/\n\s*/g, (gap, offset: number) => (offset === 1 || offset + gap.length === list.length - 1 ? '' : ' ')));
+  // A trial's timeline is one line (its columns are long, its keys many): put in place of a marker no data can hold.
+  const marker = `timeline-${randomBytes(8).toString('hex')}`;
+  const timelines: string[] = [];
+  const text = JSON.stringify(
+    results,
+    (key, value: unknown) => {
+      if (key !== 'timeline' || typeof value !== 'object' || value === null) return value;
+      timelines.push(JSON.stringify(value));
+      return `${marker}-${timelines.length - 1}`;
+    },
+    2,
+  ).replace(new RegExp(`"${marker}-(\\d+)"`, 'g'), (_, i: string) => timelines[Number(i)] ?? 'null');
+  return text.replace(/\[\n[^[\]{}]*?\n\s*\]/g, (list) => list.replace(/\n\s*/g, (gap, offset: number) => (offset === 1 || offset + gap.length === list.length - 1 ? '' : ' ')));
 }
 
 /** Writes atomically: a temporary file, then a rename, so a killed run never leaves half a file. */

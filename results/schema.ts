@@ -148,10 +148,12 @@ export const CaseHeldSchema = z.object({ connections: count, opened: count, refu
 /** A trial's slices at most (bench/load/timeline.ts MAX_SLICES): 10 min at 100 ms. */
 const MAX_SLICES = 6000;
 const column = <T extends z.ZodType>(item: T): z.ZodArray<T> => z.array(item).max(MAX_SLICES);
+const PHASES = ['warmup', 'window', 'drain'] as const;
 /**
- * A trial as a timeline: per slice of its load (warm-up, window and drain, each slice marked), the answers and errors
- * completed in it, their p50 / p99 / max latency, the requests in flight at its end, and the server's CPU and memory.
- * Stored as columns, one list per field (results/timeline.ts gives the slices back), all of one length.
+ * A trial as a timeline: per slice of its load (warm-up, window and drain), the answers and errors completed in it,
+ * their p50 / p99 / max latency, the requests in flight at its end, and the server's CPU and memory. Stored as
+ * columns, one list per field, all of one length (slice i starts at i × sliceMs); the phases as runs of slices
+ * (`[["warmup", 5], ["window", 10], ["drain", 1]]`). results/timeline.ts gives the slices back.
  */
 export const TimelineSchema = z
   .object({
@@ -159,8 +161,9 @@ export const TimelineSchema = z
     windowStartSeconds: nonNegative.nullable(),
     windowEndSeconds: nonNegative.nullable(),
     truncated: z.boolean().optional(),
-    t: column(nonNegative),
-    phase: column(z.enum(['warmup', 'window', 'drain'])),
+    /** The load ended inside its last slice, after this many ms (absent: a whole slice). */
+    lastSliceMs: z.number().int().positive().max(600_000).optional(),
+    phases: column(z.tuple([z.enum(PHASES), z.number().int().positive().max(MAX_SLICES)])),
     answers: column(count),
     errors: column(count),
     p50Us: column(nonNegative),
@@ -170,7 +173,8 @@ export const TimelineSchema = z
     serverCpuPercent: column(nonNegative.nullable()),
     serverRssBytes: column(bytes.nullable()),
   })
-  .refine((tl) => [tl.phase, tl.answers, tl.errors, tl.p50Us, tl.p99Us, tl.maxUs, tl.inFlight, tl.serverCpuPercent, tl.serverRssBytes].every((c) => c.length === tl.t.length), { message: 'every column of a timeline has one value per slice' });
+  .refine((tl) => [tl.errors, tl.p50Us, tl.p99Us, tl.maxUs, tl.inFlight, tl.serverCpuPercent, tl.serverRssBytes].every((c) => c.length === tl.answers.length), { message: 'every column of a timeline has one value per slice' })
+  .refine((tl) => tl.phases.reduce((a, [, n]) => a + n, 0) === tl.answers.length, { message: "a timeline's phases cover its slices exactly" });
 
 const FaultKindSchema = z.enum(['kill', 'stall', 'slowloris', 'cpu-hog']);
 /**

@@ -1,8 +1,9 @@
 /**
  * A trial's timeline as the results file stores it, and as readers use it. Readers want slices
- * (`{ t, phase, answers, … }`); the file stores the same fields as columns, one list per field, because a default
- * run has about 2,500 slices and the same fields written per slice would have grown its file by half (the columns:
- * under a fifth). `slicesOf` gives the slices back; `timelineOf` makes the columns.
+ * (`{ t, phase, answers, … }`); the file stores the same fields as columns, one list per field, slice i starting at
+ * i × sliceMs and the phases as runs of slices, each timeline on one line: a default run has about 2,750 slices, and
+ * the same fields written per slice, indented, doubled its file (as columns on one line: about a quarter more).
+ * `slicesOf` gives the slices back; `timelineOf` makes the columns.
  */
 import type { Timeline } from './schema.js';
 
@@ -29,14 +30,20 @@ export interface TimelineSlice {
 /** The columns as stored (results/schema.ts TimelineSchema). */
 export type StoredTimeline = Timeline;
 
-export function timelineOf(sliceMs: number, window: { readonly startSeconds: number | null; readonly endSeconds: number | null }, slices: readonly TimelineSlice[], truncated = false): StoredTimeline {
+export function timelineOf(sliceMs: number, window: { readonly startSeconds: number | null; readonly endSeconds: number | null }, slices: readonly TimelineSlice[], truncated = false, lastSliceMs = sliceMs): StoredTimeline {
+  const phases: [SlicePhase, number][] = [];
+  for (const s of slices) {
+    const last = phases[phases.length - 1];
+    if (last !== undefined && last[0] === s.phase) last[1] += 1;
+    else phases.push([s.phase, 1]);
+  }
   return {
     sliceMs,
     windowStartSeconds: window.startSeconds,
     windowEndSeconds: window.endSeconds,
     ...(truncated ? { truncated } : {}),
-    t: slices.map((s) => s.t),
-    phase: slices.map((s) => s.phase),
+    ...(lastSliceMs < sliceMs ? { lastSliceMs } : {}),
+    phases,
     answers: slices.map((s) => s.answers),
     errors: slices.map((s) => s.errors),
     p50Us: slices.map((s) => s.p50Us),
@@ -49,10 +56,11 @@ export function timelineOf(sliceMs: number, window: { readonly startSeconds: num
 }
 
 export function slicesOf(timeline: StoredTimeline): TimelineSlice[] {
-  return timeline.t.map((t, i) => ({
-    t,
-    phase: timeline.phase[i] ?? 'window',
-    answers: timeline.answers[i] ?? 0,
+  const phase = timeline.phases.flatMap(([p, n]) => Array.from({ length: n }, () => p));
+  return timeline.answers.map((answers, i) => ({
+    t: Math.round(i * timeline.sliceMs) / 1000,
+    phase: phase[i] ?? 'drain',
+    answers,
     errors: timeline.errors[i] ?? 0,
     p50Us: timeline.p50Us[i] ?? 0,
     p99Us: timeline.p99Us[i] ?? 0,

@@ -36,6 +36,8 @@ export interface LoadTimeline {
   readonly slices: readonly LoadSlice[];
   /** Slices were dropped past MAX_SLICES (a load far longer than it was planned). */
   readonly truncated: boolean;
+  /** How long the last slice lasted (the load ended inside it): its rate is its answers over this, not over sliceMs. */
+  readonly lastSliceMs: number;
 }
 
 /** A bound on a trial's slices: a results file stays a few MB however long the trials (10 min at 100 ms). */
@@ -71,6 +73,7 @@ export function startTimeline(t0: number, sliceMs: number, stageAt: (time: numbe
   let errors = 0;
   let truncated = false;
   let finished = false;
+  let lastSliceMs = sliceMs;
 
   /** Closes every slice before `index` (the empty ones too: a stall shows as zeros, not as a gap). */
   const closeUpTo = (index: number): void => {
@@ -120,10 +123,14 @@ export function startTimeline(t0: number, sliceMs: number, stageAt: (time: numbe
         // The last slice is partial: it is kept when anything happened in it.
         const last = indexNow();
         closeUpTo(last);
-        if (answers > 0 || errors > 0) closeUpTo(last + 1);
+        const partial = now() - (t0 + last * sliceMs);
+        if (answers > 0 || errors > 0) {
+          closeUpTo(last + 1);
+          lastSliceMs = Math.max(1, Math.min(sliceMs, Math.round(partial)));
+        }
       }
       const seconds = (ms: number | null): number | null => (ms === null || !Number.isFinite(ms) ? null : Math.round(ms - t0) / 1000);
-      return { startEpochMs, sliceMs, windowStartSeconds: seconds(window.startMs), windowEndSeconds: seconds(window.endMs), slices, truncated };
+      return { startEpochMs, sliceMs, windowStartSeconds: seconds(window.startMs), windowEndSeconds: seconds(window.endMs), slices, truncated, lastSliceMs };
     },
   };
 }

@@ -196,7 +196,7 @@ export function startChatLoad(options: ChatLoadOptions): RunningOpenLoad {
   let timeline: TimelineRecorder | null = null;
   const finishTimeline = (): LoadTimeline => {
     const whole = timeline?.finish({ startMs: windowStart, endMs: Math.min(performance.now(), windowEnd) });
-    return whole ?? { startEpochMs: Date.now(), sliceMs: 100, windowStartSeconds: null, windowEndSeconds: null, slices: [], truncated: false };
+    return whole ?? { startEpochMs: Date.now(), sliceMs: 100, windowStartSeconds: null, windowEndSeconds: null, slices: [], truncated: false, lastSliceMs: 100 };
   };
   let planInWindow = 0;
   function begin(): void {

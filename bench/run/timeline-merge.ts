@@ -31,14 +31,14 @@ function rssAt(trace: readonly TracePoint[], epochMs: number, staleMs: number): 
 export function mergeTimeline(load: LoadTimeline, trace: readonly TracePoint[] | null): StoredTimeline {
   const slices: TimelineSlice[] = load.slices.map((s) => {
     const start = load.startEpochMs + s.t * 1000;
-    const end = start + load.sliceMs;
+    const end = start + (s === load.slices[load.slices.length - 1] ? load.lastSliceMs : load.sliceMs);
     const from = trace === null ? null : cpuAt(trace, start);
     const to = trace === null ? null : cpuAt(trace, end);
     return {
       ...s,
-      serverCpuPercent: from === null || to === null ? null : Math.round(Math.max(0, ((to - from) / load.sliceMs) * 100)),
+      serverCpuPercent: from === null || to === null ? null : Math.round(Math.max(0, ((to - from) / (end - start)) * 100)),
       serverRssBytes: trace === null ? null : rssAt(trace, end, 3 * load.sliceMs),
     };
   });
-  return timelineOf(load.sliceMs, { startSeconds: load.windowStartSeconds, endSeconds: load.windowEndSeconds }, slices, load.truncated);
+  return timelineOf(load.sliceMs, { startSeconds: load.windowStartSeconds, endSeconds: load.windowEndSeconds }, slices, load.truncated, load.lastSliceMs);
 }

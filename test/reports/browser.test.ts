@@ -140,8 +140,11 @@ for (const { name, results } of v2Runs()) {
     const workloads = axes(results).workloads.filter((w) => results.cases.some((c) => c.workload === w) && (results.options.workloads.includes(splitWorkloadKey(w).base) || results.cases.some((c) => c.workload === w && c.connections > 1)));
     const shownCases = results.cases.filter((c) => workloads.includes(c.workload));
     // The Connections section's charts (WebSocket): memory per held connection, latency against held connections.
-    const connections = buildRunView(results).connections;
+    const view = buildRunView(results);
+    const connections = view.connections;
     const connectionCharts = connections === null ? 0 : connections.memory.length + connections.latency.length + (connections.chat === null ? 0 : 1);
+    // A workload whose trials kept timelines draws one more chart: the timeline of a trial.
+    const timelineCharts = view.workloads.filter((w) => w.timelines.length > 0).length;
 
     it('opens folded on a few screens that tell the story; unfolded, every chart is drawn with its data', async () => {
       const { page, consoleErrors, requests } = await openWatched(browser, file(''));
@@ -159,8 +162,8 @@ for (const { name, results } of v2Runs()) {
       await page.screenshot({ path: outputPath(`run-${name}.png`), fullPage: true });
       expect(consoleErrors).toEqual([]);
       expect(requests).toEqual([]);
-      // The story's small charts, then 7 per workload, and the machine's probes.
-      await expectChartsDrawn(page, workloads.length * 8 + (results.probes.length > 0 ? 1 : 0) + connectionCharts);
+      // The story's small charts, then 7 per workload (and its timeline), and the machine's probes.
+      await expectChartsDrawn(page, workloads.length * 8 + timelineCharts + (results.probes.length > 0 ? 1 : 0) + connectionCharts);
       await page.close();
     });
 

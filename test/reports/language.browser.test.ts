@@ -27,7 +27,7 @@ const FRENCH = new Set(['le', 'la', 'les', 'des', 'du', 'une', 'est', 'sont', 'a
 const HANDFUL = { fr: 5, en: 0 } as const;
 
 /** The version-2 fixtures (a version-1 file's texts predate the catalogue: its failed case's reason is the file's own English). */
-const FIXTURES = ['default-run.json', 'open-run.json', 'ws-held-run.json', 'ws-chat-run.json'] as const;
+const FIXTURES = ['default-run.json', 'open-run.json', 'ws-held-run.json', 'ws-chat-run.json', 'fault-run.json'] as const;
 
 interface Found {
   readonly count: number;

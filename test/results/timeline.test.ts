@@ -40,6 +40,8 @@ describe('the load side of a timeline', () => {
     expect(tl.slices.map((s) => s.phase)).toEqual(['warmup', 'warmup', 'window', 'window', 'window', 'drain']);
     expect(tl.slices.map((s) => s.answers)).toEqual([2, 0, 1, 0, 0, 1]);
     expect(tl.slices.map((s) => s.errors)).toEqual([0, 0, 0, 0, 1, 0]);
+    // The load ended 30 ms into its last slice: that slice's rate is over 30 ms.
+    expect(tl.lastSliceMs).toBe(30);
     const first = tl.slices[0];
     expect(first?.maxUs).toBeGreaterThanOrEqual(900);
     for (const s of tl.slices) expect(s.p99Us).toBeLessThanOrEqual(s.maxUs);
@@ -54,7 +56,7 @@ describe('the load side of a timeline', () => {
   });
 
   it("the server's CPU and memory land on the slices they were sampled in; none where nothing was sampled", () => {
-    const load = { startEpochMs: 10_000, sliceMs: 100, windowStartSeconds: 0, windowEndSeconds: 0.3, truncated: false, slices: [0, 0.1, 0.2, 0.3, 0.4, 0.5].map((t) => ({ t, phase: 'window' as const, answers: 1, errors: 0, p50Us: 1, p99Us: 1, maxUs: 1, inFlight: 1 })) };
+    const load = { startEpochMs: 10_000, sliceMs: 100, lastSliceMs: 100, windowStartSeconds: 0, windowEndSeconds: 0.3, truncated: false, slices: [0, 0.1, 0.2, 0.3, 0.4, 0.5].map((t) => ({ t, phase: 'window' as const, answers: 1, errors: 0, p50Us: 1, p99Us: 1, maxUs: 1, inFlight: 1 })) };
     // 50 ms of CPU per 100 ms, then the server is gone after 10.25 s (no more samples): its last memory stands for
     // three slices' time (a late sample), no longer.
     const trace = [0, 100, 200, 250].map((d) => ({ epochMs: 10_000 + d, cpuMs: d / 2, rssBytes: 1000 + d }));
@@ -72,14 +74,18 @@ describe('columns in the file, slices for readers', () => {
     const stored = timelineOf(100, { startSeconds: 0.1, endSeconds: 0.2 }, slices);
     expect(slicesOf(stored)).toEqual(slices);
     expect(TimelineSchema.safeParse(stored).success).toBe(true);
+    expect(stored.phases).toEqual([['warmup', 1], ['window', 1], ['drain', 1]]);
     expect(TimelineSchema.safeParse({ ...stored, answers: [1, 2] }).success).toBe(false);
+    expect(TimelineSchema.safeParse({ ...stored, phases: [['window', 2]] }).success).toBe(false);
   });
 
-  it('the results file keeps lists of plain values on one line and stays the same JSON', () => {
-    const value = { a: [1, 2, 3], b: ['x  y', 'z"]'], c: [{ d: [4, 5] }], e: [], f: 'q' };
+  it('the results file keeps lists of plain values and each timeline on one line, and stays the same JSON', () => {
+    const timeline = timelineOf(100, { startSeconds: 0, endSeconds: 0.1 }, [slice(0, 5)]);
+    const value = { a: [1, 2, 3], b: ['x  y', 'z"]', 'timeline-0'], c: [{ d: [4, 5], timeline }], e: [], f: 'q' };
     const text = resultsJson(value as never);
     expect(text).toContain('"a": [1, 2, 3]');
     expect(text).toContain('"d": [4, 5]');
+    expect(text).toContain(`"timeline": ${JSON.stringify(timeline)}`);
     expect(JSON.parse(text)).toEqual(value);
   });
 });

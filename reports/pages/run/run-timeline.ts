@@ -96,9 +96,10 @@ export function timelineBox(cases: readonly TimelineCaseView[], styleFor: (model
     marks.faults = tl.faults;
     const errors = tl.errorsPerSecond.some((e) => e > 0);
     config.data.datasets = [
-      { label: t('tl.rps'), data: points(tl, tl.rps), borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 2.5, yAxisID: 'y' },
-      { label: t('tl.p99'), data: points(tl, tl.p99Ms), borderColor: '#444', backgroundColor: '#444', borderDash: [4, 3], pointRadius: 0, borderWidth: 1.5, yAxisID: 'y2' },
-      ...(errors ? [{ label: t('tl.errors'), data: points(tl, tl.errorsPerSecond), borderColor: '#b00020', backgroundColor: '#b00020', pointRadius: 0, borderWidth: 2, yAxisID: 'yErr' }] : []),
+      // Small points: a slice is a measure, and a reader hovering one reads its value.
+      { label: t('tl.rps'), data: points(tl, tl.rps), borderColor: color, backgroundColor: color, pointRadius: 2, borderWidth: 2.5, yAxisID: 'y' },
+      { label: t('tl.p99'), data: points(tl, tl.p99Ms), borderColor: '#444444', backgroundColor: '#444444', borderDash: [4, 3], pointRadius: 2, borderWidth: 1.5, yAxisID: 'y2' },
+      ...(errors ? [{ label: t('tl.errors'), data: points(tl, tl.errorsPerSecond), borderColor: '#b00020', backgroundColor: '#b00020', pointRadius: 2, borderWidth: 2, yAxisID: 'yErr' }] : []),
     ];
     const canvas = figure.querySelector('canvas');
     if (canvas !== null) {
@@ -109,6 +110,7 @@ export function timelineBox(cases: readonly TimelineCaseView[], styleFor: (model
     if (canvas !== null) Chart.getChart(canvas)?.update();
   };
   const figure = chartBox('', t('tl.note', { ms: first.sliceMs }), config, 'chart timeline-chart');
+  figure.querySelector('canvas')?.setAttribute('aria-label', t('tl.title'));
   const casePick = select(t('tl.case'), cases.map((c) => c.label), 'case');
   const trialPick = select(t('tl.trialPick'), cases[0]?.trials.map((x) => x.label) ?? [], 'trial');
   const current = (): TimelineCaseView | undefined => cases[Number(casePick.input.value)];

@@ -18,7 +18,7 @@ export interface TimelineTrialView {
   /** The window's edges, seconds from the load's start (null: unknown). */
   readonly windowStart: number | null;
   readonly windowEnd: number | null;
-  /** Slice starts (s), throughput (answers per second), p99 (ms; null without answers), errors per second, server CPU (%). */
+  /** Slice middles (s), throughput (answers per second), p99 (ms; null without answers), errors per second, server CPU (%). */
   readonly t: readonly number[];
   readonly rps: readonly number[];
   readonly p99Ms: readonly (number | null)[];
@@ -48,7 +48,8 @@ function trialView(trial: OkTrial, number: number, median: boolean): TimelineTri
   const tl = trial.timeline;
   if (tl === undefined) return null;
   const slices = slicesOf(tl);
-  const perSecond = 1000 / tl.sliceMs;
+  // Each slice's rate over its own length (the last one is cut short by the load's end), drawn at its middle.
+  const lengthMs = (i: number): number => (i === slices.length - 1 ? (tl.lastSliceMs ?? tl.sliceMs) : tl.sliceMs);
   const faults = (trial.faults ?? []).flatMap((f) => (f.appliedAtSeconds === null ? [] : [{ at: f.appliedAtSeconds, label: faultName(f) }]));
   return {
     number,
@@ -56,10 +57,10 @@ function trialView(trial: OkTrial, number: number, median: boolean): TimelineTri
     sliceMs: tl.sliceMs,
     windowStart: tl.windowStartSeconds,
     windowEnd: tl.windowEndSeconds,
-    t: slices.map((s) => s.t),
-    rps: slices.map((s) => Math.round(s.answers * perSecond)),
+    t: slices.map((s, i) => round(s.t + lengthMs(i) / 2000, 3)),
+    rps: slices.map((s, i) => Math.round((s.answers * 1000) / lengthMs(i))),
     p99Ms: slices.map((s) => (s.answers === 0 ? null : round(s.p99Us / 1000, 3))),
-    errorsPerSecond: slices.map((s) => Math.round(s.errors * perSecond)),
+    errorsPerSecond: slices.map((s, i) => Math.round((s.errors * 1000) / lengthMs(i))),
     serverCpuPercent: slices.map((s) => s.serverCpuPercent),
     faults,
   };
