@@ -98,6 +98,8 @@ interface Exchange {
 /** Per connection: the requests still waiting for their answer (pipelined ones included). */
 interface Connection {
   readonly open: Set<Exchange>;
+  /** Told to stop: it pipelined past LIMITS.maxInFlightPerConnection without reading; it closes after that answer. */
+  refused: boolean;
 }
 
 const CONNECTION = Symbol('lab connection');
@@ -119,7 +121,7 @@ function settle(exchange: Exchange): void {
 function connectionOf(socket: TrackedSocket): Connection {
   let connection = socket[CONNECTION];
   if (connection === undefined) {
-    const created: Connection = { open: new Set() };
+    const created: Connection = { open: new Set(), refused: false };
     connection = created;
     socket[CONNECTION] = created;
     // Node.js emits no 'close' for pipelined answers still queued behind the first when a connection drops:
@@ -233,6 +235,9 @@ function reserveDeclared(exchange: Exchange, bytes: number): boolean {
 export function createLabServer(listener: LabRequestListener, refuse: (req: IncomingMessage, res: ServerResponse, why: Refusal) => void, tls: TlsMaterial | null = null): LabServer {
   const handler: RequestListener = (req, res) => {
     const connection = connectionOf(req.socket);
+    // What a refused connection sent in the same burst gets no answer and holds no count: it ends with its refusal.
+    // (Answering each of them cost the whole process: 300 deaf connections of 30 requests held /health 0.13–0.42 s.)
+    if (connection.refused) return;
     const exchange: Exchange = { res, departure: new Departure(), bytes: 0, settled: false };
     (res as TrackedResponse)[EXCHANGE] = exchange;
     connection.open.add(exchange);
@@ -244,6 +249,9 @@ export function createLabServer(listener: LabRequestListener, refuse: (req: Inco
     res.once('finish', done);
     res.once('close', done);
     if (connection.open.size > LIMITS.maxInFlightPerConnection) {
+      // Nothing more is read from it: the refusal is its last answer, and the connection closes once it is sent.
+      connection.refused = true;
+      req.socket.pause();
       res.shouldKeepAlive = false;
       refuse(req, res, `more than ${LIMITS.maxInFlightPerConnection} requests in flight on one connection: read the answers before sending more`);
     } else if (pending > LIMITS.maxPending) {
