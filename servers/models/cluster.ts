@@ -123,8 +123,9 @@ export async function start({ host, port, processes, sessions, tls, broker }: Mo
     let listening = 0;
     const onListening = (_worker: Worker, address: { port: number }): void => {
       listening += 1;
-      // Later processes (replacements) must join the same port, also when port 0 was asked.
-      env.LAB_PORT = String(address.port);
+      // Replacements listen as the first processes did (port 0 included): the primary shares the handle it keeps
+      // for that address and port, so they join the same port. Asked for the port it got instead, a replacement made
+      // the primary bind it a second time: EADDRINUSE, five times, and the cluster was left one process short.
       if (listening === processes) {
         cluster.off('listening', onListening);
         ready = true;
