@@ -209,6 +209,12 @@ export const CaseFaultSchema = z.object({
   serverGone: z.boolean(),
 });
 
+/** Load agents a run may split its load among (--agents). */
+export const MAX_AGENTS = 64;
+const AgentSchema = z.object({ name: label.min(1), host: text(255), pid: PidSchema.optional(), weight: z.number().positive().max(4096), clockOffsetMs: z.number().min(-86_400_000).max(86_400_000) });
+/** One agent's part of a trial (--agents): its share (clients, or requests per second offered), its answers, its CPU. */
+export const TrialAgentSchema = z.object({ name: label.min(1), share: nonNegative, responses: count, clientCpuPercent: nonNegative });
+
 /** One trial: one load window on a running server, with the machine's state while it ran. */
 const TrialBase = z.object({
   /** Round of the cell (1, 2, …): in a round, every model of the cell runs one trial, in a shuffled order. */
@@ -255,6 +261,8 @@ export const OkTrialSchema = TrialBase.extend({
   /** Older files have none. */
   timeline: TimelineSchema.optional(),
   faults: z.array(TrialFaultSchema).max(BOUNDS.marks).optional(),
+  /** --agents: each agent's part (the trial's clientCpuPercent is then its busiest agent's). */
+  agents: z.array(TrialAgentSchema).max(MAX_AGENTS).optional(),
 });
 
 export const FailedTrialSchema = TrialBase.extend({ status: z.literal('failed'), error: sentence.min(1) });
@@ -471,6 +479,13 @@ const ResultsObject = z.object({
     /** --hold: the levels of idle WebSocket connections held through the trials (0: none); ws-chat's room size. */
     hold: z.array(count).max(BOUNDS.levels).optional(),
     members: count.optional(),
+    /** --fault: what was done to each server inside each trial's window (a faulted case says what it did). */
+    faults: z.array(z.object({ kind: FaultKindSchema, atSeconds: nonNegative, arg: nonNegative })).max(BOUNDS.marks).optional(),
+    /**
+     * --agents: the load agents each trial's load was split among (in proportion to `weight`), where they ran, and
+     * each one's clock against the bench's (0 on this machine).
+     */
+    agents: z.array(AgentSchema).max(MAX_AGENTS).optional(),
   }),
   /** --target: the server measured and the idle round trip to it, measured before the first cell. */
   remote: RemoteSchema.optional(),

@@ -27,6 +27,15 @@ export interface ClientCpu {
 export type HostedOpenOptions = Omit<OpenLoadOptions, 'random' | 'clock'> & { readonly seed: number; readonly protocol?: OpenProtocol; readonly members?: number };
 export type HostedClosedOptions = LoadOptions & { readonly protocol?: ClosedProtocol; readonly ca?: string };
 
+/** One load agent's part of a load, where the load was split among several (--agents, bench/agents/local-agents.ts). */
+export interface AgentPart {
+  readonly name: string;
+  /** Its clients (closed loop) or its requests per second offered (open loop). */
+  readonly share: number;
+  readonly responses: number;
+  readonly clientCpuMs: number;
+}
+
 /** Idle connections held by the load process until released (--hold). */
 export interface HeldConnections {
   readonly done: Promise<HoldOutcome>;
@@ -35,8 +44,10 @@ export interface HeldConnections {
 
 export interface LoadGenerator {
   readonly pid: number;
-  closed(options: HostedClosedOptions): { readonly done: Promise<LoadOutcome & ClientCpu>; stop(): void };
-  open(options: HostedOpenOptions): { readonly done: Promise<OpenLoadOutcome & ClientCpu & { readonly chat?: ChatCounts }>; stop(): void };
+  /** Every process the load runs in, where there are several (--agents): each is placed as `pid` is. */
+  readonly pids?: readonly number[];
+  closed(options: HostedClosedOptions): { readonly done: Promise<LoadOutcome & ClientCpu & { readonly agents?: readonly AgentPart[] }>; stop(): void };
+  open(options: HostedOpenOptions): { readonly done: Promise<OpenLoadOutcome & ClientCpu & { readonly chat?: ChatCounts; readonly agents?: readonly AgentPart[] }>; stop(): void };
   hold(spec: HoldSpec): HeldConnections;
   /** Ends the load process (any load still running fails). */
   close(): Promise<void>;

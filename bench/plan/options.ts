@@ -81,9 +81,13 @@ export interface ResolvedBenchOptions extends Profile {
   readonly junit: string | null;
   /** --fault: what is done to each server inside each trial's window (bench/plan/faults.ts). */
   readonly faults: readonly FaultSpec[];
+  /** --agents: load processes each load is split among (1: the one load process). */
+  readonly agents: number;
 }
 
 const MAX_CONNECTIONS = 10_000;
+/** Load agents on this machine: each is a Node.js process of its own (about 50 MiB). */
+const MAX_LOCAL_AGENTS = 16;
 /** Thresholds a run judges, and the size of a file of them: a CI summary stays well under GitHub's 1 MiB. */
 const MAX_THRESHOLDS = 200;
 const MAX_EXPECT_FILE_BYTES = 256 * 1024;
@@ -179,6 +183,7 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     summaryMd: given.summaryMd ?? null,
     junit: given.junit ?? null,
     faults,
+    agents: given.agents === undefined ? 1 : wholeNumber('agents', given.agents, 1, MAX_LOCAL_AGENTS),
   };
 }
 

@@ -9,6 +9,7 @@ import { sentenceTexts } from '../../results/sentences.js';
 import { sentencesOf } from '../../lib/lang/sentences.js';
 import { CATALOGUE } from '../../servers/catalogue.js';
 import type { ResolvedBenchOptions } from '../plan/options.js';
+import type { AgentInfo } from '../agents/local-agents.js';
 import type { Workload } from '../plan/workloads.js';
 import type { Calibration } from '../machine/calibration.js';
 import { gitInfo, machineInfo } from '../machine/machine-info.js';
@@ -19,6 +20,8 @@ import type { PlannedCell } from './plan-cells.js';
 
 export interface NewResultsInput {
   readonly options: ResolvedBenchOptions;
+  /** The load agents (--agents), or null: one load process. */
+  readonly agents: readonly AgentInfo[] | null;
   readonly startedAt: Date;
   readonly machine: ReturnType<typeof machineInfo>;
   readonly calibration: Calibration;
@@ -31,7 +34,7 @@ export interface NewResultsInput {
 
 
 /** The options as the file records them: the levels held are the options' and a profile's own cells'. */
-function recordedOptions({ options, cells, machine, noPinning }: NewResultsInput): Results['options'] {
+function recordedOptions({ options, cells, machine, noPinning, agents }: NewResultsInput): Results['options'] {
   return {
     profile: options.profile,
     models: [...options.models],
@@ -54,6 +57,8 @@ function recordedOptions({ options, cells, machine, noPinning }: NewResultsInput
     tls: options.tls,
     newConnections: options.newConnections,
     sessions: options.sessions,
+    ...(options.faults.length === 0 ? {} : { faults: options.faults.map((f) => ({ kind: f.kind, atSeconds: f.atSeconds, arg: f.arg })) }),
+    ...(agents === null || agents.length < 2 ? {} : { agents: agents.map((a) => ({ ...a })) }),
     cpus: { mode: options.cpus.mode, ...(options.cpus.mode === 'spec' ? { server: options.cpus.server, client: options.cpus.client } : {}), ...(noPinning !== null ? { note: noPinning } : options.cpus.mode === 'auto' ? { note: autoReason(machine.cpus) } : {}) },
   };
 }

@@ -18,6 +18,7 @@ import type { ResolvedBenchOptions } from '../plan/options.js';
 import { serverSet, type ExpectedAnswer, type ServerSet } from './servers.js';
 import { expectedAnswers } from './expected.js';
 import { startLoadGenerator, type LoadGenerator } from '../load/load-host.js';
+import { startLocalAgents } from '../agents/local-agents.js';
 import { pinningUnavailable, pinTree, placeCell } from '../machine/placement.js';
 import { startCoreMonitor, type CoreMonitor } from '../machine/core-monitor.js';
 import { connectTarget, type RemoteTarget } from '../network/remote.js';
@@ -183,13 +184,15 @@ async function startRun(options: ResolvedBenchOptions, remote: RemoteTarget | nu
   const expected = await expectedAnswers(workloads.values(), signal);
   // The load runs in a process of its own, apart from everything the bench does meanwhile.
   hooks.onPhase?.(t('prog.generator'));
-  const generator = await startLoadGenerator({ fileLimit: options.fileLimit });
+  // --agents N: N load processes, each running its share of every load (bench/agents/local-agents.ts).
+  const agentSet = options.agents > 1 ? await startLocalAgents(options.agents, { fileLimit: options.fileLimit }) : null;
+  const generator = agentSet ?? (await startLoadGenerator({ fileLimit: options.fileLimit }));
   // --cpus: pinned with taskset, cell by cell (bench/machine/placement.ts); where it cannot pin, `auto` pins nothing.
   const noPinning = options.cpus.mode === 'none' ? null : pinningUnavailable();
   // Each core's gauge, for the whole run: a trial taken while the host slowed a core is marked.
   const gaugeHistory = keptGauge(options.outDir, machine);
   const monitor = startCoreMonitor(machine.cpus, pinningUnavailable() === null, gaugeHistory?.best);
-  const results = newResults({ options, startedAt, machine, calibration, cells, workloads: [...workloads.values()], remote, noPinning });
+  const results = newResults({ options, startedAt, machine, calibration, cells, workloads: [...workloads.values()], remote, noPinning, agents: agentSet?.agents ?? null });
   const resultsPath = join(options.outDir, results.runId, 'results.json');
   saveResults(resultsPath, results);
   hooks.onResultsPath?.(resultsPath);
@@ -283,7 +286,8 @@ async function measureCell(run: RunContext, workload: Workload, cell: PlannedCel
   const placement = placeCell(run.cpus, machine.cpus);
   // Pinned only where the placement names cores (auto on fewer than 4 cores leaves it to the scheduler).
   const pins = placement.server !== null || placement.client !== null;
-  const clientPinned = pins ? pinTree(generator.pid, placement.client, machine.cpus) : null;
+  // Every load process (--agents: each agent's) where the cell puts the client.
+  const clientPinned = pins ? (generator.pids ?? [generator.pid]).map((pid) => pinTree(pid, placement.client, machine.cpus)).find((p) => p !== null) ?? null : null;
   const models: CellModel[] = cell.models.map((model) => ({ model, params: remote === null ? benchParams(model, options, heldAtOnce(run.cells, workload.name)) : { ...remote.params } }));
   const spec = trialSpec(run, workload, cell);
   let trialStarted = 0;

@@ -7,7 +7,7 @@ import { messageOf } from '../../lib/errors.js';
 import type { ChatCountsResult, Trial } from '../../results/schema.js';
 import { summarize } from '../load/latency.js';
 import type { LoadOutcome } from '../load/closed-loop.js';
-import type { ClientCpu, LoadGenerator } from '../load/load-host.js';
+import type { AgentPart, ClientCpu, LoadGenerator } from '../load/load-host.js';
 import { coreMarks, type CoreMonitor } from '../machine/core-monitor.js';
 import type { OpenLoadOutcome } from '../load/open-loop.js';
 import type { Arrivals } from '../load/schedule.js';
@@ -143,7 +143,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
   // The load runs in the load generator's own process; the Poisson gaps of an open loop come from a seed drawn
   // here, from the run's seeded sequence, so that every trial's arrivals differ and the run can be replayed.
   const ca = spec.ca === undefined ? {} : { ca: spec.ca };
-  const load: { done: Promise<(LoadOutcome | OpenLoadOutcome) & ClientCpu & { readonly chat?: ChatCountsResult }>; stop(): void } =
+  const load: { done: Promise<(LoadOutcome | OpenLoadOutcome) & ClientCpu & { readonly chat?: ChatCountsResult; readonly agents?: readonly AgentPart[] }>; stop(): void } =
     spec.open === undefined
       ? generator.closed({ ...common, connections: spec.connections, session: spec.session === true, ...(spec.protocol === 'ws-echo' ? { protocol: 'ws-echo' as const, ...ca } : {}) })
       : generator.open({ ...common, rate: spec.open.rate, arrivals: spec.open.arrivals, maxInflight: spec.open.maxInflight, seed: Math.floor(spec.open.random() * 2 ** 31), ...ca, ...(spec.protocol === 'ws-chat' ? { protocol: 'ws-chat' as const, members: spec.members ?? spec.connections } : {}) });
@@ -167,7 +167,9 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     // The client's CPU, measured in the load process between the window's edges. The lab's CPU on this machine is
     // the server's (a remote one's is spent on its own machine), the client's and the bench's own.
     const windowMs = outcome.durationSeconds * 1000;
-    const clientCpuPercent = windowMs > 0 ? round1((outcome.clientCpuMs / windowMs) * 100) : 0;
+    // With several agents (--agents), the client's CPU is its busiest agent's: whether a load process used a whole core.
+    const agents = outcome.agents?.map((a) => ({ name: a.name, share: a.share, responses: a.responses, clientCpuPercent: windowMs > 0 ? round1((a.clientCpuMs / windowMs) * 100) : 0 }));
+    const clientCpuPercent = agents !== undefined && agents.length > 0 ? Math.max(...agents.map((a) => a.clientCpuPercent)) : windowMs > 0 ? round1((outcome.clientCpuMs / windowMs) * 100) : 0;
     const labCpuMs = (running.remote === true ? 0 : used.serverCpuMs) + outcome.clientCpuMs + used.benchCpuMs;
     const machine = loadBetween(window.cpuStart, window.cpuEnd ?? machineCpu(), labCpuMs);
     const latencyUs = summarize(outcome.histogram);
@@ -204,6 +206,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
         ...(holding === null ? {} : { held: holding.held }),
         ...(outcome.chat === undefined ? {} : { chat: { ...outcome.chat } }),
         timeline,
+        ...(agents === undefined ? {} : { agents }),
         ...(window.faults === undefined ? {} : { faults: trialFaults(window.faults.done, timeline, outcome.timeline.startEpochMs, { censored: outcome.censored, dropped: 'dropped' in outcome ? outcome.dropped : 0, serverGone: died !== undefined }) }),
       },
       histogram: outcome.histogram,

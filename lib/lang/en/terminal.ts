@@ -59,6 +59,7 @@ export const terminalEn = {
   'opt.err.tooManyThresholds': 'at most {max} thresholds in a run',
   'opt.err.strictAlone': '--expect-strict needs --expect or --expect-file',
   'opt.help.expect': "a threshold, judged on the case's 95% interval: '<workload>.<model>.<clients>.<figure> <op> <value>[unit]'\n(figures rps, p50, p99, errors, recovery; ops < <= > >=; units us, ms, s; * for any); repeatable; exit 3 if breached",
+  'opt.help.agents': 'split every load among n load processes on this machine (agents; 1 by default): the clients or the rate\nin equal shares, started together, their counts and histograms merged exactly',
   'opt.help.fault': "a fault inside each trial's window: '<kind>@<seconds>[:<arg>]' — kill@1 (SIGKILL a server process),\nstall@1:300 (SIGSTOP for 300 ms), slowloris@0:200 (200 connections sending headers a byte a second),\ncpu-hog@1:2 (a busy process on the server's cores for 2 s); repeatable; a fault is an experiment, not a failure",
   'opt.help.expectFile': 'thresholds from a JSON file (a list of expressions as --expect takes them)',
   'opt.help.expectStrict': 'an unsure threshold (its interval across the bound) fails too (exit 3)',

@@ -56,6 +56,7 @@ export const terminalFr: Readonly<Record<keyof typeof terminalEn, string>> = {
   'opt.err.tooManyThresholds': 'au plus {max} seuils par série',
   'opt.err.strictAlone': '--expect-strict demande --expect ou --expect-file',
   'opt.help.expect': "un seuil, jugé sur l’intervalle à 95 % du cas : '<charge>.<modèle>.<clients>.<chiffre> <op> <valeur>[unité]'\n(chiffres rps, p50, p99, errors, recovery ; op < <= > >= ; unités us, ms, s ; * pour tous) ; répétable ; sortie 3 si franchi",
+  'opt.help.agents': 'partager chaque charge entre n processus de charge sur cette machine (agents ; 1 par défaut) : les clients ou le débit\nen parts égales, lancés ensemble, leurs comptes et histogrammes fusionnés exactement',
   'opt.help.fault': "une panne dans la fenêtre de chaque essai : '<genre>@<secondes>[:<arg>]' — kill@1 (SIGKILL d’un processus du serveur),\nstall@1:300 (SIGSTOP pendant 300 ms), slowloris@0:200 (200 connexions qui envoient leurs en-têtes un octet par seconde),\ncpu-hog@1:2 (un processus occupé sur les cœurs du serveur pendant 2 s) ; répétable ; une panne est une expérience, pas un échec",
   'opt.help.expectFile': 'des seuils depuis un fichier JSON (une liste d’expressions comme --expect les prend)',
   'opt.help.expectStrict': 'un seuil incertain (son intervalle à cheval sur la borne) échoue aussi (sortie 3)',

@@ -1,4 +1,5 @@
 /** The machine and the options of a run, and its probes: how fast one thread computed, how much all cores gave. */
+import { faultName } from '../../text/faults.js';
 import { formatBytes, formatDuration } from '../../../lib/format.js';
 import type { Probe, Results } from '../../../results/schema.js';
 import { CAPACITY_DROP } from '../../../results/stats/probes.js';
@@ -62,6 +63,8 @@ export function machineFacts(results: Results): [string, string][] {
     })(),
     [t('rv.fact.pools'), t('rv.fact.poolsAre', { threads: counted(o.threads, 'rv.threads.one', 'rv.threads.many'), processes: counted(o.processes, 'rv.processes.one', 'rv.processes.many') })],
     [t('rv.fact.client'), clientPlacement(results)],
+    ...(o.agents === undefined ? [] : [[t('rv.fact.agents'), t('rv.fact.agentsAre', { n: o.agents.length, agents: o.agents.map((a) => t('rv.fact.agent', { name: a.name, host: a.host })).join(', ') })] as [string, string]]),
+    ...(o.faults === undefined ? [] : [[t('rv.fact.faults'), o.faults.map((f) => faultName(f)).join(', ')] as [string, string]]),
     [t('rv.fact.cores'), placementText(results)],
     ...((): [string, string][] => {
       const text = machineSpeedText(results);

@@ -1,0 +1,156 @@
+/**
+ * Several load agents on this machine (--agents N without a broker): N of the lab's own load processes
+ * (bench/load/load-process.ts), each running its share of every load, seen by the bench as one load generator.
+ * Each load is split among them in proportion to their weights (equal here: one process each), started on each at
+ * once, and merged (bench/agents/merge.ts). The live view and the servers' warm-up hear one tick per round of the
+ * agents' ticks, their counts added.
+ */
+import { hostname } from 'node:os';
+import type { AgentPart, HeldConnections, HostedClosedOptions, HostedOpenOptions, LoadGenerator } from '../load/load-host.js';
+import { startLoadGenerator } from '../load/load-host.js';
+import type { LoadProgress, LoadTick } from '../load/load-progress.js';
+import type { HoldOutcome } from '../load/held.js';
+import { newLatencyHistogram } from '../load/latency.js';
+import { mergeClosed, mergeOpen, splitAmong, splitRate } from './merge.js';
+
+/** What the results keep of an agent: its name, where it ran, its process, and its weight in the split. */
+export interface AgentInfo {
+  readonly name: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly weight: number;
+  /** Its clock minus the bench's, in ms (0 on this machine: one clock). */
+  readonly clockOffsetMs: number;
+}
+
+export interface AgentGenerator extends LoadGenerator {
+  readonly agents: readonly AgentInfo[];
+}
+
+/** One tick per round of the agents' ticks: a tick of each, their counts added and histograms merged. */
+function tickMerger(count: number, onProgress: LoadProgress): (agent: number) => LoadProgress {
+  const queues: LoadTick[][] = Array.from({ length: count }, () => []);
+  return (agent) => (tick) => {
+    // The tick's histogram is its own (decoded from the agent's message), so it may wait for the others'.
+    queues[agent]?.push(tick);
+    if (!queues.every((q) => q.length > 0)) return;
+    const round = queues.map((q) => q.shift()).filter((x): x is LoadTick => x !== undefined);
+    const histogram = newLatencyHistogram();
+    for (const t of round) histogram.add(t.histogram);
+    const head = round[0];
+    if (head === undefined) return;
+    onProgress({
+      elapsedSeconds: Math.max(...round.map((t) => t.elapsedSeconds)),
+      intervalSeconds: Math.max(...round.map((t) => t.intervalSeconds)),
+      stage: head.stage,
+      responses: round.reduce((a, t) => a + t.responses, 0),
+      errors: round.reduce((a, t) => a + t.errors, 0),
+      histogram,
+    });
+  };
+}
+
+/** The window's edges, once: opened with the first agent's window, closed with the last one's. */
+function edges(count: number, onStart?: () => void, onEnd?: () => void): { start: () => void; end: () => void } {
+  let started = 0;
+  let ended = 0;
+  return {
+    start: () => {
+      started += 1;
+      if (started === 1) onStart?.();
+    },
+    end: () => {
+      ended += 1;
+      if (ended === count) onEnd?.();
+    },
+  };
+}
+
+export async function startLocalAgents(count: number, options: { readonly fileLimit?: number | null } = {}): Promise<AgentGenerator> {
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startLoadGenerator(options)));
+  const generators = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(generators.map((g) => g.close()));
+    throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+  }
+  const host = hostname();
+  const agents: AgentInfo[] = generators.map((g, i) => ({ name: `local-${i + 1}`, host, pid: g.pid, weight: 1, clockOffsetMs: 0 }));
+  const weights = agents.map((a) => a.weight);
+  /** The agents that take part in a load of this size (an agent with no client sits it out). */
+  const active = (shares: readonly number[]): number[] => shares.flatMap((s, i) => (s > 0 ? [i] : []));
+
+  return {
+    pid: generators[0]?.pid ?? process.pid,
+    pids: generators.map((g) => g.pid),
+    agents,
+    closed(o: HostedClosedOptions) {
+      const shares = splitAmong(o.connections, weights);
+      const taking = active(shares);
+      const edge = edges(taking.length, o.onWindowStart, o.onWindowEnd);
+      const ticks = o.onProgress === undefined ? null : tickMerger(taking.length, o.onProgress);
+      const loads = taking.map((i, k) => {
+        const { onProgress: _ignored, ...rest } = o;
+        const generator = generators[i];
+        if (generator === undefined) throw new Error(`agent ${i + 1} is gone`);
+        return generator.closed({ ...rest, connections: shares[i] ?? 0, onWindowStart: edge.start, onWindowEnd: edge.end, ...(ticks === null ? {} : { onProgress: ticks(k) }) });
+      });
+      const done = Promise.all(loads.map((l) => l.done)).then((parts) => ({
+        ...mergeClosed(parts),
+        agents: parts.map((p, k): AgentPart => ({ name: agents[taking[k] ?? 0]?.name ?? '', share: shares[taking[k] ?? 0] ?? 0, responses: p.responses, clientCpuMs: p.clientCpuMs })),
+      }));
+      return {
+        done,
+        stop: () => {
+          for (const l of loads) l.stop();
+        },
+      };
+    },
+    open(o: HostedOpenOptions) {
+      const rates = splitRate(o.rate, weights);
+      const taking = active(rates.map((r) => (r > 0 ? 1 : 0)));
+      const inflight = splitAmong(o.maxInflight, taking.map(() => 1));
+      const edge = edges(taking.length, o.onWindowStart, o.onWindowEnd);
+      const ticks = o.onProgress === undefined ? null : tickMerger(taking.length, o.onProgress);
+      const loads = taking.map((i, k) => {
+        const { onProgress: _ignored, ...rest } = o;
+        const generator = generators[i];
+        if (generator === undefined) throw new Error(`agent ${i + 1} is gone`);
+        // Each agent its own Poisson gaps: the same seed would send their requests in step.
+        return generator.open({ ...rest, rate: rates[i] ?? 0, maxInflight: Math.max(1, inflight[k] ?? 1), seed: (o.seed + 7919 * k) % 2 ** 31, onWindowStart: edge.start, onWindowEnd: edge.end, ...(ticks === null ? {} : { onProgress: ticks(k) }) });
+      });
+      const done = Promise.all(loads.map((l) => l.done)).then((parts) => ({
+        ...mergeOpen(parts),
+        agents: parts.map((p, k): AgentPart => ({ name: agents[taking[k] ?? 0]?.name ?? '', share: rates[taking[k] ?? 0] ?? 0, responses: p.responses, clientCpuMs: p.clientCpuMs })),
+      }));
+      return {
+        done,
+        stop: () => {
+          for (const l of loads) l.stop();
+        },
+      };
+    },
+    hold(spec) {
+      const shares = splitAmong(spec.count, weights);
+      const held: HeldConnections[] = generators.flatMap((g, i) => ((shares[i] ?? 0) > 0 ? [g.hold({ ...spec, count: shares[i] ?? 0 })] : []));
+      const done = Promise.all(held.map((h) => h.done)).then(
+        (outcomes): HoldOutcome => ({
+          opened: outcomes.reduce((a, x) => a + x.opened, 0),
+          refused: outcomes.reduce((a, x) => a + x.refused, 0),
+          failed: outcomes.reduce((a, x) => a + x.failed, 0),
+          seconds: Math.max(0, ...outcomes.map((x) => x.seconds)),
+        }),
+      );
+      return {
+        done,
+        release: async () => {
+          await Promise.all(held.map((h) => h.release()));
+        },
+      };
+    },
+    async close() {
+      await Promise.all(generators.map((g) => g.close()));
+    },
+  };
+}
+
