@@ -174,9 +174,13 @@ export const TimelineSchema = z
     serverRssBytes: column(bytes.nullable()),
   })
   .refine((tl) => [tl.errors, tl.p50Us, tl.p99Us, tl.maxUs, tl.inFlight, tl.serverCpuPercent, tl.serverRssBytes].every((c) => c.length === tl.answers.length), { message: 'every column of a timeline has one value per slice' })
-  .refine((tl) => tl.phases.reduce((a, [, n]) => a + n, 0) === tl.answers.length, { message: "a timeline's phases cover its slices exactly" });
+  .refine((tl) => tl.phases.reduce((a, [, n]) => a + n, 0) === tl.answers.length, { message: "a timeline's phases cover its slices exactly" })
+  .refine((tl) => tl.windowStartSeconds === null || tl.windowEndSeconds === null || tl.windowEndSeconds >= tl.windowStartSeconds, { message: "a timeline's window ends after it starts" })
+  .refine((tl) => tl.lastSliceMs === undefined || tl.lastSliceMs <= tl.sliceMs, { message: "a timeline's last slice is no longer than a slice" });
 
 const FaultKindSchema = z.enum(['kill', 'stall', 'slowloris', 'cpu-hog']);
+/** Faults one run may do (bench/plan/faults.ts MAX_FAULTS). */
+const MAX_FAULTS = 10;
 /**
  * A fault done inside a trial's window (--fault): as asked (kind, seconds from the window's start, argument), when it
  * was done on the timeline's clock (null: never, the trial ended first), to what, and what it did (results/stats/fault-effect.ts).
@@ -196,18 +200,22 @@ export const TrialFaultSchema = z.object({
   serverGone: z.boolean(),
 });
 /** A faulted case's fault over its trials: the median trial's loss and recovery (null: the median trial did not recover). */
-export const CaseFaultSchema = z.object({
-  kind: FaultKindSchema,
-  atSeconds: nonNegative,
-  arg: nonNegative,
-  lost: count,
-  recoverySeconds: nonNegative.nullable(),
-  /** Trials that had the fault, and those of them that recovered. */
-  trials: count,
-  recovered: count,
-  worstUs: nonNegative,
-  serverGone: z.boolean(),
-});
+export const CaseFaultSchema = z
+  .object({
+    kind: FaultKindSchema,
+    atSeconds: nonNegative,
+    arg: nonNegative,
+    lost: count,
+    recoverySeconds: nonNegative.nullable(),
+    /** Trials that had the fault, and those of them that recovered. */
+    trials: count,
+    recovered: count,
+    worstUs: nonNegative,
+    serverGone: z.boolean(),
+    /** Why no trial had it: it could not be done. */
+    error: sentence.optional(),
+  })
+  .refine((f) => f.recovered <= f.trials, { message: 'more trials recovered than had the fault' });
 
 /** Load agents a run may split its load among (--agents). */
 export const MAX_AGENTS = 64;
@@ -260,7 +268,7 @@ export const OkTrialSchema = TrialBase.extend({
   chat: ChatSchema.optional(),
   /** Older files have none. */
   timeline: TimelineSchema.optional(),
-  faults: z.array(TrialFaultSchema).max(BOUNDS.marks).optional(),
+  faults: z.array(TrialFaultSchema).max(MAX_FAULTS).optional(),
   /** --agents: each agent's part (the trial's clientCpuPercent is then its busiest agent's). */
   agents: z.array(TrialAgentSchema).max(MAX_AGENTS).optional(),
 });
@@ -333,7 +341,7 @@ export const OkCaseSchema = CaseBase.extend({
    */
   history: CaseHistorySchema.optional(),
   /** --fault: each fault over the case's trials (results/stats/case-faults.ts); absent without faults. */
-  faults: z.array(CaseFaultSchema).max(BOUNDS.marks).optional(),
+  faults: z.array(CaseFaultSchema).max(MAX_FAULTS).optional(),
   /** From every used trial's sample together. */
   latencyUs: LatencySchema,
   p50Interval: IntervalSchema,
@@ -480,7 +488,7 @@ const ResultsObject = z.object({
     hold: z.array(count).max(BOUNDS.levels).optional(),
     members: count.optional(),
     /** --fault: what was done to each server inside each trial's window (a faulted case says what it did). */
-    faults: z.array(z.object({ kind: FaultKindSchema, atSeconds: nonNegative, arg: nonNegative })).max(BOUNDS.marks).optional(),
+    faults: z.array(z.object({ kind: FaultKindSchema, atSeconds: nonNegative, arg: nonNegative })).max(MAX_FAULTS).optional(),
     /**
      * --agents: the load agents each trial's load was split among (in proportion to `weight`), where they ran, and
      * each one's clock against the bench's (0 on this machine).

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import net from 'node:net';
 import tls from 'node:tls';
 import { messageOf } from '../../lib/errors.js';
@@ -24,6 +25,8 @@ export interface FaultRun {
   readonly done: readonly FaultDone[];
   /** Undoes whatever is still in effect (idempotent). */
   end(): void;
+  /** CPU the busy processes (cpu-hog) used, in ms, read as they end. */
+  busyCpuMs(): number;
 }
 
 /** Where a fault lands: the server's main process, or (cluster) one of the processes that serve. */
@@ -32,6 +35,8 @@ export interface FaultTarget {
   readonly pid: number;
   readonly url: string;
   readonly ca?: string;
+  /** Whether the server still runs: a signal is never sent to a pid that may have been given to another process. */
+  readonly alive?: () => boolean;
 }
 
 const hogs = new Set<ChildProcess>();
@@ -49,14 +54,23 @@ function victim(target: FaultTarget): { pid: number; what: string } {
   return { pid: target.pid, what: `main process ${target.pid}` };
 }
 
-/** The cores the server may run on (Linux: its affinity), for the busy process; null when it may run anywhere. */
+/** The cores the server is pinned to (Linux: its affinity), for the busy process; null when it may run on any. */
 function serverCores(pid: number): string | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return /^Cpus_allowed_list:\s*(\S+)/m.exec(status)?.[1] ?? null;
+    const list = /^Cpus_allowed_list:\s*(\S+)/m.exec(status)?.[1] ?? null;
+    return list === null || coresIn(list) >= availableParallelism() ? null : list;
   } catch {
     return null;
   }
+}
+
+/** How many cores a list such as "0-1,3" names. */
+function coresIn(list: string): number {
+  return list.split(',').reduce((n, part) => {
+    const [from = '', to] = part.split('-');
+    return n + (to === undefined ? 1 : Number(to) - Number(from) + 1);
+  }, 0);
 }
 
 /** One byte a second on each connection: the request line and headers of a request that never ends. */
@@ -68,6 +82,7 @@ export function startFaults(faults: readonly FaultSpec[], target: FaultTarget): 
   const undo: (() => void)[] = [];
   const done: FaultDone[] = faults.map((spec) => ({ spec, appliedAtEpochMs: null, target: '', error: null }));
   let ended = false;
+  let busyCpuMs = 0;
   const later = (ms: number, fn: () => void): void => {
     const timer = setTimeout(fn, ms);
     timer.unref();
@@ -77,6 +92,10 @@ export function startFaults(faults: readonly FaultSpec[], target: FaultTarget): 
     if (ended) return;
     const { spec } = record;
     record.appliedAtEpochMs = Date.now();
+    if (spec.kind !== 'slowloris' && target.alive?.() === false) {
+      record.error = 'the server had already ended';
+      return;
+    }
     try {
       switch (spec.kind) {
         case 'kill': {
@@ -105,10 +124,13 @@ export function startFaults(faults: readonly FaultSpec[], target: FaultTarget): 
         }
         case 'slowloris': {
           record.target = `${spec.arg} connections`;
-          const { hostname, port, protocol } = new URL(target.url);
+          const { hostname, port: given, protocol } = new URL(target.url);
+          const https = protocol === 'https:';
+          const port = given === '' ? (https ? 443 : 80) : Number(given);
           const sockets: net.Socket[] = [];
           for (let i = 0; i < spec.arg; i++) {
-            const socket = protocol === 'https:' ? tls.connect({ host: hostname, port: Number(port), ...(target.ca === undefined ? {} : { ca: target.ca }), servername: 'localhost' }) : net.connect({ host: hostname, port: Number(port) });
+            // The handshake only has to open a connection: whose certificate it is does not matter to a slow client.
+            const socket = https ? tls.connect({ host: hostname, port, rejectUnauthorized: false, ...(net.isIP(hostname) === 0 ? { servername: hostname } : {}) }) : net.connect({ host: hostname, port });
             socket.on('error', () => undefined); // refused or reset: that is what the fault shows
             socket.resume();
             sockets.push(socket);
@@ -131,15 +153,35 @@ export function startFaults(faults: readonly FaultSpec[], target: FaultTarget): 
         case 'cpu-hog': {
           const cores = serverCores(target.pid);
           record.target = cores === null ? 'any core' : `cores ${cores}`;
-          const busy = [process.execPath, '-e', `const end = Date.now() + ${Math.round(spec.arg * 1000)}; while (Date.now() < end);`];
+          // It tells its own CPU time as it ends (a process gone cannot be read in /proc any more).
+          const busy = [process.execPath, '-e', `const end = Date.now() + ${Math.round(spec.arg * 1000)}; while (Date.now() < end); const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1000));`];
           const [command = process.execPath, ...args] = cores === null || process.platform !== 'linux' ? busy : ['taskset', '-c', cores, ...busy];
-          const hog = spawn(command, args, { stdio: 'ignore' });
+          const hog = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+          let said = '';
+          hog.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+            said += chunk;
+          });
           hog.on('error', (error) => {
             record.error = messageOf(error);
           });
           hogs.add(hog);
-          hog.once('exit', () => hogs.delete(hog));
+          let counted = false;
+          // 'close': after its output is read whole.
+          hog.once('close', () => {
+            hogs.delete(hog);
+            const ms = Number(said);
+            if (!counted && Number.isFinite(ms) && said !== '') {
+              counted = true;
+              busyCpuMs += ms;
+            }
+          });
           undo.push(() => {
+            if (hog.exitCode !== null || hog.signalCode !== null) return;
+            // Stopped early: its CPU is read before it goes, so that the trial counts it as the lab's.
+            if (!counted && hog.pid !== undefined) {
+              counted = true;
+              busyCpuMs += processTreeOf(hog.pid).reduce((a, p) => a + p.cpuMs, 0);
+            }
             hog.kill('SIGKILL');
           });
           break;
@@ -154,6 +196,7 @@ export function startFaults(faults: readonly FaultSpec[], target: FaultTarget): 
   });
   return {
     done,
+    busyCpuMs: () => busyCpuMs,
     end: () => {
       if (ended) return;
       ended = true;

@@ -95,6 +95,8 @@ interface Connection {
   spanning: boolean;
   /** It has had an answer: the server accepted its connection and served it once. */
   answered: boolean;
+  /** Its pending request timed out (an error already): sending the next one does not count it again. */
+  timedOut: boolean;
 }
 
 export function startLoad(options: LoadOptions): RunningLoad {
@@ -187,7 +189,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
       // autocannon writes `Connection: keep-alive` itself; a second Connection header with `close` wins in Node.js's parser.
       ...(fresh ? { headers: { connection: 'close' } } : {}),
       setupClient: (client) => {
-        const connection: Connection = { sentAt: null, spanning: false, answered: false };
+        const connection: Connection = { sentAt: null, spanning: false, answered: false, timedOut: false };
         connections.push(connection);
         if (options.session === true) {
           // Each connection is one client: its cookie lives in this closure (autocannon's per-request context is
@@ -211,10 +213,22 @@ export function startLoad(options: LoadOptions): RunningLoad {
           // New connections: the write after an answer goes to the closing connection and the same request is sent
           // again once reconnected; its time runs from the first.
           if (fresh && connection.sentAt !== null) return;
-          // A request of the sample still pending here was given up (a timeout, a reconnection): it has no answer.
+          // A request of the sample still pending here was given up (the server closed the connection, and autocannon
+          // reconnected): it has no answer. The timeline counts every request given up as an error of its slice.
           if (connection.sentAt !== null && (connection.spanning || inWindow(connection.sentAt))) lostInDrain += 1;
+          if (connection.sentAt !== null && !connection.timedOut && !stopped) timeline.error();
+          connection.timedOut = false;
           connection.sentAt = performance.now();
           connection.spanning = false;
+        });
+        // A connection that fails (refused, reset) fails its request: autocannon counts it (reqError, below) and
+        // connects again; it is not given up a second time when the next one is sent.
+        (client as unknown as EventEmitter).on('connError', () => {
+          connection.sentAt = null;
+          connection.spanning = false;
+        });
+        (client as unknown as EventEmitter).on('timeout', () => {
+          connection.timedOut = true;
         });
         if (fresh) {
           // A timeout reconnects and sends again: the request timed out is given up (its 'request' was skipped above).

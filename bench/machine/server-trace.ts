@@ -25,7 +25,8 @@ export function startServerTrace(rootPid: number, intervalMs = TRACE_MS): Server
   const first: ProcessSample[] = processTreeOf(rootPid);
   const points: TracePoint[] = [];
   const sample = (): void => {
-    const tree = processTreeOf(rootPid);
+    // A process killed and not yet reaped holds no memory: it is gone for the trace too.
+    const tree = processTreeOf(rootPid).filter((p) => p.rssBytes > 0);
     // A server gone (killed by a fault) has no tree: its slices say nothing of its CPU rather than zero.
     if (tree.length === 0) return;
     points.push({ epochMs: Date.now(), cpuMs: cpuBetween(first, tree), rssBytes: tree.reduce((a, p) => a + p.rssBytes, 0) });

@@ -68,9 +68,12 @@ interface ModelTrials {
  */
 export const FIRST_TRIAL_WARMUP_SECONDS = 0.5;
 
-/** The spec of a case's trial: its first one (a closed loop's) warms at its own level first. */
+/**
+ * The spec of a case's trial: its first one (a closed loop's) warms at its own level first; so does each faulted one,
+ * on a server started afresh, so that a fault early in the window has a throughput before it to recover to.
+ */
 function firstOfCase(spec: TrialSpec, first: boolean): TrialSpec {
-  if (!first || spec.open !== undefined || spec.protocol === 'ws-chat' || spec.warmupSeconds >= FIRST_TRIAL_WARMUP_SECONDS) return spec;
+  if (!(first || (spec.faults?.length ?? 0) > 0) || spec.open !== undefined || spec.protocol === 'ws-chat' || spec.warmupSeconds >= FIRST_TRIAL_WARMUP_SECONDS) return spec;
   return { ...spec, warmupSeconds: FIRST_TRIAL_WARMUP_SECONDS };
 }
 

@@ -120,7 +120,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
       window.sampler = running.sampleUsage?.() ?? startSampler(server.pid);
       window.cpuStart = machineCpu();
       window.startMs = Date.now();
-      if (faults.length > 0) window.faults = startFaults(faults, { model: tools.model ?? '', pid: server.pid, url: server.url, ...(spec.ca === undefined ? {} : { ca: spec.ca }) });
+      if (faults.length > 0) window.faults = startFaults(faults, { model: tools.model ?? '', pid: server.pid, url: server.url, alive: () => running.died() === undefined, ...(spec.ca === undefined ? {} : { ca: spec.ca }) });
     },
     onWindowEnd: () => {
       window.usage = window.sampler?.stop();
@@ -151,17 +151,18 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     load.stop();
   };
   signal.addEventListener('abort', onAbort);
-  // A server that dies ends its trial, unless the trial kills it on purpose: a fault is an experiment, and the load
+  // A server that dies ends its trial, unless the trial killed it on purpose: a fault is an experiment, and the load
   // goes on through the window to show what the clients met (not through a drain that nothing will answer).
+  const killed = (): boolean => window.faults?.done.some((d) => d.spec.kind === 'kill' && d.appliedAtEpochMs !== null && d.error === null) ?? false;
   const onDeath = setInterval(() => {
-    if (running.died() !== undefined && (faults.length === 0 || window.endMs > 0)) load.stop();
+    if (running.died() !== undefined && (!killed() || window.endMs > 0)) load.stop();
   }, 50);
   try {
     const outcome = await load.done;
     const timeline = mergeTimeline(outcome.timeline, trace?.stop() ?? null);
     window.faults?.end();
     const died = running.died();
-    if (died !== undefined && faults.length === 0) return { trial: { ...base, status: 'failed', error: died }, histogram: null };
+    if (died !== undefined && !killed()) return { trial: { ...base, status: 'failed', error: died }, histogram: null };
     if (signal.aborted) return { trial: { ...base, status: 'failed', error: sentence('err.interrupted') }, histogram: null };
     const used = window.usage ?? window.sampler?.stop() ?? (running.sampleUsage?.() ?? startSampler(server.pid)).stop();
     // The client's CPU, measured in the load process between the window's edges. The lab's CPU on this machine is
@@ -170,7 +171,8 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     // With several agents (--agents), the client's CPU is its busiest agent's: whether a load process used a whole core.
     const agents = outcome.agents?.map((a) => ({ name: a.name, share: a.share, responses: a.responses, clientCpuPercent: windowMs > 0 ? round1((a.clientCpuMs / windowMs) * 100) : 0 }));
     const clientCpuPercent = agents !== undefined && agents.length > 0 ? Math.max(...agents.map((a) => a.clientCpuPercent)) : windowMs > 0 ? round1((outcome.clientCpuMs / windowMs) * 100) : 0;
-    const labCpuMs = (running.remote === true ? 0 : used.serverCpuMs) + outcome.clientCpuMs + used.benchCpuMs;
+    // A cpu-hog fault's busy process is the lab's too: the trial is not marked busy for the load it asked for.
+    const labCpuMs = (running.remote === true ? 0 : used.serverCpuMs) + outcome.clientCpuMs + used.benchCpuMs + (window.faults?.busyCpuMs() ?? 0);
     const machine = loadBetween(window.cpuStart, window.cpuEnd ?? machineCpu(), labCpuMs);
     const latencyUs = summarize(outcome.histogram);
     // How fast each core computed during the window, by its gauge: a core the host slowed marks the trial.
@@ -207,7 +209,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
         ...(outcome.chat === undefined ? {} : { chat: { ...outcome.chat } }),
         timeline,
         ...(agents === undefined ? {} : { agents }),
-        ...(window.faults === undefined ? {} : { faults: trialFaults(window.faults.done, timeline, outcome.timeline.startEpochMs, { censored: outcome.censored, dropped: 'dropped' in outcome ? outcome.dropped : 0, serverGone: died !== undefined }) }),
+        ...(window.faults === undefined ? {} : { faults: trialFaults(window.faults.done, timeline, window.startMs, { dropped: 'dropped' in outcome ? outcome.dropped : 0, serverGone: died !== undefined }) }),
       },
       histogram: outcome.histogram,
       ...('uncorrected' in outcome ? { uncorrected: outcome.uncorrected, lateness: outcome.lateness } : {}),

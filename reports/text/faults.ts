@@ -28,7 +28,7 @@ export function faultSentence(c: Pick<CaseResult, 'model' | 'connections' | 'mod
   const lost = f.lost === 0 ? t('fault.lost.none') : t(one ? 'fault.lost.one' : 'fault.lost.many', { n: grouped(f.lost) });
   const base = { model: c.model, where, lost, fault: faultName(f) };
   const some = f.recovered > 0 && f.recovered < f.trials ? t('fault.some', { recovered: f.recovered, trials: f.trials }) : '';
-  if (f.trials === 0) return t('fault.never', base);
+  if (f.trials === 0) return f.error === undefined ? t('fault.never', base) : t('fault.failed', { ...base, error: f.error });
   // Back within the first slice after it: the throughput never measurably dropped.
   if (f.recoverySeconds !== null && f.recoverySeconds <= UNAFFECTED_SECONDS) return t('fault.kept', base) + some;
   if (f.recoverySeconds !== null) return t('fault.recovered', { ...base, seconds: secondsText(f.recoverySeconds) }) + some;

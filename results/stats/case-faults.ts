@@ -12,7 +12,10 @@ export function caseFaults(trials: readonly Trial[]): CaseFault[] | undefined {
   const first = faulted[0];
   if (first === undefined) return undefined;
   return first.map((f, i): CaseFault => {
-    const same = faulted.map((list) => list[i]).filter((x): x is TrialFault => x !== undefined && x.appliedAtSeconds !== null);
+    const had = faulted.map((list) => list[i]).filter((x): x is TrialFault => x !== undefined);
+    // A fault that could not be done (the server already gone, a process that would not start) did nothing to judge.
+    const same = had.filter((x) => x.appliedAtSeconds !== null && x.error === null);
+    const error = same.length === 0 ? (had.find((x) => x.error !== null)?.error ?? null) : null;
     const recoveries = same.map((x) => x.recoverySeconds ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
     const recovery = middle(recoveries);
     return {
@@ -25,14 +28,7 @@ export function caseFaults(trials: readonly Trial[]): CaseFault[] | undefined {
       recovered: same.filter((x) => x.recoverySeconds !== null).length,
       worstUs: same.reduce((a, x) => Math.max(a, x.worstUs), 0),
       serverGone: same.some((x) => x.serverGone),
+      ...(error === null ? {} : { error }),
     };
-  });
-}
-
-/** The recovery of every trial that had the fault (+∞: did not recover): a threshold is judged on their range. */
-export function trialRecoveries(trials: readonly Trial[], index: number): number[] {
-  return trials.flatMap((t) => {
-    const f = t.status === 'ok' ? t.faults?.[index] : undefined;
-    return f === undefined || f.appliedAtSeconds === null ? [] : [f.recoverySeconds ?? Number.POSITIVE_INFINITY];
   });
 }

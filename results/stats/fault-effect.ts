@@ -9,9 +9,13 @@ import type { TimelineSlice } from '../timeline.js';
 
 /** A slice is back when its throughput is within this share of the throughput before the fault. */
 export const RECOVERED_WITHIN = 0.1;
+/** However few answers a slice holds, it is not back beyond this share (nor with none at all). */
+const LOOSEST = 0.5;
+/** Back means back for this many slices in a row (or to the window's end): one lucky slice is not a recovery. */
+const STAYS = 2;
 
 export interface FaultEffect {
-  /** Errors, resets and timeouts from the fault's slice to the next fault (or the end), plus `alsoLost`. */
+  /** Errors, resets and timeouts from the fault's slice to the next fault's (or the end), plus `alsoLost`. */
   readonly lost: number;
   /** Seconds from the fault to the start of the first slice back to its throughput; null: did not recover (or no baseline). */
   readonly recoverySeconds: number | null;
@@ -28,15 +32,18 @@ export function faultEffect(slices: readonly TimelineSlice[], sliceMs: number, a
   const windowBefore = before.filter((s) => s.phase === 'window');
   const base = windowBefore.length > 0 ? windowBefore : before;
   const baselineRps = base.length === 0 ? null : base.reduce((a, s) => a + s.answers, 0) / base.length / width;
-  // From the slice the fault falls in to the next fault's.
-  const after = slices.filter((s) => s.t + width > atSeconds + 1e-9 && s.t < untilSeconds);
+  // From the slice the fault falls in to the slice before the next fault's (that one is the next fault's).
+  const after = slices.filter((s) => s.t + width > atSeconds + 1e-9 && s.t + width <= untilSeconds + 1e-9);
   const lost = after.reduce((a, s) => a + s.errors, 0) + alsoLost;
   const worstUs = after.reduce((a, s) => Math.max(a, s.maxUs), 0);
   let recoverySeconds: number | null = null;
   if (baselineRps !== null && baselineRps > 0) {
-    const tolerance = Math.max(RECOVERED_WITHIN, 2 / Math.sqrt(baselineRps * width));
-    const back = after.find((s) => s.t >= atSeconds - 1e-9 && s.phase === 'window' && Math.abs(s.answers / width / baselineRps - 1) <= tolerance);
-    if (back !== undefined) recoverySeconds = Math.round(Math.max(0, back.t - atSeconds) * 1000) / 1000;
+    const tolerance = Math.min(LOOSEST, Math.max(RECOVERED_WITHIN, 2 / Math.sqrt(baselineRps * width)));
+    const back = (s: TimelineSlice): boolean => s.answers > 0 && Math.abs(s.answers / width / baselineRps - 1) <= tolerance;
+    const windowAfter = after.filter((s) => s.t >= atSeconds - 1e-9 && s.phase === 'window');
+    const at = windowAfter.findIndex((_, i) => windowAfter.slice(i, i + STAYS).every(back));
+    const first = windowAfter[at];
+    if (first !== undefined) recoverySeconds = Math.round(Math.max(0, first.t - atSeconds) * 1000) / 1000;
   }
   return { lost, recoverySeconds, worstUs, baselineRps: baselineRps === null ? null : Math.round(baselineRps * 10) / 10 };
 }

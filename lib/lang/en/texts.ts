@@ -195,7 +195,7 @@ export const textsEn = {
   'tx.sum.retriedNone': 'the time budget or --max-trials left no room to retry them',
   'tx.sum.retriedSome': '{retried} of them were retried, the time budget or --max-trials left no room for the others',
   // What a fault did (reports/text/faults.ts)
-  'tx.sum.faults': 'Faults (--fault): a fault is an experiment, not a failure',
+  'tx.sum.faults': 'Faults (--fault): a fault is an experiment, not a failure; the figures above include what it did',
   'fault.kind.kill': 'the kill at {at} s',
   'fault.kind.stall': 'the {arg} ms stall at {at} s',
   'fault.kind.slowloris': '{arg} slow connections (slowloris) at {at} s',
@@ -209,5 +209,6 @@ export const textsEn = {
   'fault.kept': '{model} ({where}) kept its throughput through {fault} and lost {lost}',
   'fault.why.gone': ': nothing restarts it',
   'fault.some': ' ({recovered} of {trials} trials recovered)',
+  'fault.failed': '{model} ({where}): {fault} could not be done ({error})',
   'fault.never': '{model} ({where}): {fault} never happened (the trials ended first)',
 } as const;

@@ -188,7 +188,7 @@ export const textsFr: Readonly<Record<keyof typeof textsEn, string>> = {
   'tx.sum.retriedNone': 'le budget de temps ou --max-trials ne laissait pas de place pour les refaire',
   'tx.sum.retriedSome': 'les essais ont été refaits pour {retried} d’entre eux, le budget de temps ou --max-trials ne laissait pas de place pour les autres',
   // Ce qu’une panne a fait (reports/text/faults.ts)
-  'tx.sum.faults': 'Pannes (--fault) : une panne est une expérience, pas un échec',
+  'tx.sum.faults': 'Pannes (--fault) : une panne est une expérience, pas un échec ; les chiffres ci-dessus comprennent ce qu’elle a fait',
   'fault.kind.kill': 'le kill à {at} s',
   'fault.kind.stall': 'l’arrêt de {arg} ms à {at} s',
   'fault.kind.slowloris': '{arg} connexions lentes (slowloris) à {at} s',
@@ -202,5 +202,6 @@ export const textsFr: Readonly<Record<keyof typeof textsEn, string>> = {
   'fault.kept': '{model} ({where}) a gardé son débit malgré {fault} et a perdu {lost}',
   'fault.why.gone': ' : rien ne le redémarre',
   'fault.some': ' ({recovered} essais sur {trials} rétablis)',
+  'fault.failed': '{model} ({where}) : {fault} n’a pas pu être faite ({error})',
   'fault.never': '{model} ({where}) : {fault} n’a jamais eu lieu (les essais ont fini avant)',
 };

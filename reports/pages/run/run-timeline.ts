@@ -82,7 +82,7 @@ export function timelineBox(cases: readonly TimelineCaseView[], styleFor: (model
       scales: {
         x: { type: 'linear', title: { display: true, text: t('tl.axis.time') } },
         y: { type: 'linear', beginAtZero: true, title: { display: true, text: t('tl.rps') } },
-        y2: { type: 'logarithmic', position: 'right', title: { display: true, text: t('tl.p99') }, grid: { drawOnChartArea: false } },
+        y2: { type: 'logarithmic', position: 'right', title: { display: true, text: t('tl.p99Axis') }, grid: { drawOnChartArea: false } },
         // Errors on an axis of their own: a dead server's clients fail thousands of times a second, which would flatten the answers.
         yErr: { type: 'linear', position: 'left', beginAtZero: true, display: 'auto', title: { display: true, text: t('tl.errors'), color: '#b00020' }, ticks: { color: '#b00020' }, grid: { drawOnChartArea: false } },
       },

@@ -4,7 +4,7 @@
  * faults. Built and tested in Node; the page only draws it (reports/pages/run/run-timeline.ts).
  */
 import { formatRps } from '../../../lib/format.js';
-import { t } from '../../../lib/lang/lang.js';
+import { decimal, t } from '../../../lib/lang/lang.js';
 import type { CaseResult, OkTrial } from '../../../results/schema.js';
 import { slicesOf } from '../../../results/timeline.js';
 import { faultName, faultSentence } from '../../text/faults.js';
@@ -59,7 +59,8 @@ function trialView(trial: OkTrial, number: number, median: boolean): TimelineTri
     windowEnd: tl.windowEndSeconds,
     t: slices.map((s, i) => round(s.t + lengthMs(i) / 2000, 3)),
     rps: slices.map((s, i) => Math.round((s.answers * 1000) / lengthMs(i))),
-    p99Ms: slices.map((s) => (s.answers === 0 ? null : round(s.p99Us / 1000, 3))),
+    // A p99 needs 100 answers: a slice with fewer shows its slowest answer (what its "p99" is anyway).
+    p99Ms: slices.map((s) => (s.answers === 0 ? null : round((s.answers >= 100 ? s.p99Us : s.maxUs) / 1000, 3))),
     errorsPerSecond: slices.map((s, i) => Math.round((s.errors * 1000) / lengthMs(i))),
     serverCpuPercent: slices.map((s) => s.serverCpuPercent),
     faults,
@@ -74,7 +75,7 @@ export function timelineCases(cases: readonly CaseResult[]): TimelineCaseView[] 
     const median = medianTrialIndex(ok.map((x) => x.trial));
     const ordered = [ok[median], ...ok.filter((_, i) => i !== median)].filter((x) => x !== undefined);
     const trials = ordered.flatMap((x, i) => trialView(x.trial, x.number, i === 0) ?? []);
-    const where = c.mode === 'open' && c.targetRate !== undefined ? t('th.offered', { rate: String(c.targetRate) }) : clientsText(c.connections);
+    const where = c.mode === 'open' && c.targetRate !== undefined ? t('th.offered', { rate: decimal(String(c.targetRate)) }) : clientsText(c.connections);
     return [{ model: c.model, connections: c.connections, label: `${c.model} · ${where}`, trials, faultSentences: c.status === 'ok' ? (c.faults ?? []).map((f) => faultSentence(c, f)) : [] }];
   });
 }
