@@ -173,10 +173,10 @@ export const TimelineSchema = z
     serverCpuPercent: column(nonNegative.nullable()),
     serverRssBytes: column(bytes.nullable()),
   })
-  .refine((tl) => [tl.errors, tl.p50Us, tl.p99Us, tl.maxUs, tl.inFlight, tl.serverCpuPercent, tl.serverRssBytes].every((c) => c.length === tl.answers.length), { message: 'every column of a timeline has one value per slice' })
-  .refine((tl) => tl.phases.reduce((a, [, n]) => a + n, 0) === tl.answers.length, { message: "a timeline's phases cover its slices exactly" })
-  .refine((tl) => tl.windowStartSeconds === null || tl.windowEndSeconds === null || tl.windowEndSeconds >= tl.windowStartSeconds, { message: "a timeline's window ends after it starts" })
-  .refine((tl) => tl.lastSliceMs === undefined || tl.lastSliceMs <= tl.sliceMs, { message: "a timeline's last slice is no longer than a slice" });
+  .refine((tl) => [tl.errors, tl.p50Us, tl.p99Us, tl.maxUs, tl.inFlight, tl.serverCpuPercent, tl.serverRssBytes].every((c) => c.length === tl.answers.length), { error: 'every column of a timeline has one value per slice' })
+  .refine((tl) => tl.phases.reduce((a, [, n]) => a + n, 0) === tl.answers.length, { error: "a timeline's phases cover its slices exactly" })
+  .refine((tl) => tl.windowStartSeconds === null || tl.windowEndSeconds === null || tl.windowEndSeconds >= tl.windowStartSeconds, { error: "a timeline's window ends after it starts" })
+  .refine((tl) => tl.lastSliceMs === undefined || tl.lastSliceMs <= tl.sliceMs, { error: "a timeline's last slice is no longer than a slice" });
 
 const FaultKindSchema = z.enum(['kill', 'stall', 'slowloris', 'cpu-hog']);
 /** Faults one run may do (bench/plan/faults.ts MAX_FAULTS). */
@@ -215,7 +215,7 @@ export const CaseFaultSchema = z
     /** Why no trial had it: it could not be done. */
     error: sentence.optional(),
   })
-  .refine((f) => f.recovered <= f.trials, { message: 'more trials recovered than had the fault' });
+  .refine((f) => f.recovered <= f.trials, { error: 'more trials recovered than had the fault' });
 
 /** Load agents a run may split its load among (--agents). */
 export const MAX_AGENTS = 64;

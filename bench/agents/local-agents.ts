@@ -90,10 +90,10 @@ export async function startLocalAgents(count: number, options: { readonly fileLi
       const edge = edges(taking.length, o.onWindowStart, o.onWindowEnd);
       const ticks = o.onProgress === undefined ? null : tickMerger(taking.length, o.onProgress);
       const loads = taking.map((i, k) => {
-        const { onProgress: _ignored, ...rest } = o;
         const generator = generators[i];
         if (generator === undefined) throw new Error(`agent ${i + 1} is gone`);
-        return generator.closed({ ...rest, connections: shares[i] ?? 0, onWindowStart: edge.start, onWindowEnd: edge.end, ...(ticks === null ? {} : { onProgress: ticks(k) }) });
+        // Each agent's ticks go through the merger (one tick per round), not straight to the listener.
+        return generator.closed({ ...o, connections: shares[i] ?? 0, onWindowStart: edge.start, onWindowEnd: edge.end, ...(ticks === null ? {} : { onProgress: ticks(k) }) });
       });
       const done = Promise.all(loads.map((l) => l.done)).then((parts) => ({
         ...mergeClosed(parts),
@@ -113,11 +113,10 @@ export async function startLocalAgents(count: number, options: { readonly fileLi
       const edge = edges(taking.length, o.onWindowStart, o.onWindowEnd);
       const ticks = o.onProgress === undefined ? null : tickMerger(taking.length, o.onProgress);
       const loads = taking.map((i, k) => {
-        const { onProgress: _ignored, ...rest } = o;
         const generator = generators[i];
         if (generator === undefined) throw new Error(`agent ${i + 1} is gone`);
-        // Each agent its own Poisson gaps: the same seed would send their requests in step.
-        return generator.open({ ...rest, rate: rates[i] ?? 0, maxInflight: Math.max(1, inflight[k] ?? 1), seed: (o.seed + 7919 * k) % 2 ** 31, onWindowStart: edge.start, onWindowEnd: edge.end, ...(ticks === null ? {} : { onProgress: ticks(k) }) });
+        // Each agent its own Poisson gaps (the same seed would send their requests in step), its ticks merged.
+        return generator.open({ ...o, rate: rates[i] ?? 0, maxInflight: Math.max(1, inflight[k] ?? 1), seed: (o.seed + 7919 * k) % 2 ** 31, onWindowStart: edge.start, onWindowEnd: edge.end, ...(ticks === null ? {} : { onProgress: ticks(k) }) });
       });
       const done = Promise.all(loads.map((l) => l.done)).then((parts) => ({
         ...mergeOpen(parts),

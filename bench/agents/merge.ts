@@ -89,7 +89,7 @@ export function mergeTimelines(parts: readonly LoadTimeline[]): LoadTimeline {
 }
 
 /** What a closed loop's agents measured, as one closed loop. */
-export function mergeClosed<T extends LoadOutcome & { readonly clientCpuMs: number }>(parts: readonly T[]): LoadOutcome & { readonly clientCpuMs: number } {
+export function mergeClosed(parts: readonly (LoadOutcome & { readonly clientCpuMs: number })[]): LoadOutcome & { readonly clientCpuMs: number } {
   const lost = parts.filter((p) => p.lostUpdates !== undefined);
   return {
     responses: sum(parts.map((p) => p.responses)),
@@ -110,7 +110,7 @@ export function mergeClosed<T extends LoadOutcome & { readonly clientCpuMs: numb
 }
 
 /** What an open loop's agents measured, as one open loop: planned, late and dropped add up. */
-export function mergeOpen<T extends OpenLoadOutcome & { readonly clientCpuMs: number }>(parts: readonly T[]): OpenLoadOutcome & { readonly clientCpuMs: number } {
+export function mergeOpen(parts: readonly (OpenLoadOutcome & { readonly clientCpuMs: number })[]): OpenLoadOutcome & { readonly clientCpuMs: number } {
   return {
     responses: sum(parts.map((p) => p.responses)),
     durationSeconds: mergedDuration(parts),

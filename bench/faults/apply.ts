@@ -158,7 +158,7 @@ export function startFaults(faults: readonly FaultSpec[], target: FaultTarget): 
           const [command = process.execPath, ...args] = cores === null || process.platform !== 'linux' ? busy : ['taskset', '-c', cores, ...busy];
           const hog = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
           let said = '';
-          hog.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+          hog.stdout.setEncoding('utf8').on('data', (chunk: string) => {
             said += chunk;
           });
           hog.on('error', (error) => {

@@ -100,7 +100,7 @@ export async function runCell(workload: string, connections: number, models: rea
       });
       if (running.warmup !== undefined && !entry.warmups.includes(running.warmup)) entry.warmups.push(running.warmup);
       run = await (ctx.runTrial ?? runTrial)(running, firstOfCase(ctx.spec, entry.runs.length === 0), place, ctx.signal, { generator: ctx.generator, monitor: ctx.monitor ?? null, model });
-      if (run.trial.status === 'failed' || (run.trial.status === 'ok' && (run.trial.faults?.length ?? 0) > 0)) {
+      if (run.trial.status === 'failed' || (run.trial.faults?.length ?? 0) > 0) {
         // A dead or failing server is started afresh for its next trial; so is one a fault was done to (a cluster
         // that replaced a process, connections a slowloris left): each faulted trial starts from a whole server.
         const problem = await ctx.servers.stop(model);

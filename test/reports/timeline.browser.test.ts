@@ -35,7 +35,7 @@ async function opened(browser: Browser, lang: Lang): Promise<Page> {
   return page;
 }
 
-const canvasData = (page: Page): Promise<Record<string, string>> => page.locator('.timeline canvas').first().evaluate((c) => ({ ...(c as HTMLCanvasElement).dataset }) as Record<string, string>);
+const canvasData = (page: Page): Promise<Record<string, string>> => page.locator('.timeline canvas').first().evaluate((c) => Object.fromEntries(Object.entries((c as HTMLCanvasElement).dataset).map(([k, v]) => [k, v ?? ''])));
 
 describe('the timeline of a trial', () => {
   let browser: Browser;
