@@ -196,6 +196,8 @@ export const TrialFaultSchema = z.object({
   recoverySeconds: nonNegative.nullable(),
   worstUs: nonNegative,
   baselineRps: nonNegative.nullable(),
+  /** No recovery, and too little of the window after the fault (or no throughput before it) to say there was none. */
+  unseen: z.boolean().optional(),
   /** The server's main process had ended by the trial's end: nothing restarts it. */
   serverGone: z.boolean(),
 });
@@ -207,15 +209,16 @@ export const CaseFaultSchema = z
     arg: nonNegative,
     lost: count,
     recoverySeconds: nonNegative.nullable(),
-    /** Trials that had the fault, and those of them that recovered. */
+    /** Trials that had the fault, those of them that recovered, and those whose recovery could not be seen. */
     trials: count,
     recovered: count,
+    unseen: count.optional(),
     worstUs: nonNegative,
     serverGone: z.boolean(),
     /** Why no trial had it: it could not be done. */
     error: sentence.optional(),
   })
-  .refine((f) => f.recovered <= f.trials, { error: 'more trials recovered than had the fault' });
+  .refine((f) => f.recovered + (f.unseen ?? 0) <= f.trials, { error: 'more trials recovered than had the fault' });
 
 /** Load agents a run may split its load among (--agents). */
 export const MAX_AGENTS = 64;

@@ -40,7 +40,7 @@ export interface CaseJudgement {
   readonly value: number | null;
   readonly interval: Interval | null;
   /** Why it is unsure when the figure itself is missing: 'failed', 'max-of-n', 'no-fault'. */
-  readonly why?: 'failed' | 'max-of-n' | 'no-fault';
+  readonly why?: 'failed' | 'max-of-n' | 'no-fault' | 'unseen';
 }
 
 export interface ThresholdResult {
@@ -130,6 +130,8 @@ function figureOf(c: OkCase, figure: ThresholdFigure): { value: number; interval
       // recover), judged as it is: a case whose trials mostly did not recover breaches a bound, however one went.
       const faults = (c.faults ?? []).filter((f) => f.trials > 0);
       if (faults.length === 0) return { why: 'no-fault' };
+      // A recovery the window ended too soon to show is not judged.
+      if (faults.some((f) => (f.unseen ?? 0) >= f.trials)) return { why: 'unseen' };
       const value = Math.max(...faults.map((f) => f.recoverySeconds ?? Number.POSITIVE_INFINITY));
       return { value, interval: { low: value, high: value } };
     }

@@ -21,7 +21,7 @@ export function trialFaults(done: readonly FaultDone[], timeline: Timeline, wind
     // sent. (Requests given up unanswered are errors already: the censored count would count them twice.)
     const next = at.slice(i + 1).find((x): x is number => x !== null) ?? Number.POSITIVE_INFINITY;
     const last = next === Number.POSITIVE_INFINITY;
-    const effect = appliedAtSeconds === null || d.error !== null ? { lost: 0, recoverySeconds: null, worstUs: 0, baselineRps: null } : faultEffect(slices, timeline.sliceMs, appliedAtSeconds, next, last ? after.dropped : 0);
+    const effect = appliedAtSeconds === null || d.error !== null ? { lost: 0, recoverySeconds: null, worstUs: 0, baselineRps: null, unseen: true } : faultEffect(slices, timeline.sliceMs, appliedAtSeconds, next, last ? after.dropped : 0);
     return {
       kind: d.spec.kind,
       atSeconds: d.spec.atSeconds,

@@ -59,7 +59,11 @@ export function parseFaults(joined: string | undefined, separator: string, durat
   if (joined === undefined) return [];
   const raws = joined.split(separator);
   if (raws.length > MAX_FAULTS) throw optionError('opt.err.faultMany', { max: MAX_FAULTS });
-  return raws.map((r) => parseFault(r, durationSeconds)).sort((a, b) => a.atSeconds - b.atSeconds);
+  const faults = raws.map((r) => parseFault(r, durationSeconds)).sort((a, b) => a.atSeconds - b.atSeconds);
+  // Two faults at once to one server say two contradicting things about the same moment: one of them is enough.
+  const twice = faults.find((f, i) => faults.some((g, j) => j < i && g.atSeconds === f.atSeconds && (g.kind === f.kind || g.kind === 'kill' || f.kind === 'kill')));
+  if (twice !== undefined) throw optionError('opt.err.faultTwice', { fault: faultLabel(twice), at: String(twice.atSeconds) });
+  return faults;
 }
 
 /** "kill@1", "stall@1:300": a fault as it was asked for (and as the pages name it). */

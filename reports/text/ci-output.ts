@@ -85,8 +85,8 @@ export function junitXml(results: Results, judged: readonly ThresholdResult[], s
   for (const r of judged) {
     const detail = r.cases.map((c) => `${t(`ci.verdict.${c.verdict}`)}: ${t('ci.case', { model: c.model, workload: c.workload, clients: c.connections, figure: figureText(r, c) })}`).join('\n');
     lines.push(`    <testcase classname="thresholds" name="${xml(r.threshold.text)}">`);
-    if (r.verdict === 'breached' || (strict && r.verdict === 'unsure')) lines.push(`      <failure message="${xml(thresholdLine(r))}" type="${r.verdict}">${xml(detail)}</failure>`);
-    else if (r.verdict === 'unsure') lines.push(`      <skipped message="${xml(thresholdLine(r))}"/>`);
+    if (r.verdict === 'breached' || (strict && r.verdict === 'unsure')) lines.push(`      <failure message="${xml(thresholdLine(r).replace(/ {2,}/, ' '))}" type="${r.verdict}">${xml(detail)}</failure>`);
+    else if (r.verdict === 'unsure') lines.push(`      <skipped message="${xml(thresholdLine(r).replace(/ {2,}/, ' '))}"/>`);
     lines.push(`      <system-out>${xml(detail)}</system-out>`, '    </testcase>');
   }
   lines.push('  </testsuite>', '</testsuites>');

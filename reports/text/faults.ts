@@ -32,6 +32,8 @@ export function faultSentence(c: Pick<CaseResult, 'model' | 'connections' | 'mod
   // Back within the first slice after it: the throughput never measurably dropped.
   if (f.recoverySeconds !== null && f.recoverySeconds <= UNAFFECTED_SECONDS) return t('fault.kept', base) + some;
   if (f.recoverySeconds !== null) return t('fault.recovered', { ...base, seconds: secondsText(f.recoverySeconds) }) + some;
+  // Every trial's window ended too soon after the fault to show whether it came back.
+  if ((f.unseen ?? 0) >= f.trials) return t('fault.unseen', base);
   // A server gone for good answers nothing more: every request after the fault failed, however many were tried.
   if (f.serverGone && f.recovered === 0) return t('fault.lostAll', { ...base, lost: grouped(f.lost), why: t('fault.why.gone') });
   return t('fault.notRecovered', { ...base, why: f.serverGone ? t('fault.why.gone') : '' }) + some;

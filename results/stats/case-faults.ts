@@ -16,16 +16,19 @@ export function caseFaults(trials: readonly Trial[]): CaseFault[] | undefined {
     // A fault that could not be done (the server already gone, a process that would not start) did nothing to judge.
     const same = had.filter((x) => x.appliedAtSeconds !== null && x.error === null);
     const error = same.length === 0 ? (had.find((x) => x.error !== null)?.error ?? null) : null;
-    const recoveries = same.map((x) => x.recoverySeconds ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
+    // A trial whose recovery could not be seen (the window ended too soon after the fault) says nothing of it.
+    const seen = same.filter((x) => x.recoverySeconds !== null || x.unseen !== true);
+    const recoveries = seen.map((x) => x.recoverySeconds ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
     const recovery = middle(recoveries);
     return {
       kind: f.kind,
       atSeconds: f.atSeconds,
       arg: f.arg,
       lost: middle(same.map((x) => x.lost).sort((a, b) => a - b)),
-      recoverySeconds: same.length === 0 || !Number.isFinite(recovery) ? null : recovery,
+      recoverySeconds: seen.length === 0 || !Number.isFinite(recovery) ? null : recovery,
       trials: same.length,
       recovered: same.filter((x) => x.recoverySeconds !== null).length,
+      unseen: same.length - seen.length,
       worstUs: same.reduce((a, x) => Math.max(a, x.worstUs), 0),
       serverGone: same.some((x) => x.serverGone),
       ...(error === null ? {} : { error }),

@@ -23,7 +23,12 @@ export interface FaultEffect {
   readonly worstUs: number;
   /** Answers per second before the fault (window slices, or warm-up ones when the fault opens the window); null: none. */
   readonly baselineRps: number | null;
+  /** Not recovered, but the window ended too soon after the fault to say it did not: null recovery means "unseen". */
+  readonly unseen: boolean;
 }
+
+/** A recovery not seen in this much of the window after the fault is "did not recover"; in less, "unseen". */
+export const JUDGED_AFTER_SECONDS = 0.5;
 
 export function faultEffect(slices: readonly TimelineSlice[], sliceMs: number, atSeconds: number, untilSeconds = Number.POSITIVE_INFINITY, alsoLost = 0): FaultEffect {
   const width = sliceMs / 1000;
@@ -45,5 +50,8 @@ export function faultEffect(slices: readonly TimelineSlice[], sliceMs: number, a
     const first = windowAfter[at];
     if (first !== undefined) recoverySeconds = Math.round(Math.max(0, first.t - atSeconds) * 1000) / 1000;
   }
-  return { lost, recoverySeconds, worstUs, baselineRps: baselineRps === null ? null : Math.round(baselineRps * 10) / 10 };
+  // The window's time after the fault (its own slices, up to the next fault): too little of it cannot show a recovery.
+  const windowAfter = after.filter((s) => s.phase === 'window' && s.t >= atSeconds - 1e-9).length * width;
+  const unseen = recoverySeconds === null && (baselineRps === null || windowAfter < JUDGED_AFTER_SECONDS - 1e-9);
+  return { lost, recoverySeconds, worstUs, baselineRps: baselineRps === null ? null : Math.round(baselineRps * 10) / 10, unseen };
 }

@@ -23,6 +23,7 @@ describe('faults refused before anything starts', () => {
     [['--fault', 'stall@0.1:0'], 'a stall lasts a whole number of milliseconds from 1 to 60000'],
     [['--fault', 'slowloris@0.1:1.5'], 'slowloris opens a whole number of connections'],
     [['--target', 'http://127.0.0.1:9', '--fault', 'kill@0.1'], '--fault kill@0.1: a server started elsewhere (--target) cannot be killed'],
+    [['--fault', 'kill@0.1', '--fault', 'kill@0.1'], '--fault kill@0.1: another fault of that kind, or a kill, is already at 0.1 s'],
   ])('%j: one line, status 2, no server started', (args, message) => {
     expectRefusal(args, message);
   });

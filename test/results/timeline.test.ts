@@ -104,7 +104,14 @@ describe('what a fault did', () => {
   });
 
   it('never back: null; no slice before the fault: no baseline, no recovery', () => {
-    expect(faultEffect([...before, slice(1.0, 0), slice(1.1, 0), slice(1.2, 0)], 100, 1.0).recoverySeconds).toBeNull();
+    // 0.6 s of the window after the fault without a recovery: it did not recover.
+    const dead = faultEffect([...before, ...[1.0, 1.1, 1.2, 1.3, 1.4, 1.5].map((t) => slice(t, 0))], 100, 1.0);
+    expect(dead.recoverySeconds).toBeNull();
+    expect(dead.unseen).toBe(false);
+    // 0.3 s only (the window ended): not seen, not "did not recover".
+    const cut = faultEffect([...before, slice(1.0, 0), slice(1.1, 0), slice(1.2, 0)], 100, 1.0);
+    expect(cut.recoverySeconds).toBeNull();
+    expect(cut.unseen).toBe(true);
     const atStart = faultEffect([slice(0, 10), slice(0.1, 10)], 100, 0);
     expect(atStart.baselineRps).toBeNull();
     expect(atStart.recoverySeconds).toBeNull();
@@ -133,6 +140,7 @@ describe('what a fault did', () => {
     expect(faultSentence(c, recovered)).toBe('cluster (16 clients) lost 31 requests after the kill at 1 s and recovered in 0.4\u00a0s');
     expect(faultSentence({ ...c, model: 'event-loop' }, { ...recovered, lost: 5000, recoverySeconds: null, recovered: 0, serverGone: true })).toBe('event-loop (16 clients) lost every request after the kill at 1 s (5,000 failed) and did not recover: nothing restarts it');
     expect(faultSentence(c, { ...recovered, kind: 'stall', arg: 300, lost: 0, recoverySeconds: 0.05 })).toBe('cluster (16 clients) kept its throughput through the 300 ms stall at 1 s and lost no request');
+    expect(faultSentence(c, { ...recovered, kind: 'stall', arg: 300, atSeconds: 2.9, lost: 0, recoverySeconds: null, recovered: 0, unseen: 3 })).toBe('cluster (16 clients) lost no request after the 300 ms stall at 2.9 s; the window ended too soon after it to see a recovery');
     setLang('fr');
     expect(faultSentence(c, recovered)).toBe('cluster (16 clients) a perdu 31 requêtes après le kill à 1 s et s’est rétabli en 0,4\u00a0s');
     setLang('en');

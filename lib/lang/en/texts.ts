@@ -210,5 +210,6 @@ export const textsEn = {
   'fault.why.gone': ': nothing restarts it',
   'fault.some': ' ({recovered} of {trials} trials recovered)',
   'fault.failed': '{model} ({where}): {fault} could not be done ({error})',
+  'fault.unseen': '{model} ({where}) lost {lost} after {fault}; the window ended too soon after it to see a recovery',
   'fault.never': '{model} ({where}): {fault} never happened (the trials ended first)',
 } as const;

@@ -203,5 +203,6 @@ export const textsFr: Readonly<Record<keyof typeof textsEn, string>> = {
   'fault.why.gone': ' : rien ne le redémarre',
   'fault.some': ' ({recovered} essais sur {trials} rétablis)',
   'fault.failed': '{model} ({where}) : {fault} n’a pas pu être faite ({error})',
+  'fault.unseen': '{model} ({where}) a perdu {lost} après {fault} ; la fenêtre s’est terminée trop tôt après pour voir un rétablissement',
   'fault.never': '{model} ({where}) : {fault} n’a jamais eu lieu (les essais ont fini avant)',
 };

@@ -89,7 +89,9 @@ export function timelineBox(cases: readonly TimelineCaseView[], styleFor: (model
     },
     plugins: [marksPlugin(marks)],
   };
+  const trialNote = el('p', { className: 'note timeline-trial-faults' });
   const show = (c: TimelineCaseView, tl: TimelineTrialView): void => {
+    trialNote.replaceChildren(...tl.faultNotes.flatMap((n, i) => (i === 0 ? [n] : [el('br'), n])));
     const color = styleFor(c.model).color;
     marks.windowStart = tl.windowStart;
     marks.windowEnd = tl.windowEnd;
@@ -133,6 +135,7 @@ export function timelineBox(cases: readonly TimelineCaseView[], styleFor: (model
     el('h3', { text: t('tl.title') }),
     el('div', { className: 'timeline-picks' }, [casePick.box, trialPick.box]),
     figure,
+    trialNote,
     faulted ? el('div', { className: 'box faults' }, [el('strong', { text: t('tl.faults') }), el('ul', {}, cases.flatMap((c) => c.faultSentences.map((s) => el('li', { text: s }))))]) : null,
   ]);
 }

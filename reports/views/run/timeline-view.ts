@@ -4,7 +4,7 @@
  * faults. Built and tested in Node; the page only draws it (reports/pages/run/run-timeline.ts).
  */
 import { formatRps } from '../../../lib/format.js';
-import { decimal, t } from '../../../lib/lang/lang.js';
+import { decimal, grouped, t } from '../../../lib/lang/lang.js';
 import type { CaseResult, OkTrial } from '../../../results/schema.js';
 import { slicesOf } from '../../../results/timeline.js';
 import { faultName, faultSentence } from '../../text/faults.js';
@@ -25,6 +25,8 @@ export interface TimelineTrialView {
   readonly errorsPerSecond: readonly number[];
   readonly serverCpuPercent: readonly (number | null)[];
   readonly faults: readonly { readonly at: number; readonly label: string }[];
+  /** What each fault did in this trial (the case's sentence speaks of its middle trial, which may be another). */
+  readonly faultNotes: readonly string[];
 }
 
 export interface TimelineCaseView {
@@ -50,7 +52,12 @@ function trialView(trial: OkTrial, number: number, median: boolean): TimelineTri
   const slices = slicesOf(tl);
   // Each slice's rate over its own length (the last one is cut short by the load's end), drawn at its middle.
   const lengthMs = (i: number): number => (i === slices.length - 1 ? (tl.lastSliceMs ?? tl.sliceMs) : tl.sliceMs);
-  const faults = (trial.faults ?? []).flatMap((f) => (f.appliedAtSeconds === null ? [] : [{ at: f.appliedAtSeconds, label: faultName(f) }]));
+  // Marked at the moment it was done, on the load's clock; named short (its time is the line's place).
+  const faults = (trial.faults ?? []).flatMap((f) => (f.appliedAtSeconds === null ? [] : [{ at: f.appliedAtSeconds, label: t(`tl.mark.${f.kind}`, { arg: decimal(String(f.arg)) }) }]));
+  const faultNotes = (trial.faults ?? []).map((f) => {
+    const outcome = f.error !== null ? t('tl.note.failed', { error: f.error }) : f.recoverySeconds !== null ? t('tl.note.back', { seconds: decimal(String(f.recoverySeconds)) }) : f.unseen === true ? t('tl.note.unseen') : t('tl.note.notBack');
+    return t('tl.note.fault', { fault: faultName(f), lost: grouped(f.lost), outcome });
+  });
   return {
     number,
     label: t(median ? 'tl.trialMedian' : 'tl.trial', { n: number, rps: formatRps(trial.rps) }),
@@ -64,6 +71,7 @@ function trialView(trial: OkTrial, number: number, median: boolean): TimelineTri
     errorsPerSecond: slices.map((s, i) => Math.round((s.errors * 1000) / lengthMs(i))),
     serverCpuPercent: slices.map((s) => s.serverCpuPercent),
     faults,
+    faultNotes,
   };
 }
 
