@@ -198,6 +198,8 @@ export const TrialFaultSchema = z.object({
   baselineRps: nonNegative.nullable(),
   /** No recovery, and too little of the window after the fault (or no throughput before it) to say there was none. */
   unseen: z.boolean().optional(),
+  /** Of the lost, the requests that waited until the client gave up (its timeout): the trial's, told by its last fault. */
+  timeouts: count.optional(),
   /** The server's main process had ended by the trial's end: nothing restarts it. */
   serverGone: z.boolean(),
 });
@@ -213,6 +215,8 @@ export const CaseFaultSchema = z
     trials: count,
     recovered: count,
     unseen: count.optional(),
+    /** Of the lost, those that waited until the client gave up (the middle trial's). */
+    timeouts: count.optional(),
     worstUs: nonNegative,
     serverGone: z.boolean(),
     /** Why no trial had it: it could not be done. */

@@ -1,6 +1,7 @@
 /**
  * npm run bench -- [options]: drives many clients at every model and writes results (and the report).
  */
+import { faultLabel } from '../bench/plan/faults.js';
 import { dirname, relative, resolve } from 'node:path';
 import { benchHelp, parseBenchArgs } from '../bench/plan/parse-args.js';
 import { shapesLink } from '../bench/network/link-shape.js';
@@ -138,7 +139,7 @@ const banner = `bench: ${t('prog.banner', {
   trials: String(options.trials),
   maxTrials: String(options.maxTrials),
   budget: formatDuration(options.budgetSeconds),
-})}`;
+})}${options.agents > 1 ? t('prog.banner.agents', { n: options.agents }) : ''}${options.faults.length > 0 ? t('prog.banner.faults', { faults: options.faults.map(faultLabel).join(', ') }) : ''}`;
 // --live: the view's server starts before anything else (a port in use is one line, status 2, before any server).
 let live: Live | null = null;
 if (options.live !== null) {

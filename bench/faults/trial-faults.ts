@@ -9,7 +9,7 @@ import type { FaultDone } from './apply.js';
  * clock places the window on the timeline: each fault is placed from the window's start, so the two clocks never mix).
  * `after.dropped`: the open loop's requests never sent (no connection); `serverGone`: the server's main process ended.
  */
-export function trialFaults(done: readonly FaultDone[], timeline: Timeline, windowStartEpochMs: number, after: { readonly dropped: number; readonly serverGone: boolean }): TrialFault[] {
+export function trialFaults(done: readonly FaultDone[], timeline: Timeline, windowStartEpochMs: number, after: { readonly dropped: number; readonly timeouts: number; readonly serverGone: boolean }): TrialFault[] {
   const slices = slicesOf(timeline);
   const windowStart = timeline.windowStartSeconds ?? 0;
   const at = done.map((d) => (d.appliedAtEpochMs === null ? null : Math.max(0, Math.round(windowStart * 1000 + d.appliedAtEpochMs - windowStartEpochMs)) / 1000));
@@ -30,6 +30,8 @@ export function trialFaults(done: readonly FaultDone[], timeline: Timeline, wind
       target: d.target.slice(0, 200),
       error: d.error === null ? null : d.error.slice(0, 2000),
       ...effect,
+      // The trial's requests that waited until the client gave up: the last fault's (the load's own are rare).
+      timeouts: last && appliedAtSeconds !== null && d.error === null ? after.timeouts : 0,
       serverGone: i === lastKill,
     };
   });

@@ -209,7 +209,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
         ...(outcome.chat === undefined ? {} : { chat: { ...outcome.chat } }),
         timeline,
         ...(agents === undefined ? {} : { agents }),
-        ...(window.faults === undefined ? {} : { faults: trialFaults(window.faults.done, timeline, window.startMs, { dropped: 'dropped' in outcome ? outcome.dropped : 0, serverGone: died !== undefined }) }),
+        ...(window.faults === undefined ? {} : { faults: trialFaults(window.faults.done, timeline, window.startMs, { dropped: 'dropped' in outcome ? outcome.dropped : 0, timeouts: outcome.timeouts, serverGone: died !== undefined }) }),
       },
       histogram: outcome.histogram,
       ...('uncorrected' in outcome ? { uncorrected: outcome.uncorrected, lateness: outcome.lateness } : {}),

@@ -27,7 +27,8 @@ export function faultSentence(c: Pick<CaseResult, 'model' | 'connections' | 'mod
   const one = currentLang() === 'fr' ? f.lost < 2 : f.lost === 1;
   const lost = f.lost === 0 ? t('fault.lost.none') : t(one ? 'fault.lost.one' : 'fault.lost.many', { n: grouped(f.lost) });
   const base = { model: c.model, where, lost, fault: faultName(f) };
-  const some = f.recovered > 0 && f.recovered < f.trials ? t('fault.some', { recovered: f.recovered, trials: f.trials }) : '';
+  const waited = (f.timeouts ?? 0) > 0 && !f.serverGone ? (currentLang() === 'fr' ? (f.timeouts ?? 0) < 2 : f.timeouts === 1) ? t('fault.timeouts.one') : t('fault.timeouts.many', { n: grouped(f.timeouts ?? 0) }) : '';
+  const some = `${waited}${f.recovered > 0 && f.recovered < f.trials ? t('fault.some', { recovered: f.recovered, trials: f.trials }) : ''}`;
   if (f.trials === 0) return f.error === undefined ? t('fault.never', base) : t('fault.failed', { ...base, error: f.error });
   // Back within the first slice after it: the throughput never measurably dropped.
   if (f.recoverySeconds !== null && f.recoverySeconds <= UNAFFECTED_SECONDS) return t('fault.kept', base) + some;

@@ -29,6 +29,7 @@ export function caseFaults(trials: readonly Trial[]): CaseFault[] | undefined {
       trials: same.length,
       recovered: same.filter((x) => x.recoverySeconds !== null).length,
       unseen: same.length - seen.length,
+      timeouts: middle(same.map((x) => x.timeouts ?? 0).sort((a, b) => a - b)),
       worstUs: same.reduce((a, x) => Math.max(a, x.worstUs), 0),
       serverGone: same.some((x) => x.serverGone),
       ...(error === null ? {} : { error }),

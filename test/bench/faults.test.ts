@@ -51,7 +51,7 @@ describe('a fault inside the window', () => {
     );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('Faults (--fault)');
-    expect(run.stdout).toMatch(/event-loop \(16 clients\) lost every request after the kill at 0\.5 s \([\d,]+ failed\) and did not recover: nothing restarts it/);
+    expect(run.stdout).toMatch(/event-loop \(16 clients\) lost every request after the kill at 0\.5 s \([\d,]+ attempts failed\) and did not recover: nothing restarts it/);
     const [id] = readdirSync(out).filter((d) => d.startsWith('20'));
     const results = readResultsFile(join(out, id ?? '', 'results.json'));
     const byModel = (m: string): OkCase => {

@@ -67,7 +67,7 @@ describe('the timeline of a trial', () => {
       expect(other.trial).not.toBe(first.trial);
       const faults = await box.locator('.faults li').allTextContents();
       expect(faults).toHaveLength(2);
-      expect(faults[1]).toMatch(/^event-loop \(16 clients\) lost every request after the kill at 1 s \([\d,]+ failed\) and did not recover: nothing restarts it$/);
+      expect(faults[1]).toMatch(/^event-loop \(16 clients\) lost every request after the kill at 1 s \([\d,]+ attempts failed\) and did not recover: nothing restarts it$/);
     } finally {
       await page.close();
     }

@@ -138,7 +138,7 @@ describe('what a fault did', () => {
     const recovered = { kind: 'kill' as const, atSeconds: 1, arg: 0, lost: 31, recoverySeconds: 0.4, trials: 3, recovered: 3, worstUs: 1, serverGone: false };
     setLang('en');
     expect(faultSentence(c, recovered)).toBe('cluster (16 clients) lost 31 requests after the kill at 1 s and recovered in 0.4\u00a0s');
-    expect(faultSentence({ ...c, model: 'event-loop' }, { ...recovered, lost: 5000, recoverySeconds: null, recovered: 0, serverGone: true })).toBe('event-loop (16 clients) lost every request after the kill at 1 s (5,000 failed) and did not recover: nothing restarts it');
+    expect(faultSentence({ ...c, model: 'event-loop' }, { ...recovered, lost: 5000, recoverySeconds: null, recovered: 0, serverGone: true })).toBe('event-loop (16 clients) lost every request after the kill at 1 s (5,000 attempts failed) and did not recover: nothing restarts it');
     expect(faultSentence(c, { ...recovered, kind: 'stall', arg: 300, lost: 0, recoverySeconds: 0.05 })).toBe('cluster (16 clients) kept its throughput through the 300 ms stall at 1 s and lost no request');
     expect(faultSentence(c, { ...recovered, kind: 'stall', arg: 300, atSeconds: 2.9, lost: 0, recoverySeconds: null, recovered: 0, unseen: 3 })).toBe('cluster (16 clients) lost no request after the 300 ms stall at 2.9 s; the window ended too soon after it to see a recovery');
     setLang('fr');

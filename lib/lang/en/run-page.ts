@@ -322,7 +322,7 @@ export const runPageEn = {
   'tl.mark.stall': 'stall ({arg} ms)',
   'tl.mark.slowloris': 'slowloris ({arg})',
   'tl.mark.cpu-hog': 'cpu-hog ({arg} s)',
-  'tl.note.fault': 'This trial, {fault}: {lost} requests lost, {outcome}.',
+  'tl.note.fault': 'This trial, {fault}: {lost} requests lost{waited}; {outcome}.',
   'tl.note.back': 'back {seconds} s after it',
   'tl.note.notBack': 'not back before the window ended',
   'tl.note.unseen': 'the window ended too soon after it to see',

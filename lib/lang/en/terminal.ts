@@ -266,6 +266,8 @@ export const terminalEn = {
 
   // A run's progress
   'prog.banner': 'profile {profile}: {models}{network} × {workloads} × {load}; trials of {duration} s, {trials} to {maxTrials} per case, interleaved; budget {budget}',
+  'prog.banner.agents': '; the load split among {n} load agents',
+  'prog.banner.faults': '; faults in each window: {faults}',
   'prog.banner.netns': ' (each in a network namespace)',
   'prog.banner.netnsShaped': ' (each in a network namespace, {shape})',
   'prog.banner.netnsRelay': " (each in a network namespace, {shape} by the lab's relay)",

@@ -306,7 +306,7 @@ export const runPageFr: Readonly<Record<keyof typeof runPageEn, string>> = {
   'tl.mark.stall': 'arrêt ({arg} ms)',
   'tl.mark.slowloris': 'slowloris ({arg})',
   'tl.mark.cpu-hog': 'cpu-hog ({arg} s)',
-  'tl.note.fault': 'Cet essai, {fault} : {lost} requêtes perdues, {outcome}.',
+  'tl.note.fault': 'Cet essai, {fault} : {lost} requêtes perdues{waited} ; {outcome}.',
   'tl.note.back': 'rétabli {seconds} s après',
   'tl.note.notBack': 'pas rétabli avant la fin de la fenêtre',
   'tl.note.unseen': 'la fenêtre a fini trop tôt après pour le voir',

@@ -254,6 +254,8 @@ export const terminalFr: Readonly<Record<keyof typeof terminalEn, string>> = {
   'opt.cpus.noTaskset': '--cpus demande taskset (util-linux : apt-get install -y util-linux)',
 
   'prog.banner': 'profil {profile} : {models}{network} × {workloads} × {load} ; essais de {duration} s, {trials} à {maxTrials} par cas, entrelacés ; budget {budget}',
+  'prog.banner.agents': ' ; la charge partagée entre {n} agents de charge',
+  'prog.banner.faults': ' ; pannes dans chaque fenêtre : {faults}',
   'prog.banner.netns': ' (chacun dans un espace de noms réseau)',
   'prog.banner.netnsShaped': ' (chacun dans un espace de noms réseau, {shape})',
   'prog.banner.netnsRelay': ' (chacun dans un espace de noms réseau, {shape} par le relais du laboratoire)',

@@ -55,8 +55,9 @@ function trialView(trial: OkTrial, number: number, median: boolean): TimelineTri
   // Marked at the moment it was done, on the load's clock; named short (its time is the line's place).
   const faults = (trial.faults ?? []).flatMap((f) => (f.appliedAtSeconds === null ? [] : [{ at: f.appliedAtSeconds, label: t(`tl.mark.${f.kind}`, { arg: decimal(String(f.arg)) }) }]));
   const faultNotes = (trial.faults ?? []).map((f) => {
-    const outcome = f.error !== null ? t('tl.note.failed', { error: f.error }) : f.recoverySeconds !== null ? t('tl.note.back', { seconds: decimal(String(f.recoverySeconds)) }) : f.unseen === true ? t('tl.note.unseen') : t('tl.note.notBack');
-    return t('tl.note.fault', { fault: faultName(f), lost: grouped(f.lost), outcome });
+    const outcome = f.error !== null ? t('tl.note.failed', { error: f.error }) : f.recoverySeconds !== null ? t('tl.note.back', { seconds: decimal(String(Math.round(f.recoverySeconds * 100) / 100)) }) : f.unseen === true ? t('tl.note.unseen') : t('tl.note.notBack');
+    const waited = (f.timeouts ?? 0) === 0 ? '' : (f.timeouts ?? 0) === 1 ? t('fault.timeouts.one') : t('fault.timeouts.many', { n: grouped(f.timeouts ?? 0) });
+    return t('tl.note.fault', { fault: faultName(f), lost: grouped(f.lost), waited, outcome });
   });
   return {
     number,
