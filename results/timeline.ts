@@ -27,6 +27,9 @@ export interface TimelineSlice {
   readonly serverRssBytes: number | null;
 }
 
+/** What the load process knows of a slice (bench/load/timeline.ts); the bench adds the server's CPU and memory. */
+export type LoadSlice = Omit<TimelineSlice, 'serverCpuPercent' | 'serverRssBytes'>;
+
 /** The columns as stored (results/schema.ts TimelineSchema). */
 export type StoredTimeline = Timeline;
 

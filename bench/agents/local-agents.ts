@@ -6,6 +6,7 @@
  * agents' ticks, their counts added.
  */
 import { hostname } from 'node:os';
+import { sentence } from '../../lib/lang/sentences.js';
 import type { AgentPart, HeldConnections, HostedClosedOptions, HostedOpenOptions, LoadGenerator } from '../load/load-host.js';
 import { startLoadGenerator } from '../load/load-host.js';
 import type { LoadProgress, LoadTick } from '../load/load-progress.js';
@@ -66,6 +67,45 @@ function edges(count: number, onStart?: () => void, onEnd?: () => void): { start
   };
 }
 
+/** The callbacks each agent's part of a load reports through: window edges once for all, ticks one per round. */
+interface PartCallbacks {
+  readonly onWindowStart: () => void;
+  readonly onWindowEnd: () => void;
+  readonly onProgress?: LoadProgress;
+}
+
+/**
+ * A load run by every agent with a share of it (`shares[i]` > 0): each started with its callbacks, stopped together,
+ * their outcomes merged, each agent's part kept.
+ */
+function fanOutOf(generators: readonly LoadGenerator[], agents: readonly AgentInfo[]) {
+  return <T extends { readonly responses: number; readonly clientCpuMs: number }, M>(
+    shares: readonly number[],
+    o: { readonly onWindowStart?: () => void; readonly onWindowEnd?: () => void; readonly onProgress?: LoadProgress },
+    merge: (parts: readonly T[]) => M,
+    start: (generator: LoadGenerator, i: number, callbacks: PartCallbacks, k: number) => { readonly done: Promise<T>; stop(): void },
+  ): { readonly done: Promise<M & { readonly agents: readonly AgentPart[] }>; stop(): void } => {
+    const taking = shares.flatMap((s, i) => (s > 0 ? [i] : []));
+    const edge = edges(taking.length, o.onWindowStart, o.onWindowEnd);
+    const ticks = o.onProgress === undefined ? null : tickMerger(taking.length, o.onProgress);
+    const loads = taking.map((i, k) => {
+      const generator = generators[i];
+      if (generator === undefined) throw new Error(sentence('err.agentGone', { n: i + 1 }));
+      return start(generator, i, { onWindowStart: edge.start, onWindowEnd: edge.end, ...(ticks === null ? {} : { onProgress: ticks(k) }) }, k);
+    });
+    const done = Promise.all(loads.map((l) => l.done)).then((parts) => ({
+      ...merge(parts),
+      agents: parts.map((p, k): AgentPart => ({ name: agents[taking[k] ?? 0]?.name ?? '', share: shares[taking[k] ?? 0] ?? 0, responses: p.responses, clientCpuMs: p.clientCpuMs })),
+    }));
+    return {
+      done,
+      stop: () => {
+        for (const l of loads) l.stop();
+      },
+    };
+  };
+}
+
 export async function startLocalAgents(count: number, options: { readonly fileLimit?: number | null } = {}): Promise<AgentGenerator> {
   const started = await Promise.allSettled(Array.from({ length: count }, () => startLoadGenerator(options)));
   const generators = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -77,8 +117,8 @@ export async function startLocalAgents(count: number, options: { readonly fileLi
   const host = hostname();
   const agents: AgentInfo[] = generators.map((g, i) => ({ name: `local-${i + 1}`, host, pid: g.pid, weight: 1, clockOffsetMs: 0 }));
   const weights = agents.map((a) => a.weight);
-  /** The agents that take part in a load of this size (an agent with no client sits it out). */
-  const active = (shares: readonly number[]): number[] => shares.flatMap((s, i) => (s > 0 ? [i] : []));
+  // An agent with no share of a load (fewer clients than agents) sits it out.
+  const fanOut = fanOutOf(generators, agents);
 
   return {
     pid: generators[0]?.pid ?? process.pid,
@@ -86,48 +126,13 @@ export async function startLocalAgents(count: number, options: { readonly fileLi
     agents,
     closed(o: HostedClosedOptions) {
       const shares = splitAmong(o.connections, weights);
-      const taking = active(shares);
-      const edge = edges(taking.length, o.onWindowStart, o.onWindowEnd);
-      const ticks = o.onProgress === undefined ? null : tickMerger(taking.length, o.onProgress);
-      const loads = taking.map((i, k) => {
-        const generator = generators[i];
-        if (generator === undefined) throw new Error(`agent ${i + 1} is gone`);
-        // Each agent's ticks go through the merger (one tick per round), not straight to the listener.
-        return generator.closed({ ...o, connections: shares[i] ?? 0, onWindowStart: edge.start, onWindowEnd: edge.end, ...(ticks === null ? {} : { onProgress: ticks(k) }) });
-      });
-      const done = Promise.all(loads.map((l) => l.done)).then((parts) => ({
-        ...mergeClosed(parts),
-        agents: parts.map((p, k): AgentPart => ({ name: agents[taking[k] ?? 0]?.name ?? '', share: shares[taking[k] ?? 0] ?? 0, responses: p.responses, clientCpuMs: p.clientCpuMs })),
-      }));
-      return {
-        done,
-        stop: () => {
-          for (const l of loads) l.stop();
-        },
-      };
+      return fanOut(shares, o, mergeClosed, (generator, i, callbacks) => generator.closed({ ...o, ...callbacks, connections: shares[i] ?? 0 }));
     },
     open(o: HostedOpenOptions) {
       const rates = splitRate(o.rate, weights);
-      const taking = active(rates.map((r) => (r > 0 ? 1 : 0)));
-      const inflight = splitAmong(o.maxInflight, taking.map(() => 1));
-      const edge = edges(taking.length, o.onWindowStart, o.onWindowEnd);
-      const ticks = o.onProgress === undefined ? null : tickMerger(taking.length, o.onProgress);
-      const loads = taking.map((i, k) => {
-        const generator = generators[i];
-        if (generator === undefined) throw new Error(`agent ${i + 1} is gone`);
-        // Each agent its own Poisson gaps (the same seed would send their requests in step), its ticks merged.
-        return generator.open({ ...o, rate: rates[i] ?? 0, maxInflight: Math.max(1, inflight[k] ?? 1), seed: (o.seed + 7919 * k) % 2 ** 31, onWindowStart: edge.start, onWindowEnd: edge.end, ...(ticks === null ? {} : { onProgress: ticks(k) }) });
-      });
-      const done = Promise.all(loads.map((l) => l.done)).then((parts) => ({
-        ...mergeOpen(parts),
-        agents: parts.map((p, k): AgentPart => ({ name: agents[taking[k] ?? 0]?.name ?? '', share: rates[taking[k] ?? 0] ?? 0, responses: p.responses, clientCpuMs: p.clientCpuMs })),
-      }));
-      return {
-        done,
-        stop: () => {
-          for (const l of loads) l.stop();
-        },
-      };
+      const inflight = splitAmong(o.maxInflight, rates.filter((r) => r > 0).map(() => 1));
+      // Each agent its own Poisson gaps (the same seed would send their requests in step).
+      return fanOut(rates, o, mergeOpen, (generator, i, callbacks, k) => generator.open({ ...o, ...callbacks, rate: rates[i] ?? 0, maxInflight: Math.max(1, inflight[k] ?? 1), seed: (o.seed + 7919 * k) % 2 ** 31 }));
     },
     hold(spec) {
       const shares = splitAmong(spec.count, weights);

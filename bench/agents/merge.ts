@@ -11,7 +11,8 @@ import type { Histogram } from 'hdr-histogram-js';
 import { newLatencyHistogram } from '../load/latency.js';
 import type { LoadOutcome } from '../load/closed-loop.js';
 import type { OpenLoadOutcome } from '../load/open-loop.js';
-import type { LoadSlice, LoadTimeline, SlicePhase } from '../load/timeline.js';
+import type { LoadTimeline } from '../load/timeline.js';
+import type { LoadSlice, SlicePhase } from '../../results/timeline.js';
 
 /** `total` split in proportion to `weights` (largest remainders), each share a whole number; shares add up to total. */
 export function splitAmong(total: number, weights: readonly number[]): number[] {

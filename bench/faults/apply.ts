@@ -10,7 +10,9 @@ import { availableParallelism } from 'node:os';
 import net from 'node:net';
 import tls from 'node:tls';
 import { messageOf } from '../../lib/errors.js';
+import { sentence } from '../../lib/lang/sentences.js';
 import { processTreeOf } from '../../lib/process-tree.js';
+import { coresOf } from '../machine/placement.js';
 import type { FaultSpec } from '../plan/faults.js';
 
 /** What became of one fault: when it was done (epoch ms; null if it never was), to what, and what went wrong. */
@@ -59,19 +61,12 @@ function serverCores(pid: number): string | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const list = /^Cpus_allowed_list:\s*(\S+)/m.exec(status)?.[1] ?? null;
-    return list === null || coresIn(list) >= availableParallelism() ? null : list;
+    return list === null || coresOf(list).length >= availableParallelism() ? null : list;
   } catch {
     return null;
   }
 }
 
-/** How many cores a list such as "0-1,3" names. */
-function coresIn(list: string): number {
-  return list.split(',').reduce((n, part) => {
-    const [from = '', to] = part.split('-');
-    return n + (to === undefined ? 1 : Number(to) - Number(from) + 1);
-  }, 0);
-}
 
 /** One byte a second on each connection: the request line and headers of a request that never ends. */
 const SLOW_REQUEST = 'GET /health HTTP/1.1\r\nHost: lab\r\nX-Slow: '.padEnd(4096, 'a');
@@ -93,7 +88,7 @@ export function startFaults(faults: readonly FaultSpec[], target: FaultTarget): 
     const { spec } = record;
     record.appliedAtEpochMs = Date.now();
     if (spec.kind !== 'slowloris' && target.alive?.() === false) {
-      record.error = 'the server had already ended';
+      record.error = sentence('err.faultServerGone');
       return;
     }
     try {

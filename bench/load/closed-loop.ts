@@ -208,8 +208,9 @@ export function startLoad(options: LoadOptions): RunningLoad {
             })),
           );
         }
-        // autocannon's client emits 'request' as it sends; its typings leave that event out.
-        (client as unknown as EventEmitter).on('request', () => {
+        // autocannon's client emits 'request' as it sends, 'connError' and 'timeout'; its typings leave them out.
+        const events = client as unknown as EventEmitter;
+        events.on('request', () => {
           // New connections: the write after an answer goes to the closing connection and the same request is sent
           // again once reconnected; its time runs from the first.
           if (fresh && connection.sentAt !== null) return;
@@ -223,21 +224,20 @@ export function startLoad(options: LoadOptions): RunningLoad {
         });
         // A connection that fails (refused, reset) fails its request: autocannon counts it (reqError, below) and
         // connects again; it is not given up a second time when the next one is sent.
-        (client as unknown as EventEmitter).on('connError', () => {
+        events.on('connError', () => {
           connection.sentAt = null;
           connection.spanning = false;
         });
-        (client as unknown as EventEmitter).on('timeout', () => {
+        events.on('timeout', () => {
           connection.timedOut = true;
-        });
-        if (fresh) {
-          // A timeout reconnects and sends again: the request timed out is given up (its 'request' was skipped above).
-          (client as unknown as EventEmitter).on('timeout', () => {
+          // New connections: a timeout reconnects and sends again: the request timed out is given up (its 'request'
+          // was skipped above).
+          if (fresh) {
             if (connection.sentAt !== null && (connection.spanning || inWindow(connection.sentAt))) lostInDrain += 1;
             connection.sentAt = performance.now();
             connection.spanning = false;
-          });
-        }
+          }
+        });
         client.on('headers', (info: unknown) => {
           if (!windowOpen) return;
           const raw = rawHeadersOf(info);

@@ -11,20 +11,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { newLatencyHistogram } from './latency.js';
 import type { LoadStage } from './load-progress.js';
 
-export type SlicePhase = 'warmup' | 'window' | 'drain';
-
-/** What the load side knows of a slice; the bench adds the server's CPU and memory (bench/run/timeline-merge.ts). */
-export interface LoadSlice {
-  /** Seconds from the load's start to the slice's start. */
-  readonly t: number;
-  readonly phase: SlicePhase;
-  readonly answers: number;
-  readonly errors: number;
-  readonly p50Us: number;
-  readonly p99Us: number;
-  readonly maxUs: number;
-  readonly inFlight: number;
-}
+import type { LoadSlice, SlicePhase } from '../../results/timeline.js';
 
 export interface LoadTimeline {
   /** When the load started, in ms since the epoch (this machine's clock): the bench aligns its samples on it. */

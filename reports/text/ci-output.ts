@@ -10,6 +10,7 @@ import type { CaseJudgement, ThresholdResult } from '../../results/thresholds.js
 import { axes, cell } from '../../results/stats/aggregate.js';
 import { clientsText } from './conclusions.js';
 import { faultSentences } from './faults.js';
+import { speaker } from '../../lib/lang/sentences.js';
 
 /** A case's figure as a threshold line says it: "12,300 req/s (95%: 11,900–12,800)", "2.1 ms", "0 errors". */
 function figureText(r: ThresholdResult, j: CaseJudgement): string {
@@ -64,7 +65,7 @@ export function markdownSummary(results: Results, judged: readonly ThresholdResu
     }
     out.push('');
   }
-  const faults = faultSentences(results.cases);
+  const faults = faultSentences(results.cases, speaker(results.sentences));
   if (faults.length > 0) out.push(`## ${t('tx.sum.faults')}`, '', ...faults.map((f) => `- ${mdCell(f)}`), '');
   return `${out.join('\n')}\n`;
 }

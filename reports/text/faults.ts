@@ -21,15 +21,26 @@ function secondsText(s: number): string {
   return `${decimal(String(Math.round(s * 100) / 100))}\u00a0s`;
 }
 
-export function faultSentence(c: Pick<CaseResult, 'model' | 'connections' | 'mode' | 'targetRate'>, f: CaseFault): string {
+/** "; one of them waited until the client gave up (its timeout)": '' when none did. */
+export function timeoutsText(n: number): string {
+  if (n === 0) return '';
+  const one = currentLang() === 'fr' ? n < 2 : n === 1;
+  return one ? t('fault.timeouts.one') : t('fault.timeouts.many', { n: grouped(n) });
+}
+
+/** A sentence a results file holds (why a fault could not be done), in the reader's language: speaker(results.sentences). */
+type Say = (text: string) => string;
+const asIs: Say = (text) => text;
+
+export function faultSentence(c: Pick<CaseResult, 'model' | 'connections' | 'mode' | 'targetRate'>, f: CaseFault, say: Say = asIs): string {
   const where = c.mode === 'open' && c.targetRate !== undefined ? t('th.offered', { rate: decimal(String(c.targetRate)) }) : clientsText(c.connections);
   // French puts 0 and 1 in the singular, English only 1.
   const one = currentLang() === 'fr' ? f.lost < 2 : f.lost === 1;
   const lost = f.lost === 0 ? t('fault.lost.none') : t(one ? 'fault.lost.one' : 'fault.lost.many', { n: grouped(f.lost) });
   const base = { model: c.model, where, lost, fault: faultName(f) };
-  const waited = (f.timeouts ?? 0) > 0 && !f.serverGone ? (currentLang() === 'fr' ? (f.timeouts ?? 0) < 2 : f.timeouts === 1) ? t('fault.timeouts.one') : t('fault.timeouts.many', { n: grouped(f.timeouts ?? 0) }) : '';
+  const waited = f.serverGone ? '' : timeoutsText(f.timeouts ?? 0);
   const some = `${waited}${f.recovered > 0 && f.recovered < f.trials ? t('fault.some', { recovered: f.recovered, trials: f.trials }) : ''}`;
-  if (f.trials === 0) return f.error === undefined ? t('fault.never', base) : t('fault.failed', { ...base, error: f.error });
+  if (f.trials === 0) return f.error === undefined ? t('fault.never', base) : t('fault.failed', { ...base, error: say(f.error) });
   // Back within the first slice after it: the throughput never measurably dropped.
   if (f.recoverySeconds !== null && f.recoverySeconds <= UNAFFECTED_SECONDS) return t('fault.kept', base) + some;
   if (f.recoverySeconds !== null) return t('fault.recovered', { ...base, seconds: secondsText(f.recoverySeconds) }) + some;
@@ -41,6 +52,6 @@ export function faultSentence(c: Pick<CaseResult, 'model' | 'connections' | 'mod
 }
 
 /** Every faulted case's sentences, in the order of the cases. */
-export function faultSentences(cases: readonly CaseResult[]): string[] {
-  return cases.flatMap((c) => (c.status === 'ok' ? (c.faults ?? []).map((f) => faultSentence(c, f)) : []));
+export function faultSentences(cases: readonly CaseResult[], say: Say = asIs): string[] {
+  return cases.flatMap((c) => (c.status === 'ok' ? (c.faults ?? []).map((f) => faultSentence(c, f, say)) : []));
 }

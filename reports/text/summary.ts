@@ -89,9 +89,9 @@ export function summaryTables(results: Results): string {
     out.push('');
   }
   out.push(...openTables(results));
-  const faults = faultSentences(results.cases);
-  if (faults.length > 0) out.push(t('tx.sum.faults'), ...faults.map((f) => `  ${f}`), '');
   const say = speaker(results.sentences);
+  const faults = faultSentences(results.cases, say);
+  if (faults.length > 0) out.push(t('tx.sum.faults'), ...faults.map((f) => `  ${f}`), '');
   for (const c of results.cases) {
     if (c.status !== 'failed') continue;
     const where = c.targetRate === undefined ? clientsText(c.connections) : t('th.offered', { rate: decimal(String(c.targetRate)) });

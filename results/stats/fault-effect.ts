@@ -41,17 +41,17 @@ export function faultEffect(slices: readonly TimelineSlice[], sliceMs: number, a
   const after = slices.filter((s) => s.t + width > atSeconds + 1e-9 && s.t + width <= untilSeconds + 1e-9);
   const lost = after.reduce((a, s) => a + s.errors, 0) + alsoLost;
   const worstUs = after.reduce((a, s) => Math.max(a, s.maxUs), 0);
+  // The window's whole slices from the fault on: where a recovery can be seen.
+  const windowAfter = after.filter((s) => s.t >= atSeconds - 1e-9 && s.phase === 'window');
   let recoverySeconds: number | null = null;
   if (baselineRps !== null && baselineRps > 0) {
     const tolerance = Math.min(LOOSEST, Math.max(RECOVERED_WITHIN, 2 / Math.sqrt(baselineRps * width)));
     const back = (s: TimelineSlice): boolean => s.answers > 0 && Math.abs(s.answers / width / baselineRps - 1) <= tolerance;
-    const windowAfter = after.filter((s) => s.t >= atSeconds - 1e-9 && s.phase === 'window');
     const at = windowAfter.findIndex((_, i) => windowAfter.slice(i, i + STAYS).every(back));
     const first = windowAfter[at];
     if (first !== undefined) recoverySeconds = Math.round(Math.max(0, first.t - atSeconds) * 1000) / 1000;
   }
-  // The window's time after the fault (its own slices, up to the next fault): too little of it cannot show a recovery.
-  const windowAfter = after.filter((s) => s.phase === 'window' && s.t >= atSeconds - 1e-9).length * width;
-  const unseen = recoverySeconds === null && (baselineRps === null || windowAfter < JUDGED_AFTER_SECONDS - 1e-9);
+  // Too little of the window after the fault (up to the next one) cannot show a recovery.
+  const unseen = recoverySeconds === null && (baselineRps === null || windowAfter.length * width < JUDGED_AFTER_SECONDS - 1e-9);
   return { lost, recoverySeconds, worstUs, baselineRps: baselineRps === null ? null : Math.round(baselineRps * 10) / 10, unseen };
 }

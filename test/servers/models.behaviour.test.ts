@@ -159,20 +159,20 @@ describe('cluster', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(children()).not.toContain(victim);
-    // It stays: a replacement that could not listen (started on port 0, as the bench starts servers, it once asked
-    // for the port the first ones got, and the primary bound it again: EADDRINUSE) died within the backoff's steps.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(children()).toHaveLength(2);
-    expect(server.stderrTail()).not.toContain('EADDRINUSE');
-    // The replacement listens on the same port: every answer comes from a live process, and both answer.
+    // The replacement listens on the same port: every answer comes from a live process, and both answer (asked until
+    // both have, or 10 s). A replacement that could not listen (started on port 0, as the bench starts servers, it
+    // once asked for the port the first ones got, and the primary bound it again: EADDRINUSE) never answers.
     const pids = new Set<number>();
-    for (let i = 0; i < 10; i++) {
+    const until = Date.now() + 10_000;
+    while (pids.size < 2 && Date.now() < until) {
       const response = await rawRequest(server.url, '/health');
       expect(response.status).toBe(200);
       pids.add((jsonOf(response) as { pid: number }).pid);
     }
     expect(pids.has(victim)).toBe(false);
     expect(pids.size).toBe(2);
+    expect(children()).toHaveLength(2);
+    expect(server.stderrTail()).not.toContain('EADDRINUSE');
   });
 
   it('leaves no process behind when stopped', async () => {

@@ -331,6 +331,8 @@ export const terminalEn = {
   'err.noSubnet': 'no free /30 left in {subnet}.0.0/16 for a lab link',
   'err.loadExited': 'the load process exited with code {code}',
   'err.loadKilled': 'the load process was killed by {signal}',
+  'err.faultServerGone': 'the server had already ended',
+  'err.agentGone': 'load agent {n} is gone',
   'err.loadGone': 'the load process is gone',
   'err.loadNoStart': 'the load process did not start',
   'err.loadCouldNotStart': 'the load process could not start: {why}',

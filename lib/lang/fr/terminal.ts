@@ -318,6 +318,8 @@ export const terminalFr: Readonly<Record<keyof typeof terminalEn, string>> = {
   'err.noSubnet': 'plus de /30 libre dans {subnet}.0.0/16 pour un lien du laboratoire',
   'err.loadExited': 'le processus de charge s’est terminé avec le code {code}',
   'err.loadKilled': 'le processus de charge a été tué par {signal}',
+  'err.faultServerGone': 'le serveur s’était déjà arrêté',
+  'err.agentGone': 'l’agent de charge {n} a disparu',
   'err.loadGone': 'le processus de charge a disparu',
   'err.loadNoStart': 'le processus de charge n’a pas démarré',
   'err.loadCouldNotStart': 'le processus de charge n’a pas pu démarrer : {why}',

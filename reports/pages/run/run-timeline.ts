@@ -100,7 +100,7 @@ export function timelineBox(cases: readonly TimelineCaseView[], styleFor: (model
     config.data.datasets = [
       // Small points: a slice is a measure, and a reader hovering one reads its value.
       { label: t('tl.rps'), data: points(tl, tl.rps), borderColor: color, backgroundColor: color, pointRadius: 2, borderWidth: 2.5, yAxisID: 'y' },
-      { label: t('tl.p99'), data: points(tl, tl.p99Ms), borderColor: '#444444', backgroundColor: '#444444', borderDash: [4, 3], pointRadius: 2, borderWidth: 1.5, yAxisID: 'y2' },
+      { label: t('tl.p99'), data: points(tl, tl.p99Ms), borderColor: '#8a5a00', backgroundColor: '#8a5a00', borderDash: [4, 3], pointRadius: 2, borderWidth: 1.5, yAxisID: 'y2' },
       ...(errors ? [{ label: t('tl.errors'), data: points(tl, tl.errorsPerSecond), borderColor: '#b00020', backgroundColor: '#b00020', pointRadius: 2, borderWidth: 2, yAxisID: 'yErr' }] : []),
     ];
     const canvas = figure.querySelector('canvas');

@@ -213,7 +213,7 @@ export function buildOpenViews(results: Results, models: readonly string[]): Ope
             : disagreements.length === 0
               ? t('rv.open.agree', { pct: Math.round(DISAGREEMENT * 100), n: workloadChecks.length })
               : t('rv.open.part', { pct: Math.round(DISAGREEMENT * 100), n: disagreements.length, total: workloadChecks.length }),
-        timelines: timelineCases(rates.flatMap((r) => present.flatMap((m) => results.cases.filter((c) => c.workload === name && c.mode === 'open' && c.targetRate === r && c.model === m)))),
+        timelines: timelineCases(rates.flatMap((r) => present.flatMap((m) => results.cases.filter((c) => c.workload === name && c.mode === 'open' && c.targetRate === r && c.model === m))), say),
       },
     ];
   });

@@ -7,7 +7,7 @@ import { formatRps } from '../../../lib/format.js';
 import { decimal, grouped, t } from '../../../lib/lang/lang.js';
 import type { CaseResult, OkTrial } from '../../../results/schema.js';
 import { slicesOf } from '../../../results/timeline.js';
-import { faultName, faultSentence } from '../../text/faults.js';
+import { faultName, faultSentence, timeoutsText } from '../../text/faults.js';
 import { clientsText } from '../../text/conclusions.js';
 
 export interface TimelineTrialView {
@@ -46,7 +46,7 @@ export function medianTrialIndex(trials: readonly { readonly rps: number }[]): n
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
-function trialView(trial: OkTrial, number: number, median: boolean): TimelineTrialView | null {
+function trialView(trial: OkTrial, number: number, median: boolean, say: (text: string) => string): TimelineTrialView | null {
   const tl = trial.timeline;
   if (tl === undefined) return null;
   const slices = slicesOf(tl);
@@ -55,9 +55,8 @@ function trialView(trial: OkTrial, number: number, median: boolean): TimelineTri
   // Marked at the moment it was done, on the load's clock; named short (its time is the line's place).
   const faults = (trial.faults ?? []).flatMap((f) => (f.appliedAtSeconds === null ? [] : [{ at: f.appliedAtSeconds, label: t(`tl.mark.${f.kind}`, { arg: decimal(String(f.arg)) }) }]));
   const faultNotes = (trial.faults ?? []).map((f) => {
-    const outcome = f.error !== null ? t('tl.note.failed', { error: f.error }) : f.recoverySeconds !== null ? t('tl.note.back', { seconds: decimal(String(Math.round(f.recoverySeconds * 100) / 100)) }) : f.unseen === true ? t('tl.note.unseen') : t('tl.note.notBack');
-    const waited = (f.timeouts ?? 0) === 0 ? '' : (f.timeouts ?? 0) === 1 ? t('fault.timeouts.one') : t('fault.timeouts.many', { n: grouped(f.timeouts ?? 0) });
-    return t('tl.note.fault', { fault: faultName(f), lost: grouped(f.lost), waited, outcome });
+    const outcome = f.error !== null ? t('tl.note.failed', { error: say(f.error) }) : f.recoverySeconds !== null ? t('tl.note.back', { seconds: decimal(String(Math.round(f.recoverySeconds * 100) / 100)) }) : f.unseen === true ? t('tl.note.unseen') : t('tl.note.notBack');
+    return t('tl.note.fault', { fault: faultName(f), lost: grouped(f.lost), waited: timeoutsText(f.timeouts ?? 0), outcome });
   });
   return {
     number,
@@ -77,14 +76,14 @@ function trialView(trial: OkTrial, number: number, median: boolean): TimelineTri
 }
 
 /** The timelines of a workload's cases (closed or open loop), in the order given; cases without any are left out. */
-export function timelineCases(cases: readonly CaseResult[]): TimelineCaseView[] {
+export function timelineCases(cases: readonly CaseResult[], say: (text: string) => string = (text) => text): TimelineCaseView[] {
   return cases.flatMap((c): TimelineCaseView[] => {
     const ok = c.trials.map((trial, i) => ({ trial, number: i + 1 })).filter((x): x is { trial: OkTrial; number: number } => x.trial.status === 'ok' && x.trial.timeline !== undefined);
     if (ok.length === 0) return [];
     const median = medianTrialIndex(ok.map((x) => x.trial));
     const ordered = [ok[median], ...ok.filter((_, i) => i !== median)].filter((x) => x !== undefined);
-    const trials = ordered.flatMap((x, i) => trialView(x.trial, x.number, i === 0) ?? []);
+    const trials = ordered.flatMap((x, i) => trialView(x.trial, x.number, i === 0, say) ?? []);
     const where = c.mode === 'open' && c.targetRate !== undefined ? t('th.offered', { rate: decimal(String(c.targetRate)) }) : clientsText(c.connections);
-    return [{ model: c.model, connections: c.connections, label: `${c.model} · ${where}`, trials, faultSentences: c.status === 'ok' ? (c.faults ?? []).map((f) => faultSentence(c, f)) : [] }];
+    return [{ model: c.model, connections: c.connections, label: `${c.model} · ${where}`, trials, faultSentences: c.status === 'ok' ? (c.faults ?? []).map((f) => faultSentence(c, f, say)) : [] }];
   });
 }

@@ -105,7 +105,7 @@ export function workloadViews(results: Results, conclusions: readonly Conclusion
       trials,
       trialsSummary: trialsSummary(name, trials, firstTrials({ cases: results.cases.filter((c) => c.workload === name) })),
       theory: workloadTheory(results, name, models, connections),
-      timelines: timelineCases(connections.flatMap((n) => models.flatMap((m) => results.cases.filter((c) => c.workload === name && c.mode === 'closed' && c.connections === n && c.model === m)))),
+      timelines: timelineCases(connections.flatMap((n) => models.flatMap((m) => results.cases.filter((c) => c.workload === name && c.mode === 'closed' && c.connections === n && c.model === m))), say),
     };
   });
 }
