@@ -1,7 +1,7 @@
 /**
  * npm run class: a class hub, and what a teacher does with its data offline.
  *
- *   npm run class -- [--port N] [--host H] [--data DIR] [--code CODE] [--teacher-code CODE] [--lang en|fr]   serve it
+ *   npm run class -- [--port N] [--host H] [--data DIR] [--code CODE] [--teacher-code CODE] [--target URL --broker URL] [--lang en|fr]   serve it
  *   npm run class -- --data DIR --add FILE… [--name NAME]                               import results files
  *   npm run class -- --data DIR --render OUT.html                                       save the class page
  *   npm run class -- --data DIR --ask io|cpu|hello|start|held                           open a question
@@ -18,7 +18,8 @@ import { setLang, t } from '../lib/lang/lang.js';
 import { repoRoot } from '../lib/paths.js';
 import { loadAssets } from '../reports/assets.js';
 import { renderClassPage } from '../reports/render.js';
-import { buildClassView, isRelationKey, renderedStamp } from '../reports/classroom/class-view.js';
+import { buildClassView, isRelationKey, renderedStamp, targetUrl, type Together } from '../reports/classroom/class-view.js';
+import { brokerUrl } from '../lib/broker-url.js';
 import { nameKey } from '../lib/student-name.js';
 import type { ClassRunSummary } from '../reports/classroom/class-run.js';
 import { readFileSync } from 'node:fs';
@@ -59,6 +60,8 @@ try {
       name: { type: 'string' },
       render: { type: 'string' },
       ask: { type: 'string' },
+      target: { type: 'string' },
+      broker: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -88,6 +91,16 @@ if (v.name !== undefined && (v.add !== true || files.length !== 1)) fail(t('cli.
 const modes = [v.add === true, v.render !== undefined, v.ask !== undefined, v.remove !== undefined].filter(Boolean).length;
 if (modes > 1) fail(t('cli.class.modes'));
 if (v.ask !== undefined && !isRelationKey(v.ask)) fail(t('cli.class.ask', { got: `"${v.ask.slice(0, 20)}"` }));
+// The teacher's server and broker, named on the page: the students' agents load it together (README, In class).
+if ((v.target === undefined) !== (v.broker === undefined)) fail(t('cli.class.together'));
+let together: Together | undefined;
+if (v.target !== undefined && v.broker !== undefined) {
+  try {
+    together = { target: targetUrl(v.target), broker: brokerUrl(v.broker) };
+  } catch (error: unknown) {
+    fail(spokenMessage(error));
+  }
+}
 
 const dataDir = resolve(v.data ?? DEFAULT_CLASS_DIR);
 /** A stored file's summary, for runs kept by an earlier version of the hub. */
@@ -144,7 +157,7 @@ if (removeId !== undefined && removeId !== null) {
 if (v.render !== undefined) {
   const out = resolve(v.render);
   try {
-    const view = buildClassView(store.students(), store.questions(), store.answers(), { live: false, renderedAt: renderedStamp(), shareUrl: 'http://<hub>/', runs: store.totals().runs });
+    const view = buildClassView(store.students(), store.questions(), store.answers(), { live: false, renderedAt: renderedStamp(), shareUrl: 'http://<hub>/', runs: store.totals().runs, ...(together === undefined ? {} : { together }) });
     writeFileAtomically(out, renderClassPage(view, loadAssets()));
   } catch (error: unknown) {
     fail(`--render ${out}: ${spokenMessage(error)}`);
@@ -166,7 +179,7 @@ let shareUrl = '';
 const hubStore = store;
 // Uploads are read, validated and summarised on a thread of their own: a large one never stalls the page or /api/live.
 const intakeThread = startIntakeThread();
-const server = createHub({ store: hubStore, code, teacherCode, publicUrl: () => shareUrl, intake: (text) => intakeThread.run(text), ...(maxRuns === undefined || maxRuns === null ? {} : { maxRuns }) });
+const server = createHub({ store: hubStore, code, teacherCode, publicUrl: () => shareUrl, intake: (text) => intakeThread.run(text), ...(maxRuns === undefined || maxRuns === null ? {} : { maxRuns }), ...(together === undefined ? {} : { together }) });
 server.on('error', (error: NodeJS.ErrnoException) => {
   fail(`--host ${host} --port ${port}: ${error.code === 'EADDRINUSE' ? t('cli.class.portInUse') : spokenMessage(error)}`);
 });

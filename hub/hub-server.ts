@@ -15,7 +15,7 @@ import { CONNECTIONS_CHECK_MS } from '../lib/http-bounds.js';
 import { messageOf } from '../lib/errors.js';
 import { currentLang, decimal, t } from '../lib/lang/lang.js';
 import { nameKey, nameProblem } from '../lib/student-name.js';
-import { buildClassView, isRelationKey, renderedStamp } from '../reports/classroom/class-view.js';
+import { buildClassView, isRelationKey, renderedStamp, type Together } from '../reports/classroom/class-view.js';
 import { renderClassPage } from '../reports/render.js';
 import { loadAssets } from '../reports/assets.js';
 import { STORE_LIMITS, type ClassStore } from './store.js';
@@ -60,6 +60,8 @@ export interface HubOptions {
   readonly publicUrl: () => string;
   /** Reads, validates and summarises an upload, off the hub's event loop (hub/intake-worker.ts). */
   readonly intake: (text: string) => Promise<IntakeOutcome>;
+  /** The teacher's server and broker (--target, --broker): the page shows the students how to load it together. */
+  readonly together?: Together;
   /** The most runs the hub keeps (--max-runs): past it, an upload gets 507. */
   readonly maxRuns?: number;
   /** Uploads and answers an address may send at once, and then per second (a class behind one NAT shares them). */
@@ -283,7 +285,7 @@ export function createHub(options: HubOptions): Server {
         const now = `${version}:${store.othersChanges()}`;
         if (page === null || page.version !== now) {
           const students = store.students();
-          const view = buildClassView(students, store.questions(), store.answers(), { live: true, renderedAt: renderedStamp(), shareUrl: options.publicUrl(), runs: store.totals().runs });
+          const view = buildClassView(students, store.questions(), store.answers(), { live: true, renderedAt: renderedStamp(), shareUrl: options.publicUrl(), runs: store.totals().runs, ...(options.together === undefined ? {} : { together: options.together }) });
           page = { version: now, html: renderClassPage(view, loadAssets()) };
         }
         res.writeHead(200, headers('text/html'));

@@ -81,6 +81,7 @@ export const WARNING_CODES = [
   'cold-server', // a server's warm-up reached its bound before its throughput settled
   'held-refused', // --hold: some idle connections could not be opened (refused, or left waiting in the model's line)
   'lost-deliveries', // ws-chat: members did not receive every message once (lost or duplicated deliveries)
+  'agents', // run level (--broker): an agent lost during the run, or one that started its loads late
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
@@ -226,9 +227,9 @@ export const CaseFaultSchema = z
 
 /** Load agents a run may split its load among (--agents). */
 export const MAX_AGENTS = 64;
-const AgentSchema = z.object({ name: label.min(1), host: text(255), pid: PidSchema.optional(), weight: z.number().positive().max(4096), clockOffsetMs: z.number().min(-86_400_000).max(86_400_000) });
+const AgentSchema = z.object({ name: label.min(1), host: text(255), pid: PidSchema.optional(), weight: z.number().positive().max(4096), clockOffsetMs: z.number().min(-86_400_000).max(86_400_000), node: text(40).optional() });
 /** One agent's part of a trial (--agents): its share (clients, or requests per second offered), its answers, its CPU. */
-export const TrialAgentSchema = z.object({ name: label.min(1), share: nonNegative, responses: count, clientCpuPercent: nonNegative });
+export const TrialAgentSchema = z.object({ name: label.min(1), share: nonNegative, responses: count, clientCpuPercent: nonNegative, startLateMs: nonNegative.max(600_000).optional() });
 
 /** One trial: one load window on a running server, with the machine's state while it ran. */
 const TrialBase = z.object({

@@ -2,6 +2,9 @@
  * npm run bench -- [options]: drives many clients at every model and writes results (and the report).
  */
 import { faultLabel } from '../bench/plan/faults.js';
+import { hostname } from 'node:os';
+import { checkAgents } from '../bench/agents/broker-agents.js';
+import { shownBroker } from '../lib/broker-url.js';
 import { dirname, relative, resolve } from 'node:path';
 import { benchHelp, parseBenchArgs } from '../bench/plan/parse-args.js';
 import { shapesLink } from '../bench/network/link-shape.js';
@@ -119,6 +122,18 @@ if (options.target !== null) {
   const params = Object.entries(remote.params).map(([k, v]) => paramText(k, v)).join(', ');
   console.log(`bench: ${t('cli.bench.target', { url: remote.url, model: remote.model, params: params === '' ? '' : ` (${params})`, median: remote.rtt.medianMs, min: remote.rtt.minMs })}`);
 }
+// --broker: the broker answers and holds enough agents, or the run ends here in one line, before any server starts.
+if (options.broker !== null) {
+  try {
+    const agents = await checkAgents(options.broker, options.agents);
+    // The lab's own servers listen on this machine's loopback: an agent elsewhere cannot reach them.
+    const away = agents.slice(0, options.agents).filter((a) => a.host !== hostname());
+    if (remote === null && away.length > 0) throw new Error(t('cli.bench.agentsAway', { agents: away.map((a) => `${a.name} (${a.host})`).join(', ') }));
+  } catch (error: unknown) {
+    console.error(`bench: ${spokenMessage(error)}`);
+    process.exit(2);
+  }
+}
 const progress = createProgress(process.stderr);
 const t0 = performance.now();
 const network =
@@ -139,7 +154,7 @@ const banner = `bench: ${t('prog.banner', {
   trials: String(options.trials),
   maxTrials: String(options.maxTrials),
   budget: formatDuration(options.budgetSeconds),
-})}${options.agents > 1 ? t('prog.banner.agents', { n: options.agents }) : ''}${options.faults.length > 0 ? t('prog.banner.faults', { faults: options.faults.map(faultLabel).join(', ') }) : ''}`;
+})}${options.broker !== null ? t('prog.banner.broker', { n: options.agents, broker: shownBroker(options.broker) }) : options.agents > 1 ? t('prog.banner.agents', { n: options.agents }) : ''}${options.faults.length > 0 ? t('prog.banner.faults', { faults: options.faults.map(faultLabel).join(', ') }) : ''}`;
 // --live: the view's server starts before anything else (a port in use is one line, status 2, before any server).
 let live: Live | null = null;
 if (options.live !== null) {

@@ -22,6 +22,8 @@ export interface AgentInfo {
   readonly weight: number;
   /** Its clock minus the bench's, in ms (0 on this machine: one clock). */
   readonly clockOffsetMs: number;
+  /** A broker's agent: its Node.js version. */
+  readonly node?: string;
 }
 
 export interface AgentGenerator extends LoadGenerator {
@@ -68,41 +70,78 @@ function edges(count: number, onStart?: () => void, onEnd?: () => void): { start
 }
 
 /** The callbacks each agent's part of a load reports through: window edges once for all, ticks one per round. */
-interface PartCallbacks {
+export interface PartCallbacks {
   readonly onWindowStart: () => void;
   readonly onWindowEnd: () => void;
   readonly onProgress?: LoadProgress;
 }
 
+/** One agent's part of a load: its name, its share, and how its part starts (with the callbacks it reports through). */
+export interface LoadPart<T> {
+  readonly name: string;
+  readonly share: number;
+  start(callbacks: PartCallbacks, k: number): { readonly done: Promise<T>; stop(): void };
+}
+
+/** What an agent's part says of itself besides the load's outcome (a remote agent: how late it started). */
+interface PartMeasures {
+  readonly responses: number;
+  readonly clientCpuMs: number;
+  readonly startLateMs?: number;
+}
+
 /**
- * A load run by every agent with a share of it (`shares[i]` > 0): each started with its callbacks, stopped together,
- * their outcomes merged, each agent's part kept.
+ * A load run by every part (each with a share > 0): each started with its callbacks, stopped together, their outcomes
+ * merged, each agent's part kept.
  */
-function fanOutOf(generators: readonly LoadGenerator[], agents: readonly AgentInfo[]) {
-  return <T extends { readonly responses: number; readonly clientCpuMs: number }, M>(
-    shares: readonly number[],
-    o: { readonly onWindowStart?: () => void; readonly onWindowEnd?: () => void; readonly onProgress?: LoadProgress },
-    merge: (parts: readonly T[]) => M,
-    start: (generator: LoadGenerator, i: number, callbacks: PartCallbacks, k: number) => { readonly done: Promise<T>; stop(): void },
-  ): { readonly done: Promise<M & { readonly agents: readonly AgentPart[] }>; stop(): void } => {
-    const taking = shares.flatMap((s, i) => (s > 0 ? [i] : []));
-    const edge = edges(taking.length, o.onWindowStart, o.onWindowEnd);
-    const ticks = o.onProgress === undefined ? null : tickMerger(taking.length, o.onProgress);
-    const loads = taking.map((i, k) => {
-      const generator = generators[i];
-      if (generator === undefined) throw new Error(sentence('err.agentGone', { n: i + 1 }));
-      return start(generator, i, { onWindowStart: edge.start, onWindowEnd: edge.end, ...(ticks === null ? {} : { onProgress: ticks(k) }) }, k);
-    });
-    const done = Promise.all(loads.map((l) => l.done)).then((parts) => ({
-      ...merge(parts),
-      agents: parts.map((p, k): AgentPart => ({ name: agents[taking[k] ?? 0]?.name ?? '', share: shares[taking[k] ?? 0] ?? 0, responses: p.responses, clientCpuMs: p.clientCpuMs })),
-    }));
-    return {
-      done,
-      stop: () => {
-        for (const l of loads) l.stop();
-      },
-    };
+export function fanOut<T extends PartMeasures, M>(
+  parts: readonly LoadPart<T>[],
+  o: { readonly onWindowStart?: () => void; readonly onWindowEnd?: () => void; readonly onProgress?: LoadProgress },
+  merge: (outcomes: readonly T[]) => M,
+): { readonly done: Promise<M & { readonly agents: readonly AgentPart[] }>; stop(): void } {
+  const taking = parts.filter((p) => p.share > 0);
+  const edge = edges(taking.length, o.onWindowStart, o.onWindowEnd);
+  const ticks = o.onProgress === undefined ? null : tickMerger(taking.length, o.onProgress);
+  const loads = taking.map((part, k) => part.start({ onWindowStart: edge.start, onWindowEnd: edge.end, ...(ticks === null ? {} : { onProgress: ticks(k) }) }, k));
+  const stopAll = (): void => {
+    for (const l of loads) l.stop();
+  };
+  // A part that fails ends the load: the others stop too (an agent still loading would be busy for the next one).
+  const done = Promise.all(
+    loads.map((l) =>
+      l.done.catch((error: unknown) => {
+        stopAll();
+        throw error;
+      }),
+    ),
+  ).then((outcomes) => ({
+    ...merge(outcomes),
+    agents: outcomes.map((p, k): AgentPart => ({
+      name: taking[k]?.name ?? '',
+      share: taking[k]?.share ?? 0,
+      responses: p.responses,
+      clientCpuMs: p.clientCpuMs,
+      ...(p.startLateMs === undefined ? {} : { startLateMs: p.startLateMs }),
+    })),
+  }));
+  return { done, stop: stopAll };
+}
+
+/** Idle connections held by each agent with a share of them, as one hold. */
+export function holdAmong(held: readonly HeldConnections[]): HeldConnections {
+  const done = Promise.all(held.map((h) => h.done)).then(
+    (outcomes): HoldOutcome => ({
+      opened: outcomes.reduce((a, x) => a + x.opened, 0),
+      refused: outcomes.reduce((a, x) => a + x.refused, 0),
+      failed: outcomes.reduce((a, x) => a + x.failed, 0),
+      seconds: Math.max(0, ...outcomes.map((x) => x.seconds)),
+    }),
+  );
+  return {
+    done,
+    release: async () => {
+      await Promise.all(held.map((h) => h.release()));
+    },
   };
 }
 
@@ -117,40 +156,34 @@ export async function startLocalAgents(count: number, options: { readonly fileLi
   const host = hostname();
   const agents: AgentInfo[] = generators.map((g, i) => ({ name: `local-${i + 1}`, host, pid: g.pid, weight: 1, clockOffsetMs: 0 }));
   const weights = agents.map((a) => a.weight);
-  // An agent with no share of a load (fewer clients than agents) sits it out.
-  const fanOut = fanOutOf(generators, agents);
+  const part = <T>(i: number, share: number, start: (generator: LoadGenerator, callbacks: PartCallbacks, k: number) => { readonly done: Promise<T>; stop(): void }): LoadPart<T> => ({
+    name: agents[i]?.name ?? '',
+    share,
+    start: (callbacks, k) => {
+      const generator = generators[i];
+      if (generator === undefined) throw new Error(sentence('err.agentGone', { n: i + 1 }));
+      return start(generator, callbacks, k);
+    },
+  });
 
   return {
     pid: generators[0]?.pid ?? process.pid,
     pids: generators.map((g) => g.pid),
     agents,
     closed(o: HostedClosedOptions) {
+      // An agent with no share of a load (fewer clients than agents) sits it out.
       const shares = splitAmong(o.connections, weights);
-      return fanOut(shares, o, mergeClosed, (generator, i, callbacks) => generator.closed({ ...o, ...callbacks, connections: shares[i] ?? 0 }));
+      return fanOut(shares.map((share, i) => part(i, share, (generator, callbacks) => generator.closed({ ...o, ...callbacks, connections: share }))), o, mergeClosed);
     },
     open(o: HostedOpenOptions) {
       const rates = splitRate(o.rate, weights);
       const inflight = splitAmong(o.maxInflight, rates.filter((r) => r > 0).map(() => 1));
       // Each agent its own Poisson gaps (the same seed would send their requests in step).
-      return fanOut(rates, o, mergeOpen, (generator, i, callbacks, k) => generator.open({ ...o, ...callbacks, rate: rates[i] ?? 0, maxInflight: Math.max(1, inflight[k] ?? 1), seed: (o.seed + 7919 * k) % 2 ** 31 }));
+      return fanOut(rates.map((rate, i) => part(i, rate, (generator, callbacks, k) => generator.open({ ...o, ...callbacks, rate, maxInflight: Math.max(1, inflight[k] ?? 1), seed: (o.seed + 7919 * k) % 2 ** 31 }))), o, mergeOpen);
     },
     hold(spec) {
       const shares = splitAmong(spec.count, weights);
-      const held: HeldConnections[] = generators.flatMap((g, i) => ((shares[i] ?? 0) > 0 ? [g.hold({ ...spec, count: shares[i] ?? 0 })] : []));
-      const done = Promise.all(held.map((h) => h.done)).then(
-        (outcomes): HoldOutcome => ({
-          opened: outcomes.reduce((a, x) => a + x.opened, 0),
-          refused: outcomes.reduce((a, x) => a + x.refused, 0),
-          failed: outcomes.reduce((a, x) => a + x.failed, 0),
-          seconds: Math.max(0, ...outcomes.map((x) => x.seconds)),
-        }),
-      );
-      return {
-        done,
-        release: async () => {
-          await Promise.all(held.map((h) => h.release()));
-        },
-      };
+      return holdAmong(generators.flatMap((g, i) => ((shares[i] ?? 0) > 0 ? [g.hold({ ...spec, count: shares[i] ?? 0 })] : [])));
     },
     async close() {
       await Promise.all(generators.map((g) => g.close()));

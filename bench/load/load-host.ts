@@ -34,6 +34,8 @@ export interface AgentPart {
   readonly share: number;
   readonly responses: number;
   readonly clientCpuMs: number;
+  /** A broker's agent: how long after the common start time it began, ms. */
+  readonly startLateMs?: number;
 }
 
 /** Idle connections held by the load process until released (--hold). */

@@ -10,7 +10,7 @@ import { t, type TextKey } from '../../lib/lang/lang.js';
 export type ValueKey =
   | 'profile' | 'models' | 'workloads' | 'connections' | 'duration' | 'warmup' | 'trials' | 'maxTrials' | 'budget' | 'seed'
   | 'threads' | 'processes' | 'rate' | 'arrivals' | 'maxInflight' | 'out' | 'target' | 'netemDelay' | 'netemRate' | 'livePort' | 'sessions' | 'cpus'
-  | 'share' | 'name' | 'code' | 'token' | 'lang' | 'hold' | 'members' | 'expect' | 'fault' | 'agents' | 'expectFile' | 'summaryMd' | 'junit';
+  | 'share' | 'name' | 'code' | 'token' | 'lang' | 'hold' | 'members' | 'expect' | 'fault' | 'agents' | 'broker' | 'expectFile' | 'summaryMd' | 'junit';
 /** Options that are flags. */
 export type FlagKey = 'recalibrate' | 'netns' | 'live' | 'tls' | 'newConnections' | 'expectStrict' | 'help';
 
@@ -74,6 +74,7 @@ export const BENCH_OPTIONS: readonly OptionSpec[] = [
   value('expect-file', 'expectFile', '<file>', 'opt.help.expectFile'),
   { flag: 'fault', type: 'string', key: 'fault', arg: "'<kind>@<seconds>[:<arg>]'", help: 'opt.help.fault', multiple: true },
   value('agents', 'agents', '<n>', 'opt.help.agents'),
+  value('broker', 'broker', '<url>', 'opt.help.broker'),
   flag('expect-strict', 'expectStrict', 'opt.help.expectStrict'),
   value('summary-md', 'summaryMd', '<file>', 'opt.help.summaryMd'),
   value('junit', 'junit', '<file>', 'opt.help.junit'),

@@ -24,6 +24,8 @@ import { nameProblem } from '../../lib/student-name.js';
 import { parseThreshold, ThresholdError, type Threshold } from '../../results/thresholds.js';
 import { readFileSync, statSync } from 'node:fs';
 import { faultLabel, parseFaults, type FaultSpec } from './faults.js';
+import { brokerUrl } from '../../lib/broker-url.js';
+import { MAX_AGENTS } from '../../results/schema.js';
 
 
 /** What the user may give (bench/plan/option-table.ts lists them); every field optional (the profile fills the rest). */
@@ -83,10 +85,12 @@ export interface ResolvedBenchOptions extends Profile {
   readonly faults: readonly FaultSpec[];
   /** --agents: load processes each load is split among (1: the one load process). */
   readonly agents: number;
+  /** --broker: the Redis the agents registered on (`npm run agent`); null: the agents are this machine's processes. */
+  readonly broker: string | null;
 }
 
 const MAX_CONNECTIONS = 10_000;
-/** Load agents on this machine: each is a Node.js process of its own (about 50 MiB). */
+/** Load agents on this machine: each is a Node.js process of its own (about 50 MiB). A broker's may be anywhere. */
 const MAX_LOCAL_AGENTS = 16;
 /** Thresholds a run judges, and the size of a file of them: a CI summary stays well under GitHub's 1 MiB. */
 const MAX_THRESHOLDS = 200;
@@ -183,8 +187,22 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     summaryMd: given.summaryMd ?? null,
     junit: given.junit ?? null,
     faults,
-    agents: given.agents === undefined ? 1 : wholeNumber('agents', given.agents, 1, MAX_LOCAL_AGENTS),
+    ...agentOptions(given, Math.max(...hold) > 0),
   };
+}
+
+/** --agents and --broker: how many agents, and where they registered (a broker's are on any machine that reaches it). */
+function agentOptions(given: BenchOptions, holds: boolean): { agents: number; broker: string | null } {
+  if (given.broker === undefined) return { agents: given.agents === undefined ? 1 : wholeNumber('agents', given.agents, 1, MAX_LOCAL_AGENTS), broker: null };
+  let broker: string;
+  try {
+    broker = brokerUrl(given.broker);
+  } catch (error: unknown) {
+    throw new OptionError(`--broker: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  // Idle connections are held by this machine's load process; a broker's agents run loads, not holds.
+  if (holds) throw optionError('opt.err.brokerHold');
+  return { agents: given.agents === undefined ? 1 : wholeNumber('agents', given.agents, 1, MAX_AGENTS), broker };
 }
 
 /** The workload keys a run can measure: each workload, and each with idle connections held (`ws-echo+hold500`). */

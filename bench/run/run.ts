@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { predictCases } from '../../results/theory/predict.js';
 import { predictOpenCases } from '../../results/theory/predict-open.js';
 import { speedRange } from '../../results/stats/machine-range.js';
-import type { CaseResult, Results } from '../../results/schema.js';
+import type { CaseResult, Results, Warning } from '../../results/schema.js';
+import { sentence } from '../../lib/lang/sentences.js';
 import type { ModelName } from '../../servers/catalogue.js';
 import { benchParams, cellName, DEMAND_WINDOW_SECONDS, planCells, type PlannedCell } from './plan-cells.js';
 import { driftWarning } from '../machine/run-warnings.js';
@@ -19,6 +20,7 @@ import { serverSet, type ExpectedAnswer, type ServerSet } from './servers.js';
 import { expectedAnswers } from './expected.js';
 import { startLoadGenerator, type LoadGenerator } from '../load/load-host.js';
 import { startLocalAgents } from '../agents/local-agents.js';
+import { startBrokerAgents } from '../agents/broker-agents.js';
 import { pinningUnavailable, pinTree, placeCell } from '../machine/placement.js';
 import { startCoreMonitor, type CoreMonitor } from '../machine/core-monitor.js';
 import { connectTarget, type RemoteTarget } from '../network/remote.js';
@@ -97,6 +99,8 @@ interface RunContext {
   readonly hooks: RunHooks;
   readonly signal: AbortSignal;
   readonly clock: RunClock;
+  /** --broker: agents lost and who took their place, said as it happened (kept among the run's warnings). */
+  readonly agentNotices: readonly string[];
 }
 
 /** Time spent and time left: the base trials still to run × the mean time of a trial so far (a guess before the first). */
@@ -150,10 +154,32 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
     await Promise.all([run.prober.close(), run.generator.close(), run.monitor?.close()]);
   }
   summarise(run);
+  run.results.warnings.push(...agentWarnings(run.results, run.agentNotices));
   predict(run.results);
   run.results.complete = !signal.aborted;
   saveResults(run.resultsPath, run.results);
   return { results: run.results, resultsPath: run.resultsPath };
+}
+
+/** An agent that starts this long after the common start is told of (it still ran: the slack it may not pass is larger). */
+const LATE_AGENT_MS = 50;
+
+/** The run's warnings about its agents (--broker): the ones lost, and the ones that started their loads late. */
+function agentWarnings(results: Results, notices: readonly string[]): Warning[] {
+  const late = new Map<string, { ms: number; trials: number }>();
+  for (const c of results.cases) {
+    for (const trial of c.trials) {
+      for (const a of ('agents' in trial ? trial.agents : undefined) ?? []) {
+        if ((a.startLateMs ?? 0) <= LATE_AGENT_MS) continue;
+        const seen = late.get(a.name) ?? { ms: 0, trials: 0 };
+        late.set(a.name, { ms: Math.max(seen.ms, a.startLateMs ?? 0), trials: seen.trials + 1 });
+      }
+    }
+  }
+  return [
+    ...notices.map((message): Warning => ({ code: 'agents', message })),
+    ...[...late].map(([name, l]): Warning => ({ code: 'agents', message: sentence('agent.late', { name, ms: Math.round(l.ms), trials: l.trials }) })),
+  ];
 }
 
 /** Plan: the target connected (--target: its one model), the network's delay method chosen, leftovers of a killed run removed. */
@@ -185,7 +211,17 @@ async function startRun(options: ResolvedBenchOptions, remote: RemoteTarget | nu
   // The load runs in a process of its own, apart from everything the bench does meanwhile.
   hooks.onPhase?.(t('prog.generator'));
   // --agents N: N load processes, each running its share of every load (bench/agents/local-agents.ts).
-  const agentSet = options.agents > 1 ? await startLocalAgents(options.agents, { fileLimit: options.fileLimit }) : null;
+  // --broker: the agents registered there (bench/agents/broker-agents.ts), on this machine or others.
+  const notices: string[] = [];
+  const agentSet =
+    options.broker !== null
+      ? await startBrokerAgents(options.broker, options.agents, { onNotice: (text) => {
+          notices.push(text);
+          hooks.onPhase?.(text);
+        } })
+      : options.agents > 1
+        ? await startLocalAgents(options.agents, { fileLimit: options.fileLimit })
+        : null;
   const generator = agentSet ?? (await startLoadGenerator({ fileLimit: options.fileLimit }));
   // --cpus: pinned with taskset, cell by cell (bench/machine/placement.ts); where it cannot pin, `auto` pins nothing.
   const noPinning = options.cpus.mode === 'none' ? null : pinningUnavailable();
@@ -217,6 +253,7 @@ async function startRun(options: ResolvedBenchOptions, remote: RemoteTarget | nu
     hooks,
     signal,
     clock: new RunClock(options, cells),
+    agentNotices: notices,
   };
 }
 

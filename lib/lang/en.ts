@@ -102,6 +102,11 @@ export const en = {
   'class.title': 'The class — {n} machines',
   'class.subtitle': '{runs} runs from {machines} machines; rendered {at}',
   'class.empty': 'No run has been shared yet. Students: npm run bench -- --profile class --share {url} --name <your name> --code <the code>',
+  'class.together.title': 'Load the teacher’s server together',
+  'class.together.intro': 'One server for the whole class, at {target}: every laptop runs a load agent, and one bench on the teacher’s machine splits its clients among them, so the server meets many clients from many machines at once.',
+  'class.together.agent': 'Each student, in the lab’s folder (Ctrl-C when the teacher says; it leaves nothing behind):',
+  'class.together.yourName': '<your-name>',
+  'class.together.bench': 'The teacher, once the agents are registered (N: how many; the bench says how many it finds if fewer):',
   'class.running': 'Running now',
   'class.runningNone': 'Nobody is running a bench right now.',
   'class.runningRow': '{cell} ({done} of {total} cells)',
@@ -303,6 +308,9 @@ export const en = {
   'kind.placement.title': 'Not pinned as asked',
   'kind.placement.short': '',
   'kind.placement.meaning': 'A process could not be pinned to the cores the cell runs it on (--cpus): it ran where the scheduler put it.',
+  'kind.agents.title': 'Load agents lost or late (--broker)',
+  'kind.agents.short': '',
+  'kind.agents.meaning': 'The load was split among agents on a broker. An agent lost during a trial failed that trial; the following loads went to a spare agent or to those left (each trial lists its agents). An agent that started after the others loaded alone for a moment: the trials\' throughput adds rates over windows that overlapped less.',
 } as const;
 
 export type TextKey = keyof typeof en;

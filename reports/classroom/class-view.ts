@@ -6,6 +6,7 @@
  * linear in the summaries: the hub builds it whenever a run, a question or an answer arrives.
  */
 import { currentLang, formatNumber, t, type Lang, type TextKey } from '../../lib/lang/lang.js';
+import { shownBroker } from '../../lib/broker-url.js';
 import { median } from '../../results/stats/stats.js';
 import { RELATIONS, type ClassRunSummary, type RelationKey, type RelationSpec, type TableRow } from './class-run.js';
 
@@ -76,6 +77,47 @@ export interface ClassView {
   readonly questions: readonly QuestionView[];
   readonly table: { readonly headers: readonly string[]; readonly numeric: readonly boolean[]; readonly rows: readonly (readonly (string | number)[])[]; readonly cut: number };
   readonly text: Readonly<Record<string, string>>;
+  /** The teacher's server and broker, with the commands that load it together (npm run class -- --target --broker). */
+  readonly together: TogetherView | null;
+}
+
+/** The teacher's server to load together, and the broker the students' agents register on. */
+export interface Together {
+  readonly target: string;
+  readonly broker: string;
+}
+
+export interface TogetherView {
+  readonly title: string;
+  readonly intro: string;
+  readonly agentLine: string;
+  readonly agentCommand: string;
+  readonly benchLine: string;
+  readonly benchCommand: string;
+}
+
+/** A server's origin as the page names it: http(s) with a host, nothing after the port. */
+export function targetUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(t('cli.class.targetUrl', { url: raw.slice(0, 100) }));
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') throw new Error(t('cli.class.targetUrl', { url: raw.slice(0, 100) }));
+  return url.origin;
+}
+
+function togetherView(together: Together): TogetherView {
+  const broker = shownBroker(together.broker);
+  return {
+    title: t('class.together.title'),
+    intro: t('class.together.intro', { target: together.target }),
+    agentLine: t('class.together.agent'),
+    agentCommand: `npm run agent -- --broker ${broker} --name ${t('class.together.yourName')}`,
+    benchLine: t('class.together.bench'),
+    benchCommand: `npm run bench -- --target ${together.target} --workloads io --connections 300 --agents N --broker ${broker}`,
+  };
 }
 
 export interface Answer {
@@ -209,7 +251,7 @@ export function renderedStamp(at: Date = new Date()): string {
   return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export function buildClassView(students: readonly StudentRuns[], questions: readonly Question[], answers: readonly Answer[], options: { readonly live: boolean; readonly renderedAt: string; readonly shareUrl: string; readonly runs?: number }): ClassView {
+export function buildClassView(students: readonly StudentRuns[], questions: readonly Question[], answers: readonly Answer[], options: { readonly live: boolean; readonly renderedAt: string; readonly shareUrl: string; readonly runs?: number; readonly together?: Together }): ClassView {
   const relations = RELATIONS.map((spec) => {
     const asked = new Set(questions.filter((q) => q.relation === spec.key).map((q) => q.id));
     return relationView(students, spec, answers.filter((a) => asked.has(a.question)).map((a) => ({ name: a.name, value: a.value })));
@@ -230,5 +272,6 @@ export function buildClassView(students: readonly StudentRuns[], questions: read
     questions: questions.map((q) => ({ id: q.id, relation: q.relation, text: t(`class.relation.${q.relation}` as TextKey), answers: answers.filter((a) => a.question === q.id).length })),
     table: { headers: TABLE_KEYS.map((k) => t(k)), numeric: [false, false, true, false, true, true, true, true, true, true, true, true, false], rows: table.rows, cut: table.cut },
     text,
+    together: options.together === undefined ? null : togetherView(options.together),
   };
 }

@@ -16,6 +16,19 @@ app.append(el('h1', { text: view.title }));
 app.append(el('p', { className: 'subtitle', text: view.subtitle }));
 if (view.machines.length === 0) app.append(el('p', { className: 'banner', text: tx('class.empty') }));
 
+// The teacher's server, loaded together: each student's agent, then the teacher's bench.
+if (view.together !== null) {
+  const g = view.together;
+  app.append(el('section', { 'data-section': 'together' }, [
+    el('h2', { text: g.title }),
+    prose('p', g.intro),
+    el('p', { text: g.agentLine }),
+    el('pre', {}, [el('code', { text: g.agentCommand })]),
+    el('p', { className: 'note', text: g.benchLine }),
+    el('pre', {}, [el('code', { text: g.benchCommand })]),
+  ]));
+}
+
 // Who is running now: the hub's page only.
 if (view.live) {
   const list = el('ul', { id: 'class-live' }, [el('li', { text: tx('class.runningNone') })]);

@@ -15,7 +15,7 @@ export interface WarningKind {
 }
 
 /** Every code the results may carry, in the order a reader should meet them: a new code is a compile error below. */
-const KIND_CODES = ['upgraded', 'machine', 'machine-drift', 'littles-law', 'censored', 'late-sends', 'dropped-sends', 'client-lag', 'slow-ramp', 'marked-trials', 'wide-interval', 'client-saturated', 'oversubscribed', 'failed-trials', 'errors', 'non-2xx', 'no-response', 'server-stop', 'cold-server', 'held-refused', 'lost-deliveries', 'placement'] as const satisfies readonly WarningCode[];
+const KIND_CODES = ['upgraded', 'machine', 'machine-drift', 'littles-law', 'censored', 'late-sends', 'dropped-sends', 'client-lag', 'slow-ramp', 'marked-trials', 'wide-interval', 'client-saturated', 'oversubscribed', 'failed-trials', 'errors', 'non-2xx', 'no-response', 'server-stop', 'cold-server', 'held-refused', 'lost-deliveries', 'placement', 'agents'] as const satisfies readonly WarningCode[];
 export const WARNING_ORDER: readonly WarningCode[] = KIND_CODES;
 /** True only when every code of the results has a kind here: a code left out does not compile. */
 export const KINDS_COMPLETE: [Exclude<WarningCode, (typeof KIND_CODES)[number]>] extends [never] ? true : never = true;
@@ -65,7 +65,7 @@ export interface TopWarningView {
  * What a reader must meet before any number, most telling first: failed cases, a machine that changed, a saturated
  * client, latencies that are lower bounds, failed requests. The rest (and every detail) is in the warnings section.
  */
-const FIRST: readonly WarningCode[] = ['machine-drift', 'client-saturated', 'lost-deliveries', 'littles-law', 'censored', 'errors', 'non-2xx', 'held-refused', 'dropped-sends', 'client-lag', 'wide-interval', 'slow-ramp', 'marked-trials', 'upgraded', 'oversubscribed', 'late-sends', 'failed-trials', 'no-response', 'server-stop', 'machine'];
+const FIRST: readonly WarningCode[] = ['machine-drift', 'client-saturated', 'lost-deliveries', 'littles-law', 'censored', 'errors', 'non-2xx', 'held-refused', 'dropped-sends', 'client-lag', 'wide-interval', 'slow-ramp', 'marked-trials', 'upgraded', 'oversubscribed', 'late-sends', 'failed-trials', 'no-response', 'server-stop', 'agents', 'machine'];
 
 /** The first sentence of a meaning, or of a message where the kind has no meaning of its own. */
 const firstSentence = (text: string): string => (text.split(/(?<=\.)\s/)[0] ?? text).replace(/\.$/, '');

@@ -228,12 +228,28 @@ describe('the class command offline', () => {
     [['--teacher-code', 'short'], '--teacher-code'],
     [['--remove', 'x'], '--remove'],
     [['--max-runs', '0'], '--max-runs'],
+    [['--target', 'http://192.168.1.10:8080'], '--broker'],
+    [['--target', 'ftp://x', '--broker', 'redis://192.168.1.10:6379'], '--target'],
+    [['--target', 'http://192.168.1.10:8080', '--broker', 'http://x'], 'not a broker URL'],
   ])('%j: one line, status 2', (args, message) => {
     const data = mkdtempSync(join(tmpdir(), 'lab-hub-'));
     const r = classCommand(['--data', data, ...args]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(message);
+  });
+
+  it('--target and --broker: the page shows each student the agent\'s command and the teacher the bench\'s', () => {
+    const data = mkdtempSync(join(tmpdir(), 'lab-hub-'));
+    const out = join(data, 'page.html');
+    const r = classCommand(['--data', data, '--render', out, '--target', 'http://192.168.1.10:8080/', '--broker', 'redis://192.168.1.10:6379']);
+    expect(r.status, r.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('npm run agent -- --broker redis://192.168.1.10:6379');
+    expect(html).toContain('--target http://192.168.1.10:8080 ');
+    const plain = join(data, 'plain.html');
+    classCommand(['--data', data, '--render', plain]);
+    expect(readFileSync(plain, 'utf8')).not.toContain('redis://192.168.1.10');
   });
 
   it('--add refuses an invalid file in one line and imports none of the others', () => {

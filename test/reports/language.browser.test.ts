@@ -70,7 +70,7 @@ function pages(lang: Lang): { readonly name: string; readonly html: string }[] {
     const assets = loadAssets();
     const runs = FIXTURES.map((f) => ({ file: f, results: loadFixture(f) }));
     const students = runs.map(({ results }, i) => ({ name: `student-${i}`, newest: { id: i + 1, receivedAt: '2026-12-07T10:00:00.000Z', summary: summarizeRun(results) }, earlier: [] }));
-    const classView = buildClassView(students, [{ id: 1, relation: 'io' }], [{ question: 1, name: 'student-0', value: 12 }], { live: false, renderedAt: '2026-12-07 10:00 UTC', shareUrl: 'http://127.0.0.1:8090/' });
+    const classView = buildClassView(students, [{ id: 1, relation: 'io' }], [{ question: 1, name: 'student-0', value: 12 }], { live: false, renderedAt: '2026-12-07 10:00 UTC', shareUrl: 'http://127.0.0.1:8090/', together: { target: 'http://192.168.1.10:8080', broker: 'redis://192.168.1.10:6379' } });
     const pick = (file: string): Results => runs.find((r) => r.file === file)?.results ?? loadFixture(file);
     return [
       ...runs.map(({ file, results }) => ({ name: `run page of ${file}`, html: renderRunPage(results, assets) })),
