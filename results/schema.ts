@@ -502,6 +502,8 @@ const ResultsObject = z.object({
      * each one's clock against the bench's (0 on this machine).
      */
     agents: z.array(AgentSchema).max(MAX_AGENTS).optional(),
+    /** --broker: the Redis the agents registered on (without its password). */
+    broker: text(300).optional(),
   }),
   /** --target: the server measured and the idle round trip to it, measured before the first cell. */
   remote: RemoteSchema.optional(),

@@ -2,6 +2,7 @@
  * The results file of a run before its first cell: what the run is, where and how it measures, and how every figure is
  * estimated. Written at once (marked incomplete) and rewritten after every cell.
  */
+import { shownBroker } from '../../lib/broker-url.js';
 import { writeResultsFile } from '../../results/file.js';
 import { SCHEMA_VERSION, type Results } from '../../results/schema.js';
 import { newRunId } from '../../results/run-id.js';
@@ -58,7 +59,8 @@ function recordedOptions({ options, cells, machine, noPinning, agents }: NewResu
     newConnections: options.newConnections,
     sessions: options.sessions,
     ...(options.faults.length === 0 ? {} : { faults: options.faults.map((f) => ({ kind: f.kind, atSeconds: f.atSeconds, arg: f.arg })) }),
-    ...(agents === null || agents.length < 2 ? {} : { agents: agents.map((a) => ({ ...a })) }),
+    ...(agents === null ? {} : { agents: agents.map((a) => ({ ...a })) }),
+    ...(options.broker === null ? {} : { broker: shownBroker(options.broker) }),
     cpus: { mode: options.cpus.mode, ...(options.cpus.mode === 'spec' ? { server: options.cpus.server, client: options.cpus.client } : {}), ...(noPinning !== null ? { note: noPinning } : options.cpus.mode === 'auto' ? { note: autoReason(machine.cpus) } : {}) },
   };
 }

@@ -212,6 +212,7 @@ export const en = {
   'warn.heldRefused': 'only {opened:int} of {held:int} idle connections could be held open in the trial that held fewest ({refused:int} refused over all the trials): the server\'s bound, or its line, turned the others away',
   'warn.lostDeliveries': 'the room lost {lost:int} deliveries and duplicated {duplicated:int}, of {messages:int} messages × {members:int} members: not every member received every message once',
   'warn.clientSaturated': 'the load generator used {cpu:pct} of a core: it was saturated, so these numbers measure the client as much as the server',
+  'warn.agentSaturated': 'a load agent used {cpu:pct} of a core (the busiest: {name}): it was saturated, so these numbers measure the client as much as the server',
   'warn.oversubscribed.processes': 'oversubscribed: {n:int} server processes and the load generator share {cores:int} cores',
   'warn.oversubscribed.threads': 'oversubscribed: {n:int} server threads and the load generator share {cores:int} cores',
   'warn.oversubscribed.thread': 'oversubscribed: {n:int} server thread and the load generator share {cores:int} cores',

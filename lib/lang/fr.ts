@@ -205,6 +205,7 @@ export const fr: Readonly<Record<TextKey, string>> = {
   'warn.heldRefused': 'seules {opened:int} des {held:int} connexions inactives ont pu rester ouvertes dans l’essai qui en a tenu le moins ({refused:int} refusées sur tous les essais) : la limite du serveur, ou sa file d’attente, a renvoyé les autres',
   'warn.lostDeliveries': 'le salon a perdu {lost:int} livraisons et en a dupliqué {duplicated:int}, sur {messages:int} messages × {members:int} membres : chaque membre n’a pas reçu chaque message une fois',
   'warn.clientSaturated': 'le générateur de charge a occupé {cpu:pct} d’un cœur : il était saturé, ces chiffres mesurent donc le client autant que le serveur',
+  'warn.agentSaturated': 'un agent de charge a occupé {cpu:pct} d’un cœur (le plus occupé : {name}) : il était saturé, ces chiffres mesurent donc le client autant que le serveur',
   'warn.oversubscribed.processes': 'surcharge : {n:int} processus du serveur et le générateur de charge se partagent {cores:int} cœurs',
   'warn.oversubscribed.threads': 'surcharge : {n:int} threads du serveur et le générateur de charge se partagent {cores:int} cœurs',
   'warn.oversubscribed.thread': 'surcharge : {n:int} thread du serveur et le générateur de charge se partagent {cores:int} cœurs',

@@ -172,7 +172,9 @@ export function summarizeCase(input: CaseInput): CaseResult {
     warnings.push({ code: 'lost-deliveries', message: sentence('warn.lostDeliveries', { lost: okCase.chat.lost, duplicated: okCase.chat.duplicated, messages: okCase.chat.messages, members: okCase.chat.members }) });
   }
   if (clientCpuPercent >= CLIENT_SATURATED_PERCENT) {
-    warnings.push({ code: 'client-saturated', message: sentence('warn.clientSaturated', { cpu: clientCpuPercent }) });
+    // Split among agents (--agents), a trial's client CPU is its busiest agent's: that one is named.
+    const busiest = used.flatMap((t) => t.agents ?? []).reduce<{ name: string; clientCpuPercent: number } | null>((a, x) => (a === null || x.clientCpuPercent > a.clientCpuPercent ? x : a), null);
+    warnings.push({ code: 'client-saturated', message: busiest === null ? sentence('warn.clientSaturated', { cpu: clientCpuPercent }) : sentence('warn.agentSaturated', { cpu: clientCpuPercent, name: busiest.name }) });
   }
   const workers = input.modelParams.processes ?? input.modelParams.threads ?? 1;
   if (workers + 1 > input.cpus) {

@@ -39,10 +39,13 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-/** A Redis on a free port, or on `port` (a broker started again where its agents look for it). */
-export async function startRedis(port?: number): Promise<TestRedis> {
+/**
+ * A Redis on a free port, or on `port` (a broker started again where its agents look for it); on loopback, and on
+ * `alsoBind` (the bench's ends of network namespaces' links, for agents inside them).
+ */
+export async function startRedis(port?: number, alsoBind: readonly string[] = []): Promise<TestRedis> {
   port ??= await freePort();
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', ...alsoBind, '--save', '', '--appendonly', 'no', ...(alsoBind.length > 0 ? ['--protected-mode', 'no'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => {
     resolve();
   }));

@@ -92,6 +92,8 @@ export const runPageEn = {
   'rv.fact.agents': 'Load agents',
   'rv.fact.agentsAre': 'each load split among {n} agents in equal shares, started together, their counts and histograms merged: {agents}',
   'rv.fact.agent': '{name} on {host}',
+  'rv.fact.agentsOfBroker': 'each load split among {n} agents registered on {broker}, in proportion to their cores, started at one time on the broker\'s clock, their counts and histograms merged: {agents}',
+  'rv.fact.agentOfBroker': '{name} on {host} ({cores} cores, clock {offset:f1} ms from the broker\'s)',
   'rv.fact.faults': 'Faults',
   'rv.fact.cores': 'Cores',
   'rv.fact.coreSpeed': 'Core speed',

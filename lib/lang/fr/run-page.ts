@@ -87,6 +87,8 @@ export const runPageFr: Readonly<Record<keyof typeof runPageEn, string>> = {
   'rv.fact.agents': 'Agents de charge',
   'rv.fact.agentsAre': 'chaque charge partagée entre {n} agents à parts égales, lancés ensemble, leurs comptes et histogrammes fusionnés : {agents}',
   'rv.fact.agent': '{name} sur {host}',
+  'rv.fact.agentsOfBroker': 'chaque charge partagée entre {n} agents inscrits sur {broker}, selon leurs cœurs, lancés au même instant de l’horloge du courtier, leurs comptes et histogrammes fusionnés : {agents}',
+  'rv.fact.agentOfBroker': '{name} sur {host} ({cores} cœurs, horloge à {offset:f1} ms de celle du courtier)',
   'rv.fact.faults': 'Pannes',
   'rv.fact.cores': 'Cœurs',
   'rv.fact.coreSpeed': 'Vitesse des cœurs',

@@ -63,7 +63,7 @@ export function machineFacts(results: Results): [string, string][] {
     })(),
     [t('rv.fact.pools'), t('rv.fact.poolsAre', { threads: counted(o.threads, 'rv.threads.one', 'rv.threads.many'), processes: counted(o.processes, 'rv.processes.one', 'rv.processes.many') })],
     [t('rv.fact.client'), clientPlacement(results)],
-    ...(o.agents === undefined ? [] : [[t('rv.fact.agents'), t('rv.fact.agentsAre', { n: o.agents.length, agents: o.agents.map((a) => t('rv.fact.agent', { name: a.name, host: a.host })).join(', ') })] as [string, string]]),
+    ...(o.agents === undefined ? [] : [[t('rv.fact.agents'), agentsText(o.agents, o.broker)] as [string, string]]),
     ...(o.faults === undefined ? [] : [[t('rv.fact.faults'), o.faults.map((f) => faultName(f)).join(', ')] as [string, string]]),
     [t('rv.fact.cores'), placementText(results)],
     ...((): [string, string][] => {
@@ -167,4 +167,11 @@ function placementText(results: Results): string {
   }
   const parts = [...where].map(([text, levels]) => t(levels.length === 1 && levels[0] === 1 ? 'rv.cores.at.one' : 'rv.cores.at.many', { where: text, levels: levels.sort((a, b) => a - b).join(', ') }));
   return t('rv.cores.pinned', { mode: cpus.mode === 'auto' ? 'auto' : `server=${cpus.server ?? ''},client=${cpus.client ?? ''}`, parts: parts.join(t('rv.semicolon')) });
+}
+
+/** The load agents: this machine's processes in equal shares, or a broker's agents by their cores, each named. */
+function agentsText(agents: NonNullable<Results['options']['agents']>, broker: string | undefined): string {
+  if (broker === undefined) return t('rv.fact.agentsAre', { n: agents.length, agents: agents.map((a) => t('rv.fact.agent', { name: a.name, host: a.host })).join(', ') });
+  const each = agents.map((a) => t('rv.fact.agentOfBroker', { name: a.name, host: a.host, cores: a.weight, offset: a.clockOffsetMs }));
+  return t('rv.fact.agentsOfBroker', { n: agents.length, broker, agents: each.join(', ') });
 }
