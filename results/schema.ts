@@ -229,7 +229,7 @@ export const CaseFaultSchema = z
 export const MAX_AGENTS = 64;
 const AgentSchema = z.object({ name: label.min(1), host: text(255), pid: PidSchema.optional(), weight: z.number().positive().max(4096), clockOffsetMs: z.number().min(-86_400_000).max(86_400_000), node: text(40).optional() });
 /** One agent's part of a trial (--agents): its share (clients, or requests per second offered), its answers, its CPU. */
-export const TrialAgentSchema = z.object({ name: label.min(1), share: nonNegative, responses: count, clientCpuPercent: nonNegative, startLateMs: nonNegative.max(600_000).optional() });
+export const TrialAgentSchema = z.object({ name: label.min(1), share: nonNegative, responses: count, clientCpuPercent: nonNegative, lagMs: nonNegative.max(600_000).optional(), startLateMs: nonNegative.max(600_000).optional() });
 
 /** One trial: one load window on a running server, with the machine's state while it ran. */
 const TrialBase = z.object({

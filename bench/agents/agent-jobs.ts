@@ -31,8 +31,9 @@ export function isJobProgress(value: unknown): value is JobProgress {
 
 /** What the agent measured besides the load's own outcome. */
 export interface AgentMeasures {
-  /** The load process's CPU over the window, ms. */
+  /** The load process's CPU over the window, ms, and its event loop's delay (p99), ms. */
   readonly clientCpuMs: number;
+  readonly clientLagMs?: number;
   /** How long after the common start time it began, ms (its clock corrected by its offset to the broker). */
   readonly startLateMs: number;
   /** Its clock minus the broker's at this job, ms. */

@@ -177,8 +177,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       running.set(id, load);
       try {
         const o = await load.done;
-        const { clientCpuMs, ...outcome } = o;
-        return { kind: 'closed', clientCpuMs, ...measures, outcome: { ...outcome, histogram: encodeHistogram(o.histogram), servedBy: [...o.servedBy], timeline: onBrokerClock(o.timeline, offsetMs) } };
+        const { clientCpuMs, clientLagMs, ...outcome } = o;
+        return { kind: 'closed', clientCpuMs, ...(clientLagMs === undefined ? {} : { clientLagMs }), ...measures, outcome: { ...outcome, histogram: encodeHistogram(o.histogram), servedBy: [...o.servedBy], timeline: onBrokerClock(o.timeline, offsetMs) } };
       } finally {
         running.delete(id);
       }
@@ -187,10 +187,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     running.set(id, load);
     try {
       const o = await load.done;
-      const { clientCpuMs, ...outcome } = o;
+      const { clientCpuMs, clientLagMs, ...outcome } = o;
       return {
         kind: 'open',
         clientCpuMs,
+        ...(clientLagMs === undefined ? {} : { clientLagMs }),
         ...measures,
         outcome: { ...outcome, histogram: encodeHistogram(o.histogram), uncorrected: encodeHistogram(o.uncorrected), lateness: encodeHistogram(o.lateness), servedBy: [...o.servedBy], timeline: onBrokerClock(o.timeline, offsetMs) },
       };

@@ -188,7 +188,7 @@ export async function startBrokerAgents(url: string, count: number, options: Bro
 
   /** A remote timeline, from the broker's clock onto the bench's. */
   const onBenchClock = (timeline: LoadTimeline): LoadTimeline => ({ ...timeline, startEpochMs: timeline.startEpochMs + benchOffset });
-  const measures = (r: JobResult): ClientCpu & { readonly startLateMs: number } => ({ clientCpuMs: r.clientCpuMs, startLateMs: r.startLateMs });
+  const measures = (r: JobResult): ClientCpu & { readonly startLateMs: number } => ({ clientCpuMs: r.clientCpuMs, ...(r.clientLagMs === undefined ? {} : { clientLagMs: r.clientLagMs }), startLateMs: r.startLateMs });
   const decodeClosed = (r: JobResult): LoadOutcome & ClientCpu & { readonly startLateMs: number } => {
     if (r.kind !== 'closed') throw new Error(sentence('err.agent.badResult'));
     const o = r.outcome;

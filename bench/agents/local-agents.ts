@@ -87,6 +87,7 @@ export interface LoadPart<T> {
 interface PartMeasures {
   readonly responses: number;
   readonly clientCpuMs: number;
+  readonly clientLagMs?: number;
   readonly startLateMs?: number;
 }
 
@@ -121,6 +122,7 @@ export function fanOut<T extends PartMeasures, M>(
       share: taking[k]?.share ?? 0,
       responses: p.responses,
       clientCpuMs: p.clientCpuMs,
+      ...(p.clientLagMs === undefined ? {} : { clientLagMs: p.clientLagMs }),
       ...(p.startLateMs === undefined ? {} : { startLateMs: p.startLateMs }),
     })),
   }));

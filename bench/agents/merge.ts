@@ -12,6 +12,7 @@ import { newLatencyHistogram } from '../load/latency.js';
 import type { LoadOutcome } from '../load/closed-loop.js';
 import type { OpenLoadOutcome } from '../load/open-loop.js';
 import type { LoadTimeline } from '../load/timeline.js';
+import type { ClientCpu } from '../load/load-host.js';
 import type { LoadSlice, SlicePhase } from '../../results/timeline.js';
 
 /** `total` split in proportion to `weights` (largest remainders), each share a whole number; shares add up to total. */
@@ -89,8 +90,14 @@ export function mergeTimelines(parts: readonly LoadTimeline[]): LoadTimeline {
   return { startEpochMs: base, sliceMs, windowStartSeconds, windowEndSeconds, slices, truncated: parts.some((p) => p.truncated), lastSliceMs: Math.max(...parts.map((p) => p.lastSliceMs)) };
 }
 
+/** The agents' CPU added up; the lag, the worst of theirs (where they measured it). */
+function mergedClient(parts: readonly ClientCpu[]): ClientCpu {
+  const lags = parts.flatMap((p) => (p.clientLagMs === undefined ? [] : [p.clientLagMs]));
+  return { clientCpuMs: sum(parts.map((p) => p.clientCpuMs)), ...(lags.length === 0 ? {} : { clientLagMs: Math.max(...lags) }) };
+}
+
 /** What a closed loop's agents measured, as one closed loop. */
-export function mergeClosed(parts: readonly (LoadOutcome & { readonly clientCpuMs: number })[]): LoadOutcome & { readonly clientCpuMs: number } {
+export function mergeClosed(parts: readonly (LoadOutcome & ClientCpu)[]): LoadOutcome & ClientCpu {
   const lost = parts.filter((p) => p.lostUpdates !== undefined);
   return {
     responses: sum(parts.map((p) => p.responses)),
@@ -106,12 +113,12 @@ export function mergeClosed(parts: readonly (LoadOutcome & { readonly clientCpuM
     rampSeconds: Math.max(0, ...parts.map((p) => p.rampSeconds)),
     unansweredAtWindow: sum(parts.map((p) => p.unansweredAtWindow)),
     timeline: mergeTimelines(parts.map((p) => p.timeline)),
-    clientCpuMs: sum(parts.map((p) => p.clientCpuMs)),
+    ...mergedClient(parts),
   };
 }
 
 /** What an open loop's agents measured, as one open loop: planned, late and dropped add up. */
-export function mergeOpen(parts: readonly (OpenLoadOutcome & { readonly clientCpuMs: number })[]): OpenLoadOutcome & { readonly clientCpuMs: number } {
+export function mergeOpen(parts: readonly (OpenLoadOutcome & ClientCpu)[]): OpenLoadOutcome & ClientCpu {
   return {
     responses: sum(parts.map((p) => p.responses)),
     durationSeconds: mergedDuration(parts),
@@ -128,6 +135,6 @@ export function mergeOpen(parts: readonly (OpenLoadOutcome & { readonly clientCp
     non2xx: sum(parts.map((p) => p.non2xx)),
     servedBy: new Set(parts.flatMap((p) => [...p.servedBy])),
     timeline: mergeTimelines(parts.map((p) => p.timeline)),
-    clientCpuMs: sum(parts.map((p) => p.clientCpuMs)),
+    ...mergedClient(parts),
   };
 }

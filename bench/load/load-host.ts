@@ -22,6 +22,8 @@ import type { OpenLoadOptions, OpenLoadOutcome } from './open-loop.js';
 export interface ClientCpu {
   /** CPU time (user + system) of the load process between the window's edges, ms. */
   readonly clientCpuMs: number;
+  /** The 99th percentile of the load process's event-loop delay over the window, ms (where it was measured). */
+  readonly clientLagMs?: number;
 }
 
 export type HostedOpenOptions = Omit<OpenLoadOptions, 'random' | 'clock'> & { readonly seed: number; readonly protocol?: OpenProtocol; readonly members?: number };
@@ -34,6 +36,7 @@ export interface AgentPart {
   readonly share: number;
   readonly responses: number;
   readonly clientCpuMs: number;
+  readonly clientLagMs?: number;
   /** A broker's agent: how long after the common start time it began, ms. */
   readonly startLateMs?: number;
 }
@@ -73,9 +76,13 @@ interface Pending {
   readonly onProgress?: LoadProgress;
   windowCpuMs?: number;
   clientCpuMs: number;
+  clientLagMs?: number;
   settle(message: Extract<FromLoad, { type: 'closed-done' | 'open-done' }>): void;
   fail(error: Error): void;
 }
+
+/** What the load process said of itself over the window. */
+const clientOf = (p: Pending): ClientCpu => ({ clientCpuMs: p.clientCpuMs, ...(p.clientLagMs === undefined ? {} : { clientLagMs: p.clientLagMs }) });
 
 const live = new Set<ChildProcess>();
 // Last resort: no load process outlives the bench (it also ends on its own when its IPC channel closes).
@@ -135,6 +142,7 @@ export function startLoadGenerator(options: { readonly cpus?: string; readonly f
           p.onWindowStart?.();
         } else {
           p.clientCpuMs = Math.max(0, message.cpuMs - (p.windowCpuMs ?? message.cpuMs));
+          if (message.lagMs !== undefined) p.clientLagMs = message.lagMs;
           p.onWindowEnd?.();
         }
         return;
@@ -172,7 +180,7 @@ export function startLoadGenerator(options: { readonly cpus?: string; readonly f
           clientCpuMs: 0,
           settle: (m) => {
             if (m.type !== 'closed-done') return;
-            resolve({ ...m.outcome, histogram: decodeHistogram(m.outcome.histogram), servedBy: new Set(m.outcome.servedBy), clientCpuMs: p.clientCpuMs });
+            resolve({ ...m.outcome, histogram: decodeHistogram(m.outcome.histogram), servedBy: new Set(m.outcome.servedBy), ...clientOf(p) });
           },
           fail: reject,
         };
@@ -191,7 +199,7 @@ export function startLoadGenerator(options: { readonly cpus?: string; readonly f
           settle: (m) => {
             if (m.type !== 'open-done') return;
             const e = m.outcome;
-            resolve({ ...e, histogram: decodeHistogram(e.histogram), uncorrected: decodeHistogram(e.uncorrected), lateness: decodeHistogram(e.lateness), servedBy: new Set(e.servedBy), clientCpuMs: p.clientCpuMs });
+            resolve({ ...e, histogram: decodeHistogram(e.histogram), uncorrected: decodeHistogram(e.uncorrected), lateness: decodeHistogram(e.lateness), servedBy: new Set(e.servedBy), ...clientOf(p) });
           },
           fail: reject,
         };

@@ -46,8 +46,11 @@ export type EncodedOpen = Omit<OpenLoadOutcome, 'histogram' | 'uncorrected' | 'l
 export type FromLoad =
   | { readonly type: 'ready'; readonly pid: number }
   | { readonly type: 'tick'; readonly id: number; readonly tick: EncodedTick }
-  /** `cpuMs`: the load process's own CPU time so far (user + system), read at the edge. */
-  | { readonly type: 'window'; readonly id: number; readonly edge: 'start' | 'end'; readonly cpuMs: number }
+  /**
+   * `cpuMs`: the load process's own CPU time so far (user + system), read at the edge; `lagMs` (at the end): the
+   * 99th percentile of its event loop's delay over the window (a busy client answers its sockets late).
+   */
+  | { readonly type: 'window'; readonly id: number; readonly edge: 'start' | 'end'; readonly cpuMs: number; readonly lagMs?: number }
   | { readonly type: 'closed-done'; readonly id: number; readonly outcome: EncodedClosed }
   | { readonly type: 'open-done'; readonly id: number; readonly outcome: EncodedOpen }
   /** `said`: the key and values of the message where it is a sentence of the catalogue (the bench makes it again). */

@@ -5,6 +5,7 @@
  * --cpus says so, and sends it one trial at a time; it answers with the load's ticks, the window's edges (with its
  * own CPU time, the client's CPU of the trial) and the outcome. It ends when the bench goes (its IPC channel closes).
  */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { messageOf } from '../../lib/errors.js';
 import { sentencesOf } from '../../lib/lang/sentences.js';
 import { seededRandom } from '../../lib/random.js';
@@ -29,12 +30,17 @@ const running = new Map<number, RunningLoad | RunningOpenLoad>();
 const holdings = new Map<number, Holding>();
 
 function callbacks(id: number, progress: boolean): { onWindowStart: () => void; onWindowEnd: () => void; onProgress?: LoadProgress } {
+  let lag: IntervalHistogram | null = null;
   return {
     onWindowStart: () => {
+      lag = monitorEventLoopDelay({ resolution: 10 });
+      lag.enable();
       send({ type: 'window', id, edge: 'start', cpuMs: cpuMs() });
     },
     onWindowEnd: () => {
-      send({ type: 'window', id, edge: 'end', cpuMs: cpuMs() });
+      lag?.disable();
+      const lagMs = lag === null || lag.count === 0 ? undefined : Math.round(lag.percentile(99) / 1e5) / 10;
+      send({ type: 'window', id, edge: 'end', cpuMs: cpuMs(), ...(lagMs === undefined ? {} : { lagMs }) });
     },
     ...(progress
       ? {

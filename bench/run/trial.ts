@@ -169,7 +169,7 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     // the server's (a remote one's is spent on its own machine), the client's and the bench's own.
     const windowMs = outcome.durationSeconds * 1000;
     // With several agents (--agents), the client's CPU is its busiest agent's: whether a load process used a whole core.
-    const agents = outcome.agents?.map((a) => ({ name: a.name, share: a.share, responses: a.responses, clientCpuPercent: windowMs > 0 ? round1((a.clientCpuMs / windowMs) * 100) : 0, ...(a.startLateMs === undefined ? {} : { startLateMs: a.startLateMs }) }));
+    const agents = outcome.agents?.map((a) => ({ name: a.name, share: a.share, responses: a.responses, clientCpuPercent: windowMs > 0 ? round1((a.clientCpuMs / windowMs) * 100) : 0, ...(a.clientLagMs === undefined ? {} : { lagMs: a.clientLagMs }), ...(a.startLateMs === undefined ? {} : { startLateMs: a.startLateMs }) }));
     const clientCpuPercent = agents !== undefined && agents.length > 0 ? Math.max(...agents.map((a) => a.clientCpuPercent)) : windowMs > 0 ? round1((outcome.clientCpuMs / windowMs) * 100) : 0;
     // A cpu-hog fault's busy process is the lab's too: the trial is not marked busy for the load it asked for.
     const labCpuMs = (running.remote === true ? 0 : used.serverCpuMs) + outcome.clientCpuMs + used.benchCpuMs + (window.faults?.busyCpuMs() ?? 0);
