@@ -498,8 +498,8 @@ const ResultsObject = z.object({
     /** --fault: what was done to each server inside each trial's window (a faulted case says what it did). */
     faults: z.array(z.object({ kind: FaultKindSchema, atSeconds: nonNegative, arg: nonNegative })).max(MAX_FAULTS).optional(),
     /**
-     * --agents: the load agents each trial's load was split among (in proportion to `weight`), where they ran, and
-     * each one's clock against the bench's (0 on this machine).
+     * --agents: the load agents each trial's load was split among (in proportion to `weight`: their load processes),
+     * where they ran, and each one's clock (this machine's agents: 0; a broker's: its clock minus the broker's).
      */
     agents: z.array(AgentSchema).max(MAX_AGENTS).optional(),
     /** --broker: the Redis the agents registered on (without its password). */

@@ -2,14 +2,13 @@
  * npm run bench -- [options]: drives many clients at every model and writes results (and the report).
  */
 import { faultLabel } from '../bench/plan/faults.js';
-import { hostname } from 'node:os';
 import { checkAgents } from '../bench/agents/broker-agents.js';
 import { shownBroker } from '../lib/broker-url.js';
 import { dirname, relative, resolve } from 'node:path';
 import { benchHelp, parseBenchArgs } from '../bench/plan/parse-args.js';
 import { shapesLink } from '../bench/network/link-shape.js';
 import { cellLabel, createProgress } from '../bench/run/progress.js';
-import { runBench } from '../bench/run/run.js';
+import { agentsLocalOnly, runBench } from '../bench/run/run.js';
 import { summaryTables } from '../reports/text/summary.js';
 import { formatDuration } from '../lib/format.js';
 import { linkShapeText, transportText } from '../reports/text/transport.js';
@@ -125,10 +124,8 @@ if (options.target !== null) {
 // --broker: the broker answers and holds enough agents, or the run ends here in one line, before any server starts.
 if (options.broker !== null) {
   try {
-    const agents = await checkAgents(options.broker, options.agents);
-    // The lab's own servers listen on this machine's loopback: an agent elsewhere cannot reach them.
-    const away = agents.slice(0, options.agents).filter((a) => a.host !== hostname());
-    if (remote === null && away.length > 0) throw new Error(t('cli.bench.agentsAway', { agents: away.map((a) => `${a.name} (${a.host})`).join(', ') }));
+    // The lab's own servers (or a loopback --target) listen on this machine's loopback: only its own agents reach them.
+    await checkAgents(options.broker, options.agents, agentsLocalOnly(options.target));
   } catch (error: unknown) {
     console.error(`bench: ${spokenMessage(error)}`);
     process.exit(2);

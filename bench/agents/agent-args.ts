@@ -2,7 +2,8 @@
  * npm run agent's arguments: --broker (required), --name (the host's name by default), --cpus, --lang. Read before
  * anything connects, so that a mistake is one line and status 2.
  */
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
+import { isCoreList } from '../machine/placement.js';
 import { parseArgs } from 'node:util';
 import { argsErrorMessage } from '../../lib/args.js';
 import { messageOf } from '../../lib/errors.js';
@@ -43,6 +44,6 @@ export function parseAgentArgs(argv: readonly string[]): AgentCommand {
   const name = values.name ?? defaultAgentName();
   if (!AGENT_NAME.test(name)) return { kind: 'error', message: t('cli.agent.badName', { name: JSON.stringify(name.slice(0, 60)) }) };
   const cpus = values.cpus;
-  if (cpus !== undefined && !/^\d{1,4}(-\d{1,4})?(,\d{1,4}(-\d{1,4})?)*$/.test(cpus)) return { kind: 'error', message: t('cli.agent.badCpus', { cpus: JSON.stringify(cpus.slice(0, 40)) }) };
+  if (cpus !== undefined && !isCoreList(cpus, availableParallelism())) return { kind: 'error', message: t('cli.agent.badCpus', { cpus: JSON.stringify(cpus.slice(0, 40)) }) };
   return { kind: 'run', broker, name, ...(cpus === undefined ? {} : { cpus }) };
 }

@@ -12,11 +12,27 @@ export type LoadJob =
   | { readonly kind: 'open'; readonly spec: OpenSpec; readonly startAtMs: number; readonly slackMs: number };
 
 /** What an agent checks of a job before running it: anyone who can write to the broker can enqueue one. */
+const seconds = (max: number) => z.number().min(0).max(max);
+const whole = (max: number) => z.number().int().min(0).max(max);
 export const LoadJobSchema = z.object({
   kind: z.enum(['closed', 'open']),
-  spec: z.looseObject({ url: z.string().max(2000), durationSeconds: z.number().positive().max(3600), warmupSeconds: z.number().min(0).max(600) }),
+  // The bench's own bounds (bench/plan/options.ts) or wider: what a job may make an agent do, whoever sent it.
+  spec: z.looseObject({
+    url: z.string().max(2000),
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what a path must not hold
+    paths: z.array(z.string().max(2000).regex(/^\/[^\u0000-\u001f\u007f]*$/)).min(1).max(1000),
+    durationSeconds: z.number().positive().max(3600),
+    warmupSeconds: seconds(600),
+    maxDrainSeconds: seconds(600),
+    timeoutSeconds: seconds(600).optional(),
+    connections: whole(100_000).optional(),
+    rate: z.number().min(0).max(1_000_000).optional(),
+    maxInflight: whole(100_000).optional(),
+    members: whole(100_000).optional(),
+    ca: z.string().max(20_000).optional(),
+  }),
   startAtMs: z.number().positive(),
-  slackMs: z.number().min(0).max(60_000),
+  slackMs: seconds(60_000),
 });
 
 export type JobProgress =

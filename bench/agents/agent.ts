@@ -8,6 +8,7 @@
  * A broker that goes away is retried, and said so; when the agent stops (Ctrl-C), its load is abandoned, its queue
  * and registration removed and its load process ended: nothing is left on the broker or on the machine.
  */
+import { readFileSync } from 'node:fs';
 import { hostname, availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,8 +16,10 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { messageOf } from '../../lib/errors.js';
 import { sentence } from '../../lib/lang/sentences.js';
-import { encodeHistogram } from '../load/load-messages.js';
-import { startLoadGenerator, type LoadGenerator } from '../load/load-host.js';
+import { encodeClosed, encodeOpen, encodeTick } from '../load/load-messages.js';
+import { startLoadGenerator, type ClientCpu, type LoadGenerator } from '../load/load-host.js';
+import type { LoadTick } from '../load/load-progress.js';
+import { startLocalAgents } from './local-agents.js';
 import type { LoadTimeline } from '../load/timeline.js';
 import { getAnswer } from '../network/http-get.js';
 import { checkHealth } from '../network/remote.js';
@@ -46,10 +49,10 @@ function onBrokerClock(timeline: LoadTimeline, offsetMs: number): LoadTimeline {
   return { ...timeline, startEpochMs: timeline.startEpochMs - offsetMs };
 }
 
-/** Origins this agent has found to be lab servers (asked once each). */
-const labServers = new Set<string>();
-
-/** Loopback, the lab's own veth address, or a server whose /health says it is one of the lab's models. */
+/**
+ * Loopback, the lab's own veth address, or a server whose /health says it is one of the lab's models, asked again
+ * at every job (a name that answered once may point elsewhere by the next).
+ */
 async function assertAgentTarget(url: string): Promise<void> {
   const origin = new URL(url).origin;
   try {
@@ -58,14 +61,12 @@ async function assertAgentTarget(url: string): Promise<void> {
   } catch {
     // not loopback: it must be a lab server
   }
-  if (labServers.has(origin)) return;
   try {
     const answer = await getAnswer(`${origin}/health`, { totalMs: 3000, maxBytes: 64 * 1024 });
     checkHealth(origin, JSON.parse(answer.body) as unknown);
   } catch (error: unknown) {
-    throw new Error(sentence('err.agent.notLab', { origin, why: messageOf(error).slice(0, 200) }));
+    throw new UnrecoverableError(sentence('err.agent.notLab', { origin, why: messageOf(error).slice(0, 200) }));
   }
-  labServers.add(origin);
 }
 
 /** An agent's queue and everything in it (jobs, events, locks), also a dead agent's (the bench removes those). */
@@ -83,15 +84,52 @@ export async function removeQueue(redis: Redis, name: string): Promise<void> {
   }
 }
 
+/** A job may start at most this far ahead: a start set a day ahead would hold the agent for a day. */
+const MAX_AHEAD_MS = 30_000;
+/** A stop heard before its job runs is kept this long (the job may not have reached the agent yet). */
+const EARLY_STOP_MS = 120_000;
+/** Renews the registration only where it is still this agent's (another may have taken the name since it expired). */
+const RENEW_OWN = `local v = redis.call('GET', KEYS[1])
+if v and not string.find(v, ARGV[2], 1, true) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+return 1`;
+/** Removes the registration only where it is this agent's. */
+const DEL_OWN = `local v = redis.call('GET', KEYS[1])
+if v and string.find(v, ARGV[1], 1, true) then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** This machine, as the bench tells its own agents from others' (two laptops may share a host name). */
+export function machineId(): string {
+  try {
+    const id = readFileSync('/etc/machine-id', 'utf8').trim();
+    if (/^[0-9a-f]{32}$/.test(id)) return id;
+  } catch {
+    // not systemd's Linux: the host's name stands for it
+  }
+  return `host:${hostname()}`.slice(0, 64);
+}
+
+/**
+ * The agent's load: one load process per core it may use (the lab's load process is single-threaded), at most
+ * MAX_LOAD_PROCESSES, all placed on `cpus` where it is given; their parts merged as one.
+ */
+async function loadGenerator(processes: number, cpus: string | undefined): Promise<LoadGenerator> {
+  const placed = cpus === undefined ? {} : { cpus };
+  return processes > 1 ? startLocalAgents(processes, placed) : startLoadGenerator(placed);
+}
+const MAX_LOAD_PROCESSES = 16;
+
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const redis = await connectBroker(options.broker, { retry: true });
   const broker = shownBroker(options.broker);
   const offset = await clockOffsetMs(redis);
+  const processes = Math.min(MAX_LOAD_PROCESSES, options.cpus === undefined ? availableParallelism() : Math.max(1, coresOf(options.cpus).length));
   const registration: Registration = {
     name: options.name,
     host: hostname(),
+    machine: machineId(),
     pid: process.pid,
-    cores: options.cpus === undefined ? availableParallelism() : Math.max(1, coresOf(options.cpus).length),
+    cores: processes,
     node: process.version,
     clockOffsetMs: offset.offsetMs,
     instance: randomUUID(),
@@ -104,9 +142,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   }
   let generator: LoadGenerator;
   try {
-    generator = await startLoadGenerator(options.cpus === undefined ? {} : { cpus: options.cpus });
+    generator = await loadGenerator(processes, options.cpus);
   } catch (error: unknown) {
-    await redis.del(key);
+    await redis.eval(DEL_OWN, 1, key, registration.instance).catch(() => undefined);
     redis.disconnect();
     throw error;
   }
@@ -126,30 +164,52 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   });
   const renew = async (): Promise<void> => {
     const fresh = { ...registration, clockOffsetMs: (await clockOffsetMs(redis, 3)).offsetMs };
-    await redis.set(key, JSON.stringify(fresh), 'PX', REGISTRATION_TTL_MS);
+    if (stopping) return;
+    await redis.eval(RENEW_OWN, 1, key, JSON.stringify(fresh), registration.instance, String(REGISTRATION_TTL_MS));
   };
+  let renewing: Promise<void> = Promise.resolve();
   const heartbeat = setInterval(() => {
-    renew().catch(() => undefined);
+    renewing = renew().catch(() => undefined);
   }, HEARTBEAT_MS);
 
+  /** Each job's way to be stopped: its load once it runs, its wait for the start before. */
   const running = new Map<string, { stop(): void }>();
+  const stopsHeard = new Map<string, number>();
   const subscriber = redis.duplicate();
   subscriber.on('error', () => undefined);
   await subscriber.subscribe(stopChannel(options.name));
   subscriber.on('message', (_channel: string, jobId: string) => {
-    running.get(jobId)?.stop();
+    const load = running.get(jobId);
+    if (load !== undefined) load.stop();
+    else stopsHeard.set(jobId, Date.now() + EARLY_STOP_MS);
+    for (const [id, until] of stopsHeard) if (until < Date.now()) stopsHeard.delete(id);
   });
+  const stopped = (id: string): boolean => stopping || stopsHeard.has(id);
 
   const run = async (job: Job): Promise<JobResult> => {
     const parsed = LoadJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(sentence('err.agent.badJob', { name: options.name }));
     const data = job.data as LoadJob;
+    const id = job.id ?? '';
     await assertAgentTarget(data.spec.url);
     const { offsetMs } = await clockOffsetMs(redis, 3);
     const startAt = data.startAtMs + offsetMs;
     const early = startAt - nowMs();
     if (-early > data.slackMs) throw new UnrecoverableError(sentence('err.agent.late', { name: options.name, ms: Math.round(-early) }));
-    if (early > 0) await sleep(early);
+    if (early > MAX_AHEAD_MS) throw new UnrecoverableError(sentence('err.agent.ahead', { name: options.name, seconds: Math.round(early / 1000) }));
+    // The wait for the common start can be stopped as the load can (the bench stopped, or the agent).
+    const waiting = new AbortController();
+    running.set(id, { stop: () => {
+      waiting.abort();
+    } });
+    try {
+      if (stopped(id)) throw new Error('stopped');
+      if (early > 0) await sleep(early, undefined, { signal: waiting.signal });
+    } catch {
+      running.delete(id);
+      stopsHeard.delete(id);
+      throw new UnrecoverableError(sentence('err.agent.stopped', { name: options.name }));
+    }
     const startLateMs = Math.max(0, Math.round((nowMs() - startAt) * 10) / 10);
     const progress = (p: JobProgress): void => {
       job.updateProgress(p).catch(() => undefined);
@@ -163,40 +223,28 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       },
       ...(data.spec.progress
         ? {
-            onProgress: (tick: Parameters<NonNullable<Parameters<LoadGenerator['closed']>[0]['onProgress']>>[0]) => {
-              progress({ type: 'tick', tick: { elapsedSeconds: tick.elapsedSeconds, intervalSeconds: tick.intervalSeconds, stage: tick.stage, responses: tick.responses, errors: tick.errors, histogram: encodeHistogram(tick.histogram) } });
+            onProgress: (tick: LoadTick) => {
+              progress({ type: 'tick', tick: encodeTick(tick) });
             },
           }
         : {}),
     };
-    const id = job.id ?? '';
-    const measures = { startLateMs, clockOffsetMs: offsetMs };
-    if (data.kind === 'closed') {
-      // The spec's own `progress` is the load host's to set again (from the callbacks).
-      const load = generator.closed({ ...data.spec, ...callbacks });
-      running.set(id, load);
-      try {
-        const o = await load.done;
-        const { clientCpuMs, clientLagMs, ...outcome } = o;
-        return { kind: 'closed', clientCpuMs, ...(clientLagMs === undefined ? {} : { clientLagMs }), ...measures, outcome: { ...outcome, histogram: encodeHistogram(o.histogram), servedBy: [...o.servedBy], timeline: onBrokerClock(o.timeline, offsetMs) } };
-      } finally {
-        running.delete(id);
-      }
-    }
-    const load = generator.open({ ...data.spec, ...callbacks });
-    running.set(id, load);
+    const measures = (o: ClientCpu) => ({ clientCpuMs: o.clientCpuMs, ...(o.clientLagMs === undefined ? {} : { clientLagMs: o.clientLagMs }), startLateMs, clockOffsetMs: offsetMs });
     try {
+      if (data.kind === 'closed') {
+        // The spec's own `progress` is the load host's to set again (from the callbacks).
+        const load = generator.closed({ ...data.spec, ...callbacks });
+        running.set(id, load);
+        const o = await load.done;
+        return { kind: 'closed', ...measures(o), outcome: encodeClosed({ ...o, timeline: onBrokerClock(o.timeline, offsetMs) }) };
+      }
+      const load = generator.open({ ...data.spec, ...callbacks });
+      running.set(id, load);
       const o = await load.done;
-      const { clientCpuMs, clientLagMs, ...outcome } = o;
-      return {
-        kind: 'open',
-        clientCpuMs,
-        ...(clientLagMs === undefined ? {} : { clientLagMs }),
-        ...measures,
-        outcome: { ...outcome, histogram: encodeHistogram(o.histogram), uncorrected: encodeHistogram(o.uncorrected), lateness: encodeHistogram(o.lateness), servedBy: [...o.servedBy], timeline: onBrokerClock(o.timeline, offsetMs) },
-      };
+      return { kind: 'open', ...measures(o), outcome: encodeOpen({ ...o, timeline: onBrokerClock(o.timeline, offsetMs) }) };
     } finally {
       running.delete(id);
+      stopsHeard.delete(id);
     }
   };
 
@@ -228,12 +276,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       if (stopping) return;
       stopping = true;
       clearInterval(heartbeat);
+      await renewing;
       for (const load of running.values()) load.stop();
       await worker.close().catch(() => undefined);
       workerConnection.disconnect();
-      // The agent's keys go with it: its queue (jobs, events) and its registration.
+      // The agent's keys go with it: its queue (jobs, events) and its registration (where it is still its own).
       await removeQueue(redis, options.name);
-      await redis.del(key).catch(() => undefined);
+      await redis.eval(DEL_OWN, 1, key, registration.instance).catch(() => undefined);
       subscriber.disconnect();
       redis.disconnect();
       await generator.close();

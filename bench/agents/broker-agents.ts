@@ -15,14 +15,14 @@ import type { Redis } from 'ioredis';
 import { sentence } from '../../lib/lang/sentences.js';
 import type { HostedClosedOptions, HostedOpenOptions, ClientCpu } from '../load/load-host.js';
 import type { LoadProgress } from '../load/load-progress.js';
-import { decodeHistogram, type ClosedSpec, type OpenSpec } from '../load/load-messages.js';
+import { decodeClosed, decodeOpen, decodeTick, type ClosedSpec, type OpenSpec } from '../load/load-messages.js';
 import type { LoadOutcome } from '../load/closed-loop.js';
 import type { OpenLoadOutcome } from '../load/open-loop.js';
 import type { LoadTimeline } from '../load/timeline.js';
 import { QUEUE_PREFIX, clockOffsetMs, connectBroker, nowMs, queueName, registeredAgents, registrationKey, stopChannel, type Registration } from './broker.js';
 import { shownBroker } from '../../lib/broker-url.js';
 import { isJobProgress, isJobResult, type JobResult, type LoadJob } from './agent-jobs.js';
-import { removeQueue } from './agent.js';
+import { machineId, removeQueue } from './agent.js';
 import { fanOut, type AgentGenerator, type AgentInfo, type LoadPart, type PartCallbacks } from './local-agents.js';
 import { mergeClosed, mergeOpen, splitAmong, splitRate } from './merge.js';
 
@@ -34,14 +34,28 @@ export const START_SLACK_MS = 250;
 const WATCH_MS = 500;
 /** A job still running this long after its planned end has failed. */
 const OVERDUE_MS = 30_000;
+/** The bench's broker commands give up after this long (the broker gone without a word). */
+const COMMAND_TIMEOUT_MS = 3000;
+
+/**
+ * The registered agents a run may use, in the order it takes them (by name), or why not enough: `localOnly` (the
+ * servers listen on this machine's loopback) keeps the agents of this machine, told by its machine id.
+ */
+async function usableAgents(redis: Redis, url: string, count: number, localOnly: boolean): Promise<Registration[]> {
+  const registered = await registeredAgents(redis);
+  const here = machineId();
+  const usable = localOnly ? registered.filter((a) => a.machine === here) : registered;
+  if (usable.length >= count) return usable;
+  const away = registered.filter((a) => a.machine !== here);
+  if (localOnly && away.length > 0 && registered.length >= count) throw new Error(sentence('err.broker.agentsAway', { agents: away.map((a) => `${a.name} (${a.host})`).join(', ') }));
+  throw new Error(sentence('err.broker.tooFew', { asked: count, n: usable.length, broker: shownBroker(url), agents: usable.map((a) => a.name).join(', ') || '—' }));
+}
 
 /** The agents a run would use, checked before anything starts: a broker that answers and enough agents on it. */
-export async function checkAgents(url: string, count: number): Promise<readonly Registration[]> {
+export async function checkAgents(url: string, count: number, localOnly: boolean): Promise<readonly Registration[]> {
   const redis = await connectBroker(url);
   try {
-    const agents = await registeredAgents(redis);
-    if (agents.length < count) throw new Error(sentence('err.broker.tooFew', { asked: count, n: agents.length, broker: shownBroker(url), agents: agents.map((a) => a.name).join(', ') || '—' }));
-    return agents;
+    return await usableAgents(redis, url, count, localOnly);
   } finally {
     redis.disconnect();
   }
@@ -58,19 +72,25 @@ interface RemoteAgent {
 }
 
 export interface BrokerAgentsOptions {
+  /** The servers listen on this machine's loopback (no --target, or a loopback one): only its own agents reach them. */
+  readonly localOnly: boolean;
   /** Said when an agent is lost and who takes its place (one line; the run keeps it among its warnings). */
   readonly onNotice?: (text: string) => void;
 }
 
-export async function startBrokerAgents(url: string, count: number, options: BrokerAgentsOptions = {}): Promise<AgentGenerator> {
-  const redis = await connectBroker(url);
-  const registered = await registeredAgents(redis);
-  if (registered.length < count) {
+export async function startBrokerAgents(url: string, count: number, options: BrokerAgentsOptions): Promise<AgentGenerator> {
+  // A broker that stops answering must not hold a trial forever: every command gives up after a while.
+  const redis = await connectBroker(url, { commandTimeoutMs: COMMAND_TIMEOUT_MS });
+  let registered: Registration[];
+  let benchOffset: number;
+  try {
+    registered = await usableAgents(redis, url, count, options.localOnly);
+    // The bench's own clock against the broker's: start times are set on the broker's clock.
+    benchOffset = (await clockOffsetMs(redis)).offsetMs;
+  } catch (error: unknown) {
     redis.disconnect();
-    throw new Error(sentence('err.broker.tooFew', { asked: count, n: registered.length, broker: shownBroker(url), agents: registered.map((a) => a.name).join(', ') || '—' }));
+    throw error;
   }
-  // The bench's own clock against the broker's: start times are set on the broker's clock.
-  let benchOffset = (await clockOffsetMs(redis)).offsetMs;
   const brokerNow = (): number => nowMs() - benchOffset;
   const runTag = `${process.pid}-${Date.now().toString(36)}`;
   let nextJob = 1;
@@ -115,6 +135,14 @@ export async function startBrokerAgents(url: string, count: number, options: Bro
     everyAgent.push(a);
   }
 
+  /** An agent whose registration is gone, or now another instance's (restarted under its name), is dead to the run. */
+  const markDead = async (): Promise<void> => {
+    const now = await redis.mget(...inUse.map((a) => registrationKey(a.registration.name)));
+    inUse.forEach((a, i) => {
+      const value = now[i];
+      if (value === null || value === undefined || !value.includes(a.registration.instance)) a.dead = true;
+    });
+  };
   /** A dead agent leaves the set; a spare registered agent, still alive, takes its place. */
   const replace = async (): Promise<void> => {
     for (let i = inUse.length - 1; i >= 0; i -= 1) {
@@ -151,19 +179,23 @@ export async function startBrokerAgents(url: string, count: number, options: Bro
         progress: (p) => {
           if (!isJobProgress(p)) return;
           if (p.type === 'window') (p.edge === 'start' ? callbacks.onWindowStart : callbacks.onWindowEnd)();
-          else callbacks.onProgress?.({ ...p.tick, histogram: decodeHistogram(p.tick.histogram) });
+          else callbacks.onProgress?.(decodeTick(p.tick));
         },
       });
       const spec = data.spec;
       const deadline = data.startAtMs + (spec.warmupSeconds + spec.durationSeconds + 2 * spec.maxDrainSeconds) * 1000 + OVERDUE_MS;
       watch = setInterval(() => {
+        if (brokerNow() > deadline) {
+          fail(new Error(sentence('err.agent.overdue', { name })));
+          return;
+        }
         void redis.get(registrationKey(name)).then(
           (value) => {
             if (!agent.jobs.has(id)) return;
             if (value === null || !value.includes(agent.registration.instance)) {
               agent.dead = true;
               fail(new Error(sentence('err.agent.died', { name })));
-            } else if (brokerNow() > deadline) fail(new Error(sentence('err.agent.overdue', { name })));
+            }
           },
           (error: unknown) => {
             fail(new Error(sentence('err.broker.lost', { why: error instanceof Error ? error.message : String(error) })));
@@ -188,21 +220,29 @@ export async function startBrokerAgents(url: string, count: number, options: Bro
 
   /** A remote timeline, from the broker's clock onto the bench's. */
   const onBenchClock = (timeline: LoadTimeline): LoadTimeline => ({ ...timeline, startEpochMs: timeline.startEpochMs + benchOffset });
-  const measures = (r: JobResult): ClientCpu & { readonly startLateMs: number } => ({ clientCpuMs: r.clientCpuMs, ...(r.clientLagMs === undefined ? {} : { clientLagMs: r.clientLagMs }), startLateMs: r.startLateMs });
-  const decodeClosed = (r: JobResult): LoadOutcome & ClientCpu & { readonly startLateMs: number } => {
+  const here = machineId();
+  const measures = (r: JobResult, agent: RemoteAgent): ClientCpu & { readonly startLateMs: number; readonly elsewhere?: boolean } => ({
+    clientCpuMs: r.clientCpuMs,
+    ...(r.clientLagMs === undefined ? {} : { clientLagMs: r.clientLagMs }),
+    startLateMs: r.startLateMs,
+    ...(agent.registration.machine === here ? {} : { elsewhere: true }),
+  });
+  const closedOf = (agent: RemoteAgent) => (r: JobResult): LoadOutcome & ReturnType<typeof measures> => {
     if (r.kind !== 'closed') throw new Error(sentence('err.agent.badResult'));
-    const o = r.outcome;
-    return { ...o, histogram: decodeHistogram(o.histogram), servedBy: new Set(o.servedBy), timeline: onBenchClock(o.timeline), ...measures(r) };
+    const o = decodeClosed(r.outcome);
+    return { ...o, timeline: onBenchClock(o.timeline), ...measures(r, agent) };
   };
-  const decodeOpen = (r: JobResult): OpenLoadOutcome & ClientCpu & { readonly startLateMs: number } => {
+  const openOf = (agent: RemoteAgent) => (r: JobResult): OpenLoadOutcome & ReturnType<typeof measures> => {
     if (r.kind !== 'open') throw new Error(sentence('err.agent.badResult'));
-    const o = r.outcome;
-    return { ...o, histogram: decodeHistogram(o.histogram), uncorrected: decodeHistogram(o.uncorrected), lateness: decodeHistogram(o.lateness), servedBy: new Set(o.servedBy), timeline: onBenchClock(o.timeline), ...measures(r) };
+    const o = decodeOpen(r.outcome);
+    return { ...o, timeline: onBenchClock(o.timeline), ...measures(r, agent) };
   };
 
   const info = (a: RemoteAgent): AgentInfo => ({ name: a.registration.name, host: a.registration.host, pid: a.registration.pid, weight: a.registration.cores, clockOffsetMs: a.registration.clockOffsetMs, node: a.registration.node });
   /** The agents a load goes to, once the dead ones are replaced; none left is the load's failure. */
   const ready = async (): Promise<readonly RemoteAgent[]> => {
+    // An agent lost between two loads is found before the next, not by its failure.
+    if (inUse.length > 0) await markDead();
     await replace();
     if (inUse.length === 0) throw new Error(sentence('err.agent.noneLeft', { broker: shownBroker(url) }));
     // The clock is read again at each load: the bench's offset drifts as any clock does.
@@ -248,10 +288,10 @@ export async function startBrokerAgents(url: string, count: number, options: Bro
         const shares = splitAmong(o.connections, agents.map((a) => a.registration.cores));
         const startAtMs = brokerNow() + LEAD_MS;
         const { spec, callbacks } = apart(o);
-        const parts = agents.map((a, i): LoadPart<ReturnType<typeof decodeClosed>> => ({
+        const parts = agents.map((a, i): LoadPart<ReturnType<ReturnType<typeof closedOf>>> => ({
           name: a.registration.name,
           share: shares[i] ?? 0,
-          start: (callbacks) => job(a, { kind: 'closed', spec: { ...spec, connections: shares[i] ?? 0 } satisfies ClosedSpec, startAtMs, slackMs: START_SLACK_MS }, callbacks, decodeClosed),
+          start: (callbacks) => job(a, { kind: 'closed', spec: { ...spec, connections: shares[i] ?? 0 } satisfies ClosedSpec, startAtMs, slackMs: START_SLACK_MS }, callbacks, closedOf(a)),
         }));
         return fanOut(parts, callbacks, mergeClosed);
       });
@@ -260,14 +300,15 @@ export async function startBrokerAgents(url: string, count: number, options: Bro
       return deferred(async () => {
         const agents = await ready();
         const rates = splitRate(o.rate, agents.map((a) => a.registration.cores));
-        const inflight = splitAmong(o.maxInflight, rates.filter((r) => r > 0).map(() => 1));
+        // The connections in flight follow the rate: an agent given 80 % of the rate needs 80 % of them.
+        const inflight = splitAmong(o.maxInflight, agents.filter((_, i) => (rates[i] ?? 0) > 0).map((a) => a.registration.cores));
         const startAtMs = brokerNow() + LEAD_MS;
         const { spec, callbacks } = apart(o);
-        const parts = agents.map((a, i): LoadPart<ReturnType<typeof decodeOpen>> => ({
+        const parts = agents.map((a, i): LoadPart<ReturnType<ReturnType<typeof openOf>>> => ({
           name: a.registration.name,
           share: rates[i] ?? 0,
           // Each agent its own Poisson gaps (the same seed would send their requests in step).
-          start: (callbacks, k) => job(a, { kind: 'open', spec: { ...spec, rate: rates[i] ?? 0, maxInflight: Math.max(1, inflight[k] ?? 1), seed: (o.seed + 7919 * k) % 2 ** 31 } satisfies OpenSpec, startAtMs, slackMs: START_SLACK_MS }, callbacks, decodeOpen),
+          start: (callbacks, k) => job(a, { kind: 'open', spec: { ...spec, rate: rates[i] ?? 0, maxInflight: Math.max(1, inflight[k] ?? 1), seed: (o.seed + 7919 * k) % 2 ** 31 } satisfies OpenSpec, startAtMs, slackMs: START_SLACK_MS }, callbacks, openOf(a)),
         }));
         return fanOut(parts, callbacks, mergeOpen);
       });
@@ -279,14 +320,17 @@ export async function startBrokerAgents(url: string, count: number, options: Bro
       return { done: error, release: () => Promise.resolve() };
     },
     async close() {
-      for (const a of everyAgent) {
+      // A dead agent cannot remove its queue: its job (and its lock) would stay on the broker. One restarted under its
+      // name since is alive: its queue is its own. A living agent keeps its queue, not the run's events in it.
+      const now = everyAgent.length === 0 ? [] : await redis.mget(...everyAgent.map((a) => registrationKey(a.registration.name))).catch(() => everyAgent.map(() => ''));
+      for (const [i, a] of everyAgent.entries()) {
         for (const j of a.jobs.values()) j.reject(new Error(sentence('err.loadGone')));
         a.jobs.clear();
+        if (now[i] !== null) await a.queue.trimEvents(0).catch(() => undefined);
         await a.events.close().catch(() => undefined);
         await a.queue.close().catch(() => undefined);
+        if (now[i] === null) await removeQueue(redis, a.registration.name);
       }
-      // A dead agent cannot remove its queue: its job (and its lock) would stay on the broker.
-      for (const a of everyAgent) if (a.dead) await removeQueue(redis, a.registration.name);
       for (const c of connections) c.disconnect();
       redis.disconnect();
     },

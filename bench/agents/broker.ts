@@ -27,7 +27,10 @@ export const stopChannel = (name: string): string => `${REGISTRATION_PREFIX}${na
 export const RegistrationSchema = z.object({
   name: z.string().regex(AGENT_NAME),
   host: z.string().min(1).max(255),
+  /** This machine's id (/etc/machine-id): the bench's own agents are told from others' by it, not by the host name. */
+  machine: z.string().min(1).max(64),
   pid: z.number().int().positive(),
+  /** Load processes it runs (one per core it may use, at most 16): its weight in the split. */
   cores: z.number().int().positive().max(4096),
   node: z.string().max(40),
   /** Its clock minus the broker's (Redis TIME), in ms. */
@@ -41,10 +44,11 @@ export type Registration = z.infer<typeof RegistrationSchema>;
  * A connection to the broker, ready, or one line saying why not within `timeoutMs`. `retry`: an agent's connection
  * keeps trying when the broker goes away later (it says so), the bench's gives up (a run cannot wait for a broker).
  */
-export async function connectBroker(url: string, options: { readonly timeoutMs?: number; readonly retry?: boolean } = {}): Promise<Redis> {
+export async function connectBroker(url: string, options: { readonly timeoutMs?: number; readonly retry?: boolean; readonly commandTimeoutMs?: number } = {}): Promise<Redis> {
   const timeoutMs = options.timeoutMs ?? 3000;
   const redis = new Redis(url, {
     lazyConnect: true,
+    ...(options.commandTimeoutMs === undefined ? {} : { commandTimeout: options.commandTimeoutMs }),
     connectTimeout: timeoutMs,
     // BullMQ's workers need commands to wait for a reconnection rather than fail (its documented setting).
     maxRetriesPerRequest: null,

@@ -20,7 +20,7 @@ export interface AgentInfo {
   readonly host: string;
   readonly pid: number;
   readonly weight: number;
-  /** Its clock minus the bench's, in ms (0 on this machine: one clock). */
+  /** Its clock's offset in ms: 0 on this machine (one clock); a broker's agent, its clock minus the broker's. */
   readonly clockOffsetMs: number;
   /** A broker's agent: its Node.js version. */
   readonly node?: string;
@@ -89,6 +89,7 @@ interface PartMeasures {
   readonly clientCpuMs: number;
   readonly clientLagMs?: number;
   readonly startLateMs?: number;
+  readonly elsewhere?: boolean;
 }
 
 /**
@@ -124,6 +125,7 @@ export function fanOut<T extends PartMeasures, M>(
       clientCpuMs: p.clientCpuMs,
       ...(p.clientLagMs === undefined ? {} : { clientLagMs: p.clientLagMs }),
       ...(p.startLateMs === undefined ? {} : { startLateMs: p.startLateMs }),
+      ...(p.elsewhere === true ? { elsewhere: true } : {}),
     })),
   }));
   return { done, stop: stopAll };
@@ -147,7 +149,7 @@ export function holdAmong(held: readonly HeldConnections[]): HeldConnections {
   };
 }
 
-export async function startLocalAgents(count: number, options: { readonly fileLimit?: number | null } = {}): Promise<AgentGenerator> {
+export async function startLocalAgents(count: number, options: { readonly fileLimit?: number | null; readonly cpus?: string } = {}): Promise<AgentGenerator> {
   const started = await Promise.allSettled(Array.from({ length: count }, () => startLoadGenerator(options)));
   const generators = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');

@@ -12,7 +12,7 @@ import { repoRoot } from '../../lib/paths.js';
 import { isTextKey } from '../../lib/lang/lang.js';
 import { sentence } from '../../lib/lang/sentences.js';
 import type { LoadOptions, LoadOutcome } from './closed-loop.js';
-import { decodeHistogram, isFromLoad, type ClosedProtocol, type FromLoad, type OpenProtocol } from './load-messages.js';
+import { decodeClosed, decodeOpen, decodeTick, isFromLoad, type ClosedProtocol, type FromLoad, type OpenProtocol } from './load-messages.js';
 import type { HoldOutcome, HoldSpec } from './held.js';
 import type { ChatCounts } from './ws-chat.js';
 import type { LoadProgress } from './load-progress.js';
@@ -37,6 +37,8 @@ export interface AgentPart {
   readonly responses: number;
   readonly clientCpuMs: number;
   readonly clientLagMs?: number;
+  /** A broker's agent on another machine: its CPU is not this machine's. */
+  readonly elsewhere?: boolean;
   /** A broker's agent: how long after the common start time it began, ms. */
   readonly startLateMs?: number;
 }
@@ -134,7 +136,7 @@ export function startLoadGenerator(options: { readonly cpus?: string; readonly f
     if (p === undefined) return;
     switch (message.type) {
       case 'tick':
-        p.onProgress?.({ ...message.tick, histogram: decodeHistogram(message.tick.histogram) });
+        p.onProgress?.(decodeTick(message.tick));
         return;
       case 'window':
         if (message.edge === 'start') {
@@ -180,7 +182,7 @@ export function startLoadGenerator(options: { readonly cpus?: string; readonly f
           clientCpuMs: 0,
           settle: (m) => {
             if (m.type !== 'closed-done') return;
-            resolve({ ...m.outcome, histogram: decodeHistogram(m.outcome.histogram), servedBy: new Set(m.outcome.servedBy), ...clientOf(p) });
+            resolve({ ...decodeClosed(m.outcome), ...clientOf(p) });
           },
           fail: reject,
         };
@@ -198,8 +200,7 @@ export function startLoadGenerator(options: { readonly cpus?: string; readonly f
           clientCpuMs: 0,
           settle: (m) => {
             if (m.type !== 'open-done') return;
-            const e = m.outcome;
-            resolve({ ...e, histogram: decodeHistogram(e.histogram), uncorrected: decodeHistogram(e.uncorrected), lateness: decodeHistogram(e.lateness), servedBy: new Set(e.servedBy), ...clientOf(p) });
+            resolve({ ...decodeOpen(m.outcome), ...clientOf(p) });
           },
           fail: reject,
         };

@@ -4,7 +4,7 @@
  * encoded (HDR's compressed base64, merged exactly on the other side).
  */
 import * as hdr from 'hdr-histogram-js';
-import type { LoadStage } from './load-progress.js';
+import type { LoadStage, LoadTick } from './load-progress.js';
 import type { LoadOutcome, LoadOptions } from './closed-loop.js';
 import type { OpenLoadOptions, OpenLoadOutcome } from './open-loop.js';
 import type { HoldOutcome, HoldSpec } from './held.js';
@@ -64,6 +64,33 @@ export function encodeHistogram(h: hdr.Histogram): string {
 
 export function decodeHistogram(text: string): hdr.Histogram {
   return hdr.decodeFromCompressedBase64(text);
+}
+
+/** A closed loop's outcome as it travels (histogram encoded, the set of serving processes a list), and back. */
+export function encodeClosed(o: LoadOutcome): EncodedClosed {
+  return { ...o, histogram: encodeHistogram(o.histogram), servedBy: [...o.servedBy] };
+}
+
+export function decodeClosed(e: EncodedClosed): LoadOutcome {
+  return { ...e, histogram: decodeHistogram(e.histogram), servedBy: new Set(e.servedBy) };
+}
+
+/** An open loop's outcome as it travels (its three histograms encoded), and back. */
+export function encodeOpen(o: OpenLoadOutcome & { readonly chat?: ChatCounts }): EncodedOpen {
+  return { ...o, histogram: encodeHistogram(o.histogram), uncorrected: encodeHistogram(o.uncorrected), lateness: encodeHistogram(o.lateness), servedBy: [...o.servedBy] };
+}
+
+export function decodeOpen(e: EncodedOpen): OpenLoadOutcome & { readonly chat?: ChatCounts } {
+  return { ...e, histogram: decodeHistogram(e.histogram), uncorrected: decodeHistogram(e.uncorrected), lateness: decodeHistogram(e.lateness), servedBy: new Set(e.servedBy) };
+}
+
+/** A live-view tick as it travels, and back. */
+export function encodeTick(tick: LoadTick): EncodedTick {
+  return { elapsedSeconds: tick.elapsedSeconds, intervalSeconds: tick.intervalSeconds, stage: tick.stage, responses: tick.responses, errors: tick.errors, histogram: encodeHistogram(tick.histogram) };
+}
+
+export function decodeTick(e: EncodedTick): LoadTick {
+  return { ...e, histogram: decodeHistogram(e.histogram) };
 }
 
 export function isFromLoad(message: unknown): message is FromLoad {

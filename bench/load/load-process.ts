@@ -10,7 +10,7 @@ import { messageOf } from '../../lib/errors.js';
 import { sentencesOf } from '../../lib/lang/sentences.js';
 import { seededRandom } from '../../lib/random.js';
 import { startLoad, type RunningLoad } from './closed-loop.js';
-import { encodeHistogram, isToLoad, type FromLoad, type ToLoad } from './load-messages.js';
+import { encodeClosed, encodeOpen, encodeTick, isToLoad, type FromLoad, type ToLoad } from './load-messages.js';
 import type { LoadProgress } from './load-progress.js';
 import { startOpenLoad, type RunningOpenLoad } from './open-loop.js';
 import { holdConnections, type Holding } from './held.js';
@@ -45,7 +45,7 @@ function callbacks(id: number, progress: boolean): { onWindowStart: () => void; 
     ...(progress
       ? {
           onProgress: (tick) => {
-            send({ type: 'tick', id, tick: { elapsedSeconds: tick.elapsedSeconds, intervalSeconds: tick.intervalSeconds, stage: tick.stage, responses: tick.responses, errors: tick.errors, histogram: encodeHistogram(tick.histogram) } });
+            send({ type: 'tick', id, tick: encodeTick(tick) });
           },
         }
       : {}),
@@ -76,7 +76,7 @@ function start(message: Extract<ToLoad, { type: 'closed' | 'open' }>): void {
     running.set(id, load);
     load.done.then(
       (o) => {
-        send({ type: 'closed-done', id, outcome: { ...o, histogram: encodeHistogram(o.histogram), servedBy: [...o.servedBy] } });
+        send({ type: 'closed-done', id, outcome: encodeClosed(o) });
       },
       (error: unknown) => {
         send(failed(id, error));
@@ -89,7 +89,7 @@ function start(message: Extract<ToLoad, { type: 'closed' | 'open' }>): void {
   running.set(id, load);
   load.done.then(
     (o) => {
-      send({ type: 'open-done', id, outcome: { ...o, histogram: encodeHistogram(o.histogram), uncorrected: encodeHistogram(o.uncorrected), lateness: encodeHistogram(o.lateness), servedBy: [...o.servedBy] } });
+      send({ type: 'open-done', id, outcome: encodeOpen(o) });
     },
     (error: unknown) => {
       send(failed(id, error));

@@ -42,6 +42,16 @@ export function parseCpus(raw: string, cores: number): CpusOption {
   return { mode: 'spec', server, client };
 }
 
+/** Whether a taskset list names cores of this machine ("1", "2-3", "0,2"), in order. */
+export function isCoreList(list: string, cores: number): boolean {
+  if (!LIST.test(list)) return false;
+  const ids = coresOf(list);
+  return ids.length > 0 && ids.every((id) => id < cores) && list.split(',').every((r) => {
+    const [a, b] = r.split('-').map(Number);
+    return b === undefined || (a ?? 0) <= b;
+  });
+}
+
 /** The cores of a taskset list. */
 export function coresOf(list: string): number[] {
   return list.split(',').flatMap((range) => {

@@ -7,7 +7,8 @@ import { isIP } from 'node:net';
 import { isLabServerAddress } from './netns.js';
 import { sentence } from '../../lib/lang/sentences.js';
 
-function isLoopback(host: string): boolean {
+/** localhost, ::1 or 127.x.x.x: this machine's own loopback. */
+export function isLoopback(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '');
   if (bare === 'localhost' || bare === '::1') return true;
   return isIP(bare) === 4 && bare.startsWith('127.');

@@ -187,12 +187,15 @@ export function resolveOptions(given: BenchOptions): ResolvedBenchOptions {
     summaryMd: given.summaryMd ?? null,
     junit: given.junit ?? null,
     faults,
-    ...agentOptions(given, Math.max(...hold) > 0),
+    ...agentOptions(given, Math.max(...hold) > 0, workloads.includes('ws-chat')),
   };
 }
 
 /** --agents and --broker: how many agents, and where they registered (a broker's are on any machine that reaches it). */
-function agentOptions(given: BenchOptions, holds: boolean): { agents: number; broker: string | null } {
+function agentOptions(given: BenchOptions, holds: boolean, chat: boolean): { agents: number; broker: string | null } {
+  const split = given.broker !== undefined || (given.agents !== undefined && given.agents !== '1');
+  // A chat room is one room: agents that each opened its members would make several rooms' worth of members.
+  if (split && chat) throw optionError('opt.err.agentsChat');
   if (given.broker === undefined) return { agents: given.agents === undefined ? 1 : wholeNumber('agents', given.agents, 1, MAX_LOCAL_AGENTS), broker: null };
   let broker: string;
   try {

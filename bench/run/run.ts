@@ -19,8 +19,9 @@ import type { ResolvedBenchOptions } from '../plan/options.js';
 import { serverSet, type ExpectedAnswer, type ServerSet } from './servers.js';
 import { expectedAnswers } from './expected.js';
 import { startLoadGenerator, type LoadGenerator } from '../load/load-host.js';
-import { startLocalAgents } from '../agents/local-agents.js';
+import { startLocalAgents, type AgentGenerator } from '../agents/local-agents.js';
 import { startBrokerAgents } from '../agents/broker-agents.js';
+import { isLoopback } from '../network/load-target.js';
 import { pinningUnavailable, pinTree, placeCell } from '../machine/placement.js';
 import { startCoreMonitor, type CoreMonitor } from '../machine/core-monitor.js';
 import { connectTarget, type RemoteTarget } from '../network/remote.js';
@@ -99,6 +100,8 @@ interface RunContext {
   readonly hooks: RunHooks;
   readonly signal: AbortSignal;
   readonly clock: RunClock;
+  /** --agents: the load agents the generator is made of (null: one load process). */
+  readonly agents: AgentGenerator | null;
   /** --broker: agents lost and who took their place, said as it happened (kept among the run's warnings). */
   readonly agentNotices: readonly string[];
 }
@@ -153,12 +156,19 @@ export async function runBench(given: ResolvedBenchOptions, signal: AbortSignal,
   } finally {
     await Promise.all([run.prober.close(), run.generator.close(), run.monitor?.close()]);
   }
+  // A broker's spares that took a lost agent's place were agents of the run too.
+  if (run.agents !== null && options.broker !== null) run.results.options.agents = run.agents.agents.map((a) => ({ ...a }));
   summarise(run);
   run.results.warnings.push(...agentWarnings(run.results, run.agentNotices));
   predict(run.results);
   run.results.complete = !signal.aborted;
   saveResults(run.resultsPath, run.results);
   return { results: run.results, resultsPath: run.resultsPath };
+}
+
+/** The servers are this machine's loopback ones (no --target, or a loopback target): only this machine's agents reach them. */
+export function agentsLocalOnly(target: { readonly url: string } | string | null): boolean {
+  return target === null || isLoopback(new URL(typeof target === 'string' ? target : target.url).hostname);
 }
 
 /** An agent that starts this long after the common start is told of (it still ran: the slack it may not pass is larger). */
@@ -215,7 +225,7 @@ async function startRun(options: ResolvedBenchOptions, remote: RemoteTarget | nu
   const notices: string[] = [];
   const agentSet =
     options.broker !== null
-      ? await startBrokerAgents(options.broker, options.agents, { onNotice: (text) => {
+      ? await startBrokerAgents(options.broker, options.agents, { localOnly: agentsLocalOnly(remote), onNotice: (text) => {
           notices.push(text);
           hooks.onPhase?.(text);
         } })
@@ -253,6 +263,7 @@ async function startRun(options: ResolvedBenchOptions, remote: RemoteTarget | nu
     hooks,
     signal,
     clock: new RunClock(options, cells),
+    agents: agentSet,
     agentNotices: notices,
   };
 }

@@ -172,7 +172,9 @@ export async function runTrial(running: RunningModel, spec: TrialSpec, place: Tr
     const agents = outcome.agents?.map((a) => ({ name: a.name, share: a.share, responses: a.responses, clientCpuPercent: windowMs > 0 ? round1((a.clientCpuMs / windowMs) * 100) : 0, ...(a.clientLagMs === undefined ? {} : { lagMs: a.clientLagMs }), ...(a.startLateMs === undefined ? {} : { startLateMs: a.startLateMs }) }));
     const clientCpuPercent = agents !== undefined && agents.length > 0 ? Math.max(...agents.map((a) => a.clientCpuPercent)) : windowMs > 0 ? round1((outcome.clientCpuMs / windowMs) * 100) : 0;
     // A cpu-hog fault's busy process is the lab's too: the trial is not marked busy for the load it asked for.
-    const labCpuMs = (running.remote === true ? 0 : used.serverCpuMs) + outcome.clientCpuMs + used.benchCpuMs + (window.faults?.busyCpuMs() ?? 0);
+    // Agents on other machines (--broker) spend their CPU there: only this machine's count here.
+    const clientCpuHereMs = outcome.agents === undefined ? outcome.clientCpuMs : outcome.agents.reduce((n, a) => n + (a.elsewhere === true ? 0 : a.clientCpuMs), 0);
+    const labCpuMs = (running.remote === true ? 0 : used.serverCpuMs) + clientCpuHereMs + used.benchCpuMs + (window.faults?.busyCpuMs() ?? 0);
     const machine = loadBetween(window.cpuStart, window.cpuEnd ?? machineCpu(), labCpuMs);
     const latencyUs = summarize(outcome.histogram);
     // How fast each core computed during the window, by its gauge: a core the host slowed marks the trial.

@@ -6,7 +6,6 @@
  * linear in the summaries: the hub builds it whenever a run, a question or an answer arrives.
  */
 import { currentLang, formatNumber, t, type Lang, type TextKey } from '../../lib/lang/lang.js';
-import { shownBroker } from '../../lib/broker-url.js';
 import { median } from '../../results/stats/stats.js';
 import { RELATIONS, type ClassRunSummary, type RelationKey, type RelationSpec, type TableRow } from './class-run.js';
 
@@ -104,12 +103,14 @@ export function targetUrl(raw: string): string {
   } catch {
     throw new Error(t('cli.class.targetUrl', { url: raw.slice(0, 100) }));
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') throw new Error(t('cli.class.targetUrl', { url: raw.slice(0, 100) }));
+  // What the bench's --target takes: http://, no credentials, nothing after the port.
+  if (url.protocol !== 'http:' || url.hostname === '' || url.username !== '' || url.password !== '' || (url.pathname !== '/' && url.pathname !== '') || url.search !== '') throw new Error(t('cli.class.targetUrl', { url: raw.slice(0, 100) }));
   return url.origin;
 }
 
 function togetherView(together: Together): TogetherView {
-  const broker = shownBroker(together.broker);
+  // As given, password included: the students' agents need it, and the page is behind the class code.
+  const broker = together.broker;
   return {
     title: t('class.together.title'),
     intro: t('class.together.intro', { target: together.target }),

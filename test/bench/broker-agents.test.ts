@@ -99,6 +99,9 @@ describe.skipIf(skip !== null)('load agents on a broker', () => {
     const badUrl = run(['--broker', 'http://example.com']);
     expect(badUrl.status).toBe(2);
     expect(String(badUrl.stderr)).toContain('not a broker URL');
+    const badCpus = run(['--broker', broker.url, '--cpus', '3-1']);
+    expect(badCpus.status).toBe(2);
+    expect(String(badCpus.stderr)).toContain('--cpus');
     const badName = run(['--broker', broker.url, '--name', 'a b']);
     expect(badName.status).toBe(2);
     expect(String(badName.stderr)).toContain('--name');
@@ -117,10 +120,11 @@ describe.skipIf(skip !== null)('load agents on a broker', () => {
     expectRefusal(['--models', 'event-loop', '--workloads', 'io', '--broker', broker.url, '--agents', '3'], '3 agents asked for, 2 registered');
     expectRefusal(['--broker', 'ftp://x'], 'not a broker URL');
     expectRefusal(['--models', 'event-loop', '--workloads', 'ws-echo', '--hold', '10', '--broker', broker.url], '--hold');
+    expectRefusal(['--models', 'event-loop', '--workloads', 'ws-chat', '--rate', '50', '--agents', '2'], 'ws-chat');
   }, 60_000);
 
   it('a closed load split between two agents: 16 clients each, answers and histogram counts that add up', async () => {
-    const set = await startBrokerAgents(broker.url, 2);
+    const set = await startBrokerAgents(broker.url, 2, { localOnly: true });
     try {
       expect(set.agents.map((a) => a.name)).toEqual(['alice', 'bob']);
       const outcome = await set.closed({ url: server.url, paths: ['/io'], connections: 32, warmupSeconds: 0.3, durationSeconds: 1, maxDrainSeconds: 2 }).done;
@@ -141,7 +145,7 @@ describe.skipIf(skip !== null)('load agents on a broker', () => {
   }, 60_000);
 
   it('an open load at 200/s split between them: about 200/s achieved, planned the sum of theirs', async () => {
-    const set = await startBrokerAgents(broker.url, 2);
+    const set = await startBrokerAgents(broker.url, 2, { localOnly: true });
     try {
       const outcome = await set.open({ url: server.url, paths: ['/io'], rate: 200, arrivals: 'poisson', maxInflight: 64, seed: 7, warmupSeconds: 0.3, durationSeconds: 2, maxDrainSeconds: 2 }).done;
       expect((outcome.agents ?? []).map((a) => a.share)).toEqual([100, 100]);
@@ -156,15 +160,27 @@ describe.skipIf(skip !== null)('load agents on a broker', () => {
     }
   }, 60_000);
 
-  it('a job that would start later than its slack is refused, not run late', async () => {
+  it('a job that would start late, or too far ahead, is refused; one stopped before its start never loads; one that asks past the bounds is refused', async () => {
     const connection = new Redis(broker.url, { maxRetriesPerRequest: null });
     const queue = new Queue(queueName('alice'), { connection, prefix: QUEUE_PREFIX });
     const events = new QueueEvents(queueName('alice'), { connection: connection.duplicate(), prefix: QUEUE_PREFIX });
     try {
       await events.waitUntilReady();
       const spec = { url: server.url, paths: ['/io'], connections: 1, warmupSeconds: 0, durationSeconds: 0.5, maxDrainSeconds: 1, progress: false };
-      const job = await queue.add('closed', { kind: 'closed', spec, startAtMs: Date.now() - 5000, slackMs: 250 }, { removeOnComplete: true, removeOnFail: true });
-      await expect(job.waitUntilFinished(events, 10_000)).rejects.toThrow(/after the common start: refused/);
+      const add = async (data: object, id: string) => queue.add('closed', data, { jobId: id, removeOnComplete: true, removeOnFail: true });
+      const late = await add({ kind: 'closed', spec, startAtMs: Date.now() - 5000, slackMs: 250 }, 'test-late');
+      await expect(late.waitUntilFinished(events, 10_000)).rejects.toThrow(/after the common start: refused/);
+      const ahead = await add({ kind: 'closed', spec, startAtMs: Date.now() + 3_600_000, slackMs: 250 }, 'test-ahead');
+      await expect(ahead.waitUntilFinished(events, 10_000)).rejects.toThrow(/refused \(at most 30 s ahead\)/);
+      const huge = await add({ kind: 'closed', spec: { ...spec, connections: 10_000_000 }, startAtMs: Date.now() + 500, slackMs: 250 }, 'test-huge');
+      await expect(huge.waitUntilFinished(events, 10_000)).rejects.toThrow(/cannot read/);
+      // Stopped while it waits for a start 5 s ahead: it fails at once and never loads.
+      const waiting = await add({ kind: 'closed', spec, startAtMs: Date.now() + 5000, slackMs: 250 }, 'test-stopped');
+      const t0 = Date.now();
+      expect(await eventually(async () => (await waiting.getState()) === 'active', 5000, 20)).toBe(true);
+      await connection.publish('lab:agent:alice:stop', 'test-stopped');
+      await expect(waiting.waitUntilFinished(events, 10_000)).rejects.toThrow(/stopped before its load began/);
+      expect(Date.now() - t0).toBeLessThan(4000);
     } finally {
       await events.close();
       await queue.close();
@@ -189,6 +205,8 @@ describe.skipIf(skip !== null)('load agents on a broker', () => {
       expect(trial.agents?.reduce((a, x) => a + x.responses, 0)).toBe(trial.requests);
       expect(trial.agents?.every((a) => typeof a.lagMs === 'number' && typeof a.startLateMs === 'number')).toBe(true);
     }
+    // The run's events are trimmed from the agents' queues: the broker keeps nothing of the run.
+    expect(await redis.xlen('labq:agent-alice:events')).toBe(0);
 
     // Now bob dies while it loads: a trial fails with its name; the run goes on with alice and ends as usual.
     const out2 = mkdtempSync(join(tmpdir(), 'lab-broker-'));
