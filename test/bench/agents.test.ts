@@ -15,9 +15,7 @@ import type { OpenLoadOutcome } from '../../bench/load/open-loop.js';
 import type { LoadTimeline } from '../../bench/load/timeline.js';
 import { readResultsFile } from '../../results/file.js';
 import type { OkTrial } from '../../results/schema.js';
-import { BENCH, expectRefusal, labServers } from '../helpers/bench-cli.js';
-import { allProcesses } from '../../lib/process-tree.js';
-import { readFileSync } from 'node:fs';
+import { BENCH, expectRefusal, labServers, loadProcesses } from '../helpers/bench-cli.js';
 
 const timeline = (startEpochMs: number, answers: readonly number[], window: [number, number]): LoadTimeline => ({
   startEpochMs,
@@ -95,17 +93,6 @@ describe('merging what agents measured', () => {
     expect(m.slices[1]?.inFlight).toBe(4);
   });
 });
-
-/** Load processes of the lab alive now (bench/load/load-process.js). */
-function loadProcesses(): number {
-  return allProcesses().filter((p) => {
-    try {
-      return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('load-process.js');
-    } catch {
-      return false;
-    }
-  }).length;
-}
 
 describe('--agents on this machine', () => {
   it('refuses a number of agents that makes no sense, in one line, before anything starts', () => {

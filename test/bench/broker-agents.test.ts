@@ -6,7 +6,7 @@
  * status 2, before anything starts; and nothing is left: no agent's or run's key on the broker, no process.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
@@ -14,28 +14,16 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrokerAgents } from '../../bench/agents/broker-agents.js';
 import { QUEUE_PREFIX, queueName } from '../../bench/agents/broker.js';
-import { allProcesses } from '../../lib/process-tree.js';
 import { repoRoot } from '../../lib/paths.js';
 import { readResultsFile } from '../../results/file.js';
 import type { FailedTrial, OkTrial } from '../../results/schema.js';
-import { BENCH, expectRefusal, labServers } from '../helpers/bench-cli.js';
+import { BENCH, expectRefusal, labServers, loadProcesses } from '../helpers/bench-cli.js';
 import { redisSkipReason, startRedis, type TestRedis } from '../helpers/redis.js';
 import { serveWith, type ServedModel } from '../helpers/serve.js';
 import { eventually } from '../helpers/wait.js';
 
 const AGENT = join(repoRoot, 'dist', 'scripts', 'agent.js');
 const skip = redisSkipReason();
-
-/** Load processes of the lab alive now (an agent's runs its loads). */
-function loadProcesses(): number {
-  return allProcesses().filter((p) => {
-    try {
-      return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('load-process.js');
-    } catch {
-      return false;
-    }
-  }).length;
-}
 
 interface StartedAgent {
   readonly child: ChildProcess;

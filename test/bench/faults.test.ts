@@ -4,15 +4,14 @@
  * exits 0; nothing is left running (no server, no busy process).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BENCH, expectRefusal, labServers } from '../helpers/bench-cli.js';
+import { BENCH, expectRefusal, labServers, processesWith } from '../helpers/bench-cli.js';
 import { readResultsFile } from '../../results/file.js';
 import type { OkCase, OkTrial } from '../../results/schema.js';
 import { slicesOf } from '../../results/timeline.js';
-import { allProcesses } from '../../lib/process-tree.js';
 
 describe('faults refused before anything starts', () => {
   it.each([
@@ -31,13 +30,7 @@ describe('faults refused before anything starts', () => {
 
 /** Busy processes a cpu-hog fault left behind (the hog is `node -e` with its own deadline). */
 function hogsAlive(): number {
-  return allProcesses().filter((p) => {
-    try {
-      return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('while (Date.now() < end)');
-    } catch {
-      return false;
-    }
-  }).length;
+  return processesWith('while (Date.now() < end)');
 }
 
 describe('a fault inside the window', () => {

@@ -27,6 +27,22 @@ export function labServers(): number[] {
   return pids;
 }
 
+/** Processes alive now whose command line holds `marker` (a load process, a cpu-hog's loop). */
+export function processesWith(marker: string): number {
+  return allProcesses().filter((p) => {
+    try {
+      return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(marker);
+    } catch {
+      return false; // gone meanwhile
+    }
+  }).length;
+}
+
+/** Load processes of the lab alive now (bench/load/load-process.js: the bench's, or an agent's). */
+export function loadProcesses(): number {
+  return processesWith('load-process.js');
+}
+
 /** `npm run bench -- …args` refused: one line naming `message`, status 2, nothing in its --out, no server started. */
 export function expectRefusal(args: readonly string[], message: string): void {
   const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
