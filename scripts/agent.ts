@@ -32,9 +32,17 @@ if (options.cpus !== undefined) {
 
 let agent: RunningAgent | null = null;
 let stopping = false;
+let stoppingAt = 0;
+/** Under `npm run`, one Ctrl-C arrives twice (the terminal's, to the whole group, and npm's, passed on): one press. */
+const SAME_PRESS_MS = 1000;
 const stop = (signal: NodeJS.Signals): void => {
-  if (stopping) process.exit(130); // a second Ctrl-C: the load process ends with this one (its pipe closes)
+  if (stopping) {
+    // A second Ctrl-C: the load processes end with this one (their pipes close); the broker's keys expire or stay.
+    if (Date.now() - stoppingAt > SAME_PRESS_MS) process.exit(130);
+    return;
+  }
   stopping = true;
+  stoppingAt = Date.now();
   console.log(`agent: ${t('cli.agent.stopping', { signal })}`);
   const done = agent === null ? Promise.resolve() : agent.stop();
   void done.finally(() => process.exit(0));

@@ -96,9 +96,17 @@ const controller = new AbortController();
 let signalled: NodeJS.Signals | undefined;
 let resultsPath: string | null = null;
 const STOP_WITHIN_MS = 5000;
+/** Under `npm run`, one Ctrl-C arrives twice (the terminal's, to the whole group, and npm's, passed on): one press. */
+const SAME_PRESS_MS = 1000;
+let signalledAt = 0;
 const onSignal = (signal: NodeJS.Signals): void => {
-  if (signalled !== undefined) process.exit(130); // second Ctrl-C: the exit hook still kills the servers
+  if (signalled !== undefined) {
+    // A second Ctrl-C: the exit hook still kills the servers.
+    if (Date.now() - signalledAt > SAME_PRESS_MS) process.exit(130);
+    return;
+  }
   signalled = signal;
+  signalledAt = Date.now();
   process.stderr.write(`\nbench: ${t('cli.bench.stopping', { signal })}\n`);
   controller.abort();
   setTimeout(() => {

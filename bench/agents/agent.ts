@@ -277,12 +277,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       stopping = true;
       clearInterval(heartbeat);
       await renewing;
+      // The registration first (where it is still its own): a bench sees the agent gone before it sends another job.
+      await redis.eval(DEL_OWN, 1, key, registration.instance).catch(() => undefined);
       for (const load of running.values()) load.stop();
       await worker.close().catch(() => undefined);
       workerConnection.disconnect();
-      // The agent's keys go with it: its queue (jobs, events) and its registration (where it is still its own).
+      // Then its queue (jobs, events): nothing of it stays on the broker.
       await removeQueue(redis, options.name);
-      await redis.eval(DEL_OWN, 1, key, registration.instance).catch(() => undefined);
       subscriber.disconnect();
       redis.disconnect();
       await generator.close();

@@ -48,7 +48,8 @@ async function usableAgents(redis: Redis, url: string, count: number, localOnly:
   if (usable.length >= count) return usable;
   const away = registered.filter((a) => a.machine !== here);
   if (localOnly && away.length > 0 && registered.length >= count) throw new Error(sentence('err.broker.agentsAway', { agents: away.map((a) => `${a.name} (${a.host})`).join(', ') }));
-  throw new Error(sentence('err.broker.tooFew', { asked: count, n: usable.length, broker: shownBroker(url), agents: usable.map((a) => a.name).join(', ') || '—' }));
+  // The command to copy keeps the URL as the user typed it (on their own terminal), password included.
+  throw new Error(sentence('err.broker.tooFew', { asked: count, n: usable.length, broker: shownBroker(url), url, agents: usable.map((a) => a.name).join(', ') || '—' }));
 }
 
 /** The agents a run would use, checked before anything starts: a broker that answers and enough agents on it. */
@@ -122,7 +123,9 @@ export async function startBrokerAgents(url: string, count: number, options: Bro
     events.on('failed', ({ jobId, failedReason }) => {
       const job = agent.jobs.get(jobId);
       agent.jobs.delete(jobId);
-      job?.reject(new Error(sentence('err.agent.failed', { name: registration.name, why: failedReason.slice(0, 300) })));
+      // The agent's own reasons name it already.
+      const why = failedReason.slice(0, 300);
+      job?.reject(new Error(why.includes(registration.name) ? why : sentence('err.agent.failed', { name: registration.name, why })));
     });
     return agent;
   };

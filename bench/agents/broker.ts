@@ -54,8 +54,12 @@ export async function connectBroker(url: string, options: { readonly timeoutMs?:
     maxRetriesPerRequest: null,
     retryStrategy: (times) => (options.retry === true ? Math.min(2000, 100 * times) : null),
   });
-  // Errors are told by the commands that meet them; an unheard 'error' event would end the process.
-  redis.on('error', () => undefined);
+  // Errors are told by the commands that meet them; an unheard 'error' event would end the process. The last one is
+  // kept: a broker that refuses the password closes the connection, and only the error says why.
+  let lastError = '';
+  redis.on('error', (error: Error) => {
+    lastError = error.message;
+  });
   try {
     await Promise.race([
       redis.connect(),
@@ -68,6 +72,7 @@ export async function connectBroker(url: string, options: { readonly timeoutMs?:
   } catch (error: unknown) {
     redis.disconnect();
     const why = error instanceof Error ? error.message : String(error);
+    if (/WRONGPASS|NOAUTH|invalid password|AUTH/i.test(`${lastError} ${why}`)) throw new Error(sentence('err.broker.auth', { url: shownBroker(url), why: (/WRONGPASS|NOAUTH/.test(lastError) ? lastError : why).slice(0, 200) }));
     throw new Error(sentence('err.broker.unreachable', { url: shownBroker(url), why: why === '' ? 'no answer' : why.slice(0, 200) }));
   }
 }

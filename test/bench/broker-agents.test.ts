@@ -79,7 +79,7 @@ describe.skipIf(skip !== null)('load agents on a broker', () => {
     expect(labServers().length).toBe(before.servers);
   }, 30_000);
 
-  it('the agent command refuses what makes no sense in one line, status 2', () => {
+  it('the agent command refuses what makes no sense in one line, status 2', async () => {
     const run = (args: readonly string[]): ReturnType<typeof spawnSync> => spawnSync(process.execPath, [AGENT, '--lang', 'en', ...args], { encoding: 'utf8', timeout: 15_000 });
     const noBroker = run([]);
     expect(noBroker.status).toBe(2);
@@ -87,6 +87,17 @@ describe.skipIf(skip !== null)('load agents on a broker', () => {
     const badUrl = run(['--broker', 'http://example.com']);
     expect(badUrl.status).toBe(2);
     expect(String(badUrl.stderr)).toContain('not a broker URL');
+    // A password the broker does not take is said as such, not as a broker that cannot be reached.
+    const guarded = await startRedis(undefined, [], 'secret');
+    try {
+      for (const url of [guarded.url.replace(':secret@', ':wrong@'), guarded.url.replace(':secret@', '')]) {
+        const refused = run(['--broker', url]);
+        expect(refused.status).toBe(2);
+        expect(String(refused.stderr)).toContain('refused the connection');
+      }
+    } finally {
+      await guarded.stop();
+    }
     const badCpus = run(['--broker', broker.url, '--cpus', '3-1']);
     expect(badCpus.status).toBe(2);
     expect(String(badCpus.stderr)).toContain('--cpus');
@@ -167,7 +178,7 @@ describe.skipIf(skip !== null)('load agents on a broker', () => {
       const t0 = Date.now();
       expect(await eventually(async () => (await waiting.getState()) === 'active', 5000, 20)).toBe(true);
       await connection.publish('lab:agent:alice:stop', 'test-stopped');
-      await expect(waiting.waitUntilFinished(events, 10_000)).rejects.toThrow(/stopped before its load began/);
+      await expect(waiting.waitUntilFinished(events, 10_000)).rejects.toThrow(/called off before it began/);
       expect(Date.now() - t0).toBeLessThan(4000);
     } finally {
       await events.close();

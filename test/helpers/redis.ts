@@ -43,9 +43,9 @@ export interface TestRedis {
  * A Redis on a free port, or on `port` (a broker started again where its agents look for it); on loopback, and on
  * `alsoBind` (the bench's ends of network namespaces' links, for agents inside them).
  */
-export async function startRedis(port?: number, alsoBind: readonly string[] = []): Promise<TestRedis> {
+export async function startRedis(port?: number, alsoBind: readonly string[] = [], password?: string): Promise<TestRedis> {
   port ??= await freePort();
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', ...alsoBind, '--save', '', '--appendonly', 'no', ...(alsoBind.length > 0 ? ['--protected-mode', 'no'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', ...alsoBind, '--save', '', '--appendonly', 'no', ...(alsoBind.length > 0 ? ['--protected-mode', 'no'] : []), ...(password === undefined ? [] : ['--requirepass', password])], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => {
     resolve();
   }));
@@ -65,7 +65,7 @@ export async function startRedis(port?: number, alsoBind: readonly string[] = []
     });
   });
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${password === undefined ? '' : `:${password}@`}127.0.0.1:${port}`,
     process: child,
     async stop() {
       child.kill('SIGTERM');

@@ -202,6 +202,8 @@ function conclusionsBlock(w: WorkloadView): HTMLElement {
 /** Every trial in the order it ran; marked ones stand out, with their reasons and what re-measured them. */
 function trialsTable(w: WorkloadView, styleFor: (model: string) => ModelStyle): HTMLElement {
   const notable = w.trials.some((r) => r.marked.length > 0 || r.status === 'failed');
+  // --agents: each trial's agents with their shares and CPU (the agents a trial had may change when one is lost).
+  const agents = w.trials.some((r) => r.text.agents !== '—');
   const details = el('details', { className: 'trials', 'data-section': 'trials' }, [prose('summary', w.trialsSummary)]);
   details.open = notable;
   const rows = w.trials.map((r: TrialRowView) => {
@@ -217,15 +219,16 @@ function trialsTable(w: WorkloadView, styleFor: (model: string) => ModelStyle): 
       el('td', { 'data-field': 'p99', 'data-value': r.p99 === null ? '' : String(r.p99), text: r.text.p99 }),
       el('td', { 'data-field': 'ramp', text: r.text.ramp }),
       el('td', { 'data-field': 'background', text: r.text.background }),
-      el('td', { className: 'name', 'data-field': 'marked', text: marked ? `⚑ ${r.text.marked}` : '' }),
+      el('td', { className: 'name', 'data-field': 'marked', text: marked ? `⚑ ${r.text.marked}` : r.text.marked }),
       el('td', { className: 'name', 'data-field': 'retry', text: r.text.retry }),
       el('td', { 'data-field': 'used', text: r.text.used }),
+      agents ? el('td', { className: 'name', 'data-field': 'agents', text: r.text.agents }) : null,
     ]);
   });
   details.append(
     el('p', { className: 'note', text: t('rp.trials.note') }),
     table(
-      [t('rp.col.model'), t('rp.col.clients'), t('rp.col.trial'), t('rp.col.round'), t('rp.col.order'), t('rp.col.rps'), 'p50', 'p99', t('rp.col.allIn'), t('rp.col.background'), t('rp.col.marked'), t('rp.col.retry'), t('rp.col.used')],
+      [t('rp.col.model'), t('rp.col.clients'), t('rp.col.trial'), t('rp.col.round'), t('rp.col.order'), t('rp.col.rps'), 'p50', 'p99', t('rp.col.allIn'), t('rp.col.background'), t('rp.col.marked'), t('rp.col.retry'), t('rp.col.used'), ...(agents ? [t('rp.col.agents')] : [])],
       rows,
       'numbers trials-table',
     ),

@@ -31,7 +31,7 @@ export interface TrialRowView {
   readonly marked: readonly string[];
   readonly retryOf: number | null;
   readonly retriedBy: number | null;
-  readonly text: Readonly<Record<'rps' | 'p50' | 'p99' | 'ramp' | 'background' | 'marked' | 'retry' | 'used', string>>;
+  readonly text: Readonly<Record<'rps' | 'p50' | 'p99' | 'ramp' | 'background' | 'marked' | 'retry' | 'used' | 'agents', string>>;
 }
 
 /** How long until every client had an answer: "4.12 s", or "≥ 5.00 s (12 unanswered)" when the window opened without them. */
@@ -79,6 +79,7 @@ export function trialRows(model: string, connections: number, trials: readonly T
         marked: [...trial.marked.map(say), ...(trial.status === 'failed' ? [t('rv.failedWhy', { error: say(trial.error) })] : [])].join(t('rv.semicolon')),
         retry: retry === '' ? dash : retry,
         used: ok !== undefined && used.has(ok) ? t('rv.yes') : t('rv.no'),
+        agents: ok?.agents === undefined ? dash : ok.agents.map((a) => t('rv.trial.agent', { name: a.name, share: decimal(String(a.share)), cpu: a.clientCpuPercent })).join(t('rv.semicolon')),
       },
     };
   });
