@@ -1,3 +1,4 @@
+import { usedTrials } from '../../results/stats/case-summary.js';
 import { formatDuration, formatRps, formatUs } from '../../lib/format.js';
 import type { CaseResult } from '../../results/schema.js';
 import { relativeHalfWidth } from '../../results/stats/stats.js';
@@ -38,7 +39,10 @@ export function cellLine(cases: readonly CaseResult[]): string {
   const parts = cases.map((c) => {
     if (c.status === 'failed') return t('prog.caseFailed', { model: c.model });
     const spread = c.rpsInterval === null ? '' : ` ±${Math.round(relativeHalfWidth(c.rps, c.rpsInterval) * 100)}${currentLang() === 'fr' ? '\u00a0%' : '%'}`;
-    return `${c.model} ${formatRps(c.rps)}${spread} (${c.trials.length})`;
+    // The trials the figure stands on, and those that failed (a figure on 1 trial of 3 must say so).
+    const failed = c.trials.filter((x) => x.status === 'failed').length;
+    const used = usedTrials(c.trials).used.length;
+    return `${c.model} ${formatRps(c.rps)}${spread} (${failed === 0 ? String(used) : t('prog.usedFailed', { used, failed })})`;
   });
   return t('prog.cellLine', { cell: cellLabel({ workload: first.workload, connections: first.connections, rate: first.targetRate }), parts: parts.join(' · ') });
 }

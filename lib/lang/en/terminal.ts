@@ -401,6 +401,7 @@ export const terminalEn = {
   'opt.help.broker': 'the Redis where agents registered (npm run agent -- --broker URL, on this machine or others):\n--agents n of them share every load in proportion to their cores, started at one time',
   'opt.err.agentsChat': '--agents, --broker: ws-chat is one room and its members, opened by one load process; measure it without agents',
   'opt.err.brokerHold': '--broker: idle connections (--hold) are held by this machine, not by a broker\'s agents',
+  'prog.usedFailed': '{used}; {failed} failed',
   'prog.banner.broker': '; the load split among {n} agents of {broker}',
   'err.broker.agentsAway': 'agents on other machines cannot reach this machine\'s loopback servers: {agents}. Start a server with npm run serve -- --host 0.0.0.0 and name it with --target (its address, not loopback)',
 } as const;

@@ -387,6 +387,7 @@ export const terminalFr: Readonly<Record<keyof typeof terminalEn, string>> = {
   'opt.help.broker': 'le Redis où des agents se sont inscrits (npm run agent -- --broker URL, sur cette machine ou d’autres) :\n--agents n d’entre eux se partagent chaque charge selon leurs cœurs, lancés au même instant',
   'opt.err.agentsChat': '--agents, --broker : ws-chat est un seul salon et ses membres, ouverts par un seul processus de charge ; mesurez-le sans agents',
   'opt.err.brokerHold': '--broker : les connexions inactives (--hold) sont tenues par cette machine, pas par les agents d’un courtier',
+  'prog.usedFailed': '{used} ; {failed} en échec',
   'prog.banner.broker': ' ; la charge partagée entre {n} agents de {broker}',
   'err.broker.agentsAway': 'des agents sur d’autres machines ne peuvent atteindre les serveurs en boucle locale de cette machine : {agents}. Lancez un serveur avec npm run serve -- --host 0.0.0.0 et nommez-le avec --target (son adresse, pas la boucle locale)',
 };
