@@ -96,7 +96,9 @@ describe('a held run: what an idle connection costs', () => {
     expect(results.options.hold).toEqual([500]);
     const view = buildRunView(results);
     const story = view.story.find((s) => s.name === 'ws-echo+hold500');
-    expect(story?.sentence).toMatch(/With 500 idle connections held, each cost `thread-per-request` [\d.]+ (MiB|KiB) of memory and `event-loop` [\d.]+ (KiB|B): \d+× as much\./); // a few hundred bytes to a few KiB: near the server's memory noise
+    // The event loop's few hundred bytes to few KiB per connection lie near its memory's noise: the story gives the
+    // ratio where they stand out of it, and says they did not where they do not (both seen on this machine).
+    expect(story?.sentence).toMatch(/With 500 idle connections held, each cost `thread-per-request` [\d.]+ (MiB|KiB) of memory( and `event-loop` [\d.]+ (KiB|B): \d+× as much\.|\. The memory of `event-loop` did not grow measurably)/);
     expect(view.connections?.memory[0]?.series.map((s) => s.model)).toEqual(['event-loop', 'thread-per-request']);
     expect(stdout).toContain('ws-echo+hold500 — messages/s');
     expect(labServers().length).toBe(before);

@@ -8,14 +8,14 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mergeClosed, mergeOpen, mergeTimelines, splitAmong, splitRate } from '../../bench/agents/merge.js';
-import { newLatencyHistogram } from '../../bench/load/latency.js';
-import type { LoadOutcome } from '../../bench/load/closed-loop.js';
-import type { OpenLoadOutcome } from '../../bench/load/open-loop.js';
-import type { LoadTimeline } from '../../bench/load/timeline.js';
-import { readResultsFile } from '../../results/file.js';
-import type { OkTrial } from '../../results/schema.js';
-import { BENCH, expectRefusal, labServers, loadProcesses } from '../helpers/bench-cli.js';
+import { mergeClosed, mergeOpen, mergeTimelines, splitAmong, splitRate } from '../../../bench/agents/merge.js';
+import { newLatencyHistogram } from '../../../bench/load/latency.js';
+import type { LoadOutcome } from '../../../bench/load/closed-loop.js';
+import type { OpenLoadOutcome } from '../../../bench/load/open-loop.js';
+import type { LoadTimeline } from '../../../bench/load/timeline.js';
+import { readResultsFile } from '../../../results/file.js';
+import type { OkTrial } from '../../../results/schema.js';
+import { BENCH, expectRefusal, labServers, loadProcesses } from '../../helpers/bench-cli.js';
 
 const timeline = (startEpochMs: number, answers: readonly number[], window: [number, number]): LoadTimeline => ({
   startEpochMs,
