@@ -90,6 +90,7 @@ interface PartMeasures {
   readonly clientLagMs?: number;
   readonly startLateMs?: number;
   readonly elsewhere?: boolean;
+  readonly histogram?: { readonly totalCount: number };
 }
 
 /**
@@ -122,6 +123,7 @@ export function fanOut<T extends PartMeasures, M>(
       name: taking[k]?.name ?? '',
       share: taking[k]?.share ?? 0,
       responses: p.responses,
+      ...(p.histogram === undefined ? {} : { recorded: p.histogram.totalCount }),
       clientCpuMs: p.clientCpuMs,
       ...(p.clientLagMs === undefined ? {} : { clientLagMs: p.clientLagMs }),
       ...(p.startLateMs === undefined ? {} : { startLateMs: p.startLateMs }),

@@ -35,6 +35,8 @@ export interface AgentPart {
   /** Its clients (closed loop) or its requests per second offered (open loop). */
   readonly share: number;
   readonly responses: number;
+  /** The answers its latency histogram holds (the merged histogram holds the sum of the agents'). */
+  readonly recorded?: number;
   readonly clientCpuMs: number;
   readonly clientLagMs?: number;
   /** A broker's agent on another machine: its CPU is not this machine's. */
