@@ -10,6 +10,8 @@ import { expect } from 'vitest';
 import { allProcesses } from '../../lib/process-tree.js';
 import { SERVE_SCRIPT } from '../../bench/run/server-process.js';
 import { repoRoot } from '../../lib/paths.js';
+import { readResultsFile } from '../../results/file.js';
+import type { OkTrial, Results } from '../../results/schema.js';
 
 export const BENCH = join(repoRoot, 'dist', 'scripts', 'bench.js');
 
@@ -41,6 +43,20 @@ export function processesWith(marker: string): number {
 /** Load processes of the lab alive now (bench/load/load-process.js: the bench's, or an agent's). */
 export function loadProcesses(): number {
   return processesWith('load-process.js');
+}
+
+/** The one run a bench wrote in `out`, read and checked as the lab reads it. */
+export function resultsIn(out: string): Results {
+  const [id] = readdirSync(out).filter((d) => d.startsWith('20'));
+  if (id === undefined) throw new Error(`no run in ${out}`);
+  return readResultsFile(join(out, id, 'results.json'));
+}
+
+/** The ok trials of a run's ok case of `workload` (throws where the case failed). */
+export function okTrialsOf(results: Results, workload: string): OkTrial[] {
+  const c = results.cases.find((x) => x.workload === workload);
+  if (c?.status !== 'ok') throw new Error(`no ok case of ${workload}`);
+  return c.trials.filter((x): x is OkTrial => x.status === 'ok');
 }
 
 /** `npm run bench -- …args` refused: one line naming `message`, status 2, nothing in its --out, no server started. */

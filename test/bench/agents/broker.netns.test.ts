@@ -5,7 +5,7 @@
  * it; nothing is left after: no key on the broker, no process, no namespace. Linux, as root, with redis-server.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -13,9 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLink, labNamespaces, netnsUnavailable, type LabLink } from '../../../bench/network/netns.js';
 import { SERVE_SCRIPT } from '../../../bench/run/server-process.js';
 import { repoRoot } from '../../../lib/paths.js';
-import { readResultsFile } from '../../../results/file.js';
-import type { OkTrial } from '../../../results/schema.js';
-import { BENCH } from '../../helpers/bench-cli.js';
+import { BENCH, okTrialsOf, resultsIn } from '../../helpers/bench-cli.js';
 import { redisSkipReason, startRedis, type TestRedis } from '../../helpers/redis.js';
 import { eventually } from '../../helpers/wait.js';
 
@@ -86,12 +84,9 @@ describe.skipIf(why !== null)(`agents in two namespaces, the server in a third${
     const out = mkdtempSync(join(tmpdir(), 'lab-broker-netns-'));
     const run = spawnSync(process.execPath, [BENCH, '--target', target, '--workloads', 'io', '--connections', '32', '--duration', '1', '--trials', '2', '--max-trials', '2', '--agents', '2', '--broker', broker.url, '--out', out, '--lang', 'en'], { encoding: 'utf8', timeout: 180_000 });
     expect(run.status, run.stderr).toBe(0);
-    const [id] = readdirSync(out).filter((d) => d.startsWith('20'));
-    const results = readResultsFile(join(out, id ?? '', 'results.json'));
+    const results = resultsIn(out);
     expect(results.options.agents?.map((x) => x.name)).toEqual(['ns-a', 'ns-b']);
-    const c = results.cases.find((x) => x.workload === 'io');
-    if (c?.status !== 'ok') throw new Error(`no ok case: ${run.stderr}`);
-    const trials = c.trials.filter((x): x is OkTrial => x.status === 'ok');
+    const trials = okTrialsOf(results, 'io');
     expect(trials.length).toBe(2);
     for (const trial of trials) {
       expect(trial.agents?.map((x) => [x.name, x.share])).toEqual([['ns-a', 16], ['ns-b', 16]]);

@@ -6,7 +6,7 @@
  * status 2, before anything starts; and nothing is left: no agent's or run's key on the broker, no process.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
@@ -15,9 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrokerAgents } from '../../../bench/agents/broker-agents.js';
 import { QUEUE_PREFIX, queueName } from '../../../bench/agents/broker.js';
 import { repoRoot } from '../../../lib/paths.js';
-import { readResultsFile } from '../../../results/file.js';
-import type { FailedTrial, OkTrial } from '../../../results/schema.js';
-import { BENCH, expectRefusal, labServers, loadProcesses } from '../../helpers/bench-cli.js';
+import type { FailedTrial } from '../../../results/schema.js';
+import { BENCH, expectRefusal, labServers, loadProcesses, okTrialsOf, resultsIn } from '../../helpers/bench-cli.js';
 import { redisSkipReason, startRedis, type TestRedis } from '../../helpers/redis.js';
 import { serveWith, type ServedModel } from '../../helpers/serve.js';
 import { eventually } from '../../helpers/wait.js';
@@ -207,12 +206,9 @@ describe.skipIf(skip !== null)('load agents on a broker', () => {
     const args = [BENCH, '--models', 'event-loop', '--workloads', 'io', '--connections', '32', '--duration', '1', '--trials', '2', '--max-trials', '2', '--agents', '2', '--broker', broker.url, '--out', out, '--lang', 'en'];
     const run = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 180_000 });
     expect(run.status, run.stderr).toBe(0);
-    const [id] = readdirSync(out).filter((d) => d.startsWith('20'));
-    const results = readResultsFile(join(out, id ?? '', 'results.json'));
+    const results = resultsIn(out);
     expect(results.options.agents?.map((a) => [a.name, a.weight])).toEqual([['alice', expect.any(Number)], ['bob', expect.any(Number)]]);
-    const c = results.cases.find((x) => x.workload === 'io');
-    if (c?.status !== 'ok') throw new Error('no ok case');
-    const trials = c.trials.filter((x): x is OkTrial => x.status === 'ok');
+    const trials = okTrialsOf(results, 'io');
     expect(trials.length).toBe(2);
     for (const trial of trials) {
       expect(trial.agents?.map((a) => a.share)).toEqual([16, 16]);
@@ -238,8 +234,7 @@ describe.skipIf(skip !== null)('load agents on a broker', () => {
     expect(await eventually(() => bob.output().slice(seen).includes('closed load taken'), 60_000, 50)).toBe(true);
     bob.child.kill('SIGKILL');
     expect(await benchExit).toBe(0);
-    const [id2] = readdirSync(out2).filter((d) => d.startsWith('20'));
-    const results2 = readResultsFile(join(out2, id2 ?? '', 'results.json'));
+    const results2 = resultsIn(out2);
     const failed = results2.cases.flatMap((x) => x.trials).filter((x): x is FailedTrial => x.status === 'failed');
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.map((x) => x.error).join(' ')).toContain('agent bob');

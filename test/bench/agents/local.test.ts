@@ -4,7 +4,7 @@
  * run with two local agents gives the case shape of a run with one, each agent's share recorded, nothing left running.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,9 +13,7 @@ import { newLatencyHistogram } from '../../../bench/load/latency.js';
 import type { LoadOutcome } from '../../../bench/load/closed-loop.js';
 import type { OpenLoadOutcome } from '../../../bench/load/open-loop.js';
 import type { LoadTimeline } from '../../../bench/load/timeline.js';
-import { readResultsFile } from '../../../results/file.js';
-import type { OkTrial } from '../../../results/schema.js';
-import { BENCH, expectRefusal, labServers, loadProcesses } from '../../helpers/bench-cli.js';
+import { BENCH, expectRefusal, labServers, loadProcesses, okTrialsOf, resultsIn } from '../../helpers/bench-cli.js';
 
 const timeline = (startEpochMs: number, answers: readonly number[], window: [number, number]): LoadTimeline => ({
   startEpochMs,
@@ -105,12 +103,9 @@ describe('--agents on this machine', () => {
     const before = { servers: labServers().length, loads: loadProcesses() };
     const run = spawnSync(process.execPath, [BENCH, '--models', 'event-loop', '--workloads', 'io', '--connections', '32', '--duration', '1', '--trials', '2', '--max-trials', '2', '--agents', '2', '--out', out], { encoding: 'utf8', timeout: 180_000 });
     expect(run.status, run.stderr).toBe(0);
-    const [id] = readdirSync(out).filter((d) => d.startsWith('20'));
-    const results = readResultsFile(join(out, id ?? '', 'results.json'));
+    const results = resultsIn(out);
     expect(results.options.agents?.map((a) => a.name)).toEqual(['local-1', 'local-2']);
-    const c = results.cases.find((x) => x.workload === 'io');
-    if (c?.status !== 'ok') throw new Error('no ok case');
-    const trials = c.trials.filter((x): x is OkTrial => x.status === 'ok');
+    const trials = okTrialsOf(results, 'io');
     expect(trials.length).toBe(2);
     for (const trial of trials) {
       expect(trial.agents?.map((a) => a.share)).toEqual([16, 16]);
