@@ -16,8 +16,11 @@ import type { TlsMaterial } from './model-types.js';
 export const LIMITS = {
   /** Open connections per server process; Node.js closes any more at once. */
   maxConnections: 1024,
-  /** Requests waiting for their answer on one connection (how deep a client may pipeline). */
-  maxInFlightPerConnection: 8,
+  /**
+   * Requests waiting for their answer on one connection (how deep a client may pipeline). Browsers do not
+   * pipeline and the bench sends one request at a time; every request a deaf client pipelines costs an answer.
+   */
+  maxInFlightPerConnection: 4,
   /** Requests accepted and not yet answered in one process; more get 503 at once. */
   maxPending: 1024,
   /** Bytes of large answers written but not yet taken by their clients, per process; more get 503. */

@@ -7,6 +7,7 @@ import { servedByHere } from '../http-adapter.js';
 import type { SessionMode } from '../model-types.js';
 import { MainThreadSessions } from '../sessions/thread-link.js';
 import { performJob, type TalkJob } from '../app/ws/talk.js';
+import { shareLargeBodies } from '../app/work.js';
 
 /** What the main thread sends with each request: the request, and the slot of its cancel cell. */
 export interface PoolTask {
@@ -26,6 +27,7 @@ const cells = new Int32Array(data.cancelCells);
 const sessions = data.sessions === 'shared' ? new MainThreadSessions() : localSessions;
 const servedBy = servedByHere('worker-pool');
 loadCsvData(); // when the thread starts, not inside a measured request
+shareLargeBodies(); // a large answer crosses to the main thread without a copy
 
 /**
  * Runs on a pool thread: the whole request, waits included, blocks this thread (the classic thread pool).

@@ -5,6 +5,7 @@ import type { AppRequest, ServedResponse } from '../app/types.js';
 import { servedByHere } from '../http-adapter.js';
 import type { SessionMode } from '../model-types.js';
 import { MainThreadSessions } from '../sessions/thread-link.js';
+import { shareLargeBodies } from '../app/work.js';
 
 /** What the main thread gives a new thread: its one request, its cancel cell, where sessions live. */
 export interface RequestThreadData {
@@ -27,6 +28,7 @@ export interface ThreadAnswer {
  */
 const { request, cancelCell, sessions } = workerData as RequestThreadData;
 const store = sessions === 'shared' ? new MainThreadSessions() : localSessions;
+shareLargeBodies(); // a large answer crosses to the main thread without a copy
 const response = answerBlocking({ ...request, servedBy: servedByHere('thread-per-request') }, { cells: new Int32Array(cancelCell), index: 0 }, store);
 const answer: ThreadAnswer = { type: 'answer', response };
 parentPort?.postMessage(answer);

@@ -110,6 +110,16 @@ describe.each(APP_MODELS)('model %s', (model) => {
     else expect(thread).toBe(0);
   });
 
+  it('answers the same large body twice, byte for byte (the second from the thread’s last body)', async () => {
+    const path = '/work?io=1&bytes=2000000';
+    const expected = reference(path);
+    for (const response of [await rawRequest(server.url, path), await rawRequest(server.url, path)]) {
+      expect(response.status).toBe(200);
+      expect(response.body.length).toBe(2_000_000);
+      expect(response.body).toBe(expected.body);
+    }
+  });
+
   it.each(SAME_ANSWER)('answers %s with the application’s status and body', async (path) => {
     const response = await rawRequest(server.url, path);
     const expected = reference(path);

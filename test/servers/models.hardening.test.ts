@@ -15,6 +15,7 @@ import { staticRoot } from '../../servers/app/course/paths.js';
 import { APP_MODELS, MODEL_NAMES } from '../../servers/catalogue.js';
 import { EARLY_DEATH_MS, MAX_EARLY_DEATHS } from '../../servers/models/cluster.js';
 import { repoRoot } from '../../lib/paths.js';
+import { LIMITS } from '../../servers/limits.js';
 import { jsonOf, rawRequest } from '../helpers/http.js';
 
 const PARAMS: Readonly<Record<string, Record<string, number>>> = { 'worker-pool': { threads: 2 }, cluster: { processes: 2 } };
@@ -58,20 +59,26 @@ describe.each(APP_MODELS)('model %s under hostile clients', (model) => {
   it('bounds what clients that pipeline huge answers and never read can make it hold', async () => {
     const before = treeRss(server.pid);
     const request = 'GET /work?bytes=10485760 HTTP/1.1\r\nHost: lab\r\n\r\n';
-    for (let i = 0; i < 40; i++) deafClient(server.url, request.repeat(30));
+    const attackers = Array.from({ length: 40 }, () => deafClient(server.url, request.repeat(30)));
+    await Promise.all(attackers.map((s) => new Promise((resolve) => s.once('connect', resolve).once('error', resolve))));
     let peak = before;
-    let slowestHealth = 0;
-    for (let t = 0; t < 8; t++) {
-      await pause(500);
+    const healths: number[] = [];
+    // From the attack's first burst on: 1,200 requests arrive at once, and Node.js parses them all before any of
+    // the lab's code can refuse one.
+    for (let t = 0; t < 12; t++) {
+      healths.push(await healthTime(server.url));
       peak = Math.max(peak, treeRss(server.pid));
-      slowestHealth = Math.max(slowestHealth, await healthTime(server.url));
+      await pause(250);
     }
     // 1,200 answers of 10 MiB would be 12 GiB; the lab holds at most 64 MiB of unread answers per process.
     expect(peak - before).toBeLessThan(600 * 1024 * 1024);
     // Unbounded, /health waited 8 s behind them. Bounded after each answer was built (and thrown away), 0.9–1.3 s at
-    // the attack's start (40 clients, event-loop, cluster, worker-pool, by hand); refused before the answer is built
-    // (servers/limits.ts declaredAnswerBytes), 5–40 ms. The margin is for the machine running the whole suite.
-    expect(slowestHealth).toBeLessThan(400);
+    // the attack's start; refused before the answer is built (servers/limits.ts declaredAnswerBytes), one large body
+    // built per thread (servers/app/work.ts), 60–90 ms during the first burst by hand on the models with one main
+    // thread (80–220 ms on the per-request ones, which start a thread or a process for each answer they accept), and
+    // 1–3 ms after it. The margins are for the machine running the whole suite.
+    expect(Math.max(...healths)).toBeLessThan(400);
+    expect(healths.sort((a, b) => a - b)[Math.floor(healths.length / 2)]).toBeLessThan(100);
   }, 60_000);
 
   it('refuses a deeper pipeline than its bound with 503 JSON, and answers the rest', async () => {
@@ -94,7 +101,7 @@ describe.each(APP_MODELS)('model %s under hostile clients', (model) => {
       }, 5000);
     });
     const statuses = [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]));
-    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(8);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(LIMITS.maxInFlightPerConnection);
     expect(statuses).toContain(503);
     expect(text).toContain('requests in flight on one connection');
   });
