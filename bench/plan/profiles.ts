@@ -75,9 +75,10 @@ export const PROFILES = {
     warmupSeconds: 0,
     trials: 4,
     maxTrials: 5,
-    // Two runs took 4 min 55 s and 5 min 08 s with the build (docs/measurements.md, December): the budget bounds the extra trials and
-    // retries; the base plan and the reports come on top of what it can foresee.
-    budgetSeconds: 265,
+    // Two runs took 4 min 55 s and 5 min 08 s with the build (docs/measurements.md, December), and with the host in its
+    // slow state, every case marked, up to 5 min 39 s at 265 s: the budget bounds the extra trials and retries; the base
+    // plan and the reports come on top of what it can foresee.
+    budgetSeconds: 240,
     hold: [0],
   },
   course: {

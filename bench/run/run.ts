@@ -4,7 +4,7 @@
  * met), predict (theory beside each case), write (the results file, after every cell and at the end).
  */
 import { join } from 'node:path';
-import { predictCases } from '../../results/theory/predict.js';
+import { inSample, predictCases } from '../../results/theory/predict.js';
 import { predictOpenCases } from '../../results/theory/predict-open.js';
 import { speedRange } from '../../results/stats/machine-range.js';
 import type { CaseResult, Results, Warning } from '../../results/schema.js';
@@ -409,6 +409,8 @@ function predict(results: Results): void {
   const predictions = new Map<CaseResult, { readonly rps: number; readonly meanLatencyUs: number }>([...predictCases(results), ...predictOpenCases(results)]);
   results.cases = results.cases.map((c) => {
     const p = predictions.get(c);
-    return p === undefined || c.status !== 'ok' ? c : { ...c, predicted: { rps: Math.round(p.rps * 10) / 10, meanLatencyUs: Math.round(p.meanLatencyUs) } };
+    if (p === undefined || c.status !== 'ok') return c;
+    const fitted = c.mode === 'closed' ? { inSample: inSample(results, c) } : {};
+    return { ...c, predicted: { rps: Math.round(p.rps * 10) / 10, meanLatencyUs: Math.round(p.meanLatencyUs), ...fitted } };
   });
 }

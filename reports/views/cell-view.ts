@@ -3,7 +3,7 @@ import { formatBytes, formatRps, formatSpread } from '../../lib/format.js';
 import type { Trial } from '../../results/schema.js';
 import type { Cell } from '../../results/stats/aggregate.js';
 import { errorText } from '../text/causes.js';
-import { inSample } from '../../results/theory/predict.js';
+import { fittedPrediction } from '../../results/theory/predict.js';
 import { lostUpdatesText } from '../text/lost-updates.js';
 import { latencyRangeText, latencyText, maxOfText, rpsRangeText, rpsText, wholePercent, counted } from './figures.js';
 import { t } from '../../lib/lang/lang.js';
@@ -60,8 +60,8 @@ export function cellView(c: Cell): CellView {
       client: text(c.clientCpuPercent, percent),
       trials: trials.length === 0 ? dash : trialsText(trials),
       theory: theory === null ? dash : formatRps(theory.rps),
-      // The 1-client case is where the demands come from, and levels up to 8 clients refine them: in-sample, not checked.
-      theoryError: theory === null || c.rps === null || !(theory.rps > 0) ? dash : c.connections === 1 ? t('rv.cell.source') : inSample({ mode: 'closed', connections: c.connections }) ? t('rv.cell.fitted') : errorText(c.rps / theory.rps - 1),
+      // The 1-client case is where the demands come from, and a loaded level or two refine them: in-sample, not checked.
+      theoryError: theory === null || c.rps === null || !(theory.rps > 0) ? dash : c.connections === 1 ? t('rv.cell.source') : fittedPrediction(c) ? t('rv.cell.fitted') : errorText(c.rps / theory.rps - 1),
       lostUpdates: lostUpdatesText(c.lostUpdates, c.requests),
     },
     range: { rps: [rpsRangeText(c.rpsInterval), historyText(c)].filter((x) => x !== '').join(t('rv.semicolon')), p50: lower ? '' : latencyRangeText(c.p50Interval), p99: lower || p99Max !== null ? '' : latencyRangeText(c.p99Interval) },

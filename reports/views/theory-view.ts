@@ -4,7 +4,7 @@
  * measurement parts from it (outside the case's 95 % interval), each with its likely cause (results/theory/prediction-check.ts).
  */
 import { formatRps, formatUs } from '../../lib/format.js';
-import { caseDemands, predictModel, runCores, shapeOf } from '../../results/theory/predict.js';
+import { demandCurve, predictModel, runCores, shapeOf } from '../../results/theory/predict.js';
 import { checkPredictions, type PredictionCheck } from '../../results/theory/prediction-check.js';
 import { causeText, checkText, errorText } from '../text/causes.js';
 import type { Results } from '../../results/schema.js';
@@ -92,9 +92,9 @@ export function workloadTheory(results: Results, workload: string, models: reado
   const views: ModelTheoryView[] = [];
   for (const model of models) {
     const c = results.cases.find((x) => x.mode === 'closed' && x.model === model && x.workload === workload);
-    const demands = caseDemands(results, model, workload);
+    const demands = demandCurve(results, model, workload);
     if (c === undefined || demands === null) continue;
-    const prediction = predictModel(shapeOf(c), demands, cores, max);
+    const prediction = predictModel(shapeOf(c), demands.at, cores, max);
     if (prediction === null) continue;
     const at = (n: number): TheoryPoint | null => {
       const p = prediction.points[n - 1];
@@ -114,9 +114,12 @@ export function workloadTheory(results: Results, workload: string, models: reado
       bottleneck: prediction.bottleneck,
       kneeLabel: t('rv.theory.knee', { knee: kneeText(knee), bottleneck: stationName(prediction.bottleneck) }),
       demands: t('rv.theory.demands', {
-        server: formatUs(demands.serverCpu * 1e6),
-        client: formatUs(demands.clientCpu * 1e6),
-        wait: formatUs(demands.wait * 1e6),
+        server: formatUs(demands.alone.serverCpu * 1e6),
+        client: formatUs(demands.alone.clientCpu * 1e6),
+        serverLoaded: formatUs(demands.loaded.serverCpu * 1e6),
+        clientLoaded: formatUs(demands.loaded.clientCpu * 1e6),
+        fitted: counted(demands.levels[demands.levels.length - 1] ?? 1, 'rv.clients.one', 'rv.clients.many'),
+        wait: formatUs(demands.alone.wait * 1e6),
         bottleneck: stationName(prediction.bottleneck),
         knee: kneeText(knee),
         at: counted(max, 'rv.clients.one', 'rv.clients.many'),

@@ -1,6 +1,7 @@
 /**
  * Predict, then measure: each model of the lab is a textbook queueing system. From what a request needs (its
- * service demands, measured at 1 client) and the model's structure, mean value analysis (results/theory/mva.ts; exact for one-server stations, Seidmann's approximation for the others) predicts the
+ * service demands, measured at 1 client, their CPU as it falls under load fitted from a loaded level: demandCurve)
+ * and the model's structure, mean value analysis (results/theory/mva.ts; exact for one-server stations, Seidmann's approximation for the others) predicts the
  * closed-loop throughput and mean latency at every number of clients; the cores bound what it can reach.
  *
  *   sequential      the client's CPU, then one thread held for the whole request (CPU and wait): a queue.
@@ -137,19 +138,38 @@ export interface ModelPrediction {
   readonly bottleneck: string;
 }
 
-/** Predicted throughput and mean latency for 1 … maxClients clients (closed loop, no think time). */
-export function predictModel(shape: ModelShape, d: Demands, cores: number, maxClients: number): ModelPrediction | null {
-  const network = networkFor(shape, d, cores);
+/** What one request needs at each number of clients (a demand curve's `at`). */
+export type DemandsAt = (clients: number) => Demands;
+
+/**
+ * Predicted throughput and mean latency for 1 … maxClients clients (closed loop, no think time). With demands that
+ * change with the number of clients, the network at n clients is solved with the demands at n: exact at each level
+ * where the demands were measured, and as close between them as the demands' interpolation is.
+ */
+export function predictModel(shape: ModelShape, demands: Demands | DemandsAt, cores: number, maxClients: number): ModelPrediction | null {
+  const at: DemandsAt = typeof demands === 'function' ? demands : () => demands;
+  const loaded = at(maxClients);
+  const network = networkFor(shape, loaded, cores);
   if (network === null) return null;
-  const coreBound = d.serverCpu + d.clientCpu > 0 ? cores / (d.serverCpu + d.clientCpu) : Number.POSITIVE_INFINITY;
-  const b = bounds(network);
-  const points = solveMva(network, maxClients).map((p): Prediction => {
-    const limited = p.throughput > coreBound;
-    const rps = limited ? coreBound : p.throughput;
+  const coreBoundOf = (d: Demands): number => (d.serverCpu + d.clientCpu > 0 ? cores / (d.serverCpu + d.clientCpu) : Number.POSITIVE_INFINITY);
+  const solved =
+    typeof demands === 'function'
+      ? Array.from({ length: maxClients }, (_, i) => {
+          const d = at(i + 1);
+          const point = solveMva(networkFor(shape, d, cores) ?? network, i + 1)[i];
+          return { throughput: point?.throughput ?? 0, coreBound: coreBoundOf(d) };
+        })
+      : solveMva(network, maxClients).map((p) => ({ throughput: p.throughput, coreBound: coreBoundOf(loaded) }));
+  const points = solved.map((p, i): Prediction => {
+    const limited = p.throughput > p.coreBound;
+    const rps = limited ? p.coreBound : p.throughput;
     // Little's law gives the latency of a closed loop at the throughput it reaches.
-    return { clients: p.clients, rps, meanLatencyUs: (p.clients / rps) * 1e6, limit: limited ? 'cores' : 'model' };
+    return { clients: i + 1, rps, meanLatencyUs: ((i + 1) / rps) * 1e6, limit: limited ? 'cores' : 'model' };
   });
-  const coreKnee = coreBound > 0 && Number.isFinite(coreBound) ? (b.totalDemand * coreBound) : Number.POSITIVE_INFINITY;
+  // The knee and the bottleneck of the loaded network: where the clients stop being the limit.
+  const b = bounds(network);
+  const coreBound = coreBoundOf(loaded);
+  const coreKnee = Number.isFinite(coreBound) ? b.totalDemand * coreBound : Number.POSITIVE_INFINITY;
   return { points, knee: Math.min(b.knee, coreKnee), bottleneck: coreKnee < b.knee ? 'cores' : b.bottleneck };
 }
 
@@ -193,22 +213,75 @@ const closedOk = (results: Results, model: string, workload: string, connections
 export const FIT_CLIENTS = 8;
 
 /**
- * Whether theory's prediction of a case is in-sample: the case is one the demands were measured on (1 client) or
- * fitted from (up to FIT_CLIENTS clients). Theory is checked only on the others.
+ * The levels (numbers of clients) a model and workload's demands are measured at: 1 client, then every level up to
+ * FIT_CLIENTS, or, where the run has none between, its smallest level above 1 when a larger one remains to check
+ * theory on (a default run measures 1, 16 and 64 clients: without a loaded level, theory would keep the 1-client CPU,
+ * three times what a request of `hello` costs under load; a run of 1 and 64 clients keeps its 64 out of the fit).
  */
-export function inSample(c: Pick<CaseResult, 'mode' | 'connections'>): boolean {
-  return c.mode === 'closed' && c.connections <= FIT_CLIENTS;
+export function fitLevels(levels: readonly number[]): number[] {
+  const above = [...new Set(levels)].filter((n) => n > 1).sort((a, b) => a - b);
+  const near = above.filter((n) => n <= FIT_CLIENTS);
+  if (near.length > 0) return [1, ...near];
+  return above.length >= 2 ? [1, ...above.slice(0, 1)] : [1];
+}
+
+/** The levels at which a model and workload have an ok closed-loop case. */
+function levelsOf(results: Results, model: string, workload: string): number[] {
+  return results.cases.filter((c) => c.status === 'ok' && c.mode === 'closed' && c.model === model && c.workload === workload).map((c) => c.connections);
 }
 
 /**
- * What one request of a model and workload needs, from the run's closed-loop measures: the 1-client case for the
- * time a request takes alone (its wait), and the CPU a request costs from the 1-client case and any level up to 8
- * clients, whichever is lower once both are brought to the cores' best speed (at 1 client each request pays a wake-up
- * of the client and of the server that a few clients share: for the cheapest requests the 1-client CPU overstates
- * it by half). The model's `hello` at 1 client gives the pool's main-thread share and the client's cost of an
- * answer. Null where the run has no 1-client measure of the model and workload.
+ * Whether theory's prediction of a case is in-sample: the case is one its demands were measured on (1 client) or
+ * fitted from (fitLevels). Theory is checked only on the others.
  */
-export function caseDemands(results: Results, model: string, workload: string): MeasuredDemands | null {
+export function inSample(results: Results, c: Pick<CaseResult, 'mode' | 'connections' | 'model' | 'workload'>): boolean {
+  return c.mode === 'closed' && fitLevels(levelsOf(results, c.model, c.workload)).includes(c.connections);
+}
+
+/**
+ * Whether a recorded prediction is in-sample: as the results file says, or, in older files, by their rule (the
+ * closed-loop cases up to FIT_CLIENTS clients).
+ */
+export function fittedPrediction(c: { readonly mode?: 'closed' | 'open'; readonly connections: number; readonly predicted?: { readonly inSample?: boolean } | null }): boolean {
+  return c.predicted?.inSample ?? (c.mode !== 'open' && c.connections <= FIT_CLIENTS);
+}
+
+/** What a request's CPU is at a measured level, brought to the speed of the 1-client case. */
+interface Anchor {
+  readonly clients: number;
+  readonly serverCpu: number;
+  readonly clientCpu: number;
+}
+
+/** Between two measured levels a and b, the share of a's extra CPU a request still pays at n clients: 1 at a, 0 at b. */
+function shareAt(a: number, b: number, n: number): number {
+  return (1 / n - 1 / b) / (1 / a - 1 / b);
+}
+
+/**
+ * What one request needs as the number of clients grows, from the run's own measures: the demands at 1 client
+ * (waits from the 1-client round trip), and the CPU per answer the server and the client spent at each fitted level.
+ */
+export interface DemandCurve {
+  readonly at: DemandsAt;
+  /** The demands at 1 client, and under load (the last fitted level's CPU, the same wait). */
+  readonly alone: Demands;
+  readonly loaded: Demands;
+  /** The levels the curve was measured at (fitLevels, those the run has). */
+  readonly levels: readonly number[];
+  /** The speed of the cores (share of their best) in the 1-client case: the curve's CPU is at that speed. */
+  readonly speed: number;
+}
+
+/**
+ * The demand curve of a model and workload. At 1 client each request pays a wake-up of the client and of the
+ * server that a few clients share (for `hello`, 66 µs of server CPU per answer at 1 client, 20 µs at 16 and 64):
+ * between two measured levels a < b, that extra CPU falls as 1 / n (a wake-up shared by the requests that arrive
+ * together), and beyond the last it stays. A level's CPU is brought to the 1-client case's core speed and never
+ * rises above the level before (noise). The model's `hello` at 1 client gives the pool's main-thread share and the
+ * client's cost of an answer. Null where the run has no 1-client measure of the model and workload.
+ */
+export function demandCurve(results: Results, model: string, workload: string): DemandCurve | null {
   const base = closedOk(results, model, workload, 1);
   if (base === undefined) return null;
   const hello = closedOk(results, model, 'hello', 1);
@@ -217,20 +290,47 @@ export function caseDemands(results: Results, model: string, workload: string): 
   const paths = results.workloads.find((w) => w.name === workload)?.paths ?? [];
   const work = workloadCpu(paths, results.calibration.iterationsPerMs);
   const known = work === undefined || hello === undefined ? undefined : { serverCpu: overhead + work, clientCpu: helloClient };
-  const d = demandsFrom(base.rps, base.serverCpuPercent, base.clientCpuPercent, overhead, known);
-  if (d === null) return null;
+  const alone = demandsFrom(base.rps, base.serverCpuPercent, base.clientCpuPercent, overhead, known);
+  if (alone === null) return null;
   const speed = caseSpeed(base);
-  // The fit: per-request CPU at a few clients, at the base case's speed, where lower than at 1 client.
-  let serverCpu = d.serverCpu;
-  let clientCpu = d.clientCpu;
-  for (const n of [...new Set(results.cases.map((c) => c.connections))].filter((n) => n > 1 && n <= FIT_CLIENTS)) {
+  const anchors: Anchor[] = [{ clients: 1, serverCpu: alone.serverCpu, clientCpu: alone.clientCpu }];
+  for (const n of fitLevels(levelsOf(results, model, workload)).slice(1)) {
     const level = closedOk(results, model, workload, n);
-    if (level === undefined || !(level.rps > 0)) continue;
+    const last = anchors[anchors.length - 1];
+    if (level === undefined || !(level.rps > 0) || last === undefined) continue;
     const k = caseSpeed(level) / speed;
-    serverCpu = Math.min(serverCpu, (level.serverCpuPercent / 100 / level.rps) * k);
-    clientCpu = Math.min(clientCpu, (level.clientCpuPercent / 100 / level.rps) * k);
+    anchors.push({
+      clients: n,
+      serverCpu: Math.min(last.serverCpu, (level.serverCpuPercent / 100 / level.rps) * k),
+      clientCpu: Math.min(last.clientCpu, (level.clientCpuPercent / 100 / level.rps) * k),
+    });
   }
-  return { serverCpu, clientCpu, wait: d.wait + (d.serverCpu - serverCpu) + (d.clientCpu - clientCpu), overheadCpu: Math.min(d.overheadCpu, serverCpu), speed };
+  // The pool's main thread keeps its share of a request's CPU as the CPU falls.
+  const mainShare = alone.serverCpu > 0 ? alone.overheadCpu / alone.serverCpu : 0;
+  const at = (clients: number): Demands => {
+    const b = anchors.findIndex((x) => x.clients >= clients);
+    const hi = anchors[b === -1 ? anchors.length - 1 : b] ?? anchors[0];
+    const lo = b > 0 ? anchors[b - 1] : undefined;
+    if (hi === undefined) return alone;
+    const f = lo === undefined || hi.clients <= clients ? 0 : shareAt(lo.clients, hi.clients, clients);
+    const serverCpu = hi.serverCpu + ((lo?.serverCpu ?? 0) - hi.serverCpu) * f;
+    const clientCpu = hi.clientCpu + ((lo?.clientCpu ?? 0) - hi.clientCpu) * f;
+    return { serverCpu, clientCpu, wait: alone.wait, overheadCpu: serverCpu * mainShare };
+  };
+  return { at, alone, loaded: at(Number.POSITIVE_INFINITY), levels: anchors.map((x) => x.clients), speed };
+}
+
+/**
+ * What one request of a model and workload needs, as one set of demands (the open loop's stations): the CPU under
+ * load (the curve's last fitted level) and, as the wait, the rest of the 1-client round trip. Null where the run has
+ * no 1-client measure of the model and workload.
+ */
+export function caseDemands(results: Results, model: string, workload: string): MeasuredDemands | null {
+  const curve = demandCurve(results, model, workload);
+  if (curve === null) return null;
+  const { alone, loaded } = curve;
+  const wait = alone.wait + (alone.serverCpu - loaded.serverCpu) + (alone.clientCpu - loaded.clientCpu);
+  return { serverCpu: loaded.serverCpu, clientCpu: loaded.clientCpu, wait, overheadCpu: Math.min(alone.overheadCpu, loaded.serverCpu), speed: curve.speed };
 }
 
 /** The model's shape as a case records it. */
@@ -243,16 +343,16 @@ export function shapeOf(c: Pick<CaseResult, 'model' | 'modelParams'> & { readonl
  * ran at (its gauges), on the cores other processes left it. Null where the run has no 1-client measure.
  */
 export function predictCase(results: Results, c: OkCase): Prediction | null {
-  const measured = caseDemands(results, c.model, c.workload);
-  if (measured === null) return null;
-  const demands = atSpeed(measured, measured.speed, caseSpeed(c));
+  const curve = demandCurve(results, c.model, c.workload);
+  if (curve === null) return null;
+  const speed = caseSpeed(c);
   const cores = Math.max(0.5, results.machine.cpus - caseBackground(c));
-  return predictModel(shapeOf(c), demands, cores, c.connections)?.points[c.connections - 1] ?? null;
+  return predictModel(shapeOf(c), (n) => atSpeed(curve.at(n), curve.speed, speed), cores, c.connections)?.points[c.connections - 1] ?? null;
 }
 
 /**
- * Every ok closed-loop case with its prediction, from the demands measured at 1 client (and a few clients) in the
- * same run. A case gets none where the run has no 1-client measure of its model and workload.
+ * Every ok closed-loop case with its prediction, from the demands measured at 1 client and fitted at a few levels
+ * (fitLevels) in the same run. A case gets none where the run has no 1-client measure of its model and workload.
  */
 export function predictCases(results: Results): Map<CaseResult, Prediction> {
   const out = new Map<CaseResult, Prediction>();

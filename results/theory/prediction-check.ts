@@ -9,7 +9,7 @@ import type { OkCase, Results } from '../schema.js';
 import { openCurve } from './predict-open.js';
 import type { Said } from '../../lib/lang/lang.js';
 import { findOkCase } from '../find-case.js';
-import { inSample } from './predict.js';
+import { fittedPrediction } from './predict.js';
 
 /** Without an interval to judge by (one trial), theory and measurement "disagree" beyond this relative error. */
 export const DISAGREEMENT = 0.15;
@@ -86,8 +86,8 @@ export function checkPredictions(results: Results): PredictionCheck[] {
   const out: PredictionCheck[] = [];
   for (const c of results.cases) {
     if (c.status !== 'ok' || c.predicted === undefined || !(c.predicted.rps > 0)) continue;
-    // The cases the demands come from (1 client) or are fitted from (up to 8): in-sample, not a check of theory.
-    if (inSample(c)) continue;
+    // The cases the demands come from (1 client) or are fitted from (fitLevels): in-sample, not a check of theory.
+    if (fittedPrediction(c)) continue;
     const rpsError = c.rps / c.predicted.rps - 1;
     const latencyError = c.predicted.meanLatencyUs > 0 ? c.latencyUs.mean / c.predicted.meanLatencyUs - 1 : 0;
     // Judged against the measurement's own uncertainty: theory misses where its throughput lies outside the case's

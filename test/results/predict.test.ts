@@ -1,9 +1,10 @@
 /** Predictions per model from demands, against values worked out by hand from the formulas in results/predict.ts. */
 import { describe, expect, it } from 'vitest';
-import { demandsFrom, networkFor, predictModel, workloadCpu } from '../../results/theory/predict.js';
+import { demandCurve, demandsFrom, fitLevels, inSample, networkFor, predictCases, predictModel, workloadCpu } from '../../results/theory/predict.js';
 import { likelyCause } from '../../results/theory/prediction-check.js';
 import { causeText } from '../../reports/text/causes.js';
 import { buildV2Results } from '../helpers/v2-fixture.js';
+import { loadFixture } from '../helpers/fixtures.js';
 import type { OkCase } from '../../results/schema.js';
 
 // An `io` request: 0.2 ms of server CPU, 0.1 ms of client CPU, 20.7 ms of waiting: 21 ms in all at 1 client.
@@ -75,6 +76,50 @@ describe('predictions', () => {
   });
   it('has no network for a model it does not know', () => {
     expect(networkFor({ model: 'carrier-pigeon' }, io, 2)).toBeNull();
+  });
+});
+
+describe('demands that change with load', () => {
+  it('fits the CPU from the levels up to 8 clients, or from the first level above 1 where the run has none and a larger one remains', () => {
+    expect(fitLevels([1, 16, 64])).toEqual([1, 16]);
+    expect(fitLevels([64, 1, 4, 16])).toEqual([1, 4]);
+    expect(fitLevels([1, 2, 4, 8, 16, 32])).toEqual([1, 2, 4, 8]);
+    expect(fitLevels([1])).toEqual([1]);
+    // A level of its own to check theory on stays out of the fit.
+    expect(fitLevels([1, 64])).toEqual([1]);
+  });
+
+  // A real default run (1, 16 and 64 clients): at 1 client each request of `hello` pays wake-ups that load shares.
+  const run = loadFixture('default-run.json');
+  const hello = run.cases.filter((c): c is OkCase => c.status === 'ok' && c.mode === 'closed' && c.workload === 'hello');
+
+  it('keeps the 1-client demands at 1 client, the loaded CPU from the fitted level on, and 1 / n between', () => {
+    const curve = demandCurve(run, 'event-loop', 'hello');
+    if (curve === null) throw new Error('the fixture has no 1-client hello on event-loop');
+    expect(curve.levels).toEqual([1, 16]);
+    expect(curve.at(1)).toEqual(curve.alone);
+    expect(curve.at(64)).toEqual(curve.loaded);
+    expect(curve.at(16)).toEqual(curve.loaded);
+    // Under load a request costs far less CPU than alone (the wake-ups), and waits as long as it did alone.
+    expect(curve.loaded.serverCpu).toBeLessThan(0.7 * curve.alone.serverCpu);
+    expect(curve.loaded.wait).toBe(curve.alone.wait);
+    // At 4 clients, (1/4 − 1/16) / (1 − 1/16) = 0.2 of the 1-client extra CPU is still paid.
+    expect(curve.at(4).serverCpu).toBeCloseTo(curve.loaded.serverCpu + 0.2 * (curve.alone.serverCpu - curve.loaded.serverCpu), 12);
+    expect(curve.at(4).clientCpu).toBeCloseTo(curve.loaded.clientCpu + 0.2 * (curve.alone.clientCpu - curve.loaded.clientCpu), 12);
+  });
+
+  it('labels the fitted levels in-sample, and predicts every hello case it did not fit within 25 %', () => {
+    const predictions = predictCases(run);
+    const outside = hello.filter((c) => !inSample(run, c));
+    expect(outside.map((c) => c.connections).every((n) => n === 64)).toBe(true);
+    expect(outside.length).toBeGreaterThanOrEqual(4);
+    expect(hello.filter((c) => inSample(run, c)).map((c) => c.connections)).toContain(16);
+    for (const c of outside) {
+      const p = predictions.get(c);
+      expect(p, `${c.model} × ${c.connections}`).toBeDefined();
+      expect(c.rps / (p?.rps ?? 1), `${c.model} × ${c.connections}`).toBeGreaterThan(0.75);
+      expect(c.rps / (p?.rps ?? 1), `${c.model} × ${c.connections}`).toBeLessThan(1.25);
+    }
   });
 });
 
