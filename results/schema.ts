@@ -369,7 +369,7 @@ export const OkCaseSchema = CaseBase.extend({
   ...sessionFields,
   /** Open loop: the distribution from the actual sends, beside `distribution` (from the intended ones). */
   uncorrectedDistribution: z.array(DistributionPointSchema).max(BOUNDS.distribution).optional(),
-  /** What queueing theory predicts from the run's 1-client demands (results/predict.ts); absent where it cannot. */
+  /** What queueing theory predicts from the run's measured demands (results/theory/predict.ts); absent where it cannot. */
   // inSample: a closed-loop case theory's demands were measured or fitted on (results/theory/predict.ts fitLevels);
   // older files do not say (their rule: up to 8 clients).
   predicted: z.object({ rps: nonNegative, meanLatencyUs: nonNegative, inSample: z.boolean().optional() }).optional(),

@@ -94,7 +94,7 @@ export function workloadTheory(results: Results, workload: string, models: reado
     const c = results.cases.find((x) => x.mode === 'closed' && x.model === model && x.workload === workload);
     const demands = demandCurve(results, model, workload);
     if (c === undefined || demands === null) continue;
-    const prediction = predictModel(shapeOf(c), demands.at, cores, max);
+    const prediction = predictModel(shapeOf(c), demands, cores, max);
     if (prediction === null) continue;
     const at = (n: number): TheoryPoint | null => {
       const p = prediction.points[n - 1];
@@ -116,9 +116,15 @@ export function workloadTheory(results: Results, workload: string, models: reado
       demands: t('rv.theory.demands', {
         server: formatUs(demands.alone.serverCpu * 1e6),
         client: formatUs(demands.alone.clientCpu * 1e6),
-        serverLoaded: formatUs(demands.loaded.serverCpu * 1e6),
-        clientLoaded: formatUs(demands.loaded.clientCpu * 1e6),
-        fitted: counted(demands.levels[demands.levels.length - 1] ?? 1, 'rv.clients.one', 'rv.clients.many'),
+        // Where a loaded level was measured, what a request costs from there on.
+        loaded:
+          demands.levels.length > 1
+            ? t('rv.theory.loaded', {
+                serverLoaded: formatUs(demands.loaded.serverCpu * 1e6),
+                clientLoaded: formatUs(demands.loaded.clientCpu * 1e6),
+                fitted: counted(demands.constantFrom, 'rv.clients.one', 'rv.clients.many'),
+              })
+            : '',
         wait: formatUs(demands.alone.wait * 1e6),
         bottleneck: stationName(prediction.bottleneck),
         knee: kneeText(knee),

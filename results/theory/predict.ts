@@ -1,7 +1,7 @@
 /**
  * Predict, then measure: each model of the lab is a textbook queueing system. From what a request needs (its
  * service demands, measured at 1 client, their CPU as it falls under load fitted from a loaded level: demandCurve)
- * and the model's structure, mean value analysis (results/theory/mva.ts; exact for one-server stations, Seidmann's approximation for the others) predicts the
+ * and the model's structure, mean value analysis (results/theory/mva.ts, exact for every station here) predicts the
  * closed-loop throughput and mean latency at every number of clients; the cores bound what it can reach.
  *
  *   sequential      the client's CPU, then one thread held for the whole request (CPU and wait): a queue.
@@ -22,7 +22,7 @@ import { bounds, solveMva, type Network, type Station } from './mva.js';
 import type { CaseResult, OkCase, Results } from '../schema.js';
 import { findOkCase } from '../find-case.js';
 
-/** What one request needs, in seconds, measured at 1 client. */
+/** What one request needs, in seconds (at 1 client, or at a number of clients: DemandCurve). */
 export interface Demands {
   /** CPU of the server's process tree per request. */
   readonly serverCpu: number;
@@ -141,25 +141,32 @@ export interface ModelPrediction {
 /** What one request needs at each number of clients (a demand curve's `at`). */
 export type DemandsAt = (clients: number) => Demands;
 
+/** Demands that change with the number of clients up to `constantFrom`, and stay as they are beyond it. */
+export interface LoadDemands {
+  readonly at: DemandsAt;
+  readonly constantFrom: number;
+}
+
 /**
  * Predicted throughput and mean latency for 1 … maxClients clients (closed loop, no think time). With demands that
- * change with the number of clients, the network at n clients is solved with the demands at n: exact at each level
- * where the demands were measured, and as close between them as the demands' interpolation is.
+ * change with the number of clients, the network at n clients is solved with the demands at n (up to the level from
+ * which they stay constant; beyond it one solve serves every n): exact at each level where the demands were measured,
+ * and as close between them as the demands' interpolation is.
  */
-export function predictModel(shape: ModelShape, demands: Demands | DemandsAt, cores: number, maxClients: number): ModelPrediction | null {
-  const at: DemandsAt = typeof demands === 'function' ? demands : () => demands;
-  const loaded = at(maxClients);
+export function predictModel(shape: ModelShape, demands: Demands | LoadDemands, cores: number, maxClients: number): ModelPrediction | null {
+  const varying = 'at' in demands ? demands : { at: (): Demands => demands, constantFrom: 1 };
+  const loaded = varying.at(maxClients);
   const network = networkFor(shape, loaded, cores);
   if (network === null) return null;
   const coreBoundOf = (d: Demands): number => (d.serverCpu + d.clientCpu > 0 ? cores / (d.serverCpu + d.clientCpu) : Number.POSITIVE_INFINITY);
-  const solved =
-    typeof demands === 'function'
-      ? Array.from({ length: maxClients }, (_, i) => {
-          const d = at(i + 1);
-          const point = solveMva(networkFor(shape, d, cores) ?? network, i + 1)[i];
-          return { throughput: point?.throughput ?? 0, coreBound: coreBoundOf(d) };
-        })
-      : solveMva(network, maxClients).map((p) => ({ throughput: p.throughput, coreBound: coreBoundOf(loaded) }));
+  const loadedBound = coreBoundOf(loaded);
+  const steady = solveMva(network, maxClients);
+  const solved = steady.map((p, i) => {
+    const n = i + 1;
+    if (n >= varying.constantFrom) return { throughput: p.throughput, coreBound: loadedBound };
+    const d = varying.at(n);
+    return { throughput: solveMva(networkFor(shape, d, cores) ?? network, n)[i]?.throughput ?? 0, coreBound: coreBoundOf(d) };
+  });
   const points = solved.map((p, i): Prediction => {
     const limited = p.throughput > p.coreBound;
     const rps = limited ? p.coreBound : p.throughput;
@@ -168,8 +175,7 @@ export function predictModel(shape: ModelShape, demands: Demands | DemandsAt, co
   });
   // The knee and the bottleneck of the loaded network: where the clients stop being the limit.
   const b = bounds(network);
-  const coreBound = coreBoundOf(loaded);
-  const coreKnee = Number.isFinite(coreBound) ? b.totalDemand * coreBound : Number.POSITIVE_INFINITY;
+  const coreKnee = Number.isFinite(loadedBound) ? b.totalDemand * loadedBound : Number.POSITIVE_INFINITY;
   return { points, knee: Math.min(b.knee, coreKnee), bottleneck: coreKnee < b.knee ? 'cores' : b.bottleneck };
 }
 
@@ -238,6 +244,11 @@ export function inSample(results: Results, c: Pick<CaseResult, 'mode' | 'connect
   return c.mode === 'closed' && fitLevels(levelsOf(results, c.model, c.workload)).includes(c.connections);
 }
 
+/** The ok closed-loop cases a model and workload's demands stand on: 1 client first, then its fitted levels. */
+export function fittedCases(results: Results, model: string, workload: string): OkCase[] {
+  return fitLevels(levelsOf(results, model, workload)).flatMap((n) => closedOk(results, model, workload, n) ?? []);
+}
+
 /**
  * Whether a recorded prediction is in-sample: as the results file says, or, in older files, by their rule (the
  * closed-loop cases up to FIT_CLIENTS clients).
@@ -262,8 +273,7 @@ function shareAt(a: number, b: number, n: number): number {
  * What one request needs as the number of clients grows, from the run's own measures: the demands at 1 client
  * (waits from the 1-client round trip), and the CPU per answer the server and the client spent at each fitted level.
  */
-export interface DemandCurve {
-  readonly at: DemandsAt;
+export interface DemandCurve extends LoadDemands {
   /** The demands at 1 client, and under load (the last fitted level's CPU, the same wait). */
   readonly alone: Demands;
   readonly loaded: Demands;
@@ -317,7 +327,8 @@ export function demandCurve(results: Results, model: string, workload: string): 
     const clientCpu = hi.clientCpu + ((lo?.clientCpu ?? 0) - hi.clientCpu) * f;
     return { serverCpu, clientCpu, wait: alone.wait, overheadCpu: serverCpu * mainShare };
   };
-  return { at, alone, loaded: at(Number.POSITIVE_INFINITY), levels: anchors.map((x) => x.clients), speed };
+  const levels = anchors.map((x) => x.clients);
+  return { at, constantFrom: levels[levels.length - 1] ?? 1, alone, loaded: at(Number.POSITIVE_INFINITY), levels, speed };
 }
 
 /**
@@ -330,7 +341,7 @@ export function caseDemands(results: Results, model: string, workload: string): 
   if (curve === null) return null;
   const { alone, loaded } = curve;
   const wait = alone.wait + (alone.serverCpu - loaded.serverCpu) + (alone.clientCpu - loaded.clientCpu);
-  return { serverCpu: loaded.serverCpu, clientCpu: loaded.clientCpu, wait, overheadCpu: Math.min(alone.overheadCpu, loaded.serverCpu), speed: curve.speed };
+  return { serverCpu: loaded.serverCpu, clientCpu: loaded.clientCpu, wait, overheadCpu: loaded.overheadCpu, speed: curve.speed };
 }
 
 /** The model's shape as a case records it. */
@@ -347,7 +358,8 @@ export function predictCase(results: Results, c: OkCase): Prediction | null {
   if (curve === null) return null;
   const speed = caseSpeed(c);
   const cores = Math.max(0.5, results.machine.cpus - caseBackground(c));
-  return predictModel(shapeOf(c), (n) => atSpeed(curve.at(n), curve.speed, speed), cores, c.connections)?.points[c.connections - 1] ?? null;
+  const demands = { at: (n: number): Demands => atSpeed(curve.at(n), curve.speed, speed), constantFrom: curve.constantFrom };
+  return predictModel(shapeOf(c), demands, cores, c.connections)?.points[c.connections - 1] ?? null;
 }
 
 /**

@@ -8,8 +8,7 @@ import { CLIENT_SATURATED_PERCENT } from '../stats/case-summary.js';
 import type { OkCase, Results } from '../schema.js';
 import { openCurve } from './predict-open.js';
 import type { Said } from '../../lib/lang/lang.js';
-import { findOkCase } from '../find-case.js';
-import { fittedPrediction } from './predict.js';
+import { fittedCases, fittedPrediction } from './predict.js';
 
 /** Without an interval to judge by (one trial), theory and measurement "disagree" beyond this relative error. */
 export const DISAGREEMENT = 0.15;
@@ -55,17 +54,17 @@ export type Cause =
 /** Models whose requests cross between threads or processes on the way. */
 const HAND_OFF_MODELS = new Set(['worker-pool', 'cluster']);
 
-function oneClientCase(results: Results, c: OkCase): OkCase | undefined {
-  return findOkCase(results.cases, c.model, c.workload, 1);
-}
-
 /**
  * The likeliest reason a case's throughput is `error` away from theory, from what the case recorded. Above
- * theory, only what makes the 1-client demands too high can explain it; below, whatever slowed the case.
+ * theory, only what makes the measured demands too high can explain it; below, whatever slowed the case.
  */
 export function likelyCause(results: Results, c: OkCase, error: number): Cause {
-  const base = oneClientCase(results, c);
-  const shaky = base?.warnings.find((w) => w.code === 'wide-interval' || w.code === 'marked-trials');
+  // The cases the demands stand on (1 client, and the levels their CPU under load is fitted from).
+  const fitted = fittedCases(results, c.model, c.workload);
+  const base = fitted.find((x) => x.connections === 1);
+  const shaky = fitted
+    .flatMap((x) => x.warnings)
+    .find((w) => w.code === 'wide-interval' || w.code === 'marked-trials');
   const said = shaky === undefined ? undefined : results.sentences?.[shaky.message];
   const unsure: Cause | null = shaky === undefined ? null : { kind: 'uncertain-demands', why: shaky.message, ...(said === undefined ? {} : { said }) };
   if (error > 0) return unsure ?? { kind: 'jit-batching' };

@@ -28,7 +28,7 @@ export interface Start {
  *
  * One request per connection is in line at a time: HTTP/1.1 sends a connection's answers in order anyway, so a
  * pipelined request joins the line once the answer before it has gone out (or its client left). A client that
- * pipelines large requests and never reads its answers then holds one thread or process, not eight, and the
+ * pipelines large requests and never reads its answers then holds one thread or process, not four, and the
  * line stays short for everyone else. A request whose client left while it waited is dropped when its turn
  * comes: it never starts anything.
  */

@@ -66,7 +66,7 @@ describe('theory against measurement, in French', () => {
     const cause = likelyCause(said, at64, 0.4);
     expect(cause).toMatchObject({ kind: 'uncertain-demands', why: shaky.message });
     setLang('fr');
-    expect(causeText(cause)).toBe(`demandes de service incertaines : le cas à 1 client sur lequel repose la prédiction était lui-même incertain (${t('warn.wideInterval', { width: 153, n: 3 })})`);
+    expect(causeText(cause)).toBe(`demandes de service incertaines : un cas sur lequel repose la prédiction (1 client, ou un niveau d’où vient son CPU sous charge) était lui-même incertain (${t('warn.wideInterval', { width: 153, n: 3 })})`);
   });
   it('a check, an error and a station', () => {
     const k = { model: 'sequential', workload: 'io', mode: 'closed', at: 64, measuredRps: 47.1, predictedRps: 48.2, rpsError: -0.0228, measuredMeanUs: 1, predictedMeanUs: 1, latencyError: 0.081, disagrees: true, cause: null } as const;

@@ -97,9 +97,12 @@ describe('demands that change with load', () => {
     const curve = demandCurve(run, 'event-loop', 'hello');
     if (curve === null) throw new Error('the fixture has no 1-client hello on event-loop');
     expect(curve.levels).toEqual([1, 16]);
-    expect(curve.at(1)).toEqual(curve.alone);
-    expect(curve.at(64)).toEqual(curve.loaded);
-    expect(curve.at(16)).toEqual(curve.loaded);
+    for (const key of ['serverCpu', 'clientCpu', 'wait', 'overheadCpu'] as const) {
+      expect(curve.at(1)[key]).toBeCloseTo(curve.alone[key], 12);
+      expect(curve.at(64)[key]).toBeCloseTo(curve.loaded[key], 12);
+      expect(curve.at(16)[key]).toBeCloseTo(curve.loaded[key], 12);
+    }
+    expect(curve.constantFrom).toBe(16);
     // Under load a request costs far less CPU than alone (the wake-ups), and waits as long as it did alone.
     expect(curve.loaded.serverCpu).toBeLessThan(0.7 * curve.alone.serverCpu);
     expect(curve.loaded.wait).toBe(curve.alone.wait);
@@ -119,6 +122,18 @@ describe('demands that change with load', () => {
       expect(p, `${c.model} × ${c.connections}`).toBeDefined();
       expect(c.rps / (p?.rps ?? 1), `${c.model} × ${c.connections}`).toBeGreaterThan(0.75);
       expect(c.rps / (p?.rps ?? 1), `${c.model} × ${c.connections}`).toBeLessThan(1.25);
+    }
+  });
+});
+
+describe('a prediction with demands that change up to a level and stay beyond it', () => {
+  it('matches solving the network at each number of clients with the demands there', () => {
+    // io's demands at 1 client; from 4 clients on, half the CPU (the wake-ups shared).
+    const loaded = { ...io, serverCpu: io.serverCpu / 2, clientCpu: io.clientCpu / 2, overheadCpu: io.overheadCpu / 2 };
+    const demands = { at: (n: number) => (n >= 4 ? loaded : n === 1 ? io : { ...io, serverCpu: 0.75 * io.serverCpu }), constantFrom: 4 };
+    for (const shape of [{ model: 'event-loop' }, { model: 'cluster', processes: 2 }, { model: 'worker-pool', threads: 2 }]) {
+      const p = predictModel(shape, demands, 2, 32);
+      for (const n of [1, 2, 3, 4, 9, 32]) expect(at(p, n)?.rps, `${shape.model} × ${n}`).toBeCloseTo(at(predictModel(shape, demands.at(n), 2, n), n)?.rps ?? 0, 6);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { parseWorkQuery, workBody } from '../../servers/app/work.js';
+import { parseWorkQuery, shareLargeBodies, workBody } from '../../servers/app/work.js';
 import { resolveStaticPath } from '../../servers/app/course/static-site.js';
 import { splitTarget } from '../../servers/app/handler.js';
 import { indexData, parseCsv } from '../../servers/app/course/csv-data.js';
@@ -31,6 +31,22 @@ describe('workBody', () => {
     // 51 characters without padding: the pad fills the other 449, and the JSON is the same as stringify's.
     expect(text).toBe(JSON.stringify({ cpu: 1, io: 2, bytes: 500, digest: 'ab', pad: 'x'.repeat(449) }));
     expect(workBody({ cpu: 0, io: 0, bytes: 3 }, '')).toBe('{"cpu":0,"io":0,"bytes":3,"digest":"","pad":""}');
+  });
+  it('gives the same large body again from the last one built, and builds another for other parameters', () => {
+    const first = workBody({ cpu: 0, io: 0, bytes: 2_000_000 }, '');
+    expect(workBody({ cpu: 0, io: 0, bytes: 2_000_000 }, '')).toBe(first);
+    const other = workBody({ cpu: 0, io: 1, bytes: 2_000_000 }, '');
+    expect(other).not.toBe(first);
+    expect(Buffer.from(other).toString('latin1', 0, 40)).toBe('{"cpu":0,"io":1,"bytes":2000000,"digest"');
+    expect(workBody({ cpu: 0, io: 0, bytes: 2_000_000 }, '')).not.toBe(first); // one body kept, not two
+  });
+  it('builds large bodies in shared memory once told to (a thread whose answers cross to the main thread)', () => {
+    const before = workBody({ cpu: 0, io: 0, bytes: 100_000 }, 'a');
+    expect(typeof before !== 'string' && before.buffer instanceof SharedArrayBuffer).toBe(false);
+    shareLargeBodies();
+    const after = workBody({ cpu: 0, io: 0, bytes: 100_000 }, 'b');
+    expect(typeof after !== 'string' && after.buffer instanceof SharedArrayBuffer).toBe(true);
+    expect(Buffer.from(after).toString('latin1')).toBe(JSON.stringify({ cpu: 0, io: 0, bytes: 100_000, digest: 'b', pad: 'x'.repeat(100_000 - 53) }));
   });
 });
 

@@ -113,7 +113,7 @@ export const textsEn = {
   // A case none of whose trials completed (results/stats/case-summary.ts): stored as the case's error
   'st.noTrial': 'no trial completed',
   // Theory against measurement: why a case parts from theory (reports/text/causes.ts)
-  'th.cause.uncertainDemands': 'uncertain demands: the 1-client case the prediction stands on was itself unsure ({why})',
+  'th.cause.uncertainDemands': 'uncertain demands: a case the prediction stands on (1 client, or a level its CPU under load is fitted from) was itself unsure ({why})',
   'th.cause.jitBatching':
     'JIT and batching: at 1 client each request pays costs that load spreads out (a wake-up of the client and of the server, a loop turn, code not yet optimised), so the demands measured there overstate what a request costs under load',
   'th.cause.clientSaturation': 'client saturation: the load generator used {cpu:pct} of a core, so the client, not the model, set the pace',

@@ -111,7 +111,7 @@ export const textsFr: Readonly<Record<keyof typeof textsEn, string>> = {
   'cal.method.measured': '90e centile de 15 passes de 50 000 itérations PBKDF2-SHA256 (itérations par ms) : la vitesse de la machine quand rien ne la ralentit',
   'cal.method.kept': 'reprise de la première mesure sur cette machine ({at}), pour qu’une requête cpu représente le même travail dans toutes les mesures faites ici ; --recalibrate la refait',
   'st.noTrial': 'aucun essai n’a abouti',
-  'th.cause.uncertainDemands': 'demandes de service incertaines : le cas à 1 client sur lequel repose la prédiction était lui-même incertain ({why})',
+  'th.cause.uncertainDemands': 'demandes de service incertaines : un cas sur lequel repose la prédiction (1 client, ou un niveau d’où vient son CPU sous charge) était lui-même incertain ({why})',
   'th.cause.jitBatching':
     'JIT et traitement par lots : à 1 client, chaque requête paie des coûts que la charge répartit (le réveil du client et celui du serveur, un tour de boucle, du code pas encore optimisé), si bien que les demandes mesurées là surestiment ce que coûte une requête en charge',
   'th.cause.clientSaturation': 'saturation du client : le générateur de charge a occupé {cpu:pct} d’un cœur, c’est donc le client, et non le modèle, qui a imposé le rythme',
