@@ -94,6 +94,8 @@ export const en = {
   'headline.noInterval': 'no interval',
   'headline.none': '{at}, no model of the application has a result.',
   'headline.only': '{at}, only `{model}` has a result: {rps} {what} per second.',
+  'headline.allSameWide': '{at}, the run cannot tell the models apart: the ratio of `{best}` (the highest throughput) to `{worst}` (the lowest) lies in {range}, an interval too wide to say which serves more.',
+  'headline.wide': '{range}: too wide to tell which serves more',
   'headline.allSame': '{at}, the models do not differ measurably: `{best}` (the highest throughput) and `{worst}` (the lowest) are within {pm} of each other.',
   'headline.extremes': '{at}, {pair}, with a p99 of {p99a} against {p99b}.',
   'headline.next': 'Next: {pair}.',

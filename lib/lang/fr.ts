@@ -88,6 +88,8 @@ export const fr: Readonly<Record<TextKey, string>> = {
   'headline.noInterval': 'pas d’intervalle',
   'headline.none': '{at}, aucun modèle de l’application n’a de résultat.',
   'headline.only': '{at}, seul `{model}` a un résultat : {rps} {what} par seconde.',
+  'headline.allSameWide': '{at}, la mesure ne permet pas de départager les modèles : le rapport de `{best}` (le débit le plus haut) à `{worst}` (le plus bas) est dans {range}, un intervalle trop large pour dire lequel sert le plus.',
+  'headline.wide': '{range} : trop large pour dire lequel sert le plus',
   'headline.allSame': '{at}, les modèles ne diffèrent pas de façon mesurable : `{best}` (le débit le plus haut) et `{worst}` (le plus bas) sont à {pm} l’un de l’autre.',
   'headline.extremes': '{at}, {pair}, avec une latence p99 de {p99a} contre {p99b}.',
   'headline.next': 'Ensuite : {pair}.',

@@ -19,8 +19,22 @@ export function comparisonOf(conclusions: readonly Conclusion[], a: string, b: s
   return { ratio: 1 / ratio, interval: interval === null ? null : { low: 1 / interval.high, high: 1 / interval.low }, rounds, verdict: verdictFor(c, a) };
 }
 
-/** "±8%" for a pair that does not differ, as the run's own conclusion about it says (in its order of the pair). */
+/**
+ * Past this difference either way, "within ±173 % of each other" tells a reader nothing: the sentence gives the
+ * ratio's interval instead, and says it is too wide to tell.
+ */
+const WIDE_DIFFERENCE = 0.5;
+
+/** Whether the interval of a's ratio to b is too wide to say anything but that it is too wide. */
+function tooWide(conclusions: readonly Conclusion[], a: string, b: string): Comparison['interval'] {
+  const interval = comparisonOf(conclusions, a, b)?.interval ?? null;
+  return interval !== null && Math.max(interval.high - 1, 1 - interval.low) > WIDE_DIFFERENCE ? interval : null;
+}
+
+/** "±8%" for a pair that does not differ, as the run's own conclusion about it says (in its order of the pair); its ratio's interval where that is wide. */
 function spread(conclusions: readonly Conclusion[], a: string, b: string): string {
+  const wide = tooWide(conclusions, a, b);
+  if (wide !== null) return t('headline.wide', { range: ratioRangeText(wide) });
   return differencePlusMinus(find(conclusions, a, b)?.comparison.interval ?? null);
 }
 
@@ -76,7 +90,10 @@ export function headlineSentences(workload: string, connections: number, cells: 
     sentences.push(t('headline.only', { at, model: best.model, rps: rpsText(best.rps, best.rpsInterval), what: t(`unit.${rateUnit(workload)}`) }));
   } else {
     const extremes = comparisonOf(here, best.model, worst.model);
-    if (extremes !== undefined && extremes.interval !== null && extremes.verdict === 'same') {
+    const wide = tooWide(here, best.model, worst.model);
+    if (extremes !== undefined && extremes.interval !== null && extremes.verdict === 'same' && wide !== null) {
+      sentences.push(t('headline.allSameWide', { at, best: best.model, worst: worst.model, range: ratioRangeText(wide) }));
+    } else if (extremes !== undefined && extremes.interval !== null && extremes.verdict === 'same') {
       sentences.push(t('headline.allSame', { at, best: best.model, worst: worst.model, pm: spread(here, best.model, worst.model) }));
     } else {
       sentences.push(t('headline.extremes', { at, pair: pairSentence(best, worst, extremes, spread(here, best.model, worst.model)), p99a: p99Of(best), p99b: p99Of(worst) }));

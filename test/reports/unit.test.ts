@@ -88,6 +88,16 @@ describe('headline: one conclusion per workload, with its uncertainty', () => {
       'At 16 clients on `hello`, the models do not differ measurably: `event-loop` (the highest throughput) and `sequential` (the lowest) are within ±7% of each other.',
     );
   });
+  it('gives the ratio\'s interval instead of a ± where it is too wide to tell the models apart', () => {
+    const cells = [fakeCell('sequential', 13_443, 5_000), fakeCell('event-loop', 7_944, 9_000), fakeCell('cluster', 9_373, 7_000)];
+    // The run lists event-loop first: its conclusion holds event-loop / sequential.
+    const conclusions = [fakeConclusion('static', 64, 'event-loop', 'sequential', 0.59, 0.37, 2.73, 'same'), fakeConclusion('static', 64, 'sequential', 'cluster', 1.43, 0.9, 2.2, 'same')];
+    expect(headline('static', 64, cells, conclusions, new Set())).toBe(
+      'At 64 clients on `static`, the run cannot tell the models apart: the ratio of `sequential` (the highest throughput) to `event-loop` (the lowest) lies in 95%: 0.37–2.70×, an interval too wide to say which serves more.',
+    );
+    const two = [fakeConclusion('static', 64, 'sequential', 'cluster', 1.43, 0.9, 2.2, 'same'), fakeConclusion('static', 64, 'sequential', 'event-loop', 1.7, 1.2, 2.4, 'faster')];
+    expect(headline('static', 64, cells, two, new Set())).toContain('Next: `sequential` and `cluster` do not differ measurably (95%: 0.90–2.20×: too wide to tell which serves more).');
+  });
   it('then the runner-up, and the bare baseline as the ceiling, never a contender', () => {
     const cells = [fakeCell('event-loop', 34_000, 3_900), fakeCell('worker-pool', 9_000, 14_900), fakeCell('cluster', 33_000, 4_100), fakeCell('baseline', 37_000, 3_600)];
     const conclusions = [
