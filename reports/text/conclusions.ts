@@ -11,6 +11,18 @@ export const clientsText = (n: number): string => (n === 1 ? t('summary.client')
 const times = (x: number): string => decimal(x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 /**
+ * Past this difference either way, "within ±173 % of each other" tells a reader nothing: a sentence gives the
+ * ratio's interval instead, and says it is too wide to tell.
+ */
+export const WIDE_DIFFERENCE = 0.5;
+
+/** "95%: 0.37–2.70×: too wide to tell which serves more" where an interval of a ratio is that wide; null otherwise. */
+export function tooWideText(interval: Comparison['interval']): string | null {
+  if (interval === null || !(Math.max(interval.high - 1, 1 - interval.low) > WIDE_DIFFERENCE)) return null;
+  return t('headline.wide', { range: t('rv.range', { low: times(interval.low), high: `${times(interval.high)}×` }) });
+}
+
+/**
  * "on `io` at 16 clients, `event-loop` served 15.2× the requests of `sequential` (95%: 14.8–15.6×)", in the current
  * language; "the messages", "the deliveries" for a WebSocket workload.
  */
@@ -24,7 +36,7 @@ export function conclusionText(workload: string, connections: number, a: string,
       return t('tx.moreNotSurely', { where, more, less, interval: `${times(lo)}–${times(hi)}×` });
     }
     // The largest difference the interval allows either way: "±8%" says they differ by 8 % at most.
-    const spread = interval === null ? t('tx.tooFewRounds') : formatSpread(Math.max(interval.high - 1, 1 - interval.low));
+    const spread = interval === null ? t('tx.tooFewRounds') : (tooWideText(interval) ?? formatSpread(Math.max(interval.high - 1, 1 - interval.low)));
     return t('tx.same', { where, a, b, spread });
   }
   const [more, less, r, lowHigh] =

@@ -4,6 +4,7 @@ import { verdictFor, type Conclusion } from '../../results/stats/conclusions.js'
 import type { Comparison } from '../../results/stats/stats.js';
 import { counted, differencePlusMinus, percentText, percentileText, ratioRangeText, ratioText, rpsText } from './figures.js';
 import { t } from '../../lib/lang/lang.js';
+import { tooWideText } from '../text/conclusions.js';
 import { rateUnit } from '../../results/workload-key.js';
 
 const clientsText = (n: number): string => counted(n, 'rv.clients.one', 'rv.clients.many');
@@ -19,23 +20,15 @@ export function comparisonOf(conclusions: readonly Conclusion[], a: string, b: s
   return { ratio: 1 / ratio, interval: interval === null ? null : { low: 1 / interval.high, high: 1 / interval.low }, rounds, verdict: verdictFor(c, a) };
 }
 
-/**
- * Past this difference either way, "within ±173 % of each other" tells a reader nothing: the sentence gives the
- * ratio's interval instead, and says it is too wide to tell.
- */
-const WIDE_DIFFERENCE = 0.5;
-
-/** Whether the interval of a's ratio to b is too wide to say anything but that it is too wide. */
+/** The interval of a's ratio to b where it is too wide to say anything but that (WIDE_DIFFERENCE); null otherwise. */
 function tooWide(conclusions: readonly Conclusion[], a: string, b: string): Comparison['interval'] {
   const interval = comparisonOf(conclusions, a, b)?.interval ?? null;
-  return interval !== null && Math.max(interval.high - 1, 1 - interval.low) > WIDE_DIFFERENCE ? interval : null;
+  return tooWideText(interval) === null ? null : interval;
 }
 
 /** "±8%" for a pair that does not differ, as the run's own conclusion about it says (in its order of the pair); its ratio's interval where that is wide. */
 function spread(conclusions: readonly Conclusion[], a: string, b: string): string {
-  const wide = tooWide(conclusions, a, b);
-  if (wide !== null) return t('headline.wide', { range: ratioRangeText(wide) });
-  return differencePlusMinus(find(conclusions, a, b)?.comparison.interval ?? null);
+  return tooWideText(comparisonOf(conclusions, a, b)?.interval ?? null) ?? differencePlusMinus(find(conclusions, a, b)?.comparison.interval ?? null);
 }
 
 /**

@@ -45,6 +45,11 @@ describe('conclusions of one run', () => {
     const once = comparePaired([[120, 100]]);
     if (once === null) throw new Error('no comparison');
     expect(conclusionText('cpu', 64, 'a', 'b', once)).toBe('on `cpu` at 64 clients, `a` and `b` do not differ measurably (too few rounds to tell)');
+    // An interval wider than ±50 % is given as it is, not as "±757%".
+    expect(conclusionText('hello', 64, 'a', 'b', { ratio: 1.2, interval: { low: 0.12, high: 8.57 }, rounds: 4, verdict: 'same' })).toBe(
+      'on `hello` at 64 clients, `a` and `b` do not differ measurably (95%: 0.12–8.57×: too wide to tell which serves more)',
+    );
+    expect(conclusionText('hello', 64, 'a', 'b', { ratio: 1.0, interval: { low: 0.8, high: 1.3 }, rounds: 4, verdict: 'same' })).toBe('on `hello` at 64 clients, `a` and `b` do not differ measurably (±30%)');
   });
   it('pairs only the rounds both models ran, and skips a failed case', () => {
     const failed = summarizeCase({ model: 'event-loop', modelParams: {}, workload: 'io', connections: 16, trials: [{ round: 1, order: 0, startedAt: base.startedAt, marked: [], status: 'failed', error: 'exited' }], merged: null, cpus: 2 });
