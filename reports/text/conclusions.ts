@@ -16,9 +16,14 @@ const times = (x: number): string => decimal(x >= 10 ? x.toFixed(1) : x.toFixed(
  */
 export const WIDE_DIFFERENCE = 0.5;
 
+/** Whether the interval of a ratio allows a difference beyond WIDE_DIFFERENCE either way. */
+export function tooWide(interval: Comparison['interval']): interval is NonNullable<Comparison['interval']> {
+  return interval !== null && Math.max(interval.high - 1, 1 - interval.low) > WIDE_DIFFERENCE;
+}
+
 /** "95%: 0.37–2.70×: too wide to tell which serves more" where an interval of a ratio is that wide; null otherwise. */
 export function tooWideText(interval: Comparison['interval']): string | null {
-  if (interval === null || !(Math.max(interval.high - 1, 1 - interval.low) > WIDE_DIFFERENCE)) return null;
+  if (!tooWide(interval)) return null;
   return t('headline.wide', { range: t('rv.range', { low: times(interval.low), high: `${times(interval.high)}×` }) });
 }
 

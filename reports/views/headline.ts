@@ -4,7 +4,7 @@ import { verdictFor, type Conclusion } from '../../results/stats/conclusions.js'
 import type { Comparison } from '../../results/stats/stats.js';
 import { counted, differencePlusMinus, percentText, percentileText, ratioRangeText, ratioText, rpsText } from './figures.js';
 import { t } from '../../lib/lang/lang.js';
-import { tooWideText } from '../text/conclusions.js';
+import { tooWide, tooWideText } from '../text/conclusions.js';
 import { rateUnit } from '../../results/workload-key.js';
 
 const clientsText = (n: number): string => counted(n, 'rv.clients.one', 'rv.clients.many');
@@ -18,12 +18,6 @@ export function comparisonOf(conclusions: readonly Conclusion[], a: string, b: s
   if (c.a === a) return c.comparison;
   const { ratio, interval, rounds } = c.comparison;
   return { ratio: 1 / ratio, interval: interval === null ? null : { low: 1 / interval.high, high: 1 / interval.low }, rounds, verdict: verdictFor(c, a) };
-}
-
-/** The interval of a's ratio to b where it is too wide to say anything but that (WIDE_DIFFERENCE); null otherwise. */
-function tooWide(conclusions: readonly Conclusion[], a: string, b: string): Comparison['interval'] {
-  const interval = comparisonOf(conclusions, a, b)?.interval ?? null;
-  return tooWideText(interval) === null ? null : interval;
 }
 
 /** "±8%" for a pair that does not differ, as the run's own conclusion about it says (in its order of the pair); its ratio's interval where that is wide. */
@@ -83,9 +77,8 @@ export function headlineSentences(workload: string, connections: number, cells: 
     sentences.push(t('headline.only', { at, model: best.model, rps: rpsText(best.rps, best.rpsInterval), what: t(`unit.${rateUnit(workload)}`) }));
   } else {
     const extremes = comparisonOf(here, best.model, worst.model);
-    const wide = tooWide(here, best.model, worst.model);
-    if (extremes !== undefined && extremes.interval !== null && extremes.verdict === 'same' && wide !== null) {
-      sentences.push(t('headline.allSameWide', { at, best: best.model, worst: worst.model, range: ratioRangeText(wide) }));
+    if (extremes !== undefined && tooWide(extremes.interval) && extremes.verdict === 'same') {
+      sentences.push(t('headline.allSameWide', { at, best: best.model, worst: worst.model, range: ratioRangeText(extremes.interval) }));
     } else if (extremes !== undefined && extremes.interval !== null && extremes.verdict === 'same') {
       sentences.push(t('headline.allSame', { at, best: best.model, worst: worst.model, pm: spread(here, best.model, worst.model) }));
     } else {

@@ -304,13 +304,12 @@ export function demandCurve(results: Results, model: string, workload: string): 
   if (alone === null) return null;
   const speed = caseSpeed(base);
   const anchors: Anchor[] = [{ clients: 1, serverCpu: alone.serverCpu, clientCpu: alone.clientCpu }];
-  for (const n of fitLevels(levelsOf(results, model, workload)).slice(1)) {
-    const level = closedOk(results, model, workload, n);
+  for (const level of fittedCases(results, model, workload).filter((x) => x.connections > 1)) {
     const last = anchors[anchors.length - 1];
-    if (level === undefined || !(level.rps > 0) || last === undefined) continue;
+    if (!(level.rps > 0) || last === undefined) continue;
     const k = caseSpeed(level) / speed;
     anchors.push({
-      clients: n,
+      clients: level.connections,
       serverCpu: Math.min(last.serverCpu, (level.serverCpuPercent / 100 / level.rps) * k),
       clientCpu: Math.min(last.clientCpu, (level.clientCpuPercent / 100 / level.rps) * k),
     });

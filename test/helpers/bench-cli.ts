@@ -52,6 +52,14 @@ export function resultsIn(out: string): Results {
   return readResultsFile(join(out, id, 'results.json'));
 }
 
+/** `npm run bench -- …args` into a fresh folder: it must end with status 0; the one run it wrote. */
+export function benchOk(args: readonly string[], timeoutMs = 180_000): Results {
+  const out = mkdtempSync(join(tmpdir(), 'lab-bench-'));
+  const run = spawnSync(process.execPath, [BENCH, ...args, '--out', out], { encoding: 'utf8', timeout: timeoutMs });
+  expect(run.status, run.stderr).toBe(0);
+  return resultsIn(out);
+}
+
 /** The ok trials of a run's ok case of `workload` (throws where the case failed). */
 export function okTrialsOf(results: Results, workload: string): OkTrial[] {
   const c = results.cases.find((x) => x.workload === workload);

@@ -5,15 +5,14 @@
  * it; nothing is left after: no key on the broker, no process, no namespace. Linux, as root, with redis-server.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLink, labNamespaces, netnsUnavailable, type LabLink } from '../../../bench/network/netns.js';
 import { SERVE_SCRIPT } from '../../../bench/run/server-process.js';
 import { repoRoot } from '../../../lib/paths.js';
-import { BENCH, okTrialsOf, resultsIn } from '../../helpers/bench-cli.js';
+import { benchOk, okTrialsOf } from '../../helpers/bench-cli.js';
 import { redisSkipReason, startRedis, type TestRedis } from '../../helpers/redis.js';
 import { eventually } from '../../helpers/wait.js';
 
@@ -81,10 +80,7 @@ describe.skipIf(why !== null)(`agents in two namespaces, the server in a third${
   }, 30_000);
 
   it('the bench splits 32 clients between them, 16 each, and the case holds their answers together', () => {
-    const out = mkdtempSync(join(tmpdir(), 'lab-broker-netns-'));
-    const run = spawnSync(process.execPath, [BENCH, '--target', target, '--workloads', 'io', '--connections', '32', '--duration', '1', '--trials', '2', '--max-trials', '2', '--agents', '2', '--broker', broker.url, '--out', out, '--lang', 'en'], { encoding: 'utf8', timeout: 180_000 });
-    expect(run.status, run.stderr).toBe(0);
-    const results = resultsIn(out);
+    const results = benchOk(['--target', target, '--workloads', 'io', '--connections', '32', '--duration', '1', '--trials', '2', '--max-trials', '2', '--agents', '2', '--broker', broker.url, '--lang', 'en']);
     expect(results.options.agents?.map((x) => x.name)).toEqual(['ns-a', 'ns-b']);
     const trials = okTrialsOf(results, 'io');
     expect(trials.length).toBe(2);

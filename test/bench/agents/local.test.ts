@@ -3,17 +3,13 @@
  * and errors add up, the merged histogram's count is the sum of the agents'); timelines aligned on one clock; and a
  * run with two local agents gives the case shape of a run with one, each agent's share recorded, nothing left running.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mergeClosed, mergeOpen, mergeTimelines, splitAmong, splitRate } from '../../../bench/agents/merge.js';
 import { newLatencyHistogram } from '../../../bench/load/latency.js';
 import type { LoadOutcome } from '../../../bench/load/closed-loop.js';
 import type { OpenLoadOutcome } from '../../../bench/load/open-loop.js';
 import type { LoadTimeline } from '../../../bench/load/timeline.js';
-import { BENCH, expectRefusal, labServers, loadProcesses, okTrialsOf, resultsIn } from '../../helpers/bench-cli.js';
+import { benchOk, expectRefusal, labServers, loadProcesses, okTrialsOf } from '../../helpers/bench-cli.js';
 
 const timeline = (startEpochMs: number, answers: readonly number[], window: [number, number]): LoadTimeline => ({
   startEpochMs,
@@ -99,11 +95,8 @@ describe('--agents on this machine', () => {
   });
 
   it('two local agents: one case per model, the agents’ shares and answers recorded and adding up; nothing left running', () => {
-    const out = mkdtempSync(join(tmpdir(), 'lab-agents-'));
     const before = { servers: labServers().length, loads: loadProcesses() };
-    const run = spawnSync(process.execPath, [BENCH, '--models', 'event-loop', '--workloads', 'io', '--connections', '32', '--duration', '1', '--trials', '2', '--max-trials', '2', '--agents', '2', '--out', out], { encoding: 'utf8', timeout: 180_000 });
-    expect(run.status, run.stderr).toBe(0);
-    const results = resultsIn(out);
+    const results = benchOk(['--models', 'event-loop', '--workloads', 'io', '--connections', '32', '--duration', '1', '--trials', '2', '--max-trials', '2', '--agents', '2']);
     expect(results.options.agents?.map((a) => a.name)).toEqual(['local-1', 'local-2']);
     const trials = okTrialsOf(results, 'io');
     expect(trials.length).toBe(2);
